@@ -5,7 +5,7 @@
 //! body are checked byte for byte; responses are left undecoded (the server answers `{}`).
 
 use chargebee::enums::{DurationType, PeriodUnit};
-use chargebee::{coupon, estimate, invoice, subscription};
+use chargebee::{coupon, estimate, invoice, objects, subscription};
 use chargebee::{
     BooleanFilter, EnumFilter, NumberFilter, Sort, StringFilter, Timestamp, TimestampFilter,
 };
@@ -276,8 +276,8 @@ async fn posts_with_nested_objects_lists_and_json_values() {
     wire!(
         server,
         c.estimates().create_sub_item_estimate().subscription_items(vec![
-            estimate::CreateSubItemEstimateSubscriptionItemsParams::new("basic-USD"),
-            estimate::CreateSubItemEstimateSubscriptionItemsParams::new("seat-USD").quantity(5),
+            objects::SubscriptionItemsParams::new("basic-USD"),
+            objects::SubscriptionItemsParams::new("seat-USD").quantity(5),
         ]).discounts(vec![estimate::CreateSubItemEstimateDiscountsParams::new(DurationType::OneTime).percentage(12.5)]),
         "POST /api/v2/estimates/create_subscription_for_items",
         FORM,

@@ -1,7 +1,7 @@
 //! `Client::call` puts on the wire exactly the bytes the typed builder puts there, and hands
 //! back the typed answer as JSON.
 
-use chargebee::customer::CreateBillingAddressParams;
+use chargebee::objects::CreateBillingAddressParams;
 use chargebee::StringFilter;
 use chargebee_tests::{gateway_client, MockServer, Reply};
 use futures::{StreamExt, TryStreamExt};

@@ -2,7 +2,7 @@
 //! local server on 127.0.0.1.
 
 use chargebee::enums::{AutoCollection, DispositionType};
-use chargebee::{connection, customer, hosted_page, portal_session, subscription};
+use chargebee::{connection, customer, hosted_page, objects, portal_session, subscription};
 use chargebee::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use chargebee_tests::FORM;
 use chargebee_tests::{
@@ -81,7 +81,7 @@ async fn create_customer_with_nested_and_json_params() {
         .net_term_days(30)
         .meta_data(json!({"source": "rust"}))
         .billing_address(
-            customer::CreateBillingAddressParams::new()
+            objects::CreateBillingAddressParams::new()
                 .city("London")
                 .country("GB"),
         )
@@ -322,10 +322,10 @@ async fn checkout_new_for_items() {
     gateway_client(&server)
         .hosted_pages()
         .checkout_new_for_items()
-        .subscription_items(vec![
-            hosted_page::CheckoutNewForItemsSubscriptionItemsParams::new("basic-USD-monthly")
-                .quantity(1),
-        ])
+        .subscription_items(vec![objects::SubscriptionItemsParams::new(
+            "basic-USD-monthly",
+        )
+        .quantity(1)])
         .customer(hosted_page::CheckoutNewForItemsCustomerParams::new().id("cus_1"))
         .redirect_url("https://example.com/done")
         .send()

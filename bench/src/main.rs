@@ -19,10 +19,8 @@ mod emulator;
 mod measure;
 mod server;
 
-use chargebee::subscription::{
-    CreateWithItemsParams, CreateWithItemsShippingAddressParams,
-    CreateWithItemsSubscriptionItemsParams,
-};
+use chargebee::objects::AddressParams;
+use chargebee::subscription::{CreateWithItemsParams, CreateWithItemsSubscriptionItemsParams};
 use chargebee::{customer, Client, Page};
 use futures::TryStreamExt;
 use measure::{compare, median_time, CountingAlloc};
@@ -160,7 +158,7 @@ fn subscription_params(items: usize) -> CreateWithItemsParams {
     params.coupon_ids = vec!["WELCOME".into()];
     params.meta_data = Some(serde_json::json!({"source": "bench"}));
     params.shipping_address = Some(
-        CreateWithItemsShippingAddressParams::new()
+        AddressParams::new()
             .first_name("Ada")
             .city("London")
             .country("GB"),

@@ -21,6 +21,8 @@ pub mod types {
 pub mod params {
     use super::types as models;
     #[rustfmt::skip]
+    pub mod objects;
+    #[rustfmt::skip]
     pub mod gadget;
     #[rustfmt::skip]
     pub mod widget;
@@ -31,6 +33,7 @@ pub mod client {
     use super::params;
     use super::types as models;
     pub use models::enums;
+    pub use params::objects;
     #[rustfmt::skip]
     pub mod gadget;
     #[rustfmt::skip]

@@ -5,6 +5,9 @@
 pub struct Api {
     /// Enums shared across resources, emitted in `enums.rs`.
     pub enums: Vec<EnumDef>,
+    /// Parameter objects shared by the operations of several resources, emitted in the
+    /// params crate's `objects.rs`.
+    pub param_objects: Vec<StructDef>,
     /// Resources sorted by module name.
     pub resources: Vec<Resource>,
     /// Modules in the client's default feature set.

@@ -17,6 +17,12 @@
 //!   (`PersonalizedOfferOption`), so no import is shadowed.
 //! - A filter in a group (`relationship.parent_id`) is set with `relationship_parent_id`; the
 //!   group's filters live in `{Op}{Group}Filters` (`ListRelationshipFilters`).
+//! - One shape keeps one name ([`crate::resolve`]): an answer or a parameter object with the
+//!   fields of an earlier one of its module is an alias of it; an inline enum takes the name
+//!   of the shared enum with its values, else of the earlier enum of its module with them;
+//!   inline enums repeated across modules become one shared enum named by the words their
+//!   names end with (`CreateCardPreferredScheme`, … → `enums::PreferredScheme`), when those
+//!   are two words or more and name nothing else.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 

@@ -14,11 +14,14 @@
 //! - a parameter object with the fields of an earlier one in the same module is an alias of
 //!   it.
 
-use crate::model::{Api, EnumDef, Field, FilterKind, Resource, Type, TypeRef};
+use crate::model::{Api, EnumDef, Field, FilterKind, Resource, StructDef, Type, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The module shared enums are emitted in.
 const SHARED: &str = "enums";
+
+/// The module shared parameter objects are emitted in.
+pub const OBJECTS: &str = "objects";
 
 /// Replaces every inline enum equal to a shared enum (the same set of wire values) by the
 /// shared one. When several shared enums have the same values, the first by name is used.
@@ -129,6 +132,89 @@ pub fn hoist_repeated_enums(api: &mut Api) {
     retarget_all(api, &renamed);
 }
 
+/// Moves parameter objects with the same fields (and custom-field flag) in two or more
+/// modules into the shared `objects` module, as one object named like a hoisted enum
+/// ([`hoist_repeated_enums`]): by the words all their names end with, when those are at
+/// least two words (`…Params` and one more) and no other group ends with them in as many
+/// modules. An object that names a type of its own module, or of another resource's
+/// module, stays where it is: the shared module depends on no resource feature.
+pub fn hoist_repeated_param_objects(api: &mut Api) {
+    type Group<'a> = Vec<(&'a str, &'a StructDef)>;
+    let mut groups: Vec<Group> = Vec::new();
+    for res in &api.resources {
+        for object in res.param_objects.iter().filter(|o| portable(o)) {
+            let same = |(_, first): &(&str, &StructDef)| {
+                first.custom_fields == object.custom_fields
+                    && same_fields(&first.fields, &object.fields)
+            };
+            match groups.iter_mut().find(|g| same(&g[0])) {
+                Some(group) => group.push((&res.module, object)),
+                None => groups.push(vec![(&res.module, object)]),
+            }
+        }
+    }
+    let mut candidates: BTreeMap<String, Vec<(usize, &Group)>> = BTreeMap::new();
+    for members in &groups {
+        let modules: BTreeSet<&str> = members.iter().map(|(m, _)| *m).collect();
+        if modules.len() < 2 {
+            continue;
+        }
+        let name = common_suffix(members.iter().map(|(_, o)| o.name.as_str()));
+        if name.chars().filter(char::is_ascii_uppercase).count() < 2 {
+            continue;
+        }
+        candidates
+            .entry(name)
+            .or_default()
+            .push((modules.len(), members));
+    }
+    let mut renamed = Renamed::new();
+    let mut hoisted = Vec::new();
+    for (name, mut claims) in candidates {
+        claims.sort_by_key(|claim| std::cmp::Reverse(claim.0));
+        if claims.get(1).is_some_and(|second| second.0 == claims[0].0) {
+            continue;
+        }
+        let members = claims[0].1;
+        let mut doc = String::from("A parameter object of several operations:");
+        for (module, object) in members {
+            let to = (OBJECTS.to_string(), name.clone());
+            renamed.insert((module.to_string(), object.name.clone()), to);
+            if let Some(line) = &object.doc {
+                doc.push_str("\n- ");
+                doc.push_str(line);
+            }
+        }
+        let first = members[0].1;
+        hoisted.push(StructDef {
+            name,
+            doc: Some(doc),
+            fields: first.fields.clone(),
+            custom_fields: first.custom_fields,
+            same_as: None,
+        });
+    }
+    for res in &mut api.resources {
+        let module = res.module.clone();
+        res.param_objects
+            .retain(|o| !renamed.contains_key(&(module.clone(), o.name.clone())));
+    }
+    api.param_objects.extend(hoisted);
+    retarget_all(api, &renamed);
+}
+
+/// Whether a parameter object names only shared enums, so it can live outside its module.
+fn portable(object: &StructDef) -> bool {
+    fn shared(ty: &Type) -> bool {
+        match ty {
+            Type::Enum(r) | Type::Struct(r) => r.module.as_deref() == Some(SHARED),
+            Type::List(inner) => shared(inner),
+            _ => true,
+        }
+    }
+    object.same_as.is_none() && object.fields.iter().all(|f| shared(&f.ty))
+}
+
 /// The longest run of PascalCase words every name ends with (`PreferredScheme`), or "".
 fn common_suffix<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let split: Vec<Vec<&str>> = names.map(pascal_words).collect();
@@ -226,7 +312,7 @@ fn values(def: &EnumDef) -> BTreeSet<&str> {
     def.variants.iter().map(|(_, wire)| wire.as_str()).collect()
 }
 
-/// Enums that are no longer emitted: (module, name) → the (module, name) that replaces it.
+/// Types that are no longer emitted: (module, name) → the (module, name) that replaces it.
 type Renamed = BTreeMap<(String, String), (String, String)>;
 
 /// Points every reference to a key of `renamed`, in every module, at its replacement.
@@ -238,7 +324,7 @@ fn retarget_all(api: &mut Api, renamed: &Renamed) {
     }
 }
 
-/// Points every reference to a key of `renamed`, from this module or another, at the enum
+/// Points every reference to a key of `renamed`, from this module or another, at the type
 /// that replaces it.
 fn retarget(res: &mut Resource, renamed: &Renamed) {
     let here = res.module.clone();
@@ -253,7 +339,7 @@ fn retarget(res: &mut Resource, renamed: &Renamed) {
     };
     fn fix_type(ty: &mut Type, fix_ref: &dyn Fn(&mut TypeRef)) {
         match ty {
-            Type::Enum(r) => fix_ref(r),
+            Type::Enum(r) | Type::Struct(r) => fix_ref(r),
             Type::List(inner) => fix_type(inner, fix_ref),
             _ => {}
         }
@@ -356,6 +442,7 @@ mod tests {
     /// An API of one resource, `widget`, with these parameter objects and operations.
     fn widget_api(param_objects: Vec<StructDef>, operations: Vec<Operation>) -> Api {
         Api {
+            param_objects: Vec::new(),
             enums: Vec::new(),
             resources: vec![Resource {
                 name: "Widget".into(),
@@ -448,6 +535,7 @@ mod tests {
     #[test]
     fn an_inline_enum_equal_to_a_shared_one_becomes_it() {
         let mut api = Api {
+            param_objects: Vec::new(),
             enums: vec![enum_def("AutoCollection", &["on", "off"])],
             resources: vec![Resource {
                 name: "Widget".into(),
@@ -516,6 +604,7 @@ mod tests {
     #[test]
     fn an_inline_enum_equal_to_an_earlier_one_of_its_module_becomes_it() {
         let mut api = Api {
+            param_objects: Vec::new(),
             enums: Vec::new(),
             resources: vec![
                 resource_with_enums(
@@ -548,6 +637,7 @@ mod tests {
     fn inline_enums_repeated_across_modules_become_one_shared_enum() {
         let schemes = ["visa", "mastercard"];
         let mut api = Api {
+            param_objects: Vec::new(),
             enums: vec![enum_def("Taken", &["x"])],
             resources: vec![
                 resource_with_enums(
@@ -585,6 +675,7 @@ mod tests {
     fn a_shared_name_goes_to_the_group_in_more_modules() {
         let module = |name: &str, enums| resource_with_enums(name, enums);
         let mut api = Api {
+            param_objects: Vec::new(),
             enums: Vec::new(),
             resources: vec![
                 module("a", vec![enum_def("LineReasonCode", &["x", "y"])]),
@@ -617,5 +708,70 @@ mod tests {
             "Status"
         );
         assert_eq!(common_suffix(["Open", "Closed"].into_iter()), "");
+    }
+
+    #[test]
+    fn parameter_objects_repeated_across_modules_become_one_shared_object() {
+        let object = |name: &str, ty: Type| StructDef {
+            same_as: None,
+            name: name.into(),
+            doc: Some(format!("The `{name}` object.")),
+            fields: vec![
+                field(Type::String),
+                Field {
+                    wire: "g".into(),
+                    ident: "g".into(),
+                    ..field(ty)
+                },
+            ],
+            custom_fields: false,
+        };
+        let shared_enum = || enum_ref(Some("enums"), "Channel");
+        let local_enum = || enum_ref(None, "Mode");
+        let uses = |name: &str| {
+            field(Type::Struct(TypeRef {
+                module: None,
+                name: name.into(),
+            }))
+        };
+        let mut card = resource_with_enums("card", Vec::new());
+        card.param_objects = vec![
+            object("UpdateBillingAddressParams", shared_enum()),
+            object("UpdateModeParams", local_enum()),
+        ];
+        card.fields = vec![uses("UpdateBillingAddressParams"), uses("UpdateModeParams")];
+        let mut customer = resource_with_enums("customer", Vec::new());
+        customer.param_objects = vec![
+            object("CreateBillingAddressParams", shared_enum()),
+            object("CreateModeParams", local_enum()),
+        ];
+        customer.fields = vec![uses("CreateBillingAddressParams"), uses("CreateModeParams")];
+        let mut api = Api {
+            param_objects: Vec::new(),
+            enums: Vec::new(),
+            resources: vec![card, customer],
+            default_features: Vec::new(),
+        };
+        hoist_repeated_param_objects(&mut api);
+        assert_eq!(api.param_objects.len(), 1);
+        let shared = &api.param_objects[0];
+        assert_eq!(shared.name, "BillingAddressParams");
+        let doc = shared.doc.as_deref().unwrap_or_default();
+        assert!(
+            doc.contains("UpdateBillingAddressParams")
+                && doc.contains("CreateBillingAddressParams"),
+            "{doc}"
+        );
+        let to_shared = Type::Struct(TypeRef {
+            module: Some("objects".into()),
+            name: "BillingAddressParams".into(),
+        });
+        for res in &api.resources {
+            assert_eq!(res.fields[0].ty, to_shared);
+            // Naming its own module's enum, an object cannot leave its module.
+            let left: Vec<&str> = res.param_objects.iter().map(|o| o.name.as_str()).collect();
+            assert_eq!(left.len(), 1);
+            assert!(left[0].ends_with("ModeParams"));
+        }
     }
 }

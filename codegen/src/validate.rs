@@ -133,6 +133,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     default_features.sort();
     default_features.dedup();
     Ok(Api {
+        param_objects: Vec::new(),
         enums: shared.into_values().collect(),
         resources: out,
         default_features,

@@ -19,6 +19,7 @@ fn fixture_spec_generates_the_expected_code() {
             "client/widget.rs",
             "params/gadget.rs",
             "params/mod.rs",
+            "params/objects.rs",
             "params/widget.rs",
             "types/enums.rs",
             "types/gadget.rs",

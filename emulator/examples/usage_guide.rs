@@ -7,7 +7,7 @@
 //! instead, and create real objects in the connected Chargebee site.
 
 use chargebee::enums::{CancelOption, ItemType, PeriodUnit};
-use chargebee::hosted_page::CheckoutNewForItemsSubscriptionItemsParams;
+use chargebee::objects::SubscriptionItemsParams;
 use chargebee::portal_session::CreateCustomerParams;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
 use chargebee::{Client, EnumFilter, StringFilter, Timestamp, TimestampFilter};
@@ -152,9 +152,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let page = client
         .hosted_pages()
         .checkout_new_for_items()
-        .subscription_items(vec![CheckoutNewForItemsSubscriptionItemsParams::new(
-            &price,
-        )])
+        .subscription_items(vec![SubscriptionItemsParams::new(&price)])
         .send()
         .await?
         .hosted_page;

@@ -3,7 +3,7 @@
 //! and at once; a hosted checkout page and a portal session whose URLs point at the emulator.
 
 use chargebee::enums::CancelOption;
-use chargebee::hosted_page::CheckoutNewForItemsSubscriptionItemsParams;
+use chargebee::objects::SubscriptionItemsParams;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
 use chargebee::EnumFilter;
 use chargebee_emulator::Emulator;
@@ -176,9 +176,7 @@ async fn hosted_pages_and_portal_sessions_point_at_the_emulator() {
     let page = client
         .hosted_pages()
         .checkout_new_for_items()
-        .subscription_items(vec![CheckoutNewForItemsSubscriptionItemsParams::new(
-            "pro-usd-monthly",
-        )])
+        .subscription_items(vec![SubscriptionItemsParams::new("pro-usd-monthly")])
         .send()
         .await
         .unwrap()

@@ -1,7 +1,8 @@
 //! Everyday flows through the typed client against the emulator: state kept between calls,
 //! filters with their operators, sorting, paging, custom fields and idempotent replay.
 
-use chargebee::customer::{CreateBillingAddressParams, ListSortField};
+use chargebee::customer::ListSortField;
+use chargebee::objects::CreateBillingAddressParams;
 use chargebee::{EnumFilter, ExtraFields, Sort, StringFilter, TimestampFilter};
 use chargebee_emulator::Emulator;
 use futures::TryStreamExt;

@@ -3,6 +3,7 @@
 
 //! The `CreditNote` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -742,10 +743,7 @@ impl crate::Request<
         self.params.line_items = value;
         self
     }
-    pub fn line_item_tiers(
-        mut self,
-        value: Vec<ImportCreditNoteLineItemTiersParams>,
-    ) -> Self {
+    pub fn line_item_tiers(mut self, value: Vec<objects::LineItemTiersParams>) -> Self {
         self.params.line_item_tiers = value;
         self
     }
@@ -753,7 +751,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
-    pub fn taxes(mut self, value: Vec<ImportCreditNoteTaxesParams>) -> Self {
+    pub fn taxes(mut self, value: Vec<objects::TaxesParams>) -> Self {
         self.params.taxes = value;
         self
     }

@@ -3,6 +3,7 @@
 
 //! The `Customer` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     BooleanFilter, Client, EnumFilter, Page, Sort, StringFilter, TimestampFilter,
 };
@@ -531,15 +532,15 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    pub fn card(mut self, value: CreateCardParams) -> Self {
+    pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
+    pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
+    pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
@@ -547,20 +548,23 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: CreateBillingAddressParams) -> Self {
+    pub fn billing_address(
+        mut self,
+        value: objects::CreateBillingAddressParams,
+    ) -> Self {
         self.params.billing_address = Some(value);
         self
     }
     pub fn entity_identifiers(
         mut self,
-        value: Vec<CreateEntityIdentifiersParams>,
+        value: Vec<objects::CreateEntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -824,7 +828,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<UpdateTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -914,23 +918,20 @@ impl crate::Request<
         self.params.einvoicing_method = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: UpdateBillingInfoBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
     pub fn entity_identifiers(
         mut self,
-        value: Vec<UpdateBillingInfoEntityIdentifiersParams>,
+        value: Vec<objects::EntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self

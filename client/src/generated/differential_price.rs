@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `DifferentialPrice` resource and its operations.
+use super::objects;
 use crate::{Client, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::differential_price::*;
@@ -116,7 +117,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.parent_periods = value;
         self
     }
-    pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
+    pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
@@ -161,7 +162,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.parent_periods = value;
         self
     }
-    pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
+    pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
     }

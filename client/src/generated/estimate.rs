@@ -3,6 +3,7 @@
 
 //! The `Estimate` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{Client, Timestamp};
 #[doc(inline)]
 pub use super::models::estimate::*;
@@ -334,11 +335,11 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn customer(mut self, value: CreateSubscriptionCustomerParams) -> Self {
+    pub fn customer(mut self, value: objects::CustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    pub fn contract_term(mut self, value: CreateSubscriptionContractTermParams) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -355,7 +356,7 @@ impl crate::Request<
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateSubscriptionTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -436,7 +437,7 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn customer(mut self, value: CreateSubItemEstimateCustomerParams) -> Self {
+    pub fn customer(mut self, value: objects::CustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
@@ -449,7 +450,7 @@ impl crate::Request<
     }
     pub fn subscription_items(
         mut self,
-        value: Vec<CreateSubItemEstimateSubscriptionItemsParams>,
+        value: Vec<objects::SubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
         self
@@ -461,16 +462,13 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CreateSubItemEstimateItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateSubItemEstimateTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -543,10 +541,7 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: CreateSubForCustomerEstimateContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -646,16 +641,13 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
-    pub fn billing_override(
-        mut self,
-        value: CreateSubItemForCustomerEstimateBillingOverrideParams,
-    ) -> Self {
+    pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
     pub fn subscription_items(
         mut self,
-        value: Vec<CreateSubItemForCustomerEstimateSubscriptionItemsParams>,
+        value: Vec<objects::SubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
         self
@@ -667,10 +659,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CreateSubItemForCustomerEstimateItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -928,10 +917,7 @@ impl crate::Request<
         self.params.customer = Some(value);
         self
     }
-    pub fn billing_override(
-        mut self,
-        value: UpdateSubscriptionForItemsBillingOverrideParams,
-    ) -> Self {
+    pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
@@ -942,17 +928,11 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
-    pub fn discounts(
-        mut self,
-        value: Vec<UpdateSubscriptionForItemsDiscountsParams>,
-    ) -> Self {
+    pub fn discounts(mut self, value: Vec<objects::ForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<UpdateSubscriptionForItemsItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1032,14 +1012,14 @@ impl crate::Request<
     }
     pub fn fixed_interval_schedule(
         mut self,
-        value: AdvanceInvoiceEstimateFixedIntervalScheduleParams,
+        value: objects::FixedIntervalScheduleParams,
     ) -> Self {
         self.params.fixed_interval_schedule = Some(value);
         self
     }
     pub fn specific_dates_schedule(
         mut self,
-        value: Vec<AdvanceInvoiceEstimateSpecificDatesScheduleParams>,
+        value: Vec<objects::SpecificDatesScheduleParams>,
     ) -> Self {
         self.params.specific_dates_schedule = value;
         self
@@ -1407,11 +1387,11 @@ impl crate::Request<
         self.params.gift = Some(value);
         self
     }
-    pub fn gifter(mut self, value: GiftSubscriptionGifterParams) -> Self {
+    pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    pub fn gift_receiver(mut self, value: GiftSubscriptionGiftReceiverParams) -> Self {
+    pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
@@ -1419,10 +1399,7 @@ impl crate::Request<
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: GiftSubscriptionShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1463,14 +1440,11 @@ impl crate::Request<
         self.params.gift = Some(value);
         self
     }
-    pub fn gifter(mut self, value: GiftSubscriptionForItemsGifterParams) -> Self {
+    pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    pub fn gift_receiver(
-        mut self,
-        value: GiftSubscriptionForItemsGiftReceiverParams,
-    ) -> Self {
+    pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
@@ -1481,24 +1455,18 @@ impl crate::Request<
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: GiftSubscriptionForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn subscription_items(
         mut self,
-        value: Vec<GiftSubscriptionForItemsSubscriptionItemsParams>,
+        value: Vec<objects::ForItemsSubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<GiftSubscriptionForItemsItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1565,10 +1533,7 @@ impl crate::Request<CreateInvoiceParams, CreateInvoiceResponse, crate::NotIdempo
         self.params.invoice = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateInvoiceShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1576,20 +1541,17 @@ impl crate::Request<CreateInvoiceParams, CreateInvoiceResponse, crate::NotIdempo
         self.params.addons = value;
         self
     }
-    pub fn charges(mut self, value: Vec<CreateInvoiceChargesParams>) -> Self {
+    pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    pub fn notes_to_remove(
-        mut self,
-        value: Vec<CreateInvoiceNotesToRemoveParams>,
-    ) -> Self {
+    pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateInvoiceTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -1661,10 +1623,7 @@ impl crate::Request<
         self.params.invoice = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateInvoiceForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1682,10 +1641,7 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CreateInvoiceForItemsItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1693,10 +1649,7 @@ impl crate::Request<
         self.params.charges = value;
         self
     }
-    pub fn notes_to_remove(
-        mut self,
-        value: Vec<CreateInvoiceForItemsNotesToRemoveParams>,
-    ) -> Self {
+    pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
@@ -1709,7 +1662,7 @@ impl crate::Request<
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateInvoiceForItemsTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Gift` resource and its operations.
+use super::objects;
 use crate::{Client, EnumFilter, Page, StringFilter, Timestamp};
 use serde_json::Value;
 #[doc(inline)]
@@ -101,11 +102,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.coupon_ids = value;
         self
     }
-    pub fn gifter(mut self, value: CreateGifterParams) -> Self {
+    pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    pub fn gift_receiver(mut self, value: CreateGiftReceiverParams) -> Self {
+    pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
@@ -113,7 +114,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -169,11 +170,11 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.meta_data = Some(value);
         self
     }
-    pub fn gifter(mut self, value: CreateForItemsGifterParams) -> Self {
+    pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    pub fn gift_receiver(mut self, value: CreateForItemsGiftReceiverParams) -> Self {
+    pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
@@ -181,21 +182,18 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn subscription_items(
         mut self,
-        value: Vec<CreateForItemsSubscriptionItemsParams>,
+        value: Vec<objects::ForItemsSubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<CreateForItemsItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }

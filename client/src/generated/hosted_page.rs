@@ -3,6 +3,7 @@
 
 //! The `HostedPage` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{Client, EnumFilter, Page, StringFilter, Timestamp, TimestampFilter};
 use serde_json::Value;
 #[doc(inline)]
@@ -262,15 +263,15 @@ impl crate::Request<CheckoutNewParams, CheckoutNewResponse, crate::Idempotent> {
         self.params.card = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: CheckoutNewBillingAddressParams) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: CheckoutNewShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(mut self, value: CheckoutNewContractTermParams) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -356,17 +357,11 @@ impl crate::Request<CheckoutOneTimeParams, CheckoutOneTimeResponse, crate::Idemp
         self.params.card = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: CheckoutOneTimeBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CheckoutOneTimeShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -374,7 +369,7 @@ impl crate::Request<CheckoutOneTimeParams, CheckoutOneTimeResponse, crate::Idemp
         self.params.addons = value;
         self
     }
-    pub fn charges(mut self, value: Vec<CheckoutOneTimeChargesParams>) -> Self {
+    pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
@@ -454,17 +449,11 @@ impl crate::Request<
         self.params.card = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: CheckoutOneTimeForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CheckoutOneTimeForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -475,14 +464,11 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CheckoutOneTimeForItemsItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    pub fn charges(mut self, value: Vec<CheckoutOneTimeForItemsChargesParams>) -> Self {
+    pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
@@ -495,7 +481,7 @@ impl crate::Request<
     }
     pub fn entity_identifiers(
         mut self,
-        value: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
+        value: Vec<objects::EntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
         self
@@ -581,30 +567,21 @@ impl crate::Request<
         self.params.card = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: CheckoutNewForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CheckoutNewForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: CheckoutNewForItemsContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
     pub fn subscription_items(
         mut self,
-        value: Vec<CheckoutNewForItemsSubscriptionItemsParams>,
+        value: Vec<objects::SubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
         self
@@ -613,13 +590,13 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<CheckoutNewForItemsItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
     pub fn entity_identifiers(
         mut self,
-        value: Vec<CheckoutNewForItemsEntityIdentifiersParams>,
+        value: Vec<objects::EntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
         self
@@ -730,7 +707,7 @@ impl crate::Request<
         self.params.card = Some(value);
         self
     }
-    pub fn contract_term(mut self, value: CheckoutExistingContractTermParams) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -863,10 +840,7 @@ impl crate::Request<
         self.params.card = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: CheckoutExistingForItemsContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -877,23 +851,17 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
-    pub fn discounts(
-        mut self,
-        value: Vec<CheckoutExistingForItemsDiscountsParams>,
-    ) -> Self {
+    pub fn discounts(mut self, value: Vec<objects::ForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CheckoutExistingForItemsItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
     pub fn entity_identifiers(
         mut self,
-        value: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
+        value: Vec<objects::EntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
         self
@@ -1225,15 +1193,12 @@ impl crate::Request<
     }
     pub fn subscription_items(
         mut self,
-        value: Vec<CheckoutGiftForItemsSubscriptionItemsParams>,
+        value: Vec<objects::ForItemsSubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CheckoutGiftForItemsItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }

@@ -3,6 +3,7 @@
 
 //! The `Invoice` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -581,26 +582,26 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.payment_initiator = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: CreateStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
     }
-    pub fn card(mut self, value: CreateCardParams) -> Self {
+    pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
+    pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
+    pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
@@ -612,18 +613,18 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.addons = value;
         self
     }
-    pub fn charges(mut self, value: Vec<CreateChargesParams>) -> Self {
+    pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
     }
-    pub fn notes_to_remove(mut self, value: Vec<CreateNotesToRemoveParams>) -> Self {
+    pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
@@ -730,35 +731,26 @@ impl crate::Request<
         self.params.payment_initiator = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateForChargeItemsAndChargesShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: CreateForChargeItemsAndChargesStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
     }
-    pub fn card(mut self, value: CreateForChargeItemsAndChargesCardParams) -> Self {
+    pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    pub fn bank_account(
-        mut self,
-        value: CreateForChargeItemsAndChargesBankAccountParams,
-    ) -> Self {
+    pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    pub fn payment_method(
-        mut self,
-        value: CreateForChargeItemsAndChargesPaymentMethodParams,
-    ) -> Self {
+    pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
@@ -776,10 +768,7 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -790,16 +779,13 @@ impl crate::Request<
         self.params.charges = value;
         self
     }
-    pub fn notes_to_remove(
-        mut self,
-        value: Vec<CreateForChargeItemsAndChargesNotesToRemoveParams>,
-    ) -> Self {
+    pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateForChargeItemsAndChargesTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -900,7 +886,7 @@ impl crate::Request<ChargeParams, ChargeResponse, crate::Idempotent> {
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<ChargeTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -1047,7 +1033,7 @@ impl crate::Request<
         self.params.item_price = Some(value);
         self
     }
-    pub fn item_tiers(mut self, value: Vec<CreateForChargeItemItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1229,14 +1215,11 @@ impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempoten
         self.params.credit_note = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: ImportInvoiceBillingAddressParams) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: ImportInvoiceShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1251,10 +1234,7 @@ impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempoten
         self.params.payment_reference_numbers = value;
         self
     }
-    pub fn line_item_tiers(
-        mut self,
-        value: Vec<ImportInvoiceLineItemTiersParams>,
-    ) -> Self {
+    pub fn line_item_tiers(mut self, value: Vec<objects::LineItemTiersParams>) -> Self {
         self.params.line_item_tiers = value;
         self
     }
@@ -1262,7 +1242,7 @@ impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempoten
         self.params.discounts = value;
         self
     }
-    pub fn taxes(mut self, value: Vec<ImportInvoiceTaxesParams>) -> Self {
+    pub fn taxes(mut self, value: Vec<objects::TaxesParams>) -> Self {
         self.params.taxes = value;
         self
     }
@@ -1813,7 +1793,7 @@ impl crate::Request<AddChargeItemParams, AddChargeItemResponse, crate::Idempoten
         self.params.item_price = Some(value);
         self
     }
-    pub fn item_tiers(mut self, value: Vec<AddChargeItemItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1849,7 +1829,7 @@ impl crate::Request<CloseParams, CloseResponse, crate::Idempotent> {
         self.params.invoice_date = Some(value.into());
         self
     }
-    pub fn notes_to_remove(mut self, value: Vec<CloseNotesToRemoveParams>) -> Self {
+    pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
@@ -2220,20 +2200,17 @@ impl crate::Request<UpdateDetailsParams, UpdateDetailsResponse, crate::Idempoten
         self.params.comment = Some(value.into());
         self
     }
-    pub fn billing_address(mut self, value: UpdateDetailsBillingAddressParams) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: UpdateDetailsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: UpdateDetailsStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self

@@ -3,6 +3,7 @@
 
 //! The `ItemPrice` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, Sort, StringFilter,
     TimestampFilter,
@@ -228,7 +229,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.accounting_detail = Some(value);
         self
     }
-    pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
+    pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
@@ -387,7 +388,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.accounting_detail = Some(value);
         self
     }
-    pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
+    pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `NonSubscription` resource and its operations.
+use super::objects;
 use crate::Client;
 #[doc(inline)]
 pub use super::models::non_subscription::*;
@@ -57,7 +58,7 @@ impl crate::Request<ProcessReceiptParams, ProcessReceiptResponse, crate::Idempot
         self.params.product = Some(value);
         self
     }
-    pub fn customer(mut self, value: ProcessReceiptCustomerParams) -> Self {
+    pub fn customer(mut self, value: objects::ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }

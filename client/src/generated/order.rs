@@ -3,6 +3,7 @@
 
 //! The `Order` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     BooleanFilter, Client, EnumFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -292,7 +293,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.status = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: UpdateShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -400,11 +401,11 @@ impl crate::Request<ImportOrderParams, ImportOrderResponse, crate::Idempotent> {
         self.params.refundable_credits_issued = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: ImportOrderShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: ImportOrderBillingAddressParams) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }

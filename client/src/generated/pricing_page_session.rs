@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PricingPageSession` resource and its operations.
+use super::objects;
 use crate::Client;
 use serde_json::Value;
 #[doc(inline)]
@@ -100,17 +101,11 @@ impl crate::Request<
         self.params.customer = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: CreateForNewSubscriptionBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateForNewSubscriptionShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Purchase` resource and its operations.
+use super::objects;
 use crate::Client;
 #[doc(inline)]
 pub use super::models::purchase::*;
@@ -61,7 +62,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     }
     pub fn statement_descriptor(
         mut self,
-        value: CreateStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
@@ -127,7 +128,7 @@ impl crate::Request<EstimateParams, EstimateResponse, crate::NotIdempotent> {
         self.params.customer_id = Some(value.into());
         self
     }
-    pub fn customer(mut self, value: EstimateCustomerParams) -> Self {
+    pub fn customer(mut self, value: objects::CustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }

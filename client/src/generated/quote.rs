@@ -3,6 +3,7 @@
 
 //! The `Quote` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter};
 #[doc(inline)]
 pub use super::models::quote::*;
@@ -405,17 +406,11 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateSubForCustomerQuoteShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: CreateSubForCustomerQuoteContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -488,17 +483,11 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: EditCreateSubForCustomerQuoteShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: EditCreateSubForCustomerQuoteContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -609,17 +598,11 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: UpdateSubscriptionQuoteBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: UpdateSubscriptionQuoteShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -733,17 +716,11 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: EditUpdateSubscriptionQuoteBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: EditUpdateSubscriptionQuoteShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -827,10 +804,7 @@ impl crate::Request<
         self.params.coupon_ids = value;
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateForOnetimeChargesShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -844,7 +818,7 @@ impl crate::Request<
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -899,10 +873,7 @@ impl crate::Request<
         self.params.coupon_ids = value;
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: EditOneTimeQuoteShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -916,7 +887,7 @@ impl crate::Request<
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -992,24 +963,15 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateSubItemsForCustomerQuoteShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: CreateSubItemsForCustomerQuoteContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: CreateSubItemsForCustomerQuoteBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
@@ -1114,24 +1076,15 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: EditCreateSubCustomerQuoteForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: EditCreateSubCustomerQuoteForItemsContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: EditCreateSubCustomerQuoteForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
@@ -1267,17 +1220,11 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: UpdateSubscriptionQuoteForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: UpdateSubscriptionQuoteForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1422,17 +1369,11 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: EditUpdateSubscriptionQuoteForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: EditUpdateSubscriptionQuoteForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1544,17 +1485,11 @@ impl crate::Request<
         self.params.net_term_days = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: CreateForChargeItemsAndChargesBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateForChargeItemsAndChargesShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1565,10 +1500,7 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1588,7 +1520,7 @@ impl crate::Request<
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateForChargeItemsAndChargesTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -1647,17 +1579,11 @@ impl crate::Request<
         self.params.net_term_days = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: EditForChargeItemsAndChargesBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: EditForChargeItemsAndChargesShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -1668,10 +1594,7 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<EditForChargeItemsAndChargesItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1691,7 +1614,7 @@ impl crate::Request<
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self

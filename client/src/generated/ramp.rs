@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Ramp` resource and its operations.
+use super::objects;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter};
 #[doc(inline)]
 pub use super::models::ramp::*;
@@ -124,10 +125,7 @@ impl crate::Request<
         self.params.items_to_update = value;
         self
     }
-    pub fn item_tiers(
-        mut self,
-        value: Vec<CreateForSubscriptionItemTiersParams>,
-    ) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -187,7 +185,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.items_to_update = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<UpdateItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }

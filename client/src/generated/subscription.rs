@@ -3,6 +3,7 @@
 
 //! The `Subscription` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -652,15 +653,15 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.customer = Some(value);
         self
     }
-    pub fn card(mut self, value: CreateCardParams) -> Self {
+    pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
+    pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
+    pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
@@ -668,35 +669,38 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: CreateBillingAddressParams) -> Self {
+    pub fn billing_address(
+        mut self,
+        value: objects::CreateBillingAddressParams,
+    ) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: CreateStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
     }
-    pub fn contract_term(mut self, value: CreateContractTermParams) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
     pub fn entity_identifiers(
         mut self,
-        value: Vec<CreateEntityIdentifiersParams>,
+        value: Vec<objects::CreateEntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -869,16 +873,13 @@ impl crate::Request<
         self.params.payment_initiator = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateForCustomerShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: CreateForCustomerStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
@@ -890,7 +891,7 @@ impl crate::Request<
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn contract_term(mut self, value: CreateForCustomerContractTermParams) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -1056,16 +1057,13 @@ impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idemp
         self.params.payment_initiator = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: CreateWithItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: CreateWithItemsStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
@@ -1078,10 +1076,7 @@ impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idemp
         self.params.contract_term = Some(value);
         self
     }
-    pub fn billing_override(
-        mut self,
-        value: CreateWithItemsBillingOverrideParams,
-    ) -> Self {
+    pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
@@ -1096,7 +1091,7 @@ impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idemp
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<CreateWithItemsItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1415,10 +1410,7 @@ impl crate::Request<
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    pub fn contract_term(
-        mut self,
-        value: RemoveScheduledCancellationContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -1613,11 +1605,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.trial_end_action = Some(value);
         self
     }
-    pub fn card(mut self, value: UpdateCardParams) -> Self {
+    pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    pub fn payment_method(mut self, value: UpdatePaymentMethodParams) -> Self {
+    pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
@@ -1625,17 +1617,17 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: UpdateBillingAddressParams) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(mut self, value: UpdateShippingAddressParams) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: UpdateStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
@@ -1834,11 +1826,11 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.invoice_usages = Some(value);
         self
     }
-    pub fn card(mut self, value: UpdateForItemsCardParams) -> Self {
+    pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    pub fn payment_method(mut self, value: UpdateForItemsPaymentMethodParams) -> Self {
+    pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
@@ -1846,20 +1838,17 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.payment_intent = Some(value);
         self
     }
-    pub fn billing_address(mut self, value: UpdateForItemsBillingAddressParams) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: UpdateForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: UpdateForItemsStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
@@ -1872,10 +1861,7 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.contract_term = Some(value);
         self
     }
-    pub fn billing_override(
-        mut self,
-        value: UpdateForItemsBillingOverrideParams,
-    ) -> Self {
+    pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
@@ -1886,11 +1872,11 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.subscription_items = value;
         self
     }
-    pub fn discounts(mut self, value: Vec<UpdateForItemsDiscountsParams>) -> Self {
+    pub fn discounts(mut self, value: Vec<objects::ForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<UpdateForItemsItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
@@ -1983,13 +1969,13 @@ impl crate::Request<ReactivateParams, ReactivateResponse, crate::Idempotent> {
         self.params.payment_initiator = Some(value);
         self
     }
-    pub fn contract_term(mut self, value: ReactivateContractTermParams) -> Self {
+    pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
     pub fn statement_descriptor(
         mut self,
-        value: ReactivateStatementDescriptorParams,
+        value: objects::StatementDescriptorParams,
     ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
@@ -2134,14 +2120,14 @@ impl crate::Request<
     }
     pub fn fixed_interval_schedule(
         mut self,
-        value: ChargeFutureRenewalsFixedIntervalScheduleParams,
+        value: objects::FixedIntervalScheduleParams,
     ) -> Self {
         self.params.fixed_interval_schedule = Some(value);
         self
     }
     pub fn specific_dates_schedule(
         mut self,
-        value: Vec<ChargeFutureRenewalsSpecificDatesScheduleParams>,
+        value: Vec<objects::SpecificDatesScheduleParams>,
     ) -> Self {
         self.params.specific_dates_schedule = value;
         self
@@ -2177,7 +2163,7 @@ impl crate::Request<
     }
     pub fn fixed_interval_schedule(
         mut self,
-        value: EditAdvanceInvoiceScheduleFixedIntervalScheduleParams,
+        value: objects::FixedIntervalScheduleParams,
     ) -> Self {
         self.params.fixed_interval_schedule = Some(value);
         self
@@ -2438,17 +2424,11 @@ impl crate::Request<
         self.params.payment_method = Some(value);
         self
     }
-    pub fn billing_address(
-        mut self,
-        value: ImportSubscriptionBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: ImportSubscriptionShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -2629,10 +2609,7 @@ impl crate::Request<
         self.params.transaction = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: ImportForCustomerShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -2871,10 +2848,7 @@ impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempot
         self.params.transaction = Some(value);
         self
     }
-    pub fn shipping_address(
-        mut self,
-        value: ImportForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
@@ -2896,7 +2870,7 @@ impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempot
         self.params.charged_items = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<ImportForItemsItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }

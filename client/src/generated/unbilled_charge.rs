@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UnbilledCharge` resource and its operations.
+use super::objects;
 use crate::{Client, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::unbilled_charge::*;
@@ -104,13 +105,13 @@ impl crate::Request<
         self.params.addons = value;
         self
     }
-    pub fn charges(mut self, value: Vec<CreateUnbilledChargeChargesParams>) -> Self {
+    pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateUnbilledChargeTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self
@@ -137,17 +138,17 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.item_prices = value;
         self
     }
-    pub fn item_tiers(mut self, value: Vec<CreateItemTiersParams>) -> Self {
+    pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    pub fn charges(mut self, value: Vec<CreateChargesParams>) -> Self {
+    pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
     pub fn tax_providers_fields(
         mut self,
-        value: Vec<CreateTaxProvidersFieldsParams>,
+        value: Vec<objects::TaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
         self

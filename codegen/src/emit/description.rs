@@ -3,6 +3,7 @@
 
 use super::structs::{nested_object_tag, resource_object_tag};
 use crate::model::{self, Api, Base, Body, FilterKind, Method, Type, TypeRef};
+use crate::resolve::OBJECTS;
 use chargebee_description as d;
 use std::collections::BTreeMap;
 
@@ -15,6 +16,16 @@ pub fn describe(api: &Api) -> d::Api {
     };
     for e in &api.enums {
         out.enums.insert(format!("enums.{}", e.name), values(e));
+    }
+    for object in &api.param_objects {
+        out.structs.insert(
+            qualify(OBJECTS, &object.name),
+            d::Struct {
+                fields: fields(OBJECTS, &object.fields),
+                object: None,
+                custom_fields: object.custom_fields,
+            },
+        );
     }
     for res in &api.resources {
         let m = res.module.as_str();

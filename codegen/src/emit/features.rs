@@ -4,6 +4,7 @@
 
 use super::types::{modules_used, Part};
 use crate::model::{Api, Resource};
+use crate::resolve::OBJECTS;
 use std::fmt::Write;
 
 /// The line after which `client/Cargo.toml` holds the generated table.
@@ -18,7 +19,7 @@ fn needs(res: &Resource) -> Vec<String> {
     }
     modules_used(res)
         .into_iter()
-        .filter(|m| m != "enums" && *m != res.module)
+        .filter(|m| m != "enums" && m != OBJECTS && *m != res.module)
         .collect()
 }
 

@@ -10,6 +10,7 @@ mod structs;
 mod types;
 
 use crate::model::{Api, Resource};
+use crate::resolve::OBJECTS;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use types::Imports;
@@ -43,6 +44,11 @@ pub fn emit(api: &Api) -> Vec<GeneratedFile> {
         "types/enums.rs",
         "the shared enums of the spec",
         enums_module(api),
+    ));
+    files.push(render(
+        "params/objects.rs",
+        "the spec directory",
+        objects_module(api),
     ));
     for res in &api.resources {
         let header = format!("spec/{}", res.source);
@@ -114,6 +120,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
             //! operations, each behind the Cargo feature of its name.
             /// The models and enums the parameters name.
             use chargebee_types as models;
+            pub mod objects;
             #(#modules)*
         },
         Part::Api => {
@@ -124,6 +131,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
                 use chargebee_params as params;
                 use chargebee_types as models;
                 pub use models::enums;
+                pub use params::objects;
                 #(#modules)*
                 #dispatcher
             }
@@ -143,6 +151,18 @@ fn enums_module(api: &Api) -> TokenStream {
         //! Enums shared by several resources and operations.
         #uses
         #(#defs)*
+    }
+}
+
+/// The parameter objects several resources' operations share.
+fn objects_module(api: &Api) -> TokenStream {
+    let mut imports = Imports::new(Part::Params, OBJECTS);
+    let objects = operations::shared_objects(&api.param_objects, &mut imports);
+    let uses = imports.tokens();
+    quote! {
+        //! Parameter objects with the same fields in the operations of several resources.
+        #uses
+        #objects
     }
 }
 

@@ -46,6 +46,14 @@ pub fn params_items(res: &Resource, imports: &mut Imports) -> TokenStream {
     }
 }
 
+/// The parameter objects shared by several resources' operations.
+pub fn shared_objects(objects: &[StructDef], imports: &mut Imports) -> TokenStream {
+    let objects = objects
+        .iter()
+        .map(|s| params_struct(s, &[], false, false, imports));
+    quote!(#(#objects)*)
+}
+
 /// The client accessor, the resource's handle and its operations' requests, for its api
 /// part.
 pub fn request_items(res: &Resource, imports: &mut Imports) -> TokenStream {

@@ -1,6 +1,7 @@
 //! Shared pieces of emission: type paths, doc attributes and the import list of a module.
 
 use crate::model::{FilterKind, Resource, Type, TypeRef};
+use crate::resolve::OBJECTS;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -71,13 +72,16 @@ impl Imports {
             Part::Params => quote!(super::models),
             Part::Models | Part::Api => quote!(super),
         };
-        // Each sibling resource module exists only with its feature; `enums` always does.
+        // Each sibling resource module exists only with its feature; `enums` and `objects`
+        // (the shared parameter objects, in the params crate) always do.
         let mods = self.modules.iter().filter(|m| **m != self.module).map(|m| {
             let id = format_ident!("{}", m);
-            if m == "enums" {
-                quote!(use #from::enums;)
-            } else {
-                quote!(#[cfg(feature = #m)] use #from::#id;)
+            match m.as_str() {
+                "enums" => quote!(use #from::enums;),
+                OBJECTS => quote!(
+                    use super::objects;
+                ),
+                _ => quote!(#[cfg(feature = #m)] use #from::#id;),
             }
         });
         let models = (!self.models.is_empty()).then(|| {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `differential_price` operations.
 use super::models::enums;
+use super::objects;
 use crate::StringFilter;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,7 +19,7 @@ pub struct CreateParams {
     /// At most 50 characters.
     pub business_entity_id: Option<String>,
     pub parent_periods: Vec<CreateParentPeriodsParams>,
-    pub tiers: Vec<CreateTiersParams>,
+    pub tiers: Vec<objects::TiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -249,7 +250,7 @@ pub struct UpdateParams {
     /// At most 39 characters.
     pub price_in_decimal: Option<String>,
     pub parent_periods: Vec<UpdateParentPeriodsParams>,
-    pub tiers: Vec<UpdateTiersParams>,
+    pub tiers: Vec<objects::TiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -715,202 +716,5 @@ impl crate::form::FormEncode for CreateParentPeriodsParams {
     }
 }
 crate::form::form_object!(CreateParentPeriodsParams);
-/// The `tiers` parameter of `differential_price.create`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateTiersParams {
-    pub starting_unit: Option<i64>,
-    pub ending_unit: Option<i64>,
-    pub price: Option<i64>,
-    /// At most 33 characters.
-    pub starting_unit_in_decimal: Option<String>,
-    /// At most 33 characters.
-    pub ending_unit_in_decimal: Option<String>,
-    /// At most 39 characters.
-    pub price_in_decimal: Option<String>,
-    pub pricing_type: Option<enums::PricingType>,
-    pub package_size: Option<i64>,
-}
-impl Serialize for CreateTiersParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("starting_unit", &self.starting_unit)?;
-        entries.optional("ending_unit", &self.ending_unit)?;
-        entries.optional("price", &self.price)?;
-        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
-        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
-        entries.optional("price_in_decimal", &self.price_in_decimal)?;
-        entries.optional("pricing_type", &self.pricing_type)?;
-        entries.optional("package_size", &self.package_size)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateTiersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateTiersParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateTiersParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateTiersParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "starting_unit",
-                    "ending_unit",
-                    "price",
-                    "starting_unit_in_decimal",
-                    "ending_unit_in_decimal",
-                    "price_in_decimal",
-                    "pricing_type",
-                    "package_size",
-                ];
-                let mut starting_unit = None;
-                let mut ending_unit = None;
-                let mut price = None;
-                let mut starting_unit_in_decimal = None;
-                let mut ending_unit_in_decimal = None;
-                let mut price_in_decimal = None;
-                let mut pricing_type = None;
-                let mut package_size = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"starting_unit" => {
-                            crate::decode::param(
-                                &mut map,
-                                "starting_unit",
-                                &mut starting_unit,
-                            )?
-                        }
-                        b"ending_unit" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ending_unit",
-                                &mut ending_unit,
-                            )?
-                        }
-                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
-                        b"starting_unit_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "starting_unit_in_decimal",
-                                &mut starting_unit_in_decimal,
-                            )?
-                        }
-                        b"ending_unit_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ending_unit_in_decimal",
-                                &mut ending_unit_in_decimal,
-                            )?
-                        }
-                        b"price_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "price_in_decimal",
-                                &mut price_in_decimal,
-                            )?
-                        }
-                        b"pricing_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "pricing_type",
-                                &mut pricing_type,
-                            )?
-                        }
-                        b"package_size" => {
-                            crate::decode::param(
-                                &mut map,
-                                "package_size",
-                                &mut package_size,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateTiersParams {
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    pricing_type: pricing_type.flatten(),
-                    package_size: package_size.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateTiersParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            starting_unit: None,
-            ending_unit: None,
-            price: None,
-            starting_unit_in_decimal: None,
-            ending_unit_in_decimal: None,
-            price_in_decimal: None,
-            pricing_type: None,
-            package_size: None,
-        }
-    }
-    pub fn starting_unit(mut self, value: i64) -> Self {
-        self.starting_unit = Some(value);
-        self
-    }
-    pub fn ending_unit(mut self, value: i64) -> Self {
-        self.ending_unit = Some(value);
-        self
-    }
-    pub fn price(mut self, value: i64) -> Self {
-        self.price = Some(value);
-        self
-    }
-    /// At most 33 characters.
-    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.starting_unit_in_decimal = Some(value.into());
-        self
-    }
-    /// At most 33 characters.
-    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.ending_unit_in_decimal = Some(value.into());
-        self
-    }
-    /// At most 39 characters.
-    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.price_in_decimal = Some(value.into());
-        self
-    }
-    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
-        self.pricing_type = Some(value);
-        self
-    }
-    pub fn package_size(mut self, value: i64) -> Self {
-        self.package_size = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateTiersParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("starting_unit", &self.starting_unit);
-        form.field("ending_unit", &self.ending_unit);
-        form.field("price", &self.price);
-        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
-        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
-        form.field("price_in_decimal", &self.price_in_decimal);
-        form.field("pricing_type", &self.pricing_type);
-        form.field("package_size", &self.package_size);
-    }
-}
-crate::form::form_object!(CreateTiersParams);
 /// The same parameter object as [`CreateParentPeriodsParams`].
 pub type UpdateParentPeriodsParams = CreateParentPeriodsParams;
-/// The same parameter object as [`CreateTiersParams`].
-pub type UpdateTiersParams = CreateTiersParams;

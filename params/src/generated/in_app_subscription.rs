@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `in_app_subscription` operations.
+use super::objects;
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
@@ -11,7 +12,7 @@ pub struct ProcessReceiptParams {
     /// At most 65000 characters.
     pub receipt: String,
     pub product: Option<ProcessReceiptProductParams>,
-    pub customer: Option<ProcessReceiptCustomerParams>,
+    pub customer: Option<objects::ProcessReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -540,116 +541,6 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
     }
 }
 crate::form::form_object!(ProcessReceiptProductParams);
-/// The `customer` parameter of `in_app_subscription.process_receipt`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ProcessReceiptCustomerParams {
-    /// At most 50 characters.
-    pub id: Option<String>,
-    /// At most 70 characters.
-    pub email: Option<String>,
-    /// At most 150 characters.
-    pub first_name: Option<String>,
-    /// At most 150 characters.
-    pub last_name: Option<String>,
-}
-impl Serialize for ProcessReceiptCustomerParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("id", &self.id)?;
-        entries.optional("email", &self.email)?;
-        entries.optional("first_name", &self.first_name)?;
-        entries.optional("last_name", &self.last_name)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ProcessReceiptCustomerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ProcessReceiptCustomerParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ProcessReceiptCustomerParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessReceiptCustomerParams, A::Error> {
-                const EXPECTED: &[&str] = &["id", "email", "first_name", "last_name"];
-                let mut id = None;
-                let mut email = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"id" => crate::decode::param(&mut map, "id", &mut id)?,
-                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
-                        b"first_name" => {
-                            crate::decode::param(
-                                &mut map,
-                                "first_name",
-                                &mut first_name,
-                            )?
-                        }
-                        b"last_name" => {
-                            crate::decode::param(&mut map, "last_name", &mut last_name)?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(ProcessReceiptCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl ProcessReceiptCustomerParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            email: None,
-            first_name: None,
-            last_name: None,
-        }
-    }
-    /// At most 50 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// At most 70 characters.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-}
-impl crate::form::FormEncode for ProcessReceiptCustomerParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("id", &self.id);
-        form.field("email", &self.email);
-        form.field("first_name", &self.first_name);
-        form.field("last_name", &self.last_name);
-    }
-}
-crate::form::form_object!(ProcessReceiptCustomerParams);
 /// The `product` parameter of `in_app_subscription.import_receipt`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

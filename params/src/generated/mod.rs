@@ -5,6 +5,7 @@
 //! operations, each behind the Cargo feature of its name.
 /// The models and enums the parameters name.
 use chargebee_types as models;
+pub mod objects;
 #[cfg(feature = "addon")]
 pub mod addon;
 #[cfg(feature = "address")]

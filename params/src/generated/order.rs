@@ -3,6 +3,7 @@
 
 //! The parameters of the `order` operations.
 use super::models::enums;
+use super::objects;
 use super::models::order::{
     CancellationReason, CreateStatus, OrderLineItemStatus, Status,
 };
@@ -215,7 +216,7 @@ pub struct UpdateParams {
     /// At most 50 characters.
     pub fulfillment_status: Option<String>,
     pub status: Option<Status>,
-    pub shipping_address: Option<UpdateShippingAddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub order_line_items: Vec<UpdateOrderLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
@@ -508,8 +509,8 @@ pub struct ImportOrderParams {
     pub cancelled_at: Option<Timestamp>,
     pub cancellation_reason: Option<CancellationReason>,
     pub refundable_credits_issued: Option<i64>,
-    pub shipping_address: Option<ImportOrderShippingAddressParams>,
-    pub billing_address: Option<ImportOrderBillingAddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
+    pub billing_address: Option<objects::AddressParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -1844,275 +1845,6 @@ impl crate::request::CustomFieldParams for ResendParams {
         &mut self.custom_fields
     }
 }
-/// The `shipping_address` parameter of `order.update`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct UpdateShippingAddressParams {
-    /// At most 150 characters.
-    pub first_name: Option<String>,
-    /// At most 150 characters.
-    pub last_name: Option<String>,
-    /// At most 70 characters.
-    pub email: Option<String>,
-    /// At most 250 characters.
-    pub company: Option<String>,
-    /// At most 50 characters.
-    pub phone: Option<String>,
-    /// At most 150 characters.
-    pub line1: Option<String>,
-    /// At most 150 characters.
-    pub line2: Option<String>,
-    /// At most 150 characters.
-    pub line3: Option<String>,
-    /// At most 50 characters.
-    pub city: Option<String>,
-    /// At most 50 characters.
-    pub state_code: Option<String>,
-    /// At most 50 characters.
-    pub state: Option<String>,
-    /// At most 20 characters.
-    pub zip: Option<String>,
-    /// At most 50 characters.
-    pub country: Option<String>,
-    pub validation_status: Option<enums::ValidationStatus>,
-}
-impl Serialize for UpdateShippingAddressParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("first_name", &self.first_name)?;
-        entries.optional("last_name", &self.last_name)?;
-        entries.optional("email", &self.email)?;
-        entries.optional("company", &self.company)?;
-        entries.optional("phone", &self.phone)?;
-        entries.optional("line1", &self.line1)?;
-        entries.optional("line2", &self.line2)?;
-        entries.optional("line3", &self.line3)?;
-        entries.optional("city", &self.city)?;
-        entries.optional("state_code", &self.state_code)?;
-        entries.optional("state", &self.state)?;
-        entries.optional("zip", &self.zip)?;
-        entries.optional("country", &self.country)?;
-        entries.optional("validation_status", &self.validation_status)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for UpdateShippingAddressParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = UpdateShippingAddressParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateShippingAddressParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateShippingAddressParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "company",
-                    "phone",
-                    "line1",
-                    "line2",
-                    "line3",
-                    "city",
-                    "state_code",
-                    "state",
-                    "zip",
-                    "country",
-                    "validation_status",
-                ];
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut email = None;
-                let mut company = None;
-                let mut phone = None;
-                let mut line1 = None;
-                let mut line2 = None;
-                let mut line3 = None;
-                let mut city = None;
-                let mut state_code = None;
-                let mut state = None;
-                let mut zip = None;
-                let mut country = None;
-                let mut validation_status = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"first_name" => {
-                            crate::decode::param(
-                                &mut map,
-                                "first_name",
-                                &mut first_name,
-                            )?
-                        }
-                        b"last_name" => {
-                            crate::decode::param(&mut map, "last_name", &mut last_name)?
-                        }
-                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
-                        b"company" => {
-                            crate::decode::param(&mut map, "company", &mut company)?
-                        }
-                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
-                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
-                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
-                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
-                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
-                        b"state_code" => {
-                            crate::decode::param(
-                                &mut map,
-                                "state_code",
-                                &mut state_code,
-                            )?
-                        }
-                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
-                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
-                        b"country" => {
-                            crate::decode::param(&mut map, "country", &mut country)?
-                        }
-                        b"validation_status" => {
-                            crate::decode::param(
-                                &mut map,
-                                "validation_status",
-                                &mut validation_status,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(UpdateShippingAddressParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    state: state.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl UpdateShippingAddressParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            first_name: None,
-            last_name: None,
-            email: None,
-            company: None,
-            phone: None,
-            line1: None,
-            line2: None,
-            line3: None,
-            city: None,
-            state_code: None,
-            state: None,
-            zip: None,
-            country: None,
-            validation_status: None,
-        }
-    }
-    /// At most 150 characters.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-    /// At most 70 characters.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// At most 250 characters.
-    pub fn company(mut self, value: impl Into<String>) -> Self {
-        self.company = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn line1(mut self, value: impl Into<String>) -> Self {
-        self.line1 = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn line3(mut self, value: impl Into<String>) -> Self {
-        self.line3 = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn state_code(mut self, value: impl Into<String>) -> Self {
-        self.state_code = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// At most 20 characters.
-    pub fn zip(mut self, value: impl Into<String>) -> Self {
-        self.zip = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
-        self
-    }
-    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
-        self.validation_status = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for UpdateShippingAddressParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("first_name", &self.first_name);
-        form.field("last_name", &self.last_name);
-        form.field("email", &self.email);
-        form.field("company", &self.company);
-        form.field("phone", &self.phone);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("line3", &self.line3);
-        form.field("city", &self.city);
-        form.field("state_code", &self.state_code);
-        form.field("state", &self.state);
-        form.field("zip", &self.zip);
-        form.field("country", &self.country);
-        form.field("validation_status", &self.validation_status);
-    }
-}
-crate::form::form_object!(UpdateShippingAddressParams);
 /// The `order_line_items` parameter of `order.update`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2202,10 +1934,6 @@ impl crate::form::FormEncode for UpdateOrderLineItemsParams {
     }
 }
 crate::form::form_object!(UpdateOrderLineItemsParams);
-/// The same parameter object as [`UpdateShippingAddressParams`].
-pub type ImportOrderShippingAddressParams = UpdateShippingAddressParams;
-/// The same parameter object as [`UpdateShippingAddressParams`].
-pub type ImportOrderBillingAddressParams = UpdateShippingAddressParams;
 /// The `credit_note` parameter of `order.cancel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -3,6 +3,7 @@
 
 //! The parameters of the `purchase` operations.
 use super::models::enums;
+use super::objects;
 use super::models::purchase::CreatePaymentIntentPaymentMethodType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,7 +18,7 @@ pub struct CreateParams {
     pub replace_primary_payment_source: Option<bool>,
     pub invoice_info: Option<CreateInvoiceInfoParams>,
     pub payment_schedule: Option<CreatePaymentScheduleParams>,
-    pub statement_descriptor: Option<CreateStatementDescriptorParams>,
+    pub statement_descriptor: Option<objects::StatementDescriptorParams>,
     pub payment_intent: Option<CreatePaymentIntentParams>,
     pub purchase_items: Vec<CreatePurchaseItemsParams>,
     pub item_tiers: Vec<CreateItemTiersParams>,
@@ -261,7 +262,7 @@ pub struct EstimateParams {
     pub client_profile_id: Option<String>,
     /// At most 50 characters.
     pub customer_id: Option<String>,
-    pub customer: Option<EstimateCustomerParams>,
+    pub customer: Option<objects::CustomerParams>,
     pub billing_address: Option<EstimateBillingAddressParams>,
     pub purchase_items: Vec<EstimatePurchaseItemsParams>,
     pub item_tiers: Vec<EstimateItemTiersParams>,
@@ -605,73 +606,6 @@ impl crate::form::FormEncode for CreatePaymentScheduleParams {
     }
 }
 crate::form::form_object!(CreatePaymentScheduleParams);
-/// The `statement_descriptor` parameter of `purchase.create`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateStatementDescriptorParams {
-    /// At most 65000 characters.
-    pub descriptor: Option<String>,
-}
-impl Serialize for CreateStatementDescriptorParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("descriptor", &self.descriptor)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateStatementDescriptorParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateStatementDescriptorParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateStatementDescriptorParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateStatementDescriptorParams, A::Error> {
-                const EXPECTED: &[&str] = &["descriptor"];
-                let mut descriptor = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"descriptor" => {
-                            crate::decode::param(
-                                &mut map,
-                                "descriptor",
-                                &mut descriptor,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateStatementDescriptorParams {
-                    descriptor: descriptor.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateStatementDescriptorParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self { descriptor: None }
-    }
-    /// At most 65000 characters.
-    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
-        self.descriptor = Some(value.into());
-        self
-    }
-}
-impl crate::form::FormEncode for CreateStatementDescriptorParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("descriptor", &self.descriptor);
-    }
-}
-crate::form::form_object!(CreateStatementDescriptorParams);
 /// The `payment_intent` parameter of `purchase.create`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1837,209 +1771,6 @@ impl crate::form::FormEncode for CreateContractTermsParams {
     }
 }
 crate::form::form_object!(CreateContractTermsParams);
-/// The `customer` parameter of `purchase.estimate`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EstimateCustomerParams {
-    /// At most 20 characters.
-    pub vat_number: Option<String>,
-    /// At most 10 characters.
-    pub vat_number_prefix: Option<String>,
-    pub registered_for_gst: Option<bool>,
-    pub taxability: Option<enums::Taxability>,
-    pub entity_code: Option<enums::EntityCode>,
-    /// At most 100 characters.
-    pub exempt_number: Option<String>,
-    /// Any JSON value.
-    pub exemption_details: Option<Value>,
-    pub customer_type: Option<enums::CustomerType>,
-}
-impl Serialize for EstimateCustomerParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("vat_number", &self.vat_number)?;
-        entries.optional("vat_number_prefix", &self.vat_number_prefix)?;
-        entries.optional("registered_for_gst", &self.registered_for_gst)?;
-        entries.optional("taxability", &self.taxability)?;
-        entries.optional("entity_code", &self.entity_code)?;
-        entries.optional("exempt_number", &self.exempt_number)?;
-        entries.optional("exemption_details", &self.exemption_details)?;
-        entries.optional("customer_type", &self.customer_type)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for EstimateCustomerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = EstimateCustomerParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EstimateCustomerParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EstimateCustomerParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "vat_number",
-                    "vat_number_prefix",
-                    "registered_for_gst",
-                    "taxability",
-                    "entity_code",
-                    "exempt_number",
-                    "exemption_details",
-                    "customer_type",
-                ];
-                let mut vat_number = None;
-                let mut vat_number_prefix = None;
-                let mut registered_for_gst = None;
-                let mut taxability = None;
-                let mut entity_code = None;
-                let mut exempt_number = None;
-                let mut exemption_details = None;
-                let mut customer_type = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"vat_number" => {
-                            crate::decode::param(
-                                &mut map,
-                                "vat_number",
-                                &mut vat_number,
-                            )?
-                        }
-                        b"vat_number_prefix" => {
-                            crate::decode::param(
-                                &mut map,
-                                "vat_number_prefix",
-                                &mut vat_number_prefix,
-                            )?
-                        }
-                        b"registered_for_gst" => {
-                            crate::decode::param(
-                                &mut map,
-                                "registered_for_gst",
-                                &mut registered_for_gst,
-                            )?
-                        }
-                        b"taxability" => {
-                            crate::decode::param(
-                                &mut map,
-                                "taxability",
-                                &mut taxability,
-                            )?
-                        }
-                        b"entity_code" => {
-                            crate::decode::param(
-                                &mut map,
-                                "entity_code",
-                                &mut entity_code,
-                            )?
-                        }
-                        b"exempt_number" => {
-                            crate::decode::param(
-                                &mut map,
-                                "exempt_number",
-                                &mut exempt_number,
-                            )?
-                        }
-                        b"exemption_details" => {
-                            crate::decode::param(
-                                &mut map,
-                                "exemption_details",
-                                &mut exemption_details,
-                            )?
-                        }
-                        b"customer_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "customer_type",
-                                &mut customer_type,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(EstimateCustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
-                    taxability: taxability.flatten(),
-                    entity_code: entity_code.flatten(),
-                    exempt_number: exempt_number.flatten(),
-                    exemption_details: exemption_details.flatten(),
-                    customer_type: customer_type.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl EstimateCustomerParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            vat_number: None,
-            vat_number_prefix: None,
-            registered_for_gst: None,
-            taxability: None,
-            entity_code: None,
-            exempt_number: None,
-            exemption_details: None,
-            customer_type: None,
-        }
-    }
-    /// At most 20 characters.
-    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
-        self.vat_number = Some(value.into());
-        self
-    }
-    /// At most 10 characters.
-    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
-        self.vat_number_prefix = Some(value.into());
-        self
-    }
-    pub fn registered_for_gst(mut self, value: bool) -> Self {
-        self.registered_for_gst = Some(value);
-        self
-    }
-    pub fn taxability(mut self, value: enums::Taxability) -> Self {
-        self.taxability = Some(value);
-        self
-    }
-    pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
-        self.entity_code = Some(value);
-        self
-    }
-    /// At most 100 characters.
-    pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
-        self.exempt_number = Some(value.into());
-        self
-    }
-    /// Any JSON value.
-    pub fn exemption_details(mut self, value: Value) -> Self {
-        self.exemption_details = Some(value);
-        self
-    }
-    pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
-        self.customer_type = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for EstimateCustomerParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("vat_number", &self.vat_number);
-        form.field("vat_number_prefix", &self.vat_number_prefix);
-        form.field("registered_for_gst", &self.registered_for_gst);
-        form.field("taxability", &self.taxability);
-        form.field("entity_code", &self.entity_code);
-        form.field("exempt_number", &self.exempt_number);
-        form.field("exemption_details", &self.exemption_details);
-        form.field("customer_type", &self.customer_type);
-    }
-}
-crate::form::form_object!(EstimateCustomerParams);
 /// The `billing_address` parameter of `purchase.estimate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

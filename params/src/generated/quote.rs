@@ -3,6 +3,7 @@
 
 //! The parameters of the `quote` operations.
 use super::models::enums;
+use super::objects;
 use super::models::quote::{
     Status, UpdateSignatureStatusCpqQuoteSignatureStatus, UpdateStatusStatus,
 };
@@ -24,8 +25,8 @@ pub struct CreateSubForCustomerQuoteParams {
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
     pub coupon_ids: Vec<String>,
     pub subscription: Option<CreateSubForCustomerQuoteSubscriptionParams>,
-    pub shipping_address: Option<CreateSubForCustomerQuoteShippingAddressParams>,
-    pub contract_term: Option<CreateSubForCustomerQuoteContractTermParams>,
+    pub shipping_address: Option<objects::AddressParams>,
+    pub contract_term: Option<objects::ContractTermParams>,
     pub addons: Vec<CreateSubForCustomerQuoteAddonsParams>,
     pub event_based_addons: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -251,8 +252,8 @@ pub struct EditCreateSubForCustomerQuoteParams {
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
     pub coupon_ids: Vec<String>,
     pub subscription: Option<EditCreateSubForCustomerQuoteSubscriptionParams>,
-    pub shipping_address: Option<EditCreateSubForCustomerQuoteShippingAddressParams>,
-    pub contract_term: Option<EditCreateSubForCustomerQuoteContractTermParams>,
+    pub shipping_address: Option<objects::AddressParams>,
+    pub contract_term: Option<objects::ContractTermParams>,
     pub addons: Vec<EditCreateSubForCustomerQuoteAddonsParams>,
     pub event_based_addons: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -483,8 +484,8 @@ pub struct UpdateSubscriptionQuoteParams {
     pub force_term_reset: Option<bool>,
     pub reactivate: Option<bool>,
     pub subscription: Option<UpdateSubscriptionQuoteSubscriptionParams>,
-    pub billing_address: Option<UpdateSubscriptionQuoteBillingAddressParams>,
-    pub shipping_address: Option<UpdateSubscriptionQuoteShippingAddressParams>,
+    pub billing_address: Option<objects::AddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub customer: Option<UpdateSubscriptionQuoteCustomerParams>,
     pub contract_term: Option<UpdateSubscriptionQuoteContractTermParams>,
     pub addons: Vec<UpdateSubscriptionQuoteAddonsParams>,
@@ -825,8 +826,8 @@ pub struct EditUpdateSubscriptionQuoteParams {
     pub force_term_reset: Option<bool>,
     pub reactivate: Option<bool>,
     pub subscription: Option<EditUpdateSubscriptionQuoteSubscriptionParams>,
-    pub billing_address: Option<EditUpdateSubscriptionQuoteBillingAddressParams>,
-    pub shipping_address: Option<EditUpdateSubscriptionQuoteShippingAddressParams>,
+    pub billing_address: Option<objects::AddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub customer: Option<EditUpdateSubscriptionQuoteCustomerParams>,
     pub contract_term: Option<EditUpdateSubscriptionQuoteContractTermParams>,
     pub addons: Vec<EditUpdateSubscriptionQuoteAddonsParams>,
@@ -1157,10 +1158,10 @@ pub struct CreateForOnetimeChargesParams {
     /// At most 100 characters.
     pub coupon: Option<String>,
     pub coupon_ids: Vec<String>,
-    pub shipping_address: Option<CreateForOnetimeChargesShippingAddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub addons: Vec<CreateForOnetimeChargesAddonsParams>,
     pub charges: Vec<CreateForOnetimeChargesChargesParams>,
-    pub tax_providers_fields: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
+    pub tax_providers_fields: Vec<objects::TaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -1360,10 +1361,10 @@ pub struct EditOneTimeQuoteParams {
     /// At most 100 characters.
     pub coupon: Option<String>,
     pub coupon_ids: Vec<String>,
-    pub shipping_address: Option<EditOneTimeQuoteShippingAddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub addons: Vec<EditOneTimeQuoteAddonsParams>,
     pub charges: Vec<EditOneTimeQuoteChargesParams>,
-    pub tax_providers_fields: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
+    pub tax_providers_fields: Vec<objects::TaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -1548,9 +1549,9 @@ pub struct CreateSubItemsForCustomerQuoteParams {
     pub billing_start_option: Option<enums::BillingStartOption>,
     pub net_term_days: Option<i64>,
     pub subscription: Option<CreateSubItemsForCustomerQuoteSubscriptionParams>,
-    pub shipping_address: Option<CreateSubItemsForCustomerQuoteShippingAddressParams>,
-    pub contract_term: Option<CreateSubItemsForCustomerQuoteContractTermParams>,
-    pub billing_address: Option<CreateSubItemsForCustomerQuoteBillingAddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
+    pub contract_term: Option<objects::ContractTermParams>,
+    pub billing_address: Option<objects::AddressParams>,
     pub subscription_items: Vec<CreateSubItemsForCustomerQuoteSubscriptionItemsParams>,
     pub discounts: Vec<CreateSubItemsForCustomerQuoteDiscountsParams>,
     pub item_tiers: Vec<CreateSubItemsForCustomerQuoteItemTiersParams>,
@@ -1851,11 +1852,9 @@ pub struct EditCreateSubCustomerQuoteForItemsParams {
     pub billing_start_option: Option<enums::BillingStartOption>,
     pub net_term_days: Option<i64>,
     pub subscription: Option<EditCreateSubCustomerQuoteForItemsSubscriptionParams>,
-    pub shipping_address: Option<
-        EditCreateSubCustomerQuoteForItemsShippingAddressParams,
-    >,
-    pub contract_term: Option<EditCreateSubCustomerQuoteForItemsContractTermParams>,
-    pub billing_address: Option<EditCreateSubCustomerQuoteForItemsBillingAddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
+    pub contract_term: Option<objects::ContractTermParams>,
+    pub billing_address: Option<objects::AddressParams>,
     pub subscription_items: Vec<
         EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams,
     >,
@@ -2162,8 +2161,8 @@ pub struct UpdateSubscriptionQuoteForItemsParams {
     pub reactivate: Option<bool>,
     pub net_term_days: Option<i64>,
     pub subscription: Option<UpdateSubscriptionQuoteForItemsSubscriptionParams>,
-    pub billing_address: Option<UpdateSubscriptionQuoteForItemsBillingAddressParams>,
-    pub shipping_address: Option<UpdateSubscriptionQuoteForItemsShippingAddressParams>,
+    pub billing_address: Option<objects::AddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub customer: Option<UpdateSubscriptionQuoteForItemsCustomerParams>,
     pub contract_term: Option<UpdateSubscriptionQuoteForItemsContractTermParams>,
     pub subscription_items: Vec<UpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
@@ -2554,10 +2553,8 @@ pub struct EditUpdateSubscriptionQuoteForItemsParams {
     pub reactivate: Option<bool>,
     pub net_term_days: Option<i64>,
     pub subscription: Option<EditUpdateSubscriptionQuoteForItemsSubscriptionParams>,
-    pub billing_address: Option<EditUpdateSubscriptionQuoteForItemsBillingAddressParams>,
-    pub shipping_address: Option<
-        EditUpdateSubscriptionQuoteForItemsShippingAddressParams,
-    >,
+    pub billing_address: Option<objects::AddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub customer: Option<EditUpdateSubscriptionQuoteForItemsCustomerParams>,
     pub contract_term: Option<EditUpdateSubscriptionQuoteForItemsContractTermParams>,
     pub subscription_items: Vec<
@@ -2940,15 +2937,13 @@ pub struct CreateForChargeItemsAndChargesParams {
     pub coupon: Option<String>,
     pub coupon_ids: Vec<String>,
     pub net_term_days: Option<i64>,
-    pub billing_address: Option<CreateForChargeItemsAndChargesBillingAddressParams>,
-    pub shipping_address: Option<CreateForChargeItemsAndChargesShippingAddressParams>,
+    pub billing_address: Option<objects::AddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub item_prices: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
-    pub item_tiers: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
+    pub item_tiers: Vec<objects::ItemTiersParams>,
     pub charges: Vec<CreateForChargeItemsAndChargesChargesParams>,
     pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
-    pub tax_providers_fields: Vec<
-        CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
-    >,
+    pub tax_providers_fields: Vec<objects::TaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -3197,13 +3192,13 @@ pub struct EditForChargeItemsAndChargesParams {
     pub coupon: Option<String>,
     pub coupon_ids: Vec<String>,
     pub net_term_days: Option<i64>,
-    pub billing_address: Option<EditForChargeItemsAndChargesBillingAddressParams>,
-    pub shipping_address: Option<EditForChargeItemsAndChargesShippingAddressParams>,
+    pub billing_address: Option<objects::AddressParams>,
+    pub shipping_address: Option<objects::AddressParams>,
     pub item_prices: Vec<EditForChargeItemsAndChargesItemPricesParams>,
-    pub item_tiers: Vec<EditForChargeItemsAndChargesItemTiersParams>,
+    pub item_tiers: Vec<objects::ItemTiersParams>,
     pub charges: Vec<EditForChargeItemsAndChargesChargesParams>,
     pub discounts: Vec<EditForChargeItemsAndChargesDiscountsParams>,
-    pub tax_providers_fields: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
+    pub tax_providers_fields: Vec<objects::TaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -4624,366 +4619,6 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateSubForCustomerQuoteSubscriptionParams);
-/// The `shipping_address` parameter of `quote.create_sub_for_customer_quote`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateSubForCustomerQuoteShippingAddressParams {
-    /// At most 150 characters.
-    pub first_name: Option<String>,
-    /// At most 150 characters.
-    pub last_name: Option<String>,
-    /// At most 70 characters.
-    pub email: Option<String>,
-    /// At most 250 characters.
-    pub company: Option<String>,
-    /// At most 50 characters.
-    pub phone: Option<String>,
-    /// At most 150 characters.
-    pub line1: Option<String>,
-    /// At most 150 characters.
-    pub line2: Option<String>,
-    /// At most 150 characters.
-    pub line3: Option<String>,
-    /// At most 50 characters.
-    pub city: Option<String>,
-    /// At most 50 characters.
-    pub state_code: Option<String>,
-    /// At most 50 characters.
-    pub state: Option<String>,
-    /// At most 20 characters.
-    pub zip: Option<String>,
-    /// At most 50 characters.
-    pub country: Option<String>,
-    pub validation_status: Option<enums::ValidationStatus>,
-}
-impl Serialize for CreateSubForCustomerQuoteShippingAddressParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("first_name", &self.first_name)?;
-        entries.optional("last_name", &self.last_name)?;
-        entries.optional("email", &self.email)?;
-        entries.optional("company", &self.company)?;
-        entries.optional("phone", &self.phone)?;
-        entries.optional("line1", &self.line1)?;
-        entries.optional("line2", &self.line2)?;
-        entries.optional("line3", &self.line3)?;
-        entries.optional("city", &self.city)?;
-        entries.optional("state_code", &self.state_code)?;
-        entries.optional("state", &self.state)?;
-        entries.optional("zip", &self.zip)?;
-        entries.optional("country", &self.country)?;
-        entries.optional("validation_status", &self.validation_status)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteShippingAddressParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubForCustomerQuoteShippingAddressParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSubForCustomerQuoteShippingAddressParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubForCustomerQuoteShippingAddressParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "company",
-                    "phone",
-                    "line1",
-                    "line2",
-                    "line3",
-                    "city",
-                    "state_code",
-                    "state",
-                    "zip",
-                    "country",
-                    "validation_status",
-                ];
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut email = None;
-                let mut company = None;
-                let mut phone = None;
-                let mut line1 = None;
-                let mut line2 = None;
-                let mut line3 = None;
-                let mut city = None;
-                let mut state_code = None;
-                let mut state = None;
-                let mut zip = None;
-                let mut country = None;
-                let mut validation_status = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"first_name" => {
-                            crate::decode::param(
-                                &mut map,
-                                "first_name",
-                                &mut first_name,
-                            )?
-                        }
-                        b"last_name" => {
-                            crate::decode::param(&mut map, "last_name", &mut last_name)?
-                        }
-                        b"email" => crate::decode::param(&mut map, "email", &mut email)?,
-                        b"company" => {
-                            crate::decode::param(&mut map, "company", &mut company)?
-                        }
-                        b"phone" => crate::decode::param(&mut map, "phone", &mut phone)?,
-                        b"line1" => crate::decode::param(&mut map, "line1", &mut line1)?,
-                        b"line2" => crate::decode::param(&mut map, "line2", &mut line2)?,
-                        b"line3" => crate::decode::param(&mut map, "line3", &mut line3)?,
-                        b"city" => crate::decode::param(&mut map, "city", &mut city)?,
-                        b"state_code" => {
-                            crate::decode::param(
-                                &mut map,
-                                "state_code",
-                                &mut state_code,
-                            )?
-                        }
-                        b"state" => crate::decode::param(&mut map, "state", &mut state)?,
-                        b"zip" => crate::decode::param(&mut map, "zip", &mut zip)?,
-                        b"country" => {
-                            crate::decode::param(&mut map, "country", &mut country)?
-                        }
-                        b"validation_status" => {
-                            crate::decode::param(
-                                &mut map,
-                                "validation_status",
-                                &mut validation_status,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateSubForCustomerQuoteShippingAddressParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    state: state.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateSubForCustomerQuoteShippingAddressParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            first_name: None,
-            last_name: None,
-            email: None,
-            company: None,
-            phone: None,
-            line1: None,
-            line2: None,
-            line3: None,
-            city: None,
-            state_code: None,
-            state: None,
-            zip: None,
-            country: None,
-            validation_status: None,
-        }
-    }
-    /// At most 150 characters.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-    /// At most 70 characters.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// At most 250 characters.
-    pub fn company(mut self, value: impl Into<String>) -> Self {
-        self.company = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn line1(mut self, value: impl Into<String>) -> Self {
-        self.line1 = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(value.into());
-        self
-    }
-    /// At most 150 characters.
-    pub fn line3(mut self, value: impl Into<String>) -> Self {
-        self.line3 = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn state_code(mut self, value: impl Into<String>) -> Self {
-        self.state_code = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// At most 20 characters.
-    pub fn zip(mut self, value: impl Into<String>) -> Self {
-        self.zip = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
-        self
-    }
-    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
-        self.validation_status = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateSubForCustomerQuoteShippingAddressParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("first_name", &self.first_name);
-        form.field("last_name", &self.last_name);
-        form.field("email", &self.email);
-        form.field("company", &self.company);
-        form.field("phone", &self.phone);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("line3", &self.line3);
-        form.field("city", &self.city);
-        form.field("state_code", &self.state_code);
-        form.field("state", &self.state);
-        form.field("zip", &self.zip);
-        form.field("country", &self.country);
-        form.field("validation_status", &self.validation_status);
-    }
-}
-crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
-/// The `contract_term` parameter of `quote.create_sub_for_customer_quote`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateSubForCustomerQuoteContractTermParams {
-    pub action_at_term_end: Option<enums::ContractTermActionAtTermEnd>,
-    pub cancellation_cutoff_period: Option<i64>,
-}
-impl Serialize for CreateSubForCustomerQuoteContractTermParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("action_at_term_end", &self.action_at_term_end)?;
-        entries
-            .optional("cancellation_cutoff_period", &self.cancellation_cutoff_period)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteContractTermParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateSubForCustomerQuoteContractTermParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSubForCustomerQuoteContractTermParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSubForCustomerQuoteContractTermParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "action_at_term_end",
-                    "cancellation_cutoff_period",
-                ];
-                let mut action_at_term_end = None;
-                let mut cancellation_cutoff_period = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"action_at_term_end" => {
-                            crate::decode::param(
-                                &mut map,
-                                "action_at_term_end",
-                                &mut action_at_term_end,
-                            )?
-                        }
-                        b"cancellation_cutoff_period" => {
-                            crate::decode::param(
-                                &mut map,
-                                "cancellation_cutoff_period",
-                                &mut cancellation_cutoff_period,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateSubForCustomerQuoteContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateSubForCustomerQuoteContractTermParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            action_at_term_end: None,
-            cancellation_cutoff_period: None,
-        }
-    }
-    pub fn action_at_term_end(
-        mut self,
-        value: enums::ContractTermActionAtTermEnd,
-    ) -> Self {
-        self.action_at_term_end = Some(value);
-        self
-    }
-    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
-        self.cancellation_cutoff_period = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateSubForCustomerQuoteContractTermParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
-    }
-}
-crate::form::form_object!(CreateSubForCustomerQuoteContractTermParams);
 /// The `addons` parameter of `quote.create_sub_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5358,10 +4993,6 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteEventBasedAddonsParams
 crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 /// The same parameter object as [`CreateSubForCustomerQuoteSubscriptionParams`].
 pub type EditCreateSubForCustomerQuoteSubscriptionParams = CreateSubForCustomerQuoteSubscriptionParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditCreateSubForCustomerQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteContractTermParams`].
-pub type EditCreateSubForCustomerQuoteContractTermParams = CreateSubForCustomerQuoteContractTermParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteAddonsParams`].
 pub type EditCreateSubForCustomerQuoteAddonsParams = CreateSubForCustomerQuoteAddonsParams;
 /// The same parameter object as [`CreateSubForCustomerQuoteEventBasedAddonsParams`].
@@ -5647,10 +5278,6 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteSubscriptionParams {
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteSubscriptionParams);
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type UpdateSubscriptionQuoteBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type UpdateSubscriptionQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The `customer` parameter of `quote.update_subscription_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6492,10 +6119,6 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteSubscriptionParams {
     }
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteSubscriptionParams);
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditUpdateSubscriptionQuoteBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditUpdateSubscriptionQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type EditUpdateSubscriptionQuoteCustomerParams = UpdateSubscriptionQuoteCustomerParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteContractTermParams`].
@@ -6504,8 +6127,6 @@ pub type EditUpdateSubscriptionQuoteContractTermParams = UpdateSubscriptionQuote
 pub type EditUpdateSubscriptionQuoteAddonsParams = UpdateSubscriptionQuoteAddonsParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteEventBasedAddonsParams`].
 pub type EditUpdateSubscriptionQuoteEventBasedAddonsParams = UpdateSubscriptionQuoteEventBasedAddonsParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type CreateForOnetimeChargesShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The `addons` parameter of `quote.create_for_onetime_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6838,117 +6459,10 @@ impl crate::form::FormEncode for CreateForOnetimeChargesChargesParams {
     }
 }
 crate::form::form_object!(CreateForOnetimeChargesChargesParams);
-/// The `tax_providers_fields` parameter of `quote.create_for_onetime_charges`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateForOnetimeChargesTaxProvidersFieldsParams {
-    /// At most 50 characters.
-    pub provider_name: Option<String>,
-    /// At most 50 characters.
-    pub field_id: Option<String>,
-    /// At most 50 characters.
-    pub field_value: Option<String>,
-}
-impl Serialize for CreateForOnetimeChargesTaxProvidersFieldsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("provider_name", &self.provider_name)?;
-        entries.optional("field_id", &self.field_id)?;
-        entries.optional("field_value", &self.field_value)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForOnetimeChargesTaxProvidersFieldsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForOnetimeChargesTaxProvidersFieldsParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForOnetimeChargesTaxProvidersFieldsParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForOnetimeChargesTaxProvidersFieldsParams, A::Error> {
-                const EXPECTED: &[&str] = &["provider_name", "field_id", "field_value"];
-                let mut provider_name = None;
-                let mut field_id = None;
-                let mut field_value = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"provider_name" => {
-                            crate::decode::param(
-                                &mut map,
-                                "provider_name",
-                                &mut provider_name,
-                            )?
-                        }
-                        b"field_id" => {
-                            crate::decode::param(&mut map, "field_id", &mut field_id)?
-                        }
-                        b"field_value" => {
-                            crate::decode::param(
-                                &mut map,
-                                "field_value",
-                                &mut field_value,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateForOnetimeChargesTaxProvidersFieldsParams {
-                    provider_name: provider_name.flatten(),
-                    field_id: field_id.flatten(),
-                    field_value: field_value.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateForOnetimeChargesTaxProvidersFieldsParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            provider_name: None,
-            field_id: None,
-            field_value: None,
-        }
-    }
-    /// At most 50 characters.
-    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
-        self.provider_name = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn field_id(mut self, value: impl Into<String>) -> Self {
-        self.field_id = Some(value.into());
-        self
-    }
-    /// At most 50 characters.
-    pub fn field_value(mut self, value: impl Into<String>) -> Self {
-        self.field_value = Some(value.into());
-        self
-    }
-}
-impl crate::form::FormEncode for CreateForOnetimeChargesTaxProvidersFieldsParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("provider_name", &self.provider_name);
-        form.field("field_id", &self.field_id);
-        form.field("field_value", &self.field_value);
-    }
-}
-crate::form::form_object!(CreateForOnetimeChargesTaxProvidersFieldsParams);
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditOneTimeQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`CreateForOnetimeChargesAddonsParams`].
 pub type EditOneTimeQuoteAddonsParams = CreateForOnetimeChargesAddonsParams;
 /// The same parameter object as [`CreateForOnetimeChargesChargesParams`].
 pub type EditOneTimeQuoteChargesParams = CreateForOnetimeChargesChargesParams;
-/// The same parameter object as [`CreateForOnetimeChargesTaxProvidersFieldsParams`].
-pub type EditOneTimeQuoteTaxProvidersFieldsParams = CreateForOnetimeChargesTaxProvidersFieldsParams;
 /// The `subscription` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7174,12 +6688,6 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParam
     }
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type CreateSubItemsForCustomerQuoteShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteContractTermParams`].
-pub type CreateSubItemsForCustomerQuoteContractTermParams = CreateSubForCustomerQuoteContractTermParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type CreateSubItemsForCustomerQuoteBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The `subscription_items` parameter of `quote.create_sub_items_for_customer_quote`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8269,12 +7777,6 @@ for CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
 crate::form::form_object!(CreateSubItemsForCustomerQuoteEntitlementOverridesParams);
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteSubscriptionParams`].
 pub type EditCreateSubCustomerQuoteForItemsSubscriptionParams = CreateSubItemsForCustomerQuoteSubscriptionParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditCreateSubCustomerQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteContractTermParams`].
-pub type EditCreateSubCustomerQuoteForItemsContractTermParams = CreateSubForCustomerQuoteContractTermParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditCreateSubCustomerQuoteForItemsBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteSubscriptionItemsParams`].
 pub type EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams = CreateSubItemsForCustomerQuoteSubscriptionItemsParams;
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteDiscountsParams`].
@@ -8488,10 +7990,6 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionPara
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionParams);
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type UpdateSubscriptionQuoteForItemsBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type UpdateSubscriptionQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type UpdateSubscriptionQuoteForItemsCustomerParams = UpdateSubscriptionQuoteCustomerParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteContractTermParams`].
@@ -9310,10 +8808,6 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsSubscription
     }
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionParams);
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditUpdateSubscriptionQuoteForItemsBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditUpdateSubscriptionQuoteForItemsShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteCustomerParams`].
 pub type EditUpdateSubscriptionQuoteForItemsCustomerParams = UpdateSubscriptionQuoteCustomerParams;
 /// The same parameter object as [`UpdateSubscriptionQuoteContractTermParams`].
@@ -9328,10 +8822,6 @@ pub type EditUpdateSubscriptionQuoteForItemsItemTiersParams = CreateSubItemsForC
 pub type EditUpdateSubscriptionQuoteForItemsCouponsParams = CreateSubItemsForCustomerQuoteCouponsParams;
 /// The same parameter object as [`CreateSubItemsForCustomerQuoteEntitlementOverridesParams`].
 pub type EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams = CreateSubItemsForCustomerQuoteEntitlementOverridesParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type CreateForChargeItemsAndChargesBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type CreateForChargeItemsAndChargesShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The `item_prices` parameter of `quote.create_for_charge_items_and_charges`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9493,221 +8983,6 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
     }
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
-/// The `item_tiers` parameter of `quote.create_for_charge_items_and_charges`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateForChargeItemsAndChargesItemTiersParams {
-    /// At most 100 characters.
-    pub item_price_id: Option<String>,
-    pub starting_unit: Option<i64>,
-    pub ending_unit: Option<i64>,
-    pub price: Option<i64>,
-    /// At most 33 characters.
-    pub starting_unit_in_decimal: Option<String>,
-    /// At most 33 characters.
-    pub ending_unit_in_decimal: Option<String>,
-    /// At most 39 characters.
-    pub price_in_decimal: Option<String>,
-    pub pricing_type: Option<enums::PricingType>,
-    pub package_size: Option<i64>,
-}
-impl Serialize for CreateForChargeItemsAndChargesItemTiersParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("item_price_id", &self.item_price_id)?;
-        entries.optional("starting_unit", &self.starting_unit)?;
-        entries.optional("ending_unit", &self.ending_unit)?;
-        entries.optional("price", &self.price)?;
-        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
-        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
-        entries.optional("price_in_decimal", &self.price_in_decimal)?;
-        entries.optional("pricing_type", &self.pricing_type)?;
-        entries.optional("package_size", &self.package_size)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemTiersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForChargeItemsAndChargesItemTiersParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForChargeItemsAndChargesItemTiersParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForChargeItemsAndChargesItemTiersParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "item_price_id",
-                    "starting_unit",
-                    "ending_unit",
-                    "price",
-                    "starting_unit_in_decimal",
-                    "ending_unit_in_decimal",
-                    "price_in_decimal",
-                    "pricing_type",
-                    "package_size",
-                ];
-                let mut item_price_id = None;
-                let mut starting_unit = None;
-                let mut ending_unit = None;
-                let mut price = None;
-                let mut starting_unit_in_decimal = None;
-                let mut ending_unit_in_decimal = None;
-                let mut price_in_decimal = None;
-                let mut pricing_type = None;
-                let mut package_size = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"item_price_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "item_price_id",
-                                &mut item_price_id,
-                            )?
-                        }
-                        b"starting_unit" => {
-                            crate::decode::param(
-                                &mut map,
-                                "starting_unit",
-                                &mut starting_unit,
-                            )?
-                        }
-                        b"ending_unit" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ending_unit",
-                                &mut ending_unit,
-                            )?
-                        }
-                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
-                        b"starting_unit_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "starting_unit_in_decimal",
-                                &mut starting_unit_in_decimal,
-                            )?
-                        }
-                        b"ending_unit_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ending_unit_in_decimal",
-                                &mut ending_unit_in_decimal,
-                            )?
-                        }
-                        b"price_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "price_in_decimal",
-                                &mut price_in_decimal,
-                            )?
-                        }
-                        b"pricing_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "pricing_type",
-                                &mut pricing_type,
-                            )?
-                        }
-                        b"package_size" => {
-                            crate::decode::param(
-                                &mut map,
-                                "package_size",
-                                &mut package_size,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateForChargeItemsAndChargesItemTiersParams {
-                    item_price_id: item_price_id.flatten(),
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    pricing_type: pricing_type.flatten(),
-                    package_size: package_size.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateForChargeItemsAndChargesItemTiersParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            item_price_id: None,
-            starting_unit: None,
-            ending_unit: None,
-            price: None,
-            starting_unit_in_decimal: None,
-            ending_unit_in_decimal: None,
-            price_in_decimal: None,
-            pricing_type: None,
-            package_size: None,
-        }
-    }
-    /// At most 100 characters.
-    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
-        self.item_price_id = Some(value.into());
-        self
-    }
-    pub fn starting_unit(mut self, value: i64) -> Self {
-        self.starting_unit = Some(value);
-        self
-    }
-    pub fn ending_unit(mut self, value: i64) -> Self {
-        self.ending_unit = Some(value);
-        self
-    }
-    pub fn price(mut self, value: i64) -> Self {
-        self.price = Some(value);
-        self
-    }
-    /// At most 33 characters.
-    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.starting_unit_in_decimal = Some(value.into());
-        self
-    }
-    /// At most 33 characters.
-    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.ending_unit_in_decimal = Some(value.into());
-        self
-    }
-    /// At most 39 characters.
-    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.price_in_decimal = Some(value.into());
-        self
-    }
-    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
-        self.pricing_type = Some(value);
-        self
-    }
-    pub fn package_size(mut self, value: i64) -> Self {
-        self.package_size = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("item_price_id", &self.item_price_id);
-        form.field("starting_unit", &self.starting_unit);
-        form.field("ending_unit", &self.ending_unit);
-        form.field("price", &self.price);
-        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
-        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
-        form.field("price_in_decimal", &self.price_in_decimal);
-        form.field("pricing_type", &self.pricing_type);
-        form.field("package_size", &self.package_size);
-    }
-}
-crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// The same parameter object as [`CreateForOnetimeChargesChargesParams`].
 pub type CreateForChargeItemsAndChargesChargesParams = CreateForOnetimeChargesChargesParams;
 /// The `discounts` parameter of `quote.create_for_charge_items_and_charges`.
@@ -9837,22 +9112,12 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
     }
 }
 crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
-/// The same parameter object as [`CreateForOnetimeChargesTaxProvidersFieldsParams`].
-pub type CreateForChargeItemsAndChargesTaxProvidersFieldsParams = CreateForOnetimeChargesTaxProvidersFieldsParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditForChargeItemsAndChargesBillingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
-/// The same parameter object as [`CreateSubForCustomerQuoteShippingAddressParams`].
-pub type EditForChargeItemsAndChargesShippingAddressParams = CreateSubForCustomerQuoteShippingAddressParams;
 /// The same parameter object as [`CreateForChargeItemsAndChargesItemPricesParams`].
 pub type EditForChargeItemsAndChargesItemPricesParams = CreateForChargeItemsAndChargesItemPricesParams;
-/// The same parameter object as [`CreateForChargeItemsAndChargesItemTiersParams`].
-pub type EditForChargeItemsAndChargesItemTiersParams = CreateForChargeItemsAndChargesItemTiersParams;
 /// The same parameter object as [`CreateForOnetimeChargesChargesParams`].
 pub type EditForChargeItemsAndChargesChargesParams = CreateForOnetimeChargesChargesParams;
 /// The same parameter object as [`CreateForChargeItemsAndChargesDiscountsParams`].
 pub type EditForChargeItemsAndChargesDiscountsParams = CreateForChargeItemsAndChargesDiscountsParams;
-/// The same parameter object as [`CreateForOnetimeChargesTaxProvidersFieldsParams`].
-pub type EditForChargeItemsAndChargesTaxProvidersFieldsParams = CreateForOnetimeChargesTaxProvidersFieldsParams;
 /// The `subscription` parameter of `quote.convert`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -3,6 +3,7 @@
 
 //! The parameters of the `ramp` operations.
 use super::models::enums;
+use super::objects;
 use super::models::ramp::Status;
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ pub struct CreateForSubscriptionParams {
     pub contract_term: Option<CreateForSubscriptionContractTermParams>,
     pub items_to_add: Vec<CreateForSubscriptionItemsToAddParams>,
     pub items_to_update: Vec<CreateForSubscriptionItemsToUpdateParams>,
-    pub item_tiers: Vec<CreateForSubscriptionItemTiersParams>,
+    pub item_tiers: Vec<objects::ItemTiersParams>,
     pub coupons_to_add: Vec<CreateForSubscriptionCouponsToAddParams>,
     pub discounts_to_add: Vec<CreateForSubscriptionDiscountsToAddParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -240,7 +241,7 @@ pub struct UpdateParams {
     pub contract_term: Option<UpdateContractTermParams>,
     pub items_to_add: Vec<UpdateItemsToAddParams>,
     pub items_to_update: Vec<UpdateItemsToUpdateParams>,
-    pub item_tiers: Vec<UpdateItemTiersParams>,
+    pub item_tiers: Vec<objects::ItemTiersParams>,
     pub coupons_to_add: Vec<UpdateCouponsToAddParams>,
     pub discounts_to_add: Vec<UpdateDiscountsToAddParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1005,221 +1006,6 @@ impl crate::form::FormEncode for CreateForSubscriptionItemsToAddParams {
 crate::form::form_object!(CreateForSubscriptionItemsToAddParams);
 /// The same parameter object as [`CreateForSubscriptionItemsToAddParams`].
 pub type CreateForSubscriptionItemsToUpdateParams = CreateForSubscriptionItemsToAddParams;
-/// The `item_tiers` parameter of `ramp.create_for_subscription`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CreateForSubscriptionItemTiersParams {
-    /// At most 100 characters.
-    pub item_price_id: Option<String>,
-    pub starting_unit: Option<i64>,
-    pub ending_unit: Option<i64>,
-    pub price: Option<i64>,
-    /// At most 33 characters.
-    pub starting_unit_in_decimal: Option<String>,
-    /// At most 33 characters.
-    pub ending_unit_in_decimal: Option<String>,
-    /// At most 39 characters.
-    pub price_in_decimal: Option<String>,
-    pub pricing_type: Option<enums::PricingType>,
-    pub package_size: Option<i64>,
-}
-impl Serialize for CreateForSubscriptionItemTiersParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("item_price_id", &self.item_price_id)?;
-        entries.optional("starting_unit", &self.starting_unit)?;
-        entries.optional("ending_unit", &self.ending_unit)?;
-        entries.optional("price", &self.price)?;
-        entries.optional("starting_unit_in_decimal", &self.starting_unit_in_decimal)?;
-        entries.optional("ending_unit_in_decimal", &self.ending_unit_in_decimal)?;
-        entries.optional("price_in_decimal", &self.price_in_decimal)?;
-        entries.optional("pricing_type", &self.pricing_type)?;
-        entries.optional("package_size", &self.package_size)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for CreateForSubscriptionItemTiersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = CreateForSubscriptionItemTiersParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateForSubscriptionItemTiersParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateForSubscriptionItemTiersParams, A::Error> {
-                const EXPECTED: &[&str] = &[
-                    "item_price_id",
-                    "starting_unit",
-                    "ending_unit",
-                    "price",
-                    "starting_unit_in_decimal",
-                    "ending_unit_in_decimal",
-                    "price_in_decimal",
-                    "pricing_type",
-                    "package_size",
-                ];
-                let mut item_price_id = None;
-                let mut starting_unit = None;
-                let mut ending_unit = None;
-                let mut price = None;
-                let mut starting_unit_in_decimal = None;
-                let mut ending_unit_in_decimal = None;
-                let mut price_in_decimal = None;
-                let mut pricing_type = None;
-                let mut package_size = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"item_price_id" => {
-                            crate::decode::param(
-                                &mut map,
-                                "item_price_id",
-                                &mut item_price_id,
-                            )?
-                        }
-                        b"starting_unit" => {
-                            crate::decode::param(
-                                &mut map,
-                                "starting_unit",
-                                &mut starting_unit,
-                            )?
-                        }
-                        b"ending_unit" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ending_unit",
-                                &mut ending_unit,
-                            )?
-                        }
-                        b"price" => crate::decode::param(&mut map, "price", &mut price)?,
-                        b"starting_unit_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "starting_unit_in_decimal",
-                                &mut starting_unit_in_decimal,
-                            )?
-                        }
-                        b"ending_unit_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "ending_unit_in_decimal",
-                                &mut ending_unit_in_decimal,
-                            )?
-                        }
-                        b"price_in_decimal" => {
-                            crate::decode::param(
-                                &mut map,
-                                "price_in_decimal",
-                                &mut price_in_decimal,
-                            )?
-                        }
-                        b"pricing_type" => {
-                            crate::decode::param(
-                                &mut map,
-                                "pricing_type",
-                                &mut pricing_type,
-                            )?
-                        }
-                        b"package_size" => {
-                            crate::decode::param(
-                                &mut map,
-                                "package_size",
-                                &mut package_size,
-                            )?
-                        }
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(CreateForSubscriptionItemTiersParams {
-                    item_price_id: item_price_id.flatten(),
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    pricing_type: pricing_type.flatten(),
-                    package_size: package_size.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl CreateForSubscriptionItemTiersParams {
-    /// Parameters with nothing set.
-    pub fn new() -> Self {
-        Self {
-            item_price_id: None,
-            starting_unit: None,
-            ending_unit: None,
-            price: None,
-            starting_unit_in_decimal: None,
-            ending_unit_in_decimal: None,
-            price_in_decimal: None,
-            pricing_type: None,
-            package_size: None,
-        }
-    }
-    /// At most 100 characters.
-    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
-        self.item_price_id = Some(value.into());
-        self
-    }
-    pub fn starting_unit(mut self, value: i64) -> Self {
-        self.starting_unit = Some(value);
-        self
-    }
-    pub fn ending_unit(mut self, value: i64) -> Self {
-        self.ending_unit = Some(value);
-        self
-    }
-    pub fn price(mut self, value: i64) -> Self {
-        self.price = Some(value);
-        self
-    }
-    /// At most 33 characters.
-    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.starting_unit_in_decimal = Some(value.into());
-        self
-    }
-    /// At most 33 characters.
-    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.ending_unit_in_decimal = Some(value.into());
-        self
-    }
-    /// At most 39 characters.
-    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.price_in_decimal = Some(value.into());
-        self
-    }
-    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
-        self.pricing_type = Some(value);
-        self
-    }
-    pub fn package_size(mut self, value: i64) -> Self {
-        self.package_size = Some(value);
-        self
-    }
-}
-impl crate::form::FormEncode for CreateForSubscriptionItemTiersParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("item_price_id", &self.item_price_id);
-        form.field("starting_unit", &self.starting_unit);
-        form.field("ending_unit", &self.ending_unit);
-        form.field("price", &self.price);
-        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
-        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
-        form.field("price_in_decimal", &self.price_in_decimal);
-        form.field("pricing_type", &self.pricing_type);
-        form.field("package_size", &self.package_size);
-    }
-}
-crate::form::form_object!(CreateForSubscriptionItemTiersParams);
 /// The `coupons_to_add` parameter of `ramp.create_for_subscription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1504,8 +1290,6 @@ pub type UpdateContractTermParams = CreateForSubscriptionContractTermParams;
 pub type UpdateItemsToAddParams = CreateForSubscriptionItemsToAddParams;
 /// The same parameter object as [`CreateForSubscriptionItemsToAddParams`].
 pub type UpdateItemsToUpdateParams = CreateForSubscriptionItemsToAddParams;
-/// The same parameter object as [`CreateForSubscriptionItemTiersParams`].
-pub type UpdateItemTiersParams = CreateForSubscriptionItemTiersParams;
 /// The same parameter object as [`CreateForSubscriptionCouponsToAddParams`].
 pub type UpdateCouponsToAddParams = CreateForSubscriptionCouponsToAddParams;
 /// The same parameter object as [`CreateForSubscriptionDiscountsToAddParams`].

@@ -3,6 +3,7 @@
 
 //! The `Gadget` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::Client;
 #[doc(inline)]
 pub use super::models::gadget::*;
@@ -53,6 +54,10 @@ pub type RegisterRequest = crate::Request<
 impl crate::Request<RegisterParams, RegisterResponse, crate::NotIdempotent> {
     pub fn sold_through(mut self, value: enums::Channel) -> Self {
         self.params.sold_through = Some(value);
+        self
+    }
+    pub fn box_dimensions(mut self, value: objects::DimensionsParams) -> Self {
+        self.params.box_dimensions = Some(value);
         self
     }
 }

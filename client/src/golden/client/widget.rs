@@ -3,6 +3,7 @@
 
 //! The `Widget` resource and its operations.
 use super::enums;
+use super::objects;
 use crate::{
     BooleanFilter, Client, DateFilter, EnumFilter, NumberFilter, Page, Sort,
     StringFilter, TimestampFilter,
@@ -46,7 +47,7 @@ impl Widgets {
     pub fn resize(
         &self,
         widget_id: impl Into<String>,
-        dimensions: ResizeDimensionsParams,
+        dimensions: objects::DimensionsParams,
     ) -> ResizeRequest {
         crate::Request::new(
             &self.client,
@@ -200,7 +201,7 @@ impl crate::Request<CreateForGadgetParams, CreateForGadgetResponse, crate::Idemp
         self.params.meta_data = Some(value);
         self
     }
-    pub fn dimensions(mut self, value: CreateForGadgetDimensionsParams) -> Self {
+    pub fn dimensions(mut self, value: objects::DimensionsParams) -> Self {
         self.params.dimensions = Some(value);
         self
     }

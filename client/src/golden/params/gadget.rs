@@ -3,6 +3,7 @@
 
 //! The parameters of the `gadget` operations.
 use super::models::enums;
+use super::objects;
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /gadgets` on the Maton control API (`gadget.register`).
 #[derive(Debug, Clone, PartialEq)]
@@ -10,12 +11,14 @@ use serde::{Deserialize, Serialize};
 pub struct RegisterParams {
     pub label: String,
     pub sold_through: Option<enums::Channel>,
+    pub box_dimensions: Option<objects::DimensionsParams>,
 }
 impl Serialize for RegisterParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut entries = crate::serialize::entries(serializer)?;
         entries.field("label", &self.label)?;
         entries.optional("sold_through", &self.sold_through)?;
+        entries.optional("box_dimensions", &self.box_dimensions)?;
         entries.end()
     }
 }
@@ -33,9 +36,10 @@ impl<'de> Deserialize<'de> for RegisterParams {
                 self,
                 mut map: A,
             ) -> Result<RegisterParams, A::Error> {
-                const EXPECTED: &[&str] = &["label", "sold_through"];
+                const EXPECTED: &[&str] = &["label", "sold_through", "box_dimensions"];
                 let mut label = None;
                 let mut sold_through = None;
+                let mut box_dimensions = None;
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     match key.as_bytes() {
                         b"label" => crate::decode::param(&mut map, "label", &mut label)?,
@@ -46,12 +50,20 @@ impl<'de> Deserialize<'de> for RegisterParams {
                                 &mut sold_through,
                             )?
                         }
+                        b"box_dimensions" => {
+                            crate::decode::param(
+                                &mut map,
+                                "box_dimensions",
+                                &mut box_dimensions,
+                            )?
+                        }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
                 Ok(RegisterParams {
                     label: crate::decode::required(label, "label")?,
                     sold_through: sold_through.flatten(),
+                    box_dimensions: box_dimensions.flatten(),
                 })
             }
         }
@@ -64,6 +76,7 @@ impl RegisterParams {
         Self {
             label: label.into(),
             sold_through: None,
+            box_dimensions: None,
         }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
@@ -76,6 +89,7 @@ impl crate::form::FormEncode for RegisterParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("label", &self.label);
         form.field("sold_through", &self.sold_through);
+        form.field("box_dimensions", &self.box_dimensions);
     }
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))

@@ -3,6 +3,7 @@
 
 //! The parameters of the `widget` operations.
 use super::models::enums;
+use super::objects;
 use super::models::widget::{Color, Type};
 use crate::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, StringFilter,
@@ -261,7 +262,7 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeParams {
-    pub dimensions: ResizeDimensionsParams,
+    pub dimensions: objects::DimensionsParams,
 }
 impl Serialize for ResizeParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -308,7 +309,7 @@ impl<'de> Deserialize<'de> for ResizeParams {
 }
 impl ResizeParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(dimensions: ResizeDimensionsParams) -> Self {
+    pub fn new(dimensions: objects::DimensionsParams) -> Self {
         Self { dimensions }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
@@ -332,7 +333,7 @@ pub struct CreateForGadgetParams {
     pub channel: Option<enums::Channel>,
     /// Any JSON value.
     pub meta_data: Option<Value>,
-    pub dimensions: Option<CreateForGadgetDimensionsParams>,
+    pub dimensions: Option<objects::DimensionsParams>,
     pub parts: Vec<CreateForGadgetPartsParams>,
     pub labels: Vec<String>,
 }
@@ -441,63 +442,6 @@ impl crate::form::FormEncode for CreateForGadgetParams {
     }
 }
 impl crate::request::Params for CreateForGadgetParams {}
-/// The `dimensions` parameter of `widget.resize`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResizeDimensionsParams {
-    pub width: i64,
-}
-impl Serialize for ResizeDimensionsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.field("width", &self.width)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for ResizeDimensionsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ResizeDimensionsParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResizeDimensionsParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResizeDimensionsParams, A::Error> {
-                const EXPECTED: &[&str] = &["width"];
-                let mut width = None;
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    match key.as_bytes() {
-                        b"width" => crate::decode::param(&mut map, "width", &mut width)?,
-                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
-                    }
-                }
-                Ok(ResizeDimensionsParams {
-                    width: crate::decode::required(width, "width")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-impl ResizeDimensionsParams {
-    /// Parameters with the required fields set and nothing else.
-    pub fn new(width: i64) -> Self {
-        Self { width }
-    }
-}
-impl crate::form::FormEncode for ResizeDimensionsParams {
-    fn encode(&self, form: &mut crate::form::Form) {
-        form.field("width", &self.width);
-    }
-}
-crate::form::form_object!(ResizeDimensionsParams);
-/// The same parameter object as [`ResizeDimensionsParams`].
-pub type CreateForGadgetDimensionsParams = ResizeDimensionsParams;
 /// The `parts` parameter of `widget.create_for_gadget`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
