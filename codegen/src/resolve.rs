@@ -69,15 +69,12 @@ pub fn merge_module_enums(api: &mut Api) {
 }
 
 /// Moves inline enums with the same wire values in two or more modules into the shared
-/// enums, as one enum named by the longest run of words all their names end with
-/// (`CreateCardPreferredScheme` and `UpdateCardForCustomerPreferredScheme` → `PreferredScheme`).
-/// A group keeps its inline enums when that name is a single word (`Status` says too little
-/// to be shared), is already a shared enum, or is also the name of another group with as
-/// many modules; a group with more modules wins a name two groups end with.
+/// enums, as one enum named as [`shared_names`] says (`CreateCardPreferredScheme` and
+/// `UpdateCardForCustomerPreferredScheme` → `PreferredScheme`). A shared enum's name is not
+/// taken again.
 pub fn hoist_repeated_enums(api: &mut Api) {
     // Value set → its inline enums (module, enum), in module order.
-    type Group<'a> = Vec<(&'a str, &'a EnumDef)>;
-    let mut groups: BTreeMap<BTreeSet<&str>, Group> = BTreeMap::new();
+    let mut groups: BTreeMap<BTreeSet<&str>, Group<EnumDef>> = BTreeMap::new();
     for res in &api.resources {
         for def in &res.enums {
             groups
@@ -87,42 +84,16 @@ pub fn hoist_repeated_enums(api: &mut Api) {
         }
     }
     let taken: BTreeSet<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
-    // Candidate name → (modules, the group's enums) of each group ending with it.
-    let mut candidates: BTreeMap<String, Vec<(usize, &Group)>> = BTreeMap::new();
-    for members in groups.values() {
-        let modules: BTreeSet<&str> = members.iter().map(|(m, _)| *m).collect();
-        if modules.len() < 2 {
-            continue;
-        }
-        let name = common_suffix(members.iter().map(|(_, def)| def.name.as_str()));
-        if name.chars().filter(char::is_ascii_uppercase).count() < 2
-            || taken.contains(name.as_str())
-        {
-            continue;
-        }
-        candidates
-            .entry(name)
-            .or_default()
-            .push((modules.len(), members));
-    }
-    let mut renamed = Renamed::new();
-    let mut hoisted = Vec::new();
-    for (name, mut claims) in candidates {
-        claims.sort_by_key(|claim| std::cmp::Reverse(claim.0));
-        if claims.get(1).is_some_and(|second| second.0 == claims[0].0) {
-            continue;
-        }
-        let members = claims[0].1;
-        for (module, def) in members {
-            let to = (SHARED.to_string(), name.clone());
-            renamed.insert((module.to_string(), def.name.clone()), to);
-        }
-        hoisted.push(EnumDef {
+    let winners = shared_names(groups.into_values(), |def| &def.name, &taken);
+    let renamed = moved_to(SHARED, &winners, |def| &def.name);
+    let hoisted: Vec<EnumDef> = winners
+        .into_iter()
+        .map(|(name, members)| EnumDef {
             name,
             doc: None,
             variants: members[0].1.variants.clone(),
-        });
-    }
+        })
+        .collect();
     for res in &mut api.resources {
         let module = res.module.clone();
         res.enums
@@ -133,14 +104,12 @@ pub fn hoist_repeated_enums(api: &mut Api) {
 }
 
 /// Moves parameter objects with the same fields (and custom-field flag) in two or more
-/// modules into the shared `objects` module, as one object named like a hoisted enum
-/// ([`hoist_repeated_enums`]): by the words all their names end with, when those are at
-/// least two words (`…Params` and one more) and no other group ends with them in as many
-/// modules. An object that names a type of its own module, or of another resource's
-/// module, stays where it is: the shared module depends on no resource feature.
+/// modules into the shared `objects` module, as one object named as [`shared_names`] says
+/// (`…ShippingAddressParams`, `…BillingAddressParams` → `AddressParams`). An object that
+/// names a type of its own module, or of another resource's module, stays where it is: the
+/// shared module depends on no resource feature.
 pub fn hoist_repeated_param_objects(api: &mut Api) {
-    type Group<'a> = Vec<(&'a str, &'a StructDef)>;
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups: Vec<Group<StructDef>> = Vec::new();
     for res in &api.resources {
         for object in res.param_objects.iter().filter(|o| portable(o)) {
             let same = |(_, first): &(&str, &StructDef)| {
@@ -153,47 +122,26 @@ pub fn hoist_repeated_param_objects(api: &mut Api) {
             }
         }
     }
-    let mut candidates: BTreeMap<String, Vec<(usize, &Group)>> = BTreeMap::new();
-    for members in &groups {
-        let modules: BTreeSet<&str> = members.iter().map(|(m, _)| *m).collect();
-        if modules.len() < 2 {
-            continue;
-        }
-        let name = common_suffix(members.iter().map(|(_, o)| o.name.as_str()));
-        if name.chars().filter(char::is_ascii_uppercase).count() < 2 {
-            continue;
-        }
-        candidates
-            .entry(name)
-            .or_default()
-            .push((modules.len(), members));
-    }
-    let mut renamed = Renamed::new();
-    let mut hoisted = Vec::new();
-    for (name, mut claims) in candidates {
-        claims.sort_by_key(|claim| std::cmp::Reverse(claim.0));
-        if claims.get(1).is_some_and(|second| second.0 == claims[0].0) {
-            continue;
-        }
-        let members = claims[0].1;
-        let mut doc = String::from("A parameter object of several operations:");
-        for (module, object) in members {
-            let to = (OBJECTS.to_string(), name.clone());
-            renamed.insert((module.to_string(), object.name.clone()), to);
-            if let Some(line) = &object.doc {
+    let winners = shared_names(groups, |o| &o.name, &BTreeSet::new());
+    let renamed = moved_to(OBJECTS, &winners, |o| &o.name);
+    let hoisted: Vec<StructDef> = winners
+        .into_iter()
+        .map(|(name, members)| {
+            let mut doc = String::from("A parameter object of several operations:");
+            for line in members.iter().filter_map(|(_, o)| o.doc.as_deref()) {
                 doc.push_str("\n- ");
                 doc.push_str(line);
             }
-        }
-        let first = members[0].1;
-        hoisted.push(StructDef {
-            name,
-            doc: Some(doc),
-            fields: first.fields.clone(),
-            custom_fields: first.custom_fields,
-            same_as: None,
-        });
-    }
+            let first = members[0].1;
+            StructDef {
+                name,
+                doc: Some(doc),
+                fields: first.fields.clone(),
+                custom_fields: first.custom_fields,
+                same_as: None,
+            }
+        })
+        .collect();
     for res in &mut api.resources {
         let module = res.module.clone();
         res.param_objects
@@ -201,6 +149,60 @@ pub fn hoist_repeated_param_objects(api: &mut Api) {
     }
     api.param_objects.extend(hoisted);
     retarget_all(api, &renamed);
+}
+
+/// Which groups of same-shaped types (each member: its module and the type) become one
+/// shared type, and under which name: the longest run of words all the group's names end
+/// with. A group in only one module stays; so does one whose name is a single word (`Status`
+/// says too little to be shared), is in `taken`, or is also the name of another group in as
+/// many modules (a group in more modules wins a name two groups end with). In name order.
+fn shared_names<'a, T>(
+    groups: impl IntoIterator<Item = Group<'a, T>>,
+    name_of: impl Fn(&T) -> &str,
+    taken: &BTreeSet<&str>,
+) -> Vec<(String, Group<'a, T>)> {
+    // Candidate name → (modules, members) of each group ending with it.
+    let mut candidates: BTreeMap<String, Vec<(usize, Group<'a, T>)>> = BTreeMap::new();
+    for members in groups {
+        let modules: BTreeSet<&str> = members.iter().map(|(m, _)| *m).collect();
+        if modules.len() < 2 {
+            continue;
+        }
+        let name = common_suffix(members.iter().map(|(_, t)| name_of(t)));
+        if name.chars().filter(char::is_ascii_uppercase).count() < 2
+            || taken.contains(name.as_str())
+        {
+            continue;
+        }
+        candidates
+            .entry(name)
+            .or_default()
+            .push((modules.len(), members));
+    }
+    candidates
+        .into_iter()
+        .filter_map(|(name, mut claims)| {
+            claims.sort_by_key(|claim| std::cmp::Reverse(claim.0));
+            let tie = claims.get(1).is_some_and(|second| second.0 == claims[0].0);
+            (!tie).then(|| (name, claims.swap_remove(0).1))
+        })
+        .collect()
+}
+
+/// The renames that send every member of `winners` to its shared type in `module`.
+fn moved_to<T>(
+    module: &str,
+    winners: &[(String, Group<T>)],
+    name_of: impl Fn(&T) -> &str,
+) -> Renamed {
+    let mut renamed = Renamed::new();
+    for (name, members) in winners {
+        for (from, t) in members {
+            let to = (module.to_string(), name.clone());
+            renamed.insert((from.to_string(), name_of(t).to_string()), to);
+        }
+    }
+    renamed
 }
 
 /// Whether a parameter object names only shared enums, so it can live outside its module.
@@ -311,6 +313,9 @@ fn same_fields(a: &[Field], b: &[Field]) -> bool {
 fn values(def: &EnumDef) -> BTreeSet<&str> {
     def.variants.iter().map(|(_, wire)| wire.as_str()).collect()
 }
+
+/// Types of one shape, each with the module it is declared in.
+type Group<'a, T> = Vec<(&'a str, &'a T)>;
 
 /// Types that are no longer emitted: (module, name) → the (module, name) that replaces it.
 type Renamed = BTreeMap<(String, String), (String, String)>;

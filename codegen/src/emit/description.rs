@@ -20,11 +20,7 @@ pub fn describe(api: &Api) -> d::Api {
     for object in &api.param_objects {
         out.structs.insert(
             qualify(OBJECTS, &object.name),
-            d::Struct {
-                fields: fields(OBJECTS, &object.fields),
-                object: None,
-                custom_fields: object.custom_fields,
-            },
+            param_object(OBJECTS, object),
         );
     }
     for res in &api.resources {
@@ -51,14 +47,8 @@ pub fn describe(api: &Api) -> d::Api {
             );
         }
         for params in &res.param_objects {
-            out.structs.insert(
-                qualify(m, &params.name),
-                d::Struct {
-                    fields: fields(m, &params.fields),
-                    object: None,
-                    custom_fields: params.custom_fields,
-                },
-            );
+            out.structs
+                .insert(qualify(m, &params.name), param_object(m, params));
         }
         for op in &res.operations {
             out.operations.push(operation(m, op));
@@ -73,6 +63,15 @@ pub fn render(api: &Api) -> String {
     let mut text = serde_json::to_string_pretty(&describe(api)).expect("plain data serializes");
     text.push('\n');
     text
+}
+
+/// A parameter object declared in `module`.
+fn param_object(module: &str, object: &model::StructDef) -> d::Struct {
+    d::Struct {
+        fields: fields(module, &object.fields),
+        object: None,
+        custom_fields: object.custom_fields,
+    }
 }
 
 fn values(e: &model::EnumDef) -> Vec<String> {
