@@ -16,6 +16,7 @@ pub struct Addons {
 }
 impl Client {
     /// The `addon` operations.
+    #[inline]
     pub fn addons(&self) -> Addons {
         Addons { client: self.clone() }
     }
@@ -24,6 +25,7 @@ impl Addons {
     /// Starts `POST /addons` (`addon.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -40,6 +42,7 @@ impl Addons {
     /// Starts `POST /addons/{addon_id}` (`addon.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, addon_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -49,24 +52,28 @@ impl Addons {
         )
     }
     /// Starts `GET /addons` (`addon.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /addons/{addon_id}` (`addon.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, addon_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(addon_id.into()), ())
     }
     /// Starts `POST /addons/{addon_id}/delete` (`addon.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, addon_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(addon_id.into()), ())
     }
     /// Starts `POST /addons/copy` (`addon.copy`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn copy(
         &self,
         from_site: impl Into<String>,
@@ -82,6 +89,7 @@ impl Addons {
     /// Starts `POST /addons/{addon_id}/unarchive` (`addon.unarchive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn unarchive(&self, addon_id: impl Into<String>) -> UnarchiveRequest {
         crate::Request::new(&self.client, &UNARCHIVE, Some(addon_id.into()), ())
     }
@@ -99,133 +107,162 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
+    #[inline]
     pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
     /// At most 30 characters.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period_unit(
         mut self,
         value: enums::BillingPeriodUnit,
@@ -233,35 +270,43 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.shipping_frequency_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
+    #[inline]
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -283,142 +328,173 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn charge_type(mut self, value: enums::ChargeType) -> Self {
         self.params.charge_type = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
+    #[inline]
     pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
     /// At most 30 characters.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period_unit(
         mut self,
         value: enums::BillingPeriodUnit,
@@ -426,31 +502,38 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.shipping_frequency_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -471,76 +554,91 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /addons` (`addon.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
         crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `charge_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn charge_type(mut self, value: EnumFilter<enums::ChargeType>) -> Self {
         crate::filter::add_condition(&mut self.params.charge_type, value);
         self
     }
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price, value);
         self
     }
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.period, value);
         self
     }
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn period_unit(mut self, value: EnumFilter<PeriodUnit>) -> Self {
         crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
@@ -581,10 +679,12 @@ const COPY: crate::transport::Operation = crate::transport::Operation {
 pub type CopyRequest = crate::Request<CopyParams, CopyResponse, crate::Idempotent>;
 impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self

@@ -15,6 +15,7 @@ pub struct Addresses {
 }
 impl Client {
     /// The `address` operations.
+    #[inline]
     pub fn addresses(&self) -> Addresses {
         Addresses { client: self.clone() }
     }
@@ -23,6 +24,7 @@ impl Addresses {
     /// Starts `GET /addresses` (`address.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         subscription_id: impl Into<String>,
@@ -38,6 +40,7 @@ impl Addresses {
     /// Starts `POST /addresses` (`address.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(
         &self,
         subscription_id: impl Into<String>,
@@ -79,70 +82,84 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.params.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.params.phone = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.params.addr = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn extended_addr(mut self, value: impl Into<String>) -> Self {
         self.params.extended_addr = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn extended_addr2(mut self, value: impl Into<String>) -> Self {
         self.params.extended_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.params.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.params.state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.params.state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.params.zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.params.country = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.params.validation_status = Some(value);
         self

@@ -15,6 +15,7 @@ pub struct Alerts {
 }
 impl Client {
     /// The `alert` operations.
+    #[inline]
     pub fn alerts(&self) -> Alerts {
         Alerts { client: self.clone() }
     }
@@ -23,22 +24,26 @@ impl Alerts {
     /// Starts `POST /alerts` (`alert.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, r#type: enums::Type, name: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type, name))
     }
     /// Starts `GET /alerts/{alert_id}` (`alert.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, alert_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(alert_id.into()), ())
     }
     /// Starts `GET /alerts` (`alert.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /alerts/{alert_id}` (`alert.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, alert_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -50,12 +55,14 @@ impl Alerts {
     /// Starts `POST /alerts/{alert_id}/delete` (`alert.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, alert_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(alert_id.into()), ())
     }
     /// Starts `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn application_alerts_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -81,39 +88,47 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 65000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn metered_feature_id(mut self, value: impl Into<String>) -> Self {
         self.params.metered_feature_id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn unit_id(mut self, value: impl Into<String>) -> Self {
         self.params.unit_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn meta(mut self, value: impl Into<String>) -> Self {
         self.params.meta = Some(value.into());
         self
     }
+    #[inline]
     pub fn threshold(mut self, value: CreateThresholdParams) -> Self {
         self.params.threshold = Some(value);
         self
     }
+    #[inline]
     pub fn filter_conditions(
         mut self,
         value: Vec<CreateFilterConditionsParams>,
@@ -146,31 +161,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `type`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `status`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
@@ -188,10 +209,12 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /alerts/{alert_id}` (`alert.update`); set optional parameters, then `send()`.
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
+    #[inline]
     pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }
+    #[inline]
     pub fn threshold(mut self, value: UpdateThresholdParams) -> Self {
         self.params.threshold = Some(value);
         self
@@ -229,21 +252,25 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<enums::Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self

@@ -15,6 +15,7 @@ pub struct AlertStatuses {
 }
 impl Client {
     /// The `alert_status` operations.
+    #[inline]
     pub fn alert_statuses(&self) -> AlertStatuses {
         AlertStatuses {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl AlertStatuses {
     /// Starts `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn alert_statuses_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -39,6 +41,7 @@ impl AlertStatuses {
     /// Starts `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn alert_statuses_for_alert(
         &self,
         alert_id: impl Into<String>,
@@ -72,21 +75,25 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.alarm_status, value);
         self
     }
     /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn alert_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.alert_id, value);
         self
@@ -113,16 +120,19 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.alarm_status, value);
         self

@@ -15,6 +15,7 @@ pub struct AttachedItems {
 }
 impl Client {
     /// The `attached_item` operations.
+    #[inline]
     pub fn attached_items(&self) -> AttachedItems {
         AttachedItems {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl AttachedItems {
     /// Starts `POST /items/{parent_item_id}/attached_items` (`attached_item.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         parent_item_id: impl Into<String>,
@@ -40,6 +42,7 @@ impl AttachedItems {
     /// Starts `POST /attached_items/{attached_item_id}` (`attached_item.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(
         &self,
         attached_item_id: impl Into<String>,
@@ -55,6 +58,7 @@ impl AttachedItems {
     /// Starts `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         attached_item_id: impl Into<String>,
@@ -70,6 +74,7 @@ impl AttachedItems {
     /// Starts `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(
         &self,
         attached_item_id: impl Into<String>,
@@ -85,6 +90,7 @@ impl AttachedItems {
     /// Starts `GET /items/{parent_item_id}/attached_items` (`attached_item.list`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list(&self, parent_item_id: impl Into<String>) -> ListRequest {
         crate::Request::new(
             &self.client,
@@ -106,32 +112,39 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /items/{parent_item_id}/attached_items` (`attached_item.create`); set optional parameters, then `send()`.
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
+    #[inline]
     pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.params.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.params.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.params.charge_once = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
@@ -149,27 +162,33 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /attached_items/{attached_item_id}` (`attached_item.update`); set optional parameters, then `send()`.
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
+    #[inline]
     pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.params.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.params.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.params.charge_once = Some(value);
         self
@@ -214,41 +233,49 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn charge_on_event(mut self, value: EnumFilter<enums::ChargeOnEvent>) -> Self {
         crate::filter::add_condition(&mut self.params.charge_on_event, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self

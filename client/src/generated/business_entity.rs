@@ -14,6 +14,7 @@ pub struct BusinessEntities {
 }
 impl Client {
     /// The `business_entity` operations.
+    #[inline]
     pub fn business_entities(&self) -> BusinessEntities {
         BusinessEntities {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl BusinessEntities {
     /// Starts `POST /business_entities/transfers` (`business_entity.create_transfers`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_transfers(
         &self,
         active_resource_ids: Vec<String>,
@@ -44,6 +46,7 @@ impl BusinessEntities {
         )
     }
     /// Starts `GET /business_entities/transfers` (`business_entity.get_transfers`).
+    #[inline]
     pub fn get_transfers(&self) -> GetTransfersRequest {
         crate::Request::new(
             &self.client,
@@ -69,6 +72,7 @@ pub type CreateTransfersRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CreateTransfersParams, CreateTransfersResponse, crate::Idempotent> {
+    #[inline]
     pub fn source_business_entity_ids(mut self, value: Vec<String>) -> Self {
         self.params.source_business_entity_ids = value;
         self
@@ -91,36 +95,43 @@ pub type GetTransfersRequest = crate::Request<
 >;
 impl crate::Request<GetTransfersParams, Page<GetTransfersEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `resource_type`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn resource_type(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.resource_type, value);
         self
     }
     /// Filter on `resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn resource_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.resource_id, value);
         self
     }
     /// Filter on `active_resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn active_resource_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.active_resource_id, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<GetTransfersSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

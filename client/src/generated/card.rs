@@ -15,6 +15,7 @@ pub struct Cards {
 }
 impl Client {
     /// The `card` operations.
+    #[inline]
     pub fn cards(&self) -> Cards {
         Cards { client: self.clone() }
     }
@@ -23,12 +24,14 @@ impl Cards {
     /// Starts `GET /cards/{customer_id}` (`card.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(customer_id.into()), ())
     }
     /// Starts `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_card_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -46,6 +49,7 @@ impl Cards {
     /// Starts `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn switch_gateway_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -61,6 +65,7 @@ impl Cards {
     /// Starts `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn copy_card_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -76,6 +81,7 @@ impl Cards {
     /// Starts `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_card_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -119,79 +125,95 @@ impl crate::Request<
     UpdateCardForCustomerResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.params.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.params.tmp_token = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
     /// At most 520 characters.
+    #[inline]
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.params.cvv = Some(value.into());
         self
     }
+    #[inline]
     pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.params.preferred_scheme = Some(value);
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.params.billing_addr1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.params.billing_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.params.billing_city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.params.billing_state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.params.billing_state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.params.billing_zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.params.billing_country = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.params.ip_address = Some(value.into());
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateCardForCustomerCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -217,6 +239,7 @@ impl crate::Request<
     SwitchGatewayForCustomerResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.params.gateway = Some(value);
         self

@@ -15,6 +15,7 @@ pub struct Comments {
 }
 impl Client {
     /// The `comment` operations.
+    #[inline]
     pub fn comments(&self) -> Comments {
         Comments { client: self.clone() }
     }
@@ -23,6 +24,7 @@ impl Comments {
     /// Starts `POST /comments` (`comment.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         entity_type: enums::EntityType,
@@ -39,16 +41,19 @@ impl Comments {
     /// Starts `GET /comments/{comment_id}` (`comment.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, comment_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(comment_id.into()), ())
     }
     /// Starts `GET /comments` (`comment.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /comments/{comment_id}/delete` (`comment.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, comment_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(comment_id.into()), ())
     }
@@ -66,6 +71,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn added_by(mut self, value: impl Into<String>) -> Self {
         self.params.added_by = Some(value.into());
         self
@@ -94,31 +100,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /comments` (`comment.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn entity_type(mut self, value: ListEntityType) -> Self {
         self.params.entity_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.entity_id = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

@@ -12,6 +12,7 @@ pub struct Configurations {
 }
 impl Client {
     /// The `configuration` operations.
+    #[inline]
     pub fn configurations(&self) -> Configurations {
         Configurations {
             client: self.clone(),
@@ -20,6 +21,7 @@ impl Client {
 }
 impl Configurations {
     /// Starts `GET /configurations` (`configuration.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ())
     }

@@ -14,6 +14,7 @@ pub struct Connections {
 }
 impl Client {
     /// The `connection` operations.
+    #[inline]
     pub fn connections(&self) -> Connections {
         Connections {
             client: self.clone(),
@@ -22,24 +23,28 @@ impl Client {
 }
 impl Connections {
     /// Starts `GET /connections` on the Maton control API (`connection.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /connections` on the Maton control API (`connection.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, app: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(app))
     }
     /// Starts `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, connection_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(connection_id.into()), ())
     }
     /// Starts `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, connection_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(connection_id.into()), ())
     }
@@ -56,10 +61,12 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /connections` on the Maton control API (`connection.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, ListResponse, crate::NotIdempotent>;
 impl crate::Request<ListParams, ListResponse, crate::NotIdempotent> {
+    #[inline]
     pub fn app(mut self, value: impl Into<String>) -> Self {
         self.params.app = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self

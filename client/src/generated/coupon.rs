@@ -16,6 +16,7 @@ pub struct Coupons {
 }
 impl Client {
     /// The `coupon` operations.
+    #[inline]
     pub fn coupons(&self) -> Coupons {
         Coupons { client: self.clone() }
     }
@@ -24,6 +25,7 @@ impl Coupons {
     /// Starts `POST /coupons` (`coupon.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -40,6 +42,7 @@ impl Coupons {
     /// Starts `POST /coupons/create_for_items` (`coupon.create_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_for_items(
         &self,
         id: impl Into<String>,
@@ -56,6 +59,7 @@ impl Coupons {
     /// Starts `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_for_items(
         &self,
         coupon_id: impl Into<String>,
@@ -68,18 +72,21 @@ impl Coupons {
         )
     }
     /// Starts `GET /coupons` (`coupon.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /coupons/{coupon_id}` (`coupon.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, coupon_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(coupon_id.into()), ())
     }
     /// Starts `POST /coupons/{coupon_id}` (`coupon.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, coupon_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -91,12 +98,14 @@ impl Coupons {
     /// Starts `POST /coupons/{coupon_id}/delete` (`coupon.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, coupon_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(coupon_id.into()), ())
     }
     /// Starts `POST /coupons/copy` (`coupon.copy`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn copy(
         &self,
         from_site: impl Into<String>,
@@ -112,6 +121,7 @@ impl Coupons {
     /// Starts `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn unarchive(&self, coupon_id: impl Into<String>) -> UnarchiveRequest {
         crate::Request::new(&self.client, &UNARCHIVE, Some(coupon_id.into()), ())
     }
@@ -129,86 +139,106 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
+    #[inline]
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
+    #[inline]
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
+    #[inline]
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
+    #[inline]
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn plan_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.plan_constraint = Some(value);
         self
     }
+    #[inline]
     pub fn addon_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.addon_constraint = Some(value);
         self
     }
+    #[inline]
     pub fn plan_ids(mut self, value: Vec<String>) -> Self {
         self.params.plan_ids = value;
         self
     }
+    #[inline]
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.params.addon_ids = value;
         self
     }
+    #[inline]
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
@@ -231,79 +261,97 @@ pub type CreateForItemsRequest = crate::Request<
 >;
 impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
+    #[inline]
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
+    #[inline]
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
+    #[inline]
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn valid_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
+    #[inline]
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
+    #[inline]
     pub fn item_constraints(
         mut self,
         value: Vec<CreateForItemsItemConstraintsParams>,
@@ -311,6 +359,7 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.item_constraints = value;
         self
     }
+    #[inline]
     pub fn item_constraint_criteria(
         mut self,
         value: Vec<CreateForItemsItemConstraintCriteriaParams>,
@@ -318,6 +367,7 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.item_constraint_criteria = value;
         self
     }
+    #[inline]
     pub fn coupon_constraints(
         mut self,
         value: Vec<CreateForItemsCouponConstraintsParams>,
@@ -343,84 +393,103 @@ pub type UpdateForItemsRequest = crate::Request<
 >;
 impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
+    #[inline]
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
+    #[inline]
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn apply_on(mut self, value: ApplyOn) -> Self {
         self.params.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
+    #[inline]
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn valid_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
+    #[inline]
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn item_constraints(
         mut self,
         value: Vec<UpdateForItemsItemConstraintsParams>,
@@ -428,6 +497,7 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.item_constraints = value;
         self
     }
+    #[inline]
     pub fn item_constraint_criteria(
         mut self,
         value: Vec<UpdateForItemsItemConstraintCriteriaParams>,
@@ -435,6 +505,7 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.item_constraint_criteria = value;
         self
     }
+    #[inline]
     pub fn coupon_constraints(
         mut self,
         value: Vec<UpdateForItemsCouponConstraintsParams>,
@@ -456,66 +527,79 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn discount_type(mut self, value: EnumFilter<DiscountType>) -> Self {
         crate::filter::add_condition(&mut self.params.discount_type, value);
         self
     }
     /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn duration_type(mut self, value: EnumFilter<enums::DurationType>) -> Self {
         crate::filter::add_condition(&mut self.params.duration_type, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn apply_on(mut self, value: EnumFilter<ListApplyOn>) -> Self {
         crate::filter::add_condition(&mut self.params.apply_on, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn applicable_item_price_ids(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.applicable_item_price_ids, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -545,91 +629,112 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_type(mut self, value: DiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
+    #[inline]
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
+    #[inline]
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn apply_on(mut self, value: ApplyOn) -> Self {
         self.params.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
+    #[inline]
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
+    #[inline]
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn plan_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.plan_constraint = Some(value);
         self
     }
+    #[inline]
     pub fn addon_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.addon_constraint = Some(value);
         self
     }
+    #[inline]
     pub fn plan_ids(mut self, value: Vec<String>) -> Self {
         self.params.plan_ids = value;
         self
     }
+    #[inline]
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.params.addon_ids = value;
         self
@@ -659,10 +764,12 @@ const COPY: crate::transport::Operation = crate::transport::Operation {
 pub type CopyRequest = crate::Request<CopyParams, CopyResponse, crate::Idempotent>;
 impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self

@@ -14,6 +14,7 @@ pub struct CouponCodes {
 }
 impl Client {
     /// The `coupon_code` operations.
+    #[inline]
     pub fn coupon_codes(&self) -> CouponCodes {
         CouponCodes {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl CouponCodes {
     /// Starts `POST /coupon_codes` (`coupon_code.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         coupon_id: impl Into<String>,
@@ -40,16 +42,19 @@ impl CouponCodes {
     /// Starts `GET /coupon_codes/{coupon_code_code}` (`coupon_code.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, coupon_code_code: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(coupon_code_code.into()), ())
     }
     /// Starts `GET /coupon_codes` (`coupon_code.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /coupon_codes/{coupon_code_code}/archive` (`coupon_code.archive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn archive(&self, coupon_code_code: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(coupon_code_code.into()), ())
     }
@@ -89,31 +94,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.code, value);
         self
     }
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon_id, value);
         self
     }
     /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_set_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon_set_name, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self

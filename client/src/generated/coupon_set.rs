@@ -15,6 +15,7 @@ pub struct CouponSets {
 }
 impl Client {
     /// The `coupon_set` operations.
+    #[inline]
     pub fn coupon_sets(&self) -> CouponSets {
         CouponSets { client: self.clone() }
     }
@@ -23,6 +24,7 @@ impl CouponSets {
     /// Starts `POST /coupon_sets` (`coupon_set.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         coupon_id: impl Into<String>,
@@ -39,6 +41,7 @@ impl CouponSets {
     /// Starts `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_coupon_codes(
         &self,
         coupon_set_id: impl Into<String>,
@@ -51,18 +54,21 @@ impl CouponSets {
         )
     }
     /// Starts `GET /coupon_sets` (`coupon_set.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, coupon_set_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(coupon_set_id.into()), ())
     }
     /// Starts `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, coupon_set_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -74,12 +80,14 @@ impl CouponSets {
     /// Starts `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, coupon_set_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(coupon_set_id.into()), ())
     }
     /// Starts `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_unused_coupon_codes(
         &self,
         coupon_set_id: impl Into<String>,
@@ -105,6 +113,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
@@ -126,6 +135,7 @@ pub type AddCouponCodesRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<AddCouponCodesParams, AddCouponCodesResponse, crate::Idempotent> {
+    #[inline]
     pub fn code(mut self, value: Vec<String>) -> Self {
         self.params.code = value;
         self
@@ -144,41 +154,49 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon_id, value);
         self
     }
     /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn total_count(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.total_count, value);
         self
     }
     /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn redeemed_count(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.redeemed_count, value);
         self
     }
     /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn archived_count(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.archived_count, value);
         self
@@ -208,11 +226,13 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self

@@ -19,6 +19,7 @@ pub struct CreditNotes {
 }
 impl Client {
     /// The `credit_note` operations.
+    #[inline]
     pub fn credit_notes(&self) -> CreditNotes {
         CreditNotes {
             client: self.clone(),
@@ -29,12 +30,14 @@ impl CreditNotes {
     /// Starts `POST /credit_notes` (`credit_note.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, r#type: Type) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type))
     }
     /// Starts `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, credit_note_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(
             &self.client,
@@ -46,6 +49,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn pdf(&self, credit_note_id: impl Into<String>) -> PdfRequest {
         crate::Request::new(
             &self.client,
@@ -57,6 +61,7 @@ impl CreditNotes {
     /// Starts `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn download_einvoice(
         &self,
         credit_note_id: impl Into<String>,
@@ -71,6 +76,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn refund(&self, credit_note_id: impl Into<String>) -> RefundRequest {
         crate::Request::new(
             &self.client,
@@ -82,6 +88,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn record_refund(
         &self,
         credit_note_id: impl Into<String>,
@@ -96,6 +103,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn void_credit_note(
         &self,
         credit_note_id: impl Into<String>,
@@ -108,12 +116,14 @@ impl CreditNotes {
         )
     }
     /// Starts `GET /credit_notes` (`credit_note.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn credit_notes_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -128,6 +138,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, credit_note_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(
             &self.client,
@@ -139,6 +150,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, credit_note_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -150,6 +162,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_tax_withheld_refund(
         &self,
         credit_note_id: impl Into<String>,
@@ -164,6 +177,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resend_einvoice(
         &self,
         credit_note_id: impl Into<String>,
@@ -178,6 +192,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn send_einvoice(
         &self,
         credit_note_id: impl Into<String>,
@@ -192,6 +207,7 @@ impl CreditNotes {
     /// Starts `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_credit_note(
         &self,
         id: impl Into<String>,
@@ -227,48 +243,58 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn reference_invoice_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_invoice_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.params.total = Some(value);
         self
     }
+    #[inline]
     pub fn reason_code(mut self, value: CreateReasonCode) -> Self {
         self.params.reason_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.create_reason_code = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn line_items(mut self, value: Vec<CreateLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
@@ -290,21 +316,25 @@ pub type RetrieveRequest = crate::Request<
     crate::NotIdempotent,
 >;
 impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
+    #[inline]
     pub fn line_items_limit(mut self, value: i64) -> Self {
         self.params.line_items_limit = Some(value);
         self
     }
     /// At most 1000 characters.
+    #[inline]
     pub fn line_items_offset(mut self, value: impl Into<String>) -> Self {
         self.params.line_items_offset = Some(value.into());
         self
     }
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.subscription_id, value);
         self
     }
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
         self
@@ -322,6 +352,7 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`); set optional parameters, then `send()`.
 pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
 impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
+    #[inline]
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
@@ -354,16 +385,19 @@ const REFUND: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`); set optional parameters, then `send()`.
 pub type RefundRequest = crate::Request<RefundParams, RefundResponse, crate::Idempotent>;
 impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
+    #[inline]
     pub fn refund_amount(mut self, value: i64) -> Self {
         self.params.refund_amount = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn refund_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.refund_reason_code = Some(value.into());
         self
@@ -386,15 +420,18 @@ pub type RecordRefundRequest = crate::Request<
 >;
 impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn refund_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.refund_reason_code = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: RecordRefundTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -417,6 +454,7 @@ pub type VoidCreditNoteRequest = crate::Request<
 >;
 impl crate::Request<VoidCreditNoteParams, VoidCreditNoteResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -434,111 +472,133 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /credit_notes` (`credit_note.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn reference_invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.reference_invoice_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn reason_code(mut self, value: EnumFilter<enums::ReasonCode>) -> Self {
         crate::filter::add_condition(&mut self.params.reason_code, value);
         self
     }
     /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn create_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.create_reason_code, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.price_type, value);
         self
     }
     /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_allocated(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_allocated, value);
         self
     }
     /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_refunded(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_refunded, value);
         self
     }
     /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_available(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_available, value);
         self
     }
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn voided_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.voided_at, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.einvoice.status, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -565,11 +625,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -588,6 +650,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -606,6 +669,7 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -631,6 +695,7 @@ impl crate::Request<
     RemoveTaxWithheldRefundResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn tax_withheld(
         mut self,
         value: RemoveTaxWithheldRefundTaxWithheldParams,
@@ -690,75 +755,92 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.params.total = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn refunded_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.refunded_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn voided_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.voided_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn sub_total(mut self, value: i64) -> Self {
         self.params.sub_total = Some(value);
         self
     }
+    #[inline]
     pub fn round_off_amount(mut self, value: i64) -> Self {
         self.params.round_off_amount = Some(value);
         self
     }
+    #[inline]
     pub fn fractional_correction(mut self, value: i64) -> Self {
         self.params.fractional_correction = Some(value);
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn line_items(mut self, value: Vec<ImportCreditNoteLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
     }
+    #[inline]
     pub fn line_item_tiers(mut self, value: Vec<objects::LineItemTiersParams>) -> Self {
         self.params.line_item_tiers = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<ImportCreditNoteDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn taxes(mut self, value: Vec<objects::TaxesParams>) -> Self {
         self.params.taxes = value;
         self
     }
+    #[inline]
     pub fn allocations(mut self, value: Vec<ImportCreditNoteAllocationsParams>) -> Self {
         self.params.allocations = value;
         self
     }
+    #[inline]
     pub fn linked_refunds(
         mut self,
         value: Vec<ImportCreditNoteLinkedRefundsParams>,

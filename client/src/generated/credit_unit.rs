@@ -14,6 +14,7 @@ pub struct CreditUnits {
 }
 impl Client {
     /// The `credit_unit` operations.
+    #[inline]
     pub fn credit_units(&self) -> CreditUnits {
         CreditUnits {
             client: self.clone(),
@@ -22,12 +23,14 @@ impl Client {
 }
 impl CreditUnits {
     /// Starts `GET /credit_units` (`credit_unit.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /credit_units` (`credit_unit.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -44,6 +47,7 @@ impl CreditUnits {
     /// Starts `POST /credit_units/{credit_unit_id}` (`credit_unit.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, credit_unit_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -55,12 +59,14 @@ impl CreditUnits {
     /// Starts `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn archive(&self, credit_unit_id: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(credit_unit_id.into()), ())
     }
     /// Starts `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn reactivate(&self, credit_unit_id: impl Into<String>) -> ReactivateRequest {
         crate::Request::new(&self.client, &REACTIVATE, Some(credit_unit_id.into()), ())
     }
@@ -78,21 +84,25 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
@@ -111,11 +121,13 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn overdraft_amount(mut self, value: impl Into<String>) -> Self {
         self.params.overdraft_amount = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
@@ -134,11 +146,13 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self

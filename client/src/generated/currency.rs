@@ -14,24 +14,28 @@ pub struct Currencies {
 }
 impl Client {
     /// The `currency` operations.
+    #[inline]
     pub fn currencies(&self) -> Currencies {
         Currencies { client: self.clone() }
     }
 }
 impl Currencies {
     /// Starts `GET /currencies/list` (`currency.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /currencies/{site_currency_id}` (`currency.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, site_currency_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(site_currency_id.into()), ())
     }
     /// Starts `POST /currencies` (`currency.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         currency_code: impl Into<String>,
@@ -47,6 +51,7 @@ impl Currencies {
     /// Starts `POST /currencies/{site_currency_id}` (`currency.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(
         &self,
         site_currency_id: impl Into<String>,
@@ -62,6 +67,7 @@ impl Currencies {
     /// Starts `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_schedule(
         &self,
         site_currency_id: impl Into<String>,
@@ -78,6 +84,7 @@ impl Currencies {
     /// Starts `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_schedule(
         &self,
         site_currency_id: impl Into<String>,
@@ -103,11 +110,13 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -137,6 +146,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 20 characters.
+    #[inline]
     pub fn manual_exchange_rate(mut self, value: impl Into<String>) -> Self {
         self.params.manual_exchange_rate = Some(value.into());
         self
@@ -155,6 +165,7 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 20 characters.
+    #[inline]
     pub fn manual_exchange_rate(mut self, value: impl Into<String>) -> Self {
         self.params.manual_exchange_rate = Some(value.into());
         self

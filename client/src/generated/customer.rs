@@ -19,28 +19,33 @@ pub struct Customers {
 }
 impl Client {
     /// The `customer` operations.
+    #[inline]
     pub fn customers(&self) -> Customers {
         Customers { client: self.clone() }
     }
 }
 impl Customers {
     /// Starts `POST /customers` (`customer.create`).
+    #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `GET /customers` (`customer.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}` (`customer.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(customer_id.into()), ())
     }
     /// Starts `POST /customers/{customer_id}` (`customer.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, customer_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -52,6 +57,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_payment_method(
         &self,
         customer_id: impl Into<String>,
@@ -66,6 +72,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_billing_info(
         &self,
         customer_id: impl Into<String>,
@@ -80,6 +87,7 @@ impl Customers {
     /// Starts `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn contacts_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -94,6 +102,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn assign_payment_role(
         &self,
         customer_id: impl Into<String>,
@@ -110,6 +119,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_contact(&self, customer_id: impl Into<String>) -> AddContactRequest {
         crate::Request::new(
             &self.client,
@@ -121,6 +131,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_contact(
         &self,
         customer_id: impl Into<String>,
@@ -135,6 +146,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_contact(
         &self,
         customer_id: impl Into<String>,
@@ -149,6 +161,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_promotional_credits(
         &self,
         customer_id: impl Into<String>,
@@ -165,6 +178,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn deduct_promotional_credits(
         &self,
         customer_id: impl Into<String>,
@@ -181,6 +195,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn set_promotional_credits(
         &self,
         customer_id: impl Into<String>,
@@ -197,6 +212,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn record_excess_payment(
         &self,
         customer_id: impl Into<String>,
@@ -211,6 +227,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn collect_payment(
         &self,
         customer_id: impl Into<String>,
@@ -225,6 +242,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/delete` (`customer.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, customer_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(
             &self.client,
@@ -236,6 +254,7 @@ impl Customers {
     /// Starts `POST /customers/move` (`customer.move`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn r#move(
         &self,
         id_at_from_site: impl Into<String>,
@@ -251,6 +270,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn change_billing_date(
         &self,
         customer_id: impl Into<String>,
@@ -265,6 +285,7 @@ impl Customers {
     /// Starts `POST /customers/merge` (`customer.merge`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn merge(
         &self,
         from_customer_id: impl Into<String>,
@@ -280,6 +301,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn clear_personal_data(
         &self,
         customer_id: impl Into<String>,
@@ -294,6 +316,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/relationships` (`customer.relationships`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn relationships(&self, customer_id: impl Into<String>) -> RelationshipsRequest {
         crate::Request::new(
             &self.client,
@@ -305,6 +328,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_relationship(
         &self,
         customer_id: impl Into<String>,
@@ -319,6 +343,7 @@ impl Customers {
     /// Starts `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn hierarchy(
         &self,
         customer_id: impl Into<String>,
@@ -334,6 +359,7 @@ impl Customers {
     /// Starts `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list_hierarchy_detail(
         &self,
         customer_id: impl Into<String>,
@@ -349,6 +375,7 @@ impl Customers {
     /// Starts `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_hierarchy_settings(
         &self,
         customer_id: impl Into<String>,
@@ -374,102 +401,124 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn preferred_currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.preferred_currency_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.params.phone = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.params.company = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.params.allow_direct_debit = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_standard = Some(value.into());
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.params.registered_for_gst = Some(value);
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.params.is_einvoice_enabled = Some(value);
         self
     }
+    #[inline]
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.params.einvoicing_method = Some(value);
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.params.taxability = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.params.exemption_details = Some(value);
         self
     }
+    #[inline]
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.params.customer_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -477,77 +526,94 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.taxjar_exemption_category = Some(value);
         self
     }
+    #[inline]
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.params.business_customer_without_vat_number = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.params.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.params.entity_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.params.exempt_number = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.params.consolidated_invoicing = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn created_from_ip(mut self, value: impl Into<String>) -> Self {
         self.params.created_from_ip = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: objects::CreateBillingAddressParams,
@@ -555,6 +621,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn entity_identifiers(
         mut self,
         value: Vec<objects::CreateEntityIdentifiersParams>,
@@ -562,6 +629,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.entity_identifiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -582,71 +650,85 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /customers` (`customer.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn first_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.first_name, value);
         self
     }
     /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn last_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.last_name, value);
         self
     }
     /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn email(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.email, value);
         self
     }
     /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn company(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.company, value);
         self
     }
     /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn phone(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.phone, value);
         self
     }
     /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn auto_collection(mut self, value: EnumFilter<enums::AutoCollection>) -> Self {
         crate::filter::add_condition(&mut self.params.auto_collection, value);
         self
     }
     /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.taxability, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -655,26 +737,31 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.auto_close_invoices, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
@@ -683,6 +770,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
@@ -691,6 +779,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -720,65 +809,79 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn preferred_currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.preferred_currency_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.params.phone = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.params.company = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.params.allow_direct_debit = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.params.taxability = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.params.exemption_details = Some(value);
         self
     }
+    #[inline]
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.params.customer_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -787,45 +890,55 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.params.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.params.entity_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.params.exempt_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn fraud_flag(mut self, value: UpdateFraudFlag) -> Self {
         self.params.fraud_flag = Some(value);
         self
     }
+    #[inline]
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.params.consolidated_invoicing = Some(value);
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -854,6 +967,7 @@ impl crate::Request<
     UpdatePaymentMethodResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn payment_method(
         mut self,
         value: UpdatePaymentMethodPaymentMethodParams,
@@ -883,45 +997,55 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_standard = Some(value.into());
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.params.registered_for_gst = Some(value);
         self
     }
+    #[inline]
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.params.business_customer_without_vat_number = Some(value);
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.params.is_einvoice_enabled = Some(value);
         self
     }
+    #[inline]
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.params.einvoicing_method = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn entity_identifiers(
         mut self,
         value: Vec<objects::EntityIdentifiersParams>,
@@ -929,6 +1053,7 @@ impl crate::Request<
         self.params.entity_identifiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -958,11 +1083,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -999,6 +1126,7 @@ pub type AddContactRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<AddContactParams, AddContactResponse, crate::Idempotent> {
+    #[inline]
     pub fn contact(mut self, value: AddContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
@@ -1020,6 +1148,7 @@ pub type UpdateContactRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<UpdateContactParams, UpdateContactResponse, crate::Idempotent> {
+    #[inline]
     pub fn contact(mut self, value: UpdateContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
@@ -1041,6 +1170,7 @@ pub type DeleteContactRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<DeleteContactParams, DeleteContactResponse, crate::Idempotent> {
+    #[inline]
     pub fn contact(mut self, value: DeleteContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
@@ -1067,15 +1197,18 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -1102,15 +1235,18 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -1137,15 +1273,18 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -1172,10 +1311,12 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: RecordExcessPaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -1197,44 +1338,54 @@ pub type CollectPaymentRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CollectPaymentParams, CollectPaymentResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn retain_payment_source(mut self, value: bool) -> Self {
         self.params.retain_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: CollectPaymentPaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CollectPaymentCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CollectPaymentPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_allocations(
         mut self,
         value: Vec<CollectPaymentInvoiceAllocationsParams>,
@@ -1255,6 +1406,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /customers/{customer_id}/delete` (`customer.delete`); set optional parameters, then `send()`.
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
+    #[inline]
     pub fn delete_payment_method(mut self, value: bool) -> Self {
         self.params.delete_payment_method = Some(value);
         self
@@ -1291,22 +1443,27 @@ impl crate::Request<
     ChangeBillingDateResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn billing_date(mut self, value: i64) -> Self {
         self.params.billing_date = Some(value);
         self
     }
+    #[inline]
     pub fn billing_month(mut self, value: i64) -> Self {
         self.params.billing_month = Some(value);
         self
     }
+    #[inline]
     pub fn billing_date_mode(mut self, value: enums::BillingDateMode) -> Self {
         self.params.billing_date_mode = Some(value);
         self
     }
+    #[inline]
     pub fn billing_day_of_week(mut self, value: BillingDayOfWeek) -> Self {
         self.params.billing_day_of_week = Some(value);
         self
     }
+    #[inline]
     pub fn billing_day_of_week_mode(
         mut self,
         value: enums::BillingDayOfWeekMode,
@@ -1358,24 +1515,29 @@ pub type RelationshipsRequest = crate::Request<
 >;
 impl crate::Request<RelationshipsParams, RelationshipsResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.params.parent_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn payment_owner_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_owner_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn invoice_owner_id(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_owner_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
         self.params.use_default_hierarchy_settings = Some(value);
         self
     }
+    #[inline]
     pub fn parent_account_access(
         mut self,
         value: RelationshipsParentAccountAccessParams,
@@ -1383,6 +1545,7 @@ impl crate::Request<RelationshipsParams, RelationshipsResponse, crate::Idempoten
         self.params.parent_account_access = Some(value);
         self
     }
+    #[inline]
     pub fn child_account_access(
         mut self,
         value: RelationshipsChildAccountAccessParams,
@@ -1442,11 +1605,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -1472,10 +1637,12 @@ impl crate::Request<
     UpdateHierarchySettingsResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
         self.params.use_default_hierarchy_settings = Some(value);
         self
     }
+    #[inline]
     pub fn parent_account_access(
         mut self,
         value: UpdateHierarchySettingsParentAccountAccessParams,
@@ -1483,6 +1650,7 @@ impl crate::Request<
         self.params.parent_account_access = Some(value);
         self
     }
+    #[inline]
     pub fn child_account_access(
         mut self,
         value: UpdateHierarchySettingsChildAccountAccessParams,

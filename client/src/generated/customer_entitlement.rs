@@ -14,6 +14,7 @@ pub struct CustomerEntitlements {
 }
 impl Client {
     /// The `customer_entitlement` operations.
+    #[inline]
     pub fn customer_entitlements(&self) -> CustomerEntitlements {
         CustomerEntitlements {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl CustomerEntitlements {
     /// Starts `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn entitlements_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -56,16 +58,19 @@ impl crate::Request<
     Page<EntitlementsForCustomerEntry>,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn consolidate_entitlements(mut self, value: bool) -> Self {
         self.params.consolidate_entitlements = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self

@@ -15,6 +15,7 @@ pub struct DifferentialPrices {
 }
 impl Client {
     /// The `differential_price` operations.
+    #[inline]
     pub fn differential_prices(&self) -> DifferentialPrices {
         DifferentialPrices {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl DifferentialPrices {
     /// Starts `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         item_price_id: impl Into<String>,
@@ -40,6 +42,7 @@ impl DifferentialPrices {
     /// Starts `GET /differential_prices/{differential_price_id}` (`differential_price.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         differential_price_id: impl Into<String>,
@@ -55,6 +58,7 @@ impl DifferentialPrices {
     /// Starts `POST /differential_prices/{differential_price_id}` (`differential_price.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(
         &self,
         differential_price_id: impl Into<String>,
@@ -70,6 +74,7 @@ impl DifferentialPrices {
     /// Starts `POST /differential_prices/{differential_price_id}/delete` (`differential_price.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(
         &self,
         differential_price_id: impl Into<String>,
@@ -83,6 +88,7 @@ impl DifferentialPrices {
         )
     }
     /// Starts `GET /differential_prices` (`differential_price.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
@@ -99,24 +105,29 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`); set optional parameters, then `send()`.
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn parent_periods(mut self, value: Vec<CreateParentPeriodsParams>) -> Self {
         self.params.parent_periods = value;
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
@@ -149,19 +160,23 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /differential_prices/{differential_price_id}` (`differential_price.update`); set optional parameters, then `send()`.
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn parent_periods(mut self, value: Vec<UpdateParentPeriodsParams>) -> Self {
         self.params.parent_periods = value;
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
@@ -191,31 +206,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `parent_item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn parent_item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.parent_item_id, value);
         self

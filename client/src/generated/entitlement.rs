@@ -15,6 +15,7 @@ pub struct Entitlements {
 }
 impl Client {
     /// The `entitlement` operations.
+    #[inline]
     pub fn entitlements(&self) -> Entitlements {
         Entitlements {
             client: self.clone(),
@@ -23,12 +24,14 @@ impl Client {
 }
 impl Entitlements {
     /// Starts `GET /entitlements` (`entitlement.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /entitlements` (`entitlement.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, action: enums::Action) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(action))
     }
@@ -45,36 +48,43 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /entitlements` (`entitlement.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
     /// At most 1000 characters.
+    #[inline]
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `feature_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn feature_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.feature_id, value);
         self
     }
     /// Filter on `entity_type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn entity_type(mut self, value: EnumFilter<EntityType>) -> Self {
         crate::filter::add_condition(&mut self.params.entity_type, value);
         self
     }
     /// Filter on `entity_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id, value);
         self
@@ -97,10 +107,12 @@ pub type CreateRequest = crate::Request<
 >;
 impl crate::Request<CreateParams, Page<CreateEntry>, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn change_reason(mut self, value: impl Into<String>) -> Self {
         self.params.change_reason = Some(value.into());
         self
     }
+    #[inline]
     pub fn entitlements(mut self, value: Vec<CreateEntitlementsParams>) -> Self {
         self.params.entitlements = value;
         self

@@ -15,6 +15,7 @@ pub struct EntitlementOverrides {
 }
 impl Client {
     /// The `entitlement_override` operations.
+    #[inline]
     pub fn entitlement_overrides(&self) -> EntitlementOverrides {
         EntitlementOverrides {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl EntitlementOverrides {
     /// Starts `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_entitlement_override_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -39,6 +41,7 @@ impl EntitlementOverrides {
     /// Starts `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list_entitlement_override_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -71,10 +74,12 @@ impl crate::Request<
     Page<AddEntitlementOverrideForSubscriptionEntry>,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn action(mut self, value: enums::Action) -> Self {
         self.params.action = Some(value);
         self
     }
+    #[inline]
     pub fn entitlement_overrides(
         mut self,
         value: Vec<AddEntitlementOverrideForSubscriptionEntitlementOverridesParams>,
@@ -104,24 +109,29 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 1000 characters.
+    #[inline]
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
+    #[inline]
     pub fn include_scheduled_overrides(mut self, value: bool) -> Self {
         self.params.include_scheduled_overrides = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self

@@ -16,12 +16,14 @@ pub struct Estimates {
 }
 impl Client {
     /// The `estimate` operations.
+    #[inline]
     pub fn estimates(&self) -> Estimates {
         Estimates { client: self.clone() }
     }
 }
 impl Estimates {
     /// Starts `POST /estimates/create_subscription` (`estimate.create_subscription`).
+    #[inline]
     pub fn create_subscription(&self) -> CreateSubscriptionRequest {
         crate::Request::new(
             &self.client,
@@ -31,6 +33,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`).
+    #[inline]
     pub fn create_sub_item_estimate(&self) -> CreateSubItemEstimateRequest {
         crate::Request::new(
             &self.client,
@@ -42,6 +45,7 @@ impl Estimates {
     /// Starts `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_sub_for_customer_estimate(
         &self,
         customer_id: impl Into<String>,
@@ -56,6 +60,7 @@ impl Estimates {
     /// Starts `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_sub_item_for_customer_estimate(
         &self,
         customer_id: impl Into<String>,
@@ -68,6 +73,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/update_subscription` (`estimate.update_subscription`).
+    #[inline]
     pub fn update_subscription(&self) -> UpdateSubscriptionRequest {
         crate::Request::new(
             &self.client,
@@ -77,6 +83,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`).
+    #[inline]
     pub fn update_subscription_for_items(&self) -> UpdateSubscriptionForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -88,6 +95,7 @@ impl Estimates {
     /// Starts `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn renewal_estimate(
         &self,
         subscription_id: impl Into<String>,
@@ -102,6 +110,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn advance_invoice_estimate(
         &self,
         subscription_id: impl Into<String>,
@@ -116,6 +125,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn regenerate_invoice_estimate(
         &self,
         subscription_id: impl Into<String>,
@@ -130,6 +140,7 @@ impl Estimates {
     /// Starts `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn upcoming_invoices_estimate(
         &self,
         customer_id: impl Into<String>,
@@ -144,6 +155,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn change_term_end(
         &self,
         subscription_id: impl Into<String>,
@@ -159,6 +171,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn cancel_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -173,6 +186,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn cancel_subscription_for_items(
         &self,
         subscription_id: impl Into<String>,
@@ -187,6 +201,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn pause_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -201,6 +216,7 @@ impl Estimates {
     /// Starts `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resume_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -213,6 +229,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/gift_subscription` (`estimate.gift_subscription`).
+    #[inline]
     pub fn gift_subscription(&self) -> GiftSubscriptionRequest {
         crate::Request::new(
             &self.client,
@@ -222,6 +239,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`).
+    #[inline]
     pub fn gift_subscription_for_items(&self) -> GiftSubscriptionForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -231,6 +249,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/create_invoice` (`estimate.create_invoice`).
+    #[inline]
     pub fn create_invoice(&self) -> CreateInvoiceRequest {
         crate::Request::new(
             &self.client,
@@ -240,6 +259,7 @@ impl Estimates {
         )
     }
     /// Starts `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`).
+    #[inline]
     pub fn create_invoice_for_items(&self) -> CreateInvoiceForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -251,6 +271,7 @@ impl Estimates {
     /// Starts `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn payment_schedules(
         &self,
         scheme_id: impl Into<String>,
@@ -283,44 +304,54 @@ impl crate::Request<
     CreateSubscriptionResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: CreateSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: CreateSubscriptionBillingAddressParams,
@@ -328,6 +359,7 @@ impl crate::Request<
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(
         mut self,
         value: CreateSubscriptionShippingAddressParams,
@@ -335,18 +367,22 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: objects::CustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateSubscriptionEventBasedAddonsParams>,
@@ -354,6 +390,7 @@ impl crate::Request<
         self.params.event_based_addons = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -382,40 +419,49 @@ impl crate::Request<
     CreateSubItemEstimateResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateSubItemEstimateSubscriptionParams,
@@ -423,6 +469,7 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: CreateSubItemEstimateBillingAddressParams,
@@ -430,6 +477,7 @@ impl crate::Request<
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(
         mut self,
         value: CreateSubItemEstimateShippingAddressParams,
@@ -437,10 +485,12 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: objects::CustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: CreateSubItemEstimateContractTermParams,
@@ -448,6 +498,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<objects::SubscriptionItemsParams>,
@@ -455,6 +506,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateSubItemEstimateDiscountsParams>,
@@ -462,10 +514,12 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -494,39 +548,48 @@ impl crate::Request<
     CreateSubForCustomerEstimateResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateSubForCustomerEstimateSubscriptionParams,
@@ -534,6 +597,7 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(
         mut self,
         value: CreateSubForCustomerEstimateShippingAddressParams,
@@ -541,10 +605,12 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(
         mut self,
         value: Vec<CreateSubForCustomerEstimateAddonsParams>,
@@ -552,6 +618,7 @@ impl crate::Request<
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateSubForCustomerEstimateEventBasedAddonsParams>,
@@ -580,39 +647,48 @@ impl crate::Request<
     CreateSubItemForCustomerEstimateResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateSubItemForCustomerEstimateSubscriptionParams,
@@ -620,6 +696,7 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(
         mut self,
         value: CreateSubItemForCustomerEstimateShippingAddressParams,
@@ -627,6 +704,7 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: CreateSubItemForCustomerEstimateBillingAddressParams,
@@ -634,6 +712,7 @@ impl crate::Request<
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: CreateSubItemForCustomerEstimateContractTermParams,
@@ -641,10 +720,12 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<objects::SubscriptionItemsParams>,
@@ -652,6 +733,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateSubItemForCustomerEstimateDiscountsParams>,
@@ -659,6 +741,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -685,84 +768,104 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
+    #[inline]
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
     }
+    #[inline]
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: UpdateSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: UpdateSubscriptionBillingAddressParams,
@@ -770,6 +873,7 @@ impl crate::Request<
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(
         mut self,
         value: UpdateSubscriptionShippingAddressParams,
@@ -777,14 +881,17 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<UpdateSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateSubscriptionEventBasedAddonsParams>,
@@ -814,84 +921,104 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
     }
+    #[inline]
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_usages(mut self, value: bool) -> Self {
         self.params.invoice_usages = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: UpdateSubscriptionForItemsSubscriptionParams,
@@ -899,6 +1026,7 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: UpdateSubscriptionForItemsBillingAddressParams,
@@ -906,6 +1034,7 @@ impl crate::Request<
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(
         mut self,
         value: UpdateSubscriptionForItemsShippingAddressParams,
@@ -913,14 +1042,17 @@ impl crate::Request<
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateSubscriptionForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<UpdateSubscriptionForItemsSubscriptionItemsParams>,
@@ -928,10 +1060,12 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<objects::ForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -957,22 +1091,27 @@ impl crate::Request<
     RenewalEstimateResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
     }
+    #[inline]
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
+    #[inline]
     pub fn ignore_scheduled_cancellation(mut self, value: bool) -> Self {
         self.params.ignore_scheduled_cancellation = Some(value);
         self
     }
+    #[inline]
     pub fn ignore_scheduled_changes(mut self, value: bool) -> Self {
         self.params.ignore_scheduled_changes = Some(value);
         self
     }
+    #[inline]
     pub fn exclude_tax_type(mut self, value: enums::ExcludeTaxType) -> Self {
         self.params.exclude_tax_type = Some(value);
         self
@@ -998,18 +1137,22 @@ impl crate::Request<
     AdvanceInvoiceEstimateResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
         self.params.schedule_type = Some(value);
         self
     }
+    #[inline]
     pub fn fixed_interval_schedule(
         mut self,
         value: objects::FixedIntervalScheduleParams,
@@ -1017,6 +1160,7 @@ impl crate::Request<
         self.params.fixed_interval_schedule = Some(value);
         self
     }
+    #[inline]
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<objects::SpecificDatesScheduleParams>,
@@ -1046,19 +1190,23 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -1084,6 +1232,7 @@ impl crate::Request<
     UpcomingInvoicesEstimateResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn include_usage_charges(mut self, value: bool) -> Self {
         self.params.include_usage_charges = Some(value);
         self
@@ -1105,10 +1254,12 @@ pub type ChangeTermEndRequest = crate::Request<
     crate::NotIdempotent,
 >;
 impl crate::Request<ChangeTermEndParams, ChangeTermEndResponse, crate::NotIdempotent> {
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -1134,19 +1285,23 @@ impl crate::Request<
     CancelSubscriptionResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -1154,6 +1309,7 @@ impl crate::Request<
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
+    #[inline]
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -1161,6 +1317,7 @@ impl crate::Request<
         self.params.unbilled_charges_option = Some(value);
         self
     }
+    #[inline]
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -1168,6 +1325,7 @@ impl crate::Request<
         self.params.account_receivables_handling = Some(value);
         self
     }
+    #[inline]
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -1175,6 +1333,7 @@ impl crate::Request<
         self.params.refundable_credits_handling = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -1183,15 +1342,18 @@ impl crate::Request<
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CancelSubscriptionEventBasedAddonsParams>,
@@ -1220,19 +1382,23 @@ impl crate::Request<
     CancelSubscriptionForItemsResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -1240,6 +1406,7 @@ impl crate::Request<
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
+    #[inline]
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -1247,6 +1414,7 @@ impl crate::Request<
         self.params.unbilled_charges_option = Some(value);
         self
     }
+    #[inline]
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -1254,6 +1422,7 @@ impl crate::Request<
         self.params.account_receivables_handling = Some(value);
         self
     }
+    #[inline]
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -1261,6 +1430,7 @@ impl crate::Request<
         self.params.refundable_credits_handling = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -1269,19 +1439,23 @@ impl crate::Request<
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_cancellation_day_in_billing(mut self, value: bool) -> Self {
         self.params.include_cancellation_day_in_billing = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<CancelSubscriptionForItemsSubscriptionItemsParams>,
@@ -1310,10 +1484,12 @@ impl crate::Request<
     PauseSubscriptionResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
         self.params.pause_option = Some(value);
         self
     }
+    #[inline]
     pub fn unbilled_charges_handling(
         mut self,
         value: enums::UnbilledChargesHandling,
@@ -1321,6 +1497,7 @@ impl crate::Request<
         self.params.unbilled_charges_handling = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: PauseSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -1346,14 +1523,17 @@ impl crate::Request<
     ResumeSubscriptionResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
         self.params.resume_option = Some(value);
         self
     }
+    #[inline]
     pub fn charges_handling(mut self, value: enums::ChargesHandling) -> Self {
         self.params.charges_handling = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: ResumeSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -1379,34 +1559,42 @@ impl crate::Request<
     GiftSubscriptionResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn gift(mut self, value: GiftSubscriptionGiftParams) -> Self {
         self.params.gift = Some(value);
         self
     }
+    #[inline]
     pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
+    #[inline]
     pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: GiftSubscriptionPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: GiftSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<GiftSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
@@ -1432,22 +1620,27 @@ impl crate::Request<
     GiftSubscriptionForItemsResponse,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn gift(mut self, value: GiftSubscriptionForItemsGiftParams) -> Self {
         self.params.gift = Some(value);
         self
     }
+    #[inline]
     pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
+    #[inline]
     pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(
         mut self,
         value: GiftSubscriptionForItemsPaymentIntentParams,
@@ -1455,10 +1648,12 @@ impl crate::Request<
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<objects::ForItemsSubscriptionItemsParams>,
@@ -1466,6 +1661,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -1488,67 +1684,82 @@ pub type CreateInvoiceRequest = crate::Request<
 >;
 impl crate::Request<CreateInvoiceParams, CreateInvoiceResponse, crate::NotIdempotent> {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
+    #[inline]
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn invoice(mut self, value: CreateInvoiceInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateInvoiceAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -1578,55 +1789,67 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
+    #[inline]
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn invoice(mut self, value: CreateInvoiceForItemsInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: CreateInvoiceForItemsBillingAddressParams,
@@ -1634,6 +1857,7 @@ impl crate::Request<
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn item_prices(
         mut self,
         value: Vec<CreateInvoiceForItemsItemPricesParams>,
@@ -1641,18 +1865,22 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<CreateInvoiceForItemsChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateInvoiceForItemsDiscountsParams>,
@@ -1660,6 +1888,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -1688,15 +1917,18 @@ impl crate::Request<
     PaymentSchedulesResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_id(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn payment_schedule_start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.payment_schedule_start_date = Some(value.into());
         self

@@ -15,18 +15,21 @@ pub struct Events {
 }
 impl Client {
     /// The `event` operations.
+    #[inline]
     pub fn events(&self) -> Events {
         Events { client: self.clone() }
     }
 }
 impl Events {
     /// Starts `GET /events` (`event.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /events/{event_id}` (`event.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, event_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(event_id.into()), ())
     }
@@ -44,51 +47,61 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_time = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.end_time = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn webhook_status(mut self, value: EnumFilter<WebhookStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.webhook_status, value);
         self
     }
     /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn event_type(mut self, value: EnumFilter<ListEventType>) -> Self {
         crate::filter::add_condition(&mut self.params.event_type, value);
         self
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn source(mut self, value: EnumFilter<enums::Source>) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn occurred_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.occurred_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

@@ -17,6 +17,7 @@ pub struct Exports {
 }
 impl Client {
     /// The `export` operations.
+    #[inline]
     pub fn exports(&self) -> Exports {
         Exports { client: self.clone() }
     }
@@ -25,12 +26,14 @@ impl Exports {
     /// Starts `GET /exports/{export_id}` (`export.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, export_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(export_id.into()), ())
     }
     /// Starts `POST /exports/revenue_recognition` (`export.revenue_recognition`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn revenue_recognition(
         &self,
         report_by: enums::ReportBy,
@@ -55,6 +58,7 @@ impl Exports {
     /// Starts `POST /exports/deferred_revenue` (`export.deferred_revenue`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn deferred_revenue(
         &self,
         report_by: enums::ReportBy,
@@ -77,22 +81,27 @@ impl Exports {
         )
     }
     /// Starts `POST /exports/plans` (`export.plans`).
+    #[inline]
     pub fn plans(&self) -> PlansRequest {
         crate::Request::new(&self.client, &PLANS, None, PlansParams::new())
     }
     /// Starts `POST /exports/addons` (`export.addons`).
+    #[inline]
     pub fn addons(&self) -> AddonsRequest {
         crate::Request::new(&self.client, &ADDONS, None, AddonsParams::new())
     }
     /// Starts `POST /exports/coupons` (`export.coupons`).
+    #[inline]
     pub fn coupons(&self) -> CouponsRequest {
         crate::Request::new(&self.client, &COUPONS, None, CouponsParams::new())
     }
     /// Starts `POST /exports/customers` (`export.customers`).
+    #[inline]
     pub fn customers(&self) -> CustomersRequest {
         crate::Request::new(&self.client, &CUSTOMERS, None, CustomersParams::new())
     }
     /// Starts `POST /exports/subscriptions` (`export.subscriptions`).
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionsRequest {
         crate::Request::new(
             &self.client,
@@ -102,22 +111,27 @@ impl Exports {
         )
     }
     /// Starts `POST /exports/invoices` (`export.invoices`).
+    #[inline]
     pub fn invoices(&self) -> InvoicesRequest {
         crate::Request::new(&self.client, &INVOICES, None, InvoicesParams::new())
     }
     /// Starts `POST /exports/credit_notes` (`export.credit_notes`).
+    #[inline]
     pub fn credit_notes(&self) -> CreditNotesRequest {
         crate::Request::new(&self.client, &CREDIT_NOTES, None, CreditNotesParams::new())
     }
     /// Starts `POST /exports/transactions` (`export.transactions`).
+    #[inline]
     pub fn transactions(&self) -> TransactionsRequest {
         crate::Request::new(&self.client, &TRANSACTIONS, None, TransactionsParams::new())
     }
     /// Starts `POST /exports/orders` (`export.orders`).
+    #[inline]
     pub fn orders(&self) -> OrdersRequest {
         crate::Request::new(&self.client, &ORDERS, None, OrdersParams::new())
     }
     /// Starts `POST /exports/item_families` (`export.item_families`).
+    #[inline]
     pub fn item_families(&self) -> ItemFamiliesRequest {
         crate::Request::new(
             &self.client,
@@ -127,14 +141,17 @@ impl Exports {
         )
     }
     /// Starts `POST /exports/items` (`export.items`).
+    #[inline]
     pub fn items(&self) -> ItemsRequest {
         crate::Request::new(&self.client, &ITEMS, None, ItemsParams::new())
     }
     /// Starts `POST /exports/item_prices` (`export.item_prices`).
+    #[inline]
     pub fn item_prices(&self) -> ItemPricesRequest {
         crate::Request::new(&self.client, &ITEM_PRICES, None, ItemPricesParams::new())
     }
     /// Starts `POST /exports/attached_items` (`export.attached_items`).
+    #[inline]
     pub fn attached_items(&self) -> AttachedItemsRequest {
         crate::Request::new(
             &self.client,
@@ -144,6 +161,7 @@ impl Exports {
         )
     }
     /// Starts `POST /exports/differential_prices` (`export.differential_prices`).
+    #[inline]
     pub fn differential_prices(&self) -> DifferentialPricesRequest {
         crate::Request::new(
             &self.client,
@@ -153,6 +171,7 @@ impl Exports {
         )
     }
     /// Starts `POST /exports/price_variants` (`export.price_variants`).
+    #[inline]
     pub fn price_variants(&self) -> PriceVariantsRequest {
         crate::Request::new(
             &self.client,
@@ -162,6 +181,7 @@ impl Exports {
         )
     }
     /// Starts `POST /exports/ramps` (`export.ramps`).
+    #[inline]
     pub fn ramps(&self) -> RampsRequest {
         crate::Request::new(&self.client, &RAMPS, None, RampsParams::new())
     }
@@ -198,50 +218,60 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_discounts(mut self, value: bool) -> Self {
         self.params.include_discounts = Some(value);
         self
     }
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceStatus>,
@@ -250,46 +280,55 @@ impl crate::Request<
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_dunning_status(
         mut self,
         value: EnumFilter<enums::DunningStatus>,
@@ -298,26 +337,31 @@ impl crate::Request<
         self
     }
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceStatus>,
@@ -326,6 +370,7 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_cancel_reason(
         mut self,
         value: EnumFilter<enums::CancelReason>,
@@ -334,6 +379,7 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.remaining_billing_cycles,
@@ -342,16 +388,19 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.next_billing_at,
@@ -360,11 +409,13 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.has_scheduled_changes,
@@ -373,11 +424,13 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -389,6 +442,7 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.auto_close_invoices,
@@ -397,46 +451,55 @@ impl crate::Request<
         self
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_first_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_last_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_email(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_company(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_phone(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_auto_collection(
         mut self,
         value: EnumFilter<enums::AutoCollection>,
@@ -445,21 +508,25 @@ impl crate::Request<
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -471,6 +538,7 @@ impl crate::Request<
         self
     }
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.auto_close_invoices,
@@ -479,16 +547,19 @@ impl crate::Request<
         self
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
@@ -497,6 +568,7 @@ impl crate::Request<
         self
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
@@ -522,50 +594,60 @@ pub type DeferredRevenueRequest = crate::Request<
 >;
 impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idempotent> {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_discounts(mut self, value: bool) -> Self {
         self.params.include_discounts = Some(value);
         self
     }
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceStatus>,
@@ -574,46 +656,55 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_dunning_status(
         mut self,
         value: EnumFilter<enums::DunningStatus>,
@@ -622,26 +713,31 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceStatus>,
@@ -650,6 +746,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_cancel_reason(
         mut self,
         value: EnumFilter<enums::CancelReason>,
@@ -658,6 +755,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.remaining_billing_cycles,
@@ -666,16 +764,19 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.next_billing_at,
@@ -684,11 +785,13 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.has_scheduled_changes,
@@ -697,11 +800,13 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -713,6 +818,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.auto_close_invoices,
@@ -721,46 +827,55 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_first_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_last_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_email(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_company(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_phone(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_auto_collection(
         mut self,
         value: EnumFilter<enums::AutoCollection>,
@@ -769,21 +884,25 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -795,6 +914,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.auto_close_invoices,
@@ -803,16 +923,19 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
@@ -821,6 +944,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
         self
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
@@ -842,31 +966,37 @@ const PLANS: crate::transport::Operation = crate::transport::Operation {
 pub type PlansRequest = crate::Request<PlansParams, PlansResponse, crate::Idempotent>;
 impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.id, value);
         self
     }
     /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.name, value);
         self
     }
     /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_price(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.price, value);
         self
     }
     /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.period, value);
         self
     }
     /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_period_unit(
         mut self,
         value: EnumFilter<enums::BillingPeriodUnit>,
@@ -875,11 +1005,13 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
         self
     }
     /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_trial_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.trial_period, value);
         self
     }
     /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_trial_period_unit(
         mut self,
         value: EnumFilter<enums::TrialPeriodUnit>,
@@ -888,6 +1020,7 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
         self
     }
     /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_addon_applicability(
         mut self,
         value: EnumFilter<PlansPlanAddonApplicability>,
@@ -896,21 +1029,25 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
         self
     }
     /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_giftable(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.giftable, value);
         self
     }
     /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.plan.status, value);
         self
     }
     /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan.updated_at, value);
         self
     }
     /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.plan.channel, value);
         self
@@ -929,36 +1066,43 @@ const ADDONS: crate::transport::Operation = crate::transport::Operation {
 pub type AddonsRequest = crate::Request<AddonsParams, AddonsResponse, crate::Idempotent>;
 impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.addon.id, value);
         self
     }
     /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.addon.name, value);
         self
     }
     /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_charge_type(mut self, value: EnumFilter<enums::ChargeType>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.charge_type, value);
         self
     }
     /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_price(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.addon.price, value);
         self
     }
     /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.addon.period, value);
         self
     }
     /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_period_unit(
         mut self,
         value: EnumFilter<AddonsAddonPeriodUnit>,
@@ -967,16 +1111,19 @@ impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.status, value);
         self
     }
     /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.addon.updated_at, value);
         self
     }
     /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.channel, value);
         self
@@ -999,26 +1146,31 @@ pub type CouponsRequest = crate::Request<
 >;
 impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn applicable_item_price_ids(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.applicable_item_price_ids, value);
         self
     }
     /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.id, value);
         self
     }
     /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.name, value);
         self
     }
     /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_discount_type(
         mut self,
         value: EnumFilter<CouponsCouponDiscountType>,
@@ -1027,6 +1179,7 @@ impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_duration_type(
         mut self,
         value: EnumFilter<enums::DurationType>,
@@ -1035,21 +1188,25 @@ impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_status(mut self, value: EnumFilter<CouponsCouponStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.status, value);
         self
     }
     /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_apply_on(mut self, value: EnumFilter<CouponsCouponApplyOn>) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.apply_on, value);
         self
     }
     /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.created_at, value);
         self
     }
     /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn coupon_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.updated_at, value);
         self
@@ -1071,46 +1228,55 @@ pub type CustomersRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
+    #[inline]
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_first_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_last_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_email(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_company(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_phone(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_auto_collection(
         mut self,
         value: EnumFilter<enums::AutoCollection>,
@@ -1119,21 +1285,25 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -1145,6 +1315,7 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
         self
     }
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.auto_close_invoices,
@@ -1153,16 +1324,19 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
         self
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
@@ -1171,6 +1345,7 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
         self
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
@@ -1195,36 +1370,43 @@ pub type SubscriptionsRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempotent> {
+    #[inline]
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_status(
         mut self,
         value: EnumFilter<SubscriptionsSubscriptionStatus>,
@@ -1233,6 +1415,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_cancel_reason(
         mut self,
         value: EnumFilter<enums::CancelReason>,
@@ -1241,6 +1424,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.remaining_billing_cycles,
@@ -1249,16 +1433,19 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.next_billing_at,
@@ -1267,11 +1454,13 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.has_scheduled_changes,
@@ -1280,11 +1469,13 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -1296,6 +1487,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.auto_close_invoices,
@@ -1304,11 +1496,13 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
     /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_decommissioned(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.decommissioned,
@@ -1317,6 +1511,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
         self
     }
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
@@ -1339,31 +1534,37 @@ pub type InvoicesRequest = crate::Request<
 >;
 impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
     /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.subscription_id, value);
         self
     }
     /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.customer_id, value);
         self
     }
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceStatus>,
@@ -1372,46 +1573,55 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_dunning_status(
         mut self,
         value: EnumFilter<enums::DunningStatus>,
@@ -1420,11 +1630,13 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
@@ -1447,16 +1659,19 @@ pub type CreditNotesRequest = crate::Request<
 >;
 impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.id, value);
         self
     }
     /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.customer_id, value);
         self
     }
     /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.subscription_id,
@@ -1465,6 +1680,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_reference_invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.reference_invoice_id,
@@ -1473,6 +1689,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_type(
         mut self,
         value: EnumFilter<CreditNotesCreditNoteType>,
@@ -1481,6 +1698,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_reason_code(
         mut self,
         value: EnumFilter<enums::ReasonCode>,
@@ -1489,6 +1707,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_create_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.create_reason_code,
@@ -1497,6 +1716,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_status(
         mut self,
         value: EnumFilter<CreditNotesCreditNoteStatus>,
@@ -1505,16 +1725,19 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.date, value);
         self
     }
     /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.total, value);
         self
     }
     /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_price_type(
         mut self,
         value: EnumFilter<enums::PriceType>,
@@ -1523,6 +1746,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_amount_allocated(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.amount_allocated,
@@ -1531,6 +1755,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_amount_refunded(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.amount_refunded,
@@ -1539,6 +1764,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_amount_available(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.amount_available,
@@ -1547,16 +1773,19 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_voided_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.voided_at, value);
         self
     }
     /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.updated_at, value);
         self
     }
     /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credit_note_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.channel, value);
         self
@@ -1579,16 +1808,19 @@ pub type TransactionsRequest = crate::Request<
 >;
 impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent> {
     /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.id, value);
         self
     }
     /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.customer_id, value);
         self
     }
     /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.subscription_id,
@@ -1597,6 +1829,7 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_payment_source_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.payment_source_id,
@@ -1605,6 +1838,7 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_payment_method(
         mut self,
         value: EnumFilter<TransactionsTransactionPaymentMethod>,
@@ -1613,11 +1847,13 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_gateway(mut self, value: EnumFilter<enums::Gateway>) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.gateway, value);
         self
     }
     /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_gateway_account_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.gateway_account_id,
@@ -1626,11 +1862,13 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_id_at_gateway(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.id_at_gateway, value);
         self
     }
     /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_reference_number(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.reference_number,
@@ -1639,6 +1877,7 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_type(
         mut self,
         value: EnumFilter<TransactionsTransactionType>,
@@ -1647,16 +1886,19 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.date, value);
         self
     }
     /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_amount(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.amount, value);
         self
     }
     /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_amount_capturable(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.amount_capturable,
@@ -1665,6 +1907,7 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_status(
         mut self,
         value: EnumFilter<TransactionsTransactionStatus>,
@@ -1673,6 +1916,7 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
         self
     }
     /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn transaction_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.updated_at, value);
         self
@@ -1691,71 +1935,85 @@ const ORDERS: crate::transport::Operation = crate::transport::Operation {
 pub type OrdersRequest = crate::Request<OrdersParams, OrdersResponse, crate::Idempotent>;
 impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.id, value);
         self
     }
     /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.subscription_id, value);
         self
     }
     /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.customer_id, value);
         self
     }
     /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_status(mut self, value: EnumFilter<OrdersOrderStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.order.status, value);
         self
     }
     /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.order.price_type, value);
         self
     }
     /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_order_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.order_date, value);
         self
     }
     /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_shipping_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.shipping_date, value);
         self
     }
     /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_shipped_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.shipped_at, value);
         self
     }
     /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_delivered_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.delivered_at, value);
         self
     }
     /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_cancelled_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.cancelled_at, value);
         self
     }
     /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_amount_paid(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.amount_paid, value);
         self
     }
     /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_refundable_credits(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.refundable_credits, value);
         self
     }
     /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_refundable_credits_issued(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.order.refundable_credits_issued,
@@ -1764,11 +2022,13 @@ impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
         self
     }
     /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.updated_at, value);
         self
     }
     /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_resent_status(
         mut self,
         value: EnumFilter<enums::ResentStatus>,
@@ -1777,11 +2037,13 @@ impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
         self
     }
     /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_is_resent(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.is_resent, value);
         self
     }
     /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_original_order_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order.original_order_id, value);
         self
@@ -1804,11 +2066,13 @@ pub type ItemFamiliesRequest = crate::Request<
 >;
 impl crate::Request<ItemFamiliesParams, ItemFamiliesResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -1817,16 +2081,19 @@ impl crate::Request<ItemFamiliesParams, ItemFamiliesResponse, crate::Idempotent>
         self
     }
     /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.id, value);
         self
     }
     /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_family_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.name, value);
         self
     }
     /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_family_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.updated_at, value);
         self
@@ -1845,11 +2112,13 @@ const ITEMS: crate::transport::Operation = crate::transport::Operation {
 pub type ItemsRequest = crate::Request<ItemsParams, ItemsResponse, crate::Idempotent>;
 impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -1858,26 +2127,31 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.id, value);
         self
     }
     /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_item_family_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.item_family_id, value);
         self
     }
     /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item.r#type, value);
         self
     }
     /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.name, value);
         self
     }
     /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_item_applicability(
         mut self,
         value: EnumFilter<PlansPlanAddonApplicability>,
@@ -1886,36 +2160,43 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.item.status, value);
         self
     }
     /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_is_giftable(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.is_giftable, value);
         self
     }
     /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.updated_at, value);
         self
     }
     /// Filter on `item[enabled_for_checkout]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_enabled_for_checkout(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.enabled_for_checkout, value);
         self
     }
     /// Filter on `item[enabled_in_portal]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_enabled_in_portal(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.enabled_in_portal, value);
         self
     }
     /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_metered(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item.metered, value);
         self
     }
     /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_usage_calculation(
         mut self,
         value: EnumFilter<enums::UsageCalculation>,
@@ -1924,6 +2205,7 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.item.channel, value);
         self
@@ -1946,26 +2228,31 @@ pub type ItemPricesRequest = crate::Request<
 >;
 impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -1974,16 +2261,19 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.id, value);
         self
     }
     /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.name, value);
         self
     }
     /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_pricing_model(
         mut self,
         value: EnumFilter<enums::PricingModel>,
@@ -1992,11 +2282,13 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.item_id, value);
         self
     }
     /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_price_variant_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.item_price.price_variant_id,
@@ -2005,11 +2297,13 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_trial_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.trial_period, value);
         self
     }
     /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_trial_period_unit(
         mut self,
         value: EnumFilter<enums::TrialPeriodUnit>,
@@ -2021,16 +2315,19 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.status, value);
         self
     }
     /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.updated_at, value);
         self
     }
     /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_period_unit(
         mut self,
         value: EnumFilter<enums::BillingPeriodUnit>,
@@ -2039,11 +2336,13 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
         self
     }
     /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.period, value);
         self
     }
     /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.channel, value);
         self
@@ -2066,21 +2365,25 @@ pub type AttachedItemsRequest = crate::Request<
 >;
 impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempotent> {
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn attached_item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.id, value);
         self
     }
     /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn attached_item_item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.item_id, value);
         self
     }
     /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn attached_item_type(
         mut self,
         value: EnumFilter<AttachedItemsAttachedItemType>,
@@ -2089,6 +2392,7 @@ impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempoten
         self
     }
     /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn attached_item_charge_on_event(
         mut self,
         value: EnumFilter<enums::ChargeOnEvent>,
@@ -2100,11 +2404,13 @@ impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempoten
         self
     }
     /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn attached_item_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.updated_at, value);
         self
     }
     /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn attached_item_parent_item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.attached_item.parent_item_id,
@@ -2134,11 +2440,13 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn differential_price_item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.differential_price.item_price_id,
@@ -2147,11 +2455,13 @@ impl crate::Request<
         self
     }
     /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn differential_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.differential_price.id, value);
         self
     }
     /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn differential_price_parent_item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.differential_price.parent_item_id,
@@ -2177,11 +2487,13 @@ pub type PriceVariantsRequest = crate::Request<
 >;
 impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -2190,16 +2502,19 @@ impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempoten
         self
     }
     /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_variant_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.id, value);
         self
     }
     /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_variant_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.name, value);
         self
     }
     /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_variant_status(
         mut self,
         value: EnumFilter<PriceVariantsPriceVariantStatus>,
@@ -2208,11 +2523,13 @@ impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempoten
         self
     }
     /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_variant_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.updated_at, value);
         self
     }
     /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_variant_created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.created_at, value);
         self
@@ -2230,26 +2547,31 @@ const RAMPS: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /exports/ramps` (`export.ramps`); set optional parameters, then `send()`.
 pub type RampsRequest = crate::Request<RampsParams, RampsResponse, crate::Idempotent>;
 impl crate::Request<RampsParams, RampsResponse, crate::Idempotent> {
+    #[inline]
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
     }
     /// Filter on `ramp[status]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn ramp_status(mut self, value: EnumFilter<RampsRampStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.status, value);
         self
     }
     /// Filter on `ramp[subscription_id]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn ramp_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.subscription_id, value);
         self
     }
     /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn ramp_effective_from(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.effective_from, value);
         self
     }
     /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn ramp_updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.updated_at, value);
         self

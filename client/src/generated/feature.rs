@@ -14,24 +14,28 @@ pub struct Features {
 }
 impl Client {
     /// The `feature` operations.
+    #[inline]
     pub fn features(&self) -> Features {
         Features { client: self.clone() }
     }
 }
 impl Features {
     /// Starts `GET /features` (`feature.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /features` (`feature.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, name: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(name))
     }
     /// Starts `POST /features/{feature_id}` (`feature.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, feature_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -43,30 +47,35 @@ impl Features {
     /// Starts `GET /features/{feature_id}` (`feature.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, feature_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(feature_id.into()), ())
     }
     /// Starts `POST /features/{feature_id}/delete` (`feature.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, feature_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(feature_id.into()), ())
     }
     /// Starts `POST /features/{feature_id}/activate_command` (`feature.activate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn activate(&self, feature_id: impl Into<String>) -> ActivateRequest {
         crate::Request::new(&self.client, &ACTIVATE, Some(feature_id.into()), ())
     }
     /// Starts `POST /features/{feature_id}/archive_command` (`feature.archive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn archive(&self, feature_id: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(feature_id.into()), ())
     }
     /// Starts `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn reactivate(&self, feature_id: impl Into<String>) -> ReactivateRequest {
         crate::Request::new(&self.client, &REACTIVATE, Some(feature_id.into()), ())
     }
@@ -84,36 +93,43 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn metered(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.metered, value);
         self
@@ -132,24 +148,29 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn r#type(mut self, value: Type) -> Self {
         self.params.r#type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
+    #[inline]
     pub fn levels(mut self, value: Vec<CreateLevelsParams>) -> Self {
         self.params.levels = value;
         self
@@ -168,20 +189,24 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
+    #[inline]
     pub fn levels(mut self, value: Vec<UpdateLevelsParams>) -> Self {
         self.params.levels = value;
         self

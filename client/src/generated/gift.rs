@@ -16,16 +16,19 @@ pub struct Gifts {
 }
 impl Client {
     /// The `gift` operations.
+    #[inline]
     pub fn gifts(&self) -> Gifts {
         Gifts { client: self.clone() }
     }
 }
 impl Gifts {
     /// Starts `POST /gifts` (`gift.create`).
+    #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `POST /gifts/create_for_items` (`gift.create_for_items`).
+    #[inline]
     pub fn create_for_items(&self) -> CreateForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -37,28 +40,33 @@ impl Gifts {
     /// Starts `GET /gifts/{gift_id}` (`gift.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, gift_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(gift_id.into()), ())
     }
     /// Starts `GET /gifts` (`gift.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /gifts/{gift_id}/claim` (`gift.claim`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn claim(&self, gift_id: impl Into<String>) -> ClaimRequest {
         crate::Request::new(&self.client, &CLAIM, Some(gift_id.into()), ())
     }
     /// Starts `POST /gifts/{gift_id}/cancel` (`gift.cancel`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn cancel(&self, gift_id: impl Into<String>) -> CancelRequest {
         crate::Request::new(&self.client, &CANCEL, Some(gift_id.into()), ())
     }
     /// Starts `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_gift(&self, gift_id: impl Into<String>) -> UpdateGiftRequest {
         crate::Request::new(
             &self.client,
@@ -81,47 +89,58 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.params.auto_claim = Some(value);
         self
     }
+    #[inline]
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.params.no_expiry = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.claim_expiry_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
+    #[inline]
     pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: CreateSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
@@ -144,48 +163,59 @@ pub type CreateForItemsRequest = crate::Request<
 >;
 impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.params.auto_claim = Some(value);
         self
     }
+    #[inline]
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.params.no_expiry = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.claim_expiry_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn gifter(mut self, value: objects::GifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
+    #[inline]
     pub fn gift_receiver(mut self, value: objects::GiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreateForItemsPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<objects::ForItemsSubscriptionItemsParams>,
@@ -193,6 +223,7 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -222,31 +253,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn gift_receiver_email(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.gift_receiver.email, value);
         self
     }
     /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn gift_receiver_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.gift_receiver.customer_id, value);
         self
     }
     /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn gifter_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.gifter.customer_id, value);
         self
@@ -291,15 +328,18 @@ pub type UpdateGiftRequest = crate::Request<
 >;
 impl crate::Request<UpdateGiftParams, UpdateGiftResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn gift_receiver(mut self, value: UpdateGiftGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self

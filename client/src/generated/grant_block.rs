@@ -14,6 +14,7 @@ pub struct GrantBlocks {
 }
 impl Client {
     /// The `grant_block` operations.
+    #[inline]
     pub fn grant_blocks(&self) -> GrantBlocks {
         GrantBlocks {
             client: self.clone(),
@@ -22,6 +23,7 @@ impl Client {
 }
 impl GrantBlocks {
     /// Starts `GET /grant_blocks` (`grant_block.list_grant_blocks`).
+    #[inline]
     pub fn list_grant_blocks(&self) -> ListGrantBlocksRequest {
         crate::Request::new(
             &self.client,
@@ -52,46 +54,55 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn unit_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }
     /// Filter on `account_type`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn account_type(mut self, value: EnumFilter<AccountType>) -> Self {
         crate::filter::add_condition(&mut self.params.account_type, value);
         self
     }
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn effective_from(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.effective_from, value);
         self
     }
     /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn expires_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.expires_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListGrantBlocksSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

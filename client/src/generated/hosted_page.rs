@@ -17,6 +17,7 @@ pub struct HostedPages {
 }
 impl Client {
     /// The `hosted_page` operations.
+    #[inline]
     pub fn hosted_pages(&self) -> HostedPages {
         HostedPages {
             client: self.clone(),
@@ -25,10 +26,12 @@ impl Client {
 }
 impl HostedPages {
     /// Starts `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
+    #[inline]
     pub fn checkout_new(&self) -> CheckoutNewRequest {
         crate::Request::new(&self.client, &CHECKOUT_NEW, None, CheckoutNewParams::new())
     }
     /// Starts `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
+    #[inline]
     pub fn checkout_one_time(&self) -> CheckoutOneTimeRequest {
         crate::Request::new(
             &self.client,
@@ -38,6 +41,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
+    #[inline]
     pub fn checkout_one_time_for_items(&self) -> CheckoutOneTimeForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -47,6 +51,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
+    #[inline]
     pub fn checkout_new_for_items(&self) -> CheckoutNewForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -56,6 +61,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
+    #[inline]
     pub fn checkout_existing(&self) -> CheckoutExistingRequest {
         crate::Request::new(
             &self.client,
@@ -65,6 +71,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
+    #[inline]
     pub fn checkout_existing_for_items(&self) -> CheckoutExistingForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -74,10 +81,12 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/update_card` (`hosted_page.update_card`).
+    #[inline]
     pub fn update_card(&self) -> UpdateCardRequest {
         crate::Request::new(&self.client, &UPDATE_CARD, None, UpdateCardParams::new())
     }
     /// Starts `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
+    #[inline]
     pub fn update_payment_method(&self) -> UpdatePaymentMethodRequest {
         crate::Request::new(
             &self.client,
@@ -87,6 +96,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
+    #[inline]
     pub fn manage_payment_sources(&self) -> ManagePaymentSourcesRequest {
         crate::Request::new(
             &self.client,
@@ -96,14 +106,17 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
+    #[inline]
     pub fn collect_now(&self) -> CollectNowRequest {
         crate::Request::new(&self.client, &COLLECT_NOW, None, CollectNowParams::new())
     }
     /// Starts `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
+    #[inline]
     pub fn accept_quote(&self) -> AcceptQuoteRequest {
         crate::Request::new(&self.client, &ACCEPT_QUOTE, None, AcceptQuoteParams::new())
     }
     /// Starts `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
+    #[inline]
     pub fn extend_subscription(&self) -> ExtendSubscriptionRequest {
         crate::Request::new(
             &self.client,
@@ -113,6 +126,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
+    #[inline]
     pub fn checkout_gift(&self) -> CheckoutGiftRequest {
         crate::Request::new(
             &self.client,
@@ -122,6 +136,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
+    #[inline]
     pub fn checkout_gift_for_items(&self) -> CheckoutGiftForItemsRequest {
         crate::Request::new(
             &self.client,
@@ -131,12 +146,14 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
+    #[inline]
     pub fn claim_gift(&self) -> ClaimGiftRequest {
         crate::Request::new(&self.client, &CLAIM_GIFT, None, ClaimGiftParams::new())
     }
     /// Starts `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_agreement_pdf(
         &self,
         payment_source_id: impl Into<String>,
@@ -151,26 +168,31 @@ impl HostedPages {
     /// Starts `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn acknowledge(&self, hosted_page_id: impl Into<String>) -> AcknowledgeRequest {
         crate::Request::new(&self.client, &ACKNOWLEDGE, Some(hosted_page_id.into()), ())
     }
     /// Starts `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, hosted_page_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(hosted_page_id.into()), ())
     }
     /// Starts `GET /hosted_pages` (`hosted_page.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
+    #[inline]
     pub fn pre_cancel(&self) -> PreCancelRequest {
         crate::Request::new(&self.client, &PRE_CANCEL, None, PreCancelParams::new())
     }
     /// Starts `POST /hosted_pages/events` (`hosted_page.events`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn events(
         &self,
         event_name: enums::EventName,
@@ -184,6 +206,7 @@ impl HostedPages {
         )
     }
     /// Starts `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
+    #[inline]
     pub fn view_voucher(&self) -> ViewVoucherRequest {
         crate::Request::new(&self.client, &VIEW_VOUCHER, None, ViewVoucherParams::new())
     }
@@ -204,81 +227,100 @@ pub type CheckoutNewRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CheckoutNewParams, CheckoutNewResponse, crate::Idempotent> {
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
+    #[inline]
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
+    #[inline]
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: CheckoutNewSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CheckoutNewCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CheckoutNewCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CheckoutNewAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CheckoutNewEventBasedAddonsParams>,
@@ -304,71 +346,87 @@ pub type CheckoutOneTimeRequest = crate::Request<
 >;
 impl crate::Request<CheckoutOneTimeParams, CheckoutOneTimeResponse, crate::Idempotent> {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
+    #[inline]
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CheckoutOneTimeCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn invoice(mut self, value: CheckoutOneTimeInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CheckoutOneTimeCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CheckoutOneTimeAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
@@ -395,68 +453,83 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CheckoutOneTimeForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn invoice(mut self, value: CheckoutOneTimeForItemsInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CheckoutOneTimeForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn item_prices(
         mut self,
         value: Vec<CheckoutOneTimeForItemsItemPricesParams>,
@@ -464,14 +537,17 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CheckoutOneTimeForItemsDiscountsParams>,
@@ -479,6 +555,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn entity_identifiers(
         mut self,
         value: Vec<objects::EntityIdentifiersParams>,
@@ -507,78 +584,96 @@ impl crate::Request<
     CheckoutNewForItemsResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: CheckoutNewForItemsSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CheckoutNewForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CheckoutNewForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<objects::SubscriptionItemsParams>,
@@ -586,14 +681,17 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<CheckoutNewForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn entity_identifiers(
         mut self,
         value: Vec<objects::EntityIdentifiersParams>,
@@ -622,99 +720,122 @@ impl crate::Request<
     CheckoutExistingResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
+    #[inline]
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
+    #[inline]
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: CheckoutExistingSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CheckoutExistingCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CheckoutExistingCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CheckoutExistingAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CheckoutExistingEventBasedAddonsParams>,
@@ -743,88 +864,108 @@ impl crate::Request<
     CheckoutExistingForItemsResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn invoice_usages(mut self, value: bool) -> Self {
         self.params.invoice_usages = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CheckoutExistingForItemsSubscriptionParams,
@@ -832,18 +973,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CheckoutExistingForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CheckoutExistingForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<CheckoutExistingForItemsSubscriptionItemsParams>,
@@ -851,14 +996,17 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<objects::ForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn entity_identifiers(
         mut self,
         value: Vec<objects::EntityIdentifiersParams>,
@@ -884,32 +1032,39 @@ pub type UpdateCardRequest = crate::Request<
 >;
 impl crate::Request<UpdateCardParams, UpdateCardResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
+    #[inline]
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateCardCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: UpdateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -936,32 +1091,39 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
+    #[inline]
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
+    #[inline]
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdatePaymentMethodCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: UpdatePaymentMethodCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -988,19 +1150,23 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn customer(mut self, value: ManagePaymentSourcesCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: ManagePaymentSourcesCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -1023,15 +1189,18 @@ pub type CollectNowRequest = crate::Request<
 >;
 impl crate::Request<CollectNowParams, CollectNowResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_save_policy(
         mut self,
         value: enums::PaymentMethodSavePolicy,
@@ -1039,10 +1208,12 @@ impl crate::Request<CollectNowParams, CollectNowResponse, crate::Idempotent> {
         self.params.payment_method_save_policy = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CollectNowCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CollectNowCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -1065,14 +1236,17 @@ pub type AcceptQuoteRequest = crate::Request<
 >;
 impl crate::Request<AcceptQuoteParams, AcceptQuoteResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
+    #[inline]
     pub fn quote(mut self, value: AcceptQuoteQuoteParams) -> Self {
         self.params.quote = Some(value);
         self
@@ -1098,14 +1272,17 @@ impl crate::Request<
     ExtendSubscriptionResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn expiry(mut self, value: i64) -> Self {
         self.params.expiry = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.params.billing_cycle = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: ExtendSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -1128,22 +1305,27 @@ pub type CheckoutGiftRequest = crate::Request<
 >;
 impl crate::Request<CheckoutGiftParams, CheckoutGiftResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn gifter(mut self, value: CheckoutGiftGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: CheckoutGiftSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CheckoutGiftAddonsParams>) -> Self {
         self.params.addons = value;
         self
@@ -1169,28 +1351,34 @@ impl crate::Request<
     CheckoutGiftForItemsResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn gifter(mut self, value: CheckoutGiftForItemsGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<objects::ForItemsSubscriptionItemsParams>,
@@ -1198,6 +1386,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -1220,14 +1409,17 @@ pub type ClaimGiftRequest = crate::Request<
 >;
 impl crate::Request<ClaimGiftParams, ClaimGiftResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn gift(mut self, value: ClaimGiftGiftParams) -> Self {
         self.params.gift = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: ClaimGiftCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -1283,31 +1475,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn state(mut self, value: EnumFilter<ListState>) -> Self {
         crate::filter::add_condition(&mut self.params.state, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
@@ -1330,25 +1528,30 @@ pub type PreCancelRequest = crate::Request<
 >;
 impl crate::Request<PreCancelParams, PreCancelResponse, crate::Idempotent> {
     /// At most 2048 characters.
+    #[inline]
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.params.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: PreCancelSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -1367,6 +1570,7 @@ const EVENTS: crate::transport::Operation = crate::transport::Operation {
 pub type EventsRequest = crate::Request<EventsParams, EventsResponse, crate::Idempotent>;
 impl crate::Request<EventsParams, EventsResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn occurred_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.occurred_at = Some(value.into());
         self
@@ -1388,10 +1592,12 @@ pub type ViewVoucherRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<ViewVoucherParams, ViewVoucherResponse, crate::Idempotent> {
+    #[inline]
     pub fn payment_voucher(mut self, value: ViewVoucherPaymentVoucherParams) -> Self {
         self.params.payment_voucher = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: ViewVoucherCustomerParams) -> Self {
         self.params.customer = Some(value);
         self

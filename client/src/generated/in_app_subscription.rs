@@ -15,6 +15,7 @@ pub struct InAppSubscriptions {
 }
 impl Client {
     /// The `in_app_subscription` operations.
+    #[inline]
     pub fn in_app_subscriptions(&self) -> InAppSubscriptions {
         InAppSubscriptions {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl InAppSubscriptions {
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn process_receipt(
         &self,
         in_app_subscription_app_id: impl Into<String>,
@@ -40,6 +42,7 @@ impl InAppSubscriptions {
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_receipt(
         &self,
         in_app_subscription_app_id: impl Into<String>,
@@ -55,6 +58,7 @@ impl InAppSubscriptions {
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_subscription(
         &self,
         in_app_subscription_app_id: impl Into<String>,
@@ -69,6 +73,7 @@ impl InAppSubscriptions {
     /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_store_subs(
         &self,
         in_app_subscription_app_id: impl Into<String>,
@@ -98,10 +103,12 @@ pub type ProcessReceiptRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<ProcessReceiptParams, ProcessReceiptResponse, crate::Idempotent> {
+    #[inline]
     pub fn product(mut self, value: ProcessReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: objects::ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -123,10 +130,12 @@ pub type ImportReceiptRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<ImportReceiptParams, ImportReceiptResponse, crate::Idempotent> {
+    #[inline]
     pub fn product(mut self, value: ImportReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: ImportReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -152,10 +161,12 @@ impl crate::Request<
     ImportSubscriptionResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn subscription(mut self, value: ImportSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: ImportSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self

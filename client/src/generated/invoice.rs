@@ -19,16 +19,19 @@ pub struct Invoices {
 }
 impl Client {
     /// The `invoice` operations.
+    #[inline]
     pub fn invoices(&self) -> Invoices {
         Invoices { client: self.clone() }
     }
 }
 impl Invoices {
     /// Starts `POST /invoices` (`invoice.create`).
+    #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
+    #[inline]
     pub fn create_for_charge_items_and_charges(
         &self,
     ) -> CreateForChargeItemsAndChargesRequest {
@@ -42,12 +45,14 @@ impl Invoices {
     /// Starts `POST /invoices/charge` (`invoice.charge`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn charge(&self, description: impl Into<String>) -> ChargeRequest {
         crate::Request::new(&self.client, &CHARGE, None, ChargeParams::new(description))
     }
     /// Starts `POST /invoices/charge_addon` (`invoice.charge_addon`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn charge_addon(&self, addon_id: impl Into<String>) -> ChargeAddonRequest {
         crate::Request::new(
             &self.client,
@@ -57,6 +62,7 @@ impl Invoices {
         )
     }
     /// Starts `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
+    #[inline]
     pub fn create_for_charge_item(&self) -> CreateForChargeItemRequest {
         crate::Request::new(
             &self.client,
@@ -68,6 +74,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn stop_dunning(&self, invoice_id: impl Into<String>) -> StopDunningRequest {
         crate::Request::new(
             &self.client,
@@ -79,6 +86,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn pause_dunning(
         &self,
         invoice_id: impl Into<String>,
@@ -94,6 +102,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resume_dunning(&self, invoice_id: impl Into<String>) -> ResumeDunningRequest {
         crate::Request::new(
             &self.client,
@@ -105,6 +114,7 @@ impl Invoices {
     /// Starts `POST /invoices/import_invoice` (`invoice.import_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_invoice(
         &self,
         id: impl Into<String>,
@@ -121,6 +131,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn apply_payments(&self, invoice_id: impl Into<String>) -> ApplyPaymentsRequest {
         crate::Request::new(
             &self.client,
@@ -132,12 +143,14 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn sync_usages(&self, invoice_id: impl Into<String>) -> SyncUsagesRequest {
         crate::Request::new(&self.client, &SYNC_USAGES, Some(invoice_id.into()), ())
     }
     /// Starts `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_line_items(
         &self,
         invoice_id: impl Into<String>,
@@ -152,6 +165,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn apply_credits(&self, invoice_id: impl Into<String>) -> ApplyCreditsRequest {
         crate::Request::new(
             &self.client,
@@ -161,12 +175,14 @@ impl Invoices {
         )
     }
     /// Starts `GET /invoices` (`invoice.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn invoices_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -181,6 +197,7 @@ impl Invoices {
     /// Starts `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn invoices_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -195,6 +212,7 @@ impl Invoices {
     /// Starts `GET /invoices/{invoice_id}` (`invoice.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, invoice_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(
             &self.client,
@@ -206,6 +224,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn pdf(&self, invoice_id: impl Into<String>) -> PdfRequest {
         crate::Request::new(
             &self.client,
@@ -217,6 +236,7 @@ impl Invoices {
     /// Starts `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn download_einvoice(
         &self,
         invoice_id: impl Into<String>,
@@ -229,6 +249,7 @@ impl Invoices {
         )
     }
     /// Starts `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
+    #[inline]
     pub fn list_payment_reference_numbers(&self) -> ListPaymentReferenceNumbersRequest {
         crate::Request::new(
             &self.client,
@@ -240,6 +261,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_charge(
         &self,
         invoice_id: impl Into<String>,
@@ -256,6 +278,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_addon_charge(
         &self,
         invoice_id: impl Into<String>,
@@ -271,6 +294,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_charge_item(
         &self,
         invoice_id: impl Into<String>,
@@ -285,6 +309,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/close` (`invoice.close`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn close(&self, invoice_id: impl Into<String>) -> CloseRequest {
         crate::Request::new(
             &self.client,
@@ -296,6 +321,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn collect_payment(
         &self,
         invoice_id: impl Into<String>,
@@ -310,6 +336,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn record_payment(&self, invoice_id: impl Into<String>) -> RecordPaymentRequest {
         crate::Request::new(
             &self.client,
@@ -321,6 +348,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn record_tax_withheld(
         &self,
         invoice_id: impl Into<String>,
@@ -335,6 +363,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_tax_withheld(
         &self,
         invoice_id: impl Into<String>,
@@ -349,6 +378,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn refund(&self, invoice_id: impl Into<String>) -> RefundRequest {
         crate::Request::new(
             &self.client,
@@ -360,6 +390,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn record_refund(&self, invoice_id: impl Into<String>) -> RecordRefundRequest {
         crate::Request::new(
             &self.client,
@@ -371,6 +402,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_payment(&self, invoice_id: impl Into<String>) -> RemovePaymentRequest {
         crate::Request::new(
             &self.client,
@@ -382,6 +414,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_credit_note(
         &self,
         invoice_id: impl Into<String>,
@@ -396,6 +429,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn void_invoice(&self, invoice_id: impl Into<String>) -> VoidInvoiceRequest {
         crate::Request::new(
             &self.client,
@@ -407,6 +441,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn write_off(&self, invoice_id: impl Into<String>) -> WriteOffRequest {
         crate::Request::new(
             &self.client,
@@ -418,6 +453,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn void_before_capture(
         &self,
         invoice_id: impl Into<String>,
@@ -432,6 +468,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, invoice_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(
             &self.client,
@@ -443,6 +480,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_details(&self, invoice_id: impl Into<String>) -> UpdateDetailsRequest {
         crate::Request::new(
             &self.client,
@@ -454,6 +492,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn apply_payment_schedule_scheme(
         &self,
         invoice_id: impl Into<String>,
@@ -469,6 +508,7 @@ impl Invoices {
     /// Starts `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn payment_schedules(
         &self,
         invoice_id: impl Into<String>,
@@ -483,6 +523,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resend_einvoice(
         &self,
         invoice_id: impl Into<String>,
@@ -492,6 +533,7 @@ impl Invoices {
     /// Starts `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn send_einvoice(&self, invoice_id: impl Into<String>) -> SendEinvoiceRequest {
         crate::Request::new(&self.client, &SEND_EINVOICE, Some(invoice_id.into()), ())
     }
@@ -509,83 +551,101 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
+    #[inline]
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn retain_payment_source(mut self, value: bool) -> Self {
         self.params.retain_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -593,30 +653,37 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -624,6 +691,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.tax_providers_fields = value;
         self
     }
+    #[inline]
     pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
@@ -650,91 +718,111 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
+    #[inline]
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn create_pending_invoice(mut self, value: bool) -> Self {
         self.params.create_pending_invoice = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn retain_payment_source(mut self, value: bool) -> Self {
         self.params.retain_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -742,18 +830,22 @@ impl crate::Request<
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(
         mut self,
         value: CreateForChargeItemsAndChargesPaymentIntentParams,
@@ -761,6 +853,7 @@ impl crate::Request<
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn item_prices(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
@@ -768,10 +861,12 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn charges(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesChargesParams>,
@@ -779,10 +874,12 @@ impl crate::Request<
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -790,6 +887,7 @@ impl crate::Request<
         self.params.tax_providers_fields = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
@@ -811,79 +909,96 @@ const CHARGE: crate::transport::Operation = crate::transport::Operation {
 pub type ChargeRequest = crate::Request<ChargeParams, ChargeResponse, crate::Idempotent>;
 impl crate::Request<ChargeParams, ChargeResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -909,67 +1024,81 @@ pub type ChargeAddonRequest = crate::Request<
 >;
 impl crate::Request<ChargeAddonParams, ChargeAddonResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn addon_unit_price(mut self, value: i64) -> Self {
         self.params.addon_unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
@@ -996,43 +1125,52 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_price(mut self, value: CreateForChargeItemItemPriceParams) -> Self {
         self.params.item_price = Some(value);
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -1055,6 +1193,7 @@ pub type StopDunningRequest = crate::Request<
 >;
 impl crate::Request<StopDunningParams, StopDunningResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -1077,6 +1216,7 @@ pub type PauseDunningRequest = crate::Request<
 >;
 impl crate::Request<PauseDunningParams, PauseDunningResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -1099,6 +1239,7 @@ pub type ResumeDunningRequest = crate::Request<
 >;
 impl crate::Request<ResumeDunningParams, ResumeDunningResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -1121,112 +1262,137 @@ pub type ImportInvoiceRequest = crate::Request<
 >;
 impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempotent> {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn price_type(mut self, value: enums::PriceType) -> Self {
         self.params.price_type = Some(value);
         self
     }
+    #[inline]
     pub fn tax_override_reason(mut self, value: enums::TaxOverrideReason) -> Self {
         self.params.tax_override_reason = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn round_off(mut self, value: i64) -> Self {
         self.params.round_off = Some(value);
         self
     }
+    #[inline]
     pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn voided_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.voided_at = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_written_off(mut self, value: bool) -> Self {
         self.params.is_written_off = Some(value);
         self
     }
+    #[inline]
     pub fn write_off_amount(mut self, value: i64) -> Self {
         self.params.write_off_amount = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn write_off_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.write_off_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn due_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.due_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn has_advance_charges(mut self, value: bool) -> Self {
         self.params.has_advance_charges = Some(value);
         self
     }
+    #[inline]
     pub fn use_for_proration(mut self, value: bool) -> Self {
         self.params.use_for_proration = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn paid_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.paid_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_note(mut self, value: ImportInvoiceCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn line_items(mut self, value: Vec<ImportInvoiceLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
     }
+    #[inline]
     pub fn payment_reference_numbers(
         mut self,
         value: Vec<ImportInvoicePaymentReferenceNumbersParams>,
@@ -1234,26 +1400,32 @@ impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempoten
         self.params.payment_reference_numbers = value;
         self
     }
+    #[inline]
     pub fn line_item_tiers(mut self, value: Vec<objects::LineItemTiersParams>) -> Self {
         self.params.line_item_tiers = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<ImportInvoiceDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn taxes(mut self, value: Vec<objects::TaxesParams>) -> Self {
         self.params.taxes = value;
         self
     }
+    #[inline]
     pub fn payments(mut self, value: Vec<ImportInvoicePaymentsParams>) -> Self {
         self.params.payments = value;
         self
     }
+    #[inline]
     pub fn notes(mut self, value: Vec<ImportInvoiceNotesParams>) -> Self {
         self.params.notes = value;
         self
     }
+    #[inline]
     pub fn line_item_addresses(
         mut self,
         value: Vec<ImportInvoiceLineItemAddressesParams>,
@@ -1279,10 +1451,12 @@ pub type ApplyPaymentsRequest = crate::Request<
 >;
 impl crate::Request<ApplyPaymentsParams, ApplyPaymentsResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn transactions(mut self, value: Vec<ApplyPaymentsTransactionsParams>) -> Self {
         self.params.transactions = value;
         self
@@ -1315,6 +1489,7 @@ pub type DeleteLineItemsRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<DeleteLineItemsParams, DeleteLineItemsResponse, crate::Idempotent> {
+    #[inline]
     pub fn line_items(mut self, value: Vec<DeleteLineItemsLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
@@ -1337,10 +1512,12 @@ pub type ApplyCreditsRequest = crate::Request<
 >;
 impl crate::Request<ApplyCreditsParams, ApplyCreditsResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_notes(mut self, value: Vec<ApplyCreditsCreditNotesParams>) -> Self {
         self.params.credit_notes = value;
         self
@@ -1358,125 +1535,150 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /invoices` (`invoice.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn paid_on_after(mut self, value: i64) -> Self {
         self.params.paid_on_after = Some(value);
         self
     }
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `recurring`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn recurring(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.recurring, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.price_type, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn paid_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.paid_at, value);
         self
     }
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_paid(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_paid, value);
         self
     }
     /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_adjusted(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_adjusted, value);
         self
     }
     /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn credits_applied(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.credits_applied, value);
         self
     }
     /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_due(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_due, value);
         self
     }
     /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn dunning_status(mut self, value: EnumFilter<enums::DunningStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.dunning_status, value);
         self
     }
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn voided_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.voided_at, value);
         self
     }
     /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn void_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.void_reason_code, value);
         self
     }
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.einvoice.status, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -1503,11 +1705,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -1534,11 +1738,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -1560,21 +1766,25 @@ pub type RetrieveRequest = crate::Request<
     crate::NotIdempotent,
 >;
 impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
+    #[inline]
     pub fn line_items_limit(mut self, value: i64) -> Self {
         self.params.line_items_limit = Some(value);
         self
     }
     /// At most 1000 characters.
+    #[inline]
     pub fn line_items_offset(mut self, value: impl Into<String>) -> Self {
         self.params.line_items_offset = Some(value.into());
         self
     }
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.subscription_id, value);
         self
     }
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
         self
@@ -1592,6 +1802,7 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`); set optional parameters, then `send()`.
 pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
 impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
+    #[inline]
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
@@ -1633,21 +1844,25 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_reference_number_number(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.payment_reference_number.number,
@@ -1672,43 +1887,52 @@ pub type AddChargeRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<AddChargeParams, AddChargeResponse, crate::Idempotent> {
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.avalara_tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn line_item(mut self, value: AddChargeLineItemParams) -> Self {
         self.params.line_item = Some(value);
         self
@@ -1730,34 +1954,41 @@ pub type AddAddonChargeRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<AddAddonChargeParams, AddAddonChargeResponse, crate::Idempotent> {
+    #[inline]
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn addon_unit_price(mut self, value: i64) -> Self {
         self.params.addon_unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_unit_price_in_decimal = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn line_item(mut self, value: AddAddonChargeLineItemParams) -> Self {
         self.params.line_item = Some(value);
         self
@@ -1780,19 +2011,23 @@ pub type AddChargeItemRequest = crate::Request<
 >;
 impl crate::Request<AddChargeItemParams, AddChargeItemResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_price(mut self, value: AddChargeItemItemPriceParams) -> Self {
         self.params.item_price = Some(value);
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -1811,24 +2046,29 @@ const CLOSE: crate::transport::Operation = crate::transport::Operation {
 pub type CloseRequest = crate::Request<CloseParams, CloseResponse, crate::Idempotent>;
 impl crate::Request<CloseParams, CloseResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
+    #[inline]
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn notes_to_remove(mut self, value: Vec<objects::NotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
@@ -1850,25 +2090,30 @@ pub type CollectPaymentRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CollectPaymentParams, CollectPaymentResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
@@ -1891,10 +2136,12 @@ pub type RecordPaymentRequest = crate::Request<
 >;
 impl crate::Request<RecordPaymentParams, RecordPaymentResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: RecordPaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -1920,6 +2167,7 @@ impl crate::Request<
     RecordTaxWithheldResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn tax_withheld(mut self, value: RecordTaxWithheldTaxWithheldParams) -> Self {
         self.params.tax_withheld = Some(value);
         self
@@ -1945,6 +2193,7 @@ impl crate::Request<
     RemoveTaxWithheldResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn tax_withheld(mut self, value: RemoveTaxWithheldTaxWithheldParams) -> Self {
         self.params.tax_withheld = Some(value);
         self
@@ -1962,20 +2211,24 @@ const REFUND: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /invoices/{invoice_id}/refund` (`invoice.refund`); set optional parameters, then `send()`.
 pub type RefundRequest = crate::Request<RefundParams, RefundResponse, crate::Idempotent>;
 impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
+    #[inline]
     pub fn refund_amount(mut self, value: i64) -> Self {
         self.params.refund_amount = Some(value);
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_note(mut self, value: RefundCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -1998,19 +2251,23 @@ pub type RecordRefundRequest = crate::Request<
 >;
 impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent> {
     /// At most 65000 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: RecordRefundTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
+    #[inline]
     pub fn credit_note(mut self, value: RecordRefundCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -2032,6 +2289,7 @@ pub type RemovePaymentRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<RemovePaymentParams, RemovePaymentResponse, crate::Idempotent> {
+    #[inline]
     pub fn transaction(mut self, value: RemovePaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -2057,6 +2315,7 @@ impl crate::Request<
     RemoveCreditNoteResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn credit_note(mut self, value: RemoveCreditNoteCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -2079,11 +2338,13 @@ pub type VoidInvoiceRequest = crate::Request<
 >;
 impl crate::Request<VoidInvoiceParams, VoidInvoiceResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
@@ -2106,6 +2367,7 @@ pub type WriteOffRequest = crate::Request<
 >;
 impl crate::Request<WriteOffParams, WriteOffResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -2132,15 +2394,18 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn invoice_action(mut self, value: enums::InvoiceAction) -> Self {
         self.params.invoice_action = Some(value);
         self
@@ -2159,6 +2424,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -2181,33 +2447,40 @@ pub type UpdateDetailsRequest = crate::Request<
 >;
 impl crate::Request<UpdateDetailsParams, UpdateDetailsResponse, crate::Idempotent> {
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -2236,6 +2509,7 @@ impl crate::Request<
     ApplyPaymentScheduleSchemeResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self

@@ -18,6 +18,7 @@ pub struct Items {
 }
 impl Client {
     /// The `item` operations.
+    #[inline]
     pub fn items(&self) -> Items {
         Items { client: self.clone() }
     }
@@ -26,6 +27,7 @@ impl Items {
     /// Starts `POST /items` (`item.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -43,12 +45,14 @@ impl Items {
     /// Starts `GET /items/{item_id}` (`item.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, item_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(item_id.into()), ())
     }
     /// Starts `POST /items/{item_id}` (`item.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, item_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -58,12 +62,14 @@ impl Items {
         )
     }
     /// Starts `GET /items` (`item.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /items/{item_id}/delete` (`item.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, item_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(item_id.into()), ())
     }
@@ -81,80 +87,98 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_giftable(mut self, value: bool) -> Self {
         self.params.is_giftable = Some(value);
         self
     }
+    #[inline]
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_for_checkout(mut self, value: bool) -> Self {
         self.params.enabled_for_checkout = Some(value);
         self
     }
+    #[inline]
     pub fn item_applicability(mut self, value: ItemApplicability) -> Self {
         self.params.item_applicability = Some(value);
         self
     }
+    #[inline]
     pub fn applicable_items(mut self, value: Vec<String>) -> Self {
         self.params.applicable_items = value;
         self
     }
     /// At most 30 characters.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn gift_claim_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.gift_claim_redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn metered(mut self, value: bool) -> Self {
         self.params.metered = Some(value);
         self
     }
+    #[inline]
     pub fn usage_calculation(mut self, value: enums::UsageCalculation) -> Self {
         self.params.usage_calculation = Some(value);
         self
     }
+    #[inline]
     pub fn is_percentage_pricing(mut self, value: bool) -> Self {
         self.params.is_percentage_pricing = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn bundle_configuration(
         mut self,
         value: CreateBundleConfigurationParams,
@@ -162,6 +186,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.bundle_configuration = Some(value);
         self
     }
+    #[inline]
     pub fn bundle_items_to_add(
         mut self,
         value: Vec<CreateBundleItemsToAddParams>,
@@ -194,81 +219,99 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_family_id(mut self, value: impl Into<String>) -> Self {
         self.params.item_family_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_for_checkout(mut self, value: bool) -> Self {
         self.params.enabled_for_checkout = Some(value);
         self
     }
+    #[inline]
     pub fn item_applicability(mut self, value: ItemApplicability) -> Self {
         self.params.item_applicability = Some(value);
         self
     }
+    #[inline]
     pub fn clear_applicable_items(mut self, value: bool) -> Self {
         self.params.clear_applicable_items = Some(value);
         self
     }
+    #[inline]
     pub fn applicable_items(mut self, value: Vec<String>) -> Self {
         self.params.applicable_items = value;
         self
     }
     /// At most 30 characters.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn gift_claim_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.gift_claim_redirect_url = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
+    #[inline]
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
+    #[inline]
     pub fn is_percentage_pricing(mut self, value: bool) -> Self {
         self.params.is_percentage_pricing = Some(value);
         self
     }
+    #[inline]
     pub fn bundle_configuration(
         mut self,
         value: UpdateBundleConfigurationParams,
@@ -276,6 +319,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.bundle_configuration = Some(value);
         self
     }
+    #[inline]
     pub fn bundle_items_to_add(
         mut self,
         value: Vec<UpdateBundleItemsToAddParams>,
@@ -283,6 +327,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.bundle_items_to_add = value;
         self
     }
+    #[inline]
     pub fn bundle_items_to_update(
         mut self,
         value: Vec<UpdateBundleItemsToUpdateParams>,
@@ -290,6 +335,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.bundle_items_to_update = value;
         self
     }
+    #[inline]
     pub fn bundle_items_to_remove(
         mut self,
         value: Vec<UpdateBundleItemsToRemoveParams>,
@@ -311,71 +357,85 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_applicability(mut self, value: EnumFilter<ItemApplicability>) -> Self {
         crate::filter::add_condition(&mut self.params.item_applicability, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `is_giftable`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn is_giftable(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.is_giftable, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `enabled_for_checkout`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn enabled_for_checkout(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.enabled_for_checkout, value);
         self
     }
     /// Filter on `enabled_in_portal`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn enabled_in_portal(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.enabled_in_portal, value);
         self
     }
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn metered(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.metered, value);
         self
     }
     /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn usage_calculation(
         mut self,
         value: EnumFilter<enums::UsageCalculation>,
@@ -384,16 +444,19 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -402,6 +465,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn bundle_configuration_type(
         mut self,
         value: EnumFilter<enums::ItemType>,
@@ -413,6 +477,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

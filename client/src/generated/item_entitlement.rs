@@ -15,6 +15,7 @@ pub struct ItemEntitlements {
 }
 impl Client {
     /// The `item_entitlement` operations.
+    #[inline]
     pub fn item_entitlements(&self) -> ItemEntitlements {
         ItemEntitlements {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl ItemEntitlements {
     /// Starts `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn item_entitlements_for_item(
         &self,
         item_id: impl Into<String>,
@@ -39,6 +41,7 @@ impl ItemEntitlements {
     /// Starts `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn item_entitlements_for_feature(
         &self,
         feature_id: impl Into<String>,
@@ -53,6 +56,7 @@ impl ItemEntitlements {
     /// Starts `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_item_entitlements(
         &self,
         feature_id: impl Into<String>,
@@ -68,6 +72,7 @@ impl ItemEntitlements {
     /// Starts `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn upsert_or_remove_item_entitlements_for_item(
         &self,
         item_id: impl Into<String>,
@@ -101,21 +106,25 @@ impl crate::Request<
     Page<ItemEntitlementsForItemEntry>,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
     /// At most 1000 characters.
+    #[inline]
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -141,16 +150,19 @@ impl crate::Request<
     Page<ItemEntitlementsForFeatureEntry>,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -176,6 +188,7 @@ impl crate::Request<
     Page<AddItemEntitlementsEntry>,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn item_entitlements(
         mut self,
         value: Vec<AddItemEntitlementsItemEntitlementsParams>,
@@ -204,6 +217,7 @@ impl crate::Request<
     Page<UpsertOrRemoveItemEntitlementsForItemEntry>,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn item_entitlements(
         mut self,
         value: Vec<UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams>,

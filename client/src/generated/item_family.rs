@@ -14,6 +14,7 @@ pub struct ItemFamilies {
 }
 impl Client {
     /// The `item_family` operations.
+    #[inline]
     pub fn item_families(&self) -> ItemFamilies {
         ItemFamilies {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl ItemFamilies {
     /// Starts `POST /item_families` (`item_family.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -34,16 +36,19 @@ impl ItemFamilies {
     /// Starts `GET /item_families/{item_family_id}` (`item_family.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, item_family_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(item_family_id.into()), ())
     }
     /// Starts `GET /item_families` (`item_family.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /item_families/{item_family_id}` (`item_family.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, item_family_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -55,6 +60,7 @@ impl ItemFamilies {
     /// Starts `POST /item_families/{item_family_id}/delete` (`item_family.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, item_family_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(item_family_id.into()), ())
     }
@@ -72,11 +78,13 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 500 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
@@ -106,36 +114,43 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -157,11 +172,13 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self

@@ -20,6 +20,7 @@ pub struct ItemPrices {
 }
 impl Client {
     /// The `item_price` operations.
+    #[inline]
     pub fn item_prices(&self) -> ItemPrices {
         ItemPrices { client: self.clone() }
     }
@@ -28,6 +29,7 @@ impl ItemPrices {
     /// Starts `POST /item_prices` (`item_price.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -44,12 +46,14 @@ impl ItemPrices {
     /// Starts `GET /item_prices/{item_price_id}` (`item_price.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, item_price_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(item_price_id.into()), ())
     }
     /// Starts `POST /item_prices/{item_price_id}` (`item_price.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, item_price_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -59,18 +63,21 @@ impl ItemPrices {
         )
     }
     /// Starts `GET /item_prices` (`item_price.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /item_prices/{item_price_id}/delete` (`item_price.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, item_price_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(item_price_id.into()), ())
     }
     /// Starts `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn find_applicable_items(
         &self,
         item_price_id: impl Into<String>,
@@ -85,6 +92,7 @@ impl ItemPrices {
     /// Starts `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn find_applicable_item_prices(
         &self,
         item_price_id: impl Into<String>,
@@ -110,60 +118,73 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn price_variant_id(mut self, value: impl Into<String>) -> Self {
         self.params.price_variant_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_taxable(mut self, value: bool) -> Self {
         self.params.is_taxable = Some(value);
         self
     }
+    #[inline]
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
+    #[inline]
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -172,67 +193,83 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_period(mut self, value: i64) -> Self {
         self.params.shipping_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_period_unit(mut self, value: enums::BillingPeriodUnit) -> Self {
         self.params.shipping_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn tax_detail(mut self, value: CreateTaxDetailParams) -> Self {
         self.params.tax_detail = Some(value);
         self
     }
+    #[inline]
     pub fn accounting_detail(mut self, value: CreateAccountingDetailParams) -> Self {
         self.params.accounting_detail = Some(value);
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -265,33 +302,40 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: ProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn price_variant_id(mut self, value: impl Into<String>) -> Self {
         self.params.price_variant_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -300,98 +344,121 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_taxable(mut self, value: bool) -> Self {
         self.params.is_taxable = Some(value);
         self
     }
+    #[inline]
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_period(mut self, value: i64) -> Self {
         self.params.shipping_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_period_unit(mut self, value: enums::BillingPeriodUnit) -> Self {
         self.params.shipping_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
+    #[inline]
     pub fn tax_detail(mut self, value: UpdateTaxDetailParams) -> Self {
         self.params.tax_detail = Some(value);
         self
     }
+    #[inline]
     pub fn accounting_detail(mut self, value: UpdateAccountingDetailParams) -> Self {
         self.params.accounting_detail = Some(value);
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<objects::TiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -413,61 +480,73 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
         crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price_variant_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant_id, value);
         self
     }
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn trial_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period, value);
         self
     }
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn trial_period_unit(
         mut self,
         value: EnumFilter<enums::TrialPeriodUnit>,
@@ -476,21 +555,25 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
@@ -499,21 +582,25 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
         crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.period, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -551,16 +638,19 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<FindApplicableItemsSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -587,21 +677,25 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.params.item_id = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<FindApplicableItemPricesSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

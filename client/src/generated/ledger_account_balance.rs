@@ -14,6 +14,7 @@ pub struct LedgerAccountBalances {
 }
 impl Client {
     /// The `ledger_account_balance` operations.
+    #[inline]
     pub fn ledger_account_balances(&self) -> LedgerAccountBalances {
         LedgerAccountBalances {
             client: self.clone(),
@@ -22,6 +23,7 @@ impl Client {
 }
 impl LedgerAccountBalances {
     /// Starts `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
+    #[inline]
     pub fn list_ledger_account_balances(&self) -> ListLedgerAccountBalancesRequest {
         crate::Request::new(
             &self.client,
@@ -52,21 +54,25 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn unit_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self

@@ -15,6 +15,7 @@ pub struct LedgerOperations {
 }
 impl Client {
     /// The `ledger_operation` operations.
+    #[inline]
     pub fn ledger_operations(&self) -> LedgerOperations {
         LedgerOperations {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl LedgerOperations {
     /// Starts `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_ledger_operation(
         &self,
         ledger_operation_id: impl Into<String>,
@@ -37,6 +39,7 @@ impl LedgerOperations {
         )
     }
     /// Starts `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
+    #[inline]
     pub fn list_ledger_operations(&self) -> ListLedgerOperationsRequest {
         crate::Request::new(
             &self.client,
@@ -48,6 +51,7 @@ impl LedgerOperations {
     /// Starts `POST /ledger_operations/capture` (`ledger_operation.capture`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn capture(
         &self,
         subscription_id: impl Into<String>,
@@ -70,6 +74,7 @@ impl LedgerOperations {
     /// Starts `POST /ledger_operations/authorize` (`ledger_operation.authorize`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn authorize(
         &self,
         subscription_id: impl Into<String>,
@@ -92,6 +97,7 @@ impl LedgerOperations {
     /// Starts `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn capture_authorization(
         &self,
         authorization_id: impl Into<String>,
@@ -112,6 +118,7 @@ impl LedgerOperations {
     /// Starts `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn release_authorization(
         &self,
         authorization_id: impl Into<String>,
@@ -127,6 +134,7 @@ impl LedgerOperations {
     /// Starts `POST /ledger_operations/allocate` (`ledger_operation.allocate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn allocate(
         &self,
         subscription_id: impl Into<String>,
@@ -178,36 +186,43 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn unit_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListLedgerOperationsSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -230,11 +245,13 @@ pub type CaptureRequest = crate::Request<
 >;
 impl crate::Request<CaptureParams, CaptureResponse, crate::NotIdempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -257,16 +274,19 @@ pub type AuthorizeRequest = crate::Request<
 >;
 impl crate::Request<AuthorizeParams, AuthorizeResponse, crate::NotIdempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn auto_release_timestamp(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.auto_release_timestamp = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -293,11 +313,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -324,11 +346,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -351,6 +375,7 @@ pub type AllocateRequest = crate::Request<
 >;
 impl crate::Request<AllocateParams, AllocateResponse, crate::NotIdempotent> {
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self

@@ -14,6 +14,7 @@ pub struct MeteredFeatures {
 }
 impl Client {
     /// The `metered_feature` operations.
+    #[inline]
     pub fn metered_features(&self) -> MeteredFeatures {
         MeteredFeatures {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl MeteredFeatures {
     /// Starts `POST /metered_features` (`metered_feature.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -40,12 +42,14 @@ impl MeteredFeatures {
     /// Starts `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn archive(&self, metered_feature_id: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(metered_feature_id.into()), ())
     }
     /// Starts `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn reactivate(
         &self,
         metered_feature_id: impl Into<String>,
@@ -60,6 +64,7 @@ impl MeteredFeatures {
     /// Starts `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, metered_feature_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(metered_feature_id.into()), ())
     }
@@ -77,10 +82,12 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn column_definitions(
         mut self,
         value: Vec<CreateColumnDefinitionsParams>,

@@ -15,6 +15,7 @@ pub struct NonSubscriptions {
 }
 impl Client {
     /// The `non_subscription` operations.
+    #[inline]
     pub fn non_subscriptions(&self) -> NonSubscriptions {
         NonSubscriptions {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl NonSubscriptions {
     /// Starts `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn process_receipt(
         &self,
         non_subscription_app_id: impl Into<String>,
@@ -54,10 +56,12 @@ pub type ProcessReceiptRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<ProcessReceiptParams, ProcessReceiptResponse, crate::Idempotent> {
+    #[inline]
     pub fn product(mut self, value: ProcessReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: objects::ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self

@@ -14,6 +14,7 @@ pub struct OfferEvents {
 }
 impl Client {
     /// The `offer_event` operations.
+    #[inline]
     pub fn offer_events(&self) -> OfferEvents {
         OfferEvents {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl OfferEvents {
     /// Starts `POST /offer_events` (`offer_event.offer_events`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn offer_events(
         &self,
         personalized_offer_id: impl Into<String>,

@@ -14,6 +14,7 @@ pub struct OfferFulfillments {
 }
 impl Client {
     /// The `offer_fulfillment` operations.
+    #[inline]
     pub fn offer_fulfillments(&self) -> OfferFulfillments {
         OfferFulfillments {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl OfferFulfillments {
     /// Starts `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn offer_fulfillments(
         &self,
         personalized_offer_id: impl Into<String>,
@@ -39,6 +41,7 @@ impl OfferFulfillments {
     /// Starts `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn offer_fulfillments_get(
         &self,
         offer_fulfillment_id: impl Into<String>,
@@ -53,6 +56,7 @@ impl OfferFulfillments {
     /// Starts `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn offer_fulfillments_update(
         &self,
         offer_fulfillment_id: impl Into<String>,
@@ -118,6 +122,7 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
         self.params.failure_reason = Some(value.into());
         self

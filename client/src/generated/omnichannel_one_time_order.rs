@@ -14,6 +14,7 @@ pub struct OmnichannelOneTimeOrders {
 }
 impl Client {
     /// The `omnichannel_one_time_order` operations.
+    #[inline]
     pub fn omnichannel_one_time_orders(&self) -> OmnichannelOneTimeOrders {
         OmnichannelOneTimeOrders {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl OmnichannelOneTimeOrders {
     /// Starts `GET /omnichannel_one_time_orders/{omnichannel_one_time_order_id}` (`omnichannel_one_time_order.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         omnichannel_one_time_order_id: impl Into<String>,
@@ -36,6 +38,7 @@ impl OmnichannelOneTimeOrders {
         )
     }
     /// Starts `GET /omnichannel_one_time_orders` (`omnichannel_one_time_order.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
@@ -64,21 +67,25 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn source(mut self, value: EnumFilter<Source>) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self

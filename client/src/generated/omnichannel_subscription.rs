@@ -14,6 +14,7 @@ pub struct OmnichannelSubscriptions {
 }
 impl Client {
     /// The `omnichannel_subscription` operations.
+    #[inline]
     pub fn omnichannel_subscriptions(&self) -> OmnichannelSubscriptions {
         OmnichannelSubscriptions {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl OmnichannelSubscriptions {
     /// Starts `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         omnichannel_subscription_id: impl Into<String>,
@@ -36,12 +38,14 @@ impl OmnichannelSubscriptions {
         )
     }
     /// Starts `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn omnichannel_transactions_for_omnichannel_subscription(
         &self,
         omnichannel_subscription_id: impl Into<String>,
@@ -56,6 +60,7 @@ impl OmnichannelSubscriptions {
     /// Starts `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn r#move(
         &self,
         omnichannel_subscription_id: impl Into<String>,
@@ -93,46 +98,55 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn source(mut self, value: EnumFilter<Source>) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id_at_source(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id_at_source, value);
         self
     }
     /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn purchased_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.purchased_at, value);
         self
     }
     /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn omnichannel_subscription_item_status(
         mut self,
         value: EnumFilter<ListOmnichannelSubscriptionItemStatus>,
@@ -144,6 +158,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn omnichannel_subscription_item_item_id_at_source(
         mut self,
         value: StringFilter,
@@ -155,6 +170,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -181,11 +197,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self

@@ -14,6 +14,7 @@ pub struct OmnichannelSubscriptionItems {
 }
 impl Client {
     /// The `omnichannel_subscription_item` operations.
+    #[inline]
     pub fn omnichannel_subscription_items(&self) -> OmnichannelSubscriptionItems {
         OmnichannelSubscriptionItems {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl OmnichannelSubscriptionItems {
     /// Starts `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list_omni_sub_item_schedule_changes(
         &self,
         omnichannel_subscription_item_id: impl Into<String>,
@@ -57,11 +59,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self

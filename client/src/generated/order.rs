@@ -19,6 +19,7 @@ pub struct Orders {
 }
 impl Client {
     /// The `order` operations.
+    #[inline]
     pub fn orders(&self) -> Orders {
         Orders { client: self.clone() }
     }
@@ -27,12 +28,14 @@ impl Orders {
     /// Starts `POST /orders` (`order.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, invoice_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(invoice_id))
     }
     /// Starts `POST /orders/{order_id}` (`order.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, order_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -44,6 +47,7 @@ impl Orders {
     /// Starts `POST /orders/import_order` (`order.import_order`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_order(
         &self,
         invoice_id: impl Into<String>,
@@ -68,6 +72,7 @@ impl Orders {
     /// Starts `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn assign_order_number(
         &self,
         order_id: impl Into<String>,
@@ -82,6 +87,7 @@ impl Orders {
     /// Starts `POST /orders/{order_id}/cancel` (`order.cancel`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn cancel(
         &self,
         order_id: impl Into<String>,
@@ -97,6 +103,7 @@ impl Orders {
     /// Starts `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_refundable_credit_note(
         &self,
         order_id: impl Into<String>,
@@ -111,6 +118,7 @@ impl Orders {
     /// Starts `POST /orders/{order_id}/reopen` (`order.reopen`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn reopen(&self, order_id: impl Into<String>) -> ReopenRequest {
         crate::Request::new(
             &self.client,
@@ -122,22 +130,26 @@ impl Orders {
     /// Starts `GET /orders/{order_id}` (`order.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, order_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(order_id.into()), ())
     }
     /// Starts `POST /orders/{order_id}/delete` (`order.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, order_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(order_id.into()), ())
     }
     /// Starts `GET /orders` (`order.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn orders_for_invoice(
         &self,
         invoice_id: impl Into<String>,
@@ -152,6 +164,7 @@ impl Orders {
     /// Starts `POST /orders/{order_id}/resend` (`order.resend`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resend(&self, order_id: impl Into<String>) -> ResendRequest {
         crate::Request::new(
             &self.client,
@@ -174,40 +187,48 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn fulfillment_status(mut self, value: impl Into<String>) -> Self {
         self.params.fulfillment_status = Some(value.into());
         self
     }
     /// At most 600 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tracking_id(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_id = Some(value.into());
         self
     }
     /// At most 255 characters.
+    #[inline]
     pub fn tracking_url(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_url = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
@@ -226,77 +247,93 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
     }
     /// At most 600 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn order_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.order_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn cancellation_reason(mut self, value: CancellationReason) -> Self {
         self.params.cancellation_reason = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn shipped_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipped_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn delivered_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.delivered_at = Some(value.into());
         self
     }
     /// At most 255 characters.
+    #[inline]
     pub fn tracking_url(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_url = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tracking_id(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn shipment_carrier(mut self, value: impl Into<String>) -> Self {
         self.params.shipment_carrier = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn fulfillment_status(mut self, value: impl Into<String>) -> Self {
         self.params.fulfillment_status = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn order_line_items(mut self, value: Vec<UpdateOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
         self
@@ -319,92 +356,111 @@ pub type ImportOrderRequest = crate::Request<
 >;
 impl crate::Request<ImportOrderParams, ImportOrderResponse, crate::Idempotent> {
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn document_number(mut self, value: impl Into<String>) -> Self {
         self.params.document_number = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn fulfillment_status(mut self, value: impl Into<String>) -> Self {
         self.params.fulfillment_status = Some(value.into());
         self
     }
     /// At most 600 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tracking_id(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_id = Some(value.into());
         self
     }
     /// At most 255 characters.
+    #[inline]
     pub fn tracking_url(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_url = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn shipment_carrier(mut self, value: impl Into<String>) -> Self {
         self.params.shipment_carrier = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn shipping_cut_off_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_cut_off_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn delivered_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.delivered_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn shipped_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipped_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn cancellation_reason(mut self, value: CancellationReason) -> Self {
         self.params.cancellation_reason = Some(value);
         self
     }
+    #[inline]
     pub fn refundable_credits_issued(mut self, value: i64) -> Self {
         self.params.refundable_credits_issued = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
@@ -438,20 +494,24 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
 pub type CancelRequest = crate::Request<CancelParams, CancelResponse, crate::Idempotent>;
 impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
     /// At most 2000 characters.
+    #[inline]
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_note(mut self, value: CancelCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -478,15 +538,18 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 2000 characters.
+    #[inline]
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_note(
         mut self,
         value: CreateRefundableCreditNoteCreditNoteParams,
@@ -507,6 +570,7 @@ const REOPEN: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /orders/{order_id}/reopen` (`order.reopen`); set optional parameters, then `send()`.
 pub type ReopenRequest = crate::Request<ReopenParams, ReopenResponse, crate::Idempotent>;
 impl crate::Request<ReopenParams, ReopenResponse, crate::Idempotent> {
+    #[inline]
     pub fn void_cancellation_credit_notes(mut self, value: bool) -> Self {
         self.params.void_cancellation_credit_notes = Some(value);
         self
@@ -546,95 +610,114 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /orders` (`order.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
+    #[inline]
     pub fn exclude_deleted_credit_notes(mut self, value: bool) -> Self {
         self.params.exclude_deleted_credit_notes = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn shipping_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.shipping_date, value);
         self
     }
     /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn shipped_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.shipped_at, value);
         self
     }
     /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_type(mut self, value: EnumFilter<enums::OrderType>) -> Self {
         crate::filter::add_condition(&mut self.params.order_type, value);
         self
     }
     /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn order_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.order_date, value);
         self
     }
     /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn paid_on(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.paid_on, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn resent_status(mut self, value: EnumFilter<enums::ResentStatus>) -> Self {
         crate::filter::add_condition(&mut self.params.resent_status, value);
         self
     }
     /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn is_resent(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.is_resent, value);
         self
     }
     /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn original_order_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.original_order_id, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -661,11 +744,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -684,15 +769,18 @@ const RESEND: crate::transport::Operation = crate::transport::Operation {
 pub type ResendRequest = crate::Request<ResendParams, ResendResponse, crate::Idempotent>;
 impl crate::Request<ResendParams, ResendResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn resend_reason(mut self, value: impl Into<String>) -> Self {
         self.params.resend_reason = Some(value.into());
         self
     }
+    #[inline]
     pub fn order_line_items(mut self, value: Vec<ResendOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
         self

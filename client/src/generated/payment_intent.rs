@@ -15,6 +15,7 @@ pub struct PaymentIntents {
 }
 impl Client {
     /// The `payment_intent` operations.
+    #[inline]
     pub fn payment_intents(&self) -> PaymentIntents {
         PaymentIntents {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl PaymentIntents {
     /// Starts `POST /payment_intents` (`payment_intent.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         amount: i64,
@@ -40,6 +42,7 @@ impl PaymentIntents {
     /// Starts `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, payment_intent_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -51,6 +54,7 @@ impl PaymentIntents {
     /// Starts `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, payment_intent_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(payment_intent_id.into()), ())
     }
@@ -68,44 +72,53 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
     /// At most 200 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn defer_payment_method_type(mut self, value: bool) -> Self {
         self.params.defer_payment_method_type = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method_type(mut self, value: PaymentMethodType) -> Self {
         self.params.payment_method_type = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn success_url(mut self, value: impl Into<String>) -> Self {
         self.params.success_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn failure_url(mut self, value: impl Into<String>) -> Self {
         self.params.failure_url = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn payment_method_options(mut self, value: Value) -> Self {
         self.params.payment_method_options = Some(value);
         self
@@ -123,35 +136,42 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`); set optional parameters, then `send()`.
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(mut self, value: PaymentMethodType) -> Self {
         self.params.payment_method_type = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn success_url(mut self, value: impl Into<String>) -> Self {
         self.params.success_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn failure_url(mut self, value: impl Into<String>) -> Self {
         self.params.failure_url = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn payment_method_options(mut self, value: Value) -> Self {
         self.params.payment_method_options = Some(value);
         self

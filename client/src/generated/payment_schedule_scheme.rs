@@ -14,6 +14,7 @@ pub struct PaymentScheduleSchemes {
 }
 impl Client {
     /// The `payment_schedule_scheme` operations.
+    #[inline]
     pub fn payment_schedule_schemes(&self) -> PaymentScheduleSchemes {
         PaymentScheduleSchemes {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl PaymentScheduleSchemes {
     /// Starts `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         number_of_schedules: i64,
@@ -40,6 +42,7 @@ impl PaymentScheduleSchemes {
     /// Starts `GET /payment_schedule_schemes/{payment_schedule_scheme_id}` (`payment_schedule_scheme.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         payment_schedule_scheme_id: impl Into<String>,
@@ -54,6 +57,7 @@ impl PaymentScheduleSchemes {
     /// Starts `POST /payment_schedule_schemes/{payment_schedule_scheme_id}/delete` (`payment_schedule_scheme.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(
         &self,
         payment_schedule_scheme_id: impl Into<String>,
@@ -78,10 +82,12 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`); set optional parameters, then `send()`.
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn flexible_schedules(
         mut self,
         value: Vec<CreateFlexibleSchedulesParams>,

@@ -16,6 +16,7 @@ pub struct PaymentSources {
 }
 impl Client {
     /// The `payment_source` operations.
+    #[inline]
     pub fn payment_sources(&self) -> PaymentSources {
         PaymentSources {
             client: self.clone(),
@@ -26,6 +27,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_using_temp_token(
         &self,
         customer_id: impl Into<String>,
@@ -42,6 +44,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_using_permanent_token(
         &self,
         customer_id: impl Into<String>,
@@ -57,6 +60,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_using_token(
         &self,
         customer_id: impl Into<String>,
@@ -72,6 +76,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_using_payment_intent(
         &self,
         customer_id: impl Into<String>,
@@ -86,6 +91,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_voucher_payment_source(
         &self,
         customer_id: impl Into<String>,
@@ -100,6 +106,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_card` (`payment_source.create_card`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_card(&self, customer_id: impl Into<String>) -> CreateCardRequest {
         crate::Request::new(
             &self.client,
@@ -111,6 +118,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_bank_account(
         &self,
         customer_id: impl Into<String>,
@@ -125,6 +133,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_card(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -139,6 +148,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_bank_account(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -153,6 +163,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn verify_bank_account(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -169,6 +180,7 @@ impl PaymentSources {
     /// Starts `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list_gateway_tokens_for_payment_source(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -183,6 +195,7 @@ impl PaymentSources {
     /// Starts `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -195,12 +208,14 @@ impl PaymentSources {
         )
     }
     /// Starts `GET /payment_sources` (`payment_source.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn switch_gateway_account(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -216,6 +231,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn export_payment_source(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -231,6 +247,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, cust_payment_source_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(
             &self.client,
@@ -242,6 +259,7 @@ impl PaymentSources {
     /// Starts `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_local(
         &self,
         cust_payment_source_id: impl Into<String>,
@@ -275,20 +293,24 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.params.additional_information = Some(value);
         self
@@ -315,57 +337,69 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
     /// At most 200 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn payment_method_token(mut self, value: impl Into<String>) -> Self {
         self.params.payment_method_token = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn customer_profile_token(mut self, value: impl Into<String>) -> Self {
         self.params.customer_profile_token = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn network_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.network_transaction_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn mandate_id(mut self, value: impl Into<String>) -> Self {
         self.params.mandate_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn skip_retrieval(mut self, value: bool) -> Self {
         self.params.skip_retrieval = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.params.additional_information = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CreateUsingPermanentTokenCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: CreateUsingPermanentTokenBillingAddressParams,
@@ -394,6 +428,7 @@ impl crate::Request<
     CreateUsingTokenResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
@@ -419,10 +454,12 @@ impl crate::Request<
     CreateUsingPaymentIntentResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(
         mut self,
         value: CreateUsingPaymentIntentPaymentIntentParams,
@@ -451,6 +488,7 @@ impl crate::Request<
     CreateVoucherPaymentSourceResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn voucher_payment_source(
         mut self,
         value: CreateVoucherPaymentSourceVoucherPaymentSourceParams,
@@ -475,10 +513,12 @@ pub type CreateCardRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CreateCardParams, CreateCardResponse, crate::Idempotent> {
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: CreateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -505,14 +545,17 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn bank_account(mut self, value: CreateBankAccountBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
@@ -535,15 +578,18 @@ pub type UpdateCardRequest = crate::Request<
 >;
 impl crate::Request<UpdateCardParams, UpdateCardResponse, crate::Idempotent> {
     /// Any JSON value.
+    #[inline]
     pub fn gateway_meta_data(mut self, value: Value) -> Self {
         self.params.gateway_meta_data = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn reference_transaction(mut self, value: impl Into<String>) -> Self {
         self.params.reference_transaction = Some(value.into());
         self
     }
+    #[inline]
     pub fn card(mut self, value: UpdateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -569,6 +615,7 @@ impl crate::Request<
     UpdateBankAccountResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn bank_account(mut self, value: UpdateBankAccountBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
@@ -609,16 +656,19 @@ impl crate::Request<
     Page<ListGatewayTokensForPaymentSourceEntry>,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -648,50 +698,60 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<enums::PaymentMethodType>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

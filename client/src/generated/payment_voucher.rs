@@ -14,6 +14,7 @@ pub struct PaymentVouchers {
 }
 impl Client {
     /// The `payment_voucher` operations.
+    #[inline]
     pub fn payment_vouchers(&self) -> PaymentVouchers {
         PaymentVouchers {
             client: self.clone(),
@@ -24,18 +25,21 @@ impl PaymentVouchers {
     /// Starts `POST /payment_vouchers` (`payment_voucher.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
     /// Starts `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, payment_voucher_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(payment_voucher_id.into()), ())
     }
     /// Starts `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn payment_vouchers_for_invoice(
         &self,
         invoice_id: impl Into<String>,
@@ -50,6 +54,7 @@ impl PaymentVouchers {
     /// Starts `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn payment_vouchers_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -75,10 +80,12 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn voucher_payment_source(
         mut self,
         value: CreateVoucherPaymentSourceParams,
@@ -86,6 +93,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.voucher_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_allocations(
         mut self,
         value: Vec<CreateInvoiceAllocationsParams>,
@@ -126,16 +134,19 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
@@ -162,16 +173,19 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self

@@ -15,6 +15,7 @@ pub struct PersonalizedOffers {
 }
 impl Client {
     /// The `personalized_offer` operations.
+    #[inline]
     pub fn personalized_offers(&self) -> PersonalizedOffers {
         PersonalizedOffers {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl PersonalizedOffers {
     /// Starts `POST /personalized_offers` (`personalized_offer.personalized_offers`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn personalized_offers(
         &self,
         customer_id: impl Into<String>,
@@ -58,39 +60,47 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
+    #[inline]
     pub fn roles(mut self, value: Vec<String>) -> Self {
         self.params.roles = value;
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn external_user_id(mut self, value: impl Into<String>) -> Self {
         self.params.external_user_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn custom(mut self, value: Value) -> Self {
         self.params.custom = Some(value);
         self
     }
+    #[inline]
     pub fn request_context(
         mut self,
         value: PersonalizedOffersRequestContextParams,

@@ -18,6 +18,7 @@ pub struct Plans {
 }
 impl Client {
     /// The `plan` operations.
+    #[inline]
     pub fn plans(&self) -> Plans {
         Plans { client: self.clone() }
     }
@@ -26,6 +27,7 @@ impl Plans {
     /// Starts `POST /plans` (`plan.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         id: impl Into<String>,
@@ -36,6 +38,7 @@ impl Plans {
     /// Starts `POST /plans/{plan_id}` (`plan.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, plan_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -45,24 +48,28 @@ impl Plans {
         )
     }
     /// Starts `GET /plans` (`plan.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /plans/{plan_id}` (`plan.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, plan_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(plan_id.into()), ())
     }
     /// Starts `POST /plans/{plan_id}/delete` (`plan.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, plan_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(plan_id.into()), ())
     }
     /// Starts `POST /plans/copy` (`plan.copy`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn copy(
         &self,
         from_site: impl Into<String>,
@@ -78,6 +85,7 @@ impl Plans {
     /// Starts `POST /plans/{plan_id}/unarchive` (`plan.unarchive`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn unarchive(&self, plan_id: impl Into<String>) -> UnarchiveRequest {
         crate::Request::new(&self.client, &UNARCHIVE, Some(plan_id.into()), ())
     }
@@ -95,169 +103,207 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn setup_cost(mut self, value: i64) -> Self {
         self.params.setup_cost = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
+    #[inline]
     pub fn charge_model(mut self, value: enums::PricingModel) -> Self {
         self.params.charge_model = Some(value);
         self
     }
+    #[inline]
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn addon_applicability(mut self, value: AddonApplicability) -> Self {
         self.params.addon_applicability = Some(value);
         self
     }
+    #[inline]
     pub fn downgrade_penalty(mut self, value: f64) -> Self {
         self.params.downgrade_penalty = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_in_hosted_pages(mut self, value: bool) -> Self {
         self.params.enabled_in_hosted_pages = Some(value);
         self
     }
+    #[inline]
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period_unit(
         mut self,
         value: enums::BillingPeriodUnit,
@@ -266,40 +312,49 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
+    #[inline]
     pub fn giftable(mut self, value: bool) -> Self {
         self.params.giftable = Some(value);
         self
     }
+    #[inline]
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn claim_url(mut self, value: impl Into<String>) -> Self {
         self.params.claim_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -307,6 +362,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.tax_providers_fields = value;
         self
     }
+    #[inline]
     pub fn applicable_addons(
         mut self,
         value: Vec<CreateApplicableAddonsParams>,
@@ -314,6 +370,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.applicable_addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateEventBasedAddonsParams>,
@@ -321,6 +378,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.event_based_addons = value;
         self
     }
+    #[inline]
     pub fn attached_addons(mut self, value: Vec<CreateAttachedAddonsParams>) -> Self {
         self.params.attached_addons = value;
         self
@@ -339,174 +397,213 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period_unit(mut self, value: enums::TrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn setup_cost(mut self, value: i64) -> Self {
         self.params.setup_cost = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
+    #[inline]
     pub fn charge_model(mut self, value: enums::PricingModel) -> Self {
         self.params.charge_model = Some(value);
         self
     }
+    #[inline]
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn addon_applicability(mut self, value: AddonApplicability) -> Self {
         self.params.addon_applicability = Some(value);
         self
     }
+    #[inline]
     pub fn downgrade_penalty(mut self, value: f64) -> Self {
         self.params.downgrade_penalty = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled_in_hosted_pages(mut self, value: bool) -> Self {
         self.params.enabled_in_hosted_pages = Some(value);
         self
     }
+    #[inline]
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_frequency_period_unit(
         mut self,
         value: enums::BillingPeriodUnit,
@@ -515,27 +612,33 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -543,6 +646,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.tax_providers_fields = value;
         self
     }
+    #[inline]
     pub fn applicable_addons(
         mut self,
         value: Vec<UpdateApplicableAddonsParams>,
@@ -550,10 +654,12 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.applicable_addons = value;
         self
     }
+    #[inline]
     pub fn attached_addons(mut self, value: Vec<UpdateAttachedAddonsParams>) -> Self {
         self.params.attached_addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateEventBasedAddonsParams>,
@@ -574,51 +680,61 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /plans` (`plan.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn price(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.price, value);
         self
     }
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.period, value);
         self
     }
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
         crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn trial_period(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period, value);
         self
     }
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn trial_period_unit(
         mut self,
         value: EnumFilter<enums::TrialPeriodUnit>,
@@ -627,41 +743,49 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn addon_applicability(mut self, value: EnumFilter<AddonApplicability>) -> Self {
         crate::filter::add_condition(&mut self.params.addon_applicability, value);
         self
     }
     /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn giftable(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.giftable, value);
         self
     }
     /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn charge_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
         crate::filter::add_condition(&mut self.params.charge_model, value);
         self
     }
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
         crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn currency_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
@@ -702,10 +826,12 @@ const COPY: crate::transport::Operation = crate::transport::Operation {
 pub type CopyRequest = crate::Request<CopyParams, CopyResponse, crate::Idempotent>;
 impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self

@@ -14,6 +14,7 @@ pub struct PortalSessions {
 }
 impl Client {
     /// The `portal_session` operations.
+    #[inline]
     pub fn portal_sessions(&self) -> PortalSessions {
         PortalSessions {
             client: self.clone(),
@@ -22,24 +23,28 @@ impl Client {
 }
 impl PortalSessions {
     /// Starts `POST /portal_sessions` (`portal_session.create`).
+    #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, portal_session_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(portal_session_id.into()), ())
     }
     /// Starts `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn logout(&self, portal_session_id: impl Into<String>) -> LogoutRequest {
         crate::Request::new(&self.client, &LOGOUT, Some(portal_session_id.into()), ())
     }
     /// Starts `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn activate(
         &self,
         portal_session_id: impl Into<String>,
@@ -66,15 +71,18 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn forward_url(mut self, value: impl Into<String>) -> Self {
         self.params.forward_url = Some(value.into());
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self

@@ -16,6 +16,7 @@ pub struct PricingPageSessions {
 }
 impl Client {
     /// The `pricing_page_session` operations.
+    #[inline]
     pub fn pricing_page_sessions(&self) -> PricingPageSessions {
         PricingPageSessions {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl Client {
 }
 impl PricingPageSessions {
     /// Starts `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`).
+    #[inline]
     pub fn create_for_new_subscription(&self) -> CreateForNewSubscriptionRequest {
         crate::Request::new(
             &self.client,
@@ -33,6 +35,7 @@ impl PricingPageSessions {
         )
     }
     /// Starts `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`).
+    #[inline]
     pub fn create_for_existing_subscription(
         &self,
     ) -> CreateForExistingSubscriptionRequest {
@@ -65,24 +68,29 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_select_local_currency(mut self, value: bool) -> Self {
         self.params.auto_select_local_currency = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn custom(mut self, value: Value) -> Self {
         self.params.custom = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_page(
         mut self,
         value: CreateForNewSubscriptionPricingPageParams,
@@ -90,6 +98,7 @@ impl crate::Request<
         self.params.pricing_page = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateForNewSubscriptionSubscriptionParams,
@@ -97,18 +106,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CreateForNewSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: CreateForNewSubscriptionContractTermParams,
@@ -116,6 +129,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateForNewSubscriptionDiscountsParams>,
@@ -145,15 +159,18 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 250 characters.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn custom(mut self, value: Value) -> Self {
         self.params.custom = Some(value);
         self
     }
+    #[inline]
     pub fn pricing_page(
         mut self,
         value: CreateForExistingSubscriptionPricingPageParams,
@@ -161,6 +178,7 @@ impl crate::Request<
         self.params.pricing_page = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateForExistingSubscriptionSubscriptionParams,
@@ -168,6 +186,7 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: CreateForExistingSubscriptionContractTermParams,
@@ -175,6 +194,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateForExistingSubscriptionDiscountsParams>,

@@ -15,6 +15,7 @@ pub struct PromotionalCredits {
 }
 impl Client {
     /// The `promotional_credit` operations.
+    #[inline]
     pub fn promotional_credits(&self) -> PromotionalCredits {
         PromotionalCredits {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl PromotionalCredits {
     /// Starts `POST /promotional_credits/add` (`promotional_credit.add`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add(
         &self,
         customer_id: impl Into<String>,
@@ -40,6 +42,7 @@ impl PromotionalCredits {
     /// Starts `POST /promotional_credits/deduct` (`promotional_credit.deduct`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn deduct(
         &self,
         customer_id: impl Into<String>,
@@ -55,6 +58,7 @@ impl PromotionalCredits {
     /// Starts `POST /promotional_credits/set` (`promotional_credit.set`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn set(
         &self,
         customer_id: impl Into<String>,
@@ -68,12 +72,14 @@ impl PromotionalCredits {
         )
     }
     /// Starts `GET /promotional_credits` (`promotional_credit.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, account_credit_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(account_credit_id.into()), ())
     }
@@ -90,25 +96,30 @@ const ADD: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /promotional_credits/add` (`promotional_credit.add`); set optional parameters, then `send()`.
 pub type AddRequest = crate::Request<AddParams, AddResponse, crate::Idempotent>;
 impl crate::Request<AddParams, AddResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -126,25 +137,30 @@ const DEDUCT: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /promotional_credits/deduct` (`promotional_credit.deduct`); set optional parameters, then `send()`.
 pub type DeductRequest = crate::Request<DeductParams, DeductResponse, crate::Idempotent>;
 impl crate::Request<DeductParams, DeductResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -162,25 +178,30 @@ const SET: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /promotional_credits/set` (`promotional_credit.set`); set optional parameters, then `send()`.
 pub type SetRequest = crate::Request<SetParams, SetResponse, crate::Idempotent>;
 impl crate::Request<SetParams, SetResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -199,31 +220,37 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self

@@ -15,6 +15,7 @@ pub struct PromotionalGrants {
 }
 impl Client {
     /// The `promotional_grant` operations.
+    #[inline]
     pub fn promotional_grants(&self) -> PromotionalGrants {
         PromotionalGrants {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl PromotionalGrants {
     /// Starts `POST /promotional_grants` (`promotional_grant.promotional_grants`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn promotional_grants(
         &self,
         subscription_id: impl Into<String>,
@@ -61,6 +63,7 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// Any JSON value.
+    #[inline]
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self

@@ -15,6 +15,7 @@ pub struct Purchases {
 }
 impl Client {
     /// The `purchase` operations.
+    #[inline]
     pub fn purchases(&self) -> Purchases {
         Purchases { client: self.clone() }
     }
@@ -23,10 +24,12 @@ impl Purchases {
     /// Starts `POST /purchases` (`purchase.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
     /// Starts `POST /purchases/estimate` (`purchase.estimate`).
+    #[inline]
     pub fn estimate(&self) -> EstimateRequest {
         crate::Request::new(&self.client, &ESTIMATE, None, EstimateParams::new())
     }
@@ -44,22 +47,27 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_info(mut self, value: CreateInvoiceInfoParams) -> Self {
         self.params.invoice_info = Some(value);
         self
     }
+    #[inline]
     pub fn payment_schedule(mut self, value: CreatePaymentScheduleParams) -> Self {
         self.params.payment_schedule = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -67,18 +75,22 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn purchase_items(mut self, value: Vec<CreatePurchaseItemsParams>) -> Self {
         self.params.purchase_items = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<CreateItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn shipping_addresses(
         mut self,
         value: Vec<CreateShippingAddressesParams>,
@@ -86,10 +98,12 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.shipping_addresses = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<CreateDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn subscription_info(
         mut self,
         value: Vec<CreateSubscriptionInfoParams>,
@@ -97,6 +111,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.subscription_info = value;
         self
     }
+    #[inline]
     pub fn contract_terms(mut self, value: Vec<CreateContractTermsParams>) -> Self {
         self.params.contract_terms = value;
         self
@@ -119,31 +134,38 @@ pub type EstimateRequest = crate::Request<
 >;
 impl crate::Request<EstimateParams, EstimateResponse, crate::NotIdempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn customer(mut self, value: objects::CustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: EstimateBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn purchase_items(mut self, value: Vec<EstimatePurchaseItemsParams>) -> Self {
         self.params.purchase_items = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<EstimateItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn shipping_addresses(
         mut self,
         value: Vec<EstimateShippingAddressesParams>,
@@ -151,10 +173,12 @@ impl crate::Request<EstimateParams, EstimateResponse, crate::NotIdempotent> {
         self.params.shipping_addresses = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<EstimateDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn subscription_info(
         mut self,
         value: Vec<EstimateSubscriptionInfoParams>,
@@ -162,6 +186,7 @@ impl crate::Request<EstimateParams, EstimateResponse, crate::NotIdempotent> {
         self.params.subscription_info = value;
         self
     }
+    #[inline]
     pub fn contract_terms(mut self, value: Vec<EstimateContractTermsParams>) -> Self {
         self.params.contract_terms = value;
         self

@@ -16,6 +16,7 @@ pub struct Quotes {
 }
 impl Client {
     /// The `quote` operations.
+    #[inline]
     pub fn quotes(&self) -> Quotes {
         Quotes { client: self.clone() }
     }
@@ -24,12 +25,14 @@ impl Quotes {
     /// Starts `GET /quotes/{quote_id}` (`quote.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, quote_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(quote_id.into()), ())
     }
     /// Starts `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_sub_for_customer_quote(
         &self,
         customer_id: impl Into<String>,
@@ -44,6 +47,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_create_sub_for_customer_quote(
         &self,
         quote_id: impl Into<String>,
@@ -56,6 +60,7 @@ impl Quotes {
         )
     }
     /// Starts `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`).
+    #[inline]
     pub fn update_subscription_quote(&self) -> UpdateSubscriptionQuoteRequest {
         crate::Request::new(
             &self.client,
@@ -67,6 +72,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_update_subscription_quote(
         &self,
         quote_id: impl Into<String>,
@@ -81,6 +87,7 @@ impl Quotes {
     /// Starts `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_for_onetime_charges(
         &self,
         customer_id: impl Into<String>,
@@ -95,6 +102,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_one_time_quote(
         &self,
         quote_id: impl Into<String>,
@@ -109,6 +117,7 @@ impl Quotes {
     /// Starts `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_sub_items_for_customer_quote(
         &self,
         customer_id: impl Into<String>,
@@ -123,6 +132,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_create_sub_customer_quote_for_items(
         &self,
         quote_id: impl Into<String>,
@@ -135,6 +145,7 @@ impl Quotes {
         )
     }
     /// Starts `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`).
+    #[inline]
     pub fn update_subscription_quote_for_items(
         &self,
     ) -> UpdateSubscriptionQuoteForItemsRequest {
@@ -148,6 +159,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_update_subscription_quote_for_items(
         &self,
         quote_id: impl Into<String>,
@@ -162,6 +174,7 @@ impl Quotes {
     /// Starts `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_for_charge_items_and_charges(
         &self,
         customer_id: impl Into<String>,
@@ -176,6 +189,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_for_charge_items_and_charges(
         &self,
         quote_id: impl Into<String>,
@@ -188,12 +202,14 @@ impl Quotes {
         )
     }
     /// Starts `GET /quotes` (`quote.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn quote_line_groups_for_quote(
         &self,
         quote_id: impl Into<String>,
@@ -208,6 +224,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/convert` (`quote.convert`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn convert(&self, quote_id: impl Into<String>) -> ConvertRequest {
         crate::Request::new(
             &self.client,
@@ -219,6 +236,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_status(
         &self,
         quote_id: impl Into<String>,
@@ -234,6 +252,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn extend_expiry_date(
         &self,
         quote_id: impl Into<String>,
@@ -249,6 +268,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/delete` (`quote.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, quote_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(
             &self.client,
@@ -260,12 +280,14 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn pdf(&self, quote_id: impl Into<String>) -> PdfRequest {
         crate::Request::new(&self.client, &PDF, Some(quote_id.into()), PdfParams::new())
     }
     /// Starts `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_signature(
         &self,
         quote_id: impl Into<String>,
@@ -275,6 +297,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_signed_pdf(
         &self,
         quote_id: impl Into<String>,
@@ -289,6 +312,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_signature(
         &self,
         quote_id: impl Into<String>,
@@ -298,6 +322,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_signature(
         &self,
         quote_id: impl Into<String>,
@@ -307,6 +332,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_signature_status(
         &self,
         quote_id: impl Into<String>,
@@ -321,6 +347,7 @@ impl Quotes {
     /// Starts `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn refresh_signature_link(
         &self,
         quote_id: impl Into<String>,
@@ -365,40 +392,49 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateSubForCustomerQuoteSubscriptionParams,
@@ -406,18 +442,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateSubForCustomerQuoteAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
@@ -447,35 +487,43 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: EditCreateSubForCustomerQuoteSubscriptionParams,
@@ -483,14 +531,17 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(
         mut self,
         value: Vec<EditCreateSubForCustomerQuoteAddonsParams>,
@@ -498,6 +549,7 @@ impl crate::Request<
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
@@ -527,70 +579,86 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: UpdateSubscriptionQuoteSubscriptionParams,
@@ -598,18 +666,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateSubscriptionQuoteCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: UpdateSubscriptionQuoteContractTermParams,
@@ -617,10 +689,12 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<UpdateSubscriptionQuoteAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateSubscriptionQuoteEventBasedAddonsParams>,
@@ -650,65 +724,80 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: EditUpdateSubscriptionQuoteSubscriptionParams,
@@ -716,18 +805,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: EditUpdateSubscriptionQuoteCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: EditUpdateSubscriptionQuoteContractTermParams,
@@ -735,6 +828,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteAddonsParams>,
@@ -742,6 +836,7 @@ impl crate::Request<
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteEventBasedAddonsParams>,
@@ -771,51 +866,62 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateForOnetimeChargesAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<CreateForOnetimeChargesChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -845,46 +951,56 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<EditOneTimeQuoteAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<EditOneTimeQuoteChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -914,48 +1030,59 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn billing_start_option(mut self, value: enums::BillingStartOption) -> Self {
         self.params.billing_start_option = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: CreateSubItemsForCustomerQuoteSubscriptionParams,
@@ -963,18 +1090,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteSubscriptionItemsParams>,
@@ -982,6 +1113,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteDiscountsParams>,
@@ -989,6 +1121,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteItemTiersParams>,
@@ -996,6 +1129,7 @@ impl crate::Request<
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteCouponsParams>,
@@ -1003,6 +1137,7 @@ impl crate::Request<
         self.params.coupons = value;
         self
     }
+    #[inline]
     pub fn entitlement_overrides(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteEntitlementOverridesParams>,
@@ -1032,43 +1167,53 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn billing_start_option(mut self, value: enums::BillingStartOption) -> Self {
         self.params.billing_start_option = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: EditCreateSubCustomerQuoteForItemsSubscriptionParams,
@@ -1076,18 +1221,22 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams>,
@@ -1095,6 +1244,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsDiscountsParams>,
@@ -1102,6 +1252,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsItemTiersParams>,
@@ -1109,6 +1260,7 @@ impl crate::Request<
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsCouponsParams>,
@@ -1116,6 +1268,7 @@ impl crate::Request<
         self.params.coupons = value;
         self
     }
+    #[inline]
     pub fn entitlement_overrides(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams>,
@@ -1145,74 +1298,91 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: UpdateSubscriptionQuoteForItemsSubscriptionParams,
@@ -1220,14 +1390,17 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(
         mut self,
         value: UpdateSubscriptionQuoteForItemsCustomerParams,
@@ -1235,6 +1408,7 @@ impl crate::Request<
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: UpdateSubscriptionQuoteForItemsContractTermParams,
@@ -1242,6 +1416,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
@@ -1249,6 +1424,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsDiscountsParams>,
@@ -1256,6 +1432,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsItemTiersParams>,
@@ -1263,6 +1440,7 @@ impl crate::Request<
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsCouponsParams>,
@@ -1270,6 +1448,7 @@ impl crate::Request<
         self.params.coupons = value;
         self
     }
+    #[inline]
     pub fn entitlement_overrides(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsEntitlementOverridesParams>,
@@ -1299,69 +1478,85 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsSubscriptionParams,
@@ -1369,14 +1564,17 @@ impl crate::Request<
         self.params.subscription = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn customer(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsCustomerParams,
@@ -1384,6 +1582,7 @@ impl crate::Request<
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsContractTermParams,
@@ -1391,6 +1590,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
@@ -1398,6 +1598,7 @@ impl crate::Request<
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsDiscountsParams>,
@@ -1405,6 +1606,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsItemTiersParams>,
@@ -1412,6 +1614,7 @@ impl crate::Request<
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsCouponsParams>,
@@ -1419,6 +1622,7 @@ impl crate::Request<
         self.params.coupons = value;
         self
     }
+    #[inline]
     pub fn entitlement_overrides(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams>,
@@ -1448,51 +1652,62 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn item_prices(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
@@ -1500,10 +1715,12 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn charges(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesChargesParams>,
@@ -1511,6 +1728,7 @@ impl crate::Request<
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
@@ -1518,6 +1736,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -1547,46 +1766,56 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
     /// At most 10000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn item_prices(
         mut self,
         value: Vec<EditForChargeItemsAndChargesItemPricesParams>,
@@ -1594,10 +1823,12 @@ impl crate::Request<
         self.params.item_prices = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn charges(
         mut self,
         value: Vec<EditForChargeItemsAndChargesChargesParams>,
@@ -1605,6 +1836,7 @@ impl crate::Request<
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<EditForChargeItemsAndChargesDiscountsParams>,
@@ -1612,6 +1844,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -1632,51 +1865,61 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /quotes` (`quote.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -1703,11 +1946,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -1730,22 +1975,27 @@ pub type ConvertRequest = crate::Request<
 >;
 impl crate::Request<ConvertParams, ConvertResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn first_invoice_pending(mut self, value: bool) -> Self {
         self.params.first_invoice_pending = Some(value);
         self
     }
+    #[inline]
     pub fn subscription(mut self, value: ConvertSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -1768,6 +2018,7 @@ pub type UpdateStatusRequest = crate::Request<
 >;
 impl crate::Request<UpdateStatusParams, UpdateStatusResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -1801,6 +2052,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -1818,10 +2070,12 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /quotes/{quote_id}/pdf` (`quote.pdf`); set optional parameters, then `send()`.
 pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
 impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
+    #[inline]
     pub fn consolidated_view(mut self, value: bool) -> Self {
         self.params.consolidated_view = Some(value);
         self
     }
+    #[inline]
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
@@ -1907,6 +2161,7 @@ impl crate::Request<
     UpdateSignatureStatusResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn cpq_quote_signature(
         mut self,
         value: UpdateSignatureStatusCpqQuoteSignatureParams,

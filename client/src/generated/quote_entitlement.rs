@@ -14,6 +14,7 @@ pub struct QuoteEntitlements {
 }
 impl Client {
     /// The `quote_entitlement` operations.
+    #[inline]
     pub fn quote_entitlements(&self) -> QuoteEntitlements {
         QuoteEntitlements {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl QuoteEntitlements {
     /// Starts `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list_quote_entitlements(
         &self,
         quote_id: impl Into<String>,
@@ -57,26 +59,31 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }
     /// Filter on `start_date`; operators: `on`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn start_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.start_date, value);
         self
     }
     /// Filter on `end_date`; operators: `on`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn end_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.end_date, value);
         self

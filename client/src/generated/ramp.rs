@@ -15,6 +15,7 @@ pub struct Ramps {
 }
 impl Client {
     /// The `ramp` operations.
+    #[inline]
     pub fn ramps(&self) -> Ramps {
         Ramps { client: self.clone() }
     }
@@ -23,6 +24,7 @@ impl Ramps {
     /// Starts `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -38,6 +40,7 @@ impl Ramps {
     /// Starts `POST /ramps/{ramp_id}/update` (`ramp.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(
         &self,
         ramp_id: impl Into<String>,
@@ -53,16 +56,19 @@ impl Ramps {
     /// Starts `GET /ramps/{ramp_id}` (`ramp.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, ramp_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(ramp_id.into()), ())
     }
     /// Starts `POST /ramps/{ramp_id}/delete` (`ramp.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, ramp_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(ramp_id.into()), ())
     }
     /// Starts `GET /ramps` (`ramp.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
@@ -88,22 +94,27 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.coupons_to_remove = value;
         self
     }
+    #[inline]
     pub fn discounts_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.discounts_to_remove = value;
         self
     }
+    #[inline]
     pub fn items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.items_to_remove = value;
         self
     }
+    #[inline]
     pub fn contract_term(
         mut self,
         value: CreateForSubscriptionContractTermParams,
@@ -111,6 +122,7 @@ impl crate::Request<
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn items_to_add(
         mut self,
         value: Vec<CreateForSubscriptionItemsToAddParams>,
@@ -118,6 +130,7 @@ impl crate::Request<
         self.params.items_to_add = value;
         self
     }
+    #[inline]
     pub fn items_to_update(
         mut self,
         value: Vec<CreateForSubscriptionItemsToUpdateParams>,
@@ -125,10 +138,12 @@ impl crate::Request<
         self.params.items_to_update = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons_to_add(
         mut self,
         value: Vec<CreateForSubscriptionCouponsToAddParams>,
@@ -136,6 +151,7 @@ impl crate::Request<
         self.params.coupons_to_add = value;
         self
     }
+    #[inline]
     pub fn discounts_to_add(
         mut self,
         value: Vec<CreateForSubscriptionDiscountsToAddParams>,
@@ -157,42 +173,52 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.coupons_to_remove = value;
         self
     }
+    #[inline]
     pub fn discounts_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.discounts_to_remove = value;
         self
     }
+    #[inline]
     pub fn items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.items_to_remove = value;
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: UpdateContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn items_to_add(mut self, value: Vec<UpdateItemsToAddParams>) -> Self {
         self.params.items_to_add = value;
         self
     }
+    #[inline]
     pub fn items_to_update(mut self, value: Vec<UpdateItemsToUpdateParams>) -> Self {
         self.params.items_to_update = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons_to_add(mut self, value: Vec<UpdateCouponsToAddParams>) -> Self {
         self.params.coupons_to_add = value;
         self
     }
+    #[inline]
     pub fn discounts_to_add(mut self, value: Vec<UpdateDiscountsToAddParams>) -> Self {
         self.params.discounts_to_add = value;
         self
@@ -232,41 +258,49 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /ramps` (`ramp.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn effective_from(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.effective_from, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self

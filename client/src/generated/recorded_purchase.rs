@@ -14,6 +14,7 @@ pub struct RecordedPurchases {
 }
 impl Client {
     /// The `recorded_purchase` operations.
+    #[inline]
     pub fn recorded_purchases(&self) -> RecordedPurchases {
         RecordedPurchases {
             client: self.clone(),
@@ -24,12 +25,14 @@ impl RecordedPurchases {
     /// Starts `POST /recorded_purchases` (`recorded_purchase.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, app_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(app_id))
     }
     /// Starts `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, recorded_purchase_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(
             &self.client,
@@ -51,18 +54,22 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /recorded_purchases` (`recorded_purchase.create`); set optional parameters, then `send()`.
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
+    #[inline]
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn apple_app_store(mut self, value: CreateAppleAppStoreParams) -> Self {
         self.params.apple_app_store = Some(value);
         self
     }
+    #[inline]
     pub fn google_play_store(mut self, value: CreateGooglePlayStoreParams) -> Self {
         self.params.google_play_store = Some(value);
         self
     }
+    #[inline]
     pub fn omnichannel_subscription(
         mut self,
         value: CreateOmnichannelSubscriptionParams,

@@ -14,6 +14,7 @@ pub struct ResourceMigrations {
 }
 impl Client {
     /// The `resource_migration` operations.
+    #[inline]
     pub fn resource_migrations(&self) -> ResourceMigrations {
         ResourceMigrations {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl ResourceMigrations {
     /// Starts `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_latest(
         &self,
         from_site: impl Into<String>,

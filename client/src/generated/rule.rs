@@ -12,6 +12,7 @@ pub struct Rules {
 }
 impl Client {
     /// The `rule` operations.
+    #[inline]
     pub fn rules(&self) -> Rules {
         Rules { client: self.clone() }
     }
@@ -20,6 +21,7 @@ impl Rules {
     /// Starts `GET /rules/{rule_id}` (`rule.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, rule_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(rule_id.into()), ())
     }

@@ -14,6 +14,7 @@ pub struct SiteMigrationDetails {
 }
 impl Client {
     /// The `site_migration_detail` operations.
+    #[inline]
     pub fn site_migration_details(&self) -> SiteMigrationDetails {
         SiteMigrationDetails {
             client: self.clone(),
@@ -22,6 +23,7 @@ impl Client {
 }
 impl SiteMigrationDetails {
     /// Starts `GET /site_migration_details` (`site_migration_detail.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
@@ -39,36 +41,43 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn entity_id_at_other_site(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id_at_other_site, value);
         self
     }
     /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn other_site_name(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.other_site_name, value);
         self
     }
     /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }
     /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn entity_type(mut self, value: EnumFilter<EntityType>) -> Self {
         crate::filter::add_condition(&mut self.params.entity_type, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self

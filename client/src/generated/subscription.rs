@@ -20,6 +20,7 @@ pub struct Subscriptions {
 }
 impl Client {
     /// The `subscription` operations.
+    #[inline]
     pub fn subscriptions(&self) -> Subscriptions {
         Subscriptions {
             client: self.clone(),
@@ -28,12 +29,14 @@ impl Client {
 }
 impl Subscriptions {
     /// Starts `POST /subscriptions` (`subscription.create`).
+    #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
     /// Starts `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -48,6 +51,7 @@ impl Subscriptions {
     /// Starts `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_with_items(
         &self,
         customer_id: impl Into<String>,
@@ -60,12 +64,14 @@ impl Subscriptions {
         )
     }
     /// Starts `GET /subscriptions` (`subscription.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn subscriptions_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -80,6 +86,7 @@ impl Subscriptions {
     /// Starts `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn contract_terms_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -94,6 +101,7 @@ impl Subscriptions {
     /// Starts `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn list_discounts(
         &self,
         subscription_id: impl Into<String>,
@@ -108,12 +116,14 @@ impl Subscriptions {
     /// Starts `GET /subscriptions/{subscription_id}` (`subscription.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, subscription_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(subscription_id.into()), ())
     }
     /// Starts `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_with_scheduled_changes(
         &self,
         subscription_id: impl Into<String>,
@@ -128,6 +138,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_scheduled_changes(
         &self,
         subscription_id: impl Into<String>,
@@ -142,6 +153,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_scheduled_cancellation(
         &self,
         subscription_id: impl Into<String>,
@@ -156,6 +168,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_coupons(
         &self,
         subscription_id: impl Into<String>,
@@ -170,6 +183,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}` (`subscription.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, subscription_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -181,6 +195,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update_for_items(
         &self,
         subscription_id: impl Into<String>,
@@ -195,6 +210,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn change_term_end(
         &self,
         subscription_id: impl Into<String>,
@@ -210,6 +226,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn reactivate(&self, subscription_id: impl Into<String>) -> ReactivateRequest {
         crate::Request::new(
             &self.client,
@@ -221,6 +238,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn add_charge_at_term_end(
         &self,
         subscription_id: impl Into<String>,
@@ -236,6 +254,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn charge_addon_at_term_end(
         &self,
         subscription_id: impl Into<String>,
@@ -251,6 +270,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn charge_future_renewals(
         &self,
         subscription_id: impl Into<String>,
@@ -265,6 +285,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn edit_advance_invoice_schedule(
         &self,
         subscription_id: impl Into<String>,
@@ -279,6 +300,7 @@ impl Subscriptions {
     /// Starts `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_advance_invoice_schedule(
         &self,
         subscription_id: impl Into<String>,
@@ -293,6 +315,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_advance_invoice_schedule(
         &self,
         subscription_id: impl Into<String>,
@@ -307,6 +330,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn regenerate_invoice(
         &self,
         subscription_id: impl Into<String>,
@@ -321,6 +345,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_subscription(&self, status: Status) -> ImportSubscriptionRequest {
         crate::Request::new(
             &self.client,
@@ -332,6 +357,7 @@ impl Subscriptions {
     /// Starts `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -347,6 +373,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_contract_term(
         &self,
         subscription_id: impl Into<String>,
@@ -361,6 +388,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_unbilled_charges(
         &self,
         subscription_id: impl Into<String>,
@@ -375,6 +403,7 @@ impl Subscriptions {
     /// Starts `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn import_for_items(
         &self,
         customer_id: impl Into<String>,
@@ -390,6 +419,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn override_billing_profile(
         &self,
         subscription_id: impl Into<String>,
@@ -404,12 +434,14 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, subscription_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(subscription_id.into()), ())
     }
     /// Starts `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn pause(&self, subscription_id: impl Into<String>) -> PauseRequest {
         crate::Request::new(
             &self.client,
@@ -421,6 +453,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn cancel(&self, subscription_id: impl Into<String>) -> CancelRequest {
         crate::Request::new(
             &self.client,
@@ -432,6 +465,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn cancel_for_items(
         &self,
         subscription_id: impl Into<String>,
@@ -446,6 +480,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resume(&self, subscription_id: impl Into<String>) -> ResumeRequest {
         crate::Request::new(
             &self.client,
@@ -457,6 +492,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_scheduled_pause(
         &self,
         subscription_id: impl Into<String>,
@@ -471,6 +507,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove_scheduled_resumption(
         &self,
         subscription_id: impl Into<String>,
@@ -485,6 +522,7 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn r#move(
         &self,
         subscription_id: impl Into<String>,
@@ -511,164 +549,201 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
         self.params.affiliate_token = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn created_from_ip(mut self, value: impl Into<String>) -> Self {
         self.params.created_from_ip = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn bank_account(mut self, value: objects::BankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(
         mut self,
         value: objects::CreateBillingAddressParams,
@@ -676,10 +751,12 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -687,10 +764,12 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn entity_identifiers(
         mut self,
         value: Vec<objects::CreateEntityIdentifiersParams>,
@@ -698,6 +777,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.entity_identifiers = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -705,10 +785,12 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.tax_providers_fields = value;
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateEventBasedAddonsParams>,
@@ -716,6 +798,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.event_based_addons = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<CreateCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -742,141 +825,173 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -884,6 +999,7 @@ impl crate::Request<
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(
         mut self,
         value: CreateForCustomerPaymentIntentParams,
@@ -891,14 +1007,17 @@ impl crate::Request<
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateForCustomerAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateForCustomerEventBasedAddonsParams>,
@@ -906,6 +1025,7 @@ impl crate::Request<
         self.params.event_based_addons = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<CreateForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -928,139 +1048,171 @@ pub type CreateWithItemsRequest = crate::Request<
 >;
 impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn first_invoice_pending(mut self, value: bool) -> Self {
         self.params.first_invoice_pending = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -1068,18 +1220,22 @@ impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idemp
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: CreateWithItemsPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: CreateWithItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<CreateWithItemsSubscriptionItemsParams>,
@@ -1087,14 +1243,17 @@ impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idemp
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<CreateWithItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<CreateWithItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -1112,96 +1271,115 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /subscriptions` (`subscription.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn plan_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.plan_id, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn cancel_reason(mut self, value: EnumFilter<enums::CancelReason>) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.remaining_billing_cycles, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn activated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.activated_at, value);
         self
     }
     /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn next_billing_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.next_billing_at, value);
         self
     }
     /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn cancelled_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.cancelled_at, value);
         self
     }
     /// Filter on `has_scheduled_changes`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.has_scheduled_changes, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
@@ -1210,31 +1388,37 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
         self
     }
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn auto_close_invoices(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.auto_close_invoices, value);
         self
     }
     /// Filter on `override_relationship`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn override_relationship(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.override_relationship, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `decommissioned`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn decommissioned(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.decommissioned, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -1261,11 +1445,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -1292,16 +1478,19 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(
         mut self,
         value: Sort<ContractTermsForSubscriptionSortField>,
@@ -1331,11 +1520,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -1402,14 +1593,17 @@ impl crate::Request<
     RemoveScheduledCancellationResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
@@ -1431,6 +1625,7 @@ pub type RemoveCouponsRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<RemoveCouponsParams, RemoveCouponsResponse, crate::Idempotent> {
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
@@ -1449,182 +1644,224 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
+    #[inline]
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
+    #[inline]
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: UpdatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -1632,22 +1869,27 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: UpdateContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<UpdateAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<UpdateCouponsParams>) -> Self {
         self.params.coupons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateEventBasedAddonsParams>,
@@ -1672,180 +1914,222 @@ pub type UpdateForItemsRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempotent> {
+    #[inline]
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
+    #[inline]
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
+    #[inline]
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
+    #[inline]
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_usages(mut self, value: bool) -> Self {
         self.params.invoice_usages = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: objects::CardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: objects::PaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: UpdateForItemsPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -1853,18 +2137,22 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: UpdateForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: UpdateForItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn billing_override(mut self, value: objects::BillingOverrideParams) -> Self {
         self.params.billing_override = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<UpdateForItemsSubscriptionItemsParams>,
@@ -1872,14 +2160,17 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<objects::ForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<UpdateForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -1901,10 +2192,12 @@ pub type ChangeTermEndRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<ChangeTermEndParams, ChangeTermEndResponse, crate::Idempotent> {
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -1927,52 +2220,64 @@ pub type ReactivateRequest = crate::Request<
 >;
 impl crate::Request<ReactivateParams, ReactivateResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn trial_period_days(mut self, value: i64) -> Self {
         self.params.trial_period_days = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: objects::ContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn statement_descriptor(
         mut self,
         value: objects::StatementDescriptorParams,
@@ -1980,6 +2285,7 @@ impl crate::Request<ReactivateParams, ReactivateResponse, crate::Idempotent> {
         self.params.statement_descriptor = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: ReactivatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
@@ -2005,33 +2311,40 @@ impl crate::Request<
     AddChargeAtTermEndResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
@@ -2057,30 +2370,36 @@ impl crate::Request<
     ChargeAddonAtTermEndResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn addon_unit_price(mut self, value: i64) -> Self {
         self.params.addon_unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
@@ -2106,18 +2425,22 @@ impl crate::Request<
     ChargeFutureRenewalsResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
+    #[inline]
     pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
         self.params.schedule_type = Some(value);
         self
     }
+    #[inline]
     pub fn fixed_interval_schedule(
         mut self,
         value: objects::FixedIntervalScheduleParams,
@@ -2125,6 +2448,7 @@ impl crate::Request<
         self.params.fixed_interval_schedule = Some(value);
         self
     }
+    #[inline]
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<objects::SpecificDatesScheduleParams>,
@@ -2153,14 +2477,17 @@ impl crate::Request<
     EditAdvanceInvoiceScheduleResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
+    #[inline]
     pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
         self.params.schedule_type = Some(value);
         self
     }
+    #[inline]
     pub fn fixed_interval_schedule(
         mut self,
         value: objects::FixedIntervalScheduleParams,
@@ -2168,6 +2495,7 @@ impl crate::Request<
         self.params.fixed_interval_schedule = Some(value);
         self
     }
+    #[inline]
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<EditAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
@@ -2211,6 +2539,7 @@ impl crate::Request<
     RemoveAdvanceInvoiceScheduleResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
@@ -2240,19 +2569,23 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
+    #[inline]
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -2279,144 +2612,175 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.started_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.activated_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn create_current_term_invoice(mut self, value: bool) -> Self {
         self.params.create_current_term_invoice = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
         self.params.affiliate_token = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn customer(mut self, value: ImportSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: ImportSubscriptionContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn card(mut self, value: ImportSubscriptionCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(
         mut self,
         value: ImportSubscriptionPaymentMethodParams,
@@ -2424,22 +2788,27 @@ impl crate::Request<
         self.params.payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn billing_address(mut self, value: objects::AddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: ImportSubscriptionTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<ImportSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<ImportSubscriptionEventBasedAddonsParams>,
@@ -2447,6 +2816,7 @@ impl crate::Request<
         self.params.event_based_addons = value;
         self
     }
+    #[inline]
     pub fn charged_event_based_addons(
         mut self,
         value: Vec<ImportSubscriptionChargedEventBasedAddonsParams>,
@@ -2454,6 +2824,7 @@ impl crate::Request<
         self.params.charged_event_based_addons = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<ImportSubscriptionCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -2480,143 +2851,174 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.started_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.activated_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn create_current_term_invoice(mut self, value: bool) -> Self {
         self.params.create_current_term_invoice = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: ImportForCustomerContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: ImportForCustomerTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<ImportForCustomerAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<ImportForCustomerEventBasedAddonsParams>,
@@ -2624,6 +3026,7 @@ impl crate::Request<
         self.params.event_based_addons = value;
         self
     }
+    #[inline]
     pub fn charged_event_based_addons(
         mut self,
         value: Vec<ImportForCustomerChargedEventBasedAddonsParams>,
@@ -2631,6 +3034,7 @@ impl crate::Request<
         self.params.charged_event_based_addons = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<ImportForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -2656,10 +3060,12 @@ impl crate::Request<
     ImportContractTermResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: ImportContractTermContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
@@ -2685,6 +3091,7 @@ impl crate::Request<
     ImportUnbilledChargesResponse,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn unbilled_charges(
         mut self,
         value: Vec<ImportUnbilledChargesUnbilledChargesParams>,
@@ -2692,6 +3099,7 @@ impl crate::Request<
         self.params.unbilled_charges = value;
         self
     }
+    #[inline]
     pub fn discounts(
         mut self,
         value: Vec<ImportUnbilledChargesDiscountsParams>,
@@ -2699,6 +3107,7 @@ impl crate::Request<
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn tiers(mut self, value: Vec<ImportUnbilledChargesTiersParams>) -> Self {
         self.params.tiers = value;
         self
@@ -2720,138 +3129,168 @@ pub type ImportForItemsRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempotent> {
+    #[inline]
     pub fn exhausted_coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.exhausted_coupon_ids = value;
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.started_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.activated_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn create_current_term_invoice(mut self, value: bool) -> Self {
         self.params.create_current_term_invoice = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term(mut self, value: ImportForItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
+    #[inline]
     pub fn transaction(mut self, value: ImportForItemsTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
+    #[inline]
     pub fn shipping_address(mut self, value: objects::AddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<ImportForItemsSubscriptionItemsParams>,
@@ -2859,10 +3298,12 @@ impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempot
         self.params.subscription_items = value;
         self
     }
+    #[inline]
     pub fn discounts(mut self, value: Vec<ImportForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
+    #[inline]
     pub fn charged_items(
         mut self,
         value: Vec<ImportForItemsChargedItemsParams>,
@@ -2870,10 +3311,12 @@ impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempot
         self.params.charged_items = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn coupons(mut self, value: Vec<ImportForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -2900,10 +3343,12 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
@@ -2932,15 +3377,18 @@ const PAUSE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`); set optional parameters, then `send()`.
 pub type PauseRequest = crate::Request<PauseParams, PauseResponse, crate::Idempotent>;
 impl crate::Request<PauseParams, PauseResponse, crate::Idempotent> {
+    #[inline]
     pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
         self.params.pause_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn unbilled_charges_handling(
         mut self,
         value: enums::UnbilledChargesHandling,
@@ -2948,6 +3396,7 @@ impl crate::Request<PauseParams, PauseResponse, crate::Idempotent> {
         self.params.unbilled_charges_handling = Some(value);
         self
     }
+    #[inline]
     pub fn invoice_dunning_handling(
         mut self,
         value: enums::InvoiceDunningHandling,
@@ -2955,11 +3404,13 @@ impl crate::Request<PauseParams, PauseResponse, crate::Idempotent> {
         self.params.invoice_dunning_handling = Some(value);
         self
     }
+    #[inline]
     pub fn skip_billing_cycles(mut self, value: i64) -> Self {
         self.params.skip_billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
@@ -2977,19 +3428,23 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`); set optional parameters, then `send()`.
 pub type CancelRequest = crate::Request<CancelParams, CancelResponse, crate::Idempotent>;
 impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
+    #[inline]
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -2997,6 +3452,7 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
+    #[inline]
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -3004,6 +3460,7 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
         self.params.unbilled_charges_option = Some(value);
         self
     }
+    #[inline]
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -3011,6 +3468,7 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
         self.params.account_receivables_handling = Some(value);
         self
     }
+    #[inline]
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -3018,6 +3476,7 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
         self.params.refundable_credits_handling = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -3026,15 +3485,18 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn event_based_addons(
         mut self,
         value: Vec<CancelEventBasedAddonsParams>,
@@ -3059,19 +3521,23 @@ pub type CancelForItemsRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempotent> {
+    #[inline]
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
+    #[inline]
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -3079,6 +3545,7 @@ impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempot
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
+    #[inline]
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -3086,6 +3553,7 @@ impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempot
         self.params.unbilled_charges_option = Some(value);
         self
     }
+    #[inline]
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -3093,6 +3561,7 @@ impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempot
         self.params.account_receivables_handling = Some(value);
         self
     }
+    #[inline]
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -3100,6 +3569,7 @@ impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempot
         self.params.refundable_credits_handling = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -3108,23 +3578,28 @@ impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempot
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_cancellation_day_in_billing(mut self, value: bool) -> Self {
         self.params.include_cancellation_day_in_billing = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn decommissioned(mut self, value: bool) -> Self {
         self.params.decommissioned = Some(value);
         self
     }
+    #[inline]
     pub fn subscription_items(
         mut self,
         value: Vec<CancelForItemsSubscriptionItemsParams>,
@@ -3145,19 +3620,23 @@ const RESUME: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`); set optional parameters, then `send()`.
 pub type ResumeRequest = crate::Request<ResumeParams, ResumeResponse, crate::Idempotent>;
 impl crate::Request<ResumeParams, ResumeResponse, crate::Idempotent> {
+    #[inline]
     pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
         self.params.resume_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn charges_handling(mut self, value: enums::ChargesHandling) -> Self {
         self.params.charges_handling = Some(value);
         self
     }
+    #[inline]
     pub fn unpaid_invoices_handling(
         mut self,
         value: enums::UnpaidInvoicesHandling,
@@ -3165,10 +3644,12 @@ impl crate::Request<ResumeParams, ResumeResponse, crate::Idempotent> {
         self.params.unpaid_invoices_handling = Some(value);
         self
     }
+    #[inline]
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
+    #[inline]
     pub fn payment_intent(mut self, value: ResumePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
@@ -3216,6 +3697,7 @@ const MOVE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /subscriptions/{subscription_id}/move` (`subscription.move`); set optional parameters, then `send()`.
 pub type MoveRequest = crate::Request<MoveParams, MoveResponse, crate::Idempotent>;
 impl crate::Request<MoveParams, MoveResponse, crate::Idempotent> {
+    #[inline]
     pub fn copy_payment_source(mut self, value: bool) -> Self {
         self.params.copy_payment_source = Some(value);
         self

@@ -14,6 +14,7 @@ pub struct SubscriptionEntitlements {
 }
 impl Client {
     /// The `subscription_entitlement` operations.
+    #[inline]
     pub fn subscription_entitlements(&self) -> SubscriptionEntitlements {
         SubscriptionEntitlements {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl SubscriptionEntitlements {
     /// Starts `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn subscription_entitlements_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -38,6 +40,7 @@ impl SubscriptionEntitlements {
     /// Starts `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn set_subscription_entitlement_availability(
         &self,
         subscription_id: impl Into<String>,
@@ -71,25 +74,30 @@ impl crate::Request<
     Page<SubscriptionEntitlementsForSubscriptionEntry>,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
     /// At most 1000 characters.
+    #[inline]
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
     }
+    #[inline]
     pub fn include_scheduled_overrides(mut self, value: bool) -> Self {
         self.params.include_scheduled_overrides = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -115,6 +123,7 @@ impl crate::Request<
     Page<SetSubscriptionEntitlementAvailabilityEntry>,
     crate::Idempotent,
 > {
+    #[inline]
     pub fn subscription_entitlements(
         mut self,
         value: Vec<SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams>,

@@ -14,6 +14,7 @@ pub struct TimeMachines {
 }
 impl Client {
     /// The `time_machine` operations.
+    #[inline]
     pub fn time_machines(&self) -> TimeMachines {
         TimeMachines {
             client: self.clone(),
@@ -24,12 +25,14 @@ impl TimeMachines {
     /// Starts `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, time_machine_name: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(time_machine_name.into()), ())
     }
     /// Starts `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn start_afresh(
         &self,
         time_machine_name: impl Into<String>,
@@ -44,6 +47,7 @@ impl TimeMachines {
     /// Starts `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn travel_forward(
         &self,
         time_machine_name: impl Into<String>,
@@ -84,6 +88,7 @@ pub type StartAfreshRequest = crate::Request<
 >;
 impl crate::Request<StartAfreshParams, StartAfreshResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn genesis_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.genesis_time = Some(value.into());
         self
@@ -106,6 +111,7 @@ pub type TravelForwardRequest = crate::Request<
 >;
 impl crate::Request<TravelForwardParams, TravelForwardResponse, crate::Idempotent> {
     /// Unix seconds.
+    #[inline]
     pub fn destination_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.destination_time = Some(value.into());
         self

@@ -18,6 +18,7 @@ pub struct Transactions {
 }
 impl Client {
     /// The `transaction` operations.
+    #[inline]
     pub fn transactions(&self) -> Transactions {
         Transactions {
             client: self.clone(),
@@ -28,6 +29,7 @@ impl Transactions {
     /// Starts `POST /transactions/create_authorization` (`transaction.create_authorization`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_authorization(
         &self,
         customer_id: impl Into<String>,
@@ -43,6 +45,7 @@ impl Transactions {
     /// Starts `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn void_transaction(
         &self,
         transaction_id: impl Into<String>,
@@ -57,6 +60,7 @@ impl Transactions {
     /// Starts `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn record_refund(
         &self,
         transaction_id: impl Into<String>,
@@ -73,6 +77,7 @@ impl Transactions {
     /// Starts `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn reconcile(&self, transaction_id: impl Into<String>) -> ReconcileRequest {
         crate::Request::new(
             &self.client,
@@ -84,6 +89,7 @@ impl Transactions {
     /// Starts `POST /transactions/{transaction_id}/refund` (`transaction.refund`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn refund(&self, transaction_id: impl Into<String>) -> RefundRequest {
         crate::Request::new(
             &self.client,
@@ -93,12 +99,14 @@ impl Transactions {
         )
     }
     /// Starts `GET /transactions` (`transaction.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn transactions_for_customer(
         &self,
         customer_id: impl Into<String>,
@@ -113,6 +121,7 @@ impl Transactions {
     /// Starts `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn transactions_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -127,6 +136,7 @@ impl Transactions {
     /// Starts `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn payments_for_invoice(
         &self,
         invoice_id: impl Into<String>,
@@ -141,12 +151,14 @@ impl Transactions {
     /// Starts `GET /transactions/{transaction_id}` (`transaction.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, transaction_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(transaction_id.into()), ())
     }
     /// Starts `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_offline_transaction(
         &self,
         transaction_id: impl Into<String>,
@@ -180,11 +192,13 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 40 characters.
+    #[inline]
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
@@ -221,21 +235,25 @@ pub type RecordRefundRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.params.reference_number = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.params.custom_payment_method_id = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -258,15 +276,18 @@ pub type ReconcileRequest = crate::Request<
 >;
 impl crate::Request<ReconcileParams, ReconcileResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn id_at_gateway(mut self, value: impl Into<String>) -> Self {
         self.params.id_at_gateway = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: ReconcileStatus) -> Self {
         self.params.status = Some(value);
         self
@@ -284,11 +305,13 @@ const REFUND: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /transactions/{transaction_id}/refund` (`transaction.refund`); set optional parameters, then `send()`.
 pub type RefundRequest = crate::Request<RefundParams, RefundResponse, crate::Idempotent>;
 impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -306,96 +329,115 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /transactions` (`transaction.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_source_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.payment_source_id, value);
         self
     }
     /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn payment_method(mut self, value: EnumFilter<ListPaymentMethod>) -> Self {
         crate::filter::add_condition(&mut self.params.payment_method, value);
         self
     }
     /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn gateway(mut self, value: EnumFilter<enums::Gateway>) -> Self {
         crate::filter::add_condition(&mut self.params.gateway, value);
         self
     }
     /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn gateway_account_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.gateway_account_id, value);
         self
     }
     /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id_at_gateway(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id_at_gateway, value);
         self
     }
     /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn reference_number(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.reference_number, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount, value);
         self
     }
     /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn amount_capturable(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.amount_capturable, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -422,11 +464,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -453,11 +497,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -484,11 +530,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
@@ -526,6 +574,7 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 300 characters.
+    #[inline]
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self

@@ -15,6 +15,7 @@ pub struct UnbilledCharges {
 }
 impl Client {
     /// The `unbilled_charge` operations.
+    #[inline]
     pub fn unbilled_charges(&self) -> UnbilledCharges {
         UnbilledCharges {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl UnbilledCharges {
     /// Starts `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_unbilled_charge(
         &self,
         subscription_id: impl Into<String>,
@@ -39,6 +41,7 @@ impl UnbilledCharges {
     /// Starts `POST /unbilled_charges` (`unbilled_charge.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, subscription_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(
             &self.client,
@@ -48,6 +51,7 @@ impl UnbilledCharges {
         )
     }
     /// Starts `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`).
+    #[inline]
     pub fn invoice_unbilled_charges(&self) -> InvoiceUnbilledChargesRequest {
         crate::Request::new(
             &self.client,
@@ -59,14 +63,17 @@ impl UnbilledCharges {
     /// Starts `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, unbilled_charge_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(unbilled_charge_id.into()), ())
     }
     /// Starts `GET /unbilled_charges` (`unbilled_charge.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
+    #[inline]
     pub fn invoice_now_estimate(&self) -> InvoiceNowEstimateRequest {
         crate::Request::new(
             &self.client,
@@ -97,18 +104,22 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn addons(mut self, value: Vec<CreateUnbilledChargeAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -130,22 +141,27 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_prices(mut self, value: Vec<CreateItemPricesParams>) -> Self {
         self.params.item_prices = value;
         self
     }
+    #[inline]
     pub fn item_tiers(mut self, value: Vec<objects::ItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
+    #[inline]
     pub fn charges(mut self, value: Vec<objects::ChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
+    #[inline]
     pub fn tax_providers_fields(
         mut self,
         value: Vec<objects::TaxProvidersFieldsParams>,
@@ -175,11 +191,13 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
@@ -208,30 +226,36 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /unbilled_charges` (`unbilled_charge.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
+    #[inline]
     pub fn is_voided(mut self, value: bool) -> Self {
         self.params.is_voided = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
@@ -258,11 +282,13 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self

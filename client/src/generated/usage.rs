@@ -15,6 +15,7 @@ pub struct Usages {
 }
 impl Client {
     /// The `usage` operations.
+    #[inline]
     pub fn usages(&self) -> Usages {
         Usages { client: self.clone() }
     }
@@ -23,6 +24,7 @@ impl Usages {
     /// Starts `POST /subscriptions/{subscription_id}/usages` (`usage.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         subscription_id: impl Into<String>,
@@ -40,6 +42,7 @@ impl Usages {
     /// Starts `GET /subscriptions/{subscription_id}/usages` (`usage.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         subscription_id: impl Into<String>,
@@ -55,6 +58,7 @@ impl Usages {
     /// Starts `POST /subscriptions/{subscription_id}/delete_usage` (`usage.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(
         &self,
         subscription_id: impl Into<String>,
@@ -68,10 +72,12 @@ impl Usages {
         )
     }
     /// Starts `GET /usages` (`usage.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /usages/pdf` (`usage.pdf`).
+    #[inline]
     pub fn pdf(&self) -> PdfRequest {
         crate::Request::new(&self.client, &PDF, None, PdfParams::new())
     }
@@ -89,15 +95,18 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn dedupe_option(mut self, value: enums::DedupeOption) -> Self {
         self.params.dedupe_option = Some(value);
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
@@ -142,51 +151,61 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn usage_date(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.usage_date, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.invoice_id, value);
         self
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn source(mut self, value: EnumFilter<ListSource>) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -204,10 +223,12 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /usages/pdf` (`usage.pdf`); set optional parameters, then `send()`.
 pub type PdfRequest = crate::Request<PdfParams, PdfResponse, crate::Idempotent>;
 impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
+    #[inline]
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
     }
+    #[inline]
     pub fn invoice(mut self, value: PdfInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self

@@ -14,6 +14,7 @@ pub struct UsageCharges {
 }
 impl Client {
     /// The `usage_charge` operations.
+    #[inline]
     pub fn usage_charges(&self) -> UsageCharges {
         UsageCharges {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl UsageCharges {
     /// Starts `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_usage_charges_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -57,16 +59,19 @@ impl crate::Request<
     crate::NotIdempotent,
 > {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `feature_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn feature_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.feature_id, value);
         self

@@ -15,6 +15,7 @@ pub struct UsageEvents {
 }
 impl Client {
     /// The `usage_event` operations.
+    #[inline]
     pub fn usage_events(&self) -> UsageEvents {
         UsageEvents {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl UsageEvents {
     /// Starts `POST /usage_events` (`usage_event.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         deduplication_id: impl Into<String>,
@@ -45,6 +47,7 @@ impl UsageEvents {
         )
     }
     /// Starts `POST /batch/usage_events` (`usage_event.batch_ingest`).
+    #[inline]
     pub fn batch_ingest(&self) -> BatchIngestRequest {
         crate::Request::new(&self.client, &BATCH_INGEST, None, BatchIngestParams::new())
     }
@@ -80,6 +83,7 @@ pub type BatchIngestRequest = crate::Request<
     crate::NotIdempotent,
 >;
 impl crate::Request<BatchIngestParams, BatchIngestResponse, crate::NotIdempotent> {
+    #[inline]
     pub fn events(mut self, value: Vec<BatchIngestEventsParams>) -> Self {
         self.params.events = value;
         self

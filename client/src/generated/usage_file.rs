@@ -14,6 +14,7 @@ pub struct UsageFiles {
 }
 impl Client {
     /// The `usage_file` operations.
+    #[inline]
     pub fn usage_files(&self) -> UsageFiles {
         UsageFiles { client: self.clone() }
     }
@@ -22,6 +23,7 @@ impl UsageFiles {
     /// Starts `POST /usage_files/upload_url` (`usage_file.upload_url`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn upload_url(
         &self,
         file_name: impl Into<String>,
@@ -37,6 +39,7 @@ impl UsageFiles {
     /// Starts `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn processing_status(
         &self,
         usage_file_id: impl Into<String>,

@@ -15,6 +15,7 @@ pub struct UsageSummaries {
 }
 impl Client {
     /// The `usage_summary` operations.
+    #[inline]
     pub fn usage_summaries(&self) -> UsageSummaries {
         UsageSummaries {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl UsageSummaries {
     /// Starts `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve_usage_summary_for_subscription(
         &self,
         subscription_id: impl Into<String>,
@@ -58,26 +60,31 @@ impl crate::Request<
     Page<RetrieveUsageSummaryForSubscriptionEntry>,
     crate::NotIdempotent,
 > {
+    #[inline]
     pub fn window_size(mut self, value: enums::WindowSize) -> Self {
         self.params.window_size = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn timeframe_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.timeframe_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn timeframe_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.timeframe_end = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self

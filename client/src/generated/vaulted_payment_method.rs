@@ -12,6 +12,7 @@ pub struct VaultedPaymentMethods {
 }
 impl Client {
     /// The `vaulted_payment_method` operations.
+    #[inline]
     pub fn vaulted_payment_methods(&self) -> VaultedPaymentMethods {
         VaultedPaymentMethods {
             client: self.clone(),
@@ -22,6 +23,7 @@ impl VaultedPaymentMethods {
     /// Starts `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         vaulted_payment_method_id: impl Into<String>,

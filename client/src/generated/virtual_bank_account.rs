@@ -14,6 +14,7 @@ pub struct VirtualBankAccounts {
 }
 impl Client {
     /// The `virtual_bank_account` operations.
+    #[inline]
     pub fn virtual_bank_accounts(&self) -> VirtualBankAccounts {
         VirtualBankAccounts {
             client: self.clone(),
@@ -24,6 +25,7 @@ impl VirtualBankAccounts {
     /// Starts `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_using_permanent_token(
         &self,
         customer_id: impl Into<String>,
@@ -39,12 +41,14 @@ impl VirtualBankAccounts {
     /// Starts `POST /virtual_bank_accounts` (`virtual_bank_account.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
     /// Starts `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(
         &self,
         virtual_bank_account_id: impl Into<String>,
@@ -57,12 +61,14 @@ impl VirtualBankAccounts {
         )
     }
     /// Starts `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, virtual_bank_account_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(
             &self.client,
@@ -74,6 +80,7 @@ impl VirtualBankAccounts {
     /// Starts `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete_local(
         &self,
         virtual_bank_account_id: impl Into<String>,
@@ -107,10 +114,12 @@ impl crate::Request<
     crate::Idempotent,
 > {
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn scheme(mut self, value: Scheme) -> Self {
         self.params.scheme = Some(value);
         self
@@ -129,15 +138,18 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn scheme(mut self, value: Scheme) -> Self {
         self.params.scheme = Some(value);
         self
@@ -167,26 +179,31 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn customer_id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self

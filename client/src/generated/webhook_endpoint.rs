@@ -15,6 +15,7 @@ pub struct WebhookEndpoints {
 }
 impl Client {
     /// The `webhook_endpoint` operations.
+    #[inline]
     pub fn webhook_endpoints(&self) -> WebhookEndpoints {
         WebhookEndpoints {
             client: self.clone(),
@@ -25,6 +26,7 @@ impl WebhookEndpoints {
     /// Starts `POST /webhook_endpoints` (`webhook_endpoint.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -35,6 +37,7 @@ impl WebhookEndpoints {
     /// Starts `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn update(&self, webhook_endpoint_id: impl Into<String>) -> UpdateRequest {
         crate::Request::new(
             &self.client,
@@ -46,6 +49,7 @@ impl WebhookEndpoints {
     /// Starts `GET /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, webhook_endpoint_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(
             &self.client,
@@ -57,10 +61,12 @@ impl WebhookEndpoints {
     /// Starts `POST /webhook_endpoints/{webhook_endpoint_id}/delete` (`webhook_endpoint.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, webhook_endpoint_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(webhook_endpoint_id.into()), ())
     }
     /// Starts `GET /webhook_endpoints` (`webhook_endpoint.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
@@ -77,32 +83,39 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 /// A request for `POST /webhook_endpoints` (`webhook_endpoint.create`); set optional parameters, then `send()`.
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
+    #[inline]
     pub fn api_version(mut self, value: enums::ApiVersion) -> Self {
         self.params.api_version = Some(value);
         self
     }
+    #[inline]
     pub fn primary_url(mut self, value: bool) -> Self {
         self.params.primary_url = Some(value);
         self
     }
+    #[inline]
     pub fn disabled(mut self, value: bool) -> Self {
         self.params.disabled = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn basic_auth_password(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_password = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn basic_auth_username(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_username = Some(value.into());
         self
     }
+    #[inline]
     pub fn send_card_resource(mut self, value: bool) -> Self {
         self.params.send_card_resource = Some(value);
         self
     }
+    #[inline]
     pub fn chargebee_response_schema_type(
         mut self,
         value: enums::ChargebeeResponseSchemaType,
@@ -110,6 +123,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
         self.params.chargebee_response_schema_type = Some(value);
         self
     }
+    #[inline]
     pub fn enabled_events(mut self, value: Vec<enums::EventType>) -> Self {
         self.params.enabled_events = value;
         self
@@ -128,41 +142,50 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 pub type UpdateRequest = crate::Request<UpdateParams, UpdateResponse, crate::Idempotent>;
 impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
     /// At most 50 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
+    #[inline]
     pub fn api_version(mut self, value: enums::ApiVersion) -> Self {
         self.params.api_version = Some(value);
         self
     }
     /// At most 512 characters.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.params.url = Some(value.into());
         self
     }
+    #[inline]
     pub fn primary_url(mut self, value: bool) -> Self {
         self.params.primary_url = Some(value);
         self
     }
+    #[inline]
     pub fn send_card_resource(mut self, value: bool) -> Self {
         self.params.send_card_resource = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn basic_auth_password(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_password = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn basic_auth_username(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_username = Some(value.into());
         self
     }
+    #[inline]
     pub fn disabled(mut self, value: bool) -> Self {
         self.params.disabled = Some(value);
         self
     }
+    #[inline]
     pub fn enabled_events(mut self, value: Vec<enums::EventType>) -> Self {
         self.params.enabled_events = value;
         self
@@ -203,11 +226,13 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self

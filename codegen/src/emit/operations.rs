@@ -86,6 +86,7 @@ pub fn request_items(res: &Resource, imports: &mut Imports) -> TokenStream {
         }
         impl Client {
             #accessor_doc
+            #[inline]
             pub fn #accessor(&self) -> #handle {
                 #handle { client: self.clone() }
             }
@@ -173,6 +174,7 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
     let d = doc(&text);
     quote! {
         #d
+        #[inline]
         pub fn #name(&self, #(#args),*) -> #request {
             crate::Request::new(&self.client, &#constant, #id, #params_value)
         }
@@ -284,6 +286,7 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
         });
         let check = (!op.filters.is_empty()).then(|| {
             quote! {
+                #[inline]
                 fn check(&self) -> Result<(), crate::InvalidParam> {
                     #(#checks)*
                     Ok(())
@@ -293,9 +296,11 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
         let paged = pages(op).then(|| {
             quote! {
                 impl crate::request::PageParams for #params {
+                    #[inline]
                     fn offset(&self) -> Option<&str> {
                         self.offset.as_deref()
                     }
+                    #[inline]
                     fn set_offset(&mut self, offset: Option<String>) {
                         self.offset = offset;
                     }
@@ -305,6 +310,7 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
         let custom = op.custom_fields.then(|| {
             quote! {
                 impl crate::request::CustomFieldParams for #params {
+                    #[inline]
                     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
                         &mut self.custom_fields
                     }
@@ -390,6 +396,7 @@ fn setter(name: &syn::Ident, text: &str, arg: TokenStream, body: TokenStream) ->
     let d = doc(text);
     quote! {
         #d
+        #[inline]
         pub fn #name(mut self, value: #arg) -> Self {
             #body;
             self
@@ -560,6 +567,7 @@ fn custom_fields_slot() -> Slot {
         setters: vec![quote! {
             /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
             /// value is sent as it is, numbers and booleans as their text.
+            #[inline]
             pub fn custom_field(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
                 self.custom_fields.insert(name, value);
                 self
@@ -603,11 +611,13 @@ fn filter_group_structs(op: &Operation, imports: &mut Imports) -> Vec<TokenStrea
                 #deserialize
                 impl #name {
                     /// Whether no filter of the group is set.
+                    #[inline]
                     pub fn is_empty(&self) -> bool {
                         #(self.#ids.is_empty())&&*
                     }
                 }
                 impl crate::form::FormEncode for #name {
+                    #[inline]
                     fn encode(&self, form: &mut crate::form::Form) {
                         #(form.field(#wires, &self.#ids);)*
                     }
@@ -632,6 +642,7 @@ fn setters(op: &Operation, slots: &[Slot], imports: &mut Imports) -> Vec<TokenSt
         };
         out.push(quote! {
             #d
+            #[inline]
             pub fn #id(mut self, value: #arg) -> Self {
                 self.params.#id = #value;
                 self
@@ -717,6 +728,7 @@ fn params_struct(
             let sd = setter_doc(f);
             fluent.push(quote! {
                 #sd
+                #[inline]
                 pub fn #id(mut self, value: #arg) -> Self {
                     self.#id = #value;
                     self
@@ -742,6 +754,7 @@ fn params_struct(
         quote! {
             /// The parameters encoded as Chargebee receives them in a form body or query;
             /// refused when a custom field name does not start with `cf_`.
+            #[inline]
             pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
                 crate::form::Form::encode(self)
             }
@@ -756,6 +769,7 @@ fn params_struct(
     // Only the operations with a JSON body carry a JSON writer.
     let json = json_body.then(|| {
         quote! {
+            #[inline]
             fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
                 Some(serde_json::to_vec(self))
             }
@@ -772,6 +786,7 @@ fn params_struct(
         #deserialize
         impl #name {
             #new_doc
+            #[inline]
             pub fn new(#(#new_args),*) -> Self {
                 Self { #(#new_inits)* }
             }
@@ -779,6 +794,7 @@ fn params_struct(
             #to_form
         }
         impl crate::form::FormEncode for #name {
+            #[inline]
             fn encode(&self, form: &mut crate::form::Form) {
                 #(#encode)*
             }

@@ -460,6 +460,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -511,11 +512,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -565,6 +568,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1009,6 +1013,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -1054,11 +1059,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("invoice_name", &self.invoice_name);
@@ -1106,6 +1113,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1341,6 +1349,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -1363,11 +1372,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -1388,6 +1399,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -1453,14 +1465,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1555,6 +1570,7 @@ impl<'de> Deserialize<'de> for CopyParams {
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         from_site: impl Into<String>,
         id_at_from_site: impl Into<String>,
@@ -1569,11 +1585,13 @@ impl CopyParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CopyParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("from_site", &self.from_site);
         form.field("id_at_from_site", &self.id_at_from_site);
@@ -1584,6 +1602,7 @@ impl crate::form::FormEncode for CopyParams {
 }
 impl crate::request::Params for CopyParams {}
 impl crate::request::CustomFieldParams for CopyParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1698,6 +1717,7 @@ impl<'de> Deserialize<'de> for CreateTiersParams {
 }
 impl CreateTiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             starting_unit: None,
@@ -1708,35 +1728,42 @@ impl CreateTiersParams {
             price_in_decimal: None,
         }
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("starting_unit", &self.starting_unit);
         form.field("ending_unit", &self.ending_unit);
@@ -1822,6 +1849,7 @@ impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         provider_name: impl Into<String>,
         field_id: impl Into<String>,
@@ -1835,6 +1863,7 @@ impl CreateTaxProvidersFieldsParams {
     }
 }
 impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("provider_name", &self.provider_name);
         form.field("field_id", &self.field_id);

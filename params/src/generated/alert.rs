@@ -149,6 +149,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(r#type: enums::Type, name: impl Into<String>) -> Self {
         Self {
             r#type,
@@ -166,11 +167,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
         form.field("name", &self.name);
@@ -187,6 +190,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -307,6 +311,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -320,11 +325,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -336,6 +343,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("id", &self.id, &["in"])?;
         crate::filter::check_operators("type", &self.r#type, &["is"])?;
@@ -349,14 +357,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -425,6 +436,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             status: None,
@@ -434,11 +446,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
         form.field("threshold", &self.threshold);
@@ -447,6 +461,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -531,6 +546,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionParams {
 }
 impl ApplicationAlertsForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -541,11 +557,13 @@ impl ApplicationAlertsForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -554,6 +572,7 @@ impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
     }
 }
 impl crate::request::Params for ApplicationAlertsForSubscriptionParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "status",
@@ -569,9 +588,11 @@ impl crate::request::Params for ApplicationAlertsForSubscriptionParams {
     }
 }
 impl crate::request::PageParams for ApplicationAlertsForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
@@ -626,15 +647,18 @@ impl<'de> Deserialize<'de> for CreateThresholdParams {
 }
 impl CreateThresholdParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(value: f64) -> Self {
         Self { mode: None, value }
     }
+    #[inline]
     pub fn mode(mut self, value: enums::Mode) -> Self {
         self.mode = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateThresholdParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("mode", &self.mode);
         form.field("value", &self.value);
@@ -699,6 +723,7 @@ impl<'de> Deserialize<'de> for CreateFilterConditionsParams {
 }
 impl CreateFilterConditionsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             field: None,
@@ -706,21 +731,25 @@ impl CreateFilterConditionsParams {
             value: None,
         }
     }
+    #[inline]
     pub fn field(mut self, value: FilterConditionField) -> Self {
         self.field = Some(value);
         self
     }
+    #[inline]
     pub fn operator(mut self, value: FilterConditionOperator) -> Self {
         self.operator = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateFilterConditionsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("field", &self.field);
         form.field("operator", &self.operator);
@@ -778,19 +807,23 @@ impl<'de> Deserialize<'de> for UpdateThresholdParams {
 }
 impl UpdateThresholdParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { mode: None, value: None }
     }
+    #[inline]
     pub fn mode(mut self, value: enums::Mode) -> Self {
         self.mode = Some(value);
         self
     }
+    #[inline]
     pub fn value(mut self, value: f64) -> Self {
         self.value = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateThresholdParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("mode", &self.mode);
         form.field("value", &self.value);

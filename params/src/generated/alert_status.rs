@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionParams {
 }
 impl AlertStatusesForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -100,11 +101,13 @@ impl AlertStatusesForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -113,6 +116,7 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
     }
 }
 impl crate::request::Params for AlertStatusesForSubscriptionParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "alarm_status",
@@ -128,9 +132,11 @@ impl crate::request::Params for AlertStatusesForSubscriptionParams {
     }
 }
 impl crate::request::PageParams for AlertStatusesForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
@@ -202,6 +208,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertParams {
 }
 impl AlertStatusesForAlertParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -211,11 +218,13 @@ impl AlertStatusesForAlertParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AlertStatusesForAlertParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -223,6 +232,7 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
     }
 }
 impl crate::request::Params for AlertStatusesForAlertParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "alarm_status",
@@ -233,9 +243,11 @@ impl crate::request::Params for AlertStatusesForAlertParams {
     }
 }
 impl crate::request::PageParams for AlertStatusesForAlertParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }

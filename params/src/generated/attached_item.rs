@@ -133,6 +133,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_id: impl Into<String>) -> Self {
         Self {
             item_id: item_id.into(),
@@ -148,11 +149,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_id", &self.item_id);
         form.field("type", &self.r#type);
@@ -167,6 +170,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -293,6 +297,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(parent_item_id: impl Into<String>) -> Self {
         Self {
             parent_item_id: parent_item_id.into(),
@@ -307,11 +312,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_item_id", &self.parent_item_id);
         form.field("type", &self.r#type);
@@ -325,6 +332,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -394,6 +402,7 @@ impl<'de> Deserialize<'de> for RetrieveParams {
 }
 impl RetrieveParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(parent_item_id: impl Into<String>) -> Self {
         Self {
             parent_item_id: parent_item_id.into(),
@@ -402,11 +411,13 @@ impl RetrieveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_item_id", &self.parent_item_id);
         form.custom_fields(&self.custom_fields);
@@ -414,6 +425,7 @@ impl crate::form::FormEncode for RetrieveParams {
 }
 impl crate::request::Params for RetrieveParams {}
 impl crate::request::CustomFieldParams for RetrieveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -483,6 +495,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
 }
 impl DeleteParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(parent_item_id: impl Into<String>) -> Self {
         Self {
             parent_item_id: parent_item_id.into(),
@@ -491,11 +504,13 @@ impl DeleteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_item_id", &self.parent_item_id);
         form.custom_fields(&self.custom_fields);
@@ -503,6 +518,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 impl crate::request::Params for DeleteParams {}
 impl crate::request::CustomFieldParams for DeleteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -649,6 +665,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -664,11 +681,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -682,6 +701,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -717,14 +737,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -123,6 +123,7 @@ impl<'de> Deserialize<'de> for CreateTransfersParams {
 }
 impl CreateTransfersParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         active_resource_ids: Vec<String>,
         destination_business_entity_ids: Vec<String>,
@@ -140,11 +141,13 @@ impl CreateTransfersParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateTransfersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("active_resource_ids", &self.active_resource_ids);
         form.field(
@@ -159,6 +162,7 @@ impl crate::form::FormEncode for CreateTransfersParams {
 }
 impl crate::request::Params for CreateTransfersParams {}
 impl crate::request::CustomFieldParams for CreateTransfersParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -287,6 +291,7 @@ impl<'de> Deserialize<'de> for GetTransfersParams {
 }
 impl GetTransfersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -301,11 +306,13 @@ impl GetTransfersParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for GetTransfersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -318,6 +325,7 @@ impl crate::form::FormEncode for GetTransfersParams {
     }
 }
 impl crate::request::Params for GetTransfersParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("resource_type", &self.resource_type, &["is"])?;
         crate::filter::check_operators("resource_id", &self.resource_id, &["is"])?;
@@ -335,14 +343,17 @@ impl crate::request::Params for GetTransfersParams {
     }
 }
 impl crate::request::PageParams for GetTransfersParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for GetTransfersParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

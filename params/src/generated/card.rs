@@ -251,6 +251,7 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerParams {
 }
 impl UpdateCardForCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(number: impl Into<String>, expiry_month: i64, expiry_year: i64) -> Self {
         Self {
             gateway: None,
@@ -277,11 +278,13 @@ impl UpdateCardForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateCardForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway", &self.gateway);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -307,6 +310,7 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
 }
 impl crate::request::Params for UpdateCardForCustomerParams {}
 impl crate::request::CustomFieldParams for UpdateCardForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -383,6 +387,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerParams {
 }
 impl SwitchGatewayForCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway: None,
@@ -392,11 +397,13 @@ impl SwitchGatewayForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway", &self.gateway);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -405,6 +412,7 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
 }
 impl crate::request::Params for SwitchGatewayForCustomerParams {}
 impl crate::request::CustomFieldParams for SwitchGatewayForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -474,6 +482,7 @@ impl<'de> Deserialize<'de> for CopyCardForCustomerParams {
 }
 impl CopyCardForCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway_account_id: gateway_account_id.into(),
@@ -482,11 +491,13 @@ impl CopyCardForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CopyCardForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.custom_fields(&self.custom_fields);
@@ -494,6 +505,7 @@ impl crate::form::FormEncode for CopyCardForCustomerParams {
 }
 impl crate::request::Params for CopyCardForCustomerParams {}
 impl crate::request::CustomFieldParams for CopyCardForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -550,16 +562,19 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerCustomerParams {
 }
 impl UpdateCardForCustomerCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { vat_number: None }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateCardForCustomerCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
     }

@@ -284,6 +284,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -318,11 +319,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -352,6 +355,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -640,6 +644,7 @@ impl<'de> Deserialize<'de> for CreateForItemsParams {
 }
 impl CreateForItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -674,11 +679,13 @@ impl CreateForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -708,6 +715,7 @@ impl crate::form::FormEncode for CreateForItemsParams {
 }
 impl crate::request::Params for CreateForItemsParams {}
 impl crate::request::CustomFieldParams for CreateForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -983,6 +991,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsParams {
 }
 impl UpdateForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -1011,11 +1020,13 @@ impl UpdateForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("invoice_name", &self.invoice_name);
@@ -1043,6 +1054,7 @@ impl crate::form::FormEncode for UpdateForItemsParams {
 }
 impl crate::request::Params for UpdateForItemsParams {}
 impl crate::request::CustomFieldParams for UpdateForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1251,6 +1263,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1271,11 +1284,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1294,6 +1309,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -1349,14 +1365,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1637,6 +1656,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -1665,11 +1685,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("invoice_name", &self.invoice_name);
@@ -1697,6 +1719,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1791,6 +1814,7 @@ impl<'de> Deserialize<'de> for CopyParams {
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         from_site: impl Into<String>,
         id_at_from_site: impl Into<String>,
@@ -1805,11 +1829,13 @@ impl CopyParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CopyParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("from_site", &self.from_site);
         form.field("id_at_from_site", &self.id_at_from_site);
@@ -1820,6 +1846,7 @@ impl crate::form::FormEncode for CopyParams {
 }
 impl crate::request::Params for CopyParams {}
 impl crate::request::CustomFieldParams for CopyParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1894,6 +1921,7 @@ impl<'de> Deserialize<'de> for CreateForItemsItemConstraintsParams {
 }
 impl CreateForItemsItemConstraintsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         constraint: ItemConstraintConstraint,
         item_type: enums::ItemType,
@@ -1905,12 +1933,14 @@ impl CreateForItemsItemConstraintsParams {
         }
     }
     /// Any JSON value.
+    #[inline]
     pub fn item_price_ids(mut self, value: Value) -> Self {
         self.item_price_ids = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForItemsItemConstraintsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("constraint", &self.constraint);
         form.field("item_type", &self.item_type);
@@ -2006,6 +2036,7 @@ impl<'de> Deserialize<'de> for CreateForItemsItemConstraintCriteriaParams {
 }
 impl CreateForItemsItemConstraintCriteriaParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_type: None,
@@ -2014,27 +2045,32 @@ impl CreateForItemsItemConstraintCriteriaParams {
             item_price_periods: None,
         }
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn item_family_ids(mut self, value: Value) -> Self {
         self.item_family_ids = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn currencies(mut self, value: Value) -> Self {
         self.currencies = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn item_price_periods(mut self, value: Value) -> Self {
         self.item_price_periods = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForItemsItemConstraintCriteriaParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_type", &self.item_type);
         form.field("item_family_ids", &self.item_family_ids);
@@ -2105,6 +2141,7 @@ impl<'de> Deserialize<'de> for CreateForItemsCouponConstraintsParams {
 }
 impl CreateForItemsCouponConstraintsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         entity_type: CouponConstraintEntityType,
         r#type: CouponConstraintType,
@@ -2116,12 +2153,14 @@ impl CreateForItemsCouponConstraintsParams {
         }
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForItemsCouponConstraintsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("entity_type", &self.entity_type);
         form.field("type", &self.r#type);

@@ -165,6 +165,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(r#type: Type) -> Self {
         Self {
             reference_invoice_id: None,
@@ -183,11 +184,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reference_invoice_id", &self.reference_invoice_id);
         form.field("customer_id", &self.customer_id);
@@ -205,6 +208,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -292,6 +296,7 @@ impl<'de> Deserialize<'de> for RetrieveParams {
 }
 impl RetrieveParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             line_items_limit: None,
@@ -302,11 +307,13 @@ impl RetrieveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_items_limit", &self.line_items_limit);
         form.field("line_items_offset", &self.line_items_offset);
@@ -380,11 +387,13 @@ impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
 }
 impl RetrieveLineItemFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.subscription_id.is_empty() && self.customer_id.is_empty()
     }
 }
 impl crate::form::FormEncode for RetrieveLineItemFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
@@ -392,6 +401,7 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
 }
 crate::form::form_object!(RetrieveLineItemFilters);
 impl crate::request::Params for RetrieveParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "line_item[subscription_id]",
@@ -407,6 +417,7 @@ impl crate::request::Params for RetrieveParams {
     }
 }
 impl crate::request::CustomFieldParams for RetrieveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -472,6 +483,7 @@ impl<'de> Deserialize<'de> for PdfParams {
 }
 impl PdfParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             disposition_type: None,
@@ -480,11 +492,13 @@ impl PdfParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PdfParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
         form.custom_fields(&self.custom_fields);
@@ -492,6 +506,7 @@ impl crate::form::FormEncode for PdfParams {
 }
 impl crate::request::Params for PdfParams {}
 impl crate::request::CustomFieldParams for PdfParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -581,6 +596,7 @@ impl<'de> Deserialize<'de> for RefundParams {
 }
 impl RefundParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             refund_amount: None,
@@ -591,11 +607,13 @@ impl RefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("refund_amount", &self.refund_amount);
         form.field("customer_notes", &self.customer_notes);
@@ -605,6 +623,7 @@ impl crate::form::FormEncode for RefundParams {
 }
 impl crate::request::Params for RefundParams {}
 impl crate::request::CustomFieldParams for RefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -690,6 +709,7 @@ impl<'de> Deserialize<'de> for RecordRefundParams {
 }
 impl RecordRefundParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             refund_reason_code: None,
@@ -700,11 +720,13 @@ impl RecordRefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordRefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("refund_reason_code", &self.refund_reason_code);
         form.field("comment", &self.comment);
@@ -714,6 +736,7 @@ impl crate::form::FormEncode for RecordRefundParams {
 }
 impl crate::request::Params for RecordRefundParams {}
 impl crate::request::CustomFieldParams for RecordRefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -776,6 +799,7 @@ impl<'de> Deserialize<'de> for VoidCreditNoteParams {
 }
 impl VoidCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -784,11 +808,13 @@ impl VoidCreditNoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for VoidCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -796,6 +822,7 @@ impl crate::form::FormEncode for VoidCreditNoteParams {
 }
 impl crate::request::Params for VoidCreditNoteParams {}
 impl crate::request::CustomFieldParams for VoidCreditNoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1114,6 +1141,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -1143,11 +1171,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -1227,17 +1257,20 @@ impl<'de> Deserialize<'de> for ListEinvoiceFilters {
 }
 impl ListEinvoiceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
     }
 }
 impl crate::form::FormEncode for ListEinvoiceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
     }
 }
 crate::form::form_object!(ListEinvoiceFilters);
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "einvoice[status]",
@@ -1333,14 +1366,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1424,6 +1460,7 @@ impl<'de> Deserialize<'de> for CreditNotesForCustomerParams {
 }
 impl CreditNotesForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1433,11 +1470,13 @@ impl CreditNotesForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreditNotesForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1446,14 +1485,17 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
 }
 impl crate::request::Params for CreditNotesForCustomerParams {}
 impl crate::request::PageParams for CreditNotesForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for CreditNotesForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1516,6 +1558,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
 }
 impl DeleteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -1524,11 +1567,13 @@ impl DeleteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -1536,6 +1581,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 impl crate::request::Params for DeleteParams {}
 impl crate::request::CustomFieldParams for DeleteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1598,6 +1644,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -1606,11 +1653,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -1618,6 +1667,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1683,6 +1733,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundParams {
 }
 impl RemoveTaxWithheldRefundParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tax_withheld: None,
@@ -1691,11 +1742,13 @@ impl RemoveTaxWithheldRefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_withheld", &self.tax_withheld);
         form.custom_fields(&self.custom_fields);
@@ -1703,6 +1756,7 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
 }
 impl crate::request::Params for RemoveTaxWithheldRefundParams {}
 impl crate::request::CustomFieldParams for RemoveTaxWithheldRefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1969,6 +2023,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteParams {
 }
 impl ImportCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         reference_invoice_id: impl Into<String>,
@@ -2004,11 +2059,13 @@ impl ImportCreditNoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
@@ -2037,6 +2094,7 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
 }
 impl crate::request::Params for ImportCreditNoteParams {}
 impl crate::request::CustomFieldParams for ImportCreditNoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2201,6 +2259,7 @@ impl<'de> Deserialize<'de> for CreateLineItemsParams {
 }
 impl CreateLineItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             reference_line_item_id: None,
@@ -2217,58 +2276,70 @@ impl CreateLineItemsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn reference_line_item_id(mut self, value: impl Into<String>) -> Self {
         self.reference_line_item_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_type(mut self, value: CreateLineItemsEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reference_line_item_id", &self.reference_line_item_id);
         form.field("unit_amount", &self.unit_amount);
@@ -2388,6 +2459,7 @@ impl<'de> Deserialize<'de> for RecordRefundTransactionParams {
 }
 impl RecordRefundTransactionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         payment_method: enums::PaymentMethod,
         date: impl Into<Timestamp>,
@@ -2402,26 +2474,31 @@ impl RecordRefundTransactionParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RecordRefundTransactionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("amount", &self.amount);
@@ -2478,11 +2555,13 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundTaxWithheldParams {
 }
 impl RemoveTaxWithheldRefundTaxWithheldParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for RemoveTaxWithheldRefundTaxWithheldParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -2969,6 +3048,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteLineItemsParams {
 }
 impl ImportCreditNoteLineItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             reference_line_item_id: None,
@@ -3013,180 +3093,219 @@ impl ImportCreditNoteLineItemsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn reference_line_item_id(mut self, value: impl Into<String>) -> Self {
         self.reference_line_item_id = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_type(mut self, value: LineItemEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_level_discount1_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount1_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_level_discount1_amount(mut self, value: i64) -> Self {
         self.item_level_discount1_amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_level_discount2_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount2_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_level_discount2_amount(mut self, value: i64) -> Self {
         self.item_level_discount2_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax1_name(mut self, value: impl Into<String>) -> Self {
         self.tax1_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax1_amount(mut self, value: i64) -> Self {
         self.tax1_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax2_name(mut self, value: impl Into<String>) -> Self {
         self.tax2_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax2_amount(mut self, value: i64) -> Self {
         self.tax2_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax3_name(mut self, value: impl Into<String>) -> Self {
         self.tax3_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax3_amount(mut self, value: i64) -> Self {
         self.tax3_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax4_name(mut self, value: impl Into<String>) -> Self {
         self.tax4_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax4_amount(mut self, value: i64) -> Self {
         self.tax4_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax5_name(mut self, value: impl Into<String>) -> Self {
         self.tax5_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax5_amount(mut self, value: i64) -> Self {
         self.tax5_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax6_name(mut self, value: impl Into<String>) -> Self {
         self.tax6_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax6_amount(mut self, value: i64) -> Self {
         self.tax6_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax7_name(mut self, value: impl Into<String>) -> Self {
         self.tax7_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax7_amount(mut self, value: i64) -> Self {
         self.tax7_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax8_name(mut self, value: impl Into<String>) -> Self {
         self.tax8_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax8_amount(mut self, value: i64) -> Self {
         self.tax8_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax9_name(mut self, value: impl Into<String>) -> Self {
         self.tax9_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax9_amount(mut self, value: i64) -> Self {
         self.tax9_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax10_name(mut self, value: impl Into<String>) -> Self {
         self.tax10_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax10_amount(mut self, value: i64) -> Self {
         self.tax10_amount = Some(value);
         self
     }
+    #[inline]
     pub fn proration_mode(mut self, value: enums::LineItemProrationMode) -> Self {
         self.proration_mode = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportCreditNoteLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reference_line_item_id", &self.reference_line_item_id);
         form.field("id", &self.id);
@@ -3332,6 +3451,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteDiscountsParams {
 }
 impl ImportCreditNoteDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(entity_type: enums::DiscountsEntityType, amount: i64) -> Self {
         Self {
             line_item_id: None,
@@ -3342,22 +3462,26 @@ impl ImportCreditNoteDiscountsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
         self.line_item_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportCreditNoteDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_item_id", &self.line_item_id);
         form.field("entity_type", &self.entity_type);
@@ -3449,6 +3573,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteAllocationsParams {
 }
 impl ImportCreditNoteAllocationsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         invoice_id: impl Into<String>,
         allocated_amount: i64,
@@ -3462,6 +3587,7 @@ impl ImportCreditNoteAllocationsParams {
     }
 }
 impl crate::form::FormEncode for ImportCreditNoteAllocationsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("invoice_id", &self.invoice_id);
         form.field("allocated_amount", &self.allocated_amount);
@@ -3560,6 +3686,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteLinkedRefundsParams {
 }
 impl ImportCreditNoteLinkedRefundsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         amount: i64,
         payment_method: enums::PaymentMethod,
@@ -3574,17 +3701,20 @@ impl ImportCreditNoteLinkedRefundsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportCreditNoteLinkedRefundsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("amount", &self.amount);

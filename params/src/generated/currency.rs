@@ -69,6 +69,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -78,11 +79,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -91,14 +94,17 @@ impl crate::form::FormEncode for ListParams {
 }
 impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -191,6 +197,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(currency_code: impl Into<String>, forex_type: ForexType) -> Self {
         Self {
             currency_code: currency_code.into(),
@@ -201,11 +208,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("forex_type", &self.forex_type);
@@ -215,6 +224,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -292,6 +302,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(forex_type: ForexType) -> Self {
         Self {
             forex_type,
@@ -301,11 +312,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("forex_type", &self.forex_type);
         form.field("manual_exchange_rate", &self.manual_exchange_rate);
@@ -314,6 +327,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -395,6 +409,7 @@ impl<'de> Deserialize<'de> for AddScheduleParams {
 }
 impl AddScheduleParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         manual_exchange_rate: impl Into<String>,
         schedule_at: impl Into<Timestamp>,
@@ -407,11 +422,13 @@ impl AddScheduleParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("manual_exchange_rate", &self.manual_exchange_rate);
         form.field("schedule_at", &self.schedule_at);
@@ -420,6 +437,7 @@ impl crate::form::FormEncode for AddScheduleParams {
 }
 impl crate::request::Params for AddScheduleParams {}
 impl crate::request::CustomFieldParams for AddScheduleParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -495,6 +495,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -543,11 +544,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
@@ -598,6 +601,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -881,6 +885,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -907,11 +912,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -1018,12 +1025,14 @@ impl<'de> Deserialize<'de> for ListRelationshipFilters {
 }
 impl ListRelationshipFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.parent_id.is_empty() && self.payment_owner_id.is_empty()
             && self.invoice_owner_id.is_empty()
     }
 }
 impl crate::form::FormEncode for ListRelationshipFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_id", &self.parent_id);
         form.field("payment_owner_id", &self.payment_owner_id);
@@ -1032,6 +1041,7 @@ impl crate::form::FormEncode for ListRelationshipFilters {
 }
 crate::form::form_object!(ListRelationshipFilters);
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "relationship[parent_id]",
@@ -1122,14 +1132,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1451,6 +1464,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -1482,11 +1496,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -1517,6 +1533,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1582,6 +1599,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodParams {
 }
 impl UpdatePaymentMethodParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             payment_method: None,
@@ -1590,11 +1608,13 @@ impl UpdatePaymentMethodParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdatePaymentMethodParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_method", &self.payment_method);
         form.custom_fields(&self.custom_fields);
@@ -1602,6 +1622,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 }
 impl crate::request::Params for UpdatePaymentMethodParams {}
 impl crate::request::CustomFieldParams for UpdatePaymentMethodParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1787,6 +1808,7 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoParams {
 }
 impl UpdateBillingInfoParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -1805,11 +1827,13 @@ impl UpdateBillingInfoParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateBillingInfoParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -1830,6 +1854,7 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
 }
 impl crate::request::Params for UpdateBillingInfoParams {}
 impl crate::request::CustomFieldParams for UpdateBillingInfoParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1898,6 +1923,7 @@ impl<'de> Deserialize<'de> for ContactsForCustomerParams {
 }
 impl ContactsForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1907,11 +1933,13 @@ impl ContactsForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ContactsForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1920,14 +1948,17 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
 }
 impl crate::request::Params for ContactsForCustomerParams {}
 impl crate::request::PageParams for ContactsForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ContactsForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2002,6 +2033,7 @@ impl<'de> Deserialize<'de> for AssignPaymentRoleParams {
 }
 impl AssignPaymentRoleParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(payment_source_id: impl Into<String>, role: enums::Role) -> Self {
         Self {
             payment_source_id: payment_source_id.into(),
@@ -2011,11 +2043,13 @@ impl AssignPaymentRoleParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AssignPaymentRoleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("role", &self.role);
@@ -2024,6 +2058,7 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
 }
 impl crate::request::Params for AssignPaymentRoleParams {}
 impl crate::request::CustomFieldParams for AssignPaymentRoleParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2085,6 +2120,7 @@ impl<'de> Deserialize<'de> for AddContactParams {
 }
 impl AddContactParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             contact: None,
@@ -2093,11 +2129,13 @@ impl AddContactParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddContactParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("contact", &self.contact);
         form.custom_fields(&self.custom_fields);
@@ -2105,6 +2143,7 @@ impl crate::form::FormEncode for AddContactParams {
 }
 impl crate::request::Params for AddContactParams {}
 impl crate::request::CustomFieldParams for AddContactParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2166,6 +2205,7 @@ impl<'de> Deserialize<'de> for UpdateContactParams {
 }
 impl UpdateContactParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             contact: None,
@@ -2174,11 +2214,13 @@ impl UpdateContactParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateContactParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("contact", &self.contact);
         form.custom_fields(&self.custom_fields);
@@ -2186,6 +2228,7 @@ impl crate::form::FormEncode for UpdateContactParams {
 }
 impl crate::request::Params for UpdateContactParams {}
 impl crate::request::CustomFieldParams for UpdateContactParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2247,6 +2290,7 @@ impl<'de> Deserialize<'de> for DeleteContactParams {
 }
 impl DeleteContactParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             contact: None,
@@ -2255,11 +2299,13 @@ impl DeleteContactParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteContactParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("contact", &self.contact);
         form.custom_fields(&self.custom_fields);
@@ -2267,6 +2313,7 @@ impl crate::form::FormEncode for DeleteContactParams {
 }
 impl crate::request::Params for DeleteContactParams {}
 impl crate::request::CustomFieldParams for DeleteContactParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2371,6 +2418,7 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsParams {
 }
 impl AddPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64, description: impl Into<String>) -> Self {
         Self {
             amount,
@@ -2383,11 +2431,13 @@ impl AddPromotionalCreditsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddPromotionalCreditsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("currency_code", &self.currency_code);
@@ -2399,6 +2449,7 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
 }
 impl crate::request::Params for AddPromotionalCreditsParams {}
 impl crate::request::CustomFieldParams for AddPromotionalCreditsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2503,6 +2554,7 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsParams {
 }
 impl DeductPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64, description: impl Into<String>) -> Self {
         Self {
             amount,
@@ -2515,11 +2567,13 @@ impl DeductPromotionalCreditsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeductPromotionalCreditsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("currency_code", &self.currency_code);
@@ -2531,6 +2585,7 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
 }
 impl crate::request::Params for DeductPromotionalCreditsParams {}
 impl crate::request::CustomFieldParams for DeductPromotionalCreditsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2635,6 +2690,7 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsParams {
 }
 impl SetPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64, description: impl Into<String>) -> Self {
         Self {
             amount,
@@ -2647,11 +2703,13 @@ impl SetPromotionalCreditsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SetPromotionalCreditsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("currency_code", &self.currency_code);
@@ -2663,6 +2721,7 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
 }
 impl crate::request::Params for SetPromotionalCreditsParams {}
 impl crate::request::CustomFieldParams for SetPromotionalCreditsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2736,6 +2795,7 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentParams {
 }
 impl RecordExcessPaymentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -2745,11 +2805,13 @@ impl RecordExcessPaymentParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordExcessPaymentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("transaction", &self.transaction);
@@ -2758,6 +2820,7 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
 }
 impl crate::request::Params for RecordExcessPaymentParams {}
 impl crate::request::CustomFieldParams for RecordExcessPaymentParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2915,6 +2978,7 @@ impl<'de> Deserialize<'de> for CollectPaymentParams {
 }
 impl CollectPaymentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -2932,11 +2996,13 @@ impl CollectPaymentParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CollectPaymentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("payment_source_id", &self.payment_source_id);
@@ -2956,6 +3022,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
 }
 impl crate::request::Params for CollectPaymentParams {}
 impl crate::request::CustomFieldParams for CollectPaymentParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3021,6 +3088,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
 }
 impl DeleteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             delete_payment_method: None,
@@ -3029,11 +3097,13 @@ impl DeleteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("delete_payment_method", &self.delete_payment_method);
         form.custom_fields(&self.custom_fields);
@@ -3041,6 +3111,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 impl crate::request::Params for DeleteParams {}
 impl crate::request::CustomFieldParams for DeleteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3118,6 +3189,7 @@ impl<'de> Deserialize<'de> for MoveParams {
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id_at_from_site: impl Into<String>,
         from_site: impl Into<String>,
@@ -3130,11 +3202,13 @@ impl MoveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for MoveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id_at_from_site", &self.id_at_from_site);
         form.field("from_site", &self.from_site);
@@ -3143,6 +3217,7 @@ impl crate::form::FormEncode for MoveParams {
 }
 impl crate::request::Params for MoveParams {}
 impl crate::request::CustomFieldParams for MoveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3252,6 +3327,7 @@ impl<'de> Deserialize<'de> for ChangeBillingDateParams {
 }
 impl ChangeBillingDateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             billing_date: None,
@@ -3264,11 +3340,13 @@ impl ChangeBillingDateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChangeBillingDateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("billing_date", &self.billing_date);
         form.field("billing_month", &self.billing_month);
@@ -3280,6 +3358,7 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
 }
 impl crate::request::Params for ChangeBillingDateParams {}
 impl crate::request::CustomFieldParams for ChangeBillingDateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3364,6 +3443,7 @@ impl<'de> Deserialize<'de> for MergeParams {
 }
 impl MergeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         from_customer_id: impl Into<String>,
         to_customer_id: impl Into<String>,
@@ -3376,11 +3456,13 @@ impl MergeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for MergeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("from_customer_id", &self.from_customer_id);
         form.field("to_customer_id", &self.to_customer_id);
@@ -3389,6 +3471,7 @@ impl crate::form::FormEncode for MergeParams {
 }
 impl crate::request::Params for MergeParams {}
 impl crate::request::CustomFieldParams for MergeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3513,6 +3596,7 @@ impl<'de> Deserialize<'de> for RelationshipsParams {
 }
 impl RelationshipsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             parent_id: None,
@@ -3526,11 +3610,13 @@ impl RelationshipsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RelationshipsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_id", &self.parent_id);
         form.field("payment_owner_id", &self.payment_owner_id);
@@ -3546,6 +3632,7 @@ impl crate::form::FormEncode for RelationshipsParams {
 }
 impl crate::request::Params for RelationshipsParams {}
 impl crate::request::CustomFieldParams for RelationshipsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3614,6 +3701,7 @@ impl<'de> Deserialize<'de> for HierarchyParams {
 }
 impl HierarchyParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(hierarchy_operation_type: enums::HierarchyOperationType) -> Self {
         Self {
             hierarchy_operation_type,
@@ -3622,11 +3710,13 @@ impl HierarchyParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for HierarchyParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
         form.custom_fields(&self.custom_fields);
@@ -3634,6 +3724,7 @@ impl crate::form::FormEncode for HierarchyParams {
 }
 impl crate::request::Params for HierarchyParams {}
 impl crate::request::CustomFieldParams for HierarchyParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3716,6 +3807,7 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailParams {
 }
 impl ListHierarchyDetailParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(hierarchy_operation_type: enums::HierarchyOperationType) -> Self {
         Self {
             hierarchy_operation_type,
@@ -3726,11 +3818,13 @@ impl ListHierarchyDetailParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListHierarchyDetailParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
         form.field("limit", &self.limit);
@@ -3740,14 +3834,17 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
 }
 impl crate::request::Params for ListHierarchyDetailParams {}
 impl crate::request::PageParams for ListHierarchyDetailParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListHierarchyDetailParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3840,6 +3937,7 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsParams {
 }
 impl UpdateHierarchySettingsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             use_default_hierarchy_settings: None,
@@ -3850,11 +3948,13 @@ impl UpdateHierarchySettingsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateHierarchySettingsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field(
             "use_default_hierarchy_settings",
@@ -3867,6 +3967,7 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
 }
 impl crate::request::Params for UpdateHierarchySettingsParams {}
 impl crate::request::CustomFieldParams for UpdateHierarchySettingsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3992,6 +4093,7 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4004,20 +4106,24 @@ impl CreatePaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -4026,22 +4132,26 @@ impl CreatePaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreatePaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -4169,6 +4279,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodPaymentMethodParams {
 }
 impl UpdatePaymentMethodPaymentMethodParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(r#type: enums::Type) -> Self {
         Self {
             r#type,
@@ -4180,37 +4291,44 @@ impl UpdatePaymentMethodPaymentMethodParams {
             additional_information: None,
         }
     }
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 200 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdatePaymentMethodPaymentMethodParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
         form.field("gateway", &self.gateway);
@@ -4345,6 +4463,7 @@ impl<'de> Deserialize<'de> for AddContactContactParams {
 }
 impl AddContactContactParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -4359,44 +4478,53 @@ impl AddContactContactParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
+    #[inline]
     pub fn send_billing_email(mut self, value: bool) -> Self {
         self.send_billing_email = Some(value);
         self
     }
+    #[inline]
     pub fn send_account_email(mut self, value: bool) -> Self {
         self.send_account_email = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for AddContactContactParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
@@ -4533,6 +4661,7 @@ impl<'de> Deserialize<'de> for UpdateContactContactParams {
 }
 impl UpdateContactContactParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -4547,44 +4676,53 @@ impl UpdateContactContactParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
+    #[inline]
     pub fn send_billing_email(mut self, value: bool) -> Self {
         self.send_billing_email = Some(value);
         self
     }
+    #[inline]
     pub fn send_account_email(mut self, value: bool) -> Self {
         self.send_account_email = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateContactContactParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
@@ -4644,11 +4782,13 @@ impl<'de> Deserialize<'de> for DeleteContactContactParams {
 }
 impl DeleteContactContactParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for DeleteContactContactParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -4771,6 +4911,7 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentTransactionParams {
 }
 impl RecordExcessPaymentTransactionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         amount: i64,
         date: impl Into<Timestamp>,
@@ -4787,27 +4928,32 @@ impl RecordExcessPaymentTransactionParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RecordExcessPaymentTransactionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("amount", &self.amount);
@@ -4914,6 +5060,7 @@ impl<'de> Deserialize<'de> for CollectPaymentPaymentMethodParams {
 }
 impl CollectPaymentPaymentMethodParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             r#type: None,
@@ -4923,32 +5070,38 @@ impl CollectPaymentPaymentMethodParams {
             additional_information: None,
         }
     }
+    #[inline]
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 200 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CollectPaymentPaymentMethodParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -5190,6 +5343,7 @@ impl<'de> Deserialize<'de> for CollectPaymentCardParams {
 }
 impl CollectPaymentCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway_account_id: None,
@@ -5211,84 +5365,101 @@ impl CollectPaymentCardParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 1500 characters.
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
+    #[inline]
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
+    #[inline]
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
     /// At most 520 characters.
+    #[inline]
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
+    #[inline]
     pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CollectPaymentCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.field("first_name", &self.first_name);
@@ -5430,6 +5601,7 @@ impl<'de> Deserialize<'de> for CollectPaymentPaymentIntentParams {
 }
 impl CollectPaymentPaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5442,20 +5614,24 @@ impl CollectPaymentPaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -5464,22 +5640,26 @@ impl CollectPaymentPaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CollectPaymentPaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -5554,18 +5734,21 @@ impl<'de> Deserialize<'de> for CollectPaymentInvoiceAllocationsParams {
 }
 impl CollectPaymentInvoiceAllocationsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(invoice_id: impl Into<String>) -> Self {
         Self {
             invoice_id: invoice_id.into(),
             allocation_amount: None,
         }
     }
+    #[inline]
     pub fn allocation_amount(mut self, value: i64) -> Self {
         self.allocation_amount = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CollectPaymentInvoiceAllocationsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("invoice_id", &self.invoice_id);
         form.field("allocation_amount", &self.allocation_amount);
@@ -5687,6 +5870,7 @@ impl<'de> Deserialize<'de> for RelationshipsParentAccountAccessParams {
 }
 impl RelationshipsParentAccountAccessParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             portal_edit_child_subscriptions: None,
@@ -5696,6 +5880,7 @@ impl RelationshipsParentAccountAccessParams {
             send_invoice_emails: None,
         }
     }
+    #[inline]
     pub fn portal_edit_child_subscriptions(
         mut self,
         value: ParentAccountAccessPortalEditChildSubscriptions,
@@ -5703,6 +5888,7 @@ impl RelationshipsParentAccountAccessParams {
         self.portal_edit_child_subscriptions = Some(value);
         self
     }
+    #[inline]
     pub fn portal_download_child_invoices(
         mut self,
         value: ParentAccountAccessPortalEditChildSubscriptions,
@@ -5710,20 +5896,24 @@ impl RelationshipsParentAccountAccessParams {
         self.portal_download_child_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn send_subscription_emails(mut self, value: bool) -> Self {
         self.send_subscription_emails = Some(value);
         self
     }
+    #[inline]
     pub fn send_payment_emails(mut self, value: bool) -> Self {
         self.send_payment_emails = Some(value);
         self
     }
+    #[inline]
     pub fn send_invoice_emails(mut self, value: bool) -> Self {
         self.send_invoice_emails = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for RelationshipsParentAccountAccessParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field(
             "portal_edit_child_subscriptions",
@@ -5842,6 +6032,7 @@ impl<'de> Deserialize<'de> for RelationshipsChildAccountAccessParams {
 }
 impl RelationshipsChildAccountAccessParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             portal_edit_subscriptions: None,
@@ -5851,6 +6042,7 @@ impl RelationshipsChildAccountAccessParams {
             send_invoice_emails: None,
         }
     }
+    #[inline]
     pub fn portal_edit_subscriptions(
         mut self,
         value: ChildAccountAccessPortalEditSubscriptions,
@@ -5858,6 +6050,7 @@ impl RelationshipsChildAccountAccessParams {
         self.portal_edit_subscriptions = Some(value);
         self
     }
+    #[inline]
     pub fn portal_download_invoices(
         mut self,
         value: ParentAccountAccessPortalEditChildSubscriptions,
@@ -5865,20 +6058,24 @@ impl RelationshipsChildAccountAccessParams {
         self.portal_download_invoices = Some(value);
         self
     }
+    #[inline]
     pub fn send_subscription_emails(mut self, value: bool) -> Self {
         self.send_subscription_emails = Some(value);
         self
     }
+    #[inline]
     pub fn send_payment_emails(mut self, value: bool) -> Self {
         self.send_payment_emails = Some(value);
         self
     }
+    #[inline]
     pub fn send_invoice_emails(mut self, value: bool) -> Self {
         self.send_invoice_emails = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for RelationshipsChildAccountAccessParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("portal_edit_subscriptions", &self.portal_edit_subscriptions);
         form.field("portal_download_invoices", &self.portal_download_invoices);

@@ -78,6 +78,7 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerParams {
 }
 impl EntitlementsForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             consolidate_entitlements: None,
@@ -88,11 +89,13 @@ impl EntitlementsForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EntitlementsForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("consolidate_entitlements", &self.consolidate_entitlements);
         form.field("limit", &self.limit);
@@ -102,14 +105,17 @@ impl crate::form::FormEncode for EntitlementsForCustomerParams {
 }
 impl crate::request::Params for EntitlementsForCustomerParams {}
 impl crate::request::PageParams for EntitlementsForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for EntitlementsForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -117,6 +117,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(parent_item_id: impl Into<String>) -> Self {
         Self {
             parent_item_id: parent_item_id.into(),
@@ -130,11 +131,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_item_id", &self.parent_item_id);
         form.field("price", &self.price);
@@ -147,6 +150,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -216,6 +220,7 @@ impl<'de> Deserialize<'de> for RetrieveParams {
 }
 impl RetrieveParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -224,11 +229,13 @@ impl RetrieveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.custom_fields(&self.custom_fields);
@@ -236,6 +243,7 @@ impl crate::form::FormEncode for RetrieveParams {
 }
 impl crate::request::Params for RetrieveParams {}
 impl crate::request::CustomFieldParams for RetrieveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -338,6 +346,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -350,11 +359,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("price", &self.price);
@@ -366,6 +377,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -435,6 +447,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
 }
 impl DeleteParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -443,11 +456,13 @@ impl DeleteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.custom_fields(&self.custom_fields);
@@ -455,6 +470,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 impl crate::request::Params for DeleteParams {}
 impl crate::request::CustomFieldParams for DeleteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -575,6 +591,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -588,11 +605,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -604,6 +623,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "item_price_id",
@@ -629,14 +649,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -700,16 +723,19 @@ impl<'de> Deserialize<'de> for CreateParentPeriodsParams {
 }
 impl CreateParentPeriodsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(period_unit: enums::PeriodUnit) -> Self {
         Self { period_unit, period: None }
     }
     /// Any JSON value.
+    #[inline]
     pub fn period(mut self, value: Value) -> Self {
         self.period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateParentPeriodsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("period_unit", &self.period_unit);
         form.field("period", &self.period);

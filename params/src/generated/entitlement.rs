@@ -126,6 +126,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_drafts: None,
@@ -140,11 +141,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_drafts", &self.include_drafts);
         form.field("embed", &self.embed);
@@ -157,6 +160,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("feature_id", &self.feature_id, &["is", "in"])?;
         crate::filter::check_operators("entity_type", &self.entity_type, &["is", "in"])?;
@@ -165,14 +169,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -257,6 +264,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(action: enums::Action) -> Self {
         Self {
             action,
@@ -267,11 +275,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("change_reason", &self.change_reason);
@@ -281,6 +291,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -379,6 +390,7 @@ impl<'de> Deserialize<'de> for CreateEntitlementsParams {
 }
 impl CreateEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(entity_id: impl Into<String>, feature_id: impl Into<String>) -> Self {
         Self {
             entity_id: entity_id.into(),
@@ -388,21 +400,25 @@ impl CreateEntitlementsParams {
             apply_grandfathering: None,
         }
     }
+    #[inline]
     pub fn entity_type(mut self, value: EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
+    #[inline]
     pub fn apply_grandfathering(mut self, value: bool) -> Self {
         self.apply_grandfathering = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateEntitlementsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("entity_id", &self.entity_id);
         form.field("feature_id", &self.feature_id);

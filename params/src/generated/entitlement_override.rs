@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionParams {
 }
 impl AddEntitlementOverrideForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action: None,
@@ -84,11 +85,13 @@ impl AddEntitlementOverrideForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("entitlement_overrides", &self.entitlement_overrides);
@@ -97,6 +100,7 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
 }
 impl crate::request::Params for AddEntitlementOverrideForSubscriptionParams {}
 impl crate::request::CustomFieldParams for AddEntitlementOverrideForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -194,6 +198,7 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionParams {
 }
 impl ListEntitlementOverrideForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             embed: None,
@@ -206,11 +211,13 @@ impl ListEntitlementOverrideForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("embed", &self.embed);
         form.field("include_drafts", &self.include_drafts);
@@ -222,14 +229,17 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
 }
 impl crate::request::Params for ListEntitlementOverrideForSubscriptionParams {}
 impl crate::request::PageParams for ListEntitlementOverrideForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListEntitlementOverrideForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -360,6 +370,7 @@ for AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
 }
 impl AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(feature_id: impl Into<String>) -> Self {
         Self {
             feature_id: feature_id.into(),
@@ -372,29 +383,35 @@ impl AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn effective_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.effective_from = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self
@@ -402,6 +419,7 @@ impl AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
 }
 impl crate::form::FormEncode
 for AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("feature_id", &self.feature_id);
         form.field("entity_id", &self.entity_id);

@@ -229,6 +229,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionParams {
 }
 impl CreateSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             billing_cycles: None,
@@ -252,11 +253,13 @@ impl CreateSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("billing_cycles", &self.billing_cycles);
         form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
@@ -279,6 +282,7 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
 }
 impl crate::request::Params for CreateSubscriptionParams {}
 impl crate::request::CustomFieldParams for CreateSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -515,6 +519,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateParams {
 }
 impl CreateSubItemEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             billing_cycles: None,
@@ -539,11 +544,13 @@ impl CreateSubItemEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateSubItemEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("billing_cycles", &self.billing_cycles);
         form.field("mandatory_items_to_remove", &self.mandatory_items_to_remove);
@@ -567,6 +574,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
 }
 impl crate::request::Params for CreateSubItemEstimateParams {}
 impl crate::request::CustomFieldParams for CreateSubItemEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -762,6 +770,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateParams {
 }
 impl CreateSubForCustomerEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             use_existing_balances: None,
@@ -782,11 +791,13 @@ impl CreateSubForCustomerEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("use_existing_balances", &self.use_existing_balances);
         form.field("invoice_immediately", &self.invoice_immediately);
@@ -806,6 +817,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
 }
 impl crate::request::Params for CreateSubForCustomerEstimateParams {}
 impl crate::request::CustomFieldParams for CreateSubForCustomerEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1034,6 +1046,7 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateParams {
 }
 impl CreateSubItemForCustomerEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             use_existing_balances: None,
@@ -1057,11 +1070,13 @@ impl CreateSubItemForCustomerEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("use_existing_balances", &self.use_existing_balances);
         form.field("invoice_immediately", &self.invoice_immediately);
@@ -1084,6 +1099,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
 }
 impl crate::request::Params for CreateSubItemForCustomerEstimateParams {}
 impl crate::request::CustomFieldParams for CreateSubItemForCustomerEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1394,6 +1410,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionParams {
 }
 impl UpdateSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             changes_scheduled_at: None,
@@ -1425,11 +1442,13 @@ impl UpdateSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("changes_scheduled_at", &self.changes_scheduled_at);
         form.field("change_option", &self.change_option);
@@ -1460,6 +1479,7 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
 }
 impl crate::request::Params for UpdateSubscriptionParams {}
 impl crate::request::CustomFieldParams for UpdateSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1803,6 +1823,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsParams {
 }
 impl UpdateSubscriptionForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             changes_scheduled_at: None,
@@ -1837,11 +1858,13 @@ impl UpdateSubscriptionForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("changes_scheduled_at", &self.changes_scheduled_at);
         form.field("change_option", &self.change_option);
@@ -1875,6 +1898,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
 }
 impl crate::request::Params for UpdateSubscriptionForItemsParams {}
 impl crate::request::CustomFieldParams for UpdateSubscriptionForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1989,6 +2013,7 @@ impl<'de> Deserialize<'de> for RenewalEstimateParams {
 }
 impl RenewalEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_delayed_charges: None,
@@ -2001,11 +2026,13 @@ impl RenewalEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RenewalEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_delayed_charges", &self.include_delayed_charges);
         form.field("use_existing_balances", &self.use_existing_balances);
@@ -2017,6 +2044,7 @@ impl crate::form::FormEncode for RenewalEstimateParams {
 }
 impl crate::request::Params for RenewalEstimateParams {}
 impl crate::request::CustomFieldParams for RenewalEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2126,6 +2154,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateParams {
 }
 impl AdvanceInvoiceEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             terms_to_charge: None,
@@ -2138,11 +2167,13 @@ impl AdvanceInvoiceEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("terms_to_charge", &self.terms_to_charge);
         form.field("invoice_immediately", &self.invoice_immediately);
@@ -2154,6 +2185,7 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
 }
 impl crate::request::Params for AdvanceInvoiceEstimateParams {}
 impl crate::request::CustomFieldParams for AdvanceInvoiceEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2242,6 +2274,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateParams {
 }
 impl RegenerateInvoiceEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             date_from: None,
@@ -2253,11 +2286,13 @@ impl RegenerateInvoiceEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("date_from", &self.date_from);
         form.field("date_to", &self.date_to);
@@ -2268,6 +2303,7 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
 }
 impl crate::request::Params for RegenerateInvoiceEstimateParams {}
 impl crate::request::CustomFieldParams for RegenerateInvoiceEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2333,6 +2369,7 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateParams {
 }
 impl UpcomingInvoicesEstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_usage_charges: None,
@@ -2341,11 +2378,13 @@ impl UpcomingInvoicesEstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_usage_charges", &self.include_usage_charges);
         form.custom_fields(&self.custom_fields);
@@ -2353,6 +2392,7 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
 }
 impl crate::request::Params for UpcomingInvoicesEstimateParams {}
 impl crate::request::CustomFieldParams for UpcomingInvoicesEstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2437,6 +2477,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndParams {
 }
 impl ChangeTermEndParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(term_ends_at: impl Into<Timestamp>) -> Self {
         Self {
             term_ends_at: term_ends_at.into(),
@@ -2447,11 +2488,13 @@ impl ChangeTermEndParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChangeTermEndParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("term_ends_at", &self.term_ends_at);
         form.field("prorate", &self.prorate);
@@ -2461,6 +2504,7 @@ impl crate::form::FormEncode for ChangeTermEndParams {
 }
 impl crate::request::Params for ChangeTermEndParams {}
 impl crate::request::CustomFieldParams for ChangeTermEndParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2648,6 +2692,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionParams {
 }
 impl CancelSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cancel_option: None,
@@ -2666,11 +2711,13 @@ impl CancelSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cancel_option", &self.cancel_option);
         form.field("end_of_term", &self.end_of_term);
@@ -2691,6 +2738,7 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
 }
 impl crate::request::Params for CancelSubscriptionParams {}
 impl crate::request::CustomFieldParams for CancelSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2894,6 +2942,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsParams {
 }
 impl CancelSubscriptionForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cancel_option: None,
@@ -2913,11 +2962,13 @@ impl CancelSubscriptionForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cancel_option", &self.cancel_option);
         form.field("end_of_term", &self.end_of_term);
@@ -2942,6 +2993,7 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
 }
 impl crate::request::Params for CancelSubscriptionForItemsParams {}
 impl crate::request::CustomFieldParams for CancelSubscriptionForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3029,6 +3081,7 @@ impl<'de> Deserialize<'de> for PauseSubscriptionParams {
 }
 impl PauseSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pause_option: None,
@@ -3039,11 +3092,13 @@ impl PauseSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PauseSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("pause_option", &self.pause_option);
         form.field("unbilled_charges_handling", &self.unbilled_charges_handling);
@@ -3053,6 +3108,7 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
 }
 impl crate::request::Params for PauseSubscriptionParams {}
 impl crate::request::CustomFieldParams for PauseSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3140,6 +3196,7 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionParams {
 }
 impl ResumeSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             resume_option: None,
@@ -3150,11 +3207,13 @@ impl ResumeSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ResumeSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("resume_option", &self.resume_option);
         form.field("charges_handling", &self.charges_handling);
@@ -3164,6 +3223,7 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
 }
 impl crate::request::Params for ResumeSubscriptionParams {}
 impl crate::request::CustomFieldParams for ResumeSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3292,6 +3352,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionParams {
 }
 impl GiftSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             coupon_ids: Vec::new(),
@@ -3307,11 +3368,13 @@ impl GiftSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for GiftSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("coupon_ids", &self.coupon_ids);
         form.field("gift", &self.gift);
@@ -3326,6 +3389,7 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
 }
 impl crate::request::Params for GiftSubscriptionParams {}
 impl crate::request::CustomFieldParams for GiftSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3458,6 +3522,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsParams {
 }
 impl GiftSubscriptionForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             coupon_ids: Vec::new(),
@@ -3473,11 +3538,13 @@ impl GiftSubscriptionForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("coupon_ids", &self.coupon_ids);
         form.field("gift", &self.gift);
@@ -3492,6 +3559,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
 }
 impl crate::request::Params for GiftSubscriptionForItemsParams {}
 impl crate::request::CustomFieldParams for GiftSubscriptionForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3705,6 +3773,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceParams {
 }
 impl CreateInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             currency_code: None,
@@ -3727,11 +3796,13 @@ impl CreateInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("invoice_note", &self.invoice_note);
@@ -3753,6 +3824,7 @@ impl crate::form::FormEncode for CreateInvoiceParams {
 }
 impl crate::request::Params for CreateInvoiceParams {}
 impl crate::request::CustomFieldParams for CreateInvoiceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3999,6 +4071,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsParams {
 }
 impl CreateInvoiceForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             currency_code: None,
@@ -4024,11 +4097,13 @@ impl CreateInvoiceForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateInvoiceForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("invoice_note", &self.invoice_note);
@@ -4053,6 +4128,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
 }
 impl crate::request::Params for CreateInvoiceForItemsParams {}
 impl crate::request::CustomFieldParams for CreateInvoiceForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4145,6 +4221,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesParams {
 }
 impl PaymentSchedulesParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(scheme_id: impl Into<String>) -> Self {
         Self {
             scheme_id: scheme_id.into(),
@@ -4156,11 +4233,13 @@ impl PaymentSchedulesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PaymentSchedulesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("scheme_id", &self.scheme_id);
         form.field("amount", &self.amount);
@@ -4171,6 +4250,7 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
 }
 impl crate::request::Params for PaymentSchedulesParams {}
 impl crate::request::CustomFieldParams for PaymentSchedulesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4387,6 +4467,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionSubscriptionParams {
 }
 impl CreateSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4407,74 +4488,90 @@ impl CreateSubscriptionSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -4607,6 +4704,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionBillingAddressParams {
 }
 impl CreateSubscriptionBillingAddressParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             line1: None,
@@ -4620,46 +4718,55 @@ impl CreateSubscriptionBillingAddressParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubscriptionBillingAddressParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line1", &self.line1);
         form.field("line2", &self.line2);
@@ -4789,6 +4896,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionAddonsParams {
 }
 impl CreateSubscriptionAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4801,39 +4909,47 @@ impl CreateSubscriptionAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateSubscriptionAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -4979,6 +5095,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionEventBasedAddonsParams {
 }
 impl CreateSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4993,46 +5110,56 @@ impl CreateSubscriptionEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubscriptionEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -5198,6 +5325,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateSubscriptionParams {
 }
 impl CreateSubItemEstimateSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5213,51 +5341,62 @@ impl CreateSubItemEstimateSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemEstimateSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("trial_end", &self.trial_end);
@@ -5358,6 +5497,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateContractTermParams {
 }
 impl CreateSubItemEstimateContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
@@ -5365,6 +5505,7 @@ impl CreateSubItemEstimateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(
         mut self,
         value: enums::ContractTermActionAtTermEnd,
@@ -5373,16 +5514,19 @@ impl CreateSubItemEstimateContractTermParams {
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemEstimateContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("contract_start", &self.contract_start);
@@ -5527,6 +5671,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateDiscountsParams {
 }
 impl CreateSubItemEstimateDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(duration_type: enums::DurationType) -> Self {
         Self {
             apply_on: None,
@@ -5540,41 +5685,50 @@ impl CreateSubItemEstimateDiscountsParams {
             quantity: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemEstimateDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -5791,6 +5945,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateSubscriptionParams {
 }
 impl CreateSubForCustomerEstimateSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5810,69 +5965,84 @@ impl CreateSubForCustomerEstimateSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubForCustomerEstimateSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -6045,6 +6215,7 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateSubscriptionParam
 }
 impl CreateSubItemForCustomerEstimateSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6059,46 +6230,56 @@ impl CreateSubItemForCustomerEstimateSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemForCustomerEstimateSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("trial_end", &self.trial_end);
@@ -6330,6 +6511,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionSubscriptionParams {
 }
 impl UpdateSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -6350,69 +6532,84 @@ impl UpdateSubscriptionSubscriptionParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -6527,6 +6724,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionCustomerParams {
 }
 impl UpdateSubscriptionCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -6536,25 +6734,30 @@ impl UpdateSubscriptionCustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -6690,6 +6893,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionAddonsParams {
 }
 impl UpdateSubscriptionAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6703,43 +6907,52 @@ impl UpdateSubscriptionAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -6886,6 +7099,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionEventBasedAddonsParams {
 }
 impl UpdateSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6900,46 +7114,56 @@ impl UpdateSubscriptionEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -7100,6 +7324,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsSubscriptionParams {
 }
 impl UpdateSubscriptionForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -7114,47 +7339,57 @@ impl UpdateSubscriptionForItemsSubscriptionParams {
             trial_end_action: None,
         }
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("setup_fee", &self.setup_fee);
@@ -7369,6 +7604,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsSubscriptionItemsParams
 }
 impl UpdateSubscriptionForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -7386,59 +7622,72 @@ impl UpdateSubscriptionForItemsSubscriptionItemsParams {
             proration_type: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -7536,6 +7785,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionEventBasedAddonsParams {
 }
 impl CancelSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -7545,24 +7795,29 @@ impl CancelSubscriptionEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CancelSubscriptionEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -7685,6 +7940,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsSubscriptionItemsParams
 }
 impl CancelSubscriptionForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -7696,34 +7952,41 @@ impl CancelSubscriptionForItemsSubscriptionItemsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CancelSubscriptionForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -7813,6 +8076,7 @@ impl<'de> Deserialize<'de> for PauseSubscriptionSubscriptionParams {
 }
 impl PauseSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pause_date: None,
@@ -7821,21 +8085,25 @@ impl PauseSubscriptionSubscriptionParams {
         }
     }
     /// Unix seconds.
+    #[inline]
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.pause_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.resume_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn skip_billing_cycles(mut self, value: i64) -> Self {
         self.skip_billing_cycles = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for PauseSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("pause_date", &self.pause_date);
         form.field("resume_date", &self.resume_date);
@@ -7895,16 +8163,19 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionSubscriptionParams {
 }
 impl ResumeSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { resume_date: None }
     }
     /// Unix seconds.
+    #[inline]
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.resume_date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ResumeSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("resume_date", &self.resume_date);
     }
@@ -7997,6 +8268,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionGiftParams {
 }
 impl GiftSubscriptionGiftParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             scheduled_at: None,
@@ -8006,25 +8278,30 @@ impl GiftSubscriptionGiftParams {
         }
     }
     /// Unix seconds.
+    #[inline]
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.auto_claim = Some(value);
         self
     }
+    #[inline]
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.no_expiry = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.claim_expiry_date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for GiftSubscriptionGiftParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("scheduled_at", &self.scheduled_at);
         form.field("auto_claim", &self.auto_claim);
@@ -8154,6 +8431,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionPaymentIntentParams {
 }
 impl GiftSubscriptionPaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8166,20 +8444,24 @@ impl GiftSubscriptionPaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: GiftSubscriptionPaymentIntentPaymentMethodType,
@@ -8188,22 +8470,26 @@ impl GiftSubscriptionPaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for GiftSubscriptionPaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -8290,6 +8576,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionSubscriptionParams {
 }
 impl GiftSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             plan_id: None,
@@ -8298,21 +8585,25 @@ impl GiftSubscriptionSubscriptionParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for GiftSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("plan_id", &self.plan_id);
         form.field("plan_quantity", &self.plan_quantity);
@@ -8385,6 +8676,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionAddonsParams {
 }
 impl GiftSubscriptionAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8393,21 +8685,25 @@ impl GiftSubscriptionAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for GiftSubscriptionAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -8495,6 +8791,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceInvoiceParams {
 }
 impl CreateInvoiceInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             customer_id: None,
@@ -8503,22 +8800,26 @@ impl CreateInvoiceInvoiceParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateInvoiceInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -8638,6 +8939,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceAddonsParams {
 }
 impl CreateInvoiceAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8650,40 +8952,48 @@ impl CreateInvoiceAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateInvoiceAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -8843,6 +9153,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsItemPricesParams {
 }
 impl CreateInvoiceForItemsItemPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -8857,50 +9168,60 @@ impl CreateInvoiceForItemsItemPricesParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateInvoiceForItemsItemPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -9112,6 +9433,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsChargesParams {
 }
 impl CreateInvoiceForItemsChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -9130,73 +9452,88 @@ impl CreateInvoiceForItemsChargesParams {
             entity_description: None,
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateInvoiceForItemsChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("amount_in_decimal", &self.amount_in_decimal);
@@ -9305,6 +9642,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsDiscountsParams {
 }
 impl CreateInvoiceForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(apply_on: enums::ApplyOn) -> Self {
         Self {
             percentage: None,
@@ -9314,25 +9652,30 @@ impl CreateInvoiceForItemsDiscountsParams {
             item_price_id: None,
         }
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateInvoiceForItemsDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("percentage", &self.percentage);
         form.field("amount", &self.amount);

@@ -263,6 +263,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
 }
 impl RevenueRecognitionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         report_by: enums::ReportBy,
         report_from_month: i64,
@@ -292,11 +293,13 @@ impl RevenueRecognitionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RevenueRecognitionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("report_by", &self.report_by);
         form.field("currency_code", &self.currency_code);
@@ -554,6 +557,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
 }
 impl RevenueRecognitionInvoiceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.recurring.is_empty() && self.status.is_empty()
             && self.price_type.is_empty() && self.date.is_empty()
@@ -565,6 +569,7 @@ impl RevenueRecognitionInvoiceFilters {
     }
 }
 impl crate::form::FormEncode for RevenueRecognitionInvoiceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("recurring", &self.recurring);
@@ -835,6 +840,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
 }
 impl RevenueRecognitionSubscriptionFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.customer_id.is_empty() && self.status.is_empty()
             && self.cancel_reason.is_empty() && self.remaining_billing_cycles.is_empty()
@@ -847,6 +853,7 @@ impl RevenueRecognitionSubscriptionFilters {
     }
 }
 impl crate::form::FormEncode for RevenueRecognitionSubscriptionFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
@@ -1089,6 +1096,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
 }
 impl RevenueRecognitionCustomerFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.first_name.is_empty() && self.last_name.is_empty()
             && self.email.is_empty() && self.company.is_empty() && self.phone.is_empty()
@@ -1099,6 +1107,7 @@ impl RevenueRecognitionCustomerFilters {
     }
 }
 impl crate::form::FormEncode for RevenueRecognitionCustomerFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
@@ -1199,12 +1208,14 @@ impl<'de> Deserialize<'de> for RevenueRecognitionRelationshipFilters {
 }
 impl RevenueRecognitionRelationshipFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.parent_id.is_empty() && self.payment_owner_id.is_empty()
             && self.invoice_owner_id.is_empty()
     }
 }
 impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_id", &self.parent_id);
         form.field("payment_owner_id", &self.payment_owner_id);
@@ -1213,6 +1224,7 @@ impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
 }
 crate::form::form_object!(RevenueRecognitionRelationshipFilters);
 impl crate::request::Params for RevenueRecognitionParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "payment_owner",
@@ -1468,6 +1480,7 @@ impl crate::request::Params for RevenueRecognitionParams {
     }
 }
 impl crate::request::CustomFieldParams for RevenueRecognitionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1721,6 +1734,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
 }
 impl DeferredRevenueParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         report_by: enums::ReportBy,
         report_from_month: i64,
@@ -1750,11 +1764,13 @@ impl DeferredRevenueParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeferredRevenueParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("report_by", &self.report_by);
         form.field("currency_code", &self.currency_code);
@@ -2012,6 +2028,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
 }
 impl DeferredRevenueInvoiceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.recurring.is_empty() && self.status.is_empty()
             && self.price_type.is_empty() && self.date.is_empty()
@@ -2023,6 +2040,7 @@ impl DeferredRevenueInvoiceFilters {
     }
 }
 impl crate::form::FormEncode for DeferredRevenueInvoiceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("recurring", &self.recurring);
@@ -2293,6 +2311,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
 }
 impl DeferredRevenueSubscriptionFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.customer_id.is_empty() && self.status.is_empty()
             && self.cancel_reason.is_empty() && self.remaining_billing_cycles.is_empty()
@@ -2305,6 +2324,7 @@ impl DeferredRevenueSubscriptionFilters {
     }
 }
 impl crate::form::FormEncode for DeferredRevenueSubscriptionFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
@@ -2547,6 +2567,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
 }
 impl DeferredRevenueCustomerFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.first_name.is_empty() && self.last_name.is_empty()
             && self.email.is_empty() && self.company.is_empty() && self.phone.is_empty()
@@ -2557,6 +2578,7 @@ impl DeferredRevenueCustomerFilters {
     }
 }
 impl crate::form::FormEncode for DeferredRevenueCustomerFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
@@ -2657,12 +2679,14 @@ impl<'de> Deserialize<'de> for DeferredRevenueRelationshipFilters {
 }
 impl DeferredRevenueRelationshipFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.parent_id.is_empty() && self.payment_owner_id.is_empty()
             && self.invoice_owner_id.is_empty()
     }
 }
 impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_id", &self.parent_id);
         form.field("payment_owner_id", &self.payment_owner_id);
@@ -2671,6 +2695,7 @@ impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
 }
 crate::form::form_object!(DeferredRevenueRelationshipFilters);
 impl crate::request::Params for DeferredRevenueParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "payment_owner",
@@ -2926,6 +2951,7 @@ impl crate::request::Params for DeferredRevenueParams {
     }
 }
 impl crate::request::CustomFieldParams for DeferredRevenueParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3001,6 +3027,7 @@ impl<'de> Deserialize<'de> for PlansParams {
 }
 impl PlansParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             currency_code: Vec::new(),
@@ -3010,11 +3037,13 @@ impl PlansParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PlansParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("plan", &self.plan);
@@ -3230,6 +3259,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
 }
 impl PlansPlanFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.name.is_empty() && self.price.is_empty()
             && self.period.is_empty() && self.period_unit.is_empty()
@@ -3240,6 +3270,7 @@ impl PlansPlanFilters {
     }
 }
 impl crate::form::FormEncode for PlansPlanFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -3257,6 +3288,7 @@ impl crate::form::FormEncode for PlansPlanFilters {
 }
 crate::form::form_object!(PlansPlanFilters);
 impl crate::request::Params for PlansParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "currency_code",
@@ -3323,6 +3355,7 @@ impl crate::request::Params for PlansParams {
     }
 }
 impl crate::request::CustomFieldParams for PlansParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3398,6 +3431,7 @@ impl<'de> Deserialize<'de> for AddonsParams {
 }
 impl AddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             currency_code: Vec::new(),
@@ -3407,11 +3441,13 @@ impl AddonsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("addon", &self.addon);
@@ -3585,6 +3621,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
 }
 impl AddonsAddonFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.name.is_empty() && self.charge_type.is_empty()
             && self.price.is_empty() && self.period.is_empty()
@@ -3593,6 +3630,7 @@ impl AddonsAddonFilters {
     }
 }
 impl crate::form::FormEncode for AddonsAddonFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -3607,6 +3645,7 @@ impl crate::form::FormEncode for AddonsAddonFilters {
 }
 crate::form::form_object!(AddonsAddonFilters);
 impl crate::request::Params for AddonsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "currency_code",
@@ -3662,6 +3701,7 @@ impl crate::request::Params for AddonsParams {
     }
 }
 impl crate::request::CustomFieldParams for AddonsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3754,6 +3794,7 @@ impl<'de> Deserialize<'de> for CouponsParams {
 }
 impl CouponsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             currency_code: Vec::new(),
@@ -3764,11 +3805,13 @@ impl CouponsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CouponsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("applicable_item_price_ids", &self.applicable_item_price_ids);
@@ -3929,6 +3972,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
 }
 impl CouponsCouponFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.name.is_empty() && self.discount_type.is_empty()
             && self.duration_type.is_empty() && self.status.is_empty()
@@ -3937,6 +3981,7 @@ impl CouponsCouponFilters {
     }
 }
 impl crate::form::FormEncode for CouponsCouponFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -3950,6 +3995,7 @@ impl crate::form::FormEncode for CouponsCouponFilters {
 }
 crate::form::form_object!(CouponsCouponFilters);
 impl crate::request::Params for CouponsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "currency_code",
@@ -4005,6 +4051,7 @@ impl crate::request::Params for CouponsParams {
     }
 }
 impl crate::request::CustomFieldParams for CouponsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4107,6 +4154,7 @@ impl<'de> Deserialize<'de> for CustomersParams {
 }
 impl CustomersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             export_type: None,
@@ -4118,11 +4166,13 @@ impl CustomersParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CustomersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("export_type", &self.export_type);
         form.field("business_entity_id", &self.business_entity_id);
@@ -4354,6 +4404,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
 }
 impl CustomersCustomerFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.first_name.is_empty() && self.last_name.is_empty()
             && self.email.is_empty() && self.company.is_empty() && self.phone.is_empty()
@@ -4364,6 +4415,7 @@ impl CustomersCustomerFilters {
     }
 }
 impl crate::form::FormEncode for CustomersCustomerFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
@@ -4464,12 +4516,14 @@ impl<'de> Deserialize<'de> for CustomersRelationshipFilters {
 }
 impl CustomersRelationshipFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.parent_id.is_empty() && self.payment_owner_id.is_empty()
             && self.invoice_owner_id.is_empty()
     }
 }
 impl crate::form::FormEncode for CustomersRelationshipFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_id", &self.parent_id);
         form.field("payment_owner_id", &self.payment_owner_id);
@@ -4478,6 +4532,7 @@ impl crate::form::FormEncode for CustomersRelationshipFilters {
 }
 crate::form::form_object!(CustomersRelationshipFilters);
 impl crate::request::Params for CustomersParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "business_entity_id",
@@ -4568,6 +4623,7 @@ impl crate::request::Params for CustomersParams {
     }
 }
 impl crate::request::CustomFieldParams for CustomersParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4686,6 +4742,7 @@ impl<'de> Deserialize<'de> for SubscriptionsParams {
 }
 impl SubscriptionsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             export_type: None,
@@ -4698,11 +4755,13 @@ impl SubscriptionsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SubscriptionsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("export_type", &self.export_type);
         form.field("item_id", &self.item_id);
@@ -4978,6 +5037,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
 }
 impl SubscriptionsSubscriptionFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.customer_id.is_empty() && self.status.is_empty()
             && self.cancel_reason.is_empty() && self.remaining_billing_cycles.is_empty()
@@ -4990,6 +5050,7 @@ impl SubscriptionsSubscriptionFilters {
     }
 }
 impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
@@ -5011,6 +5072,7 @@ impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
 }
 crate::form::form_object!(SubscriptionsSubscriptionFilters);
 impl crate::request::Params for SubscriptionsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "item_id",
@@ -5111,6 +5173,7 @@ impl crate::request::Params for SubscriptionsParams {
     }
 }
 impl crate::request::CustomFieldParams for SubscriptionsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5188,6 +5251,7 @@ impl<'de> Deserialize<'de> for InvoicesParams {
 }
 impl InvoicesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             payment_owner: Vec::new(),
@@ -5197,11 +5261,13 @@ impl InvoicesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for InvoicesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_owner", &self.payment_owner);
         form.field("invoice", &self.invoice);
@@ -5473,6 +5539,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
 }
 impl InvoicesInvoiceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.subscription_id.is_empty()
             && self.customer_id.is_empty() && self.recurring.is_empty()
@@ -5485,6 +5552,7 @@ impl InvoicesInvoiceFilters {
     }
 }
 impl crate::form::FormEncode for InvoicesInvoiceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("subscription_id", &self.subscription_id);
@@ -5506,6 +5574,7 @@ impl crate::form::FormEncode for InvoicesInvoiceFilters {
 }
 crate::form::form_object!(InvoicesInvoiceFilters);
 impl crate::request::Params for InvoicesParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "payment_owner",
@@ -5596,6 +5665,7 @@ impl crate::request::Params for InvoicesParams {
     }
 }
 impl crate::request::CustomFieldParams for InvoicesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5664,6 +5734,7 @@ impl<'de> Deserialize<'de> for CreditNotesParams {
 }
 impl CreditNotesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             credit_note: Default::default(),
@@ -5672,11 +5743,13 @@ impl CreditNotesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreditNotesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("credit_note", &self.credit_note);
         form.custom_fields(&self.custom_fields);
@@ -5961,6 +6034,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
 }
 impl CreditNotesCreditNoteFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.customer_id.is_empty()
             && self.subscription_id.is_empty() && self.reference_invoice_id.is_empty()
@@ -5974,6 +6048,7 @@ impl CreditNotesCreditNoteFilters {
     }
 }
 impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
@@ -5996,6 +6071,7 @@ impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
 }
 crate::form::form_object!(CreditNotesCreditNoteFilters);
 impl crate::request::Params for CreditNotesParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "credit_note[id]",
@@ -6086,6 +6162,7 @@ impl crate::request::Params for CreditNotesParams {
     }
 }
 impl crate::request::CustomFieldParams for CreditNotesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -6154,6 +6231,7 @@ impl<'de> Deserialize<'de> for TransactionsParams {
 }
 impl TransactionsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             transaction: Default::default(),
@@ -6162,11 +6240,13 @@ impl TransactionsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for TransactionsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("transaction", &self.transaction);
         form.custom_fields(&self.custom_fields);
@@ -6423,6 +6503,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
 }
 impl TransactionsTransactionFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.customer_id.is_empty()
             && self.subscription_id.is_empty() && self.payment_source_id.is_empty()
@@ -6435,6 +6516,7 @@ impl TransactionsTransactionFilters {
     }
 }
 impl crate::form::FormEncode for TransactionsTransactionFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
@@ -6455,6 +6537,7 @@ impl crate::form::FormEncode for TransactionsTransactionFilters {
 }
 crate::form::form_object!(TransactionsTransactionFilters);
 impl crate::request::Params for TransactionsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "transaction[id]",
@@ -6535,6 +6618,7 @@ impl crate::request::Params for TransactionsParams {
     }
 }
 impl crate::request::CustomFieldParams for TransactionsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -6610,6 +6694,7 @@ impl<'de> Deserialize<'de> for OrdersParams {
 }
 impl OrdersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             total: Vec::new(),
@@ -6619,11 +6704,13 @@ impl OrdersParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OrdersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("total", &self.total);
         form.field("order", &self.order);
@@ -6911,6 +6998,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
 }
 impl OrdersOrderFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.subscription_id.is_empty()
             && self.customer_id.is_empty() && self.status.is_empty()
@@ -6924,6 +7012,7 @@ impl OrdersOrderFilters {
     }
 }
 impl crate::form::FormEncode for OrdersOrderFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("subscription_id", &self.subscription_id);
@@ -6946,6 +7035,7 @@ impl crate::form::FormEncode for OrdersOrderFilters {
 }
 crate::form::form_object!(OrdersOrderFilters);
 impl crate::request::Params for OrdersParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "total",
@@ -7041,6 +7131,7 @@ impl crate::request::Params for OrdersParams {
     }
 }
 impl crate::request::CustomFieldParams for OrdersParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7140,6 +7231,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesParams {
 }
 impl ItemFamiliesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             business_entity_id: Vec::new(),
@@ -7150,11 +7242,13 @@ impl ItemFamiliesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ItemFamiliesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
@@ -7241,11 +7335,13 @@ impl<'de> Deserialize<'de> for ItemFamiliesItemFamilyFilters {
 }
 impl ItemFamiliesItemFamilyFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.name.is_empty() && self.updated_at.is_empty()
     }
 }
 impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -7254,6 +7350,7 @@ impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
 }
 crate::form::form_object!(ItemFamiliesItemFamilyFilters);
 impl crate::request::Params for ItemFamiliesParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "business_entity_id",
@@ -7284,6 +7381,7 @@ impl crate::request::Params for ItemFamiliesParams {
     }
 }
 impl crate::request::CustomFieldParams for ItemFamiliesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7377,6 +7475,7 @@ impl<'de> Deserialize<'de> for ItemsParams {
 }
 impl ItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             business_entity_id: Vec::new(),
@@ -7387,11 +7486,13 @@ impl ItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
@@ -7622,6 +7723,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
 }
 impl ItemsItemFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.item_family_id.is_empty() && self.r#type.is_empty()
             && self.name.is_empty() && self.item_applicability.is_empty()
@@ -7632,6 +7734,7 @@ impl ItemsItemFilters {
     }
 }
 impl crate::form::FormEncode for ItemsItemFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("item_family_id", &self.item_family_id);
@@ -7650,6 +7753,7 @@ impl crate::form::FormEncode for ItemsItemFilters {
 }
 crate::form::form_object!(ItemsItemFilters);
 impl crate::request::Params for ItemsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "business_entity_id",
@@ -7726,6 +7830,7 @@ impl crate::request::Params for ItemsParams {
     }
 }
 impl crate::request::CustomFieldParams for ItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7864,6 +7969,7 @@ impl<'de> Deserialize<'de> for ItemPricesParams {
 }
 impl ItemPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_family_id: Vec::new(),
@@ -7877,11 +7983,13 @@ impl ItemPricesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ItemPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_family_id", &self.item_family_id);
         form.field("item_type", &self.item_type);
@@ -8101,6 +8209,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
 }
 impl ItemPricesItemPriceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.name.is_empty() && self.pricing_model.is_empty()
             && self.item_id.is_empty() && self.price_variant_id.is_empty()
@@ -8111,6 +8220,7 @@ impl ItemPricesItemPriceFilters {
     }
 }
 impl crate::form::FormEncode for ItemPricesItemPriceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -8128,6 +8238,7 @@ impl crate::form::FormEncode for ItemPricesItemPriceFilters {
 }
 crate::form::form_object!(ItemPricesItemPriceFilters);
 impl crate::request::Params for ItemPricesParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "item_family_id",
@@ -8218,6 +8329,7 @@ impl crate::request::Params for ItemPricesParams {
     }
 }
 impl crate::request::CustomFieldParams for ItemPricesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -8299,6 +8411,7 @@ impl<'de> Deserialize<'de> for AttachedItemsParams {
 }
 impl AttachedItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_type: Vec::new(),
@@ -8308,11 +8421,13 @@ impl AttachedItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AttachedItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_type", &self.item_type);
         form.field("attached_item", &self.attached_item);
@@ -8444,6 +8559,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
 }
 impl AttachedItemsAttachedItemFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.item_id.is_empty() && self.r#type.is_empty()
             && self.charge_on_event.is_empty() && self.updated_at.is_empty()
@@ -8451,6 +8567,7 @@ impl AttachedItemsAttachedItemFilters {
     }
 }
 impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("item_id", &self.item_id);
@@ -8462,6 +8579,7 @@ impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
 }
 crate::form::form_object!(AttachedItemsAttachedItemFilters);
 impl crate::request::Params for AttachedItemsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "item_type",
@@ -8502,6 +8620,7 @@ impl crate::request::Params for AttachedItemsParams {
     }
 }
 impl crate::request::CustomFieldParams for AttachedItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -8583,6 +8702,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesParams {
 }
 impl DifferentialPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_id: Vec::new(),
@@ -8592,11 +8712,13 @@ impl DifferentialPricesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DifferentialPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_id", &self.item_id);
         form.field("differential_price", &self.differential_price);
@@ -8682,12 +8804,14 @@ impl<'de> Deserialize<'de> for DifferentialPricesDifferentialPriceFilters {
 }
 impl DifferentialPricesDifferentialPriceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.item_price_id.is_empty() && self.id.is_empty()
             && self.parent_item_id.is_empty()
     }
 }
 impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("id", &self.id);
@@ -8696,6 +8820,7 @@ impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
 }
 crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
 impl crate::request::Params for DifferentialPricesParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "differential_price[item_price_id]",
@@ -8721,6 +8846,7 @@ impl crate::request::Params for DifferentialPricesParams {
     }
 }
 impl crate::request::CustomFieldParams for DifferentialPricesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -8820,6 +8946,7 @@ impl<'de> Deserialize<'de> for PriceVariantsParams {
 }
 impl PriceVariantsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             business_entity_id: Vec::new(),
@@ -8830,11 +8957,13 @@ impl PriceVariantsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PriceVariantsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
@@ -8953,12 +9082,14 @@ impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
 }
 impl PriceVariantsPriceVariantFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.name.is_empty() && self.status.is_empty()
             && self.updated_at.is_empty() && self.created_at.is_empty()
     }
 }
 impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -8969,6 +9100,7 @@ impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
 }
 crate::form::form_object!(PriceVariantsPriceVariantFilters);
 impl crate::request::Params for PriceVariantsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "business_entity_id",
@@ -9009,6 +9141,7 @@ impl crate::request::Params for PriceVariantsParams {
     }
 }
 impl crate::request::CustomFieldParams for PriceVariantsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -9082,6 +9215,7 @@ impl<'de> Deserialize<'de> for RampsParams {
 }
 impl RampsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             export_type: None,
@@ -9091,11 +9225,13 @@ impl RampsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RampsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("export_type", &self.export_type);
         form.field("ramp", &self.ramp);
@@ -9199,12 +9335,14 @@ impl<'de> Deserialize<'de> for RampsRampFilters {
 }
 impl RampsRampFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.status.is_empty() && self.subscription_id.is_empty()
             && self.effective_from.is_empty() && self.updated_at.is_empty()
     }
 }
 impl crate::form::FormEncode for RampsRampFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
         form.field("subscription_id", &self.subscription_id);
@@ -9214,6 +9352,7 @@ impl crate::form::FormEncode for RampsRampFilters {
 }
 crate::form::form_object!(RampsRampFilters);
 impl crate::request::Params for RampsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "ramp[status]",
@@ -9239,6 +9378,7 @@ impl crate::request::Params for RampsParams {
     }
 }
 impl crate::request::CustomFieldParams for RampsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -155,6 +155,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
 }
 impl ListGrantBlocksParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -171,11 +172,13 @@ impl ListGrantBlocksParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListGrantBlocksParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -190,6 +193,7 @@ impl crate::form::FormEncode for ListGrantBlocksParams {
     }
 }
 impl crate::request::Params for ListGrantBlocksParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "subscription_id",
@@ -217,14 +221,17 @@ impl crate::request::Params for ListGrantBlocksParams {
     }
 }
 impl crate::request::PageParams for ListGrantBlocksParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListGrantBlocksParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

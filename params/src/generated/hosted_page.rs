@@ -256,6 +256,7 @@ impl<'de> Deserialize<'de> for CheckoutNewParams {
 }
 impl CheckoutNewParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             billing_cycles: None,
@@ -282,11 +283,13 @@ impl CheckoutNewParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutNewParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("billing_cycles", &self.billing_cycles);
         form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
@@ -312,6 +315,7 @@ impl crate::form::FormEncode for CheckoutNewParams {
 }
 impl crate::request::Params for CheckoutNewParams {}
 impl crate::request::CustomFieldParams for CheckoutNewParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -516,6 +520,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeParams {
 }
 impl CheckoutOneTimeParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             currency_code: None,
@@ -539,11 +544,13 @@ impl CheckoutOneTimeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("invoice_note", &self.invoice_note);
@@ -566,6 +573,7 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
 }
 impl crate::request::Params for CheckoutOneTimeParams {}
 impl crate::request::CustomFieldParams for CheckoutOneTimeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -806,6 +814,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsParams {
 }
 impl CheckoutOneTimeForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             business_entity_id: None,
@@ -832,11 +841,13 @@ impl CheckoutOneTimeForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("layout", &self.layout);
@@ -862,6 +873,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
 }
 impl crate::request::Params for CheckoutOneTimeForItemsParams {}
 impl crate::request::CustomFieldParams for CheckoutOneTimeForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1139,6 +1151,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsParams {
 }
 impl CheckoutNewForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             layout: None,
@@ -1167,11 +1180,13 @@ impl CheckoutNewForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("layout", &self.layout);
         form.field("business_entity_id", &self.business_entity_id);
@@ -1199,6 +1214,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
 }
 impl crate::request::Params for CheckoutNewForItemsParams {}
 impl crate::request::CustomFieldParams for CheckoutNewForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1497,6 +1513,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingParams {
 }
 impl CheckoutExistingParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             replace_addon_list: None,
@@ -1527,11 +1544,13 @@ impl CheckoutExistingParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutExistingParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("replace_addon_list", &self.replace_addon_list);
         form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
@@ -1561,6 +1580,7 @@ impl crate::form::FormEncode for CheckoutExistingParams {
 }
 impl crate::request::Params for CheckoutExistingParams {}
 impl crate::request::CustomFieldParams for CheckoutExistingParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1906,6 +1926,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsParams {
 }
 impl CheckoutExistingForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             layout: None,
@@ -1940,11 +1961,13 @@ impl CheckoutExistingForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutExistingForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("layout", &self.layout);
         form.field("mandatory_items_to_remove", &self.mandatory_items_to_remove);
@@ -1978,6 +2001,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
 }
 impl crate::request::Params for CheckoutExistingForItemsParams {}
 impl crate::request::CustomFieldParams for CheckoutExistingForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2096,6 +2120,7 @@ impl<'de> Deserialize<'de> for UpdateCardParams {
 }
 impl UpdateCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -2110,11 +2135,13 @@ impl UpdateCardParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("cancel_url", &self.cancel_url);
@@ -2128,6 +2155,7 @@ impl crate::form::FormEncode for UpdateCardParams {
 }
 impl crate::request::Params for UpdateCardParams {}
 impl crate::request::CustomFieldParams for UpdateCardParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2246,6 +2274,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodParams {
 }
 impl UpdatePaymentMethodParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -2260,11 +2289,13 @@ impl UpdatePaymentMethodParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdatePaymentMethodParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("cancel_url", &self.cancel_url);
@@ -2278,6 +2309,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 }
 impl crate::request::Params for UpdatePaymentMethodParams {}
 impl crate::request::CustomFieldParams for UpdatePaymentMethodParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2368,6 +2400,7 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesParams {
 }
 impl ManagePaymentSourcesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             business_entity_id: None,
@@ -2379,11 +2412,13 @@ impl ManagePaymentSourcesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ManagePaymentSourcesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("redirect_url", &self.redirect_url);
@@ -2394,6 +2429,7 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
 }
 impl crate::request::Params for ManagePaymentSourcesParams {}
 impl crate::request::CustomFieldParams for ManagePaymentSourcesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2496,6 +2532,7 @@ impl<'de> Deserialize<'de> for CollectNowParams {
 }
 impl CollectNowParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -2508,11 +2545,13 @@ impl CollectNowParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CollectNowParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("currency_code", &self.currency_code);
@@ -2524,6 +2563,7 @@ impl crate::form::FormEncode for CollectNowParams {
 }
 impl crate::request::Params for CollectNowParams {}
 impl crate::request::CustomFieldParams for CollectNowParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2602,6 +2642,7 @@ impl<'de> Deserialize<'de> for AcceptQuoteParams {
 }
 impl AcceptQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -2612,11 +2653,13 @@ impl AcceptQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AcceptQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("layout", &self.layout);
@@ -2626,6 +2669,7 @@ impl crate::form::FormEncode for AcceptQuoteParams {
 }
 impl crate::request::Params for AcceptQuoteParams {}
 impl crate::request::CustomFieldParams for AcceptQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2709,6 +2753,7 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionParams {
 }
 impl ExtendSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             expiry: None,
@@ -2719,11 +2764,13 @@ impl ExtendSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ExtendSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("expiry", &self.expiry);
         form.field("billing_cycle", &self.billing_cycle);
@@ -2733,6 +2780,7 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
 }
 impl crate::request::Params for ExtendSubscriptionParams {}
 impl crate::request::CustomFieldParams for ExtendSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2835,6 +2883,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftParams {
 }
 impl CheckoutGiftParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -2847,11 +2896,13 @@ impl CheckoutGiftParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutGiftParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("coupon_ids", &self.coupon_ids);
@@ -2863,6 +2914,7 @@ impl crate::form::FormEncode for CheckoutGiftParams {
 }
 impl crate::request::Params for CheckoutGiftParams {}
 impl crate::request::CustomFieldParams for CheckoutGiftParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2988,6 +3040,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsParams {
 }
 impl CheckoutGiftForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             layout: None,
@@ -3002,11 +3055,13 @@ impl CheckoutGiftForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutGiftForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("layout", &self.layout);
         form.field("business_entity_id", &self.business_entity_id);
@@ -3020,6 +3075,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
 }
 impl crate::request::Params for CheckoutGiftForItemsParams {}
 impl crate::request::CustomFieldParams for CheckoutGiftForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3098,6 +3154,7 @@ impl<'de> Deserialize<'de> for ClaimGiftParams {
 }
 impl ClaimGiftParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -3108,11 +3165,13 @@ impl ClaimGiftParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ClaimGiftParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("gift", &self.gift);
@@ -3122,6 +3181,7 @@ impl crate::form::FormEncode for ClaimGiftParams {
 }
 impl crate::request::Params for ClaimGiftParams {}
 impl crate::request::CustomFieldParams for ClaimGiftParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3191,6 +3251,7 @@ impl<'de> Deserialize<'de> for RetrieveAgreementPdfParams {
 }
 impl RetrieveAgreementPdfParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(payment_source_id: impl Into<String>) -> Self {
         Self {
             payment_source_id: payment_source_id.into(),
@@ -3199,11 +3260,13 @@ impl RetrieveAgreementPdfParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveAgreementPdfParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_source_id", &self.payment_source_id);
         form.custom_fields(&self.custom_fields);
@@ -3211,6 +3274,7 @@ impl crate::form::FormEncode for RetrieveAgreementPdfParams {
 }
 impl crate::request::Params for RetrieveAgreementPdfParams {}
 impl crate::request::CustomFieldParams for RetrieveAgreementPdfParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3331,6 +3395,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -3344,11 +3409,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -3360,6 +3427,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -3385,14 +3453,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3502,6 +3573,7 @@ impl<'de> Deserialize<'de> for PreCancelParams {
 }
 impl PreCancelParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pass_thru_content: None,
@@ -3514,11 +3586,13 @@ impl PreCancelParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PreCancelParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("pass_thru_content", &self.pass_thru_content);
         form.field("cancel_url", &self.cancel_url);
@@ -3530,6 +3604,7 @@ impl crate::form::FormEncode for PreCancelParams {
 }
 impl crate::request::Params for PreCancelParams {}
 impl crate::request::CustomFieldParams for PreCancelParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3619,6 +3694,7 @@ impl<'de> Deserialize<'de> for EventsParams {
 }
 impl EventsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(event_name: enums::EventName, event_data: Value) -> Self {
         Self {
             event_name,
@@ -3629,11 +3705,13 @@ impl EventsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EventsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("event_name", &self.event_name);
         form.field("occurred_at", &self.occurred_at);
@@ -3643,6 +3721,7 @@ impl crate::form::FormEncode for EventsParams {
 }
 impl crate::request::Params for EventsParams {}
 impl crate::request::CustomFieldParams for EventsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3715,6 +3794,7 @@ impl<'de> Deserialize<'de> for ViewVoucherParams {
 }
 impl ViewVoucherParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             payment_voucher: None,
@@ -3724,11 +3804,13 @@ impl ViewVoucherParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ViewVoucherParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_voucher", &self.payment_voucher);
         form.field("customer", &self.customer);
@@ -3737,6 +3819,7 @@ impl crate::form::FormEncode for ViewVoucherParams {
 }
 impl crate::request::Params for ViewVoucherParams {}
 impl crate::request::CustomFieldParams for ViewVoucherParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3949,6 +4032,7 @@ impl<'de> Deserialize<'de> for CheckoutNewSubscriptionParams {
 }
 impl CheckoutNewSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -3970,76 +4054,92 @@ impl CheckoutNewSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
         self.affiliate_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -4050,6 +4150,7 @@ impl CheckoutNewSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -4223,6 +4324,7 @@ impl<'de> Deserialize<'de> for CheckoutNewCustomerParams {
 }
 impl CheckoutNewCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4240,60 +4342,72 @@ impl CheckoutNewCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -4304,6 +4418,7 @@ impl CheckoutNewCustomerParams {
     }
 }
 impl crate::form::FormEncode for CheckoutNewCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -4379,23 +4494,27 @@ impl<'de> Deserialize<'de> for CheckoutNewCardParams {
 }
 impl CheckoutNewCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway: None,
             gateway_account_id: None,
         }
     }
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutNewCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway", &self.gateway);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -4508,6 +4627,7 @@ impl<'de> Deserialize<'de> for CheckoutNewAddonsParams {
 }
 impl CheckoutNewAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4519,34 +4639,41 @@ impl CheckoutNewAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CheckoutNewAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -4691,6 +4818,7 @@ impl<'de> Deserialize<'de> for CheckoutNewEventBasedAddonsParams {
 }
 impl CheckoutNewEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4705,46 +4833,56 @@ impl CheckoutNewEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CheckoutNewEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -4808,16 +4946,19 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeInvoiceParams {
 }
 impl CheckoutOneTimeInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { po_number: None }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("po_number", &self.po_number);
     }
@@ -4937,6 +5078,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeAddonsParams {
 }
 impl CheckoutOneTimeAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4949,40 +5091,48 @@ impl CheckoutOneTimeAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -5191,6 +5341,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsCustomerParams {
 }
 impl CheckoutOneTimeForItemsCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5212,78 +5363,94 @@ impl CheckoutOneTimeForItemsCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
+    #[inline]
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -5294,6 +5461,7 @@ impl CheckoutOneTimeForItemsCustomerParams {
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeForItemsCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -5436,6 +5604,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsItemPricesParams {
 }
 impl CheckoutOneTimeForItemsItemPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -5448,40 +5617,48 @@ impl CheckoutOneTimeForItemsItemPricesParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeForItemsItemPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -5583,6 +5760,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsDiscountsParams {
 }
 impl CheckoutOneTimeForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(apply_on: enums::ApplyOn) -> Self {
         Self {
             percentage: None,
@@ -5592,25 +5770,30 @@ impl CheckoutOneTimeForItemsDiscountsParams {
             item_price_id: None,
         }
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutOneTimeForItemsDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("percentage", &self.percentage);
         form.field("amount", &self.amount);
@@ -5769,6 +5952,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsSubscriptionParams {
 }
 impl CheckoutNewForItemsSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5785,53 +5969,64 @@ impl CheckoutNewForItemsSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -5842,6 +6037,7 @@ impl CheckoutNewForItemsSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("trial_end", &self.trial_end);
@@ -6046,6 +6242,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsCustomerParams {
 }
 impl CheckoutNewForItemsCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6066,74 +6263,89 @@ impl CheckoutNewForItemsCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
+    #[inline]
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -6144,6 +6356,7 @@ impl CheckoutNewForItemsCustomerParams {
     }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -6302,6 +6515,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsDiscountsParams {
 }
 impl CheckoutNewForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(duration_type: enums::DurationType) -> Self {
         Self {
             apply_on: None,
@@ -6315,41 +6529,50 @@ impl CheckoutNewForItemsDiscountsParams {
             quantity: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -6559,6 +6782,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingSubscriptionParams {
 }
 impl CheckoutExistingSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -6579,66 +6803,80 @@ impl CheckoutExistingSubscriptionParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -6649,6 +6887,7 @@ impl CheckoutExistingSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -6745,6 +6984,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingCustomerParams {
 }
 impl CheckoutExistingCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -6753,17 +6993,20 @@ impl CheckoutExistingCustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -6774,6 +7017,7 @@ impl CheckoutExistingCustomerParams {
     }
 }
 impl crate::form::FormEncode for CheckoutExistingCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -6889,6 +7133,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingAddonsParams {
 }
 impl CheckoutExistingAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6900,34 +7145,41 @@ impl CheckoutExistingAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutExistingAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -7072,6 +7324,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingEventBasedAddonsParams {
 }
 impl CheckoutExistingEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -7086,46 +7339,56 @@ impl CheckoutExistingEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutExistingEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -7280,6 +7543,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsSubscriptionParams {
 }
 impl CheckoutExistingForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -7294,44 +7558,53 @@ impl CheckoutExistingForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -7342,6 +7615,7 @@ impl CheckoutExistingForItemsSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("setup_fee", &self.setup_fee);
@@ -7469,6 +7743,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsCustomerParams {
 }
 impl CheckoutExistingForItemsCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -7480,31 +7755,37 @@ impl CheckoutExistingForItemsCustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -7515,6 +7796,7 @@ impl CheckoutExistingForItemsCustomerParams {
     }
 }
 impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -7707,6 +7989,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsSubscriptionItemsParams {
 }
 impl CheckoutExistingForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -7723,55 +8006,67 @@ impl CheckoutExistingForItemsSubscriptionItemsParams {
             item_type: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -7858,6 +8153,7 @@ impl<'de> Deserialize<'de> for UpdateCardCustomerParams {
 }
 impl UpdateCardCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -7866,17 +8162,20 @@ impl UpdateCardCustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateCardCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("vat_number", &self.vat_number);
@@ -7936,11 +8235,13 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesCustomerParams {
 }
 impl ManagePaymentSourcesCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for ManagePaymentSourcesCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -8008,16 +8309,19 @@ impl<'de> Deserialize<'de> for CheckoutGiftGifterParams {
 }
 impl CheckoutGiftGifterParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { customer_id: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutGiftGifterParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
     }
@@ -8112,6 +8416,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftSubscriptionParams {
 }
 impl CheckoutGiftSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             plan_id: None,
@@ -8122,26 +8427,31 @@ impl CheckoutGiftSubscriptionParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -8152,6 +8462,7 @@ impl CheckoutGiftSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CheckoutGiftSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("plan_id", &self.plan_id);
         form.field("plan_quantity", &self.plan_quantity);
@@ -8226,6 +8537,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftAddonsParams {
 }
 impl CheckoutGiftAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8234,21 +8546,25 @@ impl CheckoutGiftAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CheckoutGiftAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -8304,11 +8620,13 @@ impl<'de> Deserialize<'de> for ClaimGiftGiftParams {
 }
 impl ClaimGiftGiftParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for ClaimGiftGiftParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -8362,16 +8680,19 @@ impl<'de> Deserialize<'de> for ClaimGiftCustomerParams {
 }
 impl ClaimGiftCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { locale: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ClaimGiftCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("locale", &self.locale);
     }
@@ -8425,11 +8746,13 @@ impl<'de> Deserialize<'de> for ViewVoucherPaymentVoucherParams {
 }
 impl ViewVoucherPaymentVoucherParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for ViewVoucherPaymentVoucherParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }

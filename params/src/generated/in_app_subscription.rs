@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptParams {
 }
 impl ProcessReceiptParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(receipt: impl Into<String>) -> Self {
         Self {
             receipt: receipt.into(),
@@ -87,11 +88,13 @@ impl ProcessReceiptParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ProcessReceiptParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("receipt", &self.receipt);
         form.field("product", &self.product);
@@ -101,6 +104,7 @@ impl crate::form::FormEncode for ProcessReceiptParams {
 }
 impl crate::request::Params for ProcessReceiptParams {}
 impl crate::request::CustomFieldParams for ProcessReceiptParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -177,6 +181,7 @@ impl<'de> Deserialize<'de> for ImportReceiptParams {
 }
 impl ImportReceiptParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(receipt: impl Into<String>) -> Self {
         Self {
             receipt: receipt.into(),
@@ -187,11 +192,13 @@ impl ImportReceiptParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportReceiptParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("receipt", &self.receipt);
         form.field("product", &self.product);
@@ -201,6 +208,7 @@ impl crate::form::FormEncode for ImportReceiptParams {
 }
 impl crate::request::Params for ImportReceiptParams {}
 impl crate::request::CustomFieldParams for ImportReceiptParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -273,6 +281,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionParams {
 }
 impl ImportSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             subscription: None,
@@ -282,11 +291,13 @@ impl ImportSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription", &self.subscription);
         form.field("customer", &self.customer);
@@ -295,6 +306,7 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
 }
 impl crate::request::Params for ImportSubscriptionParams {}
 impl crate::request::CustomFieldParams for ImportSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -357,6 +369,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsParams {
 }
 impl RetrieveStoreSubsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(receipt: impl Into<String>) -> Self {
         Self {
             receipt: receipt.into(),
@@ -365,11 +378,13 @@ impl RetrieveStoreSubsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveStoreSubsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("receipt", &self.receipt);
         form.custom_fields(&self.custom_fields);
@@ -377,6 +392,7 @@ impl crate::form::FormEncode for RetrieveStoreSubsParams {
 }
 impl crate::request::Params for RetrieveStoreSubsParams {}
 impl crate::request::CustomFieldParams for RetrieveStoreSubsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -493,6 +509,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptProductParams {
 }
 impl ProcessReceiptProductParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         currency_code: impl Into<String>,
@@ -509,27 +526,32 @@ impl ProcessReceiptProductParams {
         }
     }
     /// At most 46 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn period(mut self, value: impl Into<String>) -> Self {
         self.period = Some(value.into());
         self
     }
     /// At most 3 characters.
+    #[inline]
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ProcessReceiptProductParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("currency_code", &self.currency_code);
@@ -596,6 +618,7 @@ impl<'de> Deserialize<'de> for ImportReceiptProductParams {
 }
 impl ImportReceiptProductParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(currency_code: impl Into<String>) -> Self {
         Self {
             currency_code: currency_code.into(),
@@ -603,6 +626,7 @@ impl ImportReceiptProductParams {
     }
 }
 impl crate::form::FormEncode for ImportReceiptProductParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
     }
@@ -660,21 +684,25 @@ impl<'de> Deserialize<'de> for ImportReceiptCustomerParams {
 }
 impl ImportReceiptCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None, email: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportReceiptCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -817,6 +845,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionSubscriptionParams {
 }
 impl ImportSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         started_at: impl Into<Timestamp>,
@@ -837,12 +866,14 @@ impl ImportSubscriptionSubscriptionParams {
             is_trial: None,
         }
     }
+    #[inline]
     pub fn is_trial(mut self, value: bool) -> Self {
         self.is_trial = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("started_at", &self.started_at);

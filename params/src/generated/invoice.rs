@@ -345,6 +345,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             customer_id: None,
@@ -378,11 +379,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -418,6 +421,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -795,6 +799,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesParams {
 }
 impl CreateForChargeItemsAndChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             customer_id: None,
@@ -832,11 +837,13 @@ impl CreateForChargeItemsAndChargesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -876,6 +883,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
 }
 impl crate::request::Params for CreateForChargeItemsAndChargesParams {}
 impl crate::request::CustomFieldParams for CreateForChargeItemsAndChargesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1119,6 +1127,7 @@ impl<'de> Deserialize<'de> for ChargeParams {
 }
 impl ChargeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             customer_id: None,
@@ -1144,11 +1153,13 @@ impl ChargeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChargeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -1173,6 +1184,7 @@ impl crate::form::FormEncode for ChargeParams {
 }
 impl crate::request::Params for ChargeParams {}
 impl crate::request::CustomFieldParams for ChargeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1384,6 +1396,7 @@ impl<'de> Deserialize<'de> for ChargeAddonParams {
 }
 impl ChargeAddonParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(addon_id: impl Into<String>) -> Self {
         Self {
             customer_id: None,
@@ -1406,11 +1419,13 @@ impl ChargeAddonParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChargeAddonParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -1432,6 +1447,7 @@ impl crate::form::FormEncode for ChargeAddonParams {
 }
 impl crate::request::Params for ChargeAddonParams {}
 impl crate::request::CustomFieldParams for ChargeAddonParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1583,6 +1599,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemParams {
 }
 impl CreateForChargeItemParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             customer_id: None,
@@ -1599,11 +1616,13 @@ impl CreateForChargeItemParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -1619,6 +1638,7 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
 }
 impl crate::request::Params for CreateForChargeItemParams {}
 impl crate::request::CustomFieldParams for CreateForChargeItemParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1681,6 +1701,7 @@ impl<'de> Deserialize<'de> for StopDunningParams {
 }
 impl StopDunningParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -1689,11 +1710,13 @@ impl StopDunningParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for StopDunningParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -1701,6 +1724,7 @@ impl crate::form::FormEncode for StopDunningParams {
 }
 impl crate::request::Params for StopDunningParams {}
 impl crate::request::CustomFieldParams for StopDunningParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1778,6 +1802,7 @@ impl<'de> Deserialize<'de> for PauseDunningParams {
 }
 impl PauseDunningParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(expected_payment_date: impl Into<Timestamp>) -> Self {
         Self {
             expected_payment_date: expected_payment_date.into(),
@@ -1787,11 +1812,13 @@ impl PauseDunningParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PauseDunningParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("expected_payment_date", &self.expected_payment_date);
         form.field("comment", &self.comment);
@@ -1800,6 +1827,7 @@ impl crate::form::FormEncode for PauseDunningParams {
 }
 impl crate::request::Params for PauseDunningParams {}
 impl crate::request::CustomFieldParams for PauseDunningParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1862,6 +1890,7 @@ impl<'de> Deserialize<'de> for ResumeDunningParams {
 }
 impl ResumeDunningParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -1870,11 +1899,13 @@ impl ResumeDunningParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ResumeDunningParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -1882,6 +1913,7 @@ impl crate::form::FormEncode for ResumeDunningParams {
 }
 impl crate::request::Params for ResumeDunningParams {}
 impl crate::request::CustomFieldParams for ResumeDunningParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2262,6 +2294,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceParams {
 }
 impl ImportInvoiceParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>, date: impl Into<Timestamp>, total: i64) -> Self {
         Self {
             id: id.into(),
@@ -2303,11 +2336,13 @@ impl ImportInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("currency_code", &self.currency_code);
@@ -2348,6 +2383,7 @@ impl crate::form::FormEncode for ImportInvoiceParams {
 }
 impl crate::request::Params for ImportInvoiceParams {}
 impl crate::request::CustomFieldParams for ImportInvoiceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2421,6 +2457,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentsParams {
 }
 impl ApplyPaymentsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -2430,11 +2467,13 @@ impl ApplyPaymentsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ApplyPaymentsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("transactions", &self.transactions);
@@ -2443,6 +2482,7 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
 }
 impl crate::request::Params for ApplyPaymentsParams {}
 impl crate::request::CustomFieldParams for ApplyPaymentsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2508,6 +2548,7 @@ impl<'de> Deserialize<'de> for DeleteLineItemsParams {
 }
 impl DeleteLineItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             line_items: Vec::new(),
@@ -2516,11 +2557,13 @@ impl DeleteLineItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_items", &self.line_items);
         form.custom_fields(&self.custom_fields);
@@ -2528,6 +2571,7 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
 }
 impl crate::request::Params for DeleteLineItemsParams {}
 impl crate::request::CustomFieldParams for DeleteLineItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2601,6 +2645,7 @@ impl<'de> Deserialize<'de> for ApplyCreditsParams {
 }
 impl ApplyCreditsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -2610,11 +2655,13 @@ impl ApplyCreditsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ApplyCreditsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("credit_notes", &self.credit_notes);
@@ -2623,6 +2670,7 @@ impl crate::form::FormEncode for ApplyCreditsParams {
 }
 impl crate::request::Params for ApplyCreditsParams {}
 impl crate::request::CustomFieldParams for ApplyCreditsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2978,6 +3026,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paid_on_after: None,
@@ -3010,11 +3059,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("paid_on_after", &self.paid_on_after);
         form.field("include_deleted", &self.include_deleted);
@@ -3097,17 +3148,20 @@ impl<'de> Deserialize<'de> for ListEinvoiceFilters {
 }
 impl ListEinvoiceFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
     }
 }
 impl crate::form::FormEncode for ListEinvoiceFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
     }
 }
 crate::form::form_object!(ListEinvoiceFilters);
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "einvoice[status]",
@@ -3209,14 +3263,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3304,6 +3361,7 @@ impl<'de> Deserialize<'de> for InvoicesForCustomerParams {
 }
 impl InvoicesForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -3313,11 +3371,13 @@ impl InvoicesForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for InvoicesForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -3326,14 +3386,17 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
 }
 impl crate::request::Params for InvoicesForCustomerParams {}
 impl crate::request::PageParams for InvoicesForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for InvoicesForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3402,6 +3465,7 @@ impl<'de> Deserialize<'de> for InvoicesForSubscriptionParams {
 }
 impl InvoicesForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -3411,11 +3475,13 @@ impl InvoicesForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for InvoicesForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -3424,14 +3490,17 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
 }
 impl crate::request::Params for InvoicesForSubscriptionParams {}
 impl crate::request::PageParams for InvoicesForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for InvoicesForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3519,6 +3588,7 @@ impl<'de> Deserialize<'de> for RetrieveParams {
 }
 impl RetrieveParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             line_items_limit: None,
@@ -3529,11 +3599,13 @@ impl RetrieveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_items_limit", &self.line_items_limit);
         form.field("line_items_offset", &self.line_items_offset);
@@ -3607,11 +3679,13 @@ impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
 }
 impl RetrieveLineItemFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.subscription_id.is_empty() && self.customer_id.is_empty()
     }
 }
 impl crate::form::FormEncode for RetrieveLineItemFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
@@ -3619,6 +3693,7 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
 }
 crate::form::form_object!(RetrieveLineItemFilters);
 impl crate::request::Params for RetrieveParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "line_item[subscription_id]",
@@ -3634,6 +3709,7 @@ impl crate::request::Params for RetrieveParams {
     }
 }
 impl crate::request::CustomFieldParams for RetrieveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3699,6 +3775,7 @@ impl<'de> Deserialize<'de> for PdfParams {
 }
 impl PdfParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             disposition_type: None,
@@ -3707,11 +3784,13 @@ impl PdfParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PdfParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
         form.custom_fields(&self.custom_fields);
@@ -3719,6 +3798,7 @@ impl crate::form::FormEncode for PdfParams {
 }
 impl crate::request::Params for PdfParams {}
 impl crate::request::CustomFieldParams for PdfParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3815,6 +3895,7 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersParams {
 }
 impl ListPaymentReferenceNumbersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -3826,11 +3907,13 @@ impl ListPaymentReferenceNumbersParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -3897,18 +3980,21 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersPaymentReferenceNumber
 }
 impl ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.number.is_empty()
     }
 }
 impl crate::form::FormEncode
 for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("number", &self.number);
     }
 }
 crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilters);
 impl crate::request::Params for ListPaymentReferenceNumbersParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "payment_reference_number[number]",
@@ -3920,14 +4006,17 @@ impl crate::request::Params for ListPaymentReferenceNumbersParams {
     }
 }
 impl crate::request::PageParams for ListPaymentReferenceNumbersParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListPaymentReferenceNumbersParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4093,6 +4182,7 @@ impl<'de> Deserialize<'de> for AddChargeParams {
 }
 impl AddChargeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64, description: impl Into<String>) -> Self {
         Self {
             amount,
@@ -4111,11 +4201,13 @@ impl AddChargeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddChargeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("description", &self.description);
@@ -4133,6 +4225,7 @@ impl crate::form::FormEncode for AddChargeParams {
 }
 impl crate::request::Params for AddChargeParams {}
 impl crate::request::CustomFieldParams for AddChargeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4269,6 +4362,7 @@ impl<'de> Deserialize<'de> for AddAddonChargeParams {
 }
 impl AddAddonChargeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(addon_id: impl Into<String>) -> Self {
         Self {
             addon_id: addon_id.into(),
@@ -4284,11 +4378,13 @@ impl AddAddonChargeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddAddonChargeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("addon_id", &self.addon_id);
         form.field("addon_quantity", &self.addon_quantity);
@@ -4303,6 +4399,7 @@ impl crate::form::FormEncode for AddAddonChargeParams {
 }
 impl crate::request::Params for AddAddonChargeParams {}
 impl crate::request::CustomFieldParams for AddAddonChargeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4399,6 +4496,7 @@ impl<'de> Deserialize<'de> for AddChargeItemParams {
 }
 impl AddChargeItemParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -4410,11 +4508,13 @@ impl AddChargeItemParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddChargeItemParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("subscription_id", &self.subscription_id);
@@ -4425,6 +4525,7 @@ impl crate::form::FormEncode for AddChargeItemParams {
 }
 impl crate::request::Params for AddChargeItemParams {}
 impl crate::request::CustomFieldParams for AddChargeItemParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4533,6 +4634,7 @@ impl<'de> Deserialize<'de> for CloseParams {
 }
 impl CloseParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -4545,11 +4647,13 @@ impl CloseParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CloseParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("invoice_note", &self.invoice_note);
@@ -4561,6 +4665,7 @@ impl crate::form::FormEncode for CloseParams {
 }
 impl crate::request::Params for CloseParams {}
 impl crate::request::CustomFieldParams for CloseParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4669,6 +4774,7 @@ impl<'de> Deserialize<'de> for CollectPaymentParams {
 }
 impl CollectPaymentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -4681,11 +4787,13 @@ impl CollectPaymentParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CollectPaymentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("authorization_transaction_id", &self.authorization_transaction_id);
@@ -4697,6 +4805,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
 }
 impl crate::request::Params for CollectPaymentParams {}
 impl crate::request::CustomFieldParams for CollectPaymentParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4770,6 +4879,7 @@ impl<'de> Deserialize<'de> for RecordPaymentParams {
 }
 impl RecordPaymentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -4779,11 +4889,13 @@ impl RecordPaymentParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordPaymentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("transaction", &self.transaction);
@@ -4792,6 +4904,7 @@ impl crate::form::FormEncode for RecordPaymentParams {
 }
 impl crate::request::Params for RecordPaymentParams {}
 impl crate::request::CustomFieldParams for RecordPaymentParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4857,6 +4970,7 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldParams {
 }
 impl RecordTaxWithheldParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tax_withheld: None,
@@ -4865,11 +4979,13 @@ impl RecordTaxWithheldParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordTaxWithheldParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_withheld", &self.tax_withheld);
         form.custom_fields(&self.custom_fields);
@@ -4877,6 +4993,7 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
 }
 impl crate::request::Params for RecordTaxWithheldParams {}
 impl crate::request::CustomFieldParams for RecordTaxWithheldParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4942,6 +5059,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldParams {
 }
 impl RemoveTaxWithheldParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tax_withheld: None,
@@ -4950,11 +5068,13 @@ impl RemoveTaxWithheldParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveTaxWithheldParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_withheld", &self.tax_withheld);
         form.custom_fields(&self.custom_fields);
@@ -4962,6 +5082,7 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
 }
 impl crate::request::Params for RemoveTaxWithheldParams {}
 impl crate::request::CustomFieldParams for RemoveTaxWithheldParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5058,6 +5179,7 @@ impl<'de> Deserialize<'de> for RefundParams {
 }
 impl RefundParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             refund_amount: None,
@@ -5069,11 +5191,13 @@ impl RefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("refund_amount", &self.refund_amount);
         form.field("comment", &self.comment);
@@ -5084,6 +5208,7 @@ impl crate::form::FormEncode for RefundParams {
 }
 impl crate::request::Params for RefundParams {}
 impl crate::request::CustomFieldParams for RefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5180,6 +5305,7 @@ impl<'de> Deserialize<'de> for RecordRefundParams {
 }
 impl RecordRefundParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -5191,11 +5317,13 @@ impl RecordRefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordRefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("customer_notes", &self.customer_notes);
@@ -5206,6 +5334,7 @@ impl crate::form::FormEncode for RecordRefundParams {
 }
 impl crate::request::Params for RecordRefundParams {}
 impl crate::request::CustomFieldParams for RecordRefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5271,6 +5400,7 @@ impl<'de> Deserialize<'de> for RemovePaymentParams {
 }
 impl RemovePaymentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             transaction: None,
@@ -5279,11 +5409,13 @@ impl RemovePaymentParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemovePaymentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("transaction", &self.transaction);
         form.custom_fields(&self.custom_fields);
@@ -5291,6 +5423,7 @@ impl crate::form::FormEncode for RemovePaymentParams {
 }
 impl crate::request::Params for RemovePaymentParams {}
 impl crate::request::CustomFieldParams for RemovePaymentParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5356,6 +5489,7 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteParams {
 }
 impl RemoveCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             credit_note: None,
@@ -5364,11 +5498,13 @@ impl RemoveCreditNoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("credit_note", &self.credit_note);
         form.custom_fields(&self.custom_fields);
@@ -5376,6 +5512,7 @@ impl crate::form::FormEncode for RemoveCreditNoteParams {
 }
 impl crate::request::Params for RemoveCreditNoteParams {}
 impl crate::request::CustomFieldParams for RemoveCreditNoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5450,6 +5587,7 @@ impl<'de> Deserialize<'de> for VoidInvoiceParams {
 }
 impl VoidInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -5459,11 +5597,13 @@ impl VoidInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for VoidInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("void_reason_code", &self.void_reason_code);
@@ -5472,6 +5612,7 @@ impl crate::form::FormEncode for VoidInvoiceParams {
 }
 impl crate::request::Params for VoidInvoiceParams {}
 impl crate::request::CustomFieldParams for VoidInvoiceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5534,6 +5675,7 @@ impl<'de> Deserialize<'de> for WriteOffParams {
 }
 impl WriteOffParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -5542,11 +5684,13 @@ impl WriteOffParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for WriteOffParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -5554,6 +5698,7 @@ impl crate::form::FormEncode for WriteOffParams {
 }
 impl crate::request::Params for WriteOffParams {}
 impl crate::request::CustomFieldParams for WriteOffParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5639,6 +5784,7 @@ impl<'de> Deserialize<'de> for VoidBeforeCaptureParams {
 }
 impl VoidBeforeCaptureParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -5649,11 +5795,13 @@ impl VoidBeforeCaptureParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for VoidBeforeCaptureParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("void_reason_code", &self.void_reason_code);
@@ -5663,6 +5811,7 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
 }
 impl crate::request::Params for VoidBeforeCaptureParams {}
 impl crate::request::CustomFieldParams for VoidBeforeCaptureParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5725,6 +5874,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
 }
 impl DeleteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -5733,11 +5883,13 @@ impl DeleteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -5745,6 +5897,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 impl crate::request::Params for DeleteParams {}
 impl crate::request::CustomFieldParams for DeleteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5872,6 +6025,7 @@ impl<'de> Deserialize<'de> for UpdateDetailsParams {
 }
 impl UpdateDetailsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -5886,11 +6040,13 @@ impl UpdateDetailsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateDetailsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -5904,6 +6060,7 @@ impl crate::form::FormEncode for UpdateDetailsParams {
 }
 impl crate::request::Params for UpdateDetailsParams {}
 impl crate::request::CustomFieldParams for UpdateDetailsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5972,6 +6129,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeParams {
 }
 impl ApplyPaymentScheduleSchemeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(scheme_id: impl Into<String>) -> Self {
         Self {
             scheme_id: scheme_id.into(),
@@ -5981,11 +6139,13 @@ impl ApplyPaymentScheduleSchemeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("scheme_id", &self.scheme_id);
         form.field("amount", &self.amount);
@@ -5994,6 +6154,7 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
 }
 impl crate::request::Params for ApplyPaymentScheduleSchemeParams {}
 impl crate::request::CustomFieldParams for ApplyPaymentScheduleSchemeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -6119,6 +6280,7 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6131,20 +6293,24 @@ impl CreatePaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -6153,22 +6319,26 @@ impl CreatePaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreatePaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -6292,6 +6462,7 @@ impl<'de> Deserialize<'de> for CreateAddonsParams {
 }
 impl CreateAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6304,40 +6475,48 @@ impl CreateAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -6495,6 +6674,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemPricesParams {
 }
 impl CreateForChargeItemsAndChargesItemPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -6509,50 +6689,60 @@ impl CreateForChargeItemsAndChargesItemPricesParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// At most 500 characters.
+    #[inline]
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -6764,6 +6954,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesChargesParams {
 }
 impl CreateForChargeItemsAndChargesChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             entity_description: None,
@@ -6783,72 +6974,87 @@ impl CreateForChargeItemsAndChargesChargesParams {
         }
     }
     /// At most 500 characters.
+    #[inline]
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("entity_description", &self.entity_description);
         form.field("amount", &self.amount);
@@ -6957,6 +7163,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesDiscountsParams {
 }
 impl CreateForChargeItemsAndChargesDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(apply_on: enums::ApplyOn) -> Self {
         Self {
             percentage: None,
@@ -6966,25 +7173,30 @@ impl CreateForChargeItemsAndChargesDiscountsParams {
             item_price_id: None,
         }
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("percentage", &self.percentage);
         form.field("amount", &self.amount);
@@ -7115,6 +7327,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemItemPriceParams {
 }
 impl CreateForChargeItemItemPriceParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -7126,36 +7339,43 @@ impl CreateForChargeItemItemPriceParams {
             date_to: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemItemPriceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -7213,16 +7433,19 @@ impl<'de> Deserialize<'de> for ImportInvoiceCreditNoteParams {
 }
 impl ImportInvoiceCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoiceCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -7709,6 +7932,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceLineItemsParams {
 }
 impl ImportInvoiceLineItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -7753,180 +7977,219 @@ impl ImportInvoiceLineItemsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_type(mut self, value: LineItemEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_level_discount1_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount1_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_level_discount1_amount(mut self, value: i64) -> Self {
         self.item_level_discount1_amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_level_discount2_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount2_entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_level_discount2_amount(mut self, value: i64) -> Self {
         self.item_level_discount2_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax1_name(mut self, value: impl Into<String>) -> Self {
         self.tax1_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax1_amount(mut self, value: i64) -> Self {
         self.tax1_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax2_name(mut self, value: impl Into<String>) -> Self {
         self.tax2_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax2_amount(mut self, value: i64) -> Self {
         self.tax2_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax3_name(mut self, value: impl Into<String>) -> Self {
         self.tax3_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax3_amount(mut self, value: i64) -> Self {
         self.tax3_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax4_name(mut self, value: impl Into<String>) -> Self {
         self.tax4_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax4_amount(mut self, value: i64) -> Self {
         self.tax4_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax5_name(mut self, value: impl Into<String>) -> Self {
         self.tax5_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax5_amount(mut self, value: i64) -> Self {
         self.tax5_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax6_name(mut self, value: impl Into<String>) -> Self {
         self.tax6_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax6_amount(mut self, value: i64) -> Self {
         self.tax6_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax7_name(mut self, value: impl Into<String>) -> Self {
         self.tax7_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax7_amount(mut self, value: i64) -> Self {
         self.tax7_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax8_name(mut self, value: impl Into<String>) -> Self {
         self.tax8_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax8_amount(mut self, value: i64) -> Self {
         self.tax8_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax9_name(mut self, value: impl Into<String>) -> Self {
         self.tax9_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax9_amount(mut self, value: i64) -> Self {
         self.tax9_amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax10_name(mut self, value: impl Into<String>) -> Self {
         self.tax10_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn tax10_amount(mut self, value: i64) -> Self {
         self.tax10_amount = Some(value);
         self
     }
+    #[inline]
     pub fn proration_mode(mut self, value: enums::LineItemProrationMode) -> Self {
         self.proration_mode = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoiceLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("date_from", &self.date_from);
@@ -8035,6 +8298,7 @@ impl<'de> Deserialize<'de> for ImportInvoicePaymentReferenceNumbersParams {
 }
 impl ImportInvoicePaymentReferenceNumbersParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         r#type: ImportInvoicePaymentReferenceNumbersType,
         number: impl Into<String>,
@@ -8046,12 +8310,14 @@ impl ImportInvoicePaymentReferenceNumbersParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoicePaymentReferenceNumbersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("type", &self.r#type);
@@ -8155,6 +8421,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceDiscountsParams {
 }
 impl ImportInvoiceDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(entity_type: enums::DiscountsEntityType, amount: i64) -> Self {
         Self {
             line_item_id: None,
@@ -8165,22 +8432,26 @@ impl ImportInvoiceDiscountsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
         self.line_item_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoiceDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_item_id", &self.line_item_id);
         form.field("entity_type", &self.entity_type);
@@ -8281,6 +8552,7 @@ impl<'de> Deserialize<'de> for ImportInvoicePaymentsParams {
 }
 impl ImportInvoicePaymentsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64, payment_method: enums::PaymentMethod) -> Self {
         Self {
             id: None,
@@ -8291,22 +8563,26 @@ impl ImportInvoicePaymentsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoicePaymentsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("amount", &self.amount);
@@ -8381,6 +8657,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceNotesParams {
 }
 impl ImportInvoiceNotesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             entity_type: None,
@@ -8388,22 +8665,26 @@ impl ImportInvoiceNotesParams {
             note: None,
         }
     }
+    #[inline]
     pub fn entity_type(mut self, value: ImportInvoiceNotesEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoiceNotesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("entity_type", &self.entity_type);
         form.field("entity_id", &self.entity_id);
@@ -8586,6 +8867,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceLineItemAddressesParams {
 }
 impl ImportInvoiceLineItemAddressesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             line_item_id: None,
@@ -8606,81 +8888,97 @@ impl ImportInvoiceLineItemAddressesParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
         self.line_item_id = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportInvoiceLineItemAddressesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_item_id", &self.line_item_id);
         form.field("first_name", &self.first_name);
@@ -8753,20 +9051,24 @@ impl<'de> Deserialize<'de> for ApplyPaymentsTransactionsParams {
 }
 impl ApplyPaymentsTransactionsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None, amount: None }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ApplyPaymentsTransactionsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("amount", &self.amount);
@@ -8819,16 +9121,19 @@ impl<'de> Deserialize<'de> for DeleteLineItemsLineItemsParams {
 }
 impl DeleteLineItemsLineItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for DeleteLineItemsLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -8892,6 +9197,7 @@ impl<'de> Deserialize<'de> for AddChargeLineItemParams {
 }
 impl AddChargeLineItemParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             date_from: None,
@@ -8899,17 +9205,20 @@ impl AddChargeLineItemParams {
         }
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for AddChargeLineItemParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("date_from", &self.date_from);
         form.field("date_to", &self.date_to);
@@ -9064,6 +9373,7 @@ impl<'de> Deserialize<'de> for RecordPaymentTransactionParams {
 }
 impl RecordPaymentTransactionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(payment_method: enums::PaymentMethod) -> Self {
         Self {
             amount: None,
@@ -9077,46 +9387,55 @@ impl RecordPaymentTransactionParams {
             error_text: None,
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id_at_gateway(mut self, value: impl Into<String>) -> Self {
         self.id_at_gateway = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: RecordPaymentTransactionStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn error_text(mut self, value: impl Into<String>) -> Self {
         self.error_text = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RecordPaymentTransactionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("payment_method", &self.payment_method);
@@ -9212,6 +9531,7 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldTaxWithheldParams {
 }
 impl RecordTaxWithheldTaxWithheldParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64) -> Self {
         Self {
             amount,
@@ -9221,22 +9541,26 @@ impl RecordTaxWithheldTaxWithheldParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RecordTaxWithheldTaxWithheldParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("reference_number", &self.reference_number);
@@ -9291,11 +9615,13 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldTaxWithheldParams {
 }
 impl RemoveTaxWithheldTaxWithheldParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for RemoveTaxWithheldTaxWithheldParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -9364,23 +9690,27 @@ impl<'de> Deserialize<'de> for RefundCreditNoteParams {
 }
 impl RefundCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             reason_code: None,
             create_reason_code: None,
         }
     }
+    #[inline]
     pub fn reason_code(mut self, value: RefundCreditNoteReasonCode) -> Self {
         self.reason_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
         self.create_reason_code = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RefundCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reason_code", &self.reason_code);
         form.field("create_reason_code", &self.create_reason_code);
@@ -9484,6 +9814,7 @@ impl<'de> Deserialize<'de> for RecordRefundTransactionParams {
 }
 impl RecordRefundTransactionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         payment_method: enums::PaymentMethod,
         date: impl Into<Timestamp>,
@@ -9496,22 +9827,26 @@ impl RecordRefundTransactionParams {
             date: date.into(),
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RecordRefundTransactionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("payment_method", &self.payment_method);
@@ -9584,23 +9919,27 @@ impl<'de> Deserialize<'de> for RecordRefundCreditNoteParams {
 }
 impl RecordRefundCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             reason_code: None,
             create_reason_code: None,
         }
     }
+    #[inline]
     pub fn reason_code(mut self, value: RecordRefundCreditNoteReasonCode) -> Self {
         self.reason_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
         self.create_reason_code = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for RecordRefundCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reason_code", &self.reason_code);
         form.field("create_reason_code", &self.create_reason_code);
@@ -9655,11 +9994,13 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteCreditNoteParams {
 }
 impl RemoveCreditNoteCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for RemoveCreditNoteCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }

@@ -293,6 +293,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -328,11 +329,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -362,6 +365,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -635,6 +639,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -663,11 +668,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("description", &self.description);
@@ -695,6 +702,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -985,6 +993,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1011,11 +1020,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1092,17 +1103,20 @@ impl<'de> Deserialize<'de> for ListBundleConfigurationFilters {
 }
 impl ListBundleConfigurationFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.r#type.is_empty()
     }
 }
 impl crate::form::FormEncode for ListBundleConfigurationFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
     }
 }
 crate::form::form_object!(ListBundleConfigurationFilters);
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "bundle_configuration[type]",
@@ -1180,14 +1194,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1260,15 +1277,18 @@ impl<'de> Deserialize<'de> for CreateBundleConfigurationParams {
 }
 impl CreateBundleConfigurationParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { r#type: None }
     }
+    #[inline]
     pub fn r#type(mut self, value: BundleConfigurationType) -> Self {
         self.r#type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateBundleConfigurationParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
     }
@@ -1352,6 +1372,7 @@ impl<'de> Deserialize<'de> for CreateBundleItemsToAddParams {
 }
 impl CreateBundleItemsToAddParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_id: None,
@@ -1361,24 +1382,29 @@ impl CreateBundleItemsToAddParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn price_allocation(mut self, value: f64) -> Self {
         self.price_allocation = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateBundleItemsToAddParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_id", &self.item_id);
         form.field("item_type", &self.item_type);
@@ -1448,6 +1474,7 @@ impl<'de> Deserialize<'de> for UpdateBundleItemsToRemoveParams {
 }
 impl UpdateBundleItemsToRemoveParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_id: None,
@@ -1455,16 +1482,19 @@ impl UpdateBundleItemsToRemoveParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateBundleItemsToRemoveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_id", &self.item_id);
         form.field("item_type", &self.item_type);

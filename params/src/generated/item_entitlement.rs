@@ -86,6 +86,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemParams {
 }
 impl ItemEntitlementsForItemParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_drafts: None,
@@ -97,11 +98,13 @@ impl ItemEntitlementsForItemParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ItemEntitlementsForItemParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_drafts", &self.include_drafts);
         form.field("embed", &self.embed);
@@ -112,14 +115,17 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
 }
 impl crate::request::Params for ItemEntitlementsForItemParams {}
 impl crate::request::PageParams for ItemEntitlementsForItemParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ItemEntitlementsForItemParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -199,6 +205,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureParams {
 }
 impl ItemEntitlementsForFeatureParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_drafts: None,
@@ -209,11 +216,13 @@ impl ItemEntitlementsForFeatureParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_drafts", &self.include_drafts);
         form.field("limit", &self.limit);
@@ -223,14 +232,17 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
 }
 impl crate::request::Params for ItemEntitlementsForFeatureParams {}
 impl crate::request::PageParams for ItemEntitlementsForFeatureParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ItemEntitlementsForFeatureParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -303,6 +315,7 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsParams {
 }
 impl AddItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(action: enums::Action) -> Self {
         Self {
             action,
@@ -312,11 +325,13 @@ impl AddItemEntitlementsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddItemEntitlementsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("item_entitlements", &self.item_entitlements);
@@ -325,6 +340,7 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
 }
 impl crate::request::Params for AddItemEntitlementsParams {}
 impl crate::request::CustomFieldParams for AddItemEntitlementsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -399,6 +415,7 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemParams {
 }
 impl UpsertOrRemoveItemEntitlementsForItemParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(action: enums::Action) -> Self {
         Self {
             action,
@@ -408,11 +425,13 @@ impl UpsertOrRemoveItemEntitlementsForItemParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("item_entitlements", &self.item_entitlements);
@@ -421,6 +440,7 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
 }
 impl crate::request::Params for UpsertOrRemoveItemEntitlementsForItemParams {}
 impl crate::request::CustomFieldParams for UpsertOrRemoveItemEntitlementsForItemParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -486,6 +506,7 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsItemEntitlementsParams {
 }
 impl AddItemEntitlementsItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_id: impl Into<String>) -> Self {
         Self {
             item_id: item_id.into(),
@@ -493,17 +514,20 @@ impl AddItemEntitlementsItemEntitlementsParams {
             value: None,
         }
     }
+    #[inline]
     pub fn item_type(mut self, value: ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for AddItemEntitlementsItemEntitlementsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_id", &self.item_id);
         form.field("item_type", &self.item_type);
@@ -575,6 +599,7 @@ for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
 }
 impl UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(feature_id: impl Into<String>) -> Self {
         Self {
             feature_id: feature_id.into(),
@@ -582,6 +607,7 @@ impl UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -589,6 +615,7 @@ impl UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
 }
 impl crate::form::FormEncode
 for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("feature_id", &self.feature_id);
         form.field("value", &self.value);

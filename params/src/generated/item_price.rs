@@ -400,6 +400,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -443,11 +444,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -489,6 +492,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -864,6 +868,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -901,11 +906,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("description", &self.description);
@@ -945,6 +952,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1247,6 +1255,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1274,11 +1283,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1304,6 +1315,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -1394,14 +1406,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1501,6 +1516,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemsParams {
 }
 impl FindApplicableItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1511,11 +1527,13 @@ impl FindApplicableItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for FindApplicableItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1525,14 +1543,17 @@ impl crate::form::FormEncode for FindApplicableItemsParams {
 }
 impl crate::request::Params for FindApplicableItemsParams {}
 impl crate::request::PageParams for FindApplicableItemsParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for FindApplicableItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1640,6 +1661,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesParams {
 }
 impl FindApplicableItemPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_id: None,
@@ -1651,11 +1673,13 @@ impl FindApplicableItemPricesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for FindApplicableItemPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_id", &self.item_id);
         form.field("limit", &self.limit);
@@ -1666,14 +1690,17 @@ impl crate::form::FormEncode for FindApplicableItemPricesParams {
 }
 impl crate::request::Params for FindApplicableItemPricesParams {}
 impl crate::request::PageParams for FindApplicableItemPricesParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for FindApplicableItemPricesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1826,6 +1853,7 @@ impl<'de> Deserialize<'de> for CreateTaxDetailParams {
 }
 impl CreateTaxDetailParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tax_profile_id: None,
@@ -1838,39 +1866,47 @@ impl CreateTaxDetailParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateTaxDetailParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_profile_id", &self.tax_profile_id);
         form.field("avalara_tax_code", &self.avalara_tax_code);
@@ -1995,6 +2031,7 @@ impl<'de> Deserialize<'de> for CreateAccountingDetailParams {
 }
 impl CreateAccountingDetailParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sku: None,
@@ -2006,37 +2043,44 @@ impl CreateAccountingDetailParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.sku = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.accounting_code = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.accounting_category1 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.accounting_category2 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.accounting_category3 = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.accounting_category4 = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateAccountingDetailParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("sku", &self.sku);
         form.field("accounting_code", &self.accounting_code);
@@ -2122,6 +2166,7 @@ impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         provider_name: impl Into<String>,
         field_id: impl Into<String>,
@@ -2135,6 +2180,7 @@ impl CreateTaxProvidersFieldsParams {
     }
 }
 impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("provider_name", &self.provider_name);
         form.field("field_id", &self.field_id);

@@ -94,6 +94,7 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesParams {
 }
 impl ListLedgerAccountBalancesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -105,11 +106,13 @@ impl ListLedgerAccountBalancesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -119,6 +122,7 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
     }
 }
 impl crate::request::Params for ListLedgerAccountBalancesParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "subscription_id",
@@ -130,14 +134,17 @@ impl crate::request::Params for ListLedgerAccountBalancesParams {
     }
 }
 impl crate::request::PageParams for ListLedgerAccountBalancesParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListLedgerAccountBalancesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -130,6 +130,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
 }
 impl ListLedgerOperationsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -144,11 +145,13 @@ impl ListLedgerOperationsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListLedgerOperationsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -161,6 +164,7 @@ impl crate::form::FormEncode for ListLedgerOperationsParams {
     }
 }
 impl crate::request::Params for ListLedgerOperationsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "subscription_id",
@@ -178,14 +182,17 @@ impl crate::request::Params for ListLedgerOperationsParams {
     }
 }
 impl crate::request::PageParams for ListLedgerOperationsParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListLedgerOperationsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -315,6 +322,7 @@ impl<'de> Deserialize<'de> for CaptureParams {
 }
 impl CaptureParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
@@ -333,11 +341,13 @@ impl CaptureParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CaptureParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("subscription_id", &self.subscription_id);
@@ -347,12 +357,14 @@ impl crate::form::FormEncode for CaptureParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for CaptureParams {}
 impl crate::request::CustomFieldParams for CaptureParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -479,6 +491,7 @@ impl<'de> Deserialize<'de> for AuthorizeParams {
 }
 impl AuthorizeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
@@ -498,11 +511,13 @@ impl AuthorizeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AuthorizeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("subscription_id", &self.subscription_id);
@@ -513,12 +528,14 @@ impl crate::form::FormEncode for AuthorizeParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for AuthorizeParams {}
 impl crate::request::CustomFieldParams for AuthorizeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -625,6 +642,7 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationParams {
 }
 impl CaptureAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         authorization_id: impl Into<String>,
         amount: impl Into<String>,
@@ -641,11 +659,13 @@ impl CaptureAuthorizationParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CaptureAuthorizationParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("authorization_id", &self.authorization_id);
         form.field("id", &self.id);
@@ -654,12 +674,14 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for CaptureAuthorizationParams {}
 impl crate::request::CustomFieldParams for CaptureAuthorizationParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -758,6 +780,7 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationParams {
 }
 impl ReleaseAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         authorization_id: impl Into<String>,
         ledger_operation_timestamp: impl Into<Timestamp>,
@@ -772,11 +795,13 @@ impl ReleaseAuthorizationParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ReleaseAuthorizationParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("authorization_id", &self.authorization_id);
         form.field("id", &self.id);
@@ -784,12 +809,14 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for ReleaseAuthorizationParams {}
 impl crate::request::CustomFieldParams for ReleaseAuthorizationParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -895,6 +922,7 @@ impl<'de> Deserialize<'de> for AllocateParams {
 }
 impl AllocateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
@@ -912,11 +940,13 @@ impl AllocateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AllocateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("unit_id", &self.unit_id);
@@ -925,12 +955,14 @@ impl crate::form::FormEncode for AllocateParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for AllocateParams {}
 impl crate::request::CustomFieldParams for AllocateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

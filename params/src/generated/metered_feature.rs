@@ -101,6 +101,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         feature_unit: impl Into<String>,
@@ -117,11 +118,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("description", &self.description);
@@ -133,6 +136,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -196,6 +200,7 @@ impl<'de> Deserialize<'de> for CreateColumnDefinitionsParams {
 }
 impl CreateColumnDefinitionsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(column_name: impl Into<String>, data_type: enums::DataType) -> Self {
         Self {
             column_name: column_name.into(),
@@ -204,6 +209,7 @@ impl CreateColumnDefinitionsParams {
     }
 }
 impl crate::form::FormEncode for CreateColumnDefinitionsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("column_name", &self.column_name);
         form.field("data_type", &self.data_type);

@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptParams {
 }
 impl ProcessReceiptParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(receipt: impl Into<String>) -> Self {
         Self {
             receipt: receipt.into(),
@@ -87,11 +88,13 @@ impl ProcessReceiptParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ProcessReceiptParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("receipt", &self.receipt);
         form.field("product", &self.product);
@@ -101,6 +104,7 @@ impl crate::form::FormEncode for ProcessReceiptParams {
 }
 impl crate::request::Params for ProcessReceiptParams {}
 impl crate::request::CustomFieldParams for ProcessReceiptParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -201,6 +205,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptProductParams {
 }
 impl ProcessReceiptProductParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         currency_code: impl Into<String>,
@@ -217,17 +222,20 @@ impl ProcessReceiptProductParams {
         }
     }
     /// At most 96 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ProcessReceiptProductParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("currency_code", &self.currency_code);

@@ -225,6 +225,7 @@ impl<'de> Deserialize<'de> for AddressParams {
 }
 impl AddressParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -244,76 +245,91 @@ impl AddressParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for AddressParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -561,6 +577,7 @@ impl<'de> Deserialize<'de> for BankAccountParams {
 }
 impl BankAccountParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway_account_id: None,
@@ -583,89 +600,107 @@ impl BankAccountParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
     /// At most 17 characters.
+    #[inline]
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
     /// At most 9 characters.
+    #[inline]
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
+    #[inline]
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
+    #[inline]
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
     /// At most 12 characters.
+    #[inline]
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for BankAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.field("iban", &self.iban);
@@ -760,22 +795,26 @@ impl<'de> Deserialize<'de> for BillingOverrideParams {
 }
 impl BillingOverrideParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             max_excess_payment_usage: None,
             max_refundable_credits_usage: None,
         }
     }
+    #[inline]
     pub fn max_excess_payment_usage(mut self, value: i64) -> Self {
         self.max_excess_payment_usage = Some(value);
         self
     }
+    #[inline]
     pub fn max_refundable_credits_usage(mut self, value: i64) -> Self {
         self.max_refundable_credits_usage = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for BillingOverrideParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("max_excess_payment_usage", &self.max_excess_payment_usage);
         form.field("max_refundable_credits_usage", &self.max_refundable_credits_usage);
@@ -1050,6 +1089,7 @@ impl<'de> Deserialize<'de> for CardParams {
 }
 impl CardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway: None,
@@ -1073,99 +1113,119 @@ impl CardParams {
             additional_information: None,
         }
     }
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 1500 characters.
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
+    #[inline]
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
+    #[inline]
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
     /// At most 520 characters.
+    #[inline]
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
+    #[inline]
     pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway", &self.gateway);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -1380,6 +1440,7 @@ impl<'de> Deserialize<'de> for ChargesParams {
 }
 impl ChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -1397,68 +1458,82 @@ impl ChargesParams {
             date_to: None,
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("amount_in_decimal", &self.amount_in_decimal);
@@ -1556,12 +1631,14 @@ impl<'de> Deserialize<'de> for ContractTermParams {
 }
 impl ContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(
         mut self,
         value: enums::ContractTermActionAtTermEnd,
@@ -1569,12 +1646,14 @@ impl ContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
@@ -1727,6 +1806,7 @@ impl<'de> Deserialize<'de> for CreateBillingAddressParams {
 }
 impl CreateBillingAddressParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -1746,64 +1826,79 @@ impl CreateBillingAddressParams {
             custom_fields: Default::default(),
         }
     }
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -1814,6 +1909,7 @@ impl CreateBillingAddressParams {
     }
 }
 impl crate::form::FormEncode for CreateBillingAddressParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -1903,6 +1999,7 @@ impl<'de> Deserialize<'de> for CreateEntityIdentifiersParams {
 }
 impl CreateEntityIdentifiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -1912,27 +2009,32 @@ impl CreateEntityIdentifiersParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateEntityIdentifiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("scheme", &self.scheme);
@@ -2085,6 +2187,7 @@ impl<'de> Deserialize<'de> for CustomerParams {
 }
 impl CustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -2098,43 +2201,52 @@ impl CustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
+    #[inline]
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.exemption_details = Some(value);
         self
     }
+    #[inline]
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -2232,6 +2344,7 @@ impl<'de> Deserialize<'de> for EntityIdentifiersParams {
 }
 impl EntityIdentifiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -2242,31 +2355,37 @@ impl EntityIdentifiersParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
+    #[inline]
     pub fn operation(mut self, value: enums::Operation) -> Self {
         self.operation = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for EntityIdentifiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("scheme", &self.scheme);
@@ -2365,6 +2484,7 @@ impl<'de> Deserialize<'de> for FixedIntervalScheduleParams {
 }
 impl FixedIntervalScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             number_of_occurrences: None,
@@ -2373,25 +2493,30 @@ impl FixedIntervalScheduleParams {
             end_date: None,
         }
     }
+    #[inline]
     pub fn number_of_occurrences(mut self, value: i64) -> Self {
         self.number_of_occurrences = Some(value);
         self
     }
+    #[inline]
     pub fn days_before_renewal(mut self, value: i64) -> Self {
         self.days_before_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn end_schedule_on(mut self, value: enums::EndScheduleOn) -> Self {
         self.end_schedule_on = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for FixedIntervalScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("number_of_occurrences", &self.number_of_occurrences);
         form.field("days_before_renewal", &self.days_before_renewal);
@@ -2562,6 +2687,7 @@ impl<'de> Deserialize<'de> for ForItemsDiscountsParams {
 }
 impl ForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         duration_type: enums::DurationType,
         operation_type: enums::OperationType,
@@ -2580,46 +2706,56 @@ impl ForItemsDiscountsParams {
             id: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ForItemsDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -2761,6 +2897,7 @@ impl<'de> Deserialize<'de> for ForItemsItemTiersParams {
 }
 impl ForItemsItemTiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -2773,39 +2910,47 @@ impl ForItemsItemTiersParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ForItemsItemTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("starting_unit", &self.starting_unit);
@@ -2920,6 +3065,7 @@ impl<'de> Deserialize<'de> for ForItemsSubscriptionItemsParams {
 }
 impl ForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -2930,30 +3076,36 @@ impl ForItemsSubscriptionItemsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -3050,6 +3202,7 @@ impl<'de> Deserialize<'de> for GiftReceiverParams {
 }
 impl GiftReceiverParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         customer_id: impl Into<String>,
         first_name: impl Into<String>,
@@ -3065,6 +3218,7 @@ impl GiftReceiverParams {
     }
 }
 impl crate::form::FormEncode for GiftReceiverParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("first_name", &self.first_name);
@@ -3160,6 +3314,7 @@ impl<'de> Deserialize<'de> for GifterParams {
 }
 impl GifterParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>, signature: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -3169,17 +3324,20 @@ impl GifterParams {
         }
     }
     /// At most 500 characters.
+    #[inline]
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn payment_src_id(mut self, value: impl Into<String>) -> Self {
         self.payment_src_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for GifterParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("signature", &self.signature);
@@ -3351,6 +3509,7 @@ impl<'de> Deserialize<'de> for ItemTiersParams {
 }
 impl ItemTiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -3365,47 +3524,57 @@ impl ItemTiersParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
+    #[inline]
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ItemTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("starting_unit", &self.starting_unit);
@@ -3575,6 +3744,7 @@ impl<'de> Deserialize<'de> for LineItemTiersParams {
 }
 impl LineItemTiersParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(line_item_id: impl Into<String>) -> Self {
         Self {
             line_item_id: line_item_id.into(),
@@ -3588,44 +3758,53 @@ impl LineItemTiersParams {
             unit_amount_in_decimal: None,
         }
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn quantity_used(mut self, value: i64) -> Self {
         self.quantity_used = Some(value);
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_used_in_decimal = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for LineItemTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_item_id", &self.line_item_id);
         form.field("starting_unit", &self.starting_unit);
@@ -3703,23 +3882,27 @@ impl<'de> Deserialize<'de> for NotesToRemoveParams {
 }
 impl NotesToRemoveParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             entity_type: None,
             entity_id: None,
         }
     }
+    #[inline]
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for NotesToRemoveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("entity_type", &self.entity_type);
         form.field("entity_id", &self.entity_id);
@@ -3848,6 +4031,7 @@ impl<'de> Deserialize<'de> for PaymentMethodParams {
 }
 impl PaymentMethodParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             r#type: None,
@@ -3859,41 +4043,49 @@ impl PaymentMethodParams {
             additional_information: None,
         }
     }
+    #[inline]
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 200 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for PaymentMethodParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
         form.field("gateway", &self.gateway);
@@ -3979,6 +4171,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptCustomerParams {
 }
 impl ProcessReceiptCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -3988,27 +4181,32 @@ impl ProcessReceiptCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ProcessReceiptCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -4076,23 +4274,27 @@ impl<'de> Deserialize<'de> for SpecificDatesScheduleParams {
 }
 impl SpecificDatesScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             terms_to_charge: None,
             date: None,
         }
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for SpecificDatesScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("terms_to_charge", &self.terms_to_charge);
         form.field("date", &self.date);
@@ -4161,16 +4363,19 @@ impl<'de> Deserialize<'de> for StatementDescriptorParams {
 }
 impl StatementDescriptorParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { descriptor: None }
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for StatementDescriptorParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("descriptor", &self.descriptor);
     }
@@ -4359,6 +4564,7 @@ impl<'de> Deserialize<'de> for SubscriptionItemsParams {
 }
 impl SubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -4375,55 +4581,67 @@ impl SubscriptionItemsParams {
             charge_on_option: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for SubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -4529,6 +4747,7 @@ impl<'de> Deserialize<'de> for TaxProvidersFieldsParams {
 }
 impl TaxProvidersFieldsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             provider_name: None,
@@ -4537,22 +4756,26 @@ impl TaxProvidersFieldsParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for TaxProvidersFieldsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("provider_name", &self.provider_name);
         form.field("field_id", &self.field_id);
@@ -4675,6 +4898,7 @@ impl<'de> Deserialize<'de> for TaxesParams {
 }
 impl TaxesParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(name: impl Into<String>, rate: f64) -> Self {
         Self {
             name: name.into(),
@@ -4686,31 +4910,37 @@ impl TaxesParams {
             juris_code: None,
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn juris_type(mut self, value: enums::TaxJurisType) -> Self {
         self.juris_type = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn juris_name(mut self, value: impl Into<String>) -> Self {
         self.juris_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn juris_code(mut self, value: impl Into<String>) -> Self {
         self.juris_code = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for TaxesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("rate", &self.rate);
@@ -4862,6 +5092,7 @@ impl<'de> Deserialize<'de> for TiersParams {
 }
 impl TiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             starting_unit: None,
@@ -4874,43 +5105,52 @@ impl TiersParams {
             package_size: None,
         }
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
+    #[inline]
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for TiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("starting_unit", &self.starting_unit);
         form.field("ending_unit", &self.ending_unit);

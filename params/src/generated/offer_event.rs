@@ -74,6 +74,7 @@ impl<'de> Deserialize<'de> for OfferEventsParams {
 }
 impl OfferEventsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         personalized_offer_id: impl Into<String>,
         r#type: OfferEventsType,
@@ -86,22 +87,26 @@ impl OfferEventsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OfferEventsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("personalized_offer_id", &self.personalized_offer_id);
         form.field("type", &self.r#type);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for OfferEventsParams {}
 impl crate::request::CustomFieldParams for OfferEventsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

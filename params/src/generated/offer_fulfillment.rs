@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsParams {
 }
 impl OfferFulfillmentsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         personalized_offer_id: impl Into<String>,
         option_id: impl Into<String>,
@@ -89,22 +90,26 @@ impl OfferFulfillmentsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OfferFulfillmentsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("personalized_offer_id", &self.personalized_offer_id);
         form.field("option_id", &self.option_id);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for OfferFulfillmentsParams {}
 impl crate::request::CustomFieldParams for OfferFulfillmentsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -184,6 +189,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateParams {
 }
 impl OfferFulfillmentsUpdateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>, status: OfferFulfillmentsUpdateStatus) -> Self {
         Self {
             id: id.into(),
@@ -194,23 +200,27 @@ impl OfferFulfillmentsUpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("status", &self.status);
         form.field("failure_reason", &self.failure_reason);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for OfferFulfillmentsUpdateParams {}
 impl crate::request::CustomFieldParams for OfferFulfillmentsUpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -176,6 +176,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -193,11 +194,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -278,11 +281,13 @@ impl<'de> Deserialize<'de> for ListOmnichannelSubscriptionItemFilters {
 }
 impl ListOmnichannelSubscriptionItemFilters {
     /// Whether no filter of the group is set.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.status.is_empty() && self.item_id_at_source.is_empty()
     }
 }
 impl crate::form::FormEncode for ListOmnichannelSubscriptionItemFilters {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
         form.field("item_id_at_source", &self.item_id_at_source);
@@ -290,6 +295,7 @@ impl crate::form::FormEncode for ListOmnichannelSubscriptionItemFilters {
 }
 crate::form::form_object!(ListOmnichannelSubscriptionItemFilters);
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "omnichannel_subscription_item[status]",
@@ -335,14 +341,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -425,17 +434,20 @@ impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscription
 }
 impl OmnichannelTransactionsForOmnichannelSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { limit: None, offset: None }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode
 for OmnichannelTransactionsForOmnichannelSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -444,9 +456,11 @@ for OmnichannelTransactionsForOmnichannelSubscriptionParams {
 impl crate::request::Params for OmnichannelTransactionsForOmnichannelSubscriptionParams {}
 impl crate::request::PageParams
 for OmnichannelTransactionsForOmnichannelSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
@@ -516,6 +530,7 @@ impl<'de> Deserialize<'de> for MoveParams {
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(to_customer_id: impl Into<String>) -> Self {
         Self {
             to_customer_id: to_customer_id.into(),
@@ -524,11 +539,13 @@ impl MoveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for MoveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("to_customer_id", &self.to_customer_id);
         form.custom_fields(&self.custom_fields);
@@ -536,6 +553,7 @@ impl crate::form::FormEncode for MoveParams {
 }
 impl crate::request::Params for MoveParams {}
 impl crate::request::CustomFieldParams for MoveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesParams {
 }
 impl ListOmniSubItemScheduleChangesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -76,11 +77,13 @@ impl ListOmniSubItemScheduleChangesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -89,14 +92,17 @@ impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
 }
 impl crate::request::Params for ListOmniSubItemScheduleChangesParams {}
 impl crate::request::PageParams for ListOmniSubItemScheduleChangesParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListOmniSubItemScheduleChangesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -146,6 +146,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(invoice_id: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -162,11 +163,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("invoice_id", &self.invoice_id);
@@ -182,6 +185,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -410,6 +414,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             reference_id: None,
@@ -433,11 +438,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reference_id", &self.reference_id);
         form.field("batch_id", &self.batch_id);
@@ -460,6 +467,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -780,6 +788,7 @@ impl<'de> Deserialize<'de> for ImportOrderParams {
 }
 impl ImportOrderParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         invoice_id: impl Into<String>,
         status: OrderLineItemStatus,
@@ -817,11 +826,13 @@ impl ImportOrderParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportOrderParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("document_number", &self.document_number);
@@ -852,6 +863,7 @@ impl crate::form::FormEncode for ImportOrderParams {
 }
 impl crate::request::Params for ImportOrderParams {}
 impl crate::request::CustomFieldParams for ImportOrderParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -963,6 +975,7 @@ impl<'de> Deserialize<'de> for CancelParams {
 }
 impl CancelParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(cancellation_reason: CancellationReason) -> Self {
         Self {
             cancellation_reason,
@@ -975,11 +988,13 @@ impl CancelParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cancellation_reason", &self.cancellation_reason);
         form.field("customer_notes", &self.customer_notes);
@@ -991,6 +1006,7 @@ impl crate::form::FormEncode for CancelParams {
 }
 impl crate::request::Params for CancelParams {}
 impl crate::request::CustomFieldParams for CancelParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1076,6 +1092,7 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteParams {
 }
 impl CreateRefundableCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             customer_notes: None,
@@ -1086,11 +1103,13 @@ impl CreateRefundableCreditNoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_notes", &self.customer_notes);
         form.field("comment", &self.comment);
@@ -1100,6 +1119,7 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
 }
 impl crate::request::Params for CreateRefundableCreditNoteParams {}
 impl crate::request::CustomFieldParams for CreateRefundableCreditNoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1170,6 +1190,7 @@ impl<'de> Deserialize<'de> for ReopenParams {
 }
 impl ReopenParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             void_cancellation_credit_notes: None,
@@ -1178,11 +1199,13 @@ impl ReopenParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ReopenParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field(
             "void_cancellation_credit_notes",
@@ -1193,6 +1216,7 @@ impl crate::form::FormEncode for ReopenParams {
 }
 impl crate::request::Params for ReopenParams {}
 impl crate::request::CustomFieldParams for ReopenParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1477,6 +1501,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -1503,11 +1528,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("exclude_deleted_credit_notes", &self.exclude_deleted_credit_notes);
@@ -1532,6 +1559,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -1603,14 +1631,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1698,6 +1729,7 @@ impl<'de> Deserialize<'de> for OrdersForInvoiceParams {
 }
 impl OrdersForInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1707,11 +1739,13 @@ impl OrdersForInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OrdersForInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1720,14 +1754,17 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
 }
 impl crate::request::Params for OrdersForInvoiceParams {}
 impl crate::request::PageParams for OrdersForInvoiceParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for OrdersForInvoiceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1817,6 +1854,7 @@ impl<'de> Deserialize<'de> for ResendParams {
 }
 impl ResendParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             shipping_date: None,
@@ -1827,11 +1865,13 @@ impl ResendParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ResendParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("shipping_date", &self.shipping_date);
         form.field("resend_reason", &self.resend_reason);
@@ -1841,6 +1881,7 @@ impl crate::form::FormEncode for ResendParams {
 }
 impl crate::request::Params for ResendParams {}
 impl crate::request::CustomFieldParams for ResendParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1904,6 +1945,7 @@ impl<'de> Deserialize<'de> for UpdateOrderLineItemsParams {
 }
 impl UpdateOrderLineItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -1912,21 +1954,25 @@ impl UpdateOrderLineItemsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: OrderLineItemStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.sku = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateOrderLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("status", &self.status);
@@ -1979,15 +2025,18 @@ impl<'de> Deserialize<'de> for CancelCreditNoteParams {
 }
 impl CancelCreditNoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { total: None }
     }
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.total = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CancelCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("total", &self.total);
     }
@@ -2049,11 +2098,13 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteCreditNoteParams {
 }
 impl CreateRefundableCreditNoteCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(reason_code: enums::ReasonCode, total: i64) -> Self {
         Self { reason_code, total }
     }
 }
 impl crate::form::FormEncode for CreateRefundableCreditNoteCreditNoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("reason_code", &self.reason_code);
         form.field("total", &self.total);
@@ -2117,6 +2168,7 @@ impl<'de> Deserialize<'de> for ResendOrderLineItemsParams {
 }
 impl ResendOrderLineItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -2124,16 +2176,19 @@ impl ResendOrderLineItemsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn fulfillment_quantity(mut self, value: i64) -> Self {
         self.fulfillment_quantity = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ResendOrderLineItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("fulfillment_quantity", &self.fulfillment_quantity);

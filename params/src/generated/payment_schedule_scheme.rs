@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         number_of_schedules: i64,
         period_unit: PeriodUnit,
@@ -119,11 +120,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("number_of_schedules", &self.number_of_schedules);
         form.field("period_unit", &self.period_unit);
@@ -135,6 +138,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -197,22 +201,26 @@ impl<'de> Deserialize<'de> for CreateFlexibleSchedulesParams {
 }
 impl CreateFlexibleSchedulesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             period: None,
             amount_percentage: None,
         }
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn amount_percentage(mut self, value: f64) -> Self {
         self.amount_percentage = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateFlexibleSchedulesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("period", &self.period);
         form.field("amount_percentage", &self.amount_percentage);

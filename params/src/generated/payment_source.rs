@@ -137,6 +137,7 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenParams {
 }
 impl CreateUsingTempTokenParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         customer_id: impl Into<String>,
         r#type: enums::Type,
@@ -155,11 +156,13 @@ impl CreateUsingTempTokenParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateUsingTempTokenParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -176,6 +179,7 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
 }
 impl crate::request::Params for CreateUsingTempTokenParams {}
 impl crate::request::CustomFieldParams for CreateUsingTempTokenParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -386,6 +390,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenParams {
 }
 impl CreateUsingPermanentTokenParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>, r#type: enums::Type) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -407,11 +412,13 @@ impl CreateUsingPermanentTokenParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("type", &self.r#type);
@@ -435,6 +442,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
 }
 impl crate::request::Params for CreateUsingPermanentTokenParams {}
 impl crate::request::CustomFieldParams for CreateUsingPermanentTokenParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -525,6 +533,7 @@ impl<'de> Deserialize<'de> for CreateUsingTokenParams {
 }
 impl CreateUsingTokenParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>, token_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -535,11 +544,13 @@ impl CreateUsingTokenParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateUsingTokenParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field(
@@ -552,6 +563,7 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
 }
 impl crate::request::Params for CreateUsingTokenParams {}
 impl crate::request::CustomFieldParams for CreateUsingTokenParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -645,6 +657,7 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentParams {
 }
 impl CreateUsingPaymentIntentParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -655,11 +668,13 @@ impl CreateUsingPaymentIntentParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field(
@@ -672,6 +687,7 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
 }
 impl crate::request::Params for CreateUsingPaymentIntentParams {}
 impl crate::request::CustomFieldParams for CreateUsingPaymentIntentParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -751,6 +767,7 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceParams {
 }
 impl CreateVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -760,11 +777,13 @@ impl CreateVoucherPaymentSourceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("voucher_payment_source", &self.voucher_payment_source);
@@ -773,6 +792,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
 }
 impl crate::request::Params for CreateVoucherPaymentSourceParams {}
 impl crate::request::CustomFieldParams for CreateVoucherPaymentSourceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -860,6 +880,7 @@ impl<'de> Deserialize<'de> for CreateCardParams {
 }
 impl CreateCardParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -870,11 +891,13 @@ impl CreateCardParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field(
@@ -887,6 +910,7 @@ impl crate::form::FormEncode for CreateCardParams {
 }
 impl crate::request::Params for CreateCardParams {}
 impl crate::request::CustomFieldParams for CreateCardParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -992,6 +1016,7 @@ impl<'de> Deserialize<'de> for CreateBankAccountParams {
 }
 impl CreateBankAccountParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -1003,11 +1028,13 @@ impl CreateBankAccountParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateBankAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("issuing_country", &self.issuing_country);
@@ -1021,6 +1048,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 }
 impl crate::request::Params for CreateBankAccountParams {}
 impl crate::request::CustomFieldParams for CreateBankAccountParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1104,6 +1132,7 @@ impl<'de> Deserialize<'de> for UpdateCardParams {
 }
 impl UpdateCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway_meta_data: None,
@@ -1114,11 +1143,13 @@ impl UpdateCardParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_meta_data", &self.gateway_meta_data);
         form.field("reference_transaction", &self.reference_transaction);
@@ -1128,6 +1159,7 @@ impl crate::form::FormEncode for UpdateCardParams {
 }
 impl crate::request::Params for UpdateCardParams {}
 impl crate::request::CustomFieldParams for UpdateCardParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1193,6 +1225,7 @@ impl<'de> Deserialize<'de> for UpdateBankAccountParams {
 }
 impl UpdateBankAccountParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             bank_account: None,
@@ -1201,11 +1234,13 @@ impl UpdateBankAccountParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateBankAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("bank_account", &self.bank_account);
         form.custom_fields(&self.custom_fields);
@@ -1213,6 +1248,7 @@ impl crate::form::FormEncode for UpdateBankAccountParams {
 }
 impl crate::request::Params for UpdateBankAccountParams {}
 impl crate::request::CustomFieldParams for UpdateBankAccountParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1281,6 +1317,7 @@ impl<'de> Deserialize<'de> for VerifyBankAccountParams {
 }
 impl VerifyBankAccountParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount1: i64, amount2: i64) -> Self {
         Self {
             amount1,
@@ -1290,11 +1327,13 @@ impl VerifyBankAccountParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for VerifyBankAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount1", &self.amount1);
         form.field("amount2", &self.amount2);
@@ -1303,6 +1342,7 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
 }
 impl crate::request::Params for VerifyBankAccountParams {}
 impl crate::request::CustomFieldParams for VerifyBankAccountParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1382,6 +1422,7 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceParams {
 }
 impl ListGatewayTokensForPaymentSourceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -1392,11 +1433,13 @@ impl ListGatewayTokensForPaymentSourceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -1406,14 +1449,17 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
 }
 impl crate::request::Params for ListGatewayTokensForPaymentSourceParams {}
 impl crate::request::PageParams for ListGatewayTokensForPaymentSourceParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListGatewayTokensForPaymentSourceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1578,6 +1624,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             subscription_id: None,
@@ -1595,11 +1642,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("include_deleted", &self.include_deleted);
@@ -1615,6 +1664,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "customer_id",
@@ -1645,14 +1695,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1741,6 +1794,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayAccountParams {
 }
 impl SwitchGatewayAccountParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway_account_id: gateway_account_id.into(),
@@ -1749,11 +1803,13 @@ impl SwitchGatewayAccountParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SwitchGatewayAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.custom_fields(&self.custom_fields);
@@ -1761,6 +1817,7 @@ impl crate::form::FormEncode for SwitchGatewayAccountParams {
 }
 impl crate::request::Params for SwitchGatewayAccountParams {}
 impl crate::request::CustomFieldParams for SwitchGatewayAccountParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1830,6 +1887,7 @@ impl<'de> Deserialize<'de> for ExportPaymentSourceParams {
 }
 impl ExportPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway_account_id: gateway_account_id.into(),
@@ -1838,11 +1896,13 @@ impl ExportPaymentSourceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ExportPaymentSourceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.custom_fields(&self.custom_fields);
@@ -1850,6 +1910,7 @@ impl crate::form::FormEncode for ExportPaymentSourceParams {
 }
 impl crate::request::Params for ExportPaymentSourceParams {}
 impl crate::request::CustomFieldParams for ExportPaymentSourceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1951,6 +2012,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenCardParams {
 }
 impl CreateUsingPermanentTokenCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             last4: None,
@@ -1962,27 +2024,33 @@ impl CreateUsingPermanentTokenCardParams {
         }
     }
     /// At most 4 characters.
+    #[inline]
     pub fn last4(mut self, value: impl Into<String>) -> Self {
         self.last4 = Some(value.into());
         self
     }
     /// At most 6 characters.
+    #[inline]
     pub fn iin(mut self, value: impl Into<String>) -> Self {
         self.iin = Some(value.into());
         self
     }
+    #[inline]
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
+    #[inline]
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
+    #[inline]
     pub fn brand(mut self, value: CreateUsingPermanentTokenCardBrand) -> Self {
         self.brand = Some(value);
         self
     }
+    #[inline]
     pub fn funding_type(
         mut self,
         value: CreateUsingPermanentTokenCardFundingType,
@@ -1992,6 +2060,7 @@ impl CreateUsingPermanentTokenCardParams {
     }
 }
 impl crate::form::FormEncode for CreateUsingPermanentTokenCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("last4", &self.last4);
         form.field("iin", &self.iin);
@@ -2136,6 +2205,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenBillingAddressParams {
 }
 impl CreateUsingPermanentTokenBillingAddressParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -2152,62 +2222,74 @@ impl CreateUsingPermanentTokenBillingAddressParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateUsingPermanentTokenBillingAddressParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -2359,6 +2441,7 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentPaymentIntentParams {
 }
 impl CreateUsingPaymentIntentPaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -2372,20 +2455,24 @@ impl CreateUsingPaymentIntentPaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: CreateUsingPaymentIntentPaymentIntentPaymentMethodType,
@@ -2394,27 +2481,32 @@ impl CreateUsingPaymentIntentPaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_info(mut self, value: Value) -> Self {
         self.additional_info = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateUsingPaymentIntentPaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -2517,6 +2609,7 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceVoucherPaymentSourcePar
 }
 impl CreateVoucherPaymentSourceVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(voucher_type: enums::VoucherType) -> Self {
         Self {
             voucher_type,
@@ -2526,22 +2619,26 @@ impl CreateVoucherPaymentSourceVoucherPaymentSourceParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn tax_id(mut self, value: impl Into<String>) -> Self {
         self.tax_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateVoucherPaymentSourceVoucherPaymentSourceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("voucher_type", &self.voucher_type);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -2782,6 +2879,7 @@ impl<'de> Deserialize<'de> for CreateCardCardParams {
 }
 impl CreateCardCardParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(number: impl Into<String>, expiry_month: i64, expiry_year: i64) -> Self {
         Self {
             gateway_account_id: None,
@@ -2803,71 +2901,85 @@ impl CreateCardCardParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 520 characters.
+    #[inline]
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
+    #[inline]
     pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateCardCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.field("first_name", &self.first_name);
@@ -3100,6 +3212,7 @@ impl<'de> Deserialize<'de> for CreateBankAccountBankAccountParams {
 }
 impl CreateBankAccountBankAccountParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway_account_id: None,
@@ -3121,84 +3234,101 @@ impl CreateBankAccountBankAccountParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
     /// At most 17 characters.
+    #[inline]
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
     /// At most 9 characters.
+    #[inline]
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
+    #[inline]
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
+    #[inline]
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
+    #[inline]
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
     /// At most 12 characters.
+    #[inline]
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateBankAccountBankAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
         form.field("iban", &self.iban);
@@ -3410,6 +3540,7 @@ impl<'de> Deserialize<'de> for UpdateCardCardParams {
 }
 impl UpdateCardCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -3427,65 +3558,78 @@ impl UpdateCardCardParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
+    #[inline]
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
+    #[inline]
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateCardCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -3568,6 +3712,7 @@ impl<'de> Deserialize<'de> for UpdateBankAccountBankAccountParams {
 }
 impl UpdateBankAccountBankAccountParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -3576,22 +3721,26 @@ impl UpdateBankAccountBankAccountParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateBankAccountBankAccountParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);

@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -113,11 +114,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("payment_source_id", &self.payment_source_id);
@@ -128,6 +131,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -199,6 +203,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceParams {
 }
 impl PaymentVouchersForInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -208,11 +213,13 @@ impl PaymentVouchersForInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -220,6 +227,7 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
     }
 }
 impl crate::request::Params for PaymentVouchersForInvoiceParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "status",
@@ -230,9 +238,11 @@ impl crate::request::Params for PaymentVouchersForInvoiceParams {
     }
 }
 impl crate::request::PageParams for PaymentVouchersForInvoiceParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
@@ -304,6 +314,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerParams {
 }
 impl PaymentVouchersForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -313,11 +324,13 @@ impl PaymentVouchersForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -325,6 +338,7 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
     }
 }
 impl crate::request::Params for PaymentVouchersForCustomerParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "status",
@@ -335,9 +349,11 @@ impl crate::request::Params for PaymentVouchersForCustomerParams {
     }
 }
 impl crate::request::PageParams for PaymentVouchersForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
@@ -393,11 +409,13 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceParams {
 }
 impl CreateVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(voucher_type: enums::VoucherType) -> Self {
         Self { voucher_type }
     }
 }
 impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("voucher_type", &self.voucher_type);
     }
@@ -455,6 +473,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceAllocationsParams {
 }
 impl CreateInvoiceAllocationsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(invoice_id: impl Into<String>) -> Self {
         Self {
             invoice_id: invoice_id.into(),
@@ -462,6 +481,7 @@ impl CreateInvoiceAllocationsParams {
     }
 }
 impl crate::form::FormEncode for CreateInvoiceAllocationsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("invoice_id", &self.invoice_id);
     }

@@ -140,6 +140,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersParams {
 }
 impl PersonalizedOffersParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             first_name: None,
@@ -156,11 +157,13 @@ impl PersonalizedOffersParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PersonalizedOffersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -173,12 +176,14 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
         form.field("request_context", &self.request_context);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for PersonalizedOffersParams {}
 impl crate::request::CustomFieldParams for PersonalizedOffersParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -275,6 +280,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersRequestContextParams {
 }
 impl PersonalizedOffersRequestContextParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             user_agent: None,
@@ -285,32 +291,38 @@ impl PersonalizedOffersRequestContextParams {
         }
     }
     /// At most 255 characters.
+    #[inline]
     pub fn user_agent(mut self, value: impl Into<String>) -> Self {
         self.user_agent = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
     /// At most 64 characters.
+    #[inline]
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn referrer_url(mut self, value: impl Into<String>) -> Self {
         self.referrer_url = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for PersonalizedOffersRequestContextParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("user_agent", &self.user_agent);
         form.field("locale", &self.locale);

@@ -600,6 +600,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -659,11 +660,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("name", &self.name);
@@ -725,6 +728,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1292,6 +1296,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -1347,11 +1352,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("invoice_name", &self.invoice_name);
@@ -1409,6 +1416,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1683,6 +1691,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -1708,11 +1717,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -1736,6 +1747,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -1812,14 +1824,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1914,6 +1929,7 @@ impl<'de> Deserialize<'de> for CopyParams {
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         from_site: impl Into<String>,
         id_at_from_site: impl Into<String>,
@@ -1928,11 +1944,13 @@ impl CopyParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CopyParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("from_site", &self.from_site);
         form.field("id_at_from_site", &self.id_at_from_site);
@@ -1943,6 +1961,7 @@ impl crate::form::FormEncode for CopyParams {
 }
 impl crate::request::Params for CopyParams {}
 impl crate::request::CustomFieldParams for CopyParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2057,6 +2076,7 @@ impl<'de> Deserialize<'de> for CreateTiersParams {
 }
 impl CreateTiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             starting_unit: None,
@@ -2067,35 +2087,42 @@ impl CreateTiersParams {
             price_in_decimal: None,
         }
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("starting_unit", &self.starting_unit);
         form.field("ending_unit", &self.ending_unit);
@@ -2181,6 +2208,7 @@ impl<'de> Deserialize<'de> for CreateTaxProvidersFieldsParams {
 }
 impl CreateTaxProvidersFieldsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         provider_name: impl Into<String>,
         field_id: impl Into<String>,
@@ -2194,6 +2222,7 @@ impl CreateTaxProvidersFieldsParams {
     }
 }
 impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("provider_name", &self.provider_name);
         form.field("field_id", &self.field_id);
@@ -2247,16 +2276,19 @@ impl<'de> Deserialize<'de> for CreateApplicableAddonsParams {
 }
 impl CreateApplicableAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateApplicableAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -2351,6 +2383,7 @@ impl<'de> Deserialize<'de> for CreateEventBasedAddonsParams {
 }
 impl CreateEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -2361,29 +2394,35 @@ impl CreateEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -2480,6 +2519,7 @@ impl<'de> Deserialize<'de> for CreateAttachedAddonsParams {
 }
 impl CreateAttachedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -2490,29 +2530,35 @@ impl CreateAttachedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn r#type(mut self, value: AttachedAddonType) -> Self {
         self.r#type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateAttachedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);

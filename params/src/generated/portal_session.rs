@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -94,11 +95,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("forward_url", &self.forward_url);
@@ -108,6 +111,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -168,6 +172,7 @@ impl<'de> Deserialize<'de> for ActivateParams {
 }
 impl ActivateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: token.into(),
@@ -176,11 +181,13 @@ impl ActivateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ActivateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("token", &self.token);
         form.custom_fields(&self.custom_fields);
@@ -188,6 +195,7 @@ impl crate::form::FormEncode for ActivateParams {
 }
 impl crate::request::Params for ActivateParams {}
 impl crate::request::CustomFieldParams for ActivateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -238,11 +246,13 @@ impl<'de> Deserialize<'de> for CreateCustomerParams {
 }
 impl CreateCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 impl crate::form::FormEncode for CreateCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }

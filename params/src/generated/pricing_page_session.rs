@@ -169,6 +169,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionParams {
 }
 impl CreateForNewSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -187,11 +188,13 @@ impl CreateForNewSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("business_entity_id", &self.business_entity_id);
@@ -209,6 +212,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionParams {
 }
 impl crate::request::Params for CreateForNewSubscriptionParams {}
 impl crate::request::CustomFieldParams for CreateForNewSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -323,6 +327,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionParams {
 }
 impl CreateForExistingSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             redirect_url: None,
@@ -336,11 +341,13 @@ impl CreateForExistingSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("redirect_url", &self.redirect_url);
         form.field("custom", &self.custom);
@@ -353,6 +360,7 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
 }
 impl crate::request::Params for CreateForExistingSubscriptionParams {}
 impl crate::request::CustomFieldParams for CreateForExistingSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -403,16 +411,19 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionPricingPageParams {
 }
 impl CreateForNewSubscriptionPricingPageParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionPricingPageParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -474,6 +485,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionSubscriptionParams {
 }
 impl CreateForNewSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -481,12 +493,14 @@ impl CreateForNewSubscriptionSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -497,6 +511,7 @@ impl CreateForNewSubscriptionSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.custom_fields(&self.custom_fields);
@@ -607,6 +622,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionCustomerParams {
 }
 impl CreateForNewSubscriptionCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -620,42 +636,50 @@ impl CreateForNewSubscriptionCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -666,6 +690,7 @@ impl CreateForNewSubscriptionCustomerParams {
     }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -744,22 +769,26 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionContractTermParams {
 }
 impl CreateForNewSubscriptionContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
@@ -910,6 +939,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionDiscountsParams {
 }
 impl CreateForNewSubscriptionDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(duration_type: enums::DurationType) -> Self {
         Self {
             apply_on: None,
@@ -924,46 +954,56 @@ impl CreateForNewSubscriptionDiscountsParams {
             label: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -1036,6 +1076,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionSubscriptionParams {
 }
 impl CreateForExistingSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -1044,6 +1085,7 @@ impl CreateForExistingSubscriptionSubscriptionParams {
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -1054,6 +1096,7 @@ impl CreateForExistingSubscriptionSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CreateForExistingSubscriptionSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.custom_fields(&self.custom_fields);

@@ -106,6 +106,7 @@ impl<'de> Deserialize<'de> for PromotionalGrantsParams {
 }
 impl PromotionalGrantsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
@@ -123,11 +124,13 @@ impl PromotionalGrantsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PromotionalGrantsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("unit_id", &self.unit_id);
@@ -136,12 +139,14 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for PromotionalGrantsParams {}
 impl crate::request::CustomFieldParams for PromotionalGrantsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

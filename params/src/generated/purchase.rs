@@ -203,6 +203,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -223,11 +224,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("payment_source_id", &self.payment_source_id);
@@ -250,6 +253,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -408,6 +412,7 @@ impl<'de> Deserialize<'de> for EstimateParams {
 }
 impl EstimateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             client_profile_id: None,
@@ -425,11 +430,13 @@ impl EstimateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EstimateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("client_profile_id", &self.client_profile_id);
         form.field("customer_id", &self.customer_id);
@@ -446,6 +453,7 @@ impl crate::form::FormEncode for EstimateParams {
 }
 impl crate::request::Params for EstimateParams {}
 impl crate::request::CustomFieldParams for EstimateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -504,6 +512,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceInfoParams {
 }
 impl CreateInvoiceInfoParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             po_number: None,
@@ -511,17 +520,20 @@ impl CreateInvoiceInfoParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateInvoiceInfoParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("po_number", &self.po_number);
         form.field("notes", &self.notes);
@@ -583,6 +595,7 @@ impl<'de> Deserialize<'de> for CreatePaymentScheduleParams {
 }
 impl CreatePaymentScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             scheme_id: None,
@@ -590,16 +603,19 @@ impl CreatePaymentScheduleParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn scheme_id(mut self, value: impl Into<String>) -> Self {
         self.scheme_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreatePaymentScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("scheme_id", &self.scheme_id);
         form.field("amount", &self.amount);
@@ -727,6 +743,7 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -739,20 +756,24 @@ impl CreatePaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -761,22 +782,26 @@ impl CreatePaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreatePaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -897,6 +922,7 @@ impl<'de> Deserialize<'de> for CreatePurchaseItemsParams {
 }
 impl CreatePurchaseItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(index: i64, item_price_id: impl Into<String>) -> Self {
         Self {
             index,
@@ -907,26 +933,31 @@ impl CreatePurchaseItemsParams {
             quantity_in_decimal: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreatePurchaseItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("index", &self.index);
         form.field("item_price_id", &self.item_price_id);
@@ -1066,6 +1097,7 @@ impl<'de> Deserialize<'de> for CreateItemTiersParams {
 }
 impl CreateItemTiersParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(index: i64) -> Self {
         Self {
             index,
@@ -1079,39 +1111,47 @@ impl CreateItemTiersParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateItemTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("index", &self.index);
         form.field("item_price_id", &self.item_price_id);
@@ -1286,6 +1326,7 @@ impl<'de> Deserialize<'de> for CreateShippingAddressesParams {
 }
 impl CreateShippingAddressesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -1305,76 +1346,91 @@ impl CreateShippingAddressesParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateShippingAddressesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -1489,6 +1545,7 @@ impl<'de> Deserialize<'de> for CreateDiscountsParams {
 }
 impl CreateDiscountsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             index: None,
@@ -1499,33 +1556,40 @@ impl CreateDiscountsParams {
             included_in_mrr: None,
         }
     }
+    #[inline]
     pub fn index(mut self, value: i64) -> Self {
         self.index = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("index", &self.index);
         form.field("coupon_id", &self.coupon_id);
@@ -1634,6 +1698,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionInfoParams {
 }
 impl CreateSubscriptionInfoParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(index: i64) -> Self {
         Self {
             index,
@@ -1644,25 +1709,30 @@ impl CreateSubscriptionInfoParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.meta_data = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubscriptionInfoParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("index", &self.index);
         form.field("subscription_id", &self.subscription_id);
@@ -1747,6 +1817,7 @@ impl<'de> Deserialize<'de> for CreateContractTermsParams {
 }
 impl CreateContractTermsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(index: i64) -> Self {
         Self {
             index,
@@ -1754,16 +1825,19 @@ impl CreateContractTermsParams {
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateContractTermsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("index", &self.index);
         form.field("action_at_term_end", &self.action_at_term_end);
@@ -1881,6 +1955,7 @@ impl<'de> Deserialize<'de> for EstimateBillingAddressParams {
 }
 impl EstimateBillingAddressParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             line1: None,
@@ -1894,46 +1969,55 @@ impl EstimateBillingAddressParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
+    #[inline]
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for EstimateBillingAddressParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line1", &self.line1);
         form.field("line2", &self.line2);
@@ -2043,6 +2127,7 @@ impl<'de> Deserialize<'de> for EstimateSubscriptionInfoParams {
 }
 impl EstimateSubscriptionInfoParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(index: i64) -> Self {
         Self {
             index,
@@ -2052,20 +2137,24 @@ impl EstimateSubscriptionInfoParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for EstimateSubscriptionInfoParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("index", &self.index);
         form.field("subscription_id", &self.subscription_id);

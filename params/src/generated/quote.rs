@@ -190,6 +190,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteParams {
 }
 impl CreateSubForCustomerQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -210,11 +211,13 @@ impl CreateSubForCustomerQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("notes", &self.notes);
@@ -234,6 +237,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
 }
 impl crate::request::Params for CreateSubForCustomerQuoteParams {}
 impl crate::request::CustomFieldParams for CreateSubForCustomerQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -413,6 +417,7 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteParams {
 }
 impl EditCreateSubForCustomerQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             notes: None,
@@ -432,11 +437,13 @@ impl EditCreateSubForCustomerQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("notes", &self.notes);
         form.field("expires_at", &self.expires_at);
@@ -455,6 +462,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
 }
 impl crate::request::Params for EditCreateSubForCustomerQuoteParams {}
 impl crate::request::CustomFieldParams for EditCreateSubForCustomerQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -737,6 +745,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteParams {
 }
 impl UpdateSubscriptionQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -766,11 +775,13 @@ impl UpdateSubscriptionQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("notes", &self.notes);
@@ -799,6 +810,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
 }
 impl crate::request::Params for UpdateSubscriptionQuoteParams {}
 impl crate::request::CustomFieldParams for UpdateSubscriptionQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1075,6 +1087,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteParams {
 }
 impl EditUpdateSubscriptionQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             notes: None,
@@ -1103,11 +1116,13 @@ impl EditUpdateSubscriptionQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("notes", &self.notes);
         form.field("expires_at", &self.expires_at);
@@ -1135,6 +1150,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
 }
 impl crate::request::Params for EditUpdateSubscriptionQuoteParams {}
 impl crate::request::CustomFieldParams for EditUpdateSubscriptionQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1300,6 +1316,7 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesParams {
 }
 impl CreateForOnetimeChargesParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             name: None,
@@ -1319,11 +1336,13 @@ impl CreateForOnetimeChargesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForOnetimeChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("customer_id", &self.customer_id);
@@ -1342,6 +1361,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
 }
 impl crate::request::Params for CreateForOnetimeChargesParams {}
 impl crate::request::CustomFieldParams for CreateForOnetimeChargesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1489,6 +1509,7 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteParams {
 }
 impl EditOneTimeQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             po_number: None,
@@ -1506,11 +1527,13 @@ impl EditOneTimeQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditOneTimeQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("po_number", &self.po_number);
         form.field("notes", &self.notes);
@@ -1527,6 +1550,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
 }
 impl crate::request::Params for EditOneTimeQuoteParams {}
 impl crate::request::CustomFieldParams for EditOneTimeQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1776,6 +1800,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteParams {
 }
 impl CreateSubItemsForCustomerQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -1802,11 +1827,13 @@ impl CreateSubItemsForCustomerQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("notes", &self.notes);
@@ -1832,6 +1859,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
 }
 impl crate::request::Params for CreateSubItemsForCustomerQuoteParams {}
 impl crate::request::CustomFieldParams for CreateSubItemsForCustomerQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2077,6 +2105,7 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsParams {
 }
 impl EditCreateSubCustomerQuoteForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             notes: None,
@@ -2102,11 +2131,13 @@ impl EditCreateSubCustomerQuoteForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("notes", &self.notes);
         form.field("expires_at", &self.expires_at);
@@ -2131,6 +2162,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
 }
 impl crate::request::Params for EditCreateSubCustomerQuoteForItemsParams {}
 impl crate::request::CustomFieldParams for EditCreateSubCustomerQuoteForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2455,6 +2487,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsParams {
 }
 impl UpdateSubscriptionQuoteForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -2488,11 +2521,13 @@ impl UpdateSubscriptionQuoteForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("notes", &self.notes);
@@ -2525,6 +2560,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
 }
 impl crate::request::Params for UpdateSubscriptionQuoteForItemsParams {}
 impl crate::request::CustomFieldParams for UpdateSubscriptionQuoteForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2845,6 +2881,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsParams {
 }
 impl EditUpdateSubscriptionQuoteForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             notes: None,
@@ -2877,11 +2914,13 @@ impl EditUpdateSubscriptionQuoteForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("notes", &self.notes);
         form.field("expires_at", &self.expires_at);
@@ -2913,6 +2952,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
 }
 impl crate::request::Params for EditUpdateSubscriptionQuoteForItemsParams {}
 impl crate::request::CustomFieldParams for EditUpdateSubscriptionQuoteForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3122,6 +3162,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesParams {
 }
 impl CreateForChargeItemsAndChargesParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>) -> Self {
         Self {
             name: None,
@@ -3145,11 +3186,13 @@ impl CreateForChargeItemsAndChargesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("customer_id", &self.customer_id);
@@ -3172,6 +3215,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
 }
 impl crate::request::Params for CreateForChargeItemsAndChargesParams {}
 impl crate::request::CustomFieldParams for CreateForChargeItemsAndChargesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3363,6 +3407,7 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesParams {
 }
 impl EditForChargeItemsAndChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             po_number: None,
@@ -3384,11 +3429,13 @@ impl EditForChargeItemsAndChargesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("po_number", &self.po_number);
         form.field("notes", &self.notes);
@@ -3409,6 +3456,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
 }
 impl crate::request::Params for EditForChargeItemsAndChargesParams {}
 impl crate::request::CustomFieldParams for EditForChargeItemsAndChargesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3574,6 +3622,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -3591,11 +3640,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -3611,6 +3662,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -3646,14 +3698,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3737,6 +3792,7 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteParams {
 }
 impl QuoteLineGroupsForQuoteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -3746,11 +3802,13 @@ impl QuoteLineGroupsForQuoteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -3759,14 +3817,17 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
 }
 impl crate::request::Params for QuoteLineGroupsForQuoteParams {}
 impl crate::request::PageParams for QuoteLineGroupsForQuoteParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for QuoteLineGroupsForQuoteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3877,6 +3938,7 @@ impl<'de> Deserialize<'de> for ConvertParams {
 }
 impl ConvertParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             invoice_date: None,
@@ -3889,11 +3951,13 @@ impl ConvertParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ConvertParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("invoice_date", &self.invoice_date);
         form.field("invoice_immediately", &self.invoice_immediately);
@@ -3905,6 +3969,7 @@ impl crate::form::FormEncode for ConvertParams {
 }
 impl crate::request::Params for ConvertParams {}
 impl crate::request::CustomFieldParams for ConvertParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3974,6 +4039,7 @@ impl<'de> Deserialize<'de> for UpdateStatusParams {
 }
 impl UpdateStatusParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(status: UpdateStatusStatus) -> Self {
         Self {
             status,
@@ -3983,11 +4049,13 @@ impl UpdateStatusParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateStatusParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
         form.field("comment", &self.comment);
@@ -3996,6 +4064,7 @@ impl crate::form::FormEncode for UpdateStatusParams {
 }
 impl crate::request::Params for UpdateStatusParams {}
 impl crate::request::CustomFieldParams for UpdateStatusParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4062,6 +4131,7 @@ impl<'de> Deserialize<'de> for ExtendExpiryDateParams {
 }
 impl ExtendExpiryDateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(valid_till: impl Into<Timestamp>) -> Self {
         Self {
             valid_till: valid_till.into(),
@@ -4070,11 +4140,13 @@ impl ExtendExpiryDateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ExtendExpiryDateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("valid_till", &self.valid_till);
         form.custom_fields(&self.custom_fields);
@@ -4082,6 +4154,7 @@ impl crate::form::FormEncode for ExtendExpiryDateParams {
 }
 impl crate::request::Params for ExtendExpiryDateParams {}
 impl crate::request::CustomFieldParams for ExtendExpiryDateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4144,6 +4217,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
 }
 impl DeleteParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -4152,11 +4226,13 @@ impl DeleteParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -4164,6 +4240,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 impl crate::request::Params for DeleteParams {}
 impl crate::request::CustomFieldParams for DeleteParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4240,6 +4317,7 @@ impl<'de> Deserialize<'de> for PdfParams {
 }
 impl PdfParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             consolidated_view: None,
@@ -4249,11 +4327,13 @@ impl PdfParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PdfParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("consolidated_view", &self.consolidated_view);
         form.field("disposition_type", &self.disposition_type);
@@ -4262,6 +4342,7 @@ impl crate::form::FormEncode for PdfParams {
 }
 impl crate::request::Params for PdfParams {}
 impl crate::request::CustomFieldParams for PdfParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4327,6 +4408,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusParams {
 }
 impl UpdateSignatureStatusParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cpq_quote_signature: None,
@@ -4335,11 +4417,13 @@ impl UpdateSignatureStatusParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateSignatureStatusParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cpq_quote_signature", &self.cpq_quote_signature);
         form.custom_fields(&self.custom_fields);
@@ -4347,6 +4431,7 @@ impl crate::form::FormEncode for UpdateSignatureStatusParams {
 }
 impl crate::request::Params for UpdateSignatureStatusParams {}
 impl crate::request::CustomFieldParams for UpdateSignatureStatusParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4527,6 +4612,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteSubscriptionParams {
 }
 impl CreateSubForCustomerQuoteSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4544,62 +4630,75 @@ impl CreateSubForCustomerQuoteSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubForCustomerQuoteSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("po_number", &self.po_number);
@@ -4734,6 +4833,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteAddonsParams {
 }
 impl CreateSubForCustomerQuoteAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4746,39 +4846,47 @@ impl CreateSubForCustomerQuoteAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateSubForCustomerQuoteAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -4924,6 +5032,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteEventBasedAddonsParams {
 }
 impl CreateSubForCustomerQuoteEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -4938,46 +5047,56 @@ impl CreateSubForCustomerQuoteEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateSubForCustomerQuoteEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -5185,6 +5304,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteSubscriptionParams {
 }
 impl UpdateSubscriptionQuoteSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -5203,61 +5323,74 @@ impl UpdateSubscriptionQuoteSubscriptionParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -5357,6 +5490,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteCustomerParams {
 }
 impl UpdateSubscriptionQuoteCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -5365,21 +5499,25 @@ impl UpdateSubscriptionQuoteCustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -5453,22 +5591,26 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteContractTermParams {
 }
 impl UpdateSubscriptionQuoteContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
@@ -5590,6 +5732,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteAddonsParams {
 }
 impl UpdateSubscriptionQuoteAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5602,39 +5745,47 @@ impl UpdateSubscriptionQuoteAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -5780,6 +5931,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteEventBasedAddonsParams {
 }
 impl UpdateSubscriptionQuoteEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -5794,46 +5946,56 @@ impl UpdateSubscriptionQuoteEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -6028,6 +6190,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteSubscriptionParams {
 }
 impl EditUpdateSubscriptionQuoteSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             plan_id: None,
@@ -6045,61 +6208,74 @@ impl EditUpdateSubscriptionQuoteSubscriptionParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
+    #[inline]
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for EditUpdateSubscriptionQuoteSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("plan_id", &self.plan_id);
         form.field("plan_quantity", &self.plan_quantity);
@@ -6233,6 +6409,7 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesAddonsParams {
 }
 impl CreateForOnetimeChargesAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6244,34 +6421,41 @@ impl CreateForOnetimeChargesAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForOnetimeChargesAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -6405,6 +6589,7 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesChargesParams {
 }
 impl CreateForOnetimeChargesChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -6416,38 +6601,46 @@ impl CreateForOnetimeChargesChargesParams {
             service_period: None,
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
+    #[inline]
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
+    #[inline]
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForOnetimeChargesChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("amount_in_decimal", &self.amount_in_decimal);
@@ -6605,6 +6798,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteSubscriptionParams 
 }
 impl CreateSubItemsForCustomerQuoteSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -6620,47 +6814,57 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    #[inline]
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
+    #[inline]
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -6671,6 +6875,7 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("po_number", &self.po_number);
@@ -6921,6 +7126,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteSubscriptionItemsPa
 }
 impl CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -6941,75 +7147,91 @@ impl CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
             ramp_tier_id: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// At most 105 characters.
+    #[inline]
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -7189,6 +7411,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteDiscountsParams {
 }
 impl CreateSubItemsForCustomerQuoteDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(duration_type: enums::DurationType) -> Self {
         Self {
             apply_on: None,
@@ -7204,51 +7427,62 @@ impl CreateSubItemsForCustomerQuoteDiscountsParams {
             end_date: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -7424,6 +7658,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteItemTiersParams {
 }
 impl CreateSubItemsForCustomerQuoteItemTiersParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -7439,52 +7674,63 @@ impl CreateSubItemsForCustomerQuoteItemTiersParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
+    #[inline]
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
     /// At most 105 characters.
+    #[inline]
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteItemTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("starting_unit", &self.starting_unit);
@@ -7565,6 +7811,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteCouponsParams {
 }
 impl CreateSubItemsForCustomerQuoteCouponsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -7573,22 +7820,26 @@ impl CreateSubItemsForCustomerQuoteCouponsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteCouponsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("start_date", &self.start_date);
@@ -7717,6 +7968,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteEntitlementOverride
 }
 impl CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             feature_id: None,
@@ -7729,34 +7981,41 @@ impl CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.feature_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -7764,6 +8023,7 @@ impl CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
 }
 impl crate::form::FormEncode
 for CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("feature_id", &self.feature_id);
         form.field("entity_id", &self.entity_id);
@@ -7918,6 +8178,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsSubscriptionParams
 }
 impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -7931,39 +8192,47 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -7974,6 +8243,7 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("setup_fee", &self.setup_fee);
@@ -8227,6 +8497,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsSubscriptionItemsP
 }
 impl UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -8247,75 +8518,91 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
             ramp_tier_id: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
     /// At most 2000 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// At most 105 characters.
+    #[inline]
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -8517,6 +8804,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsDiscountsParams {
 }
 impl UpdateSubscriptionQuoteForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         duration_type: enums::DurationType,
         operation_type: enums::OperationType,
@@ -8537,56 +8825,68 @@ impl UpdateSubscriptionQuoteForItemsDiscountsParams {
             end_date: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -8738,6 +9038,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsSubscriptionPa
 }
 impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             setup_fee: None,
@@ -8750,39 +9051,47 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
+    #[inline]
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -8793,6 +9102,7 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     }
 }
 impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("setup_fee", &self.setup_fee);
         form.field("start_date", &self.start_date);
@@ -8934,6 +9244,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemPricesParams {
 }
 impl CreateForChargeItemsAndChargesItemPricesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -8945,34 +9256,41 @@ impl CreateForChargeItemsAndChargesItemPricesParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -9075,6 +9393,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesDiscountsParams {
 }
 impl CreateForChargeItemsAndChargesDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(apply_on: enums::ApplyOn) -> Self {
         Self {
             percentage: None,
@@ -9084,25 +9403,30 @@ impl CreateForChargeItemsAndChargesDiscountsParams {
             item_price_id: None,
         }
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("percentage", &self.percentage);
         form.field("quantity", &self.quantity);
@@ -9199,6 +9523,7 @@ impl<'de> Deserialize<'de> for ConvertSubscriptionParams {
 }
 impl ConvertSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -9208,25 +9533,30 @@ impl ConvertSubscriptionParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.auto_close_invoices = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ConvertSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("auto_collection", &self.auto_collection);
@@ -9282,9 +9612,11 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusCpqQuoteSignatureParams {
 }
 impl UpdateSignatureStatusCpqQuoteSignatureParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { status: None }
     }
+    #[inline]
     pub fn status(
         mut self,
         value: UpdateSignatureStatusCpqQuoteSignatureStatus,
@@ -9294,6 +9626,7 @@ impl UpdateSignatureStatusCpqQuoteSignatureParams {
     }
 }
 impl crate::form::FormEncode for UpdateSignatureStatusCpqQuoteSignatureParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
     }

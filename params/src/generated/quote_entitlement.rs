@@ -107,6 +107,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsParams {
 }
 impl ListQuoteEntitlementsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -119,11 +120,13 @@ impl ListQuoteEntitlementsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListQuoteEntitlementsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -134,6 +137,7 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
     }
 }
 impl crate::request::Params for ListQuoteEntitlementsParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("entity_id", &self.entity_id, &["is"])?;
         crate::filter::check_operators("start_date", &self.start_date, &["on"])?;
@@ -142,14 +146,17 @@ impl crate::request::Params for ListQuoteEntitlementsParams {
     }
 }
 impl crate::request::PageParams for ListQuoteEntitlementsParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListQuoteEntitlementsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -183,6 +183,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionParams {
 }
 impl CreateForSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(effective_from: impl Into<Timestamp>) -> Self {
         Self {
             effective_from: effective_from.into(),
@@ -201,11 +202,13 @@ impl CreateForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("effective_from", &self.effective_from);
         form.field("description", &self.description);
@@ -223,6 +226,7 @@ impl crate::form::FormEncode for CreateForSubscriptionParams {
 }
 impl crate::request::Params for CreateForSubscriptionParams {}
 impl crate::request::CustomFieldParams for CreateForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -403,6 +407,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(effective_from: impl Into<Timestamp>) -> Self {
         Self {
             effective_from: effective_from.into(),
@@ -421,11 +426,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("effective_from", &self.effective_from);
         form.field("description", &self.description);
@@ -443,6 +450,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -582,6 +590,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -597,11 +606,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -615,6 +626,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("status", &self.status, &["is", "in"])?;
         crate::filter::check_operators(
@@ -636,14 +648,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -745,6 +760,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionContractTermParams {
 }
 impl CreateForSubscriptionContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
@@ -752,20 +768,24 @@ impl CreateForSubscriptionContractTermParams {
             renewal_billing_cycles: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
+    #[inline]
     pub fn renewal_billing_cycles(mut self, value: i64) -> Self {
         self.renewal_billing_cycles = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForSubscriptionContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
@@ -936,6 +956,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionItemsToAddParams {
 }
 impl CreateForSubscriptionItemsToAddParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -950,46 +971,56 @@ impl CreateForSubscriptionItemsToAddParams {
             charge_on_option: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForSubscriptionItemsToAddParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -1066,6 +1097,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionCouponsToAddParams {
 }
 impl CreateForSubscriptionCouponsToAddParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             coupon_id: None,
@@ -1073,17 +1105,20 @@ impl CreateForSubscriptionCouponsToAddParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForSubscriptionCouponsToAddParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("coupon_id", &self.coupon_id);
         form.field("apply_till", &self.apply_till);
@@ -1227,6 +1262,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionDiscountsToAddParams {
 }
 impl CreateForSubscriptionDiscountsToAddParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(apply_on: enums::ApplyOn, duration_type: enums::DurationType) -> Self {
         Self {
             apply_on,
@@ -1240,37 +1276,45 @@ impl CreateForSubscriptionDiscountsToAddParams {
             item_price_id: None,
         }
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateForSubscriptionDiscountsToAddParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);

@@ -101,6 +101,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(app_id: impl Into<String>) -> Self {
         Self {
             app_id: app_id.into(),
@@ -113,11 +114,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("app_id", &self.app_id);
         form.field("customer", &self.customer);
@@ -129,6 +132,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -205,6 +209,7 @@ impl<'de> Deserialize<'de> for CreateCustomerParams {
 }
 impl CreateCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -214,22 +219,26 @@ impl CreateCustomerParams {
         }
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -310,6 +319,7 @@ impl<'de> Deserialize<'de> for CreateAppleAppStoreParams {
 }
 impl CreateAppleAppStoreParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             transaction_id: None,
@@ -318,22 +328,26 @@ impl CreateAppleAppStoreParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn receipt(mut self, value: impl Into<String>) -> Self {
         self.receipt = Some(value.into());
         self
     }
     /// At most 255 characters.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateAppleAppStoreParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("transaction_id", &self.transaction_id);
         form.field("receipt", &self.receipt);
@@ -413,6 +427,7 @@ impl<'de> Deserialize<'de> for CreateGooglePlayStoreParams {
 }
 impl CreateGooglePlayStoreParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             purchase_token: None,
@@ -421,22 +436,26 @@ impl CreateGooglePlayStoreParams {
         }
     }
     /// At most 500 characters.
+    #[inline]
     pub fn purchase_token(mut self, value: impl Into<String>) -> Self {
         self.purchase_token = Some(value.into());
         self
     }
     /// At most 255 characters.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.order_id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateGooglePlayStoreParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("purchase_token", &self.purchase_token);
         form.field("product_id", &self.product_id);
@@ -490,16 +509,19 @@ impl<'de> Deserialize<'de> for CreateOmnichannelSubscriptionParams {
 }
 impl CreateOmnichannelSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateOmnichannelSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }

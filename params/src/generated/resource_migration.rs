@@ -81,6 +81,7 @@ impl<'de> Deserialize<'de> for RetrieveLatestParams {
 }
 impl RetrieveLatestParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         from_site: impl Into<String>,
         entity_type: EntityType,
@@ -95,11 +96,13 @@ impl RetrieveLatestParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveLatestParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("from_site", &self.from_site);
         form.field("entity_type", &self.entity_type);
@@ -109,6 +112,7 @@ impl crate::form::FormEncode for RetrieveLatestParams {
 }
 impl crate::request::Params for RetrieveLatestParams {}
 impl crate::request::CustomFieldParams for RetrieveLatestParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -530,6 +530,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -582,11 +583,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -641,6 +644,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1088,6 +1092,7 @@ impl<'de> Deserialize<'de> for CreateForCustomerParams {
 }
 impl CreateForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -1132,11 +1137,13 @@ impl CreateForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -1186,6 +1193,7 @@ impl crate::form::FormEncode for CreateForCustomerParams {
 }
 impl crate::request::Params for CreateForCustomerParams {}
 impl crate::request::CustomFieldParams for CreateForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1656,6 +1664,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsParams {
 }
 impl CreateWithItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -1702,11 +1711,13 @@ impl CreateWithItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateWithItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("business_entity_id", &self.business_entity_id);
@@ -1758,6 +1769,7 @@ impl crate::form::FormEncode for CreateWithItemsParams {
 }
 impl crate::request::Params for CreateWithItemsParams {}
 impl crate::request::CustomFieldParams for CreateWithItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2119,6 +2131,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -2151,11 +2164,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -2186,6 +2201,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -2292,14 +2308,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2387,6 +2406,7 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerParams {
 }
 impl SubscriptionsForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -2396,11 +2416,13 @@ impl SubscriptionsForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SubscriptionsForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -2409,14 +2431,17 @@ impl crate::form::FormEncode for SubscriptionsForCustomerParams {
 }
 impl crate::request::Params for SubscriptionsForCustomerParams {}
 impl crate::request::PageParams for SubscriptionsForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for SubscriptionsForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2493,6 +2518,7 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionParams {
 }
 impl ContractTermsForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -2503,11 +2529,13 @@ impl ContractTermsForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ContractTermsForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -2517,14 +2545,17 @@ impl crate::form::FormEncode for ContractTermsForSubscriptionParams {
 }
 impl crate::request::Params for ContractTermsForSubscriptionParams {}
 impl crate::request::PageParams for ContractTermsForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ContractTermsForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2608,6 +2639,7 @@ impl<'de> Deserialize<'de> for ListDiscountsParams {
 }
 impl ListDiscountsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -2617,11 +2649,13 @@ impl ListDiscountsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -2630,14 +2664,17 @@ impl crate::form::FormEncode for ListDiscountsParams {
 }
 impl crate::request::Params for ListDiscountsParams {}
 impl crate::request::PageParams for ListDiscountsParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListDiscountsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2730,6 +2767,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationParams {
 }
 impl RemoveScheduledCancellationParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             billing_cycles: None,
@@ -2740,11 +2778,13 @@ impl RemoveScheduledCancellationParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveScheduledCancellationParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("billing_cycles", &self.billing_cycles);
         form.field(
@@ -2757,6 +2797,7 @@ impl crate::form::FormEncode for RemoveScheduledCancellationParams {
 }
 impl crate::request::Params for RemoveScheduledCancellationParams {}
 impl crate::request::CustomFieldParams for RemoveScheduledCancellationParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -2822,6 +2863,7 @@ impl<'de> Deserialize<'de> for RemoveCouponsParams {
 }
 impl RemoveCouponsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             coupon_ids: Vec::new(),
@@ -2830,11 +2872,13 @@ impl RemoveCouponsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveCouponsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("coupon_ids", &self.coupon_ids);
         form.custom_fields(&self.custom_fields);
@@ -2842,6 +2886,7 @@ impl crate::form::FormEncode for RemoveCouponsParams {
 }
 impl crate::request::Params for RemoveCouponsParams {}
 impl crate::request::CustomFieldParams for RemoveCouponsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -3383,6 +3428,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
 }
 impl UpdateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             plan_id: None,
@@ -3437,11 +3483,13 @@ impl UpdateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("plan_id", &self.plan_id);
         form.field("plan_quantity", &self.plan_quantity);
@@ -3498,6 +3546,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 impl crate::request::Params for UpdateParams {}
 impl crate::request::CustomFieldParams for UpdateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4061,6 +4110,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsParams {
 }
 impl UpdateForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             mandatory_items_to_remove: Vec::new(),
@@ -4117,11 +4167,13 @@ impl UpdateForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("mandatory_items_to_remove", &self.mandatory_items_to_remove);
         form.field("replace_items_list", &self.replace_items_list);
@@ -4180,6 +4232,7 @@ impl crate::form::FormEncode for UpdateForItemsParams {
 }
 impl crate::request::Params for UpdateForItemsParams {}
 impl crate::request::CustomFieldParams for UpdateForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4264,6 +4317,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndParams {
 }
 impl ChangeTermEndParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(term_ends_at: impl Into<Timestamp>) -> Self {
         Self {
             term_ends_at: term_ends_at.into(),
@@ -4274,11 +4328,13 @@ impl ChangeTermEndParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChangeTermEndParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("term_ends_at", &self.term_ends_at);
         form.field("prorate", &self.prorate);
@@ -4288,6 +4344,7 @@ impl crate::form::FormEncode for ChangeTermEndParams {
 }
 impl crate::request::Params for ChangeTermEndParams {}
 impl crate::request::CustomFieldParams for ChangeTermEndParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4489,6 +4546,7 @@ impl<'de> Deserialize<'de> for ReactivateParams {
 }
 impl ReactivateParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             trial_end: None,
@@ -4509,11 +4567,13 @@ impl ReactivateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ReactivateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("trial_end", &self.trial_end);
         form.field("billing_cycles", &self.billing_cycles);
@@ -4536,6 +4596,7 @@ impl crate::form::FormEncode for ReactivateParams {
 }
 impl crate::request::Params for ReactivateParams {}
 impl crate::request::CustomFieldParams for ReactivateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4670,6 +4731,7 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndParams {
 }
 impl AddChargeAtTermEndParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             amount: None,
@@ -4685,11 +4747,13 @@ impl AddChargeAtTermEndParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddChargeAtTermEndParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("description", &self.description);
@@ -4704,6 +4768,7 @@ impl crate::form::FormEncode for AddChargeAtTermEndParams {
 }
 impl crate::request::Params for AddChargeAtTermEndParams {}
 impl crate::request::CustomFieldParams for AddChargeAtTermEndParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4829,6 +4894,7 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndParams {
 }
 impl ChargeAddonAtTermEndParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(addon_id: impl Into<String>) -> Self {
         Self {
             addon_id: addon_id.into(),
@@ -4843,11 +4909,13 @@ impl ChargeAddonAtTermEndParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("addon_id", &self.addon_id);
         form.field("addon_quantity", &self.addon_quantity);
@@ -4861,6 +4929,7 @@ impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
 }
 impl crate::request::Params for ChargeAddonAtTermEndParams {}
 impl crate::request::CustomFieldParams for ChargeAddonAtTermEndParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -4970,6 +5039,7 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsParams {
 }
 impl ChargeFutureRenewalsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             terms_to_charge: None,
@@ -4982,11 +5052,13 @@ impl ChargeFutureRenewalsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ChargeFutureRenewalsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("terms_to_charge", &self.terms_to_charge);
         form.field("invoice_immediately", &self.invoice_immediately);
@@ -4998,6 +5070,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsParams {
 }
 impl crate::request::Params for ChargeFutureRenewalsParams {}
 impl crate::request::CustomFieldParams for ChargeFutureRenewalsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5098,6 +5171,7 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleParams {
 }
 impl EditAdvanceInvoiceScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             terms_to_charge: None,
@@ -5109,11 +5183,13 @@ impl EditAdvanceInvoiceScheduleParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("terms_to_charge", &self.terms_to_charge);
         form.field("schedule_type", &self.schedule_type);
@@ -5124,6 +5200,7 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
 }
 impl crate::request::Params for EditAdvanceInvoiceScheduleParams {}
 impl crate::request::CustomFieldParams for EditAdvanceInvoiceScheduleParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5191,6 +5268,7 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleParams {
 }
 impl RemoveAdvanceInvoiceScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             specific_dates_schedule: Vec::new(),
@@ -5199,11 +5277,13 @@ impl RemoveAdvanceInvoiceScheduleParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("specific_dates_schedule", &self.specific_dates_schedule);
         form.custom_fields(&self.custom_fields);
@@ -5211,6 +5291,7 @@ impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
 }
 impl crate::request::Params for RemoveAdvanceInvoiceScheduleParams {}
 impl crate::request::CustomFieldParams for RemoveAdvanceInvoiceScheduleParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5299,6 +5380,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceParams {
 }
 impl RegenerateInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             date_from: None,
@@ -5310,11 +5392,13 @@ impl RegenerateInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RegenerateInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("date_from", &self.date_from);
         form.field("date_to", &self.date_to);
@@ -5325,6 +5409,7 @@ impl crate::form::FormEncode for RegenerateInvoiceParams {
 }
 impl crate::request::Params for RegenerateInvoiceParams {}
 impl crate::request::CustomFieldParams for RegenerateInvoiceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -5787,6 +5872,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionParams {
 }
 impl ImportSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(status: Status) -> Self {
         Self {
             id: None,
@@ -5833,11 +5919,13 @@ impl ImportSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("client_profile_id", &self.client_profile_id);
@@ -5886,6 +5974,7 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
 }
 impl crate::request::Params for ImportSubscriptionParams {}
 impl crate::request::CustomFieldParams for ImportSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -6302,6 +6391,7 @@ impl<'de> Deserialize<'de> for ImportForCustomerParams {
 }
 impl ImportForCustomerParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(status: Status) -> Self {
         Self {
             id: None,
@@ -6343,11 +6433,13 @@ impl ImportForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("plan_id", &self.plan_id);
@@ -6391,6 +6483,7 @@ impl crate::form::FormEncode for ImportForCustomerParams {
 }
 impl crate::request::Params for ImportForCustomerParams {}
 impl crate::request::CustomFieldParams for ImportForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -6472,6 +6565,7 @@ impl<'de> Deserialize<'de> for ImportContractTermParams {
 }
 impl ImportContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             contract_term_billing_cycle_on_renewal: None,
@@ -6481,11 +6575,13 @@ impl ImportContractTermParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field(
             "contract_term_billing_cycle_on_renewal",
@@ -6497,6 +6593,7 @@ impl crate::form::FormEncode for ImportContractTermParams {
 }
 impl crate::request::Params for ImportContractTermParams {}
 impl crate::request::CustomFieldParams for ImportContractTermParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -6574,6 +6671,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesParams {
 }
 impl ImportUnbilledChargesParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             unbilled_charges: Vec::new(),
@@ -6584,11 +6682,13 @@ impl ImportUnbilledChargesParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportUnbilledChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("unbilled_charges", &self.unbilled_charges);
         form.field("discounts", &self.discounts);
@@ -6598,6 +6698,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesParams {
 }
 impl crate::request::Params for ImportUnbilledChargesParams {}
 impl crate::request::CustomFieldParams for ImportUnbilledChargesParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7025,6 +7126,7 @@ impl<'de> Deserialize<'de> for ImportForItemsParams {
 }
 impl ImportForItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(status: Status) -> Self {
         Self {
             exhausted_coupon_ids: Vec::new(),
@@ -7067,11 +7169,13 @@ impl ImportForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ImportForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("exhausted_coupon_ids", &self.exhausted_coupon_ids);
         form.field("id", &self.id);
@@ -7116,6 +7220,7 @@ impl crate::form::FormEncode for ImportForItemsParams {
 }
 impl crate::request::Params for ImportForItemsParams {}
 impl crate::request::CustomFieldParams for ImportForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7193,6 +7298,7 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileParams {
 }
 impl OverrideBillingProfileParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             payment_source_id: None,
@@ -7202,11 +7308,13 @@ impl OverrideBillingProfileParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OverrideBillingProfileParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("auto_collection", &self.auto_collection);
@@ -7215,6 +7323,7 @@ impl crate::form::FormEncode for OverrideBillingProfileParams {
 }
 impl crate::request::Params for OverrideBillingProfileParams {}
 impl crate::request::CustomFieldParams for OverrideBillingProfileParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7337,6 +7446,7 @@ impl<'de> Deserialize<'de> for PauseParams {
 }
 impl PauseParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pause_option: None,
@@ -7350,11 +7460,13 @@ impl PauseParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PauseParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("pause_option", &self.pause_option);
         form.field("pause_date", &self.pause_date);
@@ -7367,6 +7479,7 @@ impl crate::form::FormEncode for PauseParams {
 }
 impl crate::request::Params for PauseParams {}
 impl crate::request::CustomFieldParams for PauseParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7554,6 +7667,7 @@ impl<'de> Deserialize<'de> for CancelParams {
 }
 impl CancelParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cancel_option: None,
@@ -7572,11 +7686,13 @@ impl CancelParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cancel_option", &self.cancel_option);
         form.field("end_of_term", &self.end_of_term);
@@ -7597,6 +7713,7 @@ impl crate::form::FormEncode for CancelParams {
 }
 impl crate::request::Params for CancelParams {}
 impl crate::request::CustomFieldParams for CancelParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7811,6 +7928,7 @@ impl<'de> Deserialize<'de> for CancelForItemsParams {
 }
 impl CancelForItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cancel_option: None,
@@ -7831,11 +7949,13 @@ impl CancelForItemsParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelForItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cancel_option", &self.cancel_option);
         form.field("end_of_term", &self.end_of_term);
@@ -7861,6 +7981,7 @@ impl crate::form::FormEncode for CancelForItemsParams {
 }
 impl crate::request::Params for CancelForItemsParams {}
 impl crate::request::CustomFieldParams for CancelForItemsParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -7982,6 +8103,7 @@ impl<'de> Deserialize<'de> for ResumeParams {
 }
 impl ResumeParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             resume_option: None,
@@ -7995,11 +8117,13 @@ impl ResumeParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ResumeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("resume_option", &self.resume_option);
         form.field("resume_date", &self.resume_date);
@@ -8012,6 +8136,7 @@ impl crate::form::FormEncode for ResumeParams {
 }
 impl crate::request::Params for ResumeParams {}
 impl crate::request::CustomFieldParams for ResumeParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -8092,6 +8217,7 @@ impl<'de> Deserialize<'de> for MoveParams {
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(to_customer_id: impl Into<String>) -> Self {
         Self {
             to_customer_id: to_customer_id.into(),
@@ -8101,11 +8227,13 @@ impl MoveParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for MoveParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("to_customer_id", &self.to_customer_id);
         form.field("copy_payment_source", &self.copy_payment_source);
@@ -8114,6 +8242,7 @@ impl crate::form::FormEncode for MoveParams {
 }
 impl crate::request::Params for MoveParams {}
 impl crate::request::CustomFieldParams for MoveParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -8443,6 +8572,7 @@ impl<'de> Deserialize<'de> for CreateCustomerParams {
 }
 impl CreateCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8475,57 +8605,69 @@ impl CreateCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
+    #[inline]
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -8533,69 +8675,84 @@ impl CreateCustomerParams {
         self.taxjar_exemption_category = Some(value);
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
+    #[inline]
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.allow_direct_debit = Some(value);
         self
     }
+    #[inline]
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
+    #[inline]
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
+    #[inline]
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.business_customer_without_vat_number = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.exemption_details = Some(value);
         self
     }
+    #[inline]
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -8606,6 +8763,7 @@ impl CreateCustomerParams {
     }
 }
 impl crate::form::FormEncode for CreateCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -8761,6 +8919,7 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
 }
 impl CreatePaymentIntentParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8773,20 +8932,24 @@ impl CreatePaymentIntentParams {
         }
     }
     /// At most 150 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
+    #[inline]
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -8795,22 +8958,26 @@ impl CreatePaymentIntentParams {
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 65000 characters.
+    #[inline]
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreatePaymentIntentParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -8937,6 +9104,7 @@ impl<'de> Deserialize<'de> for CreateAddonsParams {
 }
 impl CreateAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -8949,39 +9117,47 @@ impl CreateAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -9127,6 +9303,7 @@ impl<'de> Deserialize<'de> for CreateEventBasedAddonsParams {
 }
 impl CreateEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -9141,46 +9318,56 @@ impl CreateEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -9254,6 +9441,7 @@ impl<'de> Deserialize<'de> for CreateCouponsParams {
 }
 impl CreateCouponsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             coupon_id: None,
@@ -9261,17 +9449,20 @@ impl CreateCouponsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for CreateCouponsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("coupon_id", &self.coupon_id);
         form.field("apply_till", &self.apply_till);
@@ -9367,6 +9558,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsContractTermParams {
 }
 impl CreateWithItemsContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
@@ -9374,6 +9566,7 @@ impl CreateWithItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(
         mut self,
         value: enums::ContractTermActionAtTermEnd,
@@ -9382,16 +9575,19 @@ impl CreateWithItemsContractTermParams {
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateWithItemsContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("contract_start", &self.contract_start);
@@ -9598,6 +9794,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsSubscriptionItemsParams {
 }
 impl CreateWithItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -9615,53 +9812,65 @@ impl CreateWithItemsSubscriptionItemsParams {
             usage_accumulation_reset_frequency: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
+    #[inline]
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -9671,6 +9880,7 @@ impl CreateWithItemsSubscriptionItemsParams {
     }
 }
 impl crate::form::FormEncode for CreateWithItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -9828,6 +10038,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsDiscountsParams {
 }
 impl CreateWithItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(duration_type: enums::DurationType) -> Self {
         Self {
             apply_on: None,
@@ -9841,41 +10052,50 @@ impl CreateWithItemsDiscountsParams {
             quantity: None,
         }
     }
+    #[inline]
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
+    #[inline]
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
+    #[inline]
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateWithItemsDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("apply_on", &self.apply_on);
         form.field("duration_type", &self.duration_type);
@@ -10040,6 +10260,7 @@ impl<'de> Deserialize<'de> for UpdateCustomerParams {
 }
 impl UpdateCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vat_number: None,
@@ -10053,43 +10274,52 @@ impl UpdateCustomerParams {
         }
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
+    #[inline]
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
+    #[inline]
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
+    #[inline]
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.business_customer_without_vat_number = Some(value);
         self
     }
+    #[inline]
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
@@ -10171,22 +10401,26 @@ impl<'de> Deserialize<'de> for UpdateContractTermParams {
 }
 impl UpdateContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
             cancellation_cutoff_period: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
@@ -10320,6 +10554,7 @@ impl<'de> Deserialize<'de> for UpdateAddonsParams {
 }
 impl UpdateAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -10333,43 +10568,52 @@ impl UpdateAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for UpdateAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -10518,6 +10762,7 @@ impl<'de> Deserialize<'de> for UpdateEventBasedAddonsParams {
 }
 impl UpdateEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -10532,46 +10777,56 @@ impl UpdateEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -10668,6 +10923,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsContractTermParams {
 }
 impl UpdateForItemsContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             action_at_term_end: None,
@@ -10675,21 +10931,25 @@ impl UpdateForItemsContractTermParams {
             contract_start: None,
         }
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for UpdateForItemsContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
@@ -10908,6 +11168,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsSubscriptionItemsParams {
 }
 impl UpdateForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -10926,57 +11187,70 @@ impl UpdateForItemsSubscriptionItemsParams {
             usage_accumulation_reset_frequency: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
+    #[inline]
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
     }
+    #[inline]
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -10986,6 +11260,7 @@ impl UpdateForItemsSubscriptionItemsParams {
     }
 }
 impl crate::form::FormEncode for UpdateForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -11079,6 +11354,7 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleSpecificDatesSchedulePa
 }
 impl EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -11087,21 +11363,25 @@ impl EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.terms_to_charge = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("terms_to_charge", &self.terms_to_charge);
@@ -11160,10 +11440,12 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleSpecificDatesSchedule
 }
 impl RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self { id: None }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -11171,6 +11453,7 @@ impl RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
 }
 impl crate::form::FormEncode
 for RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
     }
@@ -11393,6 +11676,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionCustomerParams {
 }
 impl ImportSubscriptionCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -11416,57 +11700,69 @@ impl ImportSubscriptionCustomerParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 70 characters.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
+    #[inline]
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
+    #[inline]
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
+    #[inline]
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.net_term_days = Some(value);
         self
     }
+    #[inline]
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -11474,30 +11770,36 @@ impl ImportSubscriptionCustomerParams {
         self.taxjar_exemption_category = Some(value);
         self
     }
+    #[inline]
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
     }
+    #[inline]
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
+    #[inline]
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.allow_direct_debit = Some(value);
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
     /// At most 10 characters.
+    #[inline]
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
     /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
     /// value is sent as it is, numbers and booleans as their text.
+    #[inline]
     pub fn custom_field(
         mut self,
         name: impl Into<String>,
@@ -11508,6 +11810,7 @@ impl ImportSubscriptionCustomerParams {
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("email", &self.email);
@@ -11670,6 +11973,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionContractTermParams {
 }
 impl ImportSubscriptionContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -11683,42 +11987,51 @@ impl ImportSubscriptionContractTermParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.billing_cycle = Some(value);
         self
     }
+    #[inline]
     pub fn total_amount_raised(mut self, value: i64) -> Self {
         self.total_amount_raised = Some(value);
         self
     }
+    #[inline]
     pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
         self.total_amount_raised_before_tax = Some(value);
         self
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("created_at", &self.created_at);
@@ -11983,6 +12296,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionCardParams {
 }
 impl ImportSubscriptionCardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             gateway: None,
@@ -12005,94 +12319,113 @@ impl ImportSubscriptionCardParams {
             additional_information: None,
         }
     }
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 300 characters.
+    #[inline]
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
     /// At most 1500 characters.
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
+    #[inline]
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
+    #[inline]
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
     /// At most 520 characters.
+    #[inline]
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
+    #[inline]
     pub fn preferred_scheme(mut self, value: enums::PreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
     /// At most 150 characters.
+    #[inline]
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
     /// At most 20 characters.
+    #[inline]
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionCardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway", &self.gateway);
         form.field("gateway_account_id", &self.gateway_account_id);
@@ -12222,6 +12555,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionPaymentMethodParams {
 }
 impl ImportSubscriptionPaymentMethodParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             r#type: None,
@@ -12232,36 +12566,43 @@ impl ImportSubscriptionPaymentMethodParams {
             additional_information: None,
         }
     }
+    #[inline]
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
+    #[inline]
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
     /// At most 200 characters.
+    #[inline]
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
     /// At most 50 characters.
+    #[inline]
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionPaymentMethodParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("type", &self.r#type);
         form.field("gateway", &self.gateway);
@@ -12353,6 +12694,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionTransactionParams {
 }
 impl ImportSubscriptionTransactionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -12361,26 +12703,31 @@ impl ImportSubscriptionTransactionParams {
             date: None,
         }
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
+    #[inline]
     pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
         self.payment_method = Some(value);
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionTransactionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("payment_method", &self.payment_method);
@@ -12495,6 +12842,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionAddonsParams {
 }
 impl ImportSubscriptionAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -12506,34 +12854,41 @@ impl ImportSubscriptionAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -12670,6 +13025,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionEventBasedAddonsParams {
 }
 impl ImportSubscriptionEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -12683,42 +13039,51 @@ impl ImportSubscriptionEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
+    #[inline]
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -12789,6 +13154,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionChargedEventBasedAddonsParams {
 }
 impl ImportSubscriptionChargedEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -12796,17 +13162,20 @@ impl ImportSubscriptionChargedEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.last_charged_at = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportSubscriptionChargedEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("last_charged_at", &self.last_charged_at);
@@ -13017,6 +13386,7 @@ impl<'de> Deserialize<'de> for ImportContractTermContractTermParams {
 }
 impl ImportContractTermContractTermParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -13034,59 +13404,72 @@ impl ImportContractTermContractTermParams {
         }
     }
     /// At most 50 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn contract_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn status(mut self, value: ContractTermStatus) -> Self {
         self.status = Some(value);
         self
     }
+    #[inline]
     pub fn total_amount_raised(mut self, value: i64) -> Self {
         self.total_amount_raised = Some(value);
         self
     }
+    #[inline]
     pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
         self.total_amount_raised_before_tax = Some(value);
         self
     }
+    #[inline]
     pub fn total_contract_value(mut self, value: i64) -> Self {
         self.total_contract_value = Some(value);
         self
     }
+    #[inline]
     pub fn total_contract_value_before_tax(mut self, value: i64) -> Self {
         self.total_contract_value_before_tax = Some(value);
         self
     }
+    #[inline]
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.billing_cycle = Some(value);
         self
     }
+    #[inline]
     pub fn action_at_term_end(mut self, value: enums::ActionAtTermEnd) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
+    #[inline]
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportContractTermContractTermParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("created_at", &self.created_at);
@@ -13312,6 +13695,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesUnbilledChargesParams {
 }
 impl ImportUnbilledChargesUnbilledChargesParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         date_from: impl Into<Timestamp>,
         date_to: impl Into<Timestamp>,
@@ -13336,61 +13720,74 @@ impl ImportUnbilledChargesUnbilledChargesParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.discount_amount = Some(value);
         self
     }
+    #[inline]
     pub fn use_for_proration(mut self, value: bool) -> Self {
         self.use_for_proration = Some(value);
         self
     }
+    #[inline]
     pub fn is_advance_charge(mut self, value: bool) -> Self {
         self.is_advance_charge = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportUnbilledChargesUnbilledChargesParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("date_from", &self.date_from);
@@ -13506,6 +13903,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesDiscountsParams {
 }
 impl ImportUnbilledChargesDiscountsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(amount: i64) -> Self {
         Self {
             unbilled_charge_id: None,
@@ -13516,10 +13914,12 @@ impl ImportUnbilledChargesDiscountsParams {
         }
     }
     /// At most 40 characters.
+    #[inline]
     pub fn unbilled_charge_id(mut self, value: impl Into<String>) -> Self {
         self.unbilled_charge_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn entity_type(
         mut self,
         value: ImportUnbilledChargesDiscountsEntityType,
@@ -13528,17 +13928,20 @@ impl ImportUnbilledChargesDiscountsParams {
         self
     }
     /// At most 100 characters.
+    #[inline]
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
     /// At most 250 characters.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportUnbilledChargesDiscountsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("unbilled_charge_id", &self.unbilled_charge_id);
         form.field("entity_type", &self.entity_type);
@@ -13705,6 +14108,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesTiersParams {
 }
 impl ImportUnbilledChargesTiersParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(unbilled_charge_id: impl Into<String>) -> Self {
         Self {
             unbilled_charge_id: unbilled_charge_id.into(),
@@ -13718,44 +14122,53 @@ impl ImportUnbilledChargesTiersParams {
             unit_amount_in_decimal: None,
         }
     }
+    #[inline]
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
+    #[inline]
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
+    #[inline]
     pub fn quantity_used(mut self, value: i64) -> Self {
         self.quantity_used = Some(value);
         self
     }
+    #[inline]
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_used_in_decimal = Some(value.into());
         self
     }
     /// At most 40 characters.
+    #[inline]
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportUnbilledChargesTiersParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("unbilled_charge_id", &self.unbilled_charge_id);
         form.field("starting_unit", &self.starting_unit);
@@ -13941,6 +14354,7 @@ impl<'de> Deserialize<'de> for ImportForItemsSubscriptionItemsParams {
 }
 impl ImportForItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
@@ -13956,51 +14370,62 @@ impl ImportForItemsSubscriptionItemsParams {
             item_type: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
+    #[inline]
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
+    #[inline]
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
+    #[inline]
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for ImportForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);
@@ -14082,6 +14507,7 @@ impl<'de> Deserialize<'de> for ImportForItemsChargedItemsParams {
 }
 impl ImportForItemsChargedItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -14089,17 +14515,20 @@ impl ImportForItemsChargedItemsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
     /// Unix seconds.
+    #[inline]
     pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.last_charged_at = Some(value.into());
         self
     }
 }
 impl crate::form::FormEncode for ImportForItemsChargedItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("last_charged_at", &self.last_charged_at);
@@ -14188,6 +14617,7 @@ impl<'de> Deserialize<'de> for CancelEventBasedAddonsParams {
 }
 impl CancelEventBasedAddonsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: None,
@@ -14197,24 +14627,29 @@ impl CancelEventBasedAddonsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
+    #[inline]
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CancelEventBasedAddonsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
         form.field("quantity", &self.quantity);
@@ -14335,6 +14770,7 @@ impl<'de> Deserialize<'de> for CancelForItemsSubscriptionItemsParams {
 }
 impl CancelForItemsSubscriptionItemsParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_price_id: None,
@@ -14346,34 +14782,41 @@ impl CancelForItemsSubscriptionItemsParams {
         }
     }
     /// At most 100 characters.
+    #[inline]
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
+    #[inline]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
     /// At most 33 characters.
+    #[inline]
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
     /// At most 39 characters.
+    #[inline]
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
+    #[inline]
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CancelForItemsSubscriptionItemsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
         form.field("quantity", &self.quantity);

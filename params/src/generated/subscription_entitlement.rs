@@ -96,6 +96,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionParams {
 }
 impl SubscriptionEntitlementsForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_drafts: None,
@@ -108,11 +109,13 @@ impl SubscriptionEntitlementsForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_drafts", &self.include_drafts);
         form.field("embed", &self.embed);
@@ -124,15 +127,18 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
 }
 impl crate::request::Params for SubscriptionEntitlementsForSubscriptionParams {}
 impl crate::request::PageParams for SubscriptionEntitlementsForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams
 for SubscriptionEntitlementsForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -212,6 +218,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityParams {
 }
 impl SetSubscriptionEntitlementAvailabilityParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(is_enabled: bool) -> Self {
         Self {
             is_enabled,
@@ -221,11 +228,13 @@ impl SetSubscriptionEntitlementAvailabilityParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("is_enabled", &self.is_enabled);
         form.field("subscription_entitlements", &self.subscription_entitlements);
@@ -234,6 +243,7 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
 }
 impl crate::request::Params for SetSubscriptionEntitlementAvailabilityParams {}
 impl crate::request::CustomFieldParams for SetSubscriptionEntitlementAvailabilityParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -296,6 +306,7 @@ for SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
 }
 impl SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(feature_id: impl Into<String>) -> Self {
         Self {
             feature_id: feature_id.into(),
@@ -304,6 +315,7 @@ impl SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
 }
 impl crate::form::FormEncode
 for SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("feature_id", &self.feature_id);
     }

@@ -66,6 +66,7 @@ impl<'de> Deserialize<'de> for StartAfreshParams {
 }
 impl StartAfreshParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             genesis_time: None,
@@ -74,11 +75,13 @@ impl StartAfreshParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for StartAfreshParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("genesis_time", &self.genesis_time);
         form.custom_fields(&self.custom_fields);
@@ -86,6 +89,7 @@ impl crate::form::FormEncode for StartAfreshParams {
 }
 impl crate::request::Params for StartAfreshParams {}
 impl crate::request::CustomFieldParams for StartAfreshParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -152,6 +156,7 @@ impl<'de> Deserialize<'de> for TravelForwardParams {
 }
 impl TravelForwardParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             destination_time: None,
@@ -160,11 +165,13 @@ impl TravelForwardParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for TravelForwardParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("destination_time", &self.destination_time);
         form.custom_fields(&self.custom_fields);
@@ -172,6 +179,7 @@ impl crate::form::FormEncode for TravelForwardParams {
 }
 impl crate::request::Params for TravelForwardParams {}
 impl crate::request::CustomFieldParams for TravelForwardParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

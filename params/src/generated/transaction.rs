@@ -99,6 +99,7 @@ impl<'de> Deserialize<'de> for CreateAuthorizationParams {
 }
 impl CreateAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(customer_id: impl Into<String>, amount: i64) -> Self {
         Self {
             customer_id: customer_id.into(),
@@ -110,11 +111,13 @@ impl CreateAuthorizationParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateAuthorizationParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("payment_source_id", &self.payment_source_id);
@@ -125,6 +128,7 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
 }
 impl crate::request::Params for CreateAuthorizationParams {}
 impl crate::request::CustomFieldParams for CreateAuthorizationParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -238,6 +242,7 @@ impl<'de> Deserialize<'de> for RecordRefundParams {
 }
 impl RecordRefundParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         payment_method: enums::PaymentMethod,
         date: impl Into<Timestamp>,
@@ -254,11 +259,13 @@ impl RecordRefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordRefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("payment_method", &self.payment_method);
@@ -271,6 +278,7 @@ impl crate::form::FormEncode for RecordRefundParams {
 }
 impl crate::request::Params for RecordRefundParams {}
 impl crate::request::CustomFieldParams for RecordRefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -356,6 +364,7 @@ impl<'de> Deserialize<'de> for ReconcileParams {
 }
 impl ReconcileParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id_at_gateway: None,
@@ -366,11 +375,13 @@ impl ReconcileParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ReconcileParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id_at_gateway", &self.id_at_gateway);
         form.field("customer_id", &self.customer_id);
@@ -380,6 +391,7 @@ impl crate::form::FormEncode for ReconcileParams {
 }
 impl crate::request::Params for ReconcileParams {}
 impl crate::request::CustomFieldParams for ReconcileParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -449,6 +461,7 @@ impl<'de> Deserialize<'de> for RefundParams {
 }
 impl RefundParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -458,11 +471,13 @@ impl RefundParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RefundParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("comment", &self.comment);
@@ -471,6 +486,7 @@ impl crate::form::FormEncode for RefundParams {
 }
 impl crate::request::Params for RefundParams {}
 impl crate::request::CustomFieldParams for RefundParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -753,6 +769,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -779,11 +796,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -808,6 +827,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators(
             "id",
@@ -888,14 +908,17 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for ListParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -983,6 +1006,7 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerParams {
 }
 impl TransactionsForCustomerParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -992,11 +1016,13 @@ impl TransactionsForCustomerParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for TransactionsForCustomerParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1005,14 +1031,17 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
 }
 impl crate::request::Params for TransactionsForCustomerParams {}
 impl crate::request::PageParams for TransactionsForCustomerParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for TransactionsForCustomerParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1081,6 +1110,7 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionParams {
 }
 impl TransactionsForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1090,11 +1120,13 @@ impl TransactionsForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for TransactionsForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1103,14 +1135,17 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
 }
 impl crate::request::Params for TransactionsForSubscriptionParams {}
 impl crate::request::PageParams for TransactionsForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for TransactionsForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1179,6 +1214,7 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceParams {
 }
 impl PaymentsForInvoiceParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -1188,11 +1224,13 @@ impl PaymentsForInvoiceParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PaymentsForInvoiceParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -1201,14 +1239,17 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
 }
 impl crate::request::Params for PaymentsForInvoiceParams {}
 impl crate::request::PageParams for PaymentsForInvoiceParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for PaymentsForInvoiceParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -1271,6 +1312,7 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionParams {
 }
 impl DeleteOfflineTransactionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             comment: None,
@@ -1279,11 +1321,13 @@ impl DeleteOfflineTransactionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteOfflineTransactionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.custom_fields(&self.custom_fields);
@@ -1291,6 +1335,7 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
 }
 impl crate::request::Params for DeleteOfflineTransactionParams {}
 impl crate::request::CustomFieldParams for DeleteOfflineTransactionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

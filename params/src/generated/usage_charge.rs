@@ -81,6 +81,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionParams {
 }
 impl RetrieveUsageChargesForSubscriptionParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -91,11 +92,13 @@ impl RetrieveUsageChargesForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
@@ -104,20 +107,24 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
     }
 }
 impl crate::request::Params for RetrieveUsageChargesForSubscriptionParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("feature_id", &self.feature_id, &["is"])?;
         Ok(())
     }
 }
 impl crate::request::PageParams for RetrieveUsageChargesForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for RetrieveUsageChargesForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

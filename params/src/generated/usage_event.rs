@@ -112,6 +112,7 @@ impl<'de> Deserialize<'de> for CreateParams {
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         deduplication_id: impl Into<String>,
         subscription_id: impl Into<String>,
@@ -128,11 +129,13 @@ impl CreateParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("deduplication_id", &self.deduplication_id);
         form.field("subscription_id", &self.subscription_id);
@@ -140,12 +143,14 @@ impl crate::form::FormEncode for CreateParams {
         form.field("properties", &self.properties);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for CreateParams {}
 impl crate::request::CustomFieldParams for CreateParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -207,6 +212,7 @@ impl<'de> Deserialize<'de> for BatchIngestParams {
 }
 impl BatchIngestParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             events: Vec::new(),
@@ -215,21 +221,25 @@ impl BatchIngestParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for BatchIngestParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("events", &self.events);
         form.custom_fields(&self.custom_fields);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }
 }
 impl crate::request::Params for BatchIngestParams {}
 impl crate::request::CustomFieldParams for BatchIngestParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }
@@ -336,6 +346,7 @@ impl<'de> Deserialize<'de> for BatchIngestEventsParams {
 }
 impl BatchIngestEventsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(
         deduplication_id: impl Into<String>,
         subscription_id: impl Into<String>,
@@ -351,6 +362,7 @@ impl BatchIngestEventsParams {
     }
 }
 impl crate::form::FormEncode for BatchIngestEventsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("deduplication_id", &self.deduplication_id);
         form.field("subscription_id", &self.subscription_id);

@@ -69,6 +69,7 @@ impl<'de> Deserialize<'de> for UploadUrlParams {
 }
 impl UploadUrlParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(file_name: impl Into<String>, mime_type: impl Into<String>) -> Self {
         Self {
             file_name: file_name.into(),
@@ -78,11 +79,13 @@ impl UploadUrlParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UploadUrlParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("file_name", &self.file_name);
         form.field("mime_type", &self.mime_type);
@@ -91,6 +94,7 @@ impl crate::form::FormEncode for UploadUrlParams {
 }
 impl crate::request::Params for UploadUrlParams {}
 impl crate::request::CustomFieldParams for UploadUrlParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

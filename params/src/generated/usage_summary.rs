@@ -116,6 +116,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionParams {
 }
 impl RetrieveUsageSummaryForSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(feature_id: impl Into<String>) -> Self {
         Self {
             feature_id: feature_id.into(),
@@ -129,11 +130,13 @@ impl RetrieveUsageSummaryForSubscriptionParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("feature_id", &self.feature_id);
         form.field("window_size", &self.window_size);
@@ -146,14 +149,17 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
 }
 impl crate::request::Params for RetrieveUsageSummaryForSubscriptionParams {}
 impl crate::request::PageParams for RetrieveUsageSummaryForSubscriptionParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
 }
 impl crate::request::CustomFieldParams for RetrieveUsageSummaryForSubscriptionParams {
+    #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
         &mut self.custom_fields
     }

@@ -16,6 +16,7 @@ pub struct GadgetRegistry {
 }
 impl Client {
     /// The `gadget` operations.
+    #[inline]
     pub fn gadget_registry(&self) -> GadgetRegistry {
         GadgetRegistry {
             client: self.clone(),
@@ -26,12 +27,14 @@ impl GadgetRegistry {
     /// Starts `POST /gadgets` on the Maton control API (`gadget.register`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn register(&self, label: impl Into<String>) -> RegisterRequest {
         crate::Request::new(&self.client, &REGISTER, None, RegisterParams::new(label))
     }
     /// Starts `DELETE /gadgets/{gadget_id}` on the Maton control API (`gadget.remove`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn remove(&self, gadget_id: impl Into<String>) -> RemoveRequest {
         crate::Request::new(&self.client, &REMOVE, Some(gadget_id.into()), ())
     }
@@ -52,10 +55,12 @@ pub type RegisterRequest = crate::Request<
     crate::NotIdempotent,
 >;
 impl crate::Request<RegisterParams, RegisterResponse, crate::NotIdempotent> {
+    #[inline]
     pub fn sold_through(mut self, value: enums::Channel) -> Self {
         self.params.sold_through = Some(value);
         self
     }
+    #[inline]
     pub fn box_dimensions(mut self, value: objects::DimensionsParams) -> Self {
         self.params.box_dimensions = Some(value);
         self

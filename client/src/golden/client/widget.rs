@@ -20,30 +20,35 @@ pub struct Widgets {
 }
 impl Client {
     /// The `widget` operations.
+    #[inline]
     pub fn widgets(&self) -> Widgets {
         Widgets { client: self.clone() }
     }
 }
 impl Widgets {
     /// Starts `GET /widgets` (`widget.list`).
+    #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
     /// Starts `GET /widgets/{widget_id}` (`widget.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn retrieve(&self, widget_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(widget_id.into()), ())
     }
     /// Starts `POST /widgets/{widget_id}/delete` (`widget.delete`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn delete(&self, widget_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(widget_id.into()), ())
     }
     /// Starts `POST /widgets/{widget_id}/resize` (`widget.resize`).
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn resize(
         &self,
         widget_id: impl Into<String>,
@@ -59,6 +64,7 @@ impl Widgets {
     /// Creates a widget attached to a gadget.
     ///
     /// The arguments are the parameters Chargebee requires.
+    #[inline]
     pub fn create_for_gadget(
         &self,
         gadget_id: impl Into<String>,
@@ -84,56 +90,67 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 /// A request for `GET /widgets` (`widget.list`); set optional parameters, then `send()`.
 pub type ListRequest = crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent>;
 impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
+    #[inline]
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[inline]
     pub fn limit(mut self, value: u32) -> Self {
         self.params.limit = Some(value);
         self
     }
     /// Where the page starts: the `next_offset` of the previous page.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
         self
     }
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn id(mut self, value: StringFilter) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `total`; operators: `gt`, `between`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn total(mut self, value: NumberFilter) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `created_at`; operators: `after`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `shipped_on`; operators: `on`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn shipped_on(mut self, value: DateFilter) -> Self {
         crate::filter::add_condition(&mut self.params.shipped_on, value);
         self
     }
     /// Filter on `enabled`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn enabled(mut self, value: BooleanFilter) -> Self {
         crate::filter::add_condition(&mut self.params.enabled, value);
         self
     }
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `color`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[inline]
     pub fn color(mut self, value: EnumFilter<Color>) -> Self {
         crate::filter::add_condition(&mut self.params.color, value);
         self
     }
     /// Order of the entries.
+    #[inline]
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
         self
@@ -192,23 +209,28 @@ pub type CreateForGadgetRequest = crate::Request<
     crate::Idempotent,
 >;
 impl crate::Request<CreateForGadgetParams, CreateForGadgetResponse, crate::Idempotent> {
+    #[inline]
     pub fn channel(mut self, value: enums::Channel) -> Self {
         self.params.channel = Some(value);
         self
     }
     /// Any JSON value.
+    #[inline]
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
+    #[inline]
     pub fn dimensions(mut self, value: objects::DimensionsParams) -> Self {
         self.params.dimensions = Some(value);
         self
     }
+    #[inline]
     pub fn parts(mut self, value: Vec<CreateForGadgetPartsParams>) -> Self {
         self.params.parts = value;
         self
     }
+    #[inline]
     pub fn labels(mut self, value: Vec<String>) -> Self {
         self.params.labels = value;
         self

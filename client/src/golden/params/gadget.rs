@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for RegisterParams {
 }
 impl RegisterParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(label: impl Into<String>) -> Self {
         Self {
             label: label.into(),
@@ -81,16 +82,19 @@ impl RegisterParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RegisterParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("label", &self.label);
         form.field("sold_through", &self.sold_through);
         form.field("box_dimensions", &self.box_dimensions);
     }
+    #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
         Some(serde_json::to_vec(self))
     }

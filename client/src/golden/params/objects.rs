@@ -51,11 +51,13 @@ impl<'de> Deserialize<'de> for DimensionsParams {
 }
 impl DimensionsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(width: i64) -> Self {
         Self { width }
     }
 }
 impl crate::form::FormEncode for DimensionsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("width", &self.width);
     }

@@ -187,6 +187,7 @@ impl<'de> Deserialize<'de> for ListParams {
 }
 impl ListParams {
     /// Parameters with nothing set.
+    #[inline]
     pub fn new() -> Self {
         Self {
             include_deleted: None,
@@ -204,11 +205,13 @@ impl ListParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
@@ -224,6 +227,7 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 impl crate::request::Params for ListParams {
+    #[inline]
     fn check(&self) -> Result<(), crate::InvalidParam> {
         crate::filter::check_operators("id", &self.id, &["is", "in"])?;
         crate::filter::check_operators("total", &self.total, &["gt", "between"])?;
@@ -236,9 +240,11 @@ impl crate::request::Params for ListParams {
     }
 }
 impl crate::request::PageParams for ListParams {
+    #[inline]
     fn offset(&self) -> Option<&str> {
         self.offset.as_deref()
     }
+    #[inline]
     fn set_offset(&mut self, offset: Option<String>) {
         self.offset = offset;
     }
@@ -309,16 +315,19 @@ impl<'de> Deserialize<'de> for ResizeParams {
 }
 impl ResizeParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(dimensions: objects::DimensionsParams) -> Self {
         Self { dimensions }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ResizeParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("dimensions", &self.dimensions);
     }
@@ -415,6 +424,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
 }
 impl CreateForGadgetParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -427,11 +437,13 @@ impl CreateForGadgetParams {
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
+    #[inline]
     pub fn to_form(&self) -> Result<String, crate::InvalidParam> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateForGadgetParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("channel", &self.channel);
@@ -496,18 +508,21 @@ impl<'de> Deserialize<'de> for CreateForGadgetPartsParams {
 }
 impl CreateForGadgetPartsParams {
     /// Parameters with the required fields set and nothing else.
+    #[inline]
     pub fn new(part_id: impl Into<String>) -> Self {
         Self {
             part_id: part_id.into(),
             quantity: None,
         }
     }
+    #[inline]
     pub fn quantity(mut self, value: i32) -> Self {
         self.quantity = Some(value);
         self
     }
 }
 impl crate::form::FormEncode for CreateForGadgetPartsParams {
+    #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("part_id", &self.part_id);
         form.field("quantity", &self.quantity);
