@@ -69,7 +69,7 @@ pub fn merge_module_enums(api: &mut Api) {
 }
 
 /// Moves inline enums with the same wire values in two or more modules into the shared
-/// enums, as one enum named as [`shared_names`] says (`CreateCardPreferredScheme` and
+/// enums, as one enum named as `shared_names` says (`CreateCardPreferredScheme` and
 /// `UpdateCardForCustomerPreferredScheme` → `PreferredScheme`). A shared enum's name is not
 /// taken again.
 pub fn hoist_repeated_enums(api: &mut Api) {
@@ -104,7 +104,7 @@ pub fn hoist_repeated_enums(api: &mut Api) {
 }
 
 /// Moves parameter objects with the same fields (and custom-field flag) in two or more
-/// modules into the shared `objects` module, as one object named as [`shared_names`] says
+/// modules into the shared `objects` module, as one object named as `shared_names` says
 /// (`…ShippingAddressParams`, `…BillingAddressParams` → `AddressParams`). An object that
 /// names a type of its own module, or of another resource's module, stays where it is: the
 /// shared module depends on no resource feature.
