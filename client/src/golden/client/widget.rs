@@ -193,6 +193,13 @@ pub type ResizeRequest = crate::Request<
     ResizeResponse,
     crate::NotIdempotent,
 >;
+impl crate::Request<ResizeParams, ResizeResponse, crate::NotIdempotent> {
+    #[inline]
+    pub fn finish(mut self, value: ResizeFinishParams) -> Self {
+        self.params.finish = Some(value);
+        self
+    }
+}
 const CREATE_FOR_GADGET: crate::transport::Operation = crate::transport::Operation {
     id: "widget.create_for_gadget",
     path: "/gadgets/{gadget_id}/widgets",
@@ -223,6 +230,11 @@ impl crate::Request<CreateForGadgetParams, CreateForGadgetResponse, crate::Idemp
     #[inline]
     pub fn dimensions(mut self, value: objects::DimensionsParams) -> Self {
         self.params.dimensions = Some(value);
+        self
+    }
+    #[inline]
+    pub fn finish(mut self, value: CreateForGadgetFinishParams) -> Self {
+        self.params.finish = Some(value);
         self
     }
     #[inline]

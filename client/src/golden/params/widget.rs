@@ -269,11 +269,13 @@ impl crate::filter::SortField for ListSortField {
 #[non_exhaustive]
 pub struct ResizeParams {
     pub dimensions: objects::DimensionsParams,
+    pub finish: Option<ResizeFinishParams>,
 }
 impl Serialize for ResizeParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut entries = crate::serialize::entries(serializer)?;
         entries.field("dimensions", &self.dimensions)?;
+        entries.optional("finish", &self.finish)?;
         entries.end()
     }
 }
@@ -291,8 +293,9 @@ impl<'de> Deserialize<'de> for ResizeParams {
                 self,
                 mut map: A,
             ) -> Result<ResizeParams, A::Error> {
-                const EXPECTED: &[&str] = &["dimensions"];
+                const EXPECTED: &[&str] = &["dimensions", "finish"];
                 let mut dimensions = None;
+                let mut finish = None;
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     match key.as_bytes() {
                         b"dimensions" => {
@@ -302,11 +305,15 @@ impl<'de> Deserialize<'de> for ResizeParams {
                                 &mut dimensions,
                             )?
                         }
+                        b"finish" => {
+                            crate::decode::param(&mut map, "finish", &mut finish)?
+                        }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
                 Ok(ResizeParams {
                     dimensions: crate::decode::required(dimensions, "dimensions")?,
+                    finish: finish.flatten(),
                 })
             }
         }
@@ -317,7 +324,7 @@ impl ResizeParams {
     /// Parameters with the required fields set and nothing else.
     #[inline]
     pub fn new(dimensions: objects::DimensionsParams) -> Self {
-        Self { dimensions }
+        Self { dimensions, finish: None }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
@@ -330,6 +337,7 @@ impl crate::form::FormEncode for ResizeParams {
     #[inline]
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("dimensions", &self.dimensions);
+        form.field("finish", &self.finish);
     }
 }
 impl crate::request::Params for ResizeParams {}
@@ -343,6 +351,7 @@ pub struct CreateForGadgetParams {
     /// Any JSON value.
     pub meta_data: Option<Value>,
     pub dimensions: Option<objects::DimensionsParams>,
+    pub finish: Option<CreateForGadgetFinishParams>,
     pub parts: Vec<CreateForGadgetPartsParams>,
     pub labels: Vec<String>,
 }
@@ -353,6 +362,7 @@ impl Serialize for CreateForGadgetParams {
         entries.optional("channel", &self.channel)?;
         entries.optional("meta_data", &self.meta_data)?;
         entries.optional("dimensions", &self.dimensions)?;
+        entries.optional("finish", &self.finish)?;
         entries.list("parts", &self.parts)?;
         entries.list("labels", &self.labels)?;
         entries.end()
@@ -377,6 +387,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                     "channel",
                     "meta_data",
                     "dimensions",
+                    "finish",
                     "parts",
                     "labels",
                 ];
@@ -384,6 +395,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                 let mut channel = None;
                 let mut meta_data = None;
                 let mut dimensions = None;
+                let mut finish = None;
                 let mut parts = None;
                 let mut labels = None;
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
@@ -402,6 +414,9 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                                 &mut dimensions,
                             )?
                         }
+                        b"finish" => {
+                            crate::decode::param(&mut map, "finish", &mut finish)?
+                        }
                         b"parts" => crate::decode::param(&mut map, "parts", &mut parts)?,
                         b"labels" => {
                             crate::decode::param(&mut map, "labels", &mut labels)?
@@ -414,6 +429,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                     channel: channel.flatten(),
                     meta_data: meta_data.flatten(),
                     dimensions: dimensions.flatten(),
+                    finish: finish.flatten(),
                     parts: parts.unwrap_or_default(),
                     labels: labels.unwrap_or_default(),
                 })
@@ -431,6 +447,7 @@ impl CreateForGadgetParams {
             channel: None,
             meta_data: None,
             dimensions: None,
+            finish: None,
             parts: Vec::new(),
             labels: Vec::new(),
         }
@@ -449,11 +466,76 @@ impl crate::form::FormEncode for CreateForGadgetParams {
         form.field("channel", &self.channel);
         form.field("meta_data", &self.meta_data);
         form.field("dimensions", &self.dimensions);
+        form.field("finish", &self.finish);
         form.field("parts", &self.parts);
         form.field("labels", &self.labels);
     }
 }
 impl crate::request::Params for CreateForGadgetParams {}
+/// The `finish` parameter of `widget.resize`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResizeFinishParams {
+    pub color: Option<Color>,
+}
+impl Serialize for ResizeFinishParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = crate::serialize::entries(serializer)?;
+        entries.optional("color", &self.color)?;
+        entries.end()
+    }
+}
+impl<'de> Deserialize<'de> for ResizeFinishParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResizeFinishParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResizeFinishParams` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResizeFinishParams, A::Error> {
+                const EXPECTED: &[&str] = &["color"];
+                let mut color = None;
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
+                    match key.as_bytes() {
+                        b"color" => crate::decode::param(&mut map, "color", &mut color)?,
+                        _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
+                    }
+                }
+                Ok(ResizeFinishParams {
+                    color: color.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl ResizeFinishParams {
+    /// Parameters with nothing set.
+    #[inline]
+    pub fn new() -> Self {
+        Self { color: None }
+    }
+    #[inline]
+    pub fn color(mut self, value: Color) -> Self {
+        self.color = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ResizeFinishParams {
+    #[inline]
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("color", &self.color);
+    }
+}
+crate::form::form_object!(ResizeFinishParams);
+/// The same parameter object as [`ResizeFinishParams`].
+pub type CreateForGadgetFinishParams = ResizeFinishParams;
 /// The `parts` parameter of `widget.create_for_gadget`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
