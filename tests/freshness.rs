@@ -12,22 +12,18 @@ fn generated_code_is_fresh() {
         .unwrap_or_else(|e| panic!("the spec is invalid:\n{e}"));
     let mut stale = Vec::new();
     for part in chargebee_codegen::emit::PARTS {
-        let dir = part.crate_dir();
-        let out = root.join(dir).join("src/generated");
-        let ours: Vec<_> = generated
-            .files
-            .iter()
-            .filter_map(|f| Some((f.name.strip_prefix(dir)?.strip_prefix('/')?, &f.text)))
-            .collect();
+        let dir = part.generated_dir();
+        let out = root.join(&dir);
+        let ours = generated.files_of(part);
         for (name, text) in &ours {
-            if std::fs::read_to_string(out.join(name)).ok().as_deref() != Some(text.as_str()) {
-                stale.push(format!("{dir}/src/generated/{name}"));
+            if std::fs::read_to_string(out.join(name)).ok().as_deref() != Some(*text) {
+                stale.push(format!("{dir}/{name}"));
             }
         }
         for entry in std::fs::read_dir(&out).unwrap().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !ours.iter().any(|(ours, _)| *ours == name) {
-                stale.push(format!("{dir}/src/generated/{name}"));
+                stale.push(format!("{dir}/{name}"));
             }
         }
     }

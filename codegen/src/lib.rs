@@ -32,6 +32,21 @@ pub struct Generated {
     /// `spec/spec.schema.json`: the JSON Schema of a spec file.
     pub schema: String,
 }
+impl Generated {
+    /// The files of the crate `part` is emitted into, named below its generated directory
+    /// (`customer.rs`), with their text.
+    pub fn files_of(&self, part: emit::Part) -> Vec<(&str, &str)> {
+        let dir = part.crate_dir();
+        self.files
+            .iter()
+            .filter_map(|f| {
+                let name = f.name.strip_prefix(dir)?.strip_prefix('/')?;
+                Some((name, f.text.as_str()))
+            })
+            .collect()
+    }
+}
+
 pub use error::{SpecError, SpecErrors};
 use std::path::Path;
 

@@ -71,24 +71,16 @@ fn main() -> ExitCode {
     let files = &generated.files;
     // In the repository each crate's modules go to its `src/generated`; elsewhere to a
     // directory per crate.
-    let out_dir = |dir: &str| {
-        if in_repo {
-            out_root.join(dir).join("src/generated")
-        } else {
-            out_root.join(dir)
-        }
-    };
     let synced = (|| {
         let mut changed = Vec::new();
         for part in PARTS {
-            let dir = part.crate_dir();
-            let prefix = format!("{dir}/");
-            let part_files: Vec<(&str, &str)> = files
-                .iter()
-                .filter_map(|f| Some((f.name.strip_prefix(&prefix)?, f.text.as_str())))
-                .collect();
-            for name in sync(&part_files, &out_dir(dir), check)? {
-                changed.push(format!("{dir}/src/generated/{name}"));
+            let dir = if in_repo {
+                part.generated_dir()
+            } else {
+                part.crate_dir().to_string()
+            };
+            for name in sync(&generated.files_of(part), &out_root.join(&dir), check)? {
+                changed.push(format!("{dir}/{name}"));
             }
         }
         Ok::<_, std::io::Error>(changed)

@@ -18,7 +18,7 @@ use crate::model::{Api, EnumDef, Field, FilterKind, Resource, StructDef, Type, T
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The module shared enums are emitted in.
-const SHARED: &str = "enums";
+pub const ENUMS: &str = "enums";
 
 /// The module shared parameter objects are emitted in.
 pub const OBJECTS: &str = "objects";
@@ -34,7 +34,7 @@ pub fn merge_shared_enums(api: &mut Api) {
     for res in &mut api.resources {
         res.enums.retain(|def| match shared.get(&values(def)) {
             Some(name) => {
-                let to = (SHARED.to_string(), name.to_string());
+                let to = (ENUMS.to_string(), name.to_string());
                 renamed.insert((res.module.clone(), def.name.clone()), to);
                 false
             }
@@ -85,7 +85,7 @@ pub fn hoist_repeated_enums(api: &mut Api) {
     }
     let taken: BTreeSet<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
     let winners = shared_names(groups.into_values(), |def| &def.name, &taken);
-    let renamed = moved_to(SHARED, &winners, |def| &def.name);
+    let renamed = moved_to(ENUMS, &winners, |def| &def.name);
     let hoisted: Vec<EnumDef> = winners
         .into_iter()
         .map(|(name, members)| EnumDef {
@@ -209,7 +209,7 @@ fn moved_to<T>(
 fn portable(object: &StructDef) -> bool {
     fn shared(ty: &Type) -> bool {
         match ty {
-            Type::Enum(r) | Type::Struct(r) => r.module.as_deref() == Some(SHARED),
+            Type::Enum(r) | Type::Struct(r) => r.module.as_deref() == Some(ENUMS),
             Type::List(inner) => shared(inner),
             _ => true,
         }

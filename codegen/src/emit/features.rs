@@ -4,7 +4,7 @@
 
 use super::types::{modules_used, Part};
 use crate::model::{Api, Resource};
-use crate::resolve::OBJECTS;
+use crate::resolve::{ENUMS, OBJECTS};
 use std::fmt::Write;
 
 /// The line after which `client/Cargo.toml` holds the generated table.
@@ -19,7 +19,7 @@ fn needs(res: &Resource) -> Vec<String> {
     }
     modules_used(res)
         .into_iter()
-        .filter(|m| m != "enums" && m != OBJECTS && *m != res.module)
+        .filter(|m| m != ENUMS && m != OBJECTS && *m != res.module)
         .collect()
 }
 

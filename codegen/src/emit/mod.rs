@@ -10,7 +10,7 @@ mod structs;
 mod types;
 
 use crate::model::{Api, Resource};
-use crate::resolve::OBJECTS;
+use crate::resolve::{ENUMS, OBJECTS};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use types::Imports;
@@ -140,7 +140,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
 }
 
 fn enums_module(api: &Api) -> TokenStream {
-    let mut imports = Imports::new(Part::Models, "enums");
+    let mut imports = Imports::new(Part::Models, ENUMS);
     let defs: Vec<TokenStream> = api
         .enums
         .iter()

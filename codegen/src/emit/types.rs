@@ -1,7 +1,7 @@
 //! Shared pieces of emission: type paths, doc attributes and the import list of a module.
 
 use crate::model::{FilterKind, Resource, Type, TypeRef};
-use crate::resolve::OBJECTS;
+use crate::resolve::{ENUMS, OBJECTS};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -18,13 +18,18 @@ pub enum Part {
 }
 
 impl Part {
-    /// The directory of the crate's generated modules (`types/src/generated`).
+    /// The crate's directory in the repository (`types`).
     pub fn crate_dir(self) -> &'static str {
         match self {
             Part::Models => "types",
             Part::Params => "params",
             Part::Api => "client",
         }
+    }
+
+    /// Where its generated modules are committed: `types/src/generated`.
+    pub fn generated_dir(self) -> String {
+        format!("{}/src/generated", self.crate_dir())
     }
 }
 
@@ -77,7 +82,7 @@ impl Imports {
         let mods = self.modules.iter().filter(|m| **m != self.module).map(|m| {
             let id = format_ident!("{}", m);
             match m.as_str() {
-                "enums" => quote!(use #from::enums;),
+                ENUMS => quote!(use #from::enums;),
                 OBJECTS => quote!(
                     use super::objects;
                 ),
