@@ -191,7 +191,7 @@ async fn lists_with_filters_of_every_kind_and_sort() {
         server,
         c.invoices()
             .list()
-            .total(NumberFilter::Between(100, 5000))
+            .total(NumberFilter::between(100, 5000))
             .status(EnumFilter::is(invoice::Status::Paid)),
         "GET /api/v2/invoices?status%5Bis%5D=paid&total%5Bbetween%5D=%5B100%2C5000%5D",
         None,
@@ -201,7 +201,7 @@ async fn lists_with_filters_of_every_kind_and_sort() {
         server,
         c.customers()
             .list()
-            .auto_close_invoices(BooleanFilter::Is(true)),
+            .auto_close_invoices(BooleanFilter::is(true)),
         "GET /api/v2/customers?auto_close_invoices%5Bis%5D=true",
         None,
         ""

@@ -98,14 +98,20 @@ async fn stream_reports_bad_arguments_without_a_request() {
     let results: Vec<_> = gateway_client(&server)
         .customers()
         .list()
-        .id(StringFilter::is_present(true))
+        .custom_field("tier", "gold")
         .stream()
         .collect()
         .await;
-    assert!(matches!(
-        results.as_slice(),
-        [Err(Error::InvalidArgument { param: "id", .. })]
-    ));
+    assert!(
+        matches!(
+            results.as_slice(),
+            [Err(Error::InvalidArgument {
+                param: "custom_fields",
+                ..
+            })]
+        ),
+        "{results:?}"
+    );
     assert!(server.requests().is_empty());
 }
 

@@ -23,6 +23,8 @@ pub mod params {
     #[rustfmt::skip]
     pub mod objects;
     #[rustfmt::skip]
+    pub mod operators;
+    #[rustfmt::skip]
     pub mod gadget;
     #[rustfmt::skip]
     pub mod widget;
@@ -34,6 +36,7 @@ pub mod client {
     use super::types as models;
     pub use models::enums;
     pub use params::objects;
+    pub use params::operators;
     #[rustfmt::skip]
     pub mod gadget;
     #[rustfmt::skip]

@@ -24,8 +24,10 @@ pub mod webhook;
 
 pub use chargebee_types::InvalidParam;
 pub use chargebee_types::{
-    ApiEnum, BooleanFilter, CustomFieldValues, DateFilter, EnumFilter, ExtraFields, NumberFilter,
-    Sort, SortField, StringFilter, Timestamp, TimestampFilter, CUSTOM_FIELD_PREFIX,
+    accepts, ApiEnum, BooleanCondition, BooleanFilter, CustomFieldValues, DateFilter,
+    EnumCondition, EnumFilter, ExtraFields, NumberCondition, NumberFilter, Operators, Sort,
+    SortField, StringCondition, StringFilter, Timestamp, TimestampCondition, TimestampFilter,
+    CUSTOM_FIELD_PREFIX,
 };
 pub use client::{
     Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_GATEWAY_RATE,

@@ -105,10 +105,8 @@ impl<P: Params, T, K> Request<P, T, K> {
         self
     }
 
-    /// Checks the parameters and builds the request path, the path parameter encoded as one
-    /// segment.
+    /// Builds the request path, the path parameter encoded as one segment.
     fn path(&self) -> Result<String, Error> {
-        self.params.check()?;
         let template = self.op.path;
         let Some(open) = template.find('{') else {
             return Ok(template.to_string());

@@ -71,6 +71,7 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     resolve::hoist_repeated_param_objects(&mut api);
     resolve::merge_answers(&mut api);
     resolve::merge_param_objects(&mut api);
+    resolve::name_operator_sets(&mut api);
     Ok(Generated {
         files: emit::emit(&api),
         cargo_features: emit::PARTS

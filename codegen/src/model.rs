@@ -8,6 +8,9 @@ pub struct Api {
     /// Parameter objects shared by the operations of several resources, emitted in the
     /// params crate's `objects.rs`.
     pub param_objects: Vec<StructDef>,
+    /// The sets of operators filter fields accept, emitted in the params crate's
+    /// `operators.rs`; sorted by name.
+    pub operator_sets: Vec<OperatorSet>,
     /// Resources sorted by module name.
     pub resources: Vec<Resource>,
     /// Modules in the client's default feature set.
@@ -232,7 +235,37 @@ pub struct Filter {
     pub ident: String,
     pub kind: FilterKind,
     pub ops: Vec<String>,
+    /// The name of its operator set (an [`OperatorSet`]), given by the resolve passes.
+    pub operators: String,
 }
+
+/// A set of filter operators, as a type: the filters of fields that accept exactly these
+/// operators are typed by it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperatorSet {
+    /// `IsIsNotStartsWith`.
+    pub name: String,
+    /// The operators, in the order of [`OPERATORS`].
+    pub ops: Vec<&'static str>,
+}
+
+/// Every filter operator, in the order operator sets list them.
+pub const OPERATORS: [&str; 14] = [
+    "is",
+    "is_not",
+    "starts_with",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "after",
+    "before",
+    "on",
+    "between",
+    "is_present",
+    "in",
+    "not_in",
+];
 
 /// Filter kinds and the operators each allows.
 #[derive(Debug, Clone, PartialEq)]

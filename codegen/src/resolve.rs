@@ -12,9 +12,14 @@
 //! - an operation whose answer (response, or page entry) has the fields of an earlier
 //!   operation's answer in the same module answers with that type, under an alias;
 //! - a parameter object with the fields of an earlier one in the same module is an alias of
-//!   it.
+//!   it;
+//! - filter fields that accept the same operators share one operator set type, named by its
+//!   operators (`IsIsNotStartsWith`).
 
-use crate::model::{Api, EnumDef, Field, FilterKind, Resource, StructDef, Type, TypeRef};
+use crate::model::{
+    Api, EnumDef, Field, FilterKind, OperatorSet, Resource, StructDef, Type, TypeRef, OPERATORS,
+};
+use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The module shared enums are emitted in.
@@ -22,6 +27,9 @@ pub const ENUMS: &str = "enums";
 
 /// The module shared parameter objects are emitted in.
 pub const OBJECTS: &str = "objects";
+
+/// The module operator sets are emitted in.
+pub const OPERATORS_MODULE: &str = "operators";
 
 /// Replaces every inline enum equal to a shared enum (the same set of wire values) by the
 /// shared one. When several shared enums have the same values, the first by name is used.
@@ -251,6 +259,65 @@ fn pascal_words(name: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Names the set of operators each filter field accepts, and collects the sets. A set is named
+/// by its operators in [`OPERATORS`] order (`IsIsNotStartsWith`); when two sets would get the
+/// same name (`is` + `not_in` and `is_not` + `in` are both `IsNotIn`), both are named with `Or`
+/// between operators (`IsOrNotIn`, `IsNotOrIn`).
+pub fn name_operator_sets(api: &mut Api) {
+    let set_of = |ops: &[String]| -> Vec<&'static str> {
+        OPERATORS
+            .into_iter()
+            .filter(|o| ops.iter().any(|op| op == o))
+            .collect()
+    };
+    let joined = |set: &[&str], separator: &str| -> String {
+        set.iter()
+            .map(|o| o.to_upper_camel_case())
+            .collect::<Vec<_>>()
+            .join(separator)
+    };
+    let sets: BTreeSet<Vec<&'static str>> = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .flat_map(|op| &op.filters)
+        .map(|f| set_of(&f.ops))
+        .collect();
+    let mut by_short_name: BTreeMap<String, usize> = BTreeMap::new();
+    for set in &sets {
+        *by_short_name.entry(joined(set, "")).or_default() += 1;
+    }
+    let names: BTreeMap<&Vec<&str>, String> = sets
+        .iter()
+        .map(|set| {
+            let short = joined(set, "");
+            let name = if by_short_name[&short] > 1 {
+                joined(set, "Or")
+            } else {
+                short
+            };
+            (set, name)
+        })
+        .collect();
+    for f in api
+        .resources
+        .iter_mut()
+        .flat_map(|r| &mut r.operations)
+        .flat_map(|op| &mut op.filters)
+    {
+        f.operators = names[&set_of(&f.ops)].clone();
+    }
+    let mut operator_sets: Vec<OperatorSet> = names
+        .into_iter()
+        .map(|(ops, name)| OperatorSet {
+            name,
+            ops: ops.clone(),
+        })
+        .collect();
+    operator_sets.sort_by(|a, b| a.name.cmp(&b.name));
+    api.operator_sets = operator_sets;
+}
+
 /// Gives every operation whose answer has the same fields as an earlier operation's answer in
 /// its module (wire keys, types, whether required, docs) that operation's answer type.
 pub fn merge_answers(api: &mut Api) {
@@ -377,7 +444,7 @@ fn retarget(res: &mut Resource, renamed: &Renamed) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Base, Body, Method, Operation, PathPart, StructDef};
+    use crate::model::{Base, Body, Filter, Method, Operation, PathPart, StructDef};
 
     fn enum_def(name: &str, wires: &[&str]) -> EnumDef {
         EnumDef {
@@ -448,6 +515,7 @@ mod tests {
     fn widget_api(param_objects: Vec<StructDef>, operations: Vec<Operation>) -> Api {
         Api {
             param_objects: Vec::new(),
+            operator_sets: Vec::new(),
             enums: Vec::new(),
             resources: vec![Resource {
                 name: "Widget".into(),
@@ -464,6 +532,62 @@ mod tests {
             }],
             default_features: Vec::new(),
         }
+    }
+
+    fn string_filter(wire: &str, ops: &[&str]) -> Filter {
+        Filter {
+            wire: wire.into(),
+            group: None,
+            field: wire.into(),
+            ident: wire.into(),
+            kind: FilterKind::String,
+            ops: ops.iter().map(|o| o.to_string()).collect(),
+            operators: String::new(),
+        }
+    }
+
+    #[test]
+    fn filters_with_the_same_operators_share_a_set_named_by_them() {
+        let mut list = operation("List", true, Vec::new());
+        list.filters = vec![
+            string_filter("id", &["starts_with", "is", "is_not"]),
+            string_filter("name", &["is", "is_not", "starts_with"]),
+            // `is` + `not_in` and `is_not` + `in` both join to `IsNotIn`.
+            string_filter("a", &["not_in", "is"]),
+            string_filter("b", &["is_not", "in"]),
+            string_filter("c", &["is"]),
+        ];
+        let mut api = widget_api(Vec::new(), vec![list]);
+        name_operator_sets(&mut api);
+        let names: Vec<&str> = api.resources[0].operations[0]
+            .filters
+            .iter()
+            .map(|f| f.operators.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "IsIsNotStartsWith",
+                "IsIsNotStartsWith",
+                "IsOrNotIn",
+                "IsNotOrIn",
+                "Is"
+            ]
+        );
+        let sets: Vec<(&str, &[&str])> = api
+            .operator_sets
+            .iter()
+            .map(|s| (s.name.as_str(), s.ops.as_slice()))
+            .collect();
+        assert_eq!(
+            sets,
+            [
+                ("Is", &["is"][..]),
+                ("IsIsNotStartsWith", &["is", "is_not", "starts_with"][..]),
+                ("IsNotOrIn", &["is_not", "in"][..]),
+                ("IsOrNotIn", &["is", "not_in"][..]),
+            ]
+        );
     }
 
     #[test]
@@ -541,6 +665,7 @@ mod tests {
     fn an_inline_enum_equal_to_a_shared_one_becomes_it() {
         let mut api = Api {
             param_objects: Vec::new(),
+            operator_sets: Vec::new(),
             enums: vec![enum_def("AutoCollection", &["on", "off"])],
             resources: vec![Resource {
                 name: "Widget".into(),
@@ -610,6 +735,7 @@ mod tests {
     fn an_inline_enum_equal_to_an_earlier_one_of_its_module_becomes_it() {
         let mut api = Api {
             param_objects: Vec::new(),
+            operator_sets: Vec::new(),
             enums: Vec::new(),
             resources: vec![
                 resource_with_enums(
@@ -643,6 +769,7 @@ mod tests {
         let schemes = ["visa", "mastercard"];
         let mut api = Api {
             param_objects: Vec::new(),
+            operator_sets: Vec::new(),
             enums: vec![enum_def("Taken", &["x"])],
             resources: vec![
                 resource_with_enums(
@@ -681,6 +808,7 @@ mod tests {
         let module = |name: &str, enums| resource_with_enums(name, enums);
         let mut api = Api {
             param_objects: Vec::new(),
+            operator_sets: Vec::new(),
             enums: Vec::new(),
             resources: vec![
                 module("a", vec![enum_def("LineReasonCode", &["x", "y"])]),
@@ -753,6 +881,7 @@ mod tests {
         customer.fields = vec![uses("CreateBillingAddressParams"), uses("CreateModeParams")];
         let mut api = Api {
             param_objects: Vec::new(),
+            operator_sets: Vec::new(),
             enums: Vec::new(),
             resources: vec![card, customer],
             default_features: Vec::new(),

@@ -134,6 +134,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     default_features.dedup();
     Ok(Api {
         param_objects: Vec::new(),
+        operator_sets: Vec::new(),
         enums: shared.into_values().collect(),
         resources: out,
         default_features,
@@ -925,6 +926,7 @@ impl Validator {
                 ident: names::field_ident(&ident),
                 kind,
                 ops: spec.ops.clone(),
+                operators: String::new(),
             });
         }
         out

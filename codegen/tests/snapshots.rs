@@ -20,6 +20,7 @@ fn fixture_spec_generates_the_expected_code() {
             "params/gadget.rs",
             "params/mod.rs",
             "params/objects.rs",
+            "params/operators.rs",
             "params/widget.rs",
             "types/enums.rs",
             "types/gadget.rs",

@@ -3,8 +3,11 @@
 //! Each filter is one operator and its value, sent as `field[operator]=value`:
 //! `email[is]=a@b.c`, `created_at[after]=1704067200`, `id[in]=["a","b"]`,
 //! `created_at[between]=[1704067200,1706745600]`; a sort is `sort_by[asc]=created_at`.
-//! Not every field accepts every operator: each setter's documentation lists the ones its
-//! field accepts, and `send()` refuses any other before a request is made.
+//!
+//! Not every field accepts every operator. A filter's type names the operators its field
+//! accepts (`StringFilter<operators::IsIsNotStartsWith>`), and a constructor exists only for
+//! those: `StringFilter::is_present(true)` for a field without `is_present` does not compile.
+//! Read from JSON, a filter refuses an operator its field does not accept.
 //!
 //! A field may carry several operators at once (`created_at[after]` and `created_at[before]`):
 //! each call of a filter setter adds its operator, replacing an earlier one with the same
@@ -14,9 +17,9 @@
 
 use crate::form::{Form, FormField};
 use crate::types::{ApiEnum, Timestamp};
-use crate::InvalidParam;
-use serde::de::{DeserializeOwned, DeserializeSeed};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 use std::marker::PhantomData;
 
 /// A filter's operator and wire value.
@@ -25,11 +28,51 @@ pub trait Filter {
     fn wire_value(&self) -> String;
 }
 
-/// Filter on a text field.
+/// The operators one filter field accepts. Each set is a type of `chargebee::operators`,
+/// named by its operators, and implements the [`accepts`] trait of each.
+pub trait Operators {
+    /// The operators' wire names.
+    const ACCEPTED: &'static [&'static str];
+}
+
+/// One trait per operator, implemented by the [`Operators`] sets that accept it. A filter's
+/// constructor for an operator requires its trait.
+pub mod accepts {
+    // `on_unimplemented` takes string literals only, so each message is written out.
+    macro_rules! operator_traits {
+        ($($name:ident $wire:literal $message:literal,)*) => {$(
+            #[doc = concat!("The set accepts the `", $wire, "` operator.")]
+            #[diagnostic::on_unimplemented(
+                message = $message,
+                label = "its field accepts the operators of `{Self}`",
+                note = "a filter setter's documentation lists the operators its field accepts"
+            )]
+            pub trait $name: super::Operators {}
+        )*};
+    }
+    operator_traits!(
+        Is "is" "this filter field does not accept the `is` operator",
+        IsNot "is_not" "this filter field does not accept the `is_not` operator",
+        StartsWith "starts_with" "this filter field does not accept the `starts_with` operator",
+        IsPresent "is_present" "this filter field does not accept the `is_present` operator",
+        In "in" "this filter field does not accept the `in` operator",
+        NotIn "not_in" "this filter field does not accept the `not_in` operator",
+        Lt "lt" "this filter field does not accept the `lt` operator",
+        Lte "lte" "this filter field does not accept the `lte` operator",
+        Gt "gt" "this filter field does not accept the `gt` operator",
+        Gte "gte" "this filter field does not accept the `gte` operator",
+        Between "between" "this filter field does not accept the `between` operator",
+        After "after" "this filter field does not accept the `after` operator",
+        Before "before" "this filter field does not accept the `before` operator",
+        On "on" "this filter field does not accept the `on` operator",
+    );
+}
+
+/// A condition on a text field: an operator and its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum StringFilter {
+pub enum StringCondition {
     /// Equal to the value.
     Is(String),
     /// Not equal to the value.
@@ -44,34 +87,7 @@ pub enum StringFilter {
     NotIn(Vec<String>),
 }
 
-impl StringFilter {
-    /// `field[is]=value`.
-    pub fn is(value: impl Into<String>) -> Self {
-        Self::Is(value.into())
-    }
-    /// `field[is_not]=value`.
-    pub fn is_not(value: impl Into<String>) -> Self {
-        Self::IsNot(value.into())
-    }
-    /// `field[starts_with]=value`.
-    pub fn starts_with(value: impl Into<String>) -> Self {
-        Self::StartsWith(value.into())
-    }
-    /// `field[is_present]=true|false`.
-    pub fn is_present(present: bool) -> Self {
-        Self::IsPresent(present)
-    }
-    /// `field[in]=["a","b"]`.
-    pub fn in_<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self {
-        Self::In(values.into_iter().map(Into::into).collect())
-    }
-    /// `field[not_in]=["a","b"]`.
-    pub fn not_in<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self {
-        Self::NotIn(values.into_iter().map(Into::into).collect())
-    }
-}
-
-impl Filter for StringFilter {
+impl Filter for StringCondition {
     fn operator(&self) -> &'static str {
         match self {
             Self::Is(_) => "is",
@@ -93,11 +109,11 @@ impl Filter for StringFilter {
     }
 }
 
-/// Filter on an integer field (amounts in the currency's smallest unit, counts).
+/// A condition on an integer field (amounts in the currency's smallest unit, counts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum NumberFilter {
+pub enum NumberCondition {
     /// Equal to the value.
     Is(i64),
     /// Not equal to the value.
@@ -116,7 +132,7 @@ pub enum NumberFilter {
     IsPresent(bool),
 }
 
-impl Filter for NumberFilter {
+impl Filter for NumberCondition {
     fn operator(&self) -> &'static str {
         match self {
             Self::Is(_) => "is",
@@ -143,11 +159,11 @@ impl Filter for NumberFilter {
     }
 }
 
-/// Filter on a timestamp field.
+/// A condition on a timestamp or date field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum TimestampFilter {
+pub enum TimestampCondition {
     /// On the same day as the value.
     On(Timestamp),
     /// Before the value.
@@ -160,29 +176,7 @@ pub enum TimestampFilter {
     IsPresent(bool),
 }
 
-/// Chargebee's date filters take Unix seconds too, so they share the timestamp filter.
-pub type DateFilter = TimestampFilter;
-
-impl TimestampFilter {
-    /// `field[after]=seconds`.
-    pub fn after(t: impl Into<Timestamp>) -> Self {
-        Self::After(t.into())
-    }
-    /// `field[before]=seconds`.
-    pub fn before(t: impl Into<Timestamp>) -> Self {
-        Self::Before(t.into())
-    }
-    /// `field[on]=seconds`.
-    pub fn on(t: impl Into<Timestamp>) -> Self {
-        Self::On(t.into())
-    }
-    /// `field[between]=[from,to]`.
-    pub fn between(from: impl Into<Timestamp>, to: impl Into<Timestamp>) -> Self {
-        Self::Between(from.into(), to.into())
-    }
-}
-
-impl Filter for TimestampFilter {
+impl Filter for TimestampCondition {
     fn operator(&self) -> &'static str {
         match self {
             Self::On(_) => "on",
@@ -201,18 +195,18 @@ impl Filter for TimestampFilter {
     }
 }
 
-/// Filter on a boolean field.
+/// A condition on a boolean field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum BooleanFilter {
+pub enum BooleanCondition {
     /// Equal to the value.
     Is(bool),
     /// Has a value (`true`) or has none (`false`).
     IsPresent(bool),
 }
 
-impl Filter for BooleanFilter {
+impl Filter for BooleanCondition {
     fn operator(&self) -> &'static str {
         match self {
             Self::Is(_) => "is",
@@ -226,11 +220,11 @@ impl Filter for BooleanFilter {
     }
 }
 
-/// Filter on an enum field, with values of the field's own enum type.
+/// A condition on an enum field, with values of the field's own enum type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum EnumFilter<E> {
+pub enum EnumCondition<E> {
     /// Equal to the value.
     Is(E),
     /// Not equal to the value.
@@ -243,26 +237,7 @@ pub enum EnumFilter<E> {
     IsPresent(bool),
 }
 
-impl<E> EnumFilter<E> {
-    /// `field[is]=value`.
-    pub fn is(value: E) -> Self {
-        Self::Is(value)
-    }
-    /// `field[is_not]=value`.
-    pub fn is_not(value: E) -> Self {
-        Self::IsNot(value)
-    }
-    /// `field[in]=["a","b"]`.
-    pub fn in_(values: impl IntoIterator<Item = E>) -> Self {
-        Self::In(values.into_iter().collect())
-    }
-    /// `field[not_in]=["a","b"]`.
-    pub fn not_in(values: impl IntoIterator<Item = E>) -> Self {
-        Self::NotIn(values.into_iter().collect())
-    }
-}
-
-impl<E: ApiEnum> Filter for EnumFilter<E> {
+impl<E: ApiEnum> Filter for EnumCondition<E> {
     fn operator(&self) -> &'static str {
         match self {
             Self::Is(_) => "is",
@@ -280,6 +255,325 @@ impl<E: ApiEnum> Filter for EnumFilter<E> {
             }
             Self::IsPresent(b) => b.to_string(),
         }
+    }
+}
+
+/// A filter type `$name<[$e,] O>`: a condition of `$condition`, on a field whose operators are
+/// the set `O`.
+/// Its impls do not bound `O`, which is never a value.
+macro_rules! filter_type {
+    ($(#[$doc:meta])* $name:ident [$($e:ident)?] = $condition:ty) => {
+        $(#[$doc])*
+        pub struct $name<$($e,)? O> {
+            condition: $condition,
+            operators: PhantomData<fn() -> O>,
+        }
+
+        impl<$($e,)? O> $name<$($e,)? O> {
+            fn new(condition: $condition) -> Self {
+                Self { condition, operators: PhantomData }
+            }
+
+            /// The operator and its value.
+            pub fn condition(&self) -> &$condition {
+                &self.condition
+            }
+
+            /// The operator and its value, taken out.
+            pub fn into_condition(self) -> $condition {
+                self.condition
+            }
+        }
+
+        impl<$($e: fmt::Debug,)? O> fmt::Debug for $name<$($e,)? O> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.condition.fmt(f)
+            }
+        }
+
+        impl<$($e: Clone,)? O> Clone for $name<$($e,)? O> {
+            fn clone(&self) -> Self {
+                Self { condition: self.condition.clone(), operators: PhantomData }
+            }
+        }
+
+        impl<$($e: PartialEq,)? O> PartialEq for $name<$($e,)? O> {
+            fn eq(&self, other: &Self) -> bool {
+                self.condition == other.condition
+            }
+        }
+
+        impl<$($e: Eq,)? O> Eq for $name<$($e,)? O> {}
+
+        impl<$($e: ApiEnum,)? O> Filter for $name<$($e,)? O> {
+            fn operator(&self) -> &'static str {
+                self.condition.operator()
+            }
+            fn wire_value(&self) -> String {
+                self.condition.wire_value()
+            }
+        }
+
+        impl<$($e: ApiEnum,)? O> FormField for $name<$($e,)? O> {
+            fn write(&self, form: &mut Form, name: &str) {
+                write_condition(form, name, self);
+            }
+            fn write_at(&self, form: &mut Form, name: &str, _: usize) {
+                write_condition(form, name, self);
+            }
+        }
+
+        impl<$($e: Serialize,)? O> Serialize for $name<$($e,)? O> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.condition.serialize(serializer)
+            }
+        }
+
+        /// Refuses an operator the field does not accept.
+        impl<'de, $($e: ApiEnum + Deserialize<'de>,)? O: Operators> Deserialize<'de>
+            for $name<$($e,)? O>
+        {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let condition = <$condition>::deserialize(deserializer)?;
+                if O::ACCEPTED.contains(&condition.operator()) {
+                    Ok(Self::new(condition))
+                } else {
+                    Err(D::Error::custom(format!(
+                        "not accepted by this field, which accepts: {}",
+                        O::ACCEPTED.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+}
+
+filter_type!(
+    /// Filter on a text field that accepts the operators `O`.
+    StringFilter[] = StringCondition
+);
+
+impl<O> StringFilter<O> {
+    /// `field[is]=value`.
+    pub fn is(value: impl Into<String>) -> Self
+    where
+        O: accepts::Is,
+    {
+        Self::new(StringCondition::Is(value.into()))
+    }
+    /// `field[is_not]=value`.
+    pub fn is_not(value: impl Into<String>) -> Self
+    where
+        O: accepts::IsNot,
+    {
+        Self::new(StringCondition::IsNot(value.into()))
+    }
+    /// `field[starts_with]=value`.
+    pub fn starts_with(value: impl Into<String>) -> Self
+    where
+        O: accepts::StartsWith,
+    {
+        Self::new(StringCondition::StartsWith(value.into()))
+    }
+    /// `field[is_present]=true|false`.
+    pub fn is_present(present: bool) -> Self
+    where
+        O: accepts::IsPresent,
+    {
+        Self::new(StringCondition::IsPresent(present))
+    }
+    /// `field[in]=["a","b"]`.
+    pub fn in_<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self
+    where
+        O: accepts::In,
+    {
+        Self::new(StringCondition::In(
+            values.into_iter().map(Into::into).collect(),
+        ))
+    }
+    /// `field[not_in]=["a","b"]`.
+    pub fn not_in<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self
+    where
+        O: accepts::NotIn,
+    {
+        Self::new(StringCondition::NotIn(
+            values.into_iter().map(Into::into).collect(),
+        ))
+    }
+}
+
+filter_type!(
+    /// Filter on an integer field that accepts the operators `O`.
+    NumberFilter[] = NumberCondition
+);
+
+impl<O> NumberFilter<O> {
+    /// `field[is]=value`.
+    pub fn is(value: i64) -> Self
+    where
+        O: accepts::Is,
+    {
+        Self::new(NumberCondition::Is(value))
+    }
+    /// `field[is_not]=value`.
+    pub fn is_not(value: i64) -> Self
+    where
+        O: accepts::IsNot,
+    {
+        Self::new(NumberCondition::IsNot(value))
+    }
+    /// `field[lt]=value`.
+    pub fn lt(value: i64) -> Self
+    where
+        O: accepts::Lt,
+    {
+        Self::new(NumberCondition::Lt(value))
+    }
+    /// `field[lte]=value`.
+    pub fn lte(value: i64) -> Self
+    where
+        O: accepts::Lte,
+    {
+        Self::new(NumberCondition::Lte(value))
+    }
+    /// `field[gt]=value`.
+    pub fn gt(value: i64) -> Self
+    where
+        O: accepts::Gt,
+    {
+        Self::new(NumberCondition::Gt(value))
+    }
+    /// `field[gte]=value`.
+    pub fn gte(value: i64) -> Self
+    where
+        O: accepts::Gte,
+    {
+        Self::new(NumberCondition::Gte(value))
+    }
+    /// `field[between]=[from,to]`, both included.
+    pub fn between(from: i64, to: i64) -> Self
+    where
+        O: accepts::Between,
+    {
+        Self::new(NumberCondition::Between(from, to))
+    }
+    /// `field[is_present]=true|false`.
+    pub fn is_present(present: bool) -> Self
+    where
+        O: accepts::IsPresent,
+    {
+        Self::new(NumberCondition::IsPresent(present))
+    }
+}
+
+filter_type!(
+    /// Filter on a timestamp field that accepts the operators `O`.
+    TimestampFilter[] = TimestampCondition
+);
+
+/// Chargebee's date filters take Unix seconds too, so they share the timestamp filter.
+pub type DateFilter<O> = TimestampFilter<O>;
+
+impl<O> TimestampFilter<O> {
+    /// `field[after]=seconds`.
+    pub fn after(t: impl Into<Timestamp>) -> Self
+    where
+        O: accepts::After,
+    {
+        Self::new(TimestampCondition::After(t.into()))
+    }
+    /// `field[before]=seconds`.
+    pub fn before(t: impl Into<Timestamp>) -> Self
+    where
+        O: accepts::Before,
+    {
+        Self::new(TimestampCondition::Before(t.into()))
+    }
+    /// `field[on]=seconds`.
+    pub fn on(t: impl Into<Timestamp>) -> Self
+    where
+        O: accepts::On,
+    {
+        Self::new(TimestampCondition::On(t.into()))
+    }
+    /// `field[between]=[from,to]`.
+    pub fn between(from: impl Into<Timestamp>, to: impl Into<Timestamp>) -> Self
+    where
+        O: accepts::Between,
+    {
+        Self::new(TimestampCondition::Between(from.into(), to.into()))
+    }
+    /// `field[is_present]=true|false`.
+    pub fn is_present(present: bool) -> Self
+    where
+        O: accepts::IsPresent,
+    {
+        Self::new(TimestampCondition::IsPresent(present))
+    }
+}
+
+filter_type!(
+    /// Filter on a boolean field that accepts the operators `O`.
+    BooleanFilter[] = BooleanCondition
+);
+
+impl<O> BooleanFilter<O> {
+    /// `field[is]=true|false`.
+    pub fn is(value: bool) -> Self
+    where
+        O: accepts::Is,
+    {
+        Self::new(BooleanCondition::Is(value))
+    }
+    /// `field[is_present]=true|false`.
+    pub fn is_present(present: bool) -> Self
+    where
+        O: accepts::IsPresent,
+    {
+        Self::new(BooleanCondition::IsPresent(present))
+    }
+}
+
+filter_type!(
+    /// Filter on an enum field of type `E` that accepts the operators `O`.
+    EnumFilter[E] = EnumCondition<E>
+);
+
+impl<E, O> EnumFilter<E, O> {
+    /// `field[is]=value`.
+    pub fn is(value: E) -> Self
+    where
+        O: accepts::Is,
+    {
+        Self::new(EnumCondition::Is(value))
+    }
+    /// `field[is_not]=value`.
+    pub fn is_not(value: E) -> Self
+    where
+        O: accepts::IsNot,
+    {
+        Self::new(EnumCondition::IsNot(value))
+    }
+    /// `field[in]=["a","b"]`.
+    pub fn in_(values: impl IntoIterator<Item = E>) -> Self
+    where
+        O: accepts::In,
+    {
+        Self::new(EnumCondition::In(values.into_iter().collect()))
+    }
+    /// `field[not_in]=["a","b"]`.
+    pub fn not_in(values: impl IntoIterator<Item = E>) -> Self
+    where
+        O: accepts::NotIn,
+    {
+        Self::new(EnumCondition::NotIn(values.into_iter().collect()))
+    }
+    /// `field[is_present]=true|false`.
+    pub fn is_present(present: bool) -> Self
+    where
+        O: accepts::IsPresent,
+    {
+        Self::new(EnumCondition::IsPresent(present))
     }
 }
 
@@ -333,29 +627,6 @@ fn write_condition<F: Filter>(form: &mut Form, name: &str, filter: &F) {
     form.condition(name, filter.operator(), &filter.wire_value());
 }
 
-macro_rules! filter_field {
-    ($($ty:ty),*) => {$(
-        impl FormField for $ty {
-            fn write(&self, form: &mut Form, name: &str) {
-                write_condition(form, name, self);
-            }
-            fn write_at(&self, form: &mut Form, name: &str, _: usize) {
-                write_condition(form, name, self);
-            }
-        }
-    )*};
-}
-filter_field!(StringFilter, NumberFilter, TimestampFilter, BooleanFilter);
-
-impl<E: ApiEnum> FormField for EnumFilter<E> {
-    fn write(&self, form: &mut Form, name: &str) {
-        write_condition(form, name, self);
-    }
-    fn write_at(&self, form: &mut Form, name: &str, _: usize) {
-        write_condition(form, name, self);
-    }
-}
-
 impl<F: SortField> FormField for Sort<F> {
     fn write(&self, form: &mut Form, name: &str) {
         write_condition(form, name, self);
@@ -371,47 +642,50 @@ pub fn add_condition<F: Filter>(conditions: &mut Vec<F>, condition: F) {
     conditions.push(condition);
 }
 
-/// Refuses a condition whose operator the field does not accept, naming the field.
-pub fn check_operators<F: Filter>(
+/// Reads a filter field's conditions in the official SDKs' JSON shape, one object with an
+/// entry per operator (`{"after": 1704067200, "before": 1706745600}`), as a parameter of a
+/// params struct. An error names the field and the operator.
+pub struct Conditions<F> {
     field: &'static str,
-    conditions: &[F],
-    allowed: &[&str],
-) -> Result<(), InvalidParam> {
-    match conditions.iter().find(|c| !allowed.contains(&c.operator())) {
-        Some(c) => Err(InvalidParam {
-            param: field,
-            message: format!(
-                "the `{}` operator is not accepted here; use one of: {}",
-                c.operator(),
-                allowed.join(", ")
-            ),
-        }),
-        None => Ok(()),
-    }
+    filters: PhantomData<F>,
 }
 
-/// Reads a filter's conditions, as [`conditions`] does, as a parameter of a params struct.
-pub struct Conditions<F>(PhantomData<F>);
-
-impl<F> Default for Conditions<F> {
-    fn default() -> Self {
-        Conditions(PhantomData)
+impl<F> Conditions<F> {
+    /// Reads the conditions of the filter field `field`.
+    pub fn of(field: &'static str) -> Self {
+        Conditions {
+            field,
+            filters: PhantomData,
+        }
     }
 }
 
 impl<'de, F: DeserializeOwned> DeserializeSeed<'de> for Conditions<F> {
     type Value = Vec<F>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<F>, D::Error> {
-        conditions::deserialize(deserializer)
+        let all = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        all.into_iter()
+            .map(|(operator, value)| {
+                let one = serde_json::Value::Object(serde_json::Map::from_iter([(
+                    operator.clone(),
+                    value,
+                )]));
+                serde_json::from_value(one).map_err(|e| {
+                    D::Error::custom(format!(
+                        "filter `{}`, operator `{operator}`: {e}",
+                        self.field
+                    ))
+                })
+            })
+            .collect()
     }
 }
 
-/// Serde for a filter field's conditions in the official SDKs' JSON shape: one object with
-/// an entry per operator (`{"after": 1704067200, "before": 1706745600}`).
+/// Writes a filter field's conditions in the official SDKs' JSON shape: one object with an
+/// entry per operator.
 pub mod conditions {
-    use serde::de::{DeserializeOwned, Error as _};
     use serde::ser::Error as _;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::{Serialize, Serializer};
     use serde_json::{Map, Value};
 
     pub fn serialize<F: Serialize, S: Serializer>(
@@ -430,18 +704,5 @@ pub mod conditions {
             }
         }
         all.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, F: DeserializeOwned, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<F>, D::Error> {
-        let all = Map::<String, Value>::deserialize(deserializer)?;
-        all.into_iter()
-            .map(|(operator, value)| {
-                let one = Value::Object(Map::from_iter([(operator.clone(), value)]));
-                serde_json::from_value(one)
-                    .map_err(|e| D::Error::custom(format!("filter operator `{operator}`: {e}")))
-            })
-            .collect()
     }
 }

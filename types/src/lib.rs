@@ -26,8 +26,9 @@ pub mod types;
 
 pub use custom_fields::{CustomFieldValues, CUSTOM_FIELD_PREFIX};
 pub use filter::{
-    BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,
-    TimestampFilter,
+    accepts, BooleanCondition, BooleanFilter, DateFilter, EnumCondition, EnumFilter,
+    NumberCondition, NumberFilter, Operators, Sort, SortField, StringCondition, StringFilter,
+    TimestampCondition, TimestampFilter,
 };
 pub use types::{ApiEnum, ExtraFields, Timestamp};
 

@@ -3,16 +3,10 @@
 
 use crate::custom_fields::CustomFieldValues;
 use crate::form::FormEncode;
-use crate::InvalidParam;
 
 /// The parameters of an operation, as a request carries them (implemented by the generated
 /// params types, and `()` for operations without parameters).
-pub trait Params: FormEncode + Clone + Send + Sync + 'static {
-    /// Refuses what the types cannot: a filter operator the field does not accept.
-    fn check(&self) -> Result<(), InvalidParam> {
-        Ok(())
-    }
-}
+pub trait Params: FormEncode + Clone + Send + Sync + 'static {}
 
 impl Params for () {}
 

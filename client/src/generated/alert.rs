@@ -3,6 +3,7 @@
 
 //! The `Alert` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::alert::*;
@@ -174,25 +175,25 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(mut self, value: StringFilter<operators::In>) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `type`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<ListType, operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `status`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(mut self, value: EnumFilter<Status, operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
@@ -265,13 +266,19 @@ impl crate::Request<
     }
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<enums::Type>) -> Self {
+    pub fn r#type(
+        mut self,
+        value: EnumFilter<enums::Type, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }

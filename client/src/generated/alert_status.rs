@@ -3,6 +3,7 @@
 
 //! The `AlertStatus` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::alert_status::*;
@@ -88,13 +89,19 @@ impl crate::Request<
     }
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
+    pub fn alarm_status(
+        mut self,
+        value: EnumFilter<enums::AlarmStatus, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.alarm_status, value);
         self
     }
     /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn alert_id(mut self, value: StringFilter) -> Self {
+    pub fn alert_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.alert_id, value);
         self
     }
@@ -133,7 +140,10 @@ impl crate::Request<
     }
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
+    pub fn alarm_status(
+        mut self,
+        value: EnumFilter<enums::AlarmStatus, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.alarm_status, value);
         self
     }

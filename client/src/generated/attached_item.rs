@@ -3,6 +3,7 @@
 
 //! The `AttachedItem` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::attached_item::*;
@@ -246,37 +247,52 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<Type, operators::IsIsNotInNotIn>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
+    pub fn item_type(
+        mut self,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn charge_on_event(mut self, value: EnumFilter<enums::ChargeOnEvent>) -> Self {
+    pub fn charge_on_event(
+        mut self,
+        value: EnumFilter<enums::ChargeOnEvent, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.charge_on_event, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }

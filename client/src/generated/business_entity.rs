@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `BusinessEntity` resource and its operations.
+use super::operators;
 use crate::{Client, Page, Sort, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::business_entity::*;
@@ -108,25 +109,28 @@ impl crate::Request<GetTransfersParams, Page<GetTransfersEntry>, crate::NotIdemp
     }
     /// Filter on `resource_type`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn resource_type(mut self, value: StringFilter) -> Self {
+    pub fn resource_type(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.resource_type, value);
         self
     }
     /// Filter on `resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn resource_id(mut self, value: StringFilter) -> Self {
+    pub fn resource_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.resource_id, value);
         self
     }
     /// Filter on `active_resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn active_resource_id(mut self, value: StringFilter) -> Self {
+    pub fn active_resource_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.active_resource_id, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }

@@ -3,6 +3,7 @@
 
 //! The `Comment` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, Page, Sort, TimestampFilter};
 #[doc(inline)]
 pub use super::models::comment::*;
@@ -125,7 +126,10 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CouponCode` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::coupon_code::*;
@@ -107,25 +108,37 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn code(mut self, value: StringFilter) -> Self {
+    pub fn code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.code, value);
         self
     }
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_id(mut self, value: StringFilter) -> Self {
+    pub fn coupon_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon_id, value);
         self
     }
     /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_set_name(mut self, value: StringFilter) -> Self {
+    pub fn coupon_set_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon_set_name, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }

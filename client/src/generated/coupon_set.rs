@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CouponSet` resource and its operations.
+use super::operators;
 use crate::{Client, NumberFilter, Page, StringFilter};
 use serde_json::Value;
 #[doc(inline)]
@@ -167,37 +168,55 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_id(mut self, value: StringFilter) -> Self {
+    pub fn coupon_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon_id, value);
         self
     }
     /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn total_count(mut self, value: NumberFilter) -> Self {
+    pub fn total_count(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.total_count, value);
         self
     }
     /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn redeemed_count(mut self, value: NumberFilter) -> Self {
+    pub fn redeemed_count(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.redeemed_count, value);
         self
     }
     /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn archived_count(mut self, value: NumberFilter) -> Self {
+    pub fn archived_count(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.archived_count, value);
         self
     }

@@ -4,6 +4,7 @@
 //! The `CreditNote` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -329,13 +330,16 @@ impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
     }
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn line_item_subscription_id(
+        mut self,
+        value: StringFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.subscription_id, value);
         self
     }
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn line_item_customer_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
         self
     }
@@ -491,109 +495,160 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn reference_invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn reference_invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.reference_invoice_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<Type, operators::IsIsNotInNotIn>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn reason_code(mut self, value: EnumFilter<enums::ReasonCode>) -> Self {
+    pub fn reason_code(
+        mut self,
+        value: EnumFilter<enums::ReasonCode, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.reason_code, value);
         self
     }
     /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn create_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn create_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.create_reason_code, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn date(mut self, value: TimestampFilter) -> Self {
+    pub fn date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn total(mut self, value: NumberFilter) -> Self {
+    pub fn total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
+    pub fn price_type(
+        mut self,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_type, value);
         self
     }
     /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_allocated(mut self, value: NumberFilter) -> Self {
+    pub fn amount_allocated(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_allocated, value);
         self
     }
     /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_refunded(mut self, value: NumberFilter) -> Self {
+    pub fn amount_refunded(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_refunded, value);
         self
     }
     /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_available(mut self, value: NumberFilter) -> Self {
+    pub fn amount_available(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_available, value);
         self
     }
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn voided_at(mut self, value: TimestampFilter) -> Self {
+    pub fn voided_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.voided_at, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn einvoice_status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.einvoice.status, value);
         self
     }

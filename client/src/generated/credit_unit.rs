@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CreditUnit` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::credit_unit::*;
@@ -97,13 +98,13 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(mut self, value: EnumFilter<Status, operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }

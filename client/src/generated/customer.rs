@@ -4,6 +4,7 @@
 //! The `Customer` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, Page, Sort, StringFilter, TimestampFilter,
 };
@@ -669,61 +670,91 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn first_name(mut self, value: StringFilter) -> Self {
+    pub fn first_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.first_name, value);
         self
     }
     /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn last_name(mut self, value: StringFilter) -> Self {
+    pub fn last_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.last_name, value);
         self
     }
     /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn email(mut self, value: StringFilter) -> Self {
+    pub fn email(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.email, value);
         self
     }
     /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn company(mut self, value: StringFilter) -> Self {
+    pub fn company(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.company, value);
         self
     }
     /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn phone(mut self, value: StringFilter) -> Self {
+    pub fn phone(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.phone, value);
         self
     }
     /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn auto_collection(mut self, value: EnumFilter<enums::AutoCollection>) -> Self {
+    pub fn auto_collection(
+        mut self,
+        value: EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.auto_collection, value);
         self
     }
     /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
+    pub fn taxability(
+        mut self,
+        value: EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.taxability, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
@@ -731,38 +762,47 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.offline_payment_method, value);
         self
     }
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn auto_close_invoices(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.auto_close_invoices, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_parent_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_payment_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
             value,
@@ -771,7 +811,10 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_invoice_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
             value,

@@ -3,6 +3,7 @@
 
 //! The `Entitlement` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::entitlement::*;
@@ -73,19 +74,22 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `feature_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn feature_id(mut self, value: StringFilter) -> Self {
+    pub fn feature_id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.feature_id, value);
         self
     }
     /// Filter on `entity_type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn entity_type(mut self, value: EnumFilter<EntityType>) -> Self {
+    pub fn entity_type(
+        mut self,
+        value: EnumFilter<EntityType, operators::IsIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.entity_type, value);
         self
     }
     /// Filter on `entity_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn entity_id(mut self, value: StringFilter) -> Self {
+    pub fn entity_id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }

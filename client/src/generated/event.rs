@@ -3,6 +3,7 @@
 
 //! The `Event` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter};
 #[doc(inline)]
 pub use super::models::event::*;
@@ -72,31 +73,46 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn webhook_status(mut self, value: EnumFilter<WebhookStatus>) -> Self {
+    pub fn webhook_status(
+        mut self,
+        value: EnumFilter<WebhookStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.webhook_status, value);
         self
     }
     /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn event_type(mut self, value: EnumFilter<ListEventType>) -> Self {
+    pub fn event_type(
+        mut self,
+        value: EnumFilter<ListEventType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.event_type, value);
         self
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn source(mut self, value: EnumFilter<enums::Source>) -> Self {
+    pub fn source(
+        mut self,
+        value: EnumFilter<enums::Source, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn occurred_at(mut self, value: TimestampFilter) -> Self {
+    pub fn occurred_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.occurred_at, value);
         self
     }

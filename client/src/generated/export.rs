@@ -3,6 +3,7 @@
 
 //! The `Export` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, StringFilter, TimestampFilter,
 };
@@ -230,43 +231,61 @@ impl crate::Request<
     }
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_owner(mut self, value: StringFilter) -> Self {
+    pub fn payment_owner(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn cancel_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
+    pub fn invoice_recurring(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
@@ -274,56 +293,80 @@ impl crate::Request<
     #[inline]
     pub fn invoice_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
+    pub fn invoice_price_type(
+        mut self,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_paid_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_total(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_paid(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_adjusted(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_credits_applied(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_due(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
@@ -331,32 +374,44 @@ impl crate::Request<
     #[inline]
     pub fn invoice_dunning_status(
         mut self,
-        value: EnumFilter<enums::DunningStatus>,
+        value: EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
     }
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn invoice_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
@@ -364,7 +419,7 @@ impl crate::Request<
     #[inline]
     pub fn subscription_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
@@ -373,14 +428,17 @@ impl crate::Request<
     #[inline]
     pub fn subscription_cancel_reason(
         mut self,
-        value: EnumFilter<enums::CancelReason>,
+        value: EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
     }
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
+    pub fn subscription_remaining_billing_cycles(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.remaining_billing_cycles,
             value,
@@ -389,19 +447,28 @@ impl crate::Request<
     }
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_activated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_next_billing_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.next_billing_at,
             value,
@@ -410,13 +477,19 @@ impl crate::Request<
     }
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_cancelled_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_has_scheduled_changes(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.has_scheduled_changes,
             value,
@@ -425,7 +498,10 @@ impl crate::Request<
     }
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
@@ -433,7 +509,7 @@ impl crate::Request<
     #[inline]
     pub fn subscription_offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.offline_payment_method,
@@ -443,7 +519,10 @@ impl crate::Request<
     }
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_auto_close_invoices(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.auto_close_invoices,
             value,
@@ -452,49 +531,73 @@ impl crate::Request<
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn subscription_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_plan_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_first_name(mut self, value: StringFilter) -> Self {
+    pub fn customer_first_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_last_name(mut self, value: StringFilter) -> Self {
+    pub fn customer_last_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_email(mut self, value: StringFilter) -> Self {
+    pub fn customer_email(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_company(mut self, value: StringFilter) -> Self {
+    pub fn customer_company(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_phone(mut self, value: StringFilter) -> Self {
+    pub fn customer_phone(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
@@ -502,26 +605,35 @@ impl crate::Request<
     #[inline]
     pub fn customer_auto_collection(
         mut self,
-        value: EnumFilter<enums::AutoCollection>,
+        value: EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
+    pub fn customer_taxability(
+        mut self,
+        value: EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn customer_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn customer_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
@@ -529,7 +641,7 @@ impl crate::Request<
     #[inline]
     pub fn customer_offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.offline_payment_method,
@@ -539,7 +651,10 @@ impl crate::Request<
     }
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn customer_auto_close_invoices(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.auto_close_invoices,
             value,
@@ -548,19 +663,28 @@ impl crate::Request<
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn customer_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_parent_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_payment_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
             value,
@@ -569,7 +693,10 @@ impl crate::Request<
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_invoice_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
             value,
@@ -606,43 +733,61 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_owner(mut self, value: StringFilter) -> Self {
+    pub fn payment_owner(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn cancel_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
+    pub fn invoice_recurring(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
@@ -650,56 +795,80 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn invoice_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
+    pub fn invoice_price_type(
+        mut self,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_paid_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_total(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_paid(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_adjusted(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_credits_applied(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_due(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
@@ -707,32 +876,44 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn invoice_dunning_status(
         mut self,
-        value: EnumFilter<enums::DunningStatus>,
+        value: EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
     }
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn invoice_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
@@ -740,7 +921,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn subscription_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
@@ -749,14 +930,17 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn subscription_cancel_reason(
         mut self,
-        value: EnumFilter<enums::CancelReason>,
+        value: EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
     }
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
+    pub fn subscription_remaining_billing_cycles(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.remaining_billing_cycles,
             value,
@@ -765,19 +949,28 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_activated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_next_billing_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.next_billing_at,
             value,
@@ -786,13 +979,19 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_cancelled_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_has_scheduled_changes(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.has_scheduled_changes,
             value,
@@ -801,7 +1000,10 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
@@ -809,7 +1011,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn subscription_offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.offline_payment_method,
@@ -819,7 +1021,10 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_auto_close_invoices(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.auto_close_invoices,
             value,
@@ -828,49 +1033,73 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn subscription_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_plan_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_first_name(mut self, value: StringFilter) -> Self {
+    pub fn customer_first_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_last_name(mut self, value: StringFilter) -> Self {
+    pub fn customer_last_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_email(mut self, value: StringFilter) -> Self {
+    pub fn customer_email(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_company(mut self, value: StringFilter) -> Self {
+    pub fn customer_company(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_phone(mut self, value: StringFilter) -> Self {
+    pub fn customer_phone(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
@@ -878,26 +1107,35 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn customer_auto_collection(
         mut self,
-        value: EnumFilter<enums::AutoCollection>,
+        value: EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
+    pub fn customer_taxability(
+        mut self,
+        value: EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn customer_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn customer_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
@@ -905,7 +1143,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     #[inline]
     pub fn customer_offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.offline_payment_method,
@@ -915,7 +1153,10 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn customer_auto_close_invoices(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.auto_close_invoices,
             value,
@@ -924,19 +1165,28 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn customer_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_parent_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_payment_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
             value,
@@ -945,7 +1195,10 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_invoice_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
             value,
@@ -967,31 +1220,46 @@ pub type PlansRequest = crate::Request<PlansParams, PlansResponse, crate::Idempo
 impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn currency_code(mut self, value: StringFilter) -> Self {
+    pub fn currency_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_id(mut self, value: StringFilter) -> Self {
+    pub fn plan_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.id, value);
         self
     }
     /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_name(mut self, value: StringFilter) -> Self {
+    pub fn plan_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.name, value);
         self
     }
     /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_price(mut self, value: NumberFilter) -> Self {
+    pub fn plan_price(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.price, value);
         self
     }
     /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_period(mut self, value: NumberFilter) -> Self {
+    pub fn plan_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.period, value);
         self
     }
@@ -999,14 +1267,17 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     #[inline]
     pub fn plan_period_unit(
         mut self,
-        value: EnumFilter<enums::BillingPeriodUnit>,
+        value: EnumFilter<enums::BillingPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.period_unit, value);
         self
     }
     /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_trial_period(mut self, value: NumberFilter) -> Self {
+    pub fn plan_trial_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.trial_period, value);
         self
     }
@@ -1014,7 +1285,7 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     #[inline]
     pub fn plan_trial_period_unit(
         mut self,
-        value: EnumFilter<enums::TrialPeriodUnit>,
+        value: EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.trial_period_unit, value);
         self
@@ -1023,32 +1294,41 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
     #[inline]
     pub fn plan_addon_applicability(
         mut self,
-        value: EnumFilter<PlansPlanAddonApplicability>,
+        value: EnumFilter<PlansPlanAddonApplicability, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.addon_applicability, value);
         self
     }
     /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_giftable(mut self, value: BooleanFilter) -> Self {
+    pub fn plan_giftable(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.plan.giftable, value);
         self
     }
     /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
+    pub fn plan_status(
+        mut self,
+        value: EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.status, value);
         self
     }
     /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn plan_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.updated_at, value);
         self
     }
     /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn plan_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.channel, value);
         self
     }
@@ -1067,37 +1347,55 @@ pub type AddonsRequest = crate::Request<AddonsParams, AddonsResponse, crate::Ide
 impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn currency_code(mut self, value: StringFilter) -> Self {
+    pub fn currency_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_id(mut self, value: StringFilter) -> Self {
+    pub fn addon_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.id, value);
         self
     }
     /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_name(mut self, value: StringFilter) -> Self {
+    pub fn addon_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.name, value);
         self
     }
     /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_charge_type(mut self, value: EnumFilter<enums::ChargeType>) -> Self {
+    pub fn addon_charge_type(
+        mut self,
+        value: EnumFilter<enums::ChargeType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.charge_type, value);
         self
     }
     /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_price(mut self, value: NumberFilter) -> Self {
+    pub fn addon_price(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.price, value);
         self
     }
     /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_period(mut self, value: NumberFilter) -> Self {
+    pub fn addon_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.period, value);
         self
     }
@@ -1105,26 +1403,35 @@ impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
     #[inline]
     pub fn addon_period_unit(
         mut self,
-        value: EnumFilter<AddonsAddonPeriodUnit>,
+        value: EnumFilter<AddonsAddonPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.period_unit, value);
         self
     }
     /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
+    pub fn addon_status(
+        mut self,
+        value: EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.status, value);
         self
     }
     /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn addon_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.updated_at, value);
         self
     }
     /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn addon_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon.channel, value);
         self
     }
@@ -1147,25 +1454,37 @@ pub type CouponsRequest = crate::Request<
 impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn currency_code(mut self, value: StringFilter) -> Self {
+    pub fn currency_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn applicable_item_price_ids(mut self, value: StringFilter) -> Self {
+    pub fn applicable_item_price_ids(
+        mut self,
+        value: StringFilter<operators::IsIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.applicable_item_price_ids, value);
         self
     }
     /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_id(mut self, value: StringFilter) -> Self {
+    pub fn coupon_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.id, value);
         self
     }
     /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_name(mut self, value: StringFilter) -> Self {
+    pub fn coupon_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.name, value);
         self
     }
@@ -1173,7 +1492,7 @@ impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
     #[inline]
     pub fn coupon_discount_type(
         mut self,
-        value: EnumFilter<CouponsCouponDiscountType>,
+        value: EnumFilter<CouponsCouponDiscountType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.discount_type, value);
         self
@@ -1182,32 +1501,44 @@ impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
     #[inline]
     pub fn coupon_duration_type(
         mut self,
-        value: EnumFilter<enums::DurationType>,
+        value: EnumFilter<enums::DurationType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.duration_type, value);
         self
     }
     /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_status(mut self, value: EnumFilter<CouponsCouponStatus>) -> Self {
+    pub fn coupon_status(
+        mut self,
+        value: EnumFilter<CouponsCouponStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.status, value);
         self
     }
     /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_apply_on(mut self, value: EnumFilter<CouponsCouponApplyOn>) -> Self {
+    pub fn coupon_apply_on(
+        mut self,
+        value: EnumFilter<CouponsCouponApplyOn, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.apply_on, value);
         self
     }
     /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn coupon_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.created_at, value);
         self
     }
     /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn coupon_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn coupon_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.updated_at, value);
         self
     }
@@ -1235,43 +1566,64 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_first_name(mut self, value: StringFilter) -> Self {
+    pub fn customer_first_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_last_name(mut self, value: StringFilter) -> Self {
+    pub fn customer_last_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_email(mut self, value: StringFilter) -> Self {
+    pub fn customer_email(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_company(mut self, value: StringFilter) -> Self {
+    pub fn customer_company(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_phone(mut self, value: StringFilter) -> Self {
+    pub fn customer_phone(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
@@ -1279,26 +1631,35 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     #[inline]
     pub fn customer_auto_collection(
         mut self,
-        value: EnumFilter<enums::AutoCollection>,
+        value: EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
+    pub fn customer_taxability(
+        mut self,
+        value: EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn customer_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn customer_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
@@ -1306,7 +1667,7 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     #[inline]
     pub fn customer_offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.offline_payment_method,
@@ -1316,7 +1677,10 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     }
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn customer_auto_close_invoices(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.auto_close_invoices,
             value,
@@ -1325,19 +1689,28 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn customer_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_parent_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_payment_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.payment_owner_id,
             value,
@@ -1346,7 +1719,10 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
     }
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
+    pub fn relationship_invoice_owner_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.relationship.invoice_owner_id,
             value,
@@ -1377,31 +1753,46 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn cancel_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
@@ -1409,7 +1800,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     #[inline]
     pub fn subscription_status(
         mut self,
-        value: EnumFilter<SubscriptionsSubscriptionStatus>,
+        value: EnumFilter<SubscriptionsSubscriptionStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
@@ -1418,14 +1809,17 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     #[inline]
     pub fn subscription_cancel_reason(
         mut self,
-        value: EnumFilter<enums::CancelReason>,
+        value: EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
     }
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
+    pub fn subscription_remaining_billing_cycles(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.remaining_billing_cycles,
             value,
@@ -1434,19 +1828,28 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_activated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_next_billing_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.next_billing_at,
             value,
@@ -1455,13 +1858,19 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_cancelled_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_has_scheduled_changes(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.has_scheduled_changes,
             value,
@@ -1470,7 +1879,10 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn subscription_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
@@ -1478,7 +1890,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     #[inline]
     pub fn subscription_offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.offline_payment_method,
@@ -1488,7 +1900,10 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_auto_close_invoices(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.auto_close_invoices,
             value,
@@ -1497,13 +1912,19 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn subscription_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
     /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_decommissioned(mut self, value: BooleanFilter) -> Self {
+    pub fn subscription_decommissioned(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.decommissioned,
             value,
@@ -1512,7 +1933,10 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
     }
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_plan_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
@@ -1535,31 +1959,43 @@ pub type InvoicesRequest = crate::Request<
 impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_owner(mut self, value: StringFilter) -> Self {
+    pub fn payment_owner(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
     /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.subscription_id, value);
         self
     }
     /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.customer_id, value);
         self
     }
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
+    pub fn invoice_recurring(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
@@ -1567,56 +2003,80 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
     #[inline]
     pub fn invoice_status(
         mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceStatus>,
+        value: EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
+    pub fn invoice_price_type(
+        mut self,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_paid_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_total(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_paid(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_adjusted(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_credits_applied(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
+    pub fn invoice_amount_due(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
@@ -1624,20 +2084,26 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
     #[inline]
     pub fn invoice_dunning_status(
         mut self,
-        value: EnumFilter<enums::DunningStatus>,
+        value: EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
     }
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn invoice_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn invoice_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
@@ -1660,19 +2126,28 @@ pub type CreditNotesRequest = crate::Request<
 impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_id(mut self, value: StringFilter) -> Self {
+    pub fn credit_note_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.id, value);
         self
     }
     /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn credit_note_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.customer_id, value);
         self
     }
     /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn credit_note_subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.subscription_id,
             value,
@@ -1681,7 +2156,10 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     }
     /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_reference_invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn credit_note_reference_invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.reference_invoice_id,
             value,
@@ -1692,7 +2170,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     #[inline]
     pub fn credit_note_type(
         mut self,
-        value: EnumFilter<CreditNotesCreditNoteType>,
+        value: EnumFilter<CreditNotesCreditNoteType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.r#type, value);
         self
@@ -1701,14 +2179,17 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     #[inline]
     pub fn credit_note_reason_code(
         mut self,
-        value: EnumFilter<enums::ReasonCode>,
+        value: EnumFilter<enums::ReasonCode, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.reason_code, value);
         self
     }
     /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_create_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn credit_note_create_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.create_reason_code,
             value,
@@ -1719,20 +2200,26 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     #[inline]
     pub fn credit_note_status(
         mut self,
-        value: EnumFilter<CreditNotesCreditNoteStatus>,
+        value: EnumFilter<CreditNotesCreditNoteStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.status, value);
         self
     }
     /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_date(mut self, value: TimestampFilter) -> Self {
+    pub fn credit_note_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.date, value);
         self
     }
     /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_total(mut self, value: NumberFilter) -> Self {
+    pub fn credit_note_total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.total, value);
         self
     }
@@ -1740,14 +2227,17 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     #[inline]
     pub fn credit_note_price_type(
         mut self,
-        value: EnumFilter<enums::PriceType>,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.price_type, value);
         self
     }
     /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_amount_allocated(mut self, value: NumberFilter) -> Self {
+    pub fn credit_note_amount_allocated(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.amount_allocated,
             value,
@@ -1756,7 +2246,10 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     }
     /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_amount_refunded(mut self, value: NumberFilter) -> Self {
+    pub fn credit_note_amount_refunded(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.amount_refunded,
             value,
@@ -1765,7 +2258,10 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     }
     /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_amount_available(mut self, value: NumberFilter) -> Self {
+    pub fn credit_note_amount_available(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.credit_note.amount_available,
             value,
@@ -1774,19 +2270,28 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
     }
     /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_voided_at(mut self, value: TimestampFilter) -> Self {
+    pub fn credit_note_voided_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.voided_at, value);
         self
     }
     /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn credit_note_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.updated_at, value);
         self
     }
     /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credit_note_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn credit_note_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.channel, value);
         self
     }
@@ -1809,19 +2314,28 @@ pub type TransactionsRequest = crate::Request<
 impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent> {
     /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_id(mut self, value: StringFilter) -> Self {
+    pub fn transaction_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.id, value);
         self
     }
     /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn transaction_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.customer_id, value);
         self
     }
     /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn transaction_subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.subscription_id,
             value,
@@ -1830,7 +2344,10 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
     }
     /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_payment_source_id(mut self, value: StringFilter) -> Self {
+    pub fn transaction_payment_source_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.payment_source_id,
             value,
@@ -1841,20 +2358,29 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
     #[inline]
     pub fn transaction_payment_method(
         mut self,
-        value: EnumFilter<TransactionsTransactionPaymentMethod>,
+        value: EnumFilter<
+            TransactionsTransactionPaymentMethod,
+            operators::IsIsNotInNotIn,
+        >,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.payment_method, value);
         self
     }
     /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_gateway(mut self, value: EnumFilter<enums::Gateway>) -> Self {
+    pub fn transaction_gateway(
+        mut self,
+        value: EnumFilter<enums::Gateway, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.gateway, value);
         self
     }
     /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_gateway_account_id(mut self, value: StringFilter) -> Self {
+    pub fn transaction_gateway_account_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.gateway_account_id,
             value,
@@ -1863,13 +2389,19 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
     }
     /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_id_at_gateway(mut self, value: StringFilter) -> Self {
+    pub fn transaction_id_at_gateway(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.id_at_gateway, value);
         self
     }
     /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_reference_number(mut self, value: StringFilter) -> Self {
+    pub fn transaction_reference_number(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.reference_number,
             value,
@@ -1880,26 +2412,35 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
     #[inline]
     pub fn transaction_type(
         mut self,
-        value: EnumFilter<TransactionsTransactionType>,
+        value: EnumFilter<TransactionsTransactionType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.r#type, value);
         self
     }
     /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_date(mut self, value: TimestampFilter) -> Self {
+    pub fn transaction_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.date, value);
         self
     }
     /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_amount(mut self, value: NumberFilter) -> Self {
+    pub fn transaction_amount(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.amount, value);
         self
     }
     /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_amount_capturable(mut self, value: NumberFilter) -> Self {
+    pub fn transaction_amount_capturable(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.transaction.amount_capturable,
             value,
@@ -1910,14 +2451,17 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
     #[inline]
     pub fn transaction_status(
         mut self,
-        value: EnumFilter<TransactionsTransactionStatus>,
+        value: EnumFilter<TransactionsTransactionStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.status, value);
         self
     }
     /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn transaction_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn transaction_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.updated_at, value);
         self
     }
@@ -1936,85 +2480,127 @@ pub type OrdersRequest = crate::Request<OrdersParams, OrdersResponse, crate::Ide
 impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn total(mut self, value: NumberFilter) -> Self {
+    pub fn total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_id(mut self, value: StringFilter) -> Self {
+    pub fn order_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.id, value);
         self
     }
     /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn order_subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.subscription_id, value);
         self
     }
     /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn order_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.customer_id, value);
         self
     }
     /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_status(mut self, value: EnumFilter<OrdersOrderStatus>) -> Self {
+    pub fn order_status(
+        mut self,
+        value: EnumFilter<OrdersOrderStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.status, value);
         self
     }
     /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
+    pub fn order_price_type(
+        mut self,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.price_type, value);
         self
     }
     /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_order_date(mut self, value: TimestampFilter) -> Self {
+    pub fn order_order_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.order_date, value);
         self
     }
     /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_shipping_date(mut self, value: TimestampFilter) -> Self {
+    pub fn order_shipping_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.shipping_date, value);
         self
     }
     /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_shipped_at(mut self, value: TimestampFilter) -> Self {
+    pub fn order_shipped_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.shipped_at, value);
         self
     }
     /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_delivered_at(mut self, value: TimestampFilter) -> Self {
+    pub fn order_delivered_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.delivered_at, value);
         self
     }
     /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_cancelled_at(mut self, value: TimestampFilter) -> Self {
+    pub fn order_cancelled_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.cancelled_at, value);
         self
     }
     /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_amount_paid(mut self, value: NumberFilter) -> Self {
+    pub fn order_amount_paid(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.amount_paid, value);
         self
     }
     /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_refundable_credits(mut self, value: NumberFilter) -> Self {
+    pub fn order_refundable_credits(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.refundable_credits, value);
         self
     }
     /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_refundable_credits_issued(mut self, value: NumberFilter) -> Self {
+    pub fn order_refundable_credits_issued(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.order.refundable_credits_issued,
             value,
@@ -2023,7 +2609,10 @@ impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
     }
     /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn order_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.updated_at, value);
         self
     }
@@ -2031,20 +2620,23 @@ impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
     #[inline]
     pub fn order_resent_status(
         mut self,
-        value: EnumFilter<enums::ResentStatus>,
+        value: EnumFilter<enums::ResentStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.order.resent_status, value);
         self
     }
     /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_is_resent(mut self, value: BooleanFilter) -> Self {
+    pub fn order_is_resent(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.order.is_resent, value);
         self
     }
     /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_original_order_id(mut self, value: StringFilter) -> Self {
+    pub fn order_original_order_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order.original_order_id, value);
         self
     }
@@ -2067,13 +2659,19 @@ pub type ItemFamiliesRequest = crate::Request<
 impl crate::Request<ItemFamiliesParams, ItemFamiliesResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,
@@ -2082,19 +2680,28 @@ impl crate::Request<ItemFamiliesParams, ItemFamiliesResponse, crate::Idempotent>
     }
     /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_family_id(mut self, value: StringFilter) -> Self {
+    pub fn item_family_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.id, value);
         self
     }
     /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_family_name(mut self, value: StringFilter) -> Self {
+    pub fn item_family_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.name, value);
         self
     }
     /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_family_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn item_family_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_family.updated_at, value);
         self
     }
@@ -2113,13 +2720,19 @@ pub type ItemsRequest = crate::Request<ItemsParams, ItemsResponse, crate::Idempo
 impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,
@@ -2128,25 +2741,37 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     }
     /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.id, value);
         self
     }
     /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_item_family_id(mut self, value: StringFilter) -> Self {
+    pub fn item_item_family_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.item_family_id, value);
         self
     }
     /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
+    pub fn item_type(
+        mut self,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.r#type, value);
         self
     }
     /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_name(mut self, value: StringFilter) -> Self {
+    pub fn item_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.name, value);
         self
     }
@@ -2154,44 +2779,56 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     #[inline]
     pub fn item_item_applicability(
         mut self,
-        value: EnumFilter<PlansPlanAddonApplicability>,
+        value: EnumFilter<PlansPlanAddonApplicability, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item.item_applicability, value);
         self
     }
     /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
+    pub fn item_status(
+        mut self,
+        value: EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.status, value);
         self
     }
     /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_is_giftable(mut self, value: BooleanFilter) -> Self {
+    pub fn item_is_giftable(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.item.is_giftable, value);
         self
     }
     /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn item_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.updated_at, value);
         self
     }
     /// Filter on `item[enabled_for_checkout]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_enabled_for_checkout(mut self, value: BooleanFilter) -> Self {
+    pub fn item_enabled_for_checkout(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.enabled_for_checkout, value);
         self
     }
     /// Filter on `item[enabled_in_portal]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_enabled_in_portal(mut self, value: BooleanFilter) -> Self {
+    pub fn item_enabled_in_portal(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.enabled_in_portal, value);
         self
     }
     /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_metered(mut self, value: BooleanFilter) -> Self {
+    pub fn item_metered(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.item.metered, value);
         self
     }
@@ -2199,14 +2836,17 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
     #[inline]
     pub fn item_usage_calculation(
         mut self,
-        value: EnumFilter<enums::UsageCalculation>,
+        value: EnumFilter<enums::UsageCalculation, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item.usage_calculation, value);
         self
     }
     /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn item_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item.channel, value);
         self
     }
@@ -2229,31 +2869,46 @@ pub type ItemPricesRequest = crate::Request<
 impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_family_id(mut self, value: StringFilter) -> Self {
+    pub fn item_family_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
+    pub fn item_type(
+        mut self,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn currency_code(mut self, value: StringFilter) -> Self {
+    pub fn currency_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,
@@ -2262,13 +2917,19 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     }
     /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.id, value);
         self
     }
     /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_name(mut self, value: StringFilter) -> Self {
+    pub fn item_price_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.name, value);
         self
     }
@@ -2276,20 +2937,26 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     #[inline]
     pub fn item_price_pricing_model(
         mut self,
-        value: EnumFilter<enums::PricingModel>,
+        value: EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.pricing_model, value);
         self
     }
     /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.item_id, value);
         self
     }
     /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_price_variant_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_price_variant_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.item_price.price_variant_id,
             value,
@@ -2298,7 +2965,10 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     }
     /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_trial_period(mut self, value: NumberFilter) -> Self {
+    pub fn item_price_trial_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.trial_period, value);
         self
     }
@@ -2306,7 +2976,7 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     #[inline]
     pub fn item_price_trial_period_unit(
         mut self,
-        value: EnumFilter<enums::TrialPeriodUnit>,
+        value: EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.item_price.trial_period_unit,
@@ -2316,13 +2986,19 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     }
     /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
+    pub fn item_price_status(
+        mut self,
+        value: EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.status, value);
         self
     }
     /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn item_price_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.updated_at, value);
         self
     }
@@ -2330,20 +3006,26 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
     #[inline]
     pub fn item_price_period_unit(
         mut self,
-        value: EnumFilter<enums::BillingPeriodUnit>,
+        value: EnumFilter<enums::BillingPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.period_unit, value);
         self
     }
     /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_period(mut self, value: NumberFilter) -> Self {
+    pub fn item_price_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.period, value);
         self
     }
     /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn item_price_channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.channel, value);
         self
     }
@@ -2366,19 +3048,28 @@ pub type AttachedItemsRequest = crate::Request<
 impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempotent> {
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
+    pub fn item_type(
+        mut self,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn attached_item_id(mut self, value: StringFilter) -> Self {
+    pub fn attached_item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.id, value);
         self
     }
     /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn attached_item_item_id(mut self, value: StringFilter) -> Self {
+    pub fn attached_item_item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.item_id, value);
         self
     }
@@ -2386,7 +3077,7 @@ impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempoten
     #[inline]
     pub fn attached_item_type(
         mut self,
-        value: EnumFilter<AttachedItemsAttachedItemType>,
+        value: EnumFilter<AttachedItemsAttachedItemType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.r#type, value);
         self
@@ -2395,7 +3086,7 @@ impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempoten
     #[inline]
     pub fn attached_item_charge_on_event(
         mut self,
-        value: EnumFilter<enums::ChargeOnEvent>,
+        value: EnumFilter<enums::ChargeOnEvent, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.attached_item.charge_on_event,
@@ -2405,13 +3096,19 @@ impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempoten
     }
     /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn attached_item_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn attached_item_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.attached_item.updated_at, value);
         self
     }
     /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn attached_item_parent_item_id(mut self, value: StringFilter) -> Self {
+    pub fn attached_item_parent_item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.attached_item.parent_item_id,
             value,
@@ -2441,13 +3138,19 @@ impl crate::Request<
 > {
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn differential_price_item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn differential_price_item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.differential_price.item_price_id,
             value,
@@ -2456,13 +3159,19 @@ impl crate::Request<
     }
     /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn differential_price_id(mut self, value: StringFilter) -> Self {
+    pub fn differential_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.differential_price.id, value);
         self
     }
     /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn differential_price_parent_item_id(mut self, value: StringFilter) -> Self {
+    pub fn differential_price_parent_item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.differential_price.parent_item_id,
             value,
@@ -2488,13 +3197,19 @@ pub type PriceVariantsRequest = crate::Request<
 impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempotent> {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,
@@ -2503,13 +3218,19 @@ impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempoten
     }
     /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_variant_id(mut self, value: StringFilter) -> Self {
+    pub fn price_variant_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.id, value);
         self
     }
     /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_variant_name(mut self, value: StringFilter) -> Self {
+    pub fn price_variant_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.name, value);
         self
     }
@@ -2517,20 +3238,26 @@ impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempoten
     #[inline]
     pub fn price_variant_status(
         mut self,
-        value: EnumFilter<PriceVariantsPriceVariantStatus>,
+        value: EnumFilter<PriceVariantsPriceVariantStatus, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.status, value);
         self
     }
     /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_variant_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn price_variant_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.updated_at, value);
         self
     }
     /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_variant_created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn price_variant_created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant.created_at, value);
         self
     }
@@ -2554,25 +3281,34 @@ impl crate::Request<RampsParams, RampsResponse, crate::Idempotent> {
     }
     /// Filter on `ramp[status]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn ramp_status(mut self, value: EnumFilter<RampsRampStatus>) -> Self {
+    pub fn ramp_status(
+        mut self,
+        value: EnumFilter<RampsRampStatus, operators::IsIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.status, value);
         self
     }
     /// Filter on `ramp[subscription_id]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn ramp_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn ramp_subscription_id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.subscription_id, value);
         self
     }
     /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn ramp_effective_from(mut self, value: TimestampFilter) -> Self {
+    pub fn ramp_effective_from(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.effective_from, value);
         self
     }
     /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn ramp_updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn ramp_updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.ramp.updated_at, value);
         self
     }

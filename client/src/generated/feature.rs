@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Feature` resource and its operations.
+use super::operators;
 use crate::{BooleanFilter, Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::feature::*;
@@ -106,31 +107,40 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<Type, operators::IsIsNotInNotIn>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn metered(mut self, value: BooleanFilter) -> Self {
+    pub fn metered(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.metered, value);
         self
     }

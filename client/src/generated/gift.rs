@@ -3,6 +3,7 @@
 
 //! The `Gift` resource and its operations.
 use super::objects;
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter, Timestamp};
 use serde_json::Value;
 #[doc(inline)]
@@ -266,25 +267,37 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn gift_receiver_email(mut self, value: StringFilter) -> Self {
+    pub fn gift_receiver_email(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.gift_receiver.email, value);
         self
     }
     /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn gift_receiver_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn gift_receiver_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.gift_receiver.customer_id, value);
         self
     }
     /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn gifter_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn gifter_customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.gifter.customer_id, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `GrantBlock` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::grant_block::*;
@@ -67,37 +68,49 @@ impl crate::Request<
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn unit_id(mut self, value: StringFilter) -> Self {
+    pub fn unit_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }
     /// Filter on `account_type`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn account_type(mut self, value: EnumFilter<AccountType>) -> Self {
+    pub fn account_type(
+        mut self,
+        value: EnumFilter<AccountType, operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.account_type, value);
         self
     }
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn effective_from(mut self, value: TimestampFilter) -> Self {
+    pub fn effective_from(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.effective_from, value);
         self
     }
     /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn expires_at(mut self, value: TimestampFilter) -> Self {
+    pub fn expires_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.expires_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }

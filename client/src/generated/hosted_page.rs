@@ -4,6 +4,7 @@
 //! The `HostedPage` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter, Timestamp, TimestampFilter};
 use serde_json::Value;
 #[doc(inline)]
@@ -1488,25 +1489,37 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
+    pub fn r#type(
+        mut self,
+        value: EnumFilter<ListType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn state(mut self, value: EnumFilter<ListState>) -> Self {
+    pub fn state(
+        mut self,
+        value: EnumFilter<ListState, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.state, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }

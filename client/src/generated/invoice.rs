@@ -4,6 +4,7 @@
 //! The `Invoice` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -1559,121 +1560,178 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `recurring`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn recurring(mut self, value: BooleanFilter) -> Self {
+    pub fn recurring(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.recurring, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
+    pub fn price_type(
+        mut self,
+        value: EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_type, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn date(mut self, value: TimestampFilter) -> Self {
+    pub fn date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn paid_at(mut self, value: TimestampFilter) -> Self {
+    pub fn paid_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.paid_at, value);
         self
     }
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn total(mut self, value: NumberFilter) -> Self {
+    pub fn total(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_paid(mut self, value: NumberFilter) -> Self {
+    pub fn amount_paid(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_paid, value);
         self
     }
     /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_adjusted(mut self, value: NumberFilter) -> Self {
+    pub fn amount_adjusted(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_adjusted, value);
         self
     }
     /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn credits_applied(mut self, value: NumberFilter) -> Self {
+    pub fn credits_applied(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.credits_applied, value);
         self
     }
     /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_due(mut self, value: NumberFilter) -> Self {
+    pub fn amount_due(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_due, value);
         self
     }
     /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn dunning_status(mut self, value: EnumFilter<enums::DunningStatus>) -> Self {
+    pub fn dunning_status(
+        mut self,
+        value: EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.dunning_status, value);
         self
     }
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_owner(mut self, value: StringFilter) -> Self {
+    pub fn payment_owner(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn voided_at(mut self, value: TimestampFilter) -> Self {
+    pub fn voided_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.voided_at, value);
         self
     }
     /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn void_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn void_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.void_reason_code, value);
         self
     }
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn einvoice_status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.einvoice.status, value);
         self
     }
@@ -1779,13 +1837,16 @@ impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
     }
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn line_item_subscription_id(
+        mut self,
+        value: StringFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.subscription_id, value);
         self
     }
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
+    pub fn line_item_customer_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
         self
     }
@@ -1857,13 +1918,16 @@ impl crate::Request<
     }
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_reference_number_number(mut self, value: StringFilter) -> Self {
+    pub fn payment_reference_number_number(
+        mut self,
+        value: StringFilter<operators::IsIn>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.payment_reference_number.number,
             value,

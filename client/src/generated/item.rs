@@ -3,6 +3,7 @@
 
 //! The `Item` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, Page, Sort, StringFilter, TimestampFilter,
 };
@@ -370,67 +371,85 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_family_id(mut self, value: StringFilter) -> Self {
+    pub fn item_family_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
+    pub fn r#type(
+        mut self,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(mut self, value: StringFilter<operators::IsIsNotStartsWith>) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_applicability(mut self, value: EnumFilter<ItemApplicability>) -> Self {
+    pub fn item_applicability(
+        mut self,
+        value: EnumFilter<ItemApplicability, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_applicability, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `is_giftable`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn is_giftable(mut self, value: BooleanFilter) -> Self {
+    pub fn is_giftable(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.is_giftable, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `enabled_for_checkout`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn enabled_for_checkout(mut self, value: BooleanFilter) -> Self {
+    pub fn enabled_for_checkout(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.enabled_for_checkout, value);
         self
     }
     /// Filter on `enabled_in_portal`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn enabled_in_portal(mut self, value: BooleanFilter) -> Self {
+    pub fn enabled_in_portal(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.enabled_in_portal, value);
         self
     }
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn metered(mut self, value: BooleanFilter) -> Self {
+    pub fn metered(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.metered, value);
         self
     }
@@ -438,26 +457,35 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn usage_calculation(
         mut self,
-        value: EnumFilter<enums::UsageCalculation>,
+        value: EnumFilter<enums::UsageCalculation, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.usage_calculation, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,
@@ -468,7 +496,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn bundle_configuration_type(
         mut self,
-        value: EnumFilter<enums::ItemType>,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.bundle_configuration.r#type,

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ItemFamily` resource and its operations.
+use super::operators;
 use crate::{BooleanFilter, Client, Page, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::item_family::*;
@@ -127,31 +128,43 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(mut self, value: StringFilter<operators::IsIsNotStartsWith>) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,

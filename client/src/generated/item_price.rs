@@ -4,6 +4,7 @@
 //! The `ItemPrice` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, Sort, StringFilter,
     TimestampFilter,
@@ -493,55 +494,82 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
+    pub fn pricing_model(
+        mut self,
+        value: EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_family_id(mut self, value: StringFilter) -> Self {
+    pub fn item_family_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
+    pub fn item_type(
+        mut self,
+        value: EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn currency_code(mut self, value: StringFilter) -> Self {
+    pub fn currency_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price_variant_id(mut self, value: StringFilter) -> Self {
+    pub fn price_variant_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price_variant_id, value);
         self
     }
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn trial_period(mut self, value: NumberFilter) -> Self {
+    pub fn trial_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period, value);
         self
     }
@@ -549,32 +577,44 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn trial_period_unit(
         mut self,
-        value: EnumFilter<enums::TrialPeriodUnit>,
+        value: EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period_unit, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
+    pub fn include_site_level_resources(
+        mut self,
+        value: BooleanFilter<operators::Is>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.include_site_level_resources,
             value,
@@ -583,19 +623,28 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
+    pub fn period_unit(
+        mut self,
+        value: EnumFilter<enums::PeriodUnit, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn period(mut self, value: NumberFilter) -> Self {
+    pub fn period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.period, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }

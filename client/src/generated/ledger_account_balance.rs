@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerAccountBalance` resource and its operations.
+use super::operators;
 use crate::{Client, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::ledger_account_balance::*;
@@ -67,13 +68,13 @@ impl crate::Request<
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn unit_id(mut self, value: StringFilter) -> Self {
+    pub fn unit_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerOperation` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde_json::Value;
 #[doc(inline)]
@@ -199,25 +200,28 @@ impl crate::Request<
     }
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn unit_id(mut self, value: StringFilter) -> Self {
+    pub fn unit_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<Type, operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Meter` resource and its operations.
+use super::operators;
 use crate::{Client, Page, Sort, StringFilter};
 #[doc(inline)]
 pub use super::models::meter::*;
@@ -52,7 +53,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `name`; operators: `is`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(mut self, value: StringFilter<operators::IsStartsWith>) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }

@@ -7,6 +7,7 @@ use chargebee_params as params;
 use chargebee_types as models;
 pub use models::enums;
 pub use params::objects;
+pub use params::operators;
 #[cfg(feature = "addon")]
 pub mod addon;
 #[cfg(feature = "address")]

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelOneTimeOrder` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::omnichannel_one_time_order::*;
@@ -80,13 +81,19 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn source(mut self, value: EnumFilter<Source>) -> Self {
+    pub fn source(
+        mut self,
+        value: EnumFilter<Source, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }

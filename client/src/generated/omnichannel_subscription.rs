@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscription` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::omnichannel_subscription::*;
@@ -111,37 +112,55 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn source(mut self, value: EnumFilter<Source>) -> Self {
+    pub fn source(
+        mut self,
+        value: EnumFilter<Source, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id_at_source(mut self, value: StringFilter) -> Self {
+    pub fn id_at_source(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id_at_source, value);
         self
     }
     /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn purchased_at(mut self, value: TimestampFilter) -> Self {
+    pub fn purchased_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.purchased_at, value);
         self
     }
@@ -149,7 +168,10 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn omnichannel_subscription_item_status(
         mut self,
-        value: EnumFilter<ListOmnichannelSubscriptionItemStatus>,
+        value: EnumFilter<
+            ListOmnichannelSubscriptionItemStatus,
+            operators::IsIsNotInNotIn,
+        >,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.omnichannel_subscription_item.status,
@@ -161,7 +183,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn omnichannel_subscription_item_item_id_at_source(
         mut self,
-        value: StringFilter,
+        value: StringFilter<operators::IsIsNotStartsWith>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.omnichannel_subscription_item.item_id_at_source,

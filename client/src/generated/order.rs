@@ -4,6 +4,7 @@
 //! The `Order` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -634,85 +635,124 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn shipping_date(mut self, value: TimestampFilter) -> Self {
+    pub fn shipping_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.shipping_date, value);
         self
     }
     /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn shipped_at(mut self, value: TimestampFilter) -> Self {
+    pub fn shipped_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.shipped_at, value);
         self
     }
     /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_type(mut self, value: EnumFilter<enums::OrderType>) -> Self {
+    pub fn order_type(
+        mut self,
+        value: EnumFilter<enums::OrderType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order_type, value);
         self
     }
     /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn order_date(mut self, value: TimestampFilter) -> Self {
+    pub fn order_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.order_date, value);
         self
     }
     /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn paid_on(mut self, value: TimestampFilter) -> Self {
+    pub fn paid_on(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.paid_on, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn resent_status(mut self, value: EnumFilter<enums::ResentStatus>) -> Self {
+    pub fn resent_status(
+        mut self,
+        value: EnumFilter<enums::ResentStatus, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.resent_status, value);
         self
     }
     /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn is_resent(mut self, value: BooleanFilter) -> Self {
+    pub fn is_resent(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.is_resent, value);
         self
     }
     /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn original_order_id(mut self, value: StringFilter) -> Self {
+    pub fn original_order_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.original_order_id, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentVoucher` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page};
 #[doc(inline)]
 pub use super::models::payment_voucher::*;
@@ -147,7 +148,10 @@ impl crate::Request<
     }
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
@@ -186,7 +190,10 @@ impl crate::Request<
     }
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }

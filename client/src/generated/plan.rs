@@ -3,6 +3,7 @@
 
 //! The `Plan` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, StringFilter, TimestampFilter,
 };
@@ -699,37 +700,55 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn name(mut self, value: StringFilter) -> Self {
+    pub fn name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.name, value);
         self
     }
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn price(mut self, value: NumberFilter) -> Self {
+    pub fn price(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.price, value);
         self
     }
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn period(mut self, value: NumberFilter) -> Self {
+    pub fn period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.period, value);
         self
     }
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
+    pub fn period_unit(
+        mut self,
+        value: EnumFilter<enums::PeriodUnit, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn trial_period(mut self, value: NumberFilter) -> Self {
+    pub fn trial_period(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period, value);
         self
     }
@@ -737,56 +756,77 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn trial_period_unit(
         mut self,
-        value: EnumFilter<enums::TrialPeriodUnit>,
+        value: EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.trial_period_unit, value);
         self
     }
     /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn addon_applicability(mut self, value: EnumFilter<AddonApplicability>) -> Self {
+    pub fn addon_applicability(
+        mut self,
+        value: EnumFilter<AddonApplicability, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.addon_applicability, value);
         self
     }
     /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn giftable(mut self, value: BooleanFilter) -> Self {
+    pub fn giftable(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.giftable, value);
         self
     }
     /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn charge_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
+    pub fn charge_model(
+        mut self,
+        value: EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.charge_model, value);
         self
     }
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
+    pub fn pricing_model(
+        mut self,
+        value: EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn currency_code(mut self, value: StringFilter) -> Self {
+    pub fn currency_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `QuoteEntitlement` resource and its operations.
+use super::operators;
 use crate::{Client, Page, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::quote_entitlement::*;
@@ -72,19 +73,19 @@ impl crate::Request<
     }
     /// Filter on `entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn entity_id(mut self, value: StringFilter) -> Self {
+    pub fn entity_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }
     /// Filter on `start_date`; operators: `on`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn start_date(mut self, value: TimestampFilter) -> Self {
+    pub fn start_date(mut self, value: TimestampFilter<operators::On>) -> Self {
         crate::filter::add_condition(&mut self.params.start_date, value);
         self
     }
     /// Filter on `end_date`; operators: `on`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn end_date(mut self, value: TimestampFilter) -> Self {
+    pub fn end_date(mut self, value: TimestampFilter<operators::On>) -> Self {
         crate::filter::add_condition(&mut self.params.end_date, value);
         self
     }

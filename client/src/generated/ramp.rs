@@ -3,6 +3,7 @@
 
 //! The `Ramp` resource and its operations.
 use super::objects;
+use super::operators;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter};
 #[doc(inline)]
 pub use super::models::ramp::*;
@@ -277,25 +278,31 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(mut self, value: EnumFilter<Status, operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn effective_from(mut self, value: TimestampFilter) -> Self {
+    pub fn effective_from(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.effective_from, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }

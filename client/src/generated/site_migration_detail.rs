@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `SiteMigrationDetail` resource and its operations.
+use super::operators;
 use crate::{Client, EnumFilter, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::site_migration_detail::*;
@@ -54,31 +55,46 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn entity_id_at_other_site(mut self, value: StringFilter) -> Self {
+    pub fn entity_id_at_other_site(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id_at_other_site, value);
         self
     }
     /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn other_site_name(mut self, value: StringFilter) -> Self {
+    pub fn other_site_name(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.other_site_name, value);
         self
     }
     /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn entity_id(mut self, value: StringFilter) -> Self {
+    pub fn entity_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }
     /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn entity_type(mut self, value: EnumFilter<EntityType>) -> Self {
+    pub fn entity_type(
+        mut self,
+        value: EnumFilter<EntityType, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.entity_type, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }

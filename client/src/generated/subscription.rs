@@ -4,6 +4,7 @@
 //! The `Subscription` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     BooleanFilter, Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -1290,91 +1291,133 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn plan_id(mut self, value: StringFilter) -> Self {
+    pub fn plan_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan_id, value);
         self
     }
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_id(mut self, value: StringFilter) -> Self {
+    pub fn item_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn cancel_reason(mut self, value: EnumFilter<enums::CancelReason>) -> Self {
+    pub fn cancel_reason(
+        mut self,
+        value: EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason, value);
         self
     }
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
+    pub fn cancel_reason_code(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
     /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
+    pub fn remaining_billing_cycles(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.remaining_billing_cycles, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn activated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn activated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.activated_at, value);
         self
     }
     /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn next_billing_at(mut self, value: TimestampFilter) -> Self {
+    pub fn next_billing_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.next_billing_at, value);
         self
     }
     /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn cancelled_at(mut self, value: TimestampFilter) -> Self {
+    pub fn cancelled_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.cancelled_at, value);
         self
     }
     /// Filter on `has_scheduled_changes`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
+    pub fn has_scheduled_changes(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.has_scheduled_changes, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
@@ -1382,38 +1425,41 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     #[inline]
     pub fn offline_payment_method(
         mut self,
-        value: EnumFilter<enums::OfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.offline_payment_method, value);
         self
     }
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn auto_close_invoices(mut self, value: BooleanFilter) -> Self {
+    pub fn auto_close_invoices(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.auto_close_invoices, value);
         self
     }
     /// Filter on `override_relationship`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn override_relationship(mut self, value: BooleanFilter) -> Self {
+    pub fn override_relationship(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.override_relationship, value);
         self
     }
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn business_entity_id(mut self, value: StringFilter) -> Self {
+    pub fn business_entity_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
+    pub fn channel(
+        mut self,
+        value: EnumFilter<enums::Channel, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Filter on `decommissioned`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn decommissioned(mut self, value: BooleanFilter) -> Self {
+    pub fn decommissioned(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.decommissioned, value);
         self
     }

@@ -3,6 +3,7 @@
 
 //! The `Transaction` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{
     Client, EnumFilter, NumberFilter, Page, Sort, StringFilter, Timestamp,
     TimestampFilter,
@@ -348,91 +349,133 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_source_id(mut self, value: StringFilter) -> Self {
+    pub fn payment_source_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.payment_source_id, value);
         self
     }
     /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn payment_method(mut self, value: EnumFilter<ListPaymentMethod>) -> Self {
+    pub fn payment_method(
+        mut self,
+        value: EnumFilter<ListPaymentMethod, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.payment_method, value);
         self
     }
     /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn gateway(mut self, value: EnumFilter<enums::Gateway>) -> Self {
+    pub fn gateway(
+        mut self,
+        value: EnumFilter<enums::Gateway, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.gateway, value);
         self
     }
     /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn gateway_account_id(mut self, value: StringFilter) -> Self {
+    pub fn gateway_account_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.gateway_account_id, value);
         self
     }
     /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id_at_gateway(mut self, value: StringFilter) -> Self {
+    pub fn id_at_gateway(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.id_at_gateway, value);
         self
     }
     /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn reference_number(mut self, value: StringFilter) -> Self {
+    pub fn reference_number(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.reference_number, value);
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<Type, operators::IsIsNotInNotIn>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn date(mut self, value: TimestampFilter) -> Self {
+    pub fn date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.date, value);
         self
     }
     /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount(mut self, value: NumberFilter) -> Self {
+    pub fn amount(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount, value);
         self
     }
     /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn amount_capturable(mut self, value: NumberFilter) -> Self {
+    pub fn amount_capturable(
+        mut self,
+        value: NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.amount_capturable, value);
         self
     }
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn status(mut self, value: EnumFilter<Status>) -> Self {
+    pub fn status(
+        mut self,
+        value: EnumFilter<Status, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }

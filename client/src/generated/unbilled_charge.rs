@@ -3,6 +3,7 @@
 
 //! The `UnbilledCharge` resource and its operations.
 use super::objects;
+use super::operators;
 use crate::{Client, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::unbilled_charge::*;
@@ -250,13 +251,19 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }

@@ -3,6 +3,7 @@
 
 //! The `Usage` resource and its operations.
 use super::enums;
+use super::operators;
 use crate::{Client, EnumFilter, Page, Sort, StringFilter, Timestamp, TimestampFilter};
 #[doc(inline)]
 pub use super::models::usage::*;
@@ -164,43 +165,61 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(mut self, value: StringFilter<operators::IsIsNotStartsWith>) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn subscription_id(mut self, value: StringFilter) -> Self {
+    pub fn subscription_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
     /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn usage_date(mut self, value: TimestampFilter) -> Self {
+    pub fn usage_date(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.usage_date, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn item_price_id(mut self, value: StringFilter) -> Self {
+    pub fn item_price_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWith>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn invoice_id(mut self, value: StringFilter) -> Self {
+    pub fn invoice_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithIsPresent>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.invoice_id, value);
         self
     }
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn source(mut self, value: EnumFilter<ListSource>) -> Self {
+    pub fn source(
+        mut self,
+        value: EnumFilter<ListSource, operators::IsIsNotInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.source, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageCharge` resource and its operations.
+use super::operators;
 use crate::{Client, Page, StringFilter};
 #[doc(inline)]
 pub use super::models::usage_charge::*;
@@ -72,7 +73,7 @@ impl crate::Request<
     }
     /// Filter on `feature_id`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn feature_id(mut self, value: StringFilter) -> Self {
+    pub fn feature_id(mut self, value: StringFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.feature_id, value);
         self
     }

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `VirtualBankAccount` resource and its operations.
+use super::operators;
 use crate::{Client, Page, StringFilter, TimestampFilter};
 #[doc(inline)]
 pub use super::models::virtual_bank_account::*;
@@ -192,19 +193,28 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
+    pub fn customer_id(
+        mut self,
+        value: StringFilter<operators::IsIsNotStartsWithInNotIn>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+    pub fn updated_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(
+        mut self,
+        value: TimestampFilter<operators::AfterBeforeOnBetween>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }

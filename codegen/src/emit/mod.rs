@@ -9,7 +9,7 @@ mod operations;
 mod structs;
 mod types;
 
-use crate::model::{Api, Resource};
+use crate::model::{Api, OperatorSet, Resource};
 use crate::resolve::{ENUMS, OBJECTS};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -49,6 +49,11 @@ pub fn emit(api: &Api) -> Vec<GeneratedFile> {
         "params/objects.rs",
         "the spec directory",
         objects_module(api),
+    ));
+    files.push(render(
+        "params/operators.rs",
+        "the filters of the spec",
+        operators_module(&api.operator_sets),
     ));
     for res in &api.resources {
         let header = format!("spec/{}", res.source);
@@ -121,6 +126,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
             /// The models and enums the parameters name.
             use chargebee_types as models;
             pub mod objects;
+            pub mod operators;
             #(#modules)*
         },
         Part::Api => {
@@ -132,6 +138,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
                 use chargebee_types as models;
                 pub use models::enums;
                 pub use params::objects;
+                pub use params::operators;
                 #(#modules)*
                 #dispatcher
             }
@@ -163,6 +170,38 @@ fn objects_module(api: &Api) -> TokenStream {
         //! Parameter objects with the same fields in the operations of several resources.
         #uses
         #objects
+    }
+}
+
+/// The operator sets of filter fields: per set an uninhabited type, implementing
+/// `Operators` and the `accepts` trait of each of its operators.
+fn operators_module(sets: &[OperatorSet]) -> TokenStream {
+    let items = sets.iter().map(|set| {
+        let name = format_ident!("{}", set.name);
+        let listed: Vec<String> = set.ops.iter().map(|o| format!("`{o}`")).collect();
+        let d = types::doc(&format!(
+            "The set of filter fields that accept exactly {}.",
+            listed.join(", ")
+        ));
+        let ops = &set.ops;
+        let accepts = set.ops.iter().map(|o| {
+            let op = format_ident!("{}", heck::AsUpperCamelCase(o).to_string());
+            quote!(impl crate::filter::accepts::#op for #name {})
+        });
+        quote! {
+            #d
+            pub enum #name {}
+            impl crate::filter::Operators for #name {
+                const ACCEPTED: &'static [&'static str] = &[#(#ops),*];
+            }
+            #(#accepts)*
+        }
+    });
+    quote! {
+        //! The sets of operators filter fields accept. A filter's type names its field's set
+        //! (`StringFilter<operators::IsIsNotStartsWith>`), and the filter's constructors exist
+        //! for the operators of that set only.
+        #(#items)*
     }
 }
 

@@ -9,6 +9,7 @@ use crate::model::{
     Base, Body, Field, Filter, FilterKind, Method, Operation, Resource, StructDef, Type,
 };
 use crate::names;
+use crate::resolve::OPERATORS_MODULE;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -275,24 +276,9 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
     let (_, params, _) = type_names(op);
     let slots = extra_slots(op, imports);
     let groups = filter_group_structs(op, imports);
-    // What the generic request needs of the params type: the operator checks, the offset
-    // of a paged operation, the custom fields.
+    // What the generic request needs of the params type: the offset of a paged operation,
+    // the custom fields.
     let params_traits = {
-        let checks = op.filters.iter().map(|f| {
-            let wire = &f.wire;
-            let place = filter_place(f);
-            let ops = &f.ops;
-            quote!(crate::filter::check_operators(#wire, &self.#place, &[#(#ops),*])?;)
-        });
-        let check = (!op.filters.is_empty()).then(|| {
-            quote! {
-                #[inline]
-                fn check(&self) -> Result<(), crate::InvalidParam> {
-                    #(#checks)*
-                    Ok(())
-                }
-            }
-        });
         let paged = pages(op).then(|| {
             quote! {
                 impl crate::request::PageParams for #params {
@@ -318,9 +304,7 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
             }
         });
         quote! {
-            impl crate::request::Params for #params {
-                #check
-            }
+            impl crate::request::Params for #params {}
             #paged
             #custom
         }
@@ -431,17 +415,21 @@ fn option_slot(
     }
 }
 
-/// The runtime filter type of a filter's kind.
-fn filter_type(kind: &FilterKind, imports: &mut Imports) -> TokenStream {
-    let (name, ty) = match kind {
-        FilterKind::String => ("StringFilter", quote!(StringFilter)),
-        FilterKind::Number => ("NumberFilter", quote!(NumberFilter)),
-        FilterKind::Timestamp => ("TimestampFilter", quote!(TimestampFilter)),
-        FilterKind::Date => ("DateFilter", quote!(DateFilter)),
-        FilterKind::Boolean => ("BooleanFilter", quote!(BooleanFilter)),
+/// The runtime filter type of a filter: its kind's, typed by its operator set
+/// (`StringFilter<operators::IsIsNotStartsWith>`).
+fn filter_type(f: &Filter, imports: &mut Imports) -> TokenStream {
+    imports.module(OPERATORS_MODULE);
+    let set = format_ident!("{}", f.operators);
+    let set = quote!(operators::#set);
+    let (name, ty) = match &f.kind {
+        FilterKind::String => ("StringFilter", quote!(StringFilter<#set>)),
+        FilterKind::Number => ("NumberFilter", quote!(NumberFilter<#set>)),
+        FilterKind::Timestamp => ("TimestampFilter", quote!(TimestampFilter<#set>)),
+        FilterKind::Date => ("DateFilter", quote!(DateFilter<#set>)),
+        FilterKind::Boolean => ("BooleanFilter", quote!(BooleanFilter<#set>)),
         FilterKind::Enum(r) => {
             let inner = type_path(r, true, imports);
-            ("EnumFilter", quote!(EnumFilter<#inner>))
+            ("EnumFilter", quote!(EnumFilter<#inner, #set>))
         }
     };
     imports.runtime(name);
@@ -473,7 +461,7 @@ fn filter_doc(f: &Filter) -> String {
 /// The declaration of a filter field: its conditions, as the SDKs' object of operators in JSON.
 fn filter_field_decl(f: &Filter, imports: &mut Imports) -> TokenStream {
     let id = ident(&names::field_ident(&f.field));
-    let ty = filter_type(&f.kind, imports);
+    let ty = filter_type(f, imports);
     let d = doc(&filter_doc(f));
     quote! {
         #d
@@ -500,7 +488,7 @@ fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
         ));
     }
     let filter_setter = |f: &Filter, imports: &mut Imports| {
-        let ty = filter_type(&f.kind, imports);
+        let ty = filter_type(f, imports);
         let place = filter_place(f);
         setter(
             &ident(&f.ident),
@@ -849,7 +837,7 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
         let wire = &r.wire;
         let bytes = proc_macro2::Literal::byte_string(wire.as_bytes());
         if r.kind == ReadKind::Filter {
-            quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::default())?,)
+            quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::of(#wire))?,)
         } else {
             quote!(#bytes => crate::decode::param(&mut map, #wire, &mut #id)?,)
         }

@@ -1,7 +1,7 @@
 //! Shared pieces of emission: type paths, doc attributes and the import list of a module.
 
 use crate::model::{FilterKind, Resource, Type, TypeRef};
-use crate::resolve::{ENUMS, OBJECTS};
+use crate::resolve::{ENUMS, OBJECTS, OPERATORS_MODULE};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -65,6 +65,11 @@ impl Imports {
         self.runtime.insert(name);
     }
 
+    /// Records a sibling module the module names items of.
+    pub fn module(&mut self, module: &str) {
+        self.modules.insert(module.to_string());
+    }
+
     /// Records a `serde` derive the module uses.
     pub fn serde(&mut self, name: &'static str) {
         self.serde.insert(name);
@@ -77,14 +82,18 @@ impl Imports {
             Part::Params => quote!(super::models),
             Part::Models | Part::Api => quote!(super),
         };
-        // Each sibling resource module exists only with its feature; `enums` and `objects`
-        // (the shared parameter objects, in the params crate) always do.
+        // Each sibling resource module exists only with its feature; `enums`, `objects` (the
+        // shared parameter objects) and `operators` (the filters' operator sets) always do,
+        // the last two in the params crate.
         let mods = self.modules.iter().filter(|m| **m != self.module).map(|m| {
             let id = format_ident!("{}", m);
             match m.as_str() {
                 ENUMS => quote!(use #from::enums;),
                 OBJECTS => quote!(
                     use super::objects;
+                ),
+                OPERATORS_MODULE => quote!(
+                    use super::operators;
                 ),
                 _ => quote!(#[cfg(feature = #m)] use #from::#id;),
             }

@@ -3,6 +3,7 @@
 
 //! The parameters of the `addon` operations.
 use super::models::enums;
+use super::operators;
 use super::models::addon::{CreateStatus, PeriodUnit, ProrationType, Status, Type};
 use crate::{EnumFilter, NumberFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -1128,29 +1129,29 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIsNotInNotIn>>,
     /// Filter on `charge_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_type: Vec<EnumFilter<enums::ChargeType>>,
+    pub charge_type: Vec<EnumFilter<enums::ChargeType, operators::IsIsNotInNotIn>>,
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub price: Vec<NumberFilter>,
+    pub price: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub period: Vec<NumberFilter>,
+    pub period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub period_unit: Vec<EnumFilter<PeriodUnit>>,
+    pub period_unit: Vec<EnumFilter<PeriodUnit, operators::IsIsNotInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -1224,7 +1225,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -1232,7 +1233,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"pricing_model" => {
@@ -1240,7 +1241,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "pricing_model",
                                 &mut pricing_model,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("pricing_model"),
                             )?
                         }
                         b"type" => {
@@ -1248,7 +1249,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"charge_type" => {
@@ -1256,7 +1257,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "charge_type",
                                 &mut charge_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("charge_type"),
                             )?
                         }
                         b"price" => {
@@ -1264,7 +1265,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "price",
                                 &mut price,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price"),
                             )?
                         }
                         b"period" => {
@@ -1272,7 +1273,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "period",
                                 &mut period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period"),
                             )?
                         }
                         b"period_unit" => {
@@ -1280,7 +1281,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "period_unit",
                                 &mut period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period_unit"),
                             )?
                         }
                         b"status" => {
@@ -1288,7 +1289,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -1296,7 +1297,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"currency_code" => {
@@ -1304,7 +1305,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"channel" => {
@@ -1312,7 +1313,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => {
@@ -1398,72 +1399,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "pricing_model",
-            &self.pricing_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "charge_type",
-            &self.charge_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price",
-            &self.price,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "period",
-            &self.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "period_unit",
-            &self.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

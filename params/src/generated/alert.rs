@@ -3,6 +3,7 @@
 
 //! The parameters of the `alert` operations.
 use super::models::enums;
+use super::operators;
 use super::models::alert::{
     FilterConditionField, FilterConditionOperator, ListType, Status,
 };
@@ -204,13 +205,13 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::In>>,
     /// Filter on `type`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<ListType>>,
+    pub r#type: Vec<EnumFilter<ListType, operators::Is>>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `status`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::Is>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -259,7 +260,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"type" => {
@@ -267,7 +268,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"subscription_id" => {
@@ -275,7 +276,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"status" => {
@@ -283,7 +284,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => {
@@ -342,20 +343,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("id", &self.id, &["in"])?;
-        crate::filter::check_operators("type", &self.r#type, &["is"])?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("status", &self.status, &["is"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {
@@ -475,9 +463,9 @@ pub struct ApplicationAlertsForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotIsPresentInNotIn>>,
     /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<enums::Type>>,
+    pub r#type: Vec<EnumFilter<enums::Type, operators::IsIsNotIsPresentInNotIn>>,
 }
 impl Serialize for ApplicationAlertsForSubscriptionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -519,7 +507,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"type" => {
@@ -527,7 +515,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -571,22 +559,7 @@ impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
         form.field("type", &self.r#type);
     }
 }
-impl crate::request::Params for ApplicationAlertsForSubscriptionParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ApplicationAlertsForSubscriptionParams {}
 impl crate::request::PageParams for ApplicationAlertsForSubscriptionParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `alert_status` operations.
 use super::models::enums;
+use super::operators;
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
@@ -14,9 +15,11 @@ pub struct AlertStatusesForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub alarm_status: Vec<EnumFilter<enums::AlarmStatus>>,
+    pub alarm_status: Vec<
+        EnumFilter<enums::AlarmStatus, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub alert_id: Vec<StringFilter>,
+    pub alert_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
 }
 impl Serialize for AlertStatusesForSubscriptionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -63,7 +66,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionParams {
                                 &mut map,
                                 "alarm_status",
                                 &mut alarm_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("alarm_status"),
                             )?
                         }
                         b"alert_id" => {
@@ -71,7 +74,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionParams {
                                 &mut map,
                                 "alert_id",
                                 &mut alert_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("alert_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -115,22 +118,7 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
         form.field("alert_id", &self.alert_id);
     }
 }
-impl crate::request::Params for AlertStatusesForSubscriptionParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "alarm_status",
-            &self.alarm_status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "alert_id",
-            &self.alert_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for AlertStatusesForSubscriptionParams {}
 impl crate::request::PageParams for AlertStatusesForSubscriptionParams {
     #[inline]
     fn offset(&self) -> Option<&str> {
@@ -150,7 +138,9 @@ pub struct AlertStatusesForAlertParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub alarm_status: Vec<EnumFilter<enums::AlarmStatus>>,
+    pub alarm_status: Vec<
+        EnumFilter<enums::AlarmStatus, operators::IsIsNotIsPresentInNotIn>,
+    >,
 }
 impl Serialize for AlertStatusesForAlertParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -190,7 +180,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertParams {
                                 &mut map,
                                 "alarm_status",
                                 &mut alarm_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("alarm_status"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -231,17 +221,7 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
         form.field("alarm_status", &self.alarm_status);
     }
 }
-impl crate::request::Params for AlertStatusesForAlertParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "alarm_status",
-            &self.alarm_status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for AlertStatusesForAlertParams {}
 impl crate::request::PageParams for AlertStatusesForAlertParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `attached_item` operations.
 use super::models::enums;
+use super::operators;
 use super::models::attached_item::Type;
 use crate::{EnumFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -532,17 +533,19 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIsNotInNotIn>>,
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_type: Vec<EnumFilter<enums::ItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
     /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_on_event: Vec<EnumFilter<enums::ChargeOnEvent>>,
+    pub charge_on_event: Vec<
+        EnumFilter<enums::ChargeOnEvent, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -595,7 +598,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"item_id" => {
@@ -603,7 +606,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"type" => {
@@ -611,7 +614,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"item_type" => {
@@ -619,7 +622,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_type",
                                 &mut item_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_type"),
                             )?
                         }
                         b"charge_on_event" => {
@@ -627,7 +630,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "charge_on_event",
                                 &mut charge_on_event,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("charge_on_event"),
                             )?
                         }
                         b"updated_at" => {
@@ -635,7 +638,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         _ => {
@@ -700,42 +703,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_type",
-            &self.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "charge_on_event",
-            &self.charge_on_event,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `business_entity` operations.
+use super::operators;
 use crate::{Sort, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /business_entities/transfers` (`business_entity.create_transfers`).
@@ -176,13 +177,13 @@ pub struct GetTransfersParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `resource_type`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub resource_type: Vec<StringFilter>,
+    pub resource_type: Vec<StringFilter<operators::Is>>,
     /// Filter on `resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub resource_id: Vec<StringFilter>,
+    pub resource_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `active_resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub active_resource_id: Vec<StringFilter>,
+    pub active_resource_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<GetTransfersSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -235,7 +236,7 @@ impl<'de> Deserialize<'de> for GetTransfersParams {
                                 &mut map,
                                 "resource_type",
                                 &mut resource_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("resource_type"),
                             )?
                         }
                         b"resource_id" => {
@@ -243,7 +244,7 @@ impl<'de> Deserialize<'de> for GetTransfersParams {
                                 &mut map,
                                 "resource_id",
                                 &mut resource_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("resource_id"),
                             )?
                         }
                         b"active_resource_id" => {
@@ -251,7 +252,7 @@ impl<'de> Deserialize<'de> for GetTransfersParams {
                                 &mut map,
                                 "active_resource_id",
                                 &mut active_resource_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("active_resource_id"),
                             )?
                         }
                         b"created_at" => {
@@ -259,7 +260,7 @@ impl<'de> Deserialize<'de> for GetTransfersParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"sort_by" => {
@@ -324,24 +325,7 @@ impl crate::form::FormEncode for GetTransfersParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for GetTransfersParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("resource_type", &self.resource_type, &["is"])?;
-        crate::filter::check_operators("resource_id", &self.resource_id, &["is"])?;
-        crate::filter::check_operators(
-            "active_resource_id",
-            &self.active_resource_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for GetTransfersParams {}
 impl crate::request::PageParams for GetTransfersParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `comment` operations.
 use super::models::enums;
+use super::operators;
 use super::models::comment::ListEntityType;
 use crate::{Sort, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,7 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -200,7 +201,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"sort_by" => {
@@ -262,17 +263,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

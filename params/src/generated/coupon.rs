@@ -3,6 +3,7 @@
 
 //! The parameters of the `coupon` operations.
 use super::models::enums;
+use super::operators;
 use super::models::coupon::{
     ApplyOn, CouponConstraintEntityType, CouponConstraintType, CreatePlanConstraint,
     CreateStatus, DiscountType, ItemConstraintConstraint, ListApplyOn, Status,
@@ -1068,25 +1069,25 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub discount_type: Vec<EnumFilter<DiscountType>>,
+    pub discount_type: Vec<EnumFilter<DiscountType, operators::IsIsNotInNotIn>>,
     /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub duration_type: Vec<EnumFilter<enums::DurationType>>,
+    pub duration_type: Vec<EnumFilter<enums::DurationType, operators::IsIsNotInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub apply_on: Vec<EnumFilter<ListApplyOn>>,
+    pub apply_on: Vec<EnumFilter<ListApplyOn, operators::IsIsNotInNotIn>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub applicable_item_price_ids: Vec<StringFilter>,
+    pub applicable_item_price_ids: Vec<StringFilter<operators::IsIn>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1152,7 +1153,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -1160,7 +1161,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"discount_type" => {
@@ -1168,7 +1169,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "discount_type",
                                 &mut discount_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("discount_type"),
                             )?
                         }
                         b"duration_type" => {
@@ -1176,7 +1177,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "duration_type",
                                 &mut duration_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("duration_type"),
                             )?
                         }
                         b"status" => {
@@ -1184,7 +1185,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"apply_on" => {
@@ -1192,7 +1193,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "apply_on",
                                 &mut apply_on,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("apply_on"),
                             )?
                         }
                         b"created_at" => {
@@ -1200,7 +1201,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -1208,7 +1209,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"currency_code" => {
@@ -1216,7 +1217,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"applicable_item_price_ids" => {
@@ -1224,7 +1225,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "applicable_item_price_ids",
                                 &mut applicable_item_price_ids,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("applicable_item_price_ids"),
                             )?
                         }
                         b"sort_by" => {
@@ -1308,62 +1309,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "discount_type",
-            &self.discount_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "duration_type",
-            &self.duration_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "apply_on",
-            &self.apply_on,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "applicable_item_price_ids",
-            &self.applicable_item_price_ids,
-            &["is", "in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

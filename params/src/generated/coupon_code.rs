@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `coupon_code` operations.
+use super::operators;
 use super::models::coupon_code::Status;
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
@@ -129,13 +130,13 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub code: Vec<StringFilter>,
+    pub code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub coupon_id: Vec<StringFilter>,
+    pub coupon_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub coupon_set_name: Vec<StringFilter>,
+    pub coupon_set_name: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -184,7 +185,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "code",
                                 &mut code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("code"),
                             )?
                         }
                         b"coupon_id" => {
@@ -192,7 +193,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "coupon_id",
                                 &mut coupon_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("coupon_id"),
                             )?
                         }
                         b"coupon_set_name" => {
@@ -200,7 +201,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "coupon_set_name",
                                 &mut coupon_set_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("coupon_set_name"),
                             )?
                         }
                         b"status" => {
@@ -208,7 +209,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => {
@@ -267,32 +268,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "code",
-            &self.code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon_id",
-            &self.coupon_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon_set_name",
-            &self.coupon_set_name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

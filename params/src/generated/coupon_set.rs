@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `coupon_set` operations.
+use super::operators;
 use crate::{NumberFilter, StringFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -213,17 +214,17 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub coupon_id: Vec<StringFilter>,
+    pub coupon_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total_count: Vec<NumberFilter>,
+    pub total_count: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub redeemed_count: Vec<NumberFilter>,
+    pub redeemed_count: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub archived_count: Vec<NumberFilter>,
+    pub archived_count: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -276,7 +277,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -284,7 +285,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"coupon_id" => {
@@ -292,7 +293,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "coupon_id",
                                 &mut coupon_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("coupon_id"),
                             )?
                         }
                         b"total_count" => {
@@ -300,7 +301,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "total_count",
                                 &mut total_count,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total_count"),
                             )?
                         }
                         b"redeemed_count" => {
@@ -308,7 +309,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "redeemed_count",
                                 &mut redeemed_count,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("redeemed_count"),
                             )?
                         }
                         b"archived_count" => {
@@ -316,7 +317,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "archived_count",
                                 &mut archived_count,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("archived_count"),
                             )?
                         }
                         _ => {
@@ -381,42 +382,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon_id",
-            &self.coupon_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "total_count",
-            &self.total_count,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "redeemed_count",
-            &self.redeemed_count,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "archived_count",
-            &self.archived_count,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

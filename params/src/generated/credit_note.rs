@@ -4,6 +4,7 @@
 //! The parameters of the `credit_note` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::credit_note::{
     CreateLineItemsEntityType, CreateReasonCode, LineItemEntityType, Status, Type,
 };
@@ -326,9 +327,9 @@ impl crate::form::FormEncode for RetrieveParams {
 #[non_exhaustive]
 pub struct RetrieveLineItemFilters {
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::Is>>,
 }
 impl Serialize for RetrieveLineItemFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -362,7 +363,7 @@ impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"customer_id" => {
@@ -370,7 +371,7 @@ impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -400,22 +401,7 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
     }
 }
 crate::form::form_object!(RetrieveLineItemFilters);
-impl crate::request::Params for RetrieveParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "line_item[subscription_id]",
-            &self.line_item.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "line_item[customer_id]",
-            &self.line_item.customer_id,
-            &["is"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for RetrieveParams {}
 impl crate::request::CustomFieldParams for RetrieveParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -837,39 +823,41 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub reference_invoice_id: Vec<StringFilter>,
+    pub reference_invoice_id: Vec<
+        StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    >,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIsNotInNotIn>>,
     /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub reason_code: Vec<EnumFilter<enums::ReasonCode>>,
+    pub reason_code: Vec<EnumFilter<enums::ReasonCode, operators::IsIsNotInNotIn>>,
     /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub create_reason_code: Vec<StringFilter>,
+    pub create_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_allocated: Vec<NumberFilter>,
+    pub amount_allocated: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_refunded: Vec<NumberFilter>,
+    pub amount_refunded: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_available: Vec<NumberFilter>,
+    pub amount_available: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub voided_at: Vec<TimestampFilter>,
+    pub voided_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filters in the `einvoice` group.
     pub einvoice: ListEinvoiceFilters,
     /// Order of the entries.
@@ -963,7 +951,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -971,7 +959,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -979,7 +967,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"reference_invoice_id" => {
@@ -987,7 +975,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "reference_invoice_id",
                                 &mut reference_invoice_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("reference_invoice_id"),
                             )?
                         }
                         b"type" => {
@@ -995,7 +983,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"reason_code" => {
@@ -1003,7 +991,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "reason_code",
                                 &mut reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("reason_code"),
                             )?
                         }
                         b"create_reason_code" => {
@@ -1011,7 +999,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "create_reason_code",
                                 &mut create_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("create_reason_code"),
                             )?
                         }
                         b"status" => {
@@ -1019,7 +1007,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"date" => {
@@ -1027,7 +1015,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"total" => {
@@ -1035,7 +1023,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"price_type" => {
@@ -1043,7 +1031,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"amount_allocated" => {
@@ -1051,7 +1039,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_allocated",
                                 &mut amount_allocated,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_allocated"),
                             )?
                         }
                         b"amount_refunded" => {
@@ -1059,7 +1047,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_refunded",
                                 &mut amount_refunded,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_refunded"),
                             )?
                         }
                         b"amount_available" => {
@@ -1067,7 +1055,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_available",
                                 &mut amount_available,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_available"),
                             )?
                         }
                         b"voided_at" => {
@@ -1075,7 +1063,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "voided_at",
                                 &mut voided_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("voided_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -1083,7 +1071,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -1091,7 +1079,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"einvoice" => {
@@ -1209,7 +1197,7 @@ impl crate::form::FormEncode for ListParams {
 #[non_exhaustive]
 pub struct ListEinvoiceFilters {
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for ListEinvoiceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1241,7 +1229,7 @@ impl<'de> Deserialize<'de> for ListEinvoiceFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -1269,102 +1257,7 @@ impl crate::form::FormEncode for ListEinvoiceFilters {
     }
 }
 crate::form::form_object!(ListEinvoiceFilters);
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "einvoice[status]",
-            &self.einvoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "reference_invoice_id",
-            &self.reference_invoice_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "reason_code",
-            &self.reason_code,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "create_reason_code",
-            &self.create_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "total",
-            &self.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "price_type",
-            &self.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "amount_allocated",
-            &self.amount_allocated,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_refunded",
-            &self.amount_refunded,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_available",
-            &self.amount_available,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "voided_at",
-            &self.voided_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

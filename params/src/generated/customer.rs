@@ -4,6 +4,7 @@
 //! The parameters of the `customer` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::customer::{
     BillingDayOfWeek, ChildAccountAccessPortalEditSubscriptions,
     CreatePaymentIntentPaymentMethodType,
@@ -616,33 +617,37 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub first_name: Vec<StringFilter>,
+    pub first_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub last_name: Vec<StringFilter>,
+    pub last_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub email: Vec<StringFilter>,
+    pub email: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub company: Vec<StringFilter>,
+    pub company: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub phone: Vec<StringFilter>,
+    pub phone: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
+    pub auto_collection: Vec<
+        EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub taxability: Vec<EnumFilter<enums::Taxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::Is>>,
     /// Filters in the `relationship` group.
     pub relationship: ListRelationshipFilters,
     /// Order of the entries.
@@ -730,7 +735,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"first_name" => {
@@ -738,7 +743,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "first_name",
                                 &mut first_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("first_name"),
                             )?
                         }
                         b"last_name" => {
@@ -746,7 +751,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "last_name",
                                 &mut last_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("last_name"),
                             )?
                         }
                         b"email" => {
@@ -754,7 +759,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "email",
                                 &mut email,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("email"),
                             )?
                         }
                         b"company" => {
@@ -762,7 +767,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "company",
                                 &mut company,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("company"),
                             )?
                         }
                         b"phone" => {
@@ -770,7 +775,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "phone",
                                 &mut phone,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("phone"),
                             )?
                         }
                         b"auto_collection" => {
@@ -778,7 +783,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "auto_collection",
                                 &mut auto_collection,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_collection"),
                             )?
                         }
                         b"taxability" => {
@@ -786,7 +791,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "taxability",
                                 &mut taxability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("taxability"),
                             )?
                         }
                         b"created_at" => {
@@ -794,7 +799,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -802,7 +807,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -810,7 +815,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -818,7 +823,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -826,7 +831,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -834,7 +839,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"relationship" => {
@@ -947,11 +952,11 @@ impl crate::form::FormEncode for ListParams {
 #[non_exhaustive]
 pub struct ListRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub parent_id: Vec<StringFilter>,
+    pub parent_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub payment_owner_id: Vec<StringFilter>,
+    pub payment_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub invoice_owner_id: Vec<StringFilter>,
+    pub invoice_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for ListRelationshipFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -991,7 +996,7 @@ impl<'de> Deserialize<'de> for ListRelationshipFilters {
                                 &mut map,
                                 "parent_id",
                                 &mut parent_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_id"),
                             )?
                         }
                         b"payment_owner_id" => {
@@ -999,7 +1004,7 @@ impl<'de> Deserialize<'de> for ListRelationshipFilters {
                                 &mut map,
                                 "payment_owner_id",
                                 &mut payment_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner_id"),
                             )?
                         }
                         b"invoice_owner_id" => {
@@ -1007,7 +1012,7 @@ impl<'de> Deserialize<'de> for ListRelationshipFilters {
                                 &mut map,
                                 "invoice_owner_id",
                                 &mut invoice_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("invoice_owner_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -1040,97 +1045,7 @@ impl crate::form::FormEncode for ListRelationshipFilters {
     }
 }
 crate::form::form_object!(ListRelationshipFilters);
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "first_name",
-            &self.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "last_name",
-            &self.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "email",
-            &self.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "company",
-            &self.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "phone",
-            &self.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "auto_collection",
-            &self.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "taxability",
-            &self.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "offline_payment_method",
-            &self.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "auto_close_invoices",
-            &self.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

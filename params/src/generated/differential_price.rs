@@ -4,6 +4,7 @@
 //! The parameters of the `differential_price` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use crate::StringFilter;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -484,13 +485,13 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `parent_item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub parent_item_id: Vec<StringFilter>,
+    pub parent_item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -539,7 +540,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"item_id" => {
@@ -547,7 +548,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"id" => {
@@ -555,7 +556,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"parent_item_id" => {
@@ -563,7 +564,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "parent_item_id",
                                 &mut parent_item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_item_id"),
                             )?
                         }
                         _ => {
@@ -622,32 +623,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "parent_item_id",
-            &self.parent_item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `entitlement` operations.
 use super::models::enums;
+use super::operators;
 use super::models::entitlement::EntityType;
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
@@ -18,11 +19,11 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `feature_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub feature_id: Vec<StringFilter>,
+    pub feature_id: Vec<StringFilter<operators::IsIn>>,
     /// Filter on `entity_type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub entity_type: Vec<EnumFilter<EntityType>>,
+    pub entity_type: Vec<EnumFilter<EntityType, operators::IsIn>>,
     /// Filter on `entity_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub entity_id: Vec<StringFilter>,
+    pub entity_id: Vec<StringFilter<operators::IsIn>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -81,7 +82,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "feature_id",
                                 &mut feature_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("feature_id"),
                             )?
                         }
                         b"entity_type" => {
@@ -89,7 +90,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "entity_type",
                                 &mut entity_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("entity_type"),
                             )?
                         }
                         b"entity_id" => {
@@ -97,7 +98,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "entity_id",
                                 &mut entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("entity_id"),
                             )?
                         }
                         _ => {
@@ -159,15 +160,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("feature_id", &self.feature_id, &["is", "in"])?;
-        crate::filter::check_operators("entity_type", &self.entity_type, &["is", "in"])?;
-        crate::filter::check_operators("entity_id", &self.entity_id, &["is", "in"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

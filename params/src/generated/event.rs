@@ -3,6 +3,7 @@
 
 //! The parameters of the `event` operations.
 use super::models::enums;
+use super::operators;
 use super::models::event::{ListEventType, WebhookStatus};
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -19,15 +20,15 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub webhook_status: Vec<EnumFilter<WebhookStatus>>,
+    pub webhook_status: Vec<EnumFilter<WebhookStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub event_type: Vec<EnumFilter<ListEventType>>,
+    pub event_type: Vec<EnumFilter<ListEventType, operators::IsIsNotInNotIn>>,
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub source: Vec<EnumFilter<enums::Source>>,
+    pub source: Vec<EnumFilter<enums::Source, operators::IsIsNotInNotIn>>,
     /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub occurred_at: Vec<TimestampFilter>,
+    pub occurred_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -96,7 +97,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"webhook_status" => {
@@ -104,7 +105,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "webhook_status",
                                 &mut webhook_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("webhook_status"),
                             )?
                         }
                         b"event_type" => {
@@ -112,7 +113,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "event_type",
                                 &mut event_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("event_type"),
                             )?
                         }
                         b"source" => {
@@ -120,7 +121,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "source",
                                 &mut source,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("source"),
                             )?
                         }
                         b"occurred_at" => {
@@ -128,7 +129,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "occurred_at",
                                 &mut occurred_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("occurred_at"),
                             )?
                         }
                         b"sort_by" => {
@@ -202,37 +203,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "webhook_status",
-            &self.webhook_status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "event_type",
-            &self.event_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "source",
-            &self.source,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "occurred_at",
-            &self.occurred_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `export` operations.
 use super::models::enums;
+use super::operators;
 use super::models::export::{
     AddonsAddonPeriodUnit, AttachedItemsAttachedItemType, CouponsCouponApplyOn,
     CouponsCouponDiscountType, CouponsCouponStatus, CreditNotesCreditNoteStatus,
@@ -27,15 +28,15 @@ pub struct RevenueRecognitionParams {
     pub report_to_year: i64,
     pub include_discounts: Option<bool>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_owner: Vec<StringFilter>,
+    pub payment_owner: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub cancel_reason_code: Vec<StringFilter>,
+    pub cancel_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filters in the `invoice` group.
     pub invoice: RevenueRecognitionInvoiceFilters,
     /// Filters in the `subscription` group.
@@ -161,7 +162,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                                 &mut map,
                                 "payment_owner",
                                 &mut payment_owner,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner"),
                             )?
                         }
                         b"item_id" => {
@@ -169,7 +170,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"item_price_id" => {
@@ -177,7 +178,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"cancel_reason_code" => {
@@ -185,7 +186,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                                 &mut map,
                                 "cancel_reason_code",
                                 &mut cancel_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason_code"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -193,7 +194,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"invoice" => {
@@ -325,33 +326,37 @@ impl crate::form::FormEncode for RevenueRecognitionParams {
 #[non_exhaustive]
 pub struct RevenueRecognitionInvoiceFilters {
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub recurring: Vec<BooleanFilter>,
+    pub recurring: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
+    pub status: Vec<
+        EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub paid_at: Vec<TimestampFilter>,
+    pub paid_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_paid: Vec<NumberFilter>,
+    pub amount_paid: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_adjusted: Vec<NumberFilter>,
+    pub amount_adjusted: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub credits_applied: Vec<NumberFilter>,
+    pub credits_applied: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_due: Vec<NumberFilter>,
+    pub amount_due: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
+    pub dunning_status: Vec<
+        EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for RevenueRecognitionInvoiceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -424,7 +429,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"recurring" => {
@@ -432,7 +437,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "recurring",
                                 &mut recurring,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("recurring"),
                             )?
                         }
                         b"status" => {
@@ -440,7 +445,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"price_type" => {
@@ -448,7 +453,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"date" => {
@@ -456,7 +461,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"paid_at" => {
@@ -464,7 +469,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "paid_at",
                                 &mut paid_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("paid_at"),
                             )?
                         }
                         b"total" => {
@@ -472,7 +477,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"amount_paid" => {
@@ -480,7 +485,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "amount_paid",
                                 &mut amount_paid,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_paid"),
                             )?
                         }
                         b"amount_adjusted" => {
@@ -488,7 +493,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "amount_adjusted",
                                 &mut amount_adjusted,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_adjusted"),
                             )?
                         }
                         b"credits_applied" => {
@@ -496,7 +501,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "credits_applied",
                                 &mut credits_applied,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("credits_applied"),
                             )?
                         }
                         b"amount_due" => {
@@ -504,7 +509,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "amount_due",
                                 &mut amount_due,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_due"),
                             )?
                         }
                         b"dunning_status" => {
@@ -512,7 +517,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "dunning_status",
                                 &mut dunning_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("dunning_status"),
                             )?
                         }
                         b"updated_at" => {
@@ -520,7 +525,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -528,7 +533,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionInvoiceFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -593,35 +598,43 @@ crate::form::form_object!(RevenueRecognitionInvoiceFilters);
 #[non_exhaustive]
 pub struct RevenueRecognitionSubscriptionFilters {
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
+    pub status: Vec<
+        EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
+    pub cancel_reason: Vec<
+        EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub remaining_billing_cycles: Vec<NumberFilter>,
+    pub remaining_billing_cycles: Vec<
+        NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    >,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub activated_at: Vec<TimestampFilter>,
+    pub activated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>>,
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub next_billing_at: Vec<TimestampFilter>,
+    pub next_billing_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub cancelled_at: Vec<TimestampFilter>,
+    pub cancelled_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub has_scheduled_changes: Vec<BooleanFilter>,
+    pub has_scheduled_changes: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub plan_id: Vec<StringFilter>,
+    pub plan_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
 }
 impl Serialize for RevenueRecognitionSubscriptionFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -697,7 +710,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -705,7 +718,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"status" => {
@@ -713,7 +726,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"cancel_reason" => {
@@ -721,7 +734,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "cancel_reason",
                                 &mut cancel_reason,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason"),
                             )?
                         }
                         b"remaining_billing_cycles" => {
@@ -729,7 +742,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "remaining_billing_cycles",
                                 &mut remaining_billing_cycles,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("remaining_billing_cycles"),
                             )?
                         }
                         b"created_at" => {
@@ -737,7 +750,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"activated_at" => {
@@ -745,7 +758,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "activated_at",
                                 &mut activated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("activated_at"),
                             )?
                         }
                         b"next_billing_at" => {
@@ -753,7 +766,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "next_billing_at",
                                 &mut next_billing_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("next_billing_at"),
                             )?
                         }
                         b"cancelled_at" => {
@@ -761,7 +774,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "cancelled_at",
                                 &mut cancelled_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancelled_at"),
                             )?
                         }
                         b"has_scheduled_changes" => {
@@ -769,7 +782,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "has_scheduled_changes",
                                 &mut has_scheduled_changes,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("has_scheduled_changes"),
                             )?
                         }
                         b"updated_at" => {
@@ -777,7 +790,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -785,7 +798,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -793,7 +806,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -801,7 +814,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"plan_id" => {
@@ -809,7 +822,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionSubscriptionFilters {
                                 &mut map,
                                 "plan_id",
                                 &mut plan_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("plan_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -878,31 +891,35 @@ crate::form::form_object!(RevenueRecognitionSubscriptionFilters);
 #[non_exhaustive]
 pub struct RevenueRecognitionCustomerFilters {
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub first_name: Vec<StringFilter>,
+    pub first_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub last_name: Vec<StringFilter>,
+    pub last_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub email: Vec<StringFilter>,
+    pub email: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub company: Vec<StringFilter>,
+    pub company: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub phone: Vec<StringFilter>,
+    pub phone: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
+    pub auto_collection: Vec<
+        EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub taxability: Vec<EnumFilter<enums::Taxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for RevenueRecognitionCustomerFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -972,7 +989,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"first_name" => {
@@ -980,7 +997,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "first_name",
                                 &mut first_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("first_name"),
                             )?
                         }
                         b"last_name" => {
@@ -988,7 +1005,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "last_name",
                                 &mut last_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("last_name"),
                             )?
                         }
                         b"email" => {
@@ -996,7 +1013,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "email",
                                 &mut email,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("email"),
                             )?
                         }
                         b"company" => {
@@ -1004,7 +1021,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "company",
                                 &mut company,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("company"),
                             )?
                         }
                         b"phone" => {
@@ -1012,7 +1029,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "phone",
                                 &mut phone,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("phone"),
                             )?
                         }
                         b"auto_collection" => {
@@ -1020,7 +1037,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "auto_collection",
                                 &mut auto_collection,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_collection"),
                             )?
                         }
                         b"taxability" => {
@@ -1028,7 +1045,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "taxability",
                                 &mut taxability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("taxability"),
                             )?
                         }
                         b"created_at" => {
@@ -1036,7 +1053,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -1044,7 +1061,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -1052,7 +1069,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -1060,7 +1077,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -1068,7 +1085,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionCustomerFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -1130,11 +1147,11 @@ crate::form::form_object!(RevenueRecognitionCustomerFilters);
 #[non_exhaustive]
 pub struct RevenueRecognitionRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub parent_id: Vec<StringFilter>,
+    pub parent_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub payment_owner_id: Vec<StringFilter>,
+    pub payment_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub invoice_owner_id: Vec<StringFilter>,
+    pub invoice_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for RevenueRecognitionRelationshipFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1174,7 +1191,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionRelationshipFilters {
                                 &mut map,
                                 "parent_id",
                                 &mut parent_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_id"),
                             )?
                         }
                         b"payment_owner_id" => {
@@ -1182,7 +1199,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionRelationshipFilters {
                                 &mut map,
                                 "payment_owner_id",
                                 &mut payment_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner_id"),
                             )?
                         }
                         b"invoice_owner_id" => {
@@ -1190,7 +1207,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionRelationshipFilters {
                                 &mut map,
                                 "invoice_owner_id",
                                 &mut invoice_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("invoice_owner_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -1223,262 +1240,7 @@ impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
     }
 }
 crate::form::form_object!(RevenueRecognitionRelationshipFilters);
-impl crate::request::Params for RevenueRecognitionParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[id]",
-            &self.invoice.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[recurring]",
-            &self.invoice.recurring,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[status]",
-            &self.invoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[price_type]",
-            &self.invoice.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[date]",
-            &self.invoice.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[paid_at]",
-            &self.invoice.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[total]",
-            &self.invoice.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_paid]",
-            &self.invoice.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_adjusted]",
-            &self.invoice.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[credits_applied]",
-            &self.invoice.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_due]",
-            &self.invoice.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[dunning_status]",
-            &self.invoice.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[updated_at]",
-            &self.invoice.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[channel]",
-            &self.invoice.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[id]",
-            &self.subscription.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[customer_id]",
-            &self.subscription.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[status]",
-            &self.subscription.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancel_reason]",
-            &self.subscription.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[remaining_billing_cycles]",
-            &self.subscription.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[created_at]",
-            &self.subscription.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[activated_at]",
-            &self.subscription.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[next_billing_at]",
-            &self.subscription.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancelled_at]",
-            &self.subscription.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[has_scheduled_changes]",
-            &self.subscription.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[updated_at]",
-            &self.subscription.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[offline_payment_method]",
-            &self.subscription.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[auto_close_invoices]",
-            &self.subscription.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[channel]",
-            &self.subscription.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[plan_id]",
-            &self.subscription.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[id]",
-            &self.customer.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[first_name]",
-            &self.customer.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[last_name]",
-            &self.customer.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[email]",
-            &self.customer.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[company]",
-            &self.customer.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[phone]",
-            &self.customer.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_collection]",
-            &self.customer.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[taxability]",
-            &self.customer.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[created_at]",
-            &self.customer.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[updated_at]",
-            &self.customer.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[offline_payment_method]",
-            &self.customer.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_close_invoices]",
-            &self.customer.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "customer[channel]",
-            &self.customer.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for RevenueRecognitionParams {}
 impl crate::request::CustomFieldParams for RevenueRecognitionParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -1498,15 +1260,15 @@ pub struct DeferredRevenueParams {
     pub report_to_year: i64,
     pub include_discounts: Option<bool>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_owner: Vec<StringFilter>,
+    pub payment_owner: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub cancel_reason_code: Vec<StringFilter>,
+    pub cancel_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filters in the `invoice` group.
     pub invoice: DeferredRevenueInvoiceFilters,
     /// Filters in the `subscription` group.
@@ -1632,7 +1394,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                                 &mut map,
                                 "payment_owner",
                                 &mut payment_owner,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner"),
                             )?
                         }
                         b"item_id" => {
@@ -1640,7 +1402,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"item_price_id" => {
@@ -1648,7 +1410,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"cancel_reason_code" => {
@@ -1656,7 +1418,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                                 &mut map,
                                 "cancel_reason_code",
                                 &mut cancel_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason_code"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -1664,7 +1426,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"invoice" => {
@@ -1796,33 +1558,37 @@ impl crate::form::FormEncode for DeferredRevenueParams {
 #[non_exhaustive]
 pub struct DeferredRevenueInvoiceFilters {
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub recurring: Vec<BooleanFilter>,
+    pub recurring: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
+    pub status: Vec<
+        EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub paid_at: Vec<TimestampFilter>,
+    pub paid_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_paid: Vec<NumberFilter>,
+    pub amount_paid: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_adjusted: Vec<NumberFilter>,
+    pub amount_adjusted: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub credits_applied: Vec<NumberFilter>,
+    pub credits_applied: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_due: Vec<NumberFilter>,
+    pub amount_due: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
+    pub dunning_status: Vec<
+        EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for DeferredRevenueInvoiceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1895,7 +1661,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"recurring" => {
@@ -1903,7 +1669,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "recurring",
                                 &mut recurring,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("recurring"),
                             )?
                         }
                         b"status" => {
@@ -1911,7 +1677,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"price_type" => {
@@ -1919,7 +1685,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"date" => {
@@ -1927,7 +1693,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"paid_at" => {
@@ -1935,7 +1701,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "paid_at",
                                 &mut paid_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("paid_at"),
                             )?
                         }
                         b"total" => {
@@ -1943,7 +1709,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"amount_paid" => {
@@ -1951,7 +1717,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "amount_paid",
                                 &mut amount_paid,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_paid"),
                             )?
                         }
                         b"amount_adjusted" => {
@@ -1959,7 +1725,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "amount_adjusted",
                                 &mut amount_adjusted,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_adjusted"),
                             )?
                         }
                         b"credits_applied" => {
@@ -1967,7 +1733,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "credits_applied",
                                 &mut credits_applied,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("credits_applied"),
                             )?
                         }
                         b"amount_due" => {
@@ -1975,7 +1741,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "amount_due",
                                 &mut amount_due,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_due"),
                             )?
                         }
                         b"dunning_status" => {
@@ -1983,7 +1749,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "dunning_status",
                                 &mut dunning_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("dunning_status"),
                             )?
                         }
                         b"updated_at" => {
@@ -1991,7 +1757,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -1999,7 +1765,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueInvoiceFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -2064,35 +1830,43 @@ crate::form::form_object!(DeferredRevenueInvoiceFilters);
 #[non_exhaustive]
 pub struct DeferredRevenueSubscriptionFilters {
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
+    pub status: Vec<
+        EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
+    pub cancel_reason: Vec<
+        EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub remaining_billing_cycles: Vec<NumberFilter>,
+    pub remaining_billing_cycles: Vec<
+        NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    >,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub activated_at: Vec<TimestampFilter>,
+    pub activated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>>,
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub next_billing_at: Vec<TimestampFilter>,
+    pub next_billing_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub cancelled_at: Vec<TimestampFilter>,
+    pub cancelled_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub has_scheduled_changes: Vec<BooleanFilter>,
+    pub has_scheduled_changes: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub plan_id: Vec<StringFilter>,
+    pub plan_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
 }
 impl Serialize for DeferredRevenueSubscriptionFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2168,7 +1942,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -2176,7 +1950,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"status" => {
@@ -2184,7 +1958,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"cancel_reason" => {
@@ -2192,7 +1966,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "cancel_reason",
                                 &mut cancel_reason,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason"),
                             )?
                         }
                         b"remaining_billing_cycles" => {
@@ -2200,7 +1974,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "remaining_billing_cycles",
                                 &mut remaining_billing_cycles,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("remaining_billing_cycles"),
                             )?
                         }
                         b"created_at" => {
@@ -2208,7 +1982,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"activated_at" => {
@@ -2216,7 +1990,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "activated_at",
                                 &mut activated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("activated_at"),
                             )?
                         }
                         b"next_billing_at" => {
@@ -2224,7 +1998,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "next_billing_at",
                                 &mut next_billing_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("next_billing_at"),
                             )?
                         }
                         b"cancelled_at" => {
@@ -2232,7 +2006,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "cancelled_at",
                                 &mut cancelled_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancelled_at"),
                             )?
                         }
                         b"has_scheduled_changes" => {
@@ -2240,7 +2014,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "has_scheduled_changes",
                                 &mut has_scheduled_changes,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("has_scheduled_changes"),
                             )?
                         }
                         b"updated_at" => {
@@ -2248,7 +2022,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -2256,7 +2030,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -2264,7 +2038,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -2272,7 +2046,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"plan_id" => {
@@ -2280,7 +2054,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueSubscriptionFilters {
                                 &mut map,
                                 "plan_id",
                                 &mut plan_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("plan_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -2349,31 +2123,35 @@ crate::form::form_object!(DeferredRevenueSubscriptionFilters);
 #[non_exhaustive]
 pub struct DeferredRevenueCustomerFilters {
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub first_name: Vec<StringFilter>,
+    pub first_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub last_name: Vec<StringFilter>,
+    pub last_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub email: Vec<StringFilter>,
+    pub email: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub company: Vec<StringFilter>,
+    pub company: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub phone: Vec<StringFilter>,
+    pub phone: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
+    pub auto_collection: Vec<
+        EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub taxability: Vec<EnumFilter<enums::Taxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for DeferredRevenueCustomerFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2443,7 +2221,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"first_name" => {
@@ -2451,7 +2229,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "first_name",
                                 &mut first_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("first_name"),
                             )?
                         }
                         b"last_name" => {
@@ -2459,7 +2237,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "last_name",
                                 &mut last_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("last_name"),
                             )?
                         }
                         b"email" => {
@@ -2467,7 +2245,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "email",
                                 &mut email,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("email"),
                             )?
                         }
                         b"company" => {
@@ -2475,7 +2253,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "company",
                                 &mut company,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("company"),
                             )?
                         }
                         b"phone" => {
@@ -2483,7 +2261,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "phone",
                                 &mut phone,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("phone"),
                             )?
                         }
                         b"auto_collection" => {
@@ -2491,7 +2269,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "auto_collection",
                                 &mut auto_collection,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_collection"),
                             )?
                         }
                         b"taxability" => {
@@ -2499,7 +2277,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "taxability",
                                 &mut taxability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("taxability"),
                             )?
                         }
                         b"created_at" => {
@@ -2507,7 +2285,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -2515,7 +2293,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -2523,7 +2301,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -2531,7 +2309,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -2539,7 +2317,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueCustomerFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -2601,11 +2379,11 @@ crate::form::form_object!(DeferredRevenueCustomerFilters);
 #[non_exhaustive]
 pub struct DeferredRevenueRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub parent_id: Vec<StringFilter>,
+    pub parent_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub payment_owner_id: Vec<StringFilter>,
+    pub payment_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub invoice_owner_id: Vec<StringFilter>,
+    pub invoice_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for DeferredRevenueRelationshipFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2645,7 +2423,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueRelationshipFilters {
                                 &mut map,
                                 "parent_id",
                                 &mut parent_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_id"),
                             )?
                         }
                         b"payment_owner_id" => {
@@ -2653,7 +2431,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueRelationshipFilters {
                                 &mut map,
                                 "payment_owner_id",
                                 &mut payment_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner_id"),
                             )?
                         }
                         b"invoice_owner_id" => {
@@ -2661,7 +2439,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueRelationshipFilters {
                                 &mut map,
                                 "invoice_owner_id",
                                 &mut invoice_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("invoice_owner_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -2694,262 +2472,7 @@ impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
     }
 }
 crate::form::form_object!(DeferredRevenueRelationshipFilters);
-impl crate::request::Params for DeferredRevenueParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[id]",
-            &self.invoice.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[recurring]",
-            &self.invoice.recurring,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[status]",
-            &self.invoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[price_type]",
-            &self.invoice.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[date]",
-            &self.invoice.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[paid_at]",
-            &self.invoice.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[total]",
-            &self.invoice.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_paid]",
-            &self.invoice.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_adjusted]",
-            &self.invoice.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[credits_applied]",
-            &self.invoice.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_due]",
-            &self.invoice.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[dunning_status]",
-            &self.invoice.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[updated_at]",
-            &self.invoice.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[channel]",
-            &self.invoice.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[id]",
-            &self.subscription.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[customer_id]",
-            &self.subscription.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[status]",
-            &self.subscription.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancel_reason]",
-            &self.subscription.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[remaining_billing_cycles]",
-            &self.subscription.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[created_at]",
-            &self.subscription.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[activated_at]",
-            &self.subscription.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[next_billing_at]",
-            &self.subscription.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancelled_at]",
-            &self.subscription.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[has_scheduled_changes]",
-            &self.subscription.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[updated_at]",
-            &self.subscription.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[offline_payment_method]",
-            &self.subscription.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[auto_close_invoices]",
-            &self.subscription.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[channel]",
-            &self.subscription.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[plan_id]",
-            &self.subscription.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[id]",
-            &self.customer.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[first_name]",
-            &self.customer.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[last_name]",
-            &self.customer.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[email]",
-            &self.customer.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[company]",
-            &self.customer.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[phone]",
-            &self.customer.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_collection]",
-            &self.customer.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[taxability]",
-            &self.customer.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[created_at]",
-            &self.customer.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[updated_at]",
-            &self.customer.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[offline_payment_method]",
-            &self.customer.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_close_invoices]",
-            &self.customer.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "customer[channel]",
-            &self.customer.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for DeferredRevenueParams {}
 impl crate::request::CustomFieldParams for DeferredRevenueParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -2961,7 +2484,7 @@ impl crate::request::CustomFieldParams for DeferredRevenueParams {
 #[non_exhaustive]
 pub struct PlansParams {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filters in the `plan` group.
     pub plan: PlansPlanFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3002,7 +2525,7 @@ impl<'de> Deserialize<'de> for PlansParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"plan" => crate::decode::param(&mut map, "plan", &mut plan)?,
@@ -3055,29 +2578,35 @@ impl crate::form::FormEncode for PlansParams {
 #[non_exhaustive]
 pub struct PlansPlanFilters {
     /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub price: Vec<NumberFilter>,
+    pub price: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub period: Vec<NumberFilter>,
+    pub period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub period_unit: Vec<EnumFilter<enums::BillingPeriodUnit>>,
+    pub period_unit: Vec<
+        EnumFilter<enums::BillingPeriodUnit, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub trial_period: Vec<NumberFilter>,
+    pub trial_period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>>,
     /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
+    pub trial_period_unit: Vec<
+        EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub addon_applicability: Vec<EnumFilter<PlansPlanAddonApplicability>>,
+    pub addon_applicability: Vec<
+        EnumFilter<PlansPlanAddonApplicability, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub giftable: Vec<BooleanFilter>,
+    pub giftable: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<PlansPlanStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for PlansPlanFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3144,7 +2673,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -3152,7 +2681,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"price" => {
@@ -3160,7 +2689,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "price",
                                 &mut price,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price"),
                             )?
                         }
                         b"period" => {
@@ -3168,7 +2697,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "period",
                                 &mut period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period"),
                             )?
                         }
                         b"period_unit" => {
@@ -3176,7 +2705,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "period_unit",
                                 &mut period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period_unit"),
                             )?
                         }
                         b"trial_period" => {
@@ -3184,7 +2713,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "trial_period",
                                 &mut trial_period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period"),
                             )?
                         }
                         b"trial_period_unit" => {
@@ -3192,7 +2721,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "trial_period_unit",
                                 &mut trial_period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period_unit"),
                             )?
                         }
                         b"addon_applicability" => {
@@ -3200,7 +2729,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "addon_applicability",
                                 &mut addon_applicability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("addon_applicability"),
                             )?
                         }
                         b"giftable" => {
@@ -3208,7 +2737,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "giftable",
                                 &mut giftable,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("giftable"),
                             )?
                         }
                         b"status" => {
@@ -3216,7 +2745,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -3224,7 +2753,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -3232,7 +2761,7 @@ impl<'de> Deserialize<'de> for PlansPlanFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -3287,73 +2816,7 @@ impl crate::form::FormEncode for PlansPlanFilters {
     }
 }
 crate::form::form_object!(PlansPlanFilters);
-impl crate::request::Params for PlansParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[id]",
-            &self.plan.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[name]",
-            &self.plan.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[price]",
-            &self.plan.price,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "plan[period]",
-            &self.plan.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "plan[period_unit]",
-            &self.plan.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[trial_period]",
-            &self.plan.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "plan[trial_period_unit]",
-            &self.plan.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[addon_applicability]",
-            &self.plan.addon_applicability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("plan[giftable]", &self.plan.giftable, &["is"])?;
-        crate::filter::check_operators(
-            "plan[status]",
-            &self.plan.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan[updated_at]",
-            &self.plan.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "plan[channel]",
-            &self.plan.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for PlansParams {}
 impl crate::request::CustomFieldParams for PlansParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -3365,7 +2828,7 @@ impl crate::request::CustomFieldParams for PlansParams {
 #[non_exhaustive]
 pub struct AddonsParams {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filters in the `addon` group.
     pub addon: AddonsAddonFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3406,7 +2869,7 @@ impl<'de> Deserialize<'de> for AddonsParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"addon" => crate::decode::param(&mut map, "addon", &mut addon)?,
@@ -3459,23 +2922,23 @@ impl crate::form::FormEncode for AddonsParams {
 #[non_exhaustive]
 pub struct AddonsAddonFilters {
     /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_type: Vec<EnumFilter<enums::ChargeType>>,
+    pub charge_type: Vec<EnumFilter<enums::ChargeType, operators::IsIsNotInNotIn>>,
     /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub price: Vec<NumberFilter>,
+    pub price: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub period: Vec<NumberFilter>,
+    pub period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub period_unit: Vec<EnumFilter<AddonsAddonPeriodUnit>>,
+    pub period_unit: Vec<EnumFilter<AddonsAddonPeriodUnit, operators::IsIsNotInNotIn>>,
     /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<PlansPlanStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for AddonsAddonFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3533,7 +2996,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -3541,7 +3004,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"charge_type" => {
@@ -3549,7 +3012,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "charge_type",
                                 &mut charge_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("charge_type"),
                             )?
                         }
                         b"price" => {
@@ -3557,7 +3020,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "price",
                                 &mut price,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price"),
                             )?
                         }
                         b"period" => {
@@ -3565,7 +3028,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "period",
                                 &mut period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period"),
                             )?
                         }
                         b"period_unit" => {
@@ -3573,7 +3036,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "period_unit",
                                 &mut period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period_unit"),
                             )?
                         }
                         b"status" => {
@@ -3581,7 +3044,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -3589,7 +3052,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -3597,7 +3060,7 @@ impl<'de> Deserialize<'de> for AddonsAddonFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -3644,62 +3107,7 @@ impl crate::form::FormEncode for AddonsAddonFilters {
     }
 }
 crate::form::form_object!(AddonsAddonFilters);
-impl crate::request::Params for AddonsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[id]",
-            &self.addon.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[name]",
-            &self.addon.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[charge_type]",
-            &self.addon.charge_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[price]",
-            &self.addon.price,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "addon[period]",
-            &self.addon.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "addon[period_unit]",
-            &self.addon.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[status]",
-            &self.addon.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon[updated_at]",
-            &self.addon.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "addon[channel]",
-            &self.addon.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for AddonsParams {}
 impl crate::request::CustomFieldParams for AddonsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -3711,9 +3119,9 @@ impl crate::request::CustomFieldParams for AddonsParams {
 #[non_exhaustive]
 pub struct CouponsParams {
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub applicable_item_price_ids: Vec<StringFilter>,
+    pub applicable_item_price_ids: Vec<StringFilter<operators::IsIn>>,
     /// Filters in the `coupon` group.
     pub coupon: CouponsCouponFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3757,7 +3165,7 @@ impl<'de> Deserialize<'de> for CouponsParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"applicable_item_price_ids" => {
@@ -3765,7 +3173,7 @@ impl<'de> Deserialize<'de> for CouponsParams {
                                 &mut map,
                                 "applicable_item_price_ids",
                                 &mut applicable_item_price_ids,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("applicable_item_price_ids"),
                             )?
                         }
                         b"coupon" => {
@@ -3824,21 +3232,23 @@ impl crate::form::FormEncode for CouponsParams {
 #[non_exhaustive]
 pub struct CouponsCouponFilters {
     /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub discount_type: Vec<EnumFilter<CouponsCouponDiscountType>>,
+    pub discount_type: Vec<
+        EnumFilter<CouponsCouponDiscountType, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub duration_type: Vec<EnumFilter<enums::DurationType>>,
+    pub duration_type: Vec<EnumFilter<enums::DurationType, operators::IsIsNotInNotIn>>,
     /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<CouponsCouponStatus>>,
+    pub status: Vec<EnumFilter<CouponsCouponStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub apply_on: Vec<EnumFilter<CouponsCouponApplyOn>>,
+    pub apply_on: Vec<EnumFilter<CouponsCouponApplyOn, operators::IsIsNotInNotIn>>,
     /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
 }
 impl Serialize for CouponsCouponFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3893,7 +3303,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -3901,7 +3311,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"discount_type" => {
@@ -3909,7 +3319,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "discount_type",
                                 &mut discount_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("discount_type"),
                             )?
                         }
                         b"duration_type" => {
@@ -3917,7 +3327,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "duration_type",
                                 &mut duration_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("duration_type"),
                             )?
                         }
                         b"status" => {
@@ -3925,7 +3335,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"apply_on" => {
@@ -3933,7 +3343,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "apply_on",
                                 &mut apply_on,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("apply_on"),
                             )?
                         }
                         b"created_at" => {
@@ -3941,7 +3351,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -3949,7 +3359,7 @@ impl<'de> Deserialize<'de> for CouponsCouponFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -3994,62 +3404,7 @@ impl crate::form::FormEncode for CouponsCouponFilters {
     }
 }
 crate::form::form_object!(CouponsCouponFilters);
-impl crate::request::Params for CouponsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "applicable_item_price_ids",
-            &self.applicable_item_price_ids,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[id]",
-            &self.coupon.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[name]",
-            &self.coupon.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[discount_type]",
-            &self.coupon.discount_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[duration_type]",
-            &self.coupon.duration_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[status]",
-            &self.coupon.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[apply_on]",
-            &self.coupon.apply_on,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[created_at]",
-            &self.coupon.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "coupon[updated_at]",
-            &self.coupon.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for CouponsParams {}
 impl crate::request::CustomFieldParams for CouponsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -4062,7 +3417,7 @@ impl crate::request::CustomFieldParams for CouponsParams {
 pub struct CustomersParams {
     pub export_type: Option<enums::ExportType>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filters in the `customer` group.
     pub customer: CustomersCustomerFilters,
     /// Filters in the `relationship` group.
@@ -4118,7 +3473,7 @@ impl<'de> Deserialize<'de> for CustomersParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"customer" => {
@@ -4186,31 +3541,35 @@ impl crate::form::FormEncode for CustomersParams {
 #[non_exhaustive]
 pub struct CustomersCustomerFilters {
     /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub first_name: Vec<StringFilter>,
+    pub first_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub last_name: Vec<StringFilter>,
+    pub last_name: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub email: Vec<StringFilter>,
+    pub email: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub company: Vec<StringFilter>,
+    pub company: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub phone: Vec<StringFilter>,
+    pub phone: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
+    pub auto_collection: Vec<
+        EnumFilter<enums::AutoCollection, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub taxability: Vec<EnumFilter<enums::Taxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability, operators::IsIsNotInNotIn>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for CustomersCustomerFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4280,7 +3639,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"first_name" => {
@@ -4288,7 +3647,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "first_name",
                                 &mut first_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("first_name"),
                             )?
                         }
                         b"last_name" => {
@@ -4296,7 +3655,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "last_name",
                                 &mut last_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("last_name"),
                             )?
                         }
                         b"email" => {
@@ -4304,7 +3663,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "email",
                                 &mut email,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("email"),
                             )?
                         }
                         b"company" => {
@@ -4312,7 +3671,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "company",
                                 &mut company,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("company"),
                             )?
                         }
                         b"phone" => {
@@ -4320,7 +3679,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "phone",
                                 &mut phone,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("phone"),
                             )?
                         }
                         b"auto_collection" => {
@@ -4328,7 +3687,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "auto_collection",
                                 &mut auto_collection,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_collection"),
                             )?
                         }
                         b"taxability" => {
@@ -4336,7 +3695,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "taxability",
                                 &mut taxability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("taxability"),
                             )?
                         }
                         b"created_at" => {
@@ -4344,7 +3703,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -4352,7 +3711,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -4360,7 +3719,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -4368,7 +3727,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -4376,7 +3735,7 @@ impl<'de> Deserialize<'de> for CustomersCustomerFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -4438,11 +3797,11 @@ crate::form::form_object!(CustomersCustomerFilters);
 #[non_exhaustive]
 pub struct CustomersRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub parent_id: Vec<StringFilter>,
+    pub parent_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub payment_owner_id: Vec<StringFilter>,
+    pub payment_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub invoice_owner_id: Vec<StringFilter>,
+    pub invoice_owner_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for CustomersRelationshipFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4482,7 +3841,7 @@ impl<'de> Deserialize<'de> for CustomersRelationshipFilters {
                                 &mut map,
                                 "parent_id",
                                 &mut parent_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_id"),
                             )?
                         }
                         b"payment_owner_id" => {
@@ -4490,7 +3849,7 @@ impl<'de> Deserialize<'de> for CustomersRelationshipFilters {
                                 &mut map,
                                 "payment_owner_id",
                                 &mut payment_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner_id"),
                             )?
                         }
                         b"invoice_owner_id" => {
@@ -4498,7 +3857,7 @@ impl<'de> Deserialize<'de> for CustomersRelationshipFilters {
                                 &mut map,
                                 "invoice_owner_id",
                                 &mut invoice_owner_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("invoice_owner_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -4531,97 +3890,7 @@ impl crate::form::FormEncode for CustomersRelationshipFilters {
     }
 }
 crate::form::form_object!(CustomersRelationshipFilters);
-impl crate::request::Params for CustomersParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "customer[id]",
-            &self.customer.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[first_name]",
-            &self.customer.first_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[last_name]",
-            &self.customer.last_name,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[email]",
-            &self.customer.email,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[company]",
-            &self.customer.company,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[phone]",
-            &self.customer.phone,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_collection]",
-            &self.customer.auto_collection,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[taxability]",
-            &self.customer.taxability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[created_at]",
-            &self.customer.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[updated_at]",
-            &self.customer.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "customer[offline_payment_method]",
-            &self.customer.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer[auto_close_invoices]",
-            &self.customer.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "customer[channel]",
-            &self.customer.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[parent_id]",
-            &self.relationship.parent_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[payment_owner_id]",
-            &self.relationship.payment_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "relationship[invoice_owner_id]",
-            &self.relationship.invoice_owner_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for CustomersParams {}
 impl crate::request::CustomFieldParams for CustomersParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -4634,11 +3903,11 @@ impl crate::request::CustomFieldParams for CustomersParams {
 pub struct SubscriptionsParams {
     pub export_type: Option<enums::ExportType>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub cancel_reason_code: Vec<StringFilter>,
+    pub cancel_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filters in the `subscription` group.
     pub subscription: SubscriptionsSubscriptionFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4692,7 +3961,7 @@ impl<'de> Deserialize<'de> for SubscriptionsParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"item_price_id" => {
@@ -4700,7 +3969,7 @@ impl<'de> Deserialize<'de> for SubscriptionsParams {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"cancel_reason_code" => {
@@ -4708,7 +3977,7 @@ impl<'de> Deserialize<'de> for SubscriptionsParams {
                                 &mut map,
                                 "cancel_reason_code",
                                 &mut cancel_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason_code"),
                             )?
                         }
                         b"subscription" => {
@@ -4776,37 +4045,45 @@ impl crate::form::FormEncode for SubscriptionsParams {
 #[non_exhaustive]
 pub struct SubscriptionsSubscriptionFilters {
     /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<SubscriptionsSubscriptionStatus>>,
+    pub status: Vec<
+        EnumFilter<SubscriptionsSubscriptionStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
+    pub cancel_reason: Vec<
+        EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub remaining_billing_cycles: Vec<NumberFilter>,
+    pub remaining_billing_cycles: Vec<
+        NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    >,
     /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub activated_at: Vec<TimestampFilter>,
+    pub activated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>>,
     /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub next_billing_at: Vec<TimestampFilter>,
+    pub next_billing_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub cancelled_at: Vec<TimestampFilter>,
+    pub cancelled_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub has_scheduled_changes: Vec<BooleanFilter>,
+    pub has_scheduled_changes: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub decommissioned: Vec<BooleanFilter>,
+    pub decommissioned: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub plan_id: Vec<StringFilter>,
+    pub plan_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
 }
 impl Serialize for SubscriptionsSubscriptionFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4885,7 +4162,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -4893,7 +4170,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"status" => {
@@ -4901,7 +4178,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"cancel_reason" => {
@@ -4909,7 +4186,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "cancel_reason",
                                 &mut cancel_reason,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason"),
                             )?
                         }
                         b"remaining_billing_cycles" => {
@@ -4917,7 +4194,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "remaining_billing_cycles",
                                 &mut remaining_billing_cycles,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("remaining_billing_cycles"),
                             )?
                         }
                         b"created_at" => {
@@ -4925,7 +4202,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"activated_at" => {
@@ -4933,7 +4210,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "activated_at",
                                 &mut activated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("activated_at"),
                             )?
                         }
                         b"next_billing_at" => {
@@ -4941,7 +4218,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "next_billing_at",
                                 &mut next_billing_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("next_billing_at"),
                             )?
                         }
                         b"cancelled_at" => {
@@ -4949,7 +4226,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "cancelled_at",
                                 &mut cancelled_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancelled_at"),
                             )?
                         }
                         b"has_scheduled_changes" => {
@@ -4957,7 +4234,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "has_scheduled_changes",
                                 &mut has_scheduled_changes,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("has_scheduled_changes"),
                             )?
                         }
                         b"updated_at" => {
@@ -4965,7 +4242,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -4973,7 +4250,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -4981,7 +4258,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"channel" => {
@@ -4989,7 +4266,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"decommissioned" => {
@@ -4997,7 +4274,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "decommissioned",
                                 &mut decommissioned,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("decommissioned"),
                             )?
                         }
                         b"plan_id" => {
@@ -5005,7 +4282,7 @@ impl<'de> Deserialize<'de> for SubscriptionsSubscriptionFilters {
                                 &mut map,
                                 "plan_id",
                                 &mut plan_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("plan_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -5071,107 +4348,7 @@ impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
     }
 }
 crate::form::form_object!(SubscriptionsSubscriptionFilters);
-impl crate::request::Params for SubscriptionsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[id]",
-            &self.subscription.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[customer_id]",
-            &self.subscription.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[status]",
-            &self.subscription.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancel_reason]",
-            &self.subscription.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[remaining_billing_cycles]",
-            &self.subscription.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[created_at]",
-            &self.subscription.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[activated_at]",
-            &self.subscription.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[next_billing_at]",
-            &self.subscription.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[cancelled_at]",
-            &self.subscription.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[has_scheduled_changes]",
-            &self.subscription.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[updated_at]",
-            &self.subscription.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[offline_payment_method]",
-            &self.subscription.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[auto_close_invoices]",
-            &self.subscription.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[channel]",
-            &self.subscription.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[decommissioned]",
-            &self.subscription.decommissioned,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "subscription[plan_id]",
-            &self.subscription.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for SubscriptionsParams {}
 impl crate::request::CustomFieldParams for SubscriptionsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -5183,7 +4360,7 @@ impl crate::request::CustomFieldParams for SubscriptionsParams {
 #[non_exhaustive]
 pub struct InvoicesParams {
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_owner: Vec<StringFilter>,
+    pub payment_owner: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filters in the `invoice` group.
     pub invoice: InvoicesInvoiceFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5224,7 +4401,7 @@ impl<'de> Deserialize<'de> for InvoicesParams {
                                 &mut map,
                                 "payment_owner",
                                 &mut payment_owner,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner"),
                             )?
                         }
                         b"invoice" => {
@@ -5279,37 +4456,41 @@ impl crate::form::FormEncode for InvoicesParams {
 #[non_exhaustive]
 pub struct InvoicesInvoiceFilters {
     /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub recurring: Vec<BooleanFilter>,
+    pub recurring: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
+    pub status: Vec<
+        EnumFilter<RevenueRecognitionInvoiceStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub paid_at: Vec<TimestampFilter>,
+    pub paid_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_paid: Vec<NumberFilter>,
+    pub amount_paid: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_adjusted: Vec<NumberFilter>,
+    pub amount_adjusted: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub credits_applied: Vec<NumberFilter>,
+    pub credits_applied: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_due: Vec<NumberFilter>,
+    pub amount_due: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
+    pub dunning_status: Vec<
+        EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for InvoicesInvoiceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5388,7 +4569,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -5396,7 +4577,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"customer_id" => {
@@ -5404,7 +4585,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"recurring" => {
@@ -5412,7 +4593,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "recurring",
                                 &mut recurring,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("recurring"),
                             )?
                         }
                         b"status" => {
@@ -5420,7 +4601,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"price_type" => {
@@ -5428,7 +4609,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"date" => {
@@ -5436,7 +4617,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"paid_at" => {
@@ -5444,7 +4625,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "paid_at",
                                 &mut paid_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("paid_at"),
                             )?
                         }
                         b"total" => {
@@ -5452,7 +4633,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"amount_paid" => {
@@ -5460,7 +4641,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "amount_paid",
                                 &mut amount_paid,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_paid"),
                             )?
                         }
                         b"amount_adjusted" => {
@@ -5468,7 +4649,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "amount_adjusted",
                                 &mut amount_adjusted,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_adjusted"),
                             )?
                         }
                         b"credits_applied" => {
@@ -5476,7 +4657,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "credits_applied",
                                 &mut credits_applied,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("credits_applied"),
                             )?
                         }
                         b"amount_due" => {
@@ -5484,7 +4665,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "amount_due",
                                 &mut amount_due,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_due"),
                             )?
                         }
                         b"dunning_status" => {
@@ -5492,7 +4673,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "dunning_status",
                                 &mut dunning_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("dunning_status"),
                             )?
                         }
                         b"updated_at" => {
@@ -5500,7 +4681,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -5508,7 +4689,7 @@ impl<'de> Deserialize<'de> for InvoicesInvoiceFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -5573,97 +4754,7 @@ impl crate::form::FormEncode for InvoicesInvoiceFilters {
     }
 }
 crate::form::form_object!(InvoicesInvoiceFilters);
-impl crate::request::Params for InvoicesParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[id]",
-            &self.invoice.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[subscription_id]",
-            &self.invoice.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[customer_id]",
-            &self.invoice.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[recurring]",
-            &self.invoice.recurring,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[status]",
-            &self.invoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[price_type]",
-            &self.invoice.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[date]",
-            &self.invoice.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[paid_at]",
-            &self.invoice.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[total]",
-            &self.invoice.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_paid]",
-            &self.invoice.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_adjusted]",
-            &self.invoice.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[credits_applied]",
-            &self.invoice.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[amount_due]",
-            &self.invoice.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[dunning_status]",
-            &self.invoice.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[updated_at]",
-            &self.invoice.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "invoice[channel]",
-            &self.invoice.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for InvoicesParams {}
 impl crate::request::CustomFieldParams for InvoicesParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -5760,39 +4851,41 @@ impl crate::form::FormEncode for CreditNotesParams {
 #[non_exhaustive]
 pub struct CreditNotesCreditNoteFilters {
     /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub reference_invoice_id: Vec<StringFilter>,
+    pub reference_invoice_id: Vec<
+        StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    >,
     /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<CreditNotesCreditNoteType>>,
+    pub r#type: Vec<EnumFilter<CreditNotesCreditNoteType, operators::IsIsNotInNotIn>>,
     /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub reason_code: Vec<EnumFilter<enums::ReasonCode>>,
+    pub reason_code: Vec<EnumFilter<enums::ReasonCode, operators::IsIsNotInNotIn>>,
     /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub create_reason_code: Vec<StringFilter>,
+    pub create_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<CreditNotesCreditNoteStatus>>,
+    pub status: Vec<EnumFilter<CreditNotesCreditNoteStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_allocated: Vec<NumberFilter>,
+    pub amount_allocated: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_refunded: Vec<NumberFilter>,
+    pub amount_refunded: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_available: Vec<NumberFilter>,
+    pub amount_available: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub voided_at: Vec<TimestampFilter>,
+    pub voided_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for CreditNotesCreditNoteFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5874,7 +4967,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -5882,7 +4975,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -5890,7 +4983,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"reference_invoice_id" => {
@@ -5898,7 +4991,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "reference_invoice_id",
                                 &mut reference_invoice_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("reference_invoice_id"),
                             )?
                         }
                         b"type" => {
@@ -5906,7 +4999,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"reason_code" => {
@@ -5914,7 +5007,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "reason_code",
                                 &mut reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("reason_code"),
                             )?
                         }
                         b"create_reason_code" => {
@@ -5922,7 +5015,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "create_reason_code",
                                 &mut create_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("create_reason_code"),
                             )?
                         }
                         b"status" => {
@@ -5930,7 +5023,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"date" => {
@@ -5938,7 +5031,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"total" => {
@@ -5946,7 +5039,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"price_type" => {
@@ -5954,7 +5047,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"amount_allocated" => {
@@ -5962,7 +5055,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "amount_allocated",
                                 &mut amount_allocated,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_allocated"),
                             )?
                         }
                         b"amount_refunded" => {
@@ -5970,7 +5063,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "amount_refunded",
                                 &mut amount_refunded,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_refunded"),
                             )?
                         }
                         b"amount_available" => {
@@ -5978,7 +5071,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "amount_available",
                                 &mut amount_available,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_available"),
                             )?
                         }
                         b"voided_at" => {
@@ -5986,7 +5079,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "voided_at",
                                 &mut voided_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("voided_at"),
                             )?
                         }
                         b"updated_at" => {
@@ -5994,7 +5087,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -6002,7 +5095,7 @@ impl<'de> Deserialize<'de> for CreditNotesCreditNoteFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -6070,97 +5163,7 @@ impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
     }
 }
 crate::form::form_object!(CreditNotesCreditNoteFilters);
-impl crate::request::Params for CreditNotesParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "credit_note[id]",
-            &self.credit_note.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[customer_id]",
-            &self.credit_note.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[subscription_id]",
-            &self.credit_note.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[reference_invoice_id]",
-            &self.credit_note.reference_invoice_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[type]",
-            &self.credit_note.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[reason_code]",
-            &self.credit_note.reason_code,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[create_reason_code]",
-            &self.credit_note.create_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[status]",
-            &self.credit_note.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[date]",
-            &self.credit_note.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[total]",
-            &self.credit_note.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[price_type]",
-            &self.credit_note.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[amount_allocated]",
-            &self.credit_note.amount_allocated,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[amount_refunded]",
-            &self.credit_note.amount_refunded,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[amount_available]",
-            &self.credit_note.amount_available,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[voided_at]",
-            &self.credit_note.voided_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[updated_at]",
-            &self.credit_note.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credit_note[channel]",
-            &self.credit_note.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for CreditNotesParams {}
 impl crate::request::CustomFieldParams for CreditNotesParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -6257,35 +5260,41 @@ impl crate::form::FormEncode for TransactionsParams {
 #[non_exhaustive]
 pub struct TransactionsTransactionFilters {
     /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_source_id: Vec<StringFilter>,
+    pub payment_source_id: Vec<
+        StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    >,
     /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_method: Vec<EnumFilter<TransactionsTransactionPaymentMethod>>,
+    pub payment_method: Vec<
+        EnumFilter<TransactionsTransactionPaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub gateway: Vec<EnumFilter<enums::Gateway>>,
+    pub gateway: Vec<EnumFilter<enums::Gateway, operators::IsIsNotInNotIn>>,
     /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub gateway_account_id: Vec<StringFilter>,
+    pub gateway_account_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub id_at_gateway: Vec<StringFilter>,
+    pub id_at_gateway: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub reference_number: Vec<StringFilter>,
+    pub reference_number: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<TransactionsTransactionType>>,
+    pub r#type: Vec<EnumFilter<TransactionsTransactionType, operators::IsIsNotInNotIn>>,
     /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount: Vec<NumberFilter>,
+    pub amount: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_capturable: Vec<NumberFilter>,
+    pub amount_capturable: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<TransactionsTransactionStatus>>,
+    pub status: Vec<
+        EnumFilter<TransactionsTransactionStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
 }
 impl Serialize for TransactionsTransactionFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6361,7 +5370,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -6369,7 +5378,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -6377,7 +5386,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"payment_source_id" => {
@@ -6385,7 +5394,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "payment_source_id",
                                 &mut payment_source_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_source_id"),
                             )?
                         }
                         b"payment_method" => {
@@ -6393,7 +5402,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "payment_method",
                                 &mut payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_method"),
                             )?
                         }
                         b"gateway" => {
@@ -6401,7 +5410,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "gateway",
                                 &mut gateway,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("gateway"),
                             )?
                         }
                         b"gateway_account_id" => {
@@ -6409,7 +5418,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "gateway_account_id",
                                 &mut gateway_account_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("gateway_account_id"),
                             )?
                         }
                         b"id_at_gateway" => {
@@ -6417,7 +5426,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "id_at_gateway",
                                 &mut id_at_gateway,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id_at_gateway"),
                             )?
                         }
                         b"reference_number" => {
@@ -6425,7 +5434,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "reference_number",
                                 &mut reference_number,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("reference_number"),
                             )?
                         }
                         b"type" => {
@@ -6433,7 +5442,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"date" => {
@@ -6441,7 +5450,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"amount" => {
@@ -6449,7 +5458,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "amount",
                                 &mut amount,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount"),
                             )?
                         }
                         b"amount_capturable" => {
@@ -6457,7 +5466,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "amount_capturable",
                                 &mut amount_capturable,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_capturable"),
                             )?
                         }
                         b"status" => {
@@ -6465,7 +5474,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -6473,7 +5482,7 @@ impl<'de> Deserialize<'de> for TransactionsTransactionFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -6536,87 +5545,7 @@ impl crate::form::FormEncode for TransactionsTransactionFilters {
     }
 }
 crate::form::form_object!(TransactionsTransactionFilters);
-impl crate::request::Params for TransactionsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "transaction[id]",
-            &self.transaction.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[customer_id]",
-            &self.transaction.customer_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[subscription_id]",
-            &self.transaction.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[payment_source_id]",
-            &self.transaction.payment_source_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[payment_method]",
-            &self.transaction.payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[gateway]",
-            &self.transaction.gateway,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[gateway_account_id]",
-            &self.transaction.gateway_account_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[id_at_gateway]",
-            &self.transaction.id_at_gateway,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[reference_number]",
-            &self.transaction.reference_number,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[type]",
-            &self.transaction.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[date]",
-            &self.transaction.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[amount]",
-            &self.transaction.amount,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[amount_capturable]",
-            &self.transaction.amount_capturable,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[status]",
-            &self.transaction.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "transaction[updated_at]",
-            &self.transaction.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for TransactionsParams {}
 impl crate::request::CustomFieldParams for TransactionsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -6628,7 +5557,7 @@ impl crate::request::CustomFieldParams for TransactionsParams {
 #[non_exhaustive]
 pub struct OrdersParams {
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filters in the `order` group.
     pub order: OrdersOrderFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6669,7 +5598,7 @@ impl<'de> Deserialize<'de> for OrdersParams {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"order" => crate::decode::param(&mut map, "order", &mut order)?,
@@ -6722,39 +5651,41 @@ impl crate::form::FormEncode for OrdersParams {
 #[non_exhaustive]
 pub struct OrdersOrderFilters {
     /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<OrdersOrderStatus>>,
+    pub status: Vec<EnumFilter<OrdersOrderStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub order_date: Vec<TimestampFilter>,
+    pub order_date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub shipping_date: Vec<TimestampFilter>,
+    pub shipping_date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub shipped_at: Vec<TimestampFilter>,
+    pub shipped_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub delivered_at: Vec<TimestampFilter>,
+    pub delivered_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub cancelled_at: Vec<TimestampFilter>,
+    pub cancelled_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_paid: Vec<NumberFilter>,
+    pub amount_paid: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub refundable_credits: Vec<NumberFilter>,
+    pub refundable_credits: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub refundable_credits_issued: Vec<NumberFilter>,
+    pub refundable_credits_issued: Vec<
+        NumberFilter<operators::IsIsNotLtLteGtGteBetween>,
+    >,
     /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub resent_status: Vec<EnumFilter<enums::ResentStatus>>,
+    pub resent_status: Vec<EnumFilter<enums::ResentStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub is_resent: Vec<BooleanFilter>,
+    pub is_resent: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub original_order_id: Vec<StringFilter>,
+    pub original_order_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for OrdersOrderFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6837,7 +5768,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -6845,7 +5776,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"customer_id" => {
@@ -6853,7 +5784,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"status" => {
@@ -6861,7 +5792,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"price_type" => {
@@ -6869,7 +5800,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"order_date" => {
@@ -6877,7 +5808,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "order_date",
                                 &mut order_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("order_date"),
                             )?
                         }
                         b"shipping_date" => {
@@ -6885,7 +5816,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "shipping_date",
                                 &mut shipping_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("shipping_date"),
                             )?
                         }
                         b"shipped_at" => {
@@ -6893,7 +5824,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "shipped_at",
                                 &mut shipped_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("shipped_at"),
                             )?
                         }
                         b"delivered_at" => {
@@ -6901,7 +5832,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "delivered_at",
                                 &mut delivered_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("delivered_at"),
                             )?
                         }
                         b"cancelled_at" => {
@@ -6909,7 +5840,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "cancelled_at",
                                 &mut cancelled_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancelled_at"),
                             )?
                         }
                         b"amount_paid" => {
@@ -6917,7 +5848,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "amount_paid",
                                 &mut amount_paid,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_paid"),
                             )?
                         }
                         b"refundable_credits" => {
@@ -6925,7 +5856,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "refundable_credits",
                                 &mut refundable_credits,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("refundable_credits"),
                             )?
                         }
                         b"refundable_credits_issued" => {
@@ -6933,7 +5864,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "refundable_credits_issued",
                                 &mut refundable_credits_issued,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("refundable_credits_issued"),
                             )?
                         }
                         b"updated_at" => {
@@ -6941,7 +5872,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"resent_status" => {
@@ -6949,7 +5880,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "resent_status",
                                 &mut resent_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("resent_status"),
                             )?
                         }
                         b"is_resent" => {
@@ -6957,7 +5888,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "is_resent",
                                 &mut is_resent,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("is_resent"),
                             )?
                         }
                         b"original_order_id" => {
@@ -6965,7 +5896,7 @@ impl<'de> Deserialize<'de> for OrdersOrderFilters {
                                 &mut map,
                                 "original_order_id",
                                 &mut original_order_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("original_order_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -7034,102 +5965,7 @@ impl crate::form::FormEncode for OrdersOrderFilters {
     }
 }
 crate::form::form_object!(OrdersOrderFilters);
-impl crate::request::Params for OrdersParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "total",
-            &self.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[id]",
-            &self.order.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[subscription_id]",
-            &self.order.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[customer_id]",
-            &self.order.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[status]",
-            &self.order.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[price_type]",
-            &self.order.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[order_date]",
-            &self.order.order_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[shipping_date]",
-            &self.order.shipping_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[shipped_at]",
-            &self.order.shipped_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[delivered_at]",
-            &self.order.delivered_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[cancelled_at]",
-            &self.order.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[amount_paid]",
-            &self.order.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[refundable_credits]",
-            &self.order.refundable_credits,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[refundable_credits_issued]",
-            &self.order.refundable_credits_issued,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[updated_at]",
-            &self.order.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order[resent_status]",
-            &self.order.resent_status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order[is_resent]",
-            &self.order.is_resent,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "order[original_order_id]",
-            &self.order.original_order_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for OrdersParams {}
 impl crate::request::CustomFieldParams for OrdersParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -7141,9 +5977,9 @@ impl crate::request::CustomFieldParams for OrdersParams {
 #[non_exhaustive]
 pub struct ItemFamiliesParams {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Filters in the `item_family` group.
     pub item_family: ItemFamiliesItemFamilyFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7190,7 +6026,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -7198,7 +6034,9 @@ impl<'de> Deserialize<'de> for ItemFamiliesParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         b"item_family" => {
@@ -7261,11 +6099,11 @@ impl crate::form::FormEncode for ItemFamiliesParams {
 #[non_exhaustive]
 pub struct ItemFamiliesItemFamilyFilters {
     /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
 }
 impl Serialize for ItemFamiliesItemFamilyFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7301,7 +6139,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesItemFamilyFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -7309,7 +6147,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesItemFamilyFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"updated_at" => {
@@ -7317,7 +6155,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesItemFamilyFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -7349,37 +6187,7 @@ impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
     }
 }
 crate::form::form_object!(ItemFamiliesItemFamilyFilters);
-impl crate::request::Params for ItemFamiliesParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item_family[id]",
-            &self.item_family.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_family[name]",
-            &self.item_family.name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "item_family[updated_at]",
-            &self.item_family.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ItemFamiliesParams {}
 impl crate::request::CustomFieldParams for ItemFamiliesParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -7391,9 +6199,9 @@ impl crate::request::CustomFieldParams for ItemFamiliesParams {
 #[non_exhaustive]
 pub struct ItemsParams {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Filters in the `item` group.
     pub item: ItemsItemFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7440,7 +6248,7 @@ impl<'de> Deserialize<'de> for ItemsParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -7448,7 +6256,9 @@ impl<'de> Deserialize<'de> for ItemsParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         b"item" => crate::decode::param(&mut map, "item", &mut item)?,
@@ -7505,31 +6315,35 @@ impl crate::form::FormEncode for ItemsParams {
 #[non_exhaustive]
 pub struct ItemsItemFilters {
     /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_family_id: Vec<StringFilter>,
+    pub item_family_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<enums::ItemType>>,
+    pub r#type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
     /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_applicability: Vec<EnumFilter<PlansPlanAddonApplicability>>,
+    pub item_applicability: Vec<
+        EnumFilter<PlansPlanAddonApplicability, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<PlansPlanStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub is_giftable: Vec<BooleanFilter>,
+    pub is_giftable: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `item[enabled_for_checkout]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub enabled_for_checkout: Vec<BooleanFilter>,
+    pub enabled_for_checkout: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `item[enabled_in_portal]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub enabled_in_portal: Vec<BooleanFilter>,
+    pub enabled_in_portal: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub metered: Vec<BooleanFilter>,
+    pub metered: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub usage_calculation: Vec<EnumFilter<enums::UsageCalculation>>,
+    pub usage_calculation: Vec<
+        EnumFilter<enums::UsageCalculation, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for ItemsItemFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7599,7 +6413,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"item_family_id" => {
@@ -7607,7 +6421,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "item_family_id",
                                 &mut item_family_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_family_id"),
                             )?
                         }
                         b"type" => {
@@ -7615,7 +6429,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"name" => {
@@ -7623,7 +6437,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"item_applicability" => {
@@ -7631,7 +6445,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "item_applicability",
                                 &mut item_applicability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_applicability"),
                             )?
                         }
                         b"status" => {
@@ -7639,7 +6453,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"is_giftable" => {
@@ -7647,7 +6461,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "is_giftable",
                                 &mut is_giftable,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("is_giftable"),
                             )?
                         }
                         b"updated_at" => {
@@ -7655,7 +6469,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"enabled_for_checkout" => {
@@ -7663,7 +6477,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "enabled_for_checkout",
                                 &mut enabled_for_checkout,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("enabled_for_checkout"),
                             )?
                         }
                         b"enabled_in_portal" => {
@@ -7671,7 +6485,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "enabled_in_portal",
                                 &mut enabled_in_portal,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("enabled_in_portal"),
                             )?
                         }
                         b"metered" => {
@@ -7679,7 +6493,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "metered",
                                 &mut metered,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("metered"),
                             )?
                         }
                         b"usage_calculation" => {
@@ -7687,7 +6501,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "usage_calculation",
                                 &mut usage_calculation,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("usage_calculation"),
                             )?
                         }
                         b"channel" => {
@@ -7695,7 +6509,7 @@ impl<'de> Deserialize<'de> for ItemsItemFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -7752,83 +6566,7 @@ impl crate::form::FormEncode for ItemsItemFilters {
     }
 }
 crate::form::form_object!(ItemsItemFilters);
-impl crate::request::Params for ItemsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[id]",
-            &self.item.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[item_family_id]",
-            &self.item.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[type]",
-            &self.item.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[name]",
-            &self.item.name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "item[item_applicability]",
-            &self.item.item_applicability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[status]",
-            &self.item.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[is_giftable]",
-            &self.item.is_giftable,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[updated_at]",
-            &self.item.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item[enabled_for_checkout]",
-            &self.item.enabled_for_checkout,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item[enabled_in_portal]",
-            &self.item.enabled_in_portal,
-            &["is"],
-        )?;
-        crate::filter::check_operators("item[metered]", &self.item.metered, &["is"])?;
-        crate::filter::check_operators(
-            "item[usage_calculation]",
-            &self.item.usage_calculation,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item[channel]",
-            &self.item.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ItemsParams {}
 impl crate::request::CustomFieldParams for ItemsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -7840,15 +6578,15 @@ impl crate::request::CustomFieldParams for ItemsParams {
 #[non_exhaustive]
 pub struct ItemPricesParams {
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_family_id: Vec<StringFilter>,
+    pub item_family_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_type: Vec<EnumFilter<enums::ItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Filters in the `item_price` group.
     pub item_price: ItemPricesItemPriceFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7901,7 +6639,7 @@ impl<'de> Deserialize<'de> for ItemPricesParams {
                                 &mut map,
                                 "item_family_id",
                                 &mut item_family_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_family_id"),
                             )?
                         }
                         b"item_type" => {
@@ -7909,7 +6647,7 @@ impl<'de> Deserialize<'de> for ItemPricesParams {
                                 &mut map,
                                 "item_type",
                                 &mut item_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_type"),
                             )?
                         }
                         b"currency_code" => {
@@ -7917,7 +6655,7 @@ impl<'de> Deserialize<'de> for ItemPricesParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -7925,7 +6663,7 @@ impl<'de> Deserialize<'de> for ItemPricesParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -7933,7 +6671,9 @@ impl<'de> Deserialize<'de> for ItemPricesParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         b"item_price" => {
@@ -8005,29 +6745,33 @@ impl crate::form::FormEncode for ItemPricesParams {
 #[non_exhaustive]
 pub struct ItemPricesItemPriceFilters {
     /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>>,
     /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_variant_id: Vec<StringFilter>,
+    pub price_variant_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub trial_period: Vec<NumberFilter>,
+    pub trial_period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
+    pub trial_period_unit: Vec<
+        EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<PlansPlanStatus>>,
+    pub status: Vec<EnumFilter<PlansPlanStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub period_unit: Vec<EnumFilter<enums::BillingPeriodUnit>>,
+    pub period_unit: Vec<
+        EnumFilter<enums::BillingPeriodUnit, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub period: Vec<NumberFilter>,
+    pub period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for ItemPricesItemPriceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8094,7 +6838,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -8102,7 +6846,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"pricing_model" => {
@@ -8110,7 +6854,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "pricing_model",
                                 &mut pricing_model,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("pricing_model"),
                             )?
                         }
                         b"item_id" => {
@@ -8118,7 +6862,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"price_variant_id" => {
@@ -8126,7 +6870,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "price_variant_id",
                                 &mut price_variant_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_variant_id"),
                             )?
                         }
                         b"trial_period" => {
@@ -8134,7 +6878,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "trial_period",
                                 &mut trial_period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period"),
                             )?
                         }
                         b"trial_period_unit" => {
@@ -8142,7 +6886,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "trial_period_unit",
                                 &mut trial_period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period_unit"),
                             )?
                         }
                         b"status" => {
@@ -8150,7 +6894,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -8158,7 +6902,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"period_unit" => {
@@ -8166,7 +6910,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "period_unit",
                                 &mut period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period_unit"),
                             )?
                         }
                         b"period" => {
@@ -8174,7 +6918,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "period",
                                 &mut period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period"),
                             )?
                         }
                         b"channel" => {
@@ -8182,7 +6926,7 @@ impl<'de> Deserialize<'de> for ItemPricesItemPriceFilters {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -8237,97 +6981,7 @@ impl crate::form::FormEncode for ItemPricesItemPriceFilters {
     }
 }
 crate::form::form_object!(ItemPricesItemPriceFilters);
-impl crate::request::Params for ItemPricesParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "item_family_id",
-            &self.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_type",
-            &self.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[id]",
-            &self.item_price.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[name]",
-            &self.item_price.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[pricing_model]",
-            &self.item_price.pricing_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[item_id]",
-            &self.item_price.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[price_variant_id]",
-            &self.item_price.price_variant_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[trial_period]",
-            &self.item_price.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[trial_period_unit]",
-            &self.item_price.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[status]",
-            &self.item_price.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[updated_at]",
-            &self.item_price.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[period_unit]",
-            &self.item_price.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[period]",
-            &self.item_price.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price[channel]",
-            &self.item_price.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ItemPricesParams {}
 impl crate::request::CustomFieldParams for ItemPricesParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -8339,7 +6993,7 @@ impl crate::request::CustomFieldParams for ItemPricesParams {
 #[non_exhaustive]
 pub struct AttachedItemsParams {
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_type: Vec<EnumFilter<enums::ItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
     /// Filters in the `attached_item` group.
     pub attached_item: AttachedItemsAttachedItemFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8380,7 +7034,7 @@ impl<'de> Deserialize<'de> for AttachedItemsParams {
                                 &mut map,
                                 "item_type",
                                 &mut item_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_type"),
                             )?
                         }
                         b"attached_item" => {
@@ -8439,17 +7093,21 @@ impl crate::form::FormEncode for AttachedItemsParams {
 #[non_exhaustive]
 pub struct AttachedItemsAttachedItemFilters {
     /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<AttachedItemsAttachedItemType>>,
+    pub r#type: Vec<
+        EnumFilter<AttachedItemsAttachedItemType, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_on_event: Vec<EnumFilter<enums::ChargeOnEvent>>,
+    pub charge_on_event: Vec<
+        EnumFilter<enums::ChargeOnEvent, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub parent_item_id: Vec<StringFilter>,
+    pub parent_item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
 }
 impl Serialize for AttachedItemsAttachedItemFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8498,7 +7156,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"item_id" => {
@@ -8506,7 +7164,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"type" => {
@@ -8514,7 +7172,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"charge_on_event" => {
@@ -8522,7 +7180,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
                                 &mut map,
                                 "charge_on_event",
                                 &mut charge_on_event,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("charge_on_event"),
                             )?
                         }
                         b"updated_at" => {
@@ -8530,7 +7188,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"parent_item_id" => {
@@ -8538,7 +7196,7 @@ impl<'de> Deserialize<'de> for AttachedItemsAttachedItemFilters {
                                 &mut map,
                                 "parent_item_id",
                                 &mut parent_item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_item_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -8578,47 +7236,7 @@ impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
     }
 }
 crate::form::form_object!(AttachedItemsAttachedItemFilters);
-impl crate::request::Params for AttachedItemsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "item_type",
-            &self.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[id]",
-            &self.attached_item.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[item_id]",
-            &self.attached_item.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[type]",
-            &self.attached_item.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[charge_on_event]",
-            &self.attached_item.charge_on_event,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[updated_at]",
-            &self.attached_item.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "attached_item[parent_item_id]",
-            &self.attached_item.parent_item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for AttachedItemsParams {}
 impl crate::request::CustomFieldParams for AttachedItemsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -8630,7 +7248,7 @@ impl crate::request::CustomFieldParams for AttachedItemsParams {
 #[non_exhaustive]
 pub struct DifferentialPricesParams {
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filters in the `differential_price` group.
     pub differential_price: DifferentialPricesDifferentialPriceFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8671,7 +7289,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"differential_price" => {
@@ -8730,11 +7348,11 @@ impl crate::form::FormEncode for DifferentialPricesParams {
 #[non_exhaustive]
 pub struct DifferentialPricesDifferentialPriceFilters {
     /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub parent_item_id: Vec<StringFilter>,
+    pub parent_item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
 }
 impl Serialize for DifferentialPricesDifferentialPriceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8770,7 +7388,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesDifferentialPriceFilters {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"id" => {
@@ -8778,7 +7396,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesDifferentialPriceFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"parent_item_id" => {
@@ -8786,7 +7404,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesDifferentialPriceFilters {
                                 &mut map,
                                 "parent_item_id",
                                 &mut parent_item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("parent_item_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -8819,32 +7437,7 @@ impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
     }
 }
 crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
-impl crate::request::Params for DifferentialPricesParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "differential_price[item_price_id]",
-            &self.differential_price.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "differential_price[id]",
-            &self.differential_price.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "differential_price[parent_item_id]",
-            &self.differential_price.parent_item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for DifferentialPricesParams {}
 impl crate::request::CustomFieldParams for DifferentialPricesParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -8856,9 +7449,9 @@ impl crate::request::CustomFieldParams for DifferentialPricesParams {
 #[non_exhaustive]
 pub struct PriceVariantsParams {
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Filters in the `price_variant` group.
     pub price_variant: PriceVariantsPriceVariantFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8905,7 +7498,7 @@ impl<'de> Deserialize<'de> for PriceVariantsParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -8913,7 +7506,9 @@ impl<'de> Deserialize<'de> for PriceVariantsParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         b"price_variant" => {
@@ -8976,15 +7571,17 @@ impl crate::form::FormEncode for PriceVariantsParams {
 #[non_exhaustive]
 pub struct PriceVariantsPriceVariantFilters {
     /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<PriceVariantsPriceVariantStatus>>,
+    pub status: Vec<
+        EnumFilter<PriceVariantsPriceVariantStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
 }
 impl Serialize for PriceVariantsPriceVariantFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9030,7 +7627,7 @@ impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -9038,7 +7635,7 @@ impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"status" => {
@@ -9046,7 +7643,7 @@ impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -9054,7 +7651,7 @@ impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"created_at" => {
@@ -9062,7 +7659,7 @@ impl<'de> Deserialize<'de> for PriceVariantsPriceVariantFilters {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -9099,47 +7696,7 @@ impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
     }
 }
 crate::form::form_object!(PriceVariantsPriceVariantFilters);
-impl crate::request::Params for PriceVariantsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[id]",
-            &self.price_variant.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[name]",
-            &self.price_variant.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[status]",
-            &self.price_variant.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[updated_at]",
-            &self.price_variant.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant[created_at]",
-            &self.price_variant.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for PriceVariantsParams {}
 impl crate::request::CustomFieldParams for PriceVariantsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -9243,13 +7800,13 @@ impl crate::form::FormEncode for RampsParams {
 #[non_exhaustive]
 pub struct RampsRampFilters {
     /// Filter on `ramp[status]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<RampsRampStatus>>,
+    pub status: Vec<EnumFilter<RampsRampStatus, operators::IsIn>>,
     /// Filter on `ramp[subscription_id]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIn>>,
     /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub effective_from: Vec<TimestampFilter>,
+    pub effective_from: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
 }
 impl Serialize for RampsRampFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9292,7 +7849,7 @@ impl<'de> Deserialize<'de> for RampsRampFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"subscription_id" => {
@@ -9300,7 +7857,7 @@ impl<'de> Deserialize<'de> for RampsRampFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"effective_from" => {
@@ -9308,7 +7865,7 @@ impl<'de> Deserialize<'de> for RampsRampFilters {
                                 &mut map,
                                 "effective_from",
                                 &mut effective_from,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("effective_from"),
                             )?
                         }
                         b"updated_at" => {
@@ -9316,7 +7873,7 @@ impl<'de> Deserialize<'de> for RampsRampFilters {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -9351,32 +7908,7 @@ impl crate::form::FormEncode for RampsRampFilters {
     }
 }
 crate::form::form_object!(RampsRampFilters);
-impl crate::request::Params for RampsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "ramp[status]",
-            &self.ramp.status,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "ramp[subscription_id]",
-            &self.ramp.subscription_id,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "ramp[effective_from]",
-            &self.ramp.effective_from,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "ramp[updated_at]",
-            &self.ramp.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for RampsParams {}
 impl crate::request::CustomFieldParams for RampsParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {

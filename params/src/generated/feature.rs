@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `feature` operations.
+use super::operators;
 use super::models::feature::{Status, Type};
 use crate::{BooleanFilter, EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
@@ -14,15 +15,15 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIsNotInNotIn>>,
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub metered: Vec<BooleanFilter>,
+    pub metered: Vec<BooleanFilter<operators::Is>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -73,7 +74,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"id" => {
@@ -81,7 +82,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"status" => {
@@ -89,7 +90,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"type" => {
@@ -97,7 +98,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"metered" => {
@@ -105,7 +106,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "metered",
                                 &mut metered,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("metered"),
                             )?
                         }
                         _ => {
@@ -167,33 +168,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("metered", &self.metered, &["is"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `gift` operations.
 use super::objects;
+use super::operators;
 use super::models::gift::{CreatePaymentIntentPaymentMethodType, Status};
 use crate::{EnumFilter, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -448,7 +449,7 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filters in the `gift_receiver` group.
     pub gift_receiver: ListGiftReceiverFilters,
     /// Filters in the `gifter` group.
@@ -503,7 +504,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"gift_receiver" => {
@@ -574,9 +575,9 @@ impl crate::form::FormEncode for ListParams {
 #[non_exhaustive]
 pub struct ListGiftReceiverFilters {
     /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub email: Vec<StringFilter>,
+    pub email: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for ListGiftReceiverFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -610,7 +611,7 @@ impl<'de> Deserialize<'de> for ListGiftReceiverFilters {
                                 &mut map,
                                 "email",
                                 &mut email,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("email"),
                             )?
                         }
                         b"customer_id" => {
@@ -618,7 +619,7 @@ impl<'de> Deserialize<'de> for ListGiftReceiverFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -653,7 +654,7 @@ crate::form::form_object!(ListGiftReceiverFilters);
 #[non_exhaustive]
 pub struct ListGifterFilters {
     /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for ListGifterFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -685,7 +686,7 @@ impl<'de> Deserialize<'de> for ListGifterFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -713,32 +714,7 @@ impl crate::form::FormEncode for ListGifterFilters {
     }
 }
 crate::form::form_object!(ListGifterFilters);
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "gift_receiver[email]",
-            &self.gift_receiver.email,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "gift_receiver[customer_id]",
-            &self.gift_receiver.customer_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "gifter[customer_id]",
-            &self.gifter.customer_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

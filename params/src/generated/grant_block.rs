@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `grant_block` operations.
+use super::operators;
 use super::models::grant_block::AccountType;
 use crate::{EnumFilter, Sort, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -14,17 +15,17 @@ pub struct ListGrantBlocksParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub unit_id: Vec<StringFilter>,
+    pub unit_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `account_type`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub account_type: Vec<EnumFilter<AccountType>>,
+    pub account_type: Vec<EnumFilter<AccountType, operators::Is>>,
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub effective_from: Vec<TimestampFilter>,
+    pub effective_from: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub expires_at: Vec<TimestampFilter>,
+    pub expires_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListGrantBlocksSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -81,7 +82,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"unit_id" => {
@@ -89,7 +90,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                                 &mut map,
                                 "unit_id",
                                 &mut unit_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("unit_id"),
                             )?
                         }
                         b"account_type" => {
@@ -97,7 +98,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                                 &mut map,
                                 "account_type",
                                 &mut account_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("account_type"),
                             )?
                         }
                         b"effective_from" => {
@@ -105,7 +106,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                                 &mut map,
                                 "effective_from",
                                 &mut effective_from,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("effective_from"),
                             )?
                         }
                         b"expires_at" => {
@@ -113,7 +114,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                                 &mut map,
                                 "expires_at",
                                 &mut expires_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("expires_at"),
                             )?
                         }
                         b"created_at" => {
@@ -121,7 +122,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"sort_by" => {
@@ -192,34 +193,7 @@ impl crate::form::FormEncode for ListGrantBlocksParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListGrantBlocksParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("unit_id", &self.unit_id, &["is"])?;
-        crate::filter::check_operators("account_type", &self.account_type, &["is"])?;
-        crate::filter::check_operators(
-            "effective_from",
-            &self.effective_from,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "expires_at",
-            &self.expires_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListGrantBlocksParams {}
 impl crate::request::PageParams for ListGrantBlocksParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

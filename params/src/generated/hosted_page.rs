@@ -4,6 +4,7 @@
 //! The parameters of the `hosted_page` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::hosted_page::{ListState, ListType};
 use crate::{EnumFilter, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -3288,13 +3289,13 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<ListType>>,
+    pub r#type: Vec<EnumFilter<ListType, operators::IsIsNotInNotIn>>,
     /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub state: Vec<EnumFilter<ListState>>,
+    pub state: Vec<EnumFilter<ListState, operators::IsIsNotInNotIn>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -3343,7 +3344,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"type" => {
@@ -3351,7 +3352,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"state" => {
@@ -3359,7 +3360,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "state",
                                 &mut state,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("state"),
                             )?
                         }
                         b"updated_at" => {
@@ -3367,7 +3368,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         _ => {
@@ -3426,32 +3427,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "state",
-            &self.state,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

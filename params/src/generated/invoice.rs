@@ -4,6 +4,7 @@
 //! The parameters of the `invoice` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::invoice::{
     CreatePaymentIntentPaymentMethodType, ImportInvoiceNotesEntityType,
     ImportInvoicePaymentReferenceNumbersType, LineItemEntityType,
@@ -2686,43 +2687,45 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `recurring`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub recurring: Vec<BooleanFilter>,
+    pub recurring: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType, operators::IsIsNotInNotIn>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub paid_at: Vec<TimestampFilter>,
+    pub paid_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_paid: Vec<NumberFilter>,
+    pub amount_paid: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_adjusted: Vec<NumberFilter>,
+    pub amount_adjusted: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub credits_applied: Vec<NumberFilter>,
+    pub credits_applied: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_due: Vec<NumberFilter>,
+    pub amount_due: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub dunning_status: Vec<EnumFilter<enums::DunningStatus>>,
+    pub dunning_status: Vec<
+        EnumFilter<enums::DunningStatus, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_owner: Vec<StringFilter>,
+    pub payment_owner: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub voided_at: Vec<TimestampFilter>,
+    pub voided_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub void_reason_code: Vec<StringFilter>,
+    pub void_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filters in the `einvoice` group.
     pub einvoice: ListEinvoiceFilters,
     /// Order of the entries.
@@ -2829,7 +2832,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -2837,7 +2840,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"customer_id" => {
@@ -2845,7 +2848,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"recurring" => {
@@ -2853,7 +2856,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "recurring",
                                 &mut recurring,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("recurring"),
                             )?
                         }
                         b"status" => {
@@ -2861,7 +2864,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"price_type" => {
@@ -2869,7 +2872,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "price_type",
                                 &mut price_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_type"),
                             )?
                         }
                         b"date" => {
@@ -2877,7 +2880,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"paid_at" => {
@@ -2885,7 +2888,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "paid_at",
                                 &mut paid_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("paid_at"),
                             )?
                         }
                         b"total" => {
@@ -2893,7 +2896,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"amount_paid" => {
@@ -2901,7 +2904,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_paid",
                                 &mut amount_paid,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_paid"),
                             )?
                         }
                         b"amount_adjusted" => {
@@ -2909,7 +2912,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_adjusted",
                                 &mut amount_adjusted,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_adjusted"),
                             )?
                         }
                         b"credits_applied" => {
@@ -2917,7 +2920,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "credits_applied",
                                 &mut credits_applied,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("credits_applied"),
                             )?
                         }
                         b"amount_due" => {
@@ -2925,7 +2928,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_due",
                                 &mut amount_due,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_due"),
                             )?
                         }
                         b"dunning_status" => {
@@ -2933,7 +2936,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "dunning_status",
                                 &mut dunning_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("dunning_status"),
                             )?
                         }
                         b"payment_owner" => {
@@ -2941,7 +2944,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "payment_owner",
                                 &mut payment_owner,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_owner"),
                             )?
                         }
                         b"updated_at" => {
@@ -2949,7 +2952,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"channel" => {
@@ -2957,7 +2960,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"voided_at" => {
@@ -2965,7 +2968,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "voided_at",
                                 &mut voided_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("voided_at"),
                             )?
                         }
                         b"void_reason_code" => {
@@ -2973,7 +2976,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "void_reason_code",
                                 &mut void_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("void_reason_code"),
                             )?
                         }
                         b"einvoice" => {
@@ -3100,7 +3103,7 @@ impl crate::form::FormEncode for ListParams {
 #[non_exhaustive]
 pub struct ListEinvoiceFilters {
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for ListEinvoiceFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3132,7 +3135,7 @@ impl<'de> Deserialize<'de> for ListEinvoiceFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -3160,108 +3163,7 @@ impl crate::form::FormEncode for ListEinvoiceFilters {
     }
 }
 crate::form::form_object!(ListEinvoiceFilters);
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "einvoice[status]",
-            &self.einvoice.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("recurring", &self.recurring, &["is"])?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_type",
-            &self.price_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "paid_at",
-            &self.paid_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "total",
-            &self.total,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_paid",
-            &self.amount_paid,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_adjusted",
-            &self.amount_adjusted,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "credits_applied",
-            &self.credits_applied,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_due",
-            &self.amount_due,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "dunning_status",
-            &self.dunning_status,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "payment_owner",
-            &self.payment_owner,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "voided_at",
-            &self.voided_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "void_reason_code",
-            &self.void_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {
@@ -3618,9 +3520,9 @@ impl crate::form::FormEncode for RetrieveParams {
 #[non_exhaustive]
 pub struct RetrieveLineItemFilters {
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::Is>>,
 }
 impl Serialize for RetrieveLineItemFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3654,7 +3556,7 @@ impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"customer_id" => {
@@ -3662,7 +3564,7 @@ impl<'de> Deserialize<'de> for RetrieveLineItemFilters {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -3692,22 +3594,7 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
     }
 }
 crate::form::form_object!(RetrieveLineItemFilters);
-impl crate::request::Params for RetrieveParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "line_item[subscription_id]",
-            &self.line_item.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "line_item[customer_id]",
-            &self.line_item.customer_id,
-            &["is"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for RetrieveParams {}
 impl crate::request::CustomFieldParams for RetrieveParams {
     #[inline]
     fn custom_fields_mut(&mut self) -> &mut crate::CustomFieldValues {
@@ -3812,7 +3699,7 @@ pub struct ListPaymentReferenceNumbersParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIn>>,
     /// Filters in the `payment_reference_number` group.
     pub payment_reference_number: ListPaymentReferenceNumbersPaymentReferenceNumberFilters,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3861,7 +3748,7 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"payment_reference_number" => {
@@ -3927,7 +3814,7 @@ impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
 #[non_exhaustive]
 pub struct ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub number: Vec<StringFilter>,
+    pub number: Vec<StringFilter<operators::IsIn>>,
 }
 impl Serialize for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3964,7 +3851,7 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersPaymentReferenceNumber
                                 &mut map,
                                 "number",
                                 &mut number,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("number"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -3993,18 +3880,7 @@ for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     }
 }
 crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilters);
-impl crate::request::Params for ListPaymentReferenceNumbersParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "payment_reference_number[number]",
-            &self.payment_reference_number.number,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators("id", &self.id, &["is", "in"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListPaymentReferenceNumbersParams {}
 impl crate::request::PageParams for ListPaymentReferenceNumbersParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `item` operations.
 use super::models::enums;
+use super::operators;
 use super::models::item::{
     BundleConfigurationType, ItemApplicability, Status, UpdateStatus,
 };
@@ -716,35 +717,39 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_family_id: Vec<StringFilter>,
+    pub item_family_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<enums::ItemType>>,
+    pub r#type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_applicability: Vec<EnumFilter<ItemApplicability>>,
+    pub item_applicability: Vec<
+        EnumFilter<ItemApplicability, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `is_giftable`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub is_giftable: Vec<BooleanFilter>,
+    pub is_giftable: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `enabled_for_checkout`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub enabled_for_checkout: Vec<BooleanFilter>,
+    pub enabled_for_checkout: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `enabled_in_portal`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub enabled_in_portal: Vec<BooleanFilter>,
+    pub enabled_in_portal: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub metered: Vec<BooleanFilter>,
+    pub metered: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub usage_calculation: Vec<EnumFilter<enums::UsageCalculation>>,
+    pub usage_calculation: Vec<
+        EnumFilter<enums::UsageCalculation, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Filters in the `bundle_configuration` group.
     pub bundle_configuration: ListBundleConfigurationFilters,
     /// Order of the entries.
@@ -829,7 +834,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"item_family_id" => {
@@ -837,7 +842,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_family_id",
                                 &mut item_family_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_family_id"),
                             )?
                         }
                         b"type" => {
@@ -845,7 +850,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"name" => {
@@ -853,7 +858,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"item_applicability" => {
@@ -861,7 +866,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_applicability",
                                 &mut item_applicability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_applicability"),
                             )?
                         }
                         b"status" => {
@@ -869,7 +874,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"is_giftable" => {
@@ -877,7 +882,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "is_giftable",
                                 &mut is_giftable,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("is_giftable"),
                             )?
                         }
                         b"updated_at" => {
@@ -885,7 +890,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"enabled_for_checkout" => {
@@ -893,7 +898,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "enabled_for_checkout",
                                 &mut enabled_for_checkout,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("enabled_for_checkout"),
                             )?
                         }
                         b"enabled_in_portal" => {
@@ -901,7 +906,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "enabled_in_portal",
                                 &mut enabled_in_portal,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("enabled_in_portal"),
                             )?
                         }
                         b"metered" => {
@@ -909,7 +914,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "metered",
                                 &mut metered,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("metered"),
                             )?
                         }
                         b"usage_calculation" => {
@@ -917,7 +922,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "usage_calculation",
                                 &mut usage_calculation,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("usage_calculation"),
                             )?
                         }
                         b"channel" => {
@@ -925,7 +930,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -933,7 +938,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -941,7 +946,9 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         b"bundle_configuration" => {
@@ -1055,7 +1062,7 @@ impl crate::form::FormEncode for ListParams {
 #[non_exhaustive]
 pub struct ListBundleConfigurationFilters {
     /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<enums::ItemType>>,
+    pub r#type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
 }
 impl Serialize for ListBundleConfigurationFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1087,7 +1094,7 @@ impl<'de> Deserialize<'de> for ListBundleConfigurationFilters {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -1115,84 +1122,7 @@ impl crate::form::FormEncode for ListBundleConfigurationFilters {
     }
 }
 crate::form::form_object!(ListBundleConfigurationFilters);
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "bundle_configuration[type]",
-            &self.bundle_configuration.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_family_id",
-            &self.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "item_applicability",
-            &self.item_applicability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("is_giftable", &self.is_giftable, &["is"])?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "enabled_for_checkout",
-            &self.enabled_for_checkout,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "enabled_in_portal",
-            &self.enabled_in_portal,
-            &["is"],
-        )?;
-        crate::filter::check_operators("metered", &self.metered, &["is"])?;
-        crate::filter::check_operators(
-            "usage_calculation",
-            &self.usage_calculation,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

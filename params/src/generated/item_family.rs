@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `item_family` operations.
+use super::operators;
 use crate::{BooleanFilter, StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `POST /item_families` (`item_family.create`).
@@ -133,15 +134,15 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -196,7 +197,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -204,7 +205,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"updated_at" => {
@@ -212,7 +213,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -220,7 +221,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -228,7 +229,9 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         _ => {
@@ -291,37 +294,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -4,6 +4,7 @@
 //! The parameters of the `item_price` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::item_price::{ProrationType, Status, TrialEndAction, UpdateStatus};
 use crate::{
     BooleanFilter, EnumFilter, NumberFilter, Sort, StringFilter, TimestampFilter,
@@ -966,39 +967,41 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_family_id: Vec<StringFilter>,
+    pub item_family_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_type: Vec<EnumFilter<enums::ItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType, operators::IsIsNotInNotIn>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub price_variant_id: Vec<StringFilter>,
+    pub price_variant_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub trial_period: Vec<NumberFilter>,
+    pub trial_period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
+    pub trial_period_unit: Vec<
+        EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::IsIsPresent>>,
     /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub include_site_level_resources: Vec<BooleanFilter>,
+    pub include_site_level_resources: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub period_unit: Vec<EnumFilter<enums::PeriodUnit>>,
+    pub period_unit: Vec<EnumFilter<enums::PeriodUnit, operators::IsIsNotInNotIn>>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub period: Vec<NumberFilter>,
+    pub period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1081,7 +1084,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -1089,7 +1092,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"pricing_model" => {
@@ -1097,7 +1100,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "pricing_model",
                                 &mut pricing_model,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("pricing_model"),
                             )?
                         }
                         b"item_id" => {
@@ -1105,7 +1108,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"item_family_id" => {
@@ -1113,7 +1116,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_family_id",
                                 &mut item_family_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_family_id"),
                             )?
                         }
                         b"item_type" => {
@@ -1121,7 +1124,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_type",
                                 &mut item_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_type"),
                             )?
                         }
                         b"currency_code" => {
@@ -1129,7 +1132,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"price_variant_id" => {
@@ -1137,7 +1140,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "price_variant_id",
                                 &mut price_variant_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price_variant_id"),
                             )?
                         }
                         b"trial_period" => {
@@ -1145,7 +1148,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "trial_period",
                                 &mut trial_period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period"),
                             )?
                         }
                         b"trial_period_unit" => {
@@ -1153,7 +1156,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "trial_period_unit",
                                 &mut trial_period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period_unit"),
                             )?
                         }
                         b"status" => {
@@ -1161,7 +1164,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -1169,7 +1172,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -1177,7 +1180,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"include_site_level_resources" => {
@@ -1185,7 +1188,9 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "include_site_level_resources",
                                 &mut include_site_level_resources,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of(
+                                    "include_site_level_resources",
+                                ),
                             )?
                         }
                         b"period_unit" => {
@@ -1193,7 +1198,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "period_unit",
                                 &mut period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period_unit"),
                             )?
                         }
                         b"period" => {
@@ -1201,7 +1206,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "period",
                                 &mut period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period"),
                             )?
                         }
                         b"channel" => {
@@ -1209,7 +1214,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"sort_by" => {
@@ -1314,97 +1319,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "pricing_model",
-            &self.pricing_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_family_id",
-            &self.item_family_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_type",
-            &self.item_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price_variant_id",
-            &self.price_variant_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "trial_period",
-            &self.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "trial_period_unit",
-            &self.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "period_unit",
-            &self.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "period",
-            &self.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `ledger_account_balance` operations.
+use super::operators;
 use crate::StringFilter;
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
@@ -13,9 +14,9 @@ pub struct ListLedgerAccountBalancesParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub unit_id: Vec<StringFilter>,
+    pub unit_id: Vec<StringFilter<operators::Is>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -60,7 +61,7 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"unit_id" => {
@@ -68,7 +69,7 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesParams {
                                 &mut map,
                                 "unit_id",
                                 &mut unit_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("unit_id"),
                             )?
                         }
                         _ => {
@@ -121,18 +122,7 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListLedgerAccountBalancesParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("unit_id", &self.unit_id, &["is"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListLedgerAccountBalancesParams {}
 impl crate::request::PageParams for ListLedgerAccountBalancesParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

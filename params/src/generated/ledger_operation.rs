@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `ledger_operation` operations.
+use super::operators;
 use super::models::ledger_operation::Type;
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -15,13 +16,13 @@ pub struct ListLedgerOperationsParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub unit_id: Vec<StringFilter>,
+    pub unit_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIn>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListLedgerOperationsSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -74,7 +75,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"unit_id" => {
@@ -82,7 +83,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
                                 &mut map,
                                 "unit_id",
                                 &mut unit_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("unit_id"),
                             )?
                         }
                         b"created_at" => {
@@ -90,7 +91,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"type" => {
@@ -98,7 +99,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"sort_by" => {
@@ -163,24 +164,7 @@ impl crate::form::FormEncode for ListLedgerOperationsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListLedgerOperationsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators("unit_id", &self.unit_id, &["is"])?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators("type", &self.r#type, &["is", "in"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListLedgerOperationsParams {}
 impl crate::request::PageParams for ListLedgerOperationsParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

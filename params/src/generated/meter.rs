@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `meter` operations.
+use super::operators;
 use crate::{Sort, StringFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /meters` (`meter.list`).
@@ -13,7 +14,7 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `name`; operators: `is`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsStartsWith>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -60,7 +61,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"sort_by" => {
@@ -116,13 +117,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("name", &self.name, &["is", "starts_with"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -6,6 +6,7 @@
 /// The models and enums the parameters name.
 use chargebee_types as models;
 pub mod objects;
+pub mod operators;
 #[cfg(feature = "addon")]
 pub mod addon;
 #[cfg(feature = "address")]

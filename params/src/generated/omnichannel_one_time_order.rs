@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `omnichannel_one_time_order` operations.
+use super::operators;
 use super::models::omnichannel_one_time_order::Source;
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
@@ -14,9 +15,9 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub source: Vec<EnumFilter<Source>>,
+    pub source: Vec<EnumFilter<Source, operators::IsIsNotInNotIn>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -61,7 +62,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "source",
                                 &mut source,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("source"),
                             )?
                         }
                         b"customer_id" => {
@@ -69,7 +70,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         _ => {
@@ -122,22 +123,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "source",
-            &self.source,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.customer_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

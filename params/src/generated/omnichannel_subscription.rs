@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `omnichannel_subscription` operations.
+use super::operators;
 use super::models::omnichannel_subscription::{
     ListOmnichannelSubscriptionItemStatus, Source,
 };
@@ -16,17 +17,17 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub source: Vec<EnumFilter<Source>>,
+    pub source: Vec<EnumFilter<Source, operators::IsIsNotInNotIn>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id_at_source: Vec<StringFilter>,
+    pub id_at_source: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
-    pub purchased_at: Vec<TimestampFilter>,
+    pub purchased_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filters in the `omnichannel_subscription_item` group.
     pub omnichannel_subscription_item: ListOmnichannelSubscriptionItemFilters,
     /// Order of the entries.
@@ -93,7 +94,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "source",
                                 &mut source,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("source"),
                             )?
                         }
                         b"customer_id" => {
@@ -101,7 +102,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"id" => {
@@ -109,7 +110,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"id_at_source" => {
@@ -117,7 +118,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id_at_source",
                                 &mut id_at_source,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id_at_source"),
                             )?
                         }
                         b"updated_at" => {
@@ -125,7 +126,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"purchased_at" => {
@@ -133,7 +134,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "purchased_at",
                                 &mut purchased_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("purchased_at"),
                             )?
                         }
                         b"omnichannel_subscription_item" => {
@@ -220,9 +221,11 @@ impl crate::form::FormEncode for ListParams {
 #[non_exhaustive]
 pub struct ListOmnichannelSubscriptionItemFilters {
     /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<ListOmnichannelSubscriptionItemStatus>>,
+    pub status: Vec<
+        EnumFilter<ListOmnichannelSubscriptionItemStatus, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub item_id_at_source: Vec<StringFilter>,
+    pub item_id_at_source: Vec<StringFilter<operators::IsIsNotStartsWith>>,
 }
 impl Serialize for ListOmnichannelSubscriptionItemFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -256,7 +259,7 @@ impl<'de> Deserialize<'de> for ListOmnichannelSubscriptionItemFilters {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"item_id_at_source" => {
@@ -264,7 +267,7 @@ impl<'de> Deserialize<'de> for ListOmnichannelSubscriptionItemFilters {
                                 &mut map,
                                 "item_id_at_source",
                                 &mut item_id_at_source,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id_at_source"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -294,52 +297,7 @@ impl crate::form::FormEncode for ListOmnichannelSubscriptionItemFilters {
     }
 }
 crate::form::form_object!(ListOmnichannelSubscriptionItemFilters);
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "omnichannel_subscription_item[status]",
-            &self.omnichannel_subscription_item.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "omnichannel_subscription_item[item_id_at_source]",
-            &self.omnichannel_subscription_item.item_id_at_source,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "source",
-            &self.source,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id_at_source",
-            &self.id_at_source,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["before", "between", "after", "on"],
-        )?;
-        crate::filter::check_operators(
-            "purchased_at",
-            &self.purchased_at,
-            &["before", "between", "after", "on"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

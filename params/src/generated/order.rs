@@ -4,6 +4,7 @@
 //! The parameters of the `order` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::order::{
     CancellationReason, CreateStatus, OrderLineItemStatus, Status,
 };
@@ -1232,33 +1233,33 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub invoice_id: Vec<StringFilter>,
+    pub invoice_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub shipping_date: Vec<TimestampFilter>,
+    pub shipping_date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub shipped_at: Vec<TimestampFilter>,
+    pub shipped_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub order_type: Vec<EnumFilter<enums::OrderType>>,
+    pub order_type: Vec<EnumFilter<enums::OrderType, operators::IsIsNotInNotIn>>,
     /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub order_date: Vec<TimestampFilter>,
+    pub order_date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub paid_on: Vec<TimestampFilter>,
+    pub paid_on: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub resent_status: Vec<EnumFilter<enums::ResentStatus>>,
+    pub resent_status: Vec<EnumFilter<enums::ResentStatus, operators::IsIsNotInNotIn>>,
     /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub is_resent: Vec<BooleanFilter>,
+    pub is_resent: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub original_order_id: Vec<StringFilter>,
+    pub original_order_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1353,7 +1354,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"invoice_id" => {
@@ -1361,7 +1362,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "invoice_id",
                                 &mut invoice_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("invoice_id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -1369,7 +1370,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"status" => {
@@ -1377,7 +1378,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"shipping_date" => {
@@ -1385,7 +1386,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "shipping_date",
                                 &mut shipping_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("shipping_date"),
                             )?
                         }
                         b"shipped_at" => {
@@ -1393,7 +1394,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "shipped_at",
                                 &mut shipped_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("shipped_at"),
                             )?
                         }
                         b"order_type" => {
@@ -1401,7 +1402,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "order_type",
                                 &mut order_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("order_type"),
                             )?
                         }
                         b"order_date" => {
@@ -1409,7 +1410,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "order_date",
                                 &mut order_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("order_date"),
                             )?
                         }
                         b"paid_on" => {
@@ -1417,7 +1418,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "paid_on",
                                 &mut paid_on,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("paid_on"),
                             )?
                         }
                         b"updated_at" => {
@@ -1425,7 +1426,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"created_at" => {
@@ -1433,7 +1434,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"resent_status" => {
@@ -1441,7 +1442,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "resent_status",
                                 &mut resent_status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("resent_status"),
                             )?
                         }
                         b"is_resent" => {
@@ -1449,7 +1450,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "is_resent",
                                 &mut is_resent,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("is_resent"),
                             )?
                         }
                         b"original_order_id" => {
@@ -1457,7 +1458,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "original_order_id",
                                 &mut original_order_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("original_order_id"),
                             )?
                         }
                         b"sort_by" => {
@@ -1558,78 +1559,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "invoice_id",
-            &self.invoice_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "shipping_date",
-            &self.shipping_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "shipped_at",
-            &self.shipped_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "order_type",
-            &self.order_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "order_date",
-            &self.order_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "paid_on",
-            &self.paid_on,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "resent_status",
-            &self.resent_status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("is_resent", &self.is_resent, &["is"])?;
-        crate::filter::check_operators(
-            "original_order_id",
-            &self.original_order_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

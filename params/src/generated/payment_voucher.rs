@@ -3,6 +3,7 @@
 
 //! The parameters of the `payment_voucher` operations.
 use super::models::enums;
+use super::operators;
 use super::models::payment_voucher::Status;
 use crate::EnumFilter;
 use serde::{Deserialize, Serialize};
@@ -145,7 +146,7 @@ pub struct PaymentVouchersForInvoiceParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotIsPresentInNotIn>>,
 }
 impl Serialize for PaymentVouchersForInvoiceParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -185,7 +186,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -226,17 +227,7 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
         form.field("status", &self.status);
     }
 }
-impl crate::request::Params for PaymentVouchersForInvoiceParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for PaymentVouchersForInvoiceParams {}
 impl crate::request::PageParams for PaymentVouchersForInvoiceParams {
     #[inline]
     fn offset(&self) -> Option<&str> {
@@ -256,7 +247,7 @@ pub struct PaymentVouchersForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotIsPresentInNotIn>>,
 }
 impl Serialize for PaymentVouchersForCustomerParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -296,7 +287,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
@@ -337,17 +328,7 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
         form.field("status", &self.status);
     }
 }
-impl crate::request::Params for PaymentVouchersForCustomerParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "is_present", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for PaymentVouchersForCustomerParams {}
 impl crate::request::PageParams for PaymentVouchersForCustomerParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `plan` operations.
 use super::models::enums;
+use super::operators;
 use super::models::plan::{
     AddonApplicability, AttachedAddonType, CreateStatus, Status, TrialEndAction,
 };
@@ -1431,35 +1432,39 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub name: Vec<StringFilter>,
+    pub name: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub price: Vec<NumberFilter>,
+    pub price: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub period: Vec<NumberFilter>,
+    pub period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub period_unit: Vec<EnumFilter<enums::PeriodUnit>>,
+    pub period_unit: Vec<EnumFilter<enums::PeriodUnit, operators::IsIsNotInNotIn>>,
     /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub trial_period: Vec<NumberFilter>,
+    pub trial_period: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>>,
     /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub trial_period_unit: Vec<EnumFilter<enums::TrialPeriodUnit>>,
+    pub trial_period_unit: Vec<
+        EnumFilter<enums::TrialPeriodUnit, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub addon_applicability: Vec<EnumFilter<AddonApplicability>>,
+    pub addon_applicability: Vec<
+        EnumFilter<AddonApplicability, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub giftable: Vec<BooleanFilter>,
+    pub giftable: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub charge_model: Vec<EnumFilter<enums::PricingModel>>,
+    pub charge_model: Vec<EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel, operators::IsIsNotInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub currency_code: Vec<StringFilter>,
+    pub currency_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -1539,7 +1544,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"name" => {
@@ -1547,7 +1552,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "name",
                                 &mut name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("name"),
                             )?
                         }
                         b"price" => {
@@ -1555,7 +1560,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "price",
                                 &mut price,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("price"),
                             )?
                         }
                         b"period" => {
@@ -1563,7 +1568,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "period",
                                 &mut period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period"),
                             )?
                         }
                         b"period_unit" => {
@@ -1571,7 +1576,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "period_unit",
                                 &mut period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("period_unit"),
                             )?
                         }
                         b"trial_period" => {
@@ -1579,7 +1584,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "trial_period",
                                 &mut trial_period,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period"),
                             )?
                         }
                         b"trial_period_unit" => {
@@ -1587,7 +1592,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "trial_period_unit",
                                 &mut trial_period_unit,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("trial_period_unit"),
                             )?
                         }
                         b"addon_applicability" => {
@@ -1595,7 +1600,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "addon_applicability",
                                 &mut addon_applicability,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("addon_applicability"),
                             )?
                         }
                         b"giftable" => {
@@ -1603,7 +1608,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "giftable",
                                 &mut giftable,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("giftable"),
                             )?
                         }
                         b"charge_model" => {
@@ -1611,7 +1616,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "charge_model",
                                 &mut charge_model,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("charge_model"),
                             )?
                         }
                         b"pricing_model" => {
@@ -1619,7 +1624,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "pricing_model",
                                 &mut pricing_model,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("pricing_model"),
                             )?
                         }
                         b"status" => {
@@ -1627,7 +1632,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -1635,7 +1640,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"currency_code" => {
@@ -1643,7 +1648,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "currency_code",
                                 &mut currency_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("currency_code"),
                             )?
                         }
                         b"channel" => {
@@ -1651,7 +1656,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         _ => {
@@ -1746,83 +1751,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "name",
-            &self.name,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "price",
-            &self.price,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "period",
-            &self.period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "period_unit",
-            &self.period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "trial_period",
-            &self.trial_period,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "trial_period_unit",
-            &self.trial_period_unit,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "addon_applicability",
-            &self.addon_applicability,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("giftable", &self.giftable, &["is"])?;
-        crate::filter::check_operators(
-            "charge_model",
-            &self.charge_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "pricing_model",
-            &self.pricing_model,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "currency_code",
-            &self.currency_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

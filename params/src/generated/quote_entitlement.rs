@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `quote_entitlement` operations.
+use super::operators;
 use crate::{StringFilter, TimestampFilter};
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
@@ -13,11 +14,11 @@ pub struct ListQuoteEntitlementsParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub entity_id: Vec<StringFilter>,
+    pub entity_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `start_date`; operators: `on`. Each call adds an operator (replacing the same one).
-    pub start_date: Vec<TimestampFilter>,
+    pub start_date: Vec<TimestampFilter<operators::On>>,
     /// Filter on `end_date`; operators: `on`. Each call adds an operator (replacing the same one).
-    pub end_date: Vec<TimestampFilter>,
+    pub end_date: Vec<TimestampFilter<operators::On>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -64,7 +65,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsParams {
                                 &mut map,
                                 "entity_id",
                                 &mut entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("entity_id"),
                             )?
                         }
                         b"start_date" => {
@@ -72,7 +73,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsParams {
                                 &mut map,
                                 "start_date",
                                 &mut start_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("start_date"),
                             )?
                         }
                         b"end_date" => {
@@ -80,7 +81,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsParams {
                                 &mut map,
                                 "end_date",
                                 &mut end_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("end_date"),
                             )?
                         }
                         _ => {
@@ -136,15 +137,7 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListQuoteEntitlementsParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("entity_id", &self.entity_id, &["is"])?;
-        crate::filter::check_operators("start_date", &self.start_date, &["on"])?;
-        crate::filter::check_operators("end_date", &self.end_date, &["on"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListQuoteEntitlementsParams {}
 impl crate::request::PageParams for ListQuoteEntitlementsParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

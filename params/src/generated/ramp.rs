@@ -4,6 +4,7 @@
 //! The parameters of the `ramp` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::ramp::Status;
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -465,13 +466,13 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIn>>,
     /// Filter on `subscription_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIn>>,
     /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub effective_from: Vec<TimestampFilter>,
+    pub effective_from: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -533,7 +534,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"subscription_id" => {
@@ -541,7 +542,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"effective_from" => {
@@ -549,7 +550,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "effective_from",
                                 &mut effective_from,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("effective_from"),
                             )?
                         }
                         b"updated_at" => {
@@ -557,7 +558,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"sort_by" => {
@@ -625,28 +626,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("status", &self.status, &["is", "in"])?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is", "in"],
-        )?;
-        crate::filter::check_operators(
-            "effective_from",
-            &self.effective_from,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

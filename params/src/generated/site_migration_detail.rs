@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `site_migration_detail` operations.
+use super::operators;
 use super::models::site_migration_detail::{EntityType, Status};
 use crate::{EnumFilter, StringFilter};
 use serde::{Deserialize, Serialize};
@@ -14,15 +15,15 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub entity_id_at_other_site: Vec<StringFilter>,
+    pub entity_id_at_other_site: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub other_site_name: Vec<StringFilter>,
+    pub other_site_name: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub entity_id: Vec<StringFilter>,
+    pub entity_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub entity_type: Vec<EnumFilter<EntityType>>,
+    pub entity_type: Vec<EnumFilter<EntityType, operators::IsIsNotInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -73,7 +74,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "entity_id_at_other_site",
                                 &mut entity_id_at_other_site,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("entity_id_at_other_site"),
                             )?
                         }
                         b"other_site_name" => {
@@ -81,7 +82,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "other_site_name",
                                 &mut other_site_name,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("other_site_name"),
                             )?
                         }
                         b"entity_id" => {
@@ -89,7 +90,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "entity_id",
                                 &mut entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("entity_id"),
                             )?
                         }
                         b"entity_type" => {
@@ -97,7 +98,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "entity_type",
                                 &mut entity_type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("entity_type"),
                             )?
                         }
                         b"status" => {
@@ -105,7 +106,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         _ => {
@@ -167,37 +168,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "entity_id_at_other_site",
-            &self.entity_id_at_other_site,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "other_site_name",
-            &self.other_site_name,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "entity_id",
-            &self.entity_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "entity_type",
-            &self.entity_type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

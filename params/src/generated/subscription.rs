@@ -4,6 +4,7 @@
 //! The parameters of the `subscription` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::subscription::{
     ContractTermStatus, CreatePaymentIntentPaymentMethodType,
     ImportUnbilledChargesDiscountsEntityType,
@@ -1784,47 +1785,53 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub plan_id: Vec<StringFilter>,
+    pub plan_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_id: Vec<StringFilter>,
+    pub item_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
-    pub cancel_reason: Vec<EnumFilter<enums::CancelReason>>,
+    pub cancel_reason: Vec<
+        EnumFilter<enums::CancelReason, operators::IsIsNotIsPresentInNotIn>,
+    >,
     /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub cancel_reason_code: Vec<StringFilter>,
+    pub cancel_reason_code: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub remaining_billing_cycles: Vec<NumberFilter>,
+    pub remaining_billing_cycles: Vec<
+        NumberFilter<operators::IsIsNotLtLteGtGteBetweenIsPresent>,
+    >,
     /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
-    pub activated_at: Vec<TimestampFilter>,
+    pub activated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetweenIsPresent>>,
     /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub next_billing_at: Vec<TimestampFilter>,
+    pub next_billing_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub cancelled_at: Vec<TimestampFilter>,
+    pub cancelled_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `has_scheduled_changes`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub has_scheduled_changes: Vec<BooleanFilter>,
+    pub has_scheduled_changes: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<
+        EnumFilter<enums::OfflinePaymentMethod, operators::IsIsNotInNotIn>,
+    >,
     /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub auto_close_invoices: Vec<BooleanFilter>,
+    pub auto_close_invoices: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `override_relationship`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub override_relationship: Vec<BooleanFilter>,
+    pub override_relationship: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub business_entity_id: Vec<StringFilter>,
+    pub business_entity_id: Vec<StringFilter<operators::Is>>,
     /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub channel: Vec<EnumFilter<enums::Channel>>,
+    pub channel: Vec<EnumFilter<enums::Channel, operators::IsIsNotInNotIn>>,
     /// Filter on `decommissioned`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub decommissioned: Vec<BooleanFilter>,
+    pub decommissioned: Vec<BooleanFilter<operators::Is>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1920,7 +1927,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -1928,7 +1935,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"plan_id" => {
@@ -1936,7 +1943,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "plan_id",
                                 &mut plan_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("plan_id"),
                             )?
                         }
                         b"item_id" => {
@@ -1944,7 +1951,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_id",
                                 &mut item_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_id"),
                             )?
                         }
                         b"item_price_id" => {
@@ -1952,7 +1959,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"status" => {
@@ -1960,7 +1967,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"cancel_reason" => {
@@ -1968,7 +1975,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "cancel_reason",
                                 &mut cancel_reason,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason"),
                             )?
                         }
                         b"cancel_reason_code" => {
@@ -1976,7 +1983,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "cancel_reason_code",
                                 &mut cancel_reason_code,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancel_reason_code"),
                             )?
                         }
                         b"remaining_billing_cycles" => {
@@ -1984,7 +1991,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "remaining_billing_cycles",
                                 &mut remaining_billing_cycles,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("remaining_billing_cycles"),
                             )?
                         }
                         b"created_at" => {
@@ -1992,7 +1999,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"activated_at" => {
@@ -2000,7 +2007,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "activated_at",
                                 &mut activated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("activated_at"),
                             )?
                         }
                         b"next_billing_at" => {
@@ -2008,7 +2015,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "next_billing_at",
                                 &mut next_billing_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("next_billing_at"),
                             )?
                         }
                         b"cancelled_at" => {
@@ -2016,7 +2023,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "cancelled_at",
                                 &mut cancelled_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("cancelled_at"),
                             )?
                         }
                         b"has_scheduled_changes" => {
@@ -2024,7 +2031,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "has_scheduled_changes",
                                 &mut has_scheduled_changes,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("has_scheduled_changes"),
                             )?
                         }
                         b"updated_at" => {
@@ -2032,7 +2039,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"offline_payment_method" => {
@@ -2040,7 +2047,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "offline_payment_method",
                                 &mut offline_payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("offline_payment_method"),
                             )?
                         }
                         b"auto_close_invoices" => {
@@ -2048,7 +2055,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "auto_close_invoices",
                                 &mut auto_close_invoices,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("auto_close_invoices"),
                             )?
                         }
                         b"override_relationship" => {
@@ -2056,7 +2063,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "override_relationship",
                                 &mut override_relationship,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("override_relationship"),
                             )?
                         }
                         b"business_entity_id" => {
@@ -2064,7 +2071,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "business_entity_id",
                                 &mut business_entity_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("business_entity_id"),
                             )?
                         }
                         b"channel" => {
@@ -2072,7 +2079,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "channel",
                                 &mut channel,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("channel"),
                             )?
                         }
                         b"decommissioned" => {
@@ -2080,7 +2087,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "decommissioned",
                                 &mut decommissioned,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("decommissioned"),
                             )?
                         }
                         b"sort_by" => {
@@ -2200,113 +2207,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.customer_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "plan_id",
-            &self.plan_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_id",
-            &self.item_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.item_price_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason",
-            &self.cancel_reason,
-            &["is", "is_not", "in", "not_in", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "cancel_reason_code",
-            &self.cancel_reason_code,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "remaining_billing_cycles",
-            &self.remaining_billing_cycles,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "created_at",
-            &self.created_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "activated_at",
-            &self.activated_at,
-            &["after", "before", "on", "between", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "next_billing_at",
-            &self.next_billing_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "cancelled_at",
-            &self.cancelled_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "has_scheduled_changes",
-            &self.has_scheduled_changes,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "offline_payment_method",
-            &self.offline_payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "auto_close_invoices",
-            &self.auto_close_invoices,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "override_relationship",
-            &self.override_relationship,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "business_entity_id",
-            &self.business_entity_id,
-            &["is"],
-        )?;
-        crate::filter::check_operators(
-            "channel",
-            &self.channel,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators("decommissioned", &self.decommissioned, &["is"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 
 //! The parameters of the `transaction` operations.
 use super::models::enums;
+use super::operators;
 use super::models::transaction::{ListPaymentMethod, ReconcileStatus, Status, Type};
 use crate::{EnumFilter, NumberFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -501,35 +502,37 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub customer_id: Vec<StringFilter>,
+    pub customer_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>>,
     /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_source_id: Vec<StringFilter>,
+    pub payment_source_id: Vec<
+        StringFilter<operators::IsIsNotStartsWithIsPresentInNotIn>,
+    >,
     /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub payment_method: Vec<EnumFilter<ListPaymentMethod>>,
+    pub payment_method: Vec<EnumFilter<ListPaymentMethod, operators::IsIsNotInNotIn>>,
     /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub gateway: Vec<EnumFilter<enums::Gateway>>,
+    pub gateway: Vec<EnumFilter<enums::Gateway, operators::IsIsNotInNotIn>>,
     /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub gateway_account_id: Vec<StringFilter>,
+    pub gateway_account_id: Vec<StringFilter<operators::IsIsNotStartsWithInNotIn>>,
     /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub id_at_gateway: Vec<StringFilter>,
+    pub id_at_gateway: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub reference_number: Vec<StringFilter>,
+    pub reference_number: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIsNotInNotIn>>,
     /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub date: Vec<TimestampFilter>,
+    pub date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount: Vec<NumberFilter>,
+    pub amount: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
-    pub amount_capturable: Vec<NumberFilter>,
+    pub amount_capturable: Vec<NumberFilter<operators::IsIsNotLtLteGtGteBetween>>,
     /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub status: Vec<EnumFilter<Status>>,
+    pub status: Vec<EnumFilter<Status, operators::IsIsNotInNotIn>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -613,7 +616,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"customer_id" => {
@@ -621,7 +624,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "customer_id",
                                 &mut customer_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("customer_id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -629,7 +632,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"payment_source_id" => {
@@ -637,7 +640,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "payment_source_id",
                                 &mut payment_source_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_source_id"),
                             )?
                         }
                         b"payment_method" => {
@@ -645,7 +648,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "payment_method",
                                 &mut payment_method,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("payment_method"),
                             )?
                         }
                         b"gateway" => {
@@ -653,7 +656,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "gateway",
                                 &mut gateway,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("gateway"),
                             )?
                         }
                         b"gateway_account_id" => {
@@ -661,7 +664,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "gateway_account_id",
                                 &mut gateway_account_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("gateway_account_id"),
                             )?
                         }
                         b"id_at_gateway" => {
@@ -669,7 +672,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id_at_gateway",
                                 &mut id_at_gateway,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id_at_gateway"),
                             )?
                         }
                         b"reference_number" => {
@@ -677,7 +680,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "reference_number",
                                 &mut reference_number,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("reference_number"),
                             )?
                         }
                         b"type" => {
@@ -685,7 +688,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"date" => {
@@ -693,7 +696,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "date",
                                 &mut date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("date"),
                             )?
                         }
                         b"amount" => {
@@ -701,7 +704,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount",
                                 &mut amount,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount"),
                             )?
                         }
                         b"amount_capturable" => {
@@ -709,7 +712,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "amount_capturable",
                                 &mut amount_capturable,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("amount_capturable"),
                             )?
                         }
                         b"status" => {
@@ -717,7 +720,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "status",
                                 &mut status,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("status"),
                             )?
                         }
                         b"updated_at" => {
@@ -725,7 +728,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"sort_by" => {
@@ -826,87 +829,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "customer_id",
-            &self.customer_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "payment_source_id",
-            &self.payment_source_id,
-            &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "payment_method",
-            &self.payment_method,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "gateway",
-            &self.gateway,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "gateway_account_id",
-            &self.gateway_account_id,
-            &["is", "is_not", "starts_with", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "id_at_gateway",
-            &self.id_at_gateway,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "reference_number",
-            &self.reference_number,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "type",
-            &self.r#type,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "date",
-            &self.date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount",
-            &self.amount,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "amount_capturable",
-            &self.amount_capturable,
-            &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
-        )?;
-        crate::filter::check_operators(
-            "status",
-            &self.status,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

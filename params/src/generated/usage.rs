@@ -3,6 +3,7 @@
 
 //! The parameters of the `usage` operations.
 use super::models::enums;
+use super::operators;
 use super::models::usage::ListSource;
 use crate::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
 use serde::{Deserialize, Serialize};
@@ -333,19 +334,19 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub subscription_id: Vec<StringFilter>,
+    pub subscription_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub usage_date: Vec<TimestampFilter>,
+    pub usage_date: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
-    pub updated_at: Vec<TimestampFilter>,
+    pub updated_at: Vec<TimestampFilter<operators::AfterBeforeOnBetween>>,
     /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
-    pub item_price_id: Vec<StringFilter>,
+    pub item_price_id: Vec<StringFilter<operators::IsIsNotStartsWith>>,
     /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
-    pub invoice_id: Vec<StringFilter>,
+    pub invoice_id: Vec<StringFilter<operators::IsIsNotStartsWithIsPresent>>,
     /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub source: Vec<EnumFilter<ListSource>>,
+    pub source: Vec<EnumFilter<ListSource, operators::IsIsNotInNotIn>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -404,7 +405,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"subscription_id" => {
@@ -412,7 +413,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "subscription_id",
                                 &mut subscription_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("subscription_id"),
                             )?
                         }
                         b"usage_date" => {
@@ -420,7 +421,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "usage_date",
                                 &mut usage_date,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("usage_date"),
                             )?
                         }
                         b"updated_at" => {
@@ -428,7 +429,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "updated_at",
                                 &mut updated_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("updated_at"),
                             )?
                         }
                         b"item_price_id" => {
@@ -436,7 +437,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "item_price_id",
                                 &mut item_price_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("item_price_id"),
                             )?
                         }
                         b"invoice_id" => {
@@ -444,7 +445,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "invoice_id",
                                 &mut invoice_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("invoice_id"),
                             )?
                         }
                         b"source" => {
@@ -452,7 +453,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "source",
                                 &mut source,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("source"),
                             )?
                         }
                         b"sort_by" => {
@@ -526,47 +527,7 @@ impl crate::form::FormEncode for ListParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators(
-            "id",
-            &self.id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "subscription_id",
-            &self.subscription_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "usage_date",
-            &self.usage_date,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "updated_at",
-            &self.updated_at,
-            &["after", "before", "on", "between"],
-        )?;
-        crate::filter::check_operators(
-            "item_price_id",
-            &self.item_price_id,
-            &["is", "is_not", "starts_with"],
-        )?;
-        crate::filter::check_operators(
-            "invoice_id",
-            &self.invoice_id,
-            &["is", "is_not", "starts_with", "is_present"],
-        )?;
-        crate::filter::check_operators(
-            "source",
-            &self.source,
-            &["is", "is_not", "in", "not_in"],
-        )?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The parameters of the `usage_charge` operations.
+use super::operators;
 use crate::StringFilter;
 use serde::{Deserialize, Serialize};
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
@@ -13,7 +14,7 @@ pub struct RetrieveUsageChargesForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `feature_id`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub feature_id: Vec<StringFilter>,
+    pub feature_id: Vec<StringFilter<operators::Is>>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     pub custom_fields: crate::CustomFieldValues,
 }
@@ -56,7 +57,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionParams {
                                 &mut map,
                                 "feature_id",
                                 &mut feature_id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("feature_id"),
                             )?
                         }
                         _ => {
@@ -106,13 +107,7 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
         form.custom_fields(&self.custom_fields);
     }
 }
-impl crate::request::Params for RetrieveUsageChargesForSubscriptionParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("feature_id", &self.feature_id, &["is"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for RetrieveUsageChargesForSubscriptionParams {}
 impl crate::request::PageParams for RetrieveUsageChargesForSubscriptionParams {
     #[inline]
     fn offset(&self) -> Option<&str> {

@@ -4,6 +4,7 @@
 //! The `Widget` resource and its operations.
 use super::enums;
 use super::objects;
+use super::operators;
 use crate::{
     BooleanFilter, Client, DateFilter, EnumFilter, NumberFilter, Page, Sort,
     StringFilter, TimestampFilter,
@@ -109,43 +110,43 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
     }
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn id(mut self, value: StringFilter) -> Self {
+    pub fn id(mut self, value: StringFilter<operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.id, value);
         self
     }
     /// Filter on `total`; operators: `gt`, `between`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn total(mut self, value: NumberFilter) -> Self {
+    pub fn total(mut self, value: NumberFilter<operators::GtBetween>) -> Self {
         crate::filter::add_condition(&mut self.params.total, value);
         self
     }
     /// Filter on `created_at`; operators: `after`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn created_at(mut self, value: TimestampFilter) -> Self {
+    pub fn created_at(mut self, value: TimestampFilter<operators::After>) -> Self {
         crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Filter on `shipped_on`; operators: `on`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn shipped_on(mut self, value: DateFilter) -> Self {
+    pub fn shipped_on(mut self, value: DateFilter<operators::On>) -> Self {
         crate::filter::add_condition(&mut self.params.shipped_on, value);
         self
     }
     /// Filter on `enabled`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn enabled(mut self, value: BooleanFilter) -> Self {
+    pub fn enabled(mut self, value: BooleanFilter<operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.enabled, value);
         self
     }
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<Type, operators::IsIn>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Filter on `color`; operators: `is`. Each call adds an operator (replacing the same one).
     #[inline]
-    pub fn color(mut self, value: EnumFilter<Color>) -> Self {
+    pub fn color(mut self, value: EnumFilter<Color, operators::Is>) -> Self {
         crate::filter::add_condition(&mut self.params.color, value);
         self
     }

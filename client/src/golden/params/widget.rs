@@ -4,6 +4,7 @@
 //! The parameters of the `widget` operations.
 use super::models::enums;
 use super::objects;
+use super::operators;
 use super::models::widget::{Color, Type};
 use crate::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, StringFilter,
@@ -21,19 +22,19 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     pub offset: Option<String>,
     /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub id: Vec<StringFilter>,
+    pub id: Vec<StringFilter<operators::IsIn>>,
     /// Filter on `total`; operators: `gt`, `between`. Each call adds an operator (replacing the same one).
-    pub total: Vec<NumberFilter>,
+    pub total: Vec<NumberFilter<operators::GtBetween>>,
     /// Filter on `created_at`; operators: `after`. Each call adds an operator (replacing the same one).
-    pub created_at: Vec<TimestampFilter>,
+    pub created_at: Vec<TimestampFilter<operators::After>>,
     /// Filter on `shipped_on`; operators: `on`. Each call adds an operator (replacing the same one).
-    pub shipped_on: Vec<DateFilter>,
+    pub shipped_on: Vec<DateFilter<operators::On>>,
     /// Filter on `enabled`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub enabled: Vec<BooleanFilter>,
+    pub enabled: Vec<BooleanFilter<operators::Is>>,
     /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<Type, operators::IsIn>>,
     /// Filter on `color`; operators: `is`. Each call adds an operator (replacing the same one).
-    pub color: Vec<EnumFilter<Color>>,
+    pub color: Vec<EnumFilter<Color, operators::Is>>,
     /// Order of the entries.
     pub sort_by: Option<Sort<ListSortField>>,
 }
@@ -110,7 +111,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "id",
                                 &mut id,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("id"),
                             )?
                         }
                         b"total" => {
@@ -118,7 +119,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "total",
                                 &mut total,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("total"),
                             )?
                         }
                         b"created_at" => {
@@ -126,7 +127,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "created_at",
                                 &mut created_at,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("created_at"),
                             )?
                         }
                         b"shipped_on" => {
@@ -134,7 +135,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "shipped_on",
                                 &mut shipped_on,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("shipped_on"),
                             )?
                         }
                         b"enabled" => {
@@ -142,7 +143,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "enabled",
                                 &mut enabled,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("enabled"),
                             )?
                         }
                         b"type" => {
@@ -150,7 +151,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "type",
                                 &mut r#type,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("type"),
                             )?
                         }
                         b"color" => {
@@ -158,7 +159,7 @@ impl<'de> Deserialize<'de> for ListParams {
                                 &mut map,
                                 "color",
                                 &mut color,
-                                crate::filter::Conditions::default(),
+                                crate::filter::Conditions::of("color"),
                             )?
                         }
                         b"sort_by" => {
@@ -226,19 +227,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("sort_by", &self.sort_by);
     }
 }
-impl crate::request::Params for ListParams {
-    #[inline]
-    fn check(&self) -> Result<(), crate::InvalidParam> {
-        crate::filter::check_operators("id", &self.id, &["is", "in"])?;
-        crate::filter::check_operators("total", &self.total, &["gt", "between"])?;
-        crate::filter::check_operators("created_at", &self.created_at, &["after"])?;
-        crate::filter::check_operators("shipped_on", &self.shipped_on, &["on"])?;
-        crate::filter::check_operators("enabled", &self.enabled, &["is"])?;
-        crate::filter::check_operators("type", &self.r#type, &["is", "in"])?;
-        crate::filter::check_operators("color", &self.color, &["is"])?;
-        Ok(())
-    }
-}
+impl crate::request::Params for ListParams {}
 impl crate::request::PageParams for ListParams {
     #[inline]
     fn offset(&self) -> Option<&str> {
