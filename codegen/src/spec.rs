@@ -7,7 +7,7 @@
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One spec file: a resource with its fields, nested types and operations, and/or shared enums.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -45,7 +45,8 @@ pub struct FieldSpec {
     /// name (`Nested`, `Resource`, `Resource.Nested`, `SharedEnum` or `enums.SharedEnum`), or
     /// `list<…>` of any of these.
     #[serde(rename = "type")]
-    pub ty: String,
+    #[schemars(with = "String")]
+    pub ty: TypeExpr,
     #[serde(default)]
     pub required: bool,
     /// Wire values of an inline `enum`.
@@ -102,7 +103,87 @@ pub struct OperationSpec {
     /// Response keys (`"card?"`, quoted, when optional) → resource type, `list<Type>` or
     /// `json`.
     #[serde(default)]
-    pub returns: IndexMap<String, String>,
+    #[schemars(with = "IndexMap<String, String>")]
+    pub returns: IndexMap<String, TypeExpr>,
+}
+
+/// A `type:` as written, read once: a built-in type, an inline `enum` or `object` (declared by
+/// the `values` or `fields` beside it), a type name, or a list of any of these. Which names
+/// exist is for validation to say. Written back as text, which the JSON Schema needs for the
+/// default of `returns`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
+pub enum TypeExpr {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    Timestamp,
+    Json,
+    /// `enum`: an inline enum.
+    Enum,
+    /// `object`: an inline parameter object.
+    Object,
+    /// `Nested`, `Resource`, `Resource.Nested`, `SharedEnum` or `enums.SharedEnum`.
+    Named(String),
+    /// `list<…>`.
+    List(Box<TypeExpr>),
+}
+
+impl TypeExpr {
+    /// The type inside any `list<…>` (`list<enum>` → `enum`).
+    pub fn innermost(&self) -> &TypeExpr {
+        match self {
+            TypeExpr::List(inner) => inner.innermost(),
+            other => other,
+        }
+    }
+}
+
+impl From<String> for TypeExpr {
+    fn from(text: String) -> Self {
+        if let Some(inner) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+            return TypeExpr::List(Box::new(TypeExpr::from(inner.trim().to_string())));
+        }
+        match text.as_str() {
+            "string" => TypeExpr::String,
+            "bool" => TypeExpr::Bool,
+            "i32" => TypeExpr::I32,
+            "i64" => TypeExpr::I64,
+            "f64" => TypeExpr::F64,
+            "timestamp" => TypeExpr::Timestamp,
+            "json" => TypeExpr::Json,
+            "enum" => TypeExpr::Enum,
+            "object" => TypeExpr::Object,
+            _ => TypeExpr::Named(text),
+        }
+    }
+}
+
+impl From<TypeExpr> for String {
+    fn from(ty: TypeExpr) -> Self {
+        ty.to_string()
+    }
+}
+
+impl std::fmt::Display for TypeExpr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let word = match self {
+            TypeExpr::String => "string",
+            TypeExpr::Bool => "bool",
+            TypeExpr::I32 => "i32",
+            TypeExpr::I64 => "i64",
+            TypeExpr::F64 => "f64",
+            TypeExpr::Timestamp => "timestamp",
+            TypeExpr::Json => "json",
+            TypeExpr::Enum => "enum",
+            TypeExpr::Object => "object",
+            TypeExpr::Named(name) => name,
+            TypeExpr::List(inner) => return write!(f, "list<{inner}>"),
+        };
+        f.write_str(word)
+    }
 }
 
 /// A filterable field of a list operation; `group.field` names a filter inside a group
@@ -134,6 +215,23 @@ pub fn json_schema() -> String {
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn a_type_is_read_once_into_its_form() {
+        let read = |text: &str| TypeExpr::from(text.to_string());
+        assert_eq!(read("timestamp"), TypeExpr::Timestamp);
+        assert_eq!(
+            read("list< list<enum> >"),
+            TypeExpr::List(Box::new(TypeExpr::List(Box::new(TypeExpr::Enum))))
+        );
+        assert_eq!(
+            read("list<Customer.BillingAddress>").innermost(),
+            &TypeExpr::Named("Customer.BillingAddress".into())
+        );
+        // An unclosed list is a name, which validation refuses as unknown.
+        assert_eq!(read("list<string"), TypeExpr::Named("list<string".into()));
+        assert_eq!(read("list< list<object> >").to_string(), "list<list<object>>");
+    }
 
     #[test]
     fn the_schema_refuses_unknown_keys_and_describes_each_key() {

@@ -5,7 +5,7 @@ use crate::error::SpecError;
 use crate::lines::LineIndex;
 use crate::model::*;
 use crate::names;
-use crate::spec::{FieldSpec, FilterSpec, OperationSpec, SpecFile};
+use crate::spec::{FieldSpec, FilterSpec, OperationSpec, SpecFile, TypeExpr};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -241,20 +241,28 @@ impl Validator {
             accessor: None,
             operations: Vec::new(),
         };
-        let mut local = LocalScope {
+        let local = LocalScope {
             module: res.module.clone(),
             resource: res.name.clone(),
             ..LocalScope::default()
         };
+        let mut reader = ModuleReader {
+            validator: self,
+            file,
+            global,
+            local,
+            enums: Vec::new(),
+            objects: Vec::new(),
+        };
         for (nested, _) in &spec.nested {
             if names::is_pascal(nested) {
-                local
+                reader
+                    .local
                     .nested
                     .insert(nested.clone(), names::type_name(nested, &res.name));
             } else {
                 let line = file.lines.line(&["nested", nested]);
-                self.error(
-                    file,
+                reader.error(
                     line,
                     format!("nested type name `{nested}` is not a PascalCase Rust type name"),
                 );
@@ -264,19 +272,9 @@ impl Validator {
             prefix: "",
             params: false,
         };
-        res.fields = self.fields(
-            file,
-            global,
-            &mut local,
-            &mut res.enums,
-            &mut res.param_objects,
-            &spec.fields,
-            &top,
-            &["fields"],
-        );
+        res.fields = reader.fields(&spec.fields, &top, &["fields"]);
         if res.extra_keys && res.fields.iter().any(|f| f.wire == "extra") {
-            self.error(
-                file,
+            reader.error(
                 file.lines.line(&["fields", "extra"]),
                 "a field named `extra` clashes with the extra keys".into(),
             );
@@ -286,16 +284,7 @@ impl Validator {
                 prefix: nested,
                 params: false,
             };
-            let fields = self.fields(
-                file,
-                global,
-                &mut local,
-                &mut res.enums,
-                &mut res.param_objects,
-                &nspec.fields,
-                &owner,
-                &["nested", nested, "fields"],
-            );
+            let fields = reader.fields(&nspec.fields, &owner, &["nested", nested, "fields"]);
             res.nested.push(StructDef {
                 same_as: None,
                 name: names::type_name(nested, &res.name),
@@ -310,8 +299,7 @@ impl Validator {
                 .clone()
                 .unwrap_or_else(|| names::plural(&res.module));
             if !names::is_snake(&accessor) {
-                self.error(
-                    file,
+                reader.error(
                     file.lines.line(&["accessor"]),
                     format!("accessor `{accessor}` is not a snake_case method name"),
                 );
@@ -319,17 +307,18 @@ impl Validator {
             let handle = names::pascal(&accessor);
             res.accessor = Some((accessor, handle));
         } else if spec.accessor.is_some() {
-            self.error(
-                file,
+            reader.error(
                 file.lines.line(&["accessor"]),
                 "accessor given for a resource without operations".into(),
             );
         }
         for (op_name, op) in &spec.operations {
-            if let Some(op) = self.operation(file, global, &mut local, &mut res, op_name, op) {
+            if let Some(op) = reader.operation(&res.module, op_name, op) {
                 res.operations.push(op);
             }
         }
+        res.enums = reader.enums;
+        res.param_objects = reader.objects;
         self.check_type_names(file, &res);
         (self.errors.len() == errors_before).then_some(res)
     }
@@ -374,15 +363,36 @@ impl Validator {
             }
         }
     }
+}
 
-    #[allow(clippy::too_many_arguments)]
+/// Reads one resource's spec file into its module: the scope its type names resolve in, and
+/// the inline enums and parameter objects its fields and filters declare, in spec order.
+struct ModuleReader<'a> {
+    validator: &'a mut Validator,
+    file: &'a LoadedFile,
+    global: &'a GlobalScope<'a>,
+    local: LocalScope,
+    enums: Vec<EnumDef>,
+    objects: Vec<StructDef>,
+}
+
+impl ModuleReader<'_> {
+    fn error(&mut self, line: usize, message: String) {
+        self.validator.error(self.file, line, message);
+    }
+
+    fn enum_def(
+        &mut self,
+        line: usize,
+        name: &str,
+        values: &[String],
+        doc: Option<String>,
+    ) -> Option<EnumDef> {
+        self.validator.enum_def(self.file, line, name, values, doc)
+    }
+
     fn fields(
         &mut self,
-        file: &LoadedFile,
-        global: &GlobalScope,
-        local: &mut LocalScope,
-        enums: &mut Vec<EnumDef>,
-        objects: &mut Vec<StructDef>,
         specs: &IndexMap<String, FieldSpec>,
         owner: &Owner,
         at: &[&str],
@@ -391,38 +401,32 @@ impl Validator {
         for (wire, spec) in specs {
             let mut path = at.to_vec();
             path.push(wire);
-            let line = file.lines.line(&path);
+            let line = self.file.lines.line(&path);
             if !names::is_snake(wire) {
                 self.error(
-                    file,
                     line,
                     format!("field name `{wire}` is not a snake_case Rust name"),
                 );
                 continue;
             }
             let stem = format!("{}{}", owner.prefix, names::pascal(wire));
-            let Some(ty) = self.field_type(
-                file, global, local, enums, objects, &spec.ty, spec, &stem, owner, &path,
-            ) else {
+            let Some(ty) = self.field_type(&spec.ty, spec, &stem, owner, &path) else {
                 continue;
             };
-            if spec.values.is_some() && !matches!(base_of(&spec.ty), "enum") {
+            if spec.values.is_some() && !matches!(spec.ty.innermost(), TypeExpr::Enum) {
                 self.error(
-                    file,
                     line,
                     format!("`values` given for `{wire}`, which is not an inline enum"),
                 );
             }
-            if spec.fields.is_some() && !matches!(base_of(&spec.ty), "object") {
+            if spec.fields.is_some() && !matches!(spec.ty.innermost(), TypeExpr::Object) {
                 self.error(
-                    file,
                     line,
                     format!("`fields` given for `{wire}`, which is not an inline object"),
                 );
             }
-            if spec.custom_fields && !matches!(base_of(&spec.ty), "object") {
+            if spec.custom_fields && !matches!(spec.ty.innermost(), TypeExpr::Object) {
                 self.error(
-                    file,
                     line,
                     format!("`custom_fields` given for `{wire}`, which is not an inline object"),
                 );
@@ -440,69 +444,43 @@ impl Validator {
         out
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn field_type(
         &mut self,
-        file: &LoadedFile,
-        global: &GlobalScope,
-        local: &mut LocalScope,
-        enums: &mut Vec<EnumDef>,
-        objects: &mut Vec<StructDef>,
-        ty: &str,
+        ty: &TypeExpr,
         spec: &FieldSpec,
         stem: &str,
         owner: &Owner,
         path: &[&str],
     ) -> Option<Type> {
-        let line = file.lines.line(path);
-        if let Some(inner) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
-            let inner = self.field_type(
-                file,
-                global,
-                local,
-                enums,
-                objects,
-                inner.trim(),
-                spec,
-                stem,
-                owner,
-                path,
-            )?;
-            return Some(Type::List(Box::new(inner)));
-        }
+        let line = self.file.lines.line(path);
         Some(match ty {
-            "string" => Type::String,
-            "bool" => Type::Bool,
-            "i32" => Type::I32,
-            "i64" => Type::I64,
-            "f64" => Type::F64,
-            "timestamp" => Type::Timestamp,
-            "json" => Type::Json,
-            "enum" => {
+            TypeExpr::List(inner) => {
+                Type::List(Box::new(self.field_type(inner, spec, stem, owner, path)?))
+            }
+            TypeExpr::Enum => {
                 let Some(values) = &spec.values else {
-                    self.error(file, line, "inline `enum` needs `values`".into());
+                    self.error(line, "inline `enum` needs `values`".into());
                     return None;
                 };
-                let rust_name = names::type_name(stem, &local.resource);
-                let def = self.enum_def(file, line, &rust_name, values, None)?;
-                local.enums.insert(stem.to_string(), rust_name.clone());
-                enums.push(def);
+                let rust_name = names::type_name(stem, &self.local.resource);
+                let def = self.enum_def(line, &rust_name, values, None)?;
+                self.local.enums.insert(stem.to_string(), rust_name.clone());
+                self.enums.push(def);
                 Type::Enum(TypeRef {
                     module: None,
                     name: rust_name,
                 })
             }
-            "object" => {
+            TypeExpr::Object => {
                 if !owner.params {
                     self.error(
-                        file,
                         line,
                         "inline `object` is only for parameters; declare a nested type".into(),
                     );
                     return None;
                 }
                 let Some(fields) = &spec.fields else {
-                    self.error(file, line, "inline `object` needs `fields`".into());
+                    self.error(line, "inline `object` needs `fields`".into());
                     return None;
                 };
                 let mut fields_path = path.to_vec();
@@ -511,22 +489,13 @@ impl Validator {
                     prefix: stem,
                     params: true,
                 };
-                let fields = self.fields(
-                    file,
-                    global,
-                    local,
-                    enums,
-                    objects,
-                    fields,
-                    &inner,
-                    &fields_path,
-                );
+                let fields = self.fields(fields, &inner, &fields_path);
                 let name = format!("{stem}Params");
                 let doc = spec
                     .doc
                     .clone()
-                    .or_else(|| param_object_doc(file.spec.resource.as_deref(), path));
-                objects.push(StructDef {
+                    .or_else(|| param_object_doc(self.file.spec.resource.as_deref(), path));
+                self.objects.push(StructDef {
                     same_as: None,
                     name: name.clone(),
                     doc,
@@ -535,19 +504,21 @@ impl Validator {
                 });
                 Type::Struct(TypeRef { module: None, name })
             }
-            name => match self.named_type(global, local, name) {
+            TypeExpr::Named(name) => match self.named_type(name) {
                 Some(t) => t,
                 None => {
-                    self.error(file, line, format!("unknown type `{name}`: not a built-in type, resource, nested type or shared enum"));
+                    self.error(line, format!("unknown type `{name}`: not a built-in type, resource, nested type or shared enum"));
                     return None;
                 }
             },
+            scalar => scalar_type(scalar)?,
         })
     }
 
     /// Resolves a type name: a nested type or enum of this module, a shared enum, a resource,
     /// `Resource.Nested`, or `enums.Name` for a shared enum a local type hides.
-    fn named_type(&self, global: &GlobalScope, local: &LocalScope, name: &str) -> Option<Type> {
+    fn named_type(&self, name: &str) -> Option<Type> {
+        let (global, local) = (self.global, &self.local);
         if let Some(rust) = local.nested.get(name) {
             return Some(Type::Struct(TypeRef {
                 module: None,
@@ -589,21 +560,12 @@ impl Validator {
         }))
     }
 
-    fn operation(
-        &mut self,
-        file: &LoadedFile,
-        global: &GlobalScope,
-        local: &mut LocalScope,
-        res: &mut Resource,
-        name: &str,
-        spec: &OperationSpec,
-    ) -> Option<Operation> {
+    fn operation(&mut self, module: &str, name: &str, spec: &OperationSpec) -> Option<Operation> {
         let at = |key: &'static str| -> [&str; 3] { ["operations", name, key] };
-        let errors_before = self.errors.len();
+        let errors_before = self.validator.errors.len();
         if !names::is_snake(name) {
             self.error(
-                file,
-                file.lines.line(&["operations", name]),
+                self.file.lines.line(&["operations", name]),
                 format!("operation name `{name}` is not a snake_case method name"),
             );
             return None;
@@ -615,21 +577,19 @@ impl Validator {
             "DELETE" => Method::Delete,
             other => {
                 self.error(
-                    file,
-                    file.lines.line(&at("method")),
+                    self.file.lines.line(&at("method")),
                     format!("method `{other}` is not GET, POST or DELETE"),
                 );
                 Method::Get
             }
         };
-        let path = self.path(file, &spec.path, &at("path"));
+        let path = self.path(&spec.path, &at("path"));
         let base = match spec.base.as_deref() {
             None | Some("chargebee") => Base::Chargebee,
             Some("control") => Base::Control,
             Some(other) => {
                 self.error(
-                    file,
-                    file.lines.line(&at("base")),
+                    self.file.lines.line(&at("base")),
                     format!("base `{other}` is not `chargebee` or `control`"),
                 );
                 Base::Chargebee
@@ -641,8 +601,7 @@ impl Validator {
             (_, None) => Body::Query,
             (_, Some(other)) => {
                 self.error(
-                    file,
-                    file.lines.line(&at("body")),
+                    self.file.lines.line(&at("body")),
                     format!("body `{other}` is not allowed here: only POST takes `form` or `json`"),
                 );
                 Body::Query
@@ -650,24 +609,15 @@ impl Validator {
         };
         if let Some(sub) = &spec.subdomain {
             if sub.is_empty() || !sub.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
-                let line = file.lines.line(&at("subdomain"));
-                self.error(file, line, format!("subdomain `{sub}` is not a host label"));
+                let line = self.file.lines.line(&at("subdomain"));
+                self.error(line, format!("subdomain `{sub}` is not a host label"));
             }
         }
         let owner = Owner {
             prefix: &pascal,
             params: true,
         };
-        let params = self.fields(
-            file,
-            global,
-            local,
-            &mut res.enums,
-            &mut res.param_objects,
-            &spec.params,
-            &owner,
-            &["operations", name, "params"],
-        );
+        let params = self.fields(&spec.params, &owner, &["operations", name, "params"]);
         // Parameters and filters both become setters, which must not shadow builder methods.
         let setters = params
             .iter()
@@ -679,9 +629,8 @@ impl Validator {
             );
         for (section, key, setter) in setters {
             if BUILDER_METHODS.contains(&setter.as_str()) {
-                let line = file.lines.line(&["operations", name, section, &key]);
+                let line = self.file.lines.line(&["operations", name, section, &key]);
                 self.error(
-                    file,
                     line,
                     format!("`{key}` would clash with a request builder method"),
                 );
@@ -692,9 +641,11 @@ impl Validator {
                 && method == Method::Get
                 && (p.wire == "limit" || p.wire == "offset");
             if reserved || Some(p.wire.as_str()) == path.iter().find_map(param_name) {
-                let line = file.lines.line(&["operations", name, "params", &p.wire]);
+                let line = self
+                    .file
+                    .lines
+                    .line(&["operations", name, "params", &p.wire]);
                 self.error(
-                    file,
                     line,
                     format!(
                         "parameter `{}` is already provided by the operation",
@@ -704,32 +655,22 @@ impl Validator {
             }
         }
         if spec.custom_fields && params.iter().any(|p| p.wire == "custom_fields") {
-            let line = file
+            let line = self
+                .file
                 .lines
                 .line(&["operations", name, "params", "custom_fields"]);
             self.error(
-                file,
                 line,
                 "a parameter named `custom_fields` clashes with the operation's custom fields"
                     .into(),
             );
         }
-        let filters = self.filters(
-            file,
-            global,
-            local,
-            res,
-            name,
-            &pascal,
-            &spec.filters,
-            &params,
-        );
+        let filters = self.filters(name, &pascal, &spec.filters, &params);
         let mut sort_by = Vec::new();
         for field in &spec.sort_by {
             if !names::is_snake(field) {
                 self.error(
-                    file,
-                    file.lines.line(&at("sort_by")),
+                    self.file.lines.line(&at("sort_by")),
                     format!("sort field `{field}` is not a snake_case name"),
                 );
             } else {
@@ -739,14 +680,13 @@ impl Validator {
         let pages = spec.paginated && method == Method::Get;
         if !sort_by.is_empty() && !pages {
             self.error(
-                file,
-                file.lines.line(&at("sort_by")),
+                self.file.lines.line(&at("sort_by")),
                 "`sort_by` is only for paginated GET operations".into(),
             );
         }
-        let returns = self.returns(file, global, local, name, &spec.returns);
-        (self.errors.len() == errors_before).then(|| Operation {
-            id: format!("{}.{}", res.module, name),
+        let returns = self.returns(name, &spec.returns);
+        (self.validator.errors.len() == errors_before).then(|| Operation {
+            id: format!("{}.{}", module, name),
             name: name.to_string(),
             pascal,
             method,
@@ -766,16 +706,16 @@ impl Validator {
         })
     }
 
-    fn path(&mut self, file: &LoadedFile, path: &str, at: &[&str]) -> Vec<PathPart> {
-        let line = file.lines.line(at);
+    fn path(&mut self, path: &str, at: &[&str]) -> Vec<PathPart> {
+        let line = self.file.lines.line(at);
         if !path.starts_with('/') {
-            self.error(file, line, format!("path `{path}` does not start with `/`"));
+            self.error(line, format!("path `{path}` does not start with `/`"));
         }
         let mut parts = Vec::new();
         let mut rest = path;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
-                self.error(file, line, format!("path `{path}` has an unclosed `{{`"));
+                self.error(line, format!("path `{path}` has an unclosed `{{`"));
                 return parts;
             };
             if open > 0 {
@@ -784,7 +724,6 @@ impl Validator {
             let param = &rest[open + 1..open + close];
             if !names::is_snake(param) {
                 self.error(
-                    file,
                     line,
                     format!("path parameter `{param}` is not a snake_case name"),
                 );
@@ -801,22 +740,13 @@ impl Validator {
             .count()
             > 1
         {
-            self.error(
-                file,
-                line,
-                format!("path `{path}` has more than one parameter"),
-            );
+            self.error(line, format!("path `{path}` has more than one parameter"));
         }
         parts
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn filters(
         &mut self,
-        file: &LoadedFile,
-        global: &GlobalScope,
-        local: &mut LocalScope,
-        res: &mut Resource,
         op: &str,
         pascal: &str,
         specs: &IndexMap<String, FilterSpec>,
@@ -824,11 +754,10 @@ impl Validator {
     ) -> Vec<Filter> {
         let mut out = Vec::new();
         for (wire, spec) in specs {
-            let line = file.lines.line(&["operations", op, "filters", wire]);
+            let line = self.file.lines.line(&["operations", op, "filters", wire]);
             let segments: Vec<&str> = wire.split('.').collect();
             if segments.len() > 2 || !segments.iter().all(|s| names::is_snake(s)) {
                 self.error(
-                    file,
                     line,
                     format!("filter name `{wire}` is not `field` or `group.field` in snake_case"),
                 );
@@ -844,22 +773,14 @@ impl Validator {
                 _ => (wire.clone(), None, wire.clone()),
             };
             if params.iter().any(|p| p.wire == ident) {
-                self.error(
-                    file,
-                    line,
-                    format!("`{wire}` is both a parameter and a filter"),
-                );
+                self.error(line, format!("`{wire}` is both a parameter and a filter"));
                 continue;
             }
             if let Some(group) = group
                 .as_ref()
                 .filter(|g| params.iter().any(|p| p.wire == **g))
             {
-                self.error(
-                    file,
-                    line,
-                    format!("filter group `{group}` is also a parameter"),
-                );
+                self.error(line, format!("filter group `{group}` is also a parameter"));
                 continue;
             }
             let enum_stem = names::pascal(&ident);
@@ -869,11 +790,10 @@ impl Validator {
                 ("timestamp", None, None) => FilterKind::Timestamp,
                 ("date", None, None) => FilterKind::Date,
                 ("boolean", None, None) => FilterKind::Boolean,
-                ("enum", Some(name), None) => match self.named_type(global, local, name) {
+                ("enum", Some(name), None) => match self.named_type(name) {
                     Some(Type::Enum(r)) => FilterKind::Enum(r),
                     _ => {
                         self.error(
-                            file,
                             line,
                             format!("`{name}` is not an enum of this resource or a shared enum"),
                         );
@@ -882,16 +802,15 @@ impl Validator {
                 },
                 ("enum", None, Some(values)) => {
                     let name = format!("{pascal}{enum_stem}");
-                    let Some(def) = self.enum_def(file, line, &name, values, None) else {
+                    let Some(def) = self.enum_def(line, &name, values, None) else {
                         continue;
                     };
-                    local.enums.insert(name.clone(), name.clone());
-                    res.enums.push(def);
+                    self.local.enums.insert(name.clone(), name.clone());
+                    self.enums.push(def);
                     FilterKind::Enum(TypeRef { module: None, name })
                 }
                 ("enum", _, _) => {
                     self.error(
-                        file,
                         line,
                         "an `enum` filter needs exactly one of `enum` or `values`".into(),
                     );
@@ -899,21 +818,19 @@ impl Validator {
                 }
                 (k @ ("string" | "number" | "timestamp" | "date" | "boolean"), _, _) => {
                     self.error(
-                        file,
                         line,
                         format!("`enum` and `values` are only for `enum` filters, not `{k}`"),
                     );
                     continue;
                 }
                 (other, _, _) => {
-                    self.error(file, line, format!("filter kind `{other}` is not string, number, timestamp, date, boolean or enum"));
+                    self.error(line, format!("filter kind `{other}` is not string, number, timestamp, date, boolean or enum"));
                     continue;
                 }
             };
             for o in &spec.ops {
                 if !kind.operators().contains(&o.as_str()) {
                     self.error(
-                        file,
                         line,
                         format!("operator `{o}` does not exist for `{}` filters", spec.kind),
                     );
@@ -932,58 +849,37 @@ impl Validator {
         out
     }
 
-    fn returns(
-        &mut self,
-        file: &LoadedFile,
-        global: &GlobalScope,
-        local: &LocalScope,
-        op: &str,
-        specs: &IndexMap<String, String>,
-    ) -> Vec<Field> {
+    fn returns(&mut self, op: &str, specs: &IndexMap<String, TypeExpr>) -> Vec<Field> {
         let mut out = Vec::new();
         for (key, ty) in specs {
-            let line = file.lines.line(&["operations", op, "returns", key]);
+            let line = self.file.lines.line(&["operations", op, "returns", key]);
             let (wire, required) = match key.strip_suffix('?') {
                 Some(w) => (w, false),
                 None => (key.as_str(), true),
             };
             if !names::is_snake(wire) {
                 self.error(
-                    file,
                     line,
                     format!("response key `{wire}` is not a snake_case name"),
                 );
                 continue;
             }
-            match self.response_type(global, local, ty) {
+            match self.response_type(ty) {
                 Some(t) => out.push(response_field(wire, t, required)),
-                None => self.error(
-                    file,
-                    line,
-                    format!("response `{wire}`: unknown type `{ty}`"),
-                ),
+                None => self.error(line, format!("response `{wire}`: unknown type `{ty}`")),
             }
         }
         out
     }
 
     /// A response value's type: built-in, named, or a list of either (no inline types).
-    fn response_type(&self, global: &GlobalScope, local: &LocalScope, ty: &str) -> Option<Type> {
-        if let Some(inner) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
-            return self
-                .response_type(global, local, inner.trim())
-                .map(|t| Type::List(Box::new(t)));
+    fn response_type(&self, ty: &TypeExpr) -> Option<Type> {
+        match ty {
+            TypeExpr::List(inner) => self.response_type(inner).map(|t| Type::List(Box::new(t))),
+            TypeExpr::Named(name) => self.named_type(name),
+            TypeExpr::Enum | TypeExpr::Object => None,
+            scalar => scalar_type(scalar),
         }
-        Some(match ty {
-            "string" => Type::String,
-            "bool" => Type::Bool,
-            "i32" => Type::I32,
-            "i64" => Type::I64,
-            "f64" => Type::F64,
-            "timestamp" => Type::Timestamp,
-            "json" => Type::Json,
-            name => self.named_type(global, local, name)?,
-        })
     }
 }
 
@@ -1056,18 +952,23 @@ fn mark_holder_fields(resources: &mut [Resource]) {
     }
 }
 
+/// The type of a built-in `type:` (`string`, `timestamp`, …); `None` for any other form.
+fn scalar_type(ty: &TypeExpr) -> Option<Type> {
+    Some(match ty {
+        TypeExpr::String => Type::String,
+        TypeExpr::Bool => Type::Bool,
+        TypeExpr::I32 => Type::I32,
+        TypeExpr::I64 => Type::I64,
+        TypeExpr::F64 => Type::F64,
+        TypeExpr::Timestamp => Type::Timestamp,
+        TypeExpr::Json => Type::Json,
+        TypeExpr::Enum | TypeExpr::Object | TypeExpr::Named(_) | TypeExpr::List(_) => return None,
+    })
+}
+
 fn param_name(part: &PathPart) -> Option<&str> {
     match part {
         PathPart::Param(p) => Some(p),
         PathPart::Literal(_) => None,
     }
-}
-
-/// The innermost type word of a type string (`list<enum>` → `enum`).
-fn base_of(ty: &str) -> &str {
-    let mut t = ty;
-    while let Some(inner) = t.strip_prefix("list<").and_then(|s| s.strip_suffix('>')) {
-        t = inner.trim();
-    }
-    t
 }
