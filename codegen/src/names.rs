@@ -71,6 +71,26 @@ const TAKEN_TYPE_NAMES: &[&str] = &[
     "EnumFilter",
 ];
 
+/// Methods every request builder has, which no parameter may shadow. A test of the `tests`
+/// crate checks that every method of the client's `Request` is here.
+pub const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "send_with_info",
+    "stream",
+    "params",
+    "with_params",
+    "idempotency_key",
+    "timeout",
+    "max_pages",
+    "sort_by",
+    "custom_field",
+    // Crate-private methods of `Request`, which a setter of the same name would clash with.
+    "new",
+    "with_options",
+    "path",
+    "show",
+];
+
 /// The Rust name of a type declared in `resource`'s module.
 pub fn type_name(name: &str, resource: &str) -> String {
     if TAKEN_TYPE_NAMES.contains(&name) {

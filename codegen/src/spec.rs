@@ -230,7 +230,10 @@ mod tests {
         );
         // An unclosed list is a name, which validation refuses as unknown.
         assert_eq!(read("list<string"), TypeExpr::Named("list<string".into()));
-        assert_eq!(read("list< list<object> >").to_string(), "list<list<object>>");
+        assert_eq!(
+            read("list< list<object> >").to_string(),
+            "list<list<object>>"
+        );
     }
 
     #[test]

@@ -628,7 +628,7 @@ impl ModuleReader<'_> {
                     .map(|k| ("filters", k.clone(), k.replace('.', "_"))),
             );
         for (section, key, setter) in setters {
-            if BUILDER_METHODS.contains(&setter.as_str()) {
+            if names::BUILDER_METHODS.contains(&setter.as_str()) {
                 let line = self.file.lines.line(&["operations", name, section, &key]);
                 self.error(
                     line,
@@ -897,25 +897,6 @@ fn param_object_doc(resource: Option<&str>, path: &[&str]) -> Option<String> {
         keys.join(".")
     ))
 }
-
-/// Methods every request builder has, which no parameter may shadow.
-const BUILDER_METHODS: &[&str] = &[
-    "send",
-    "send_with_info",
-    "stream",
-    "params",
-    "with_params",
-    "idempotency_key",
-    "timeout",
-    "max_pages",
-    "sort_by",
-    "custom_field",
-    // Crate-private methods of `Request`, which a setter of the same name would clash with.
-    "new",
-    "with_options",
-    "path",
-    "show",
-];
 
 fn response_field(wire: &str, ty: Type, required: bool) -> Field {
     Field {
