@@ -170,6 +170,34 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The name of its request builder type: `{Pascal}Request`.
+    pub fn request_type(&self) -> String {
+        format!("{}Request", self.pascal)
+    }
+
+    /// The name of its parameters type: `{Pascal}Params`.
+    pub fn params_type(&self) -> String {
+        format!("{}Params", self.pascal)
+    }
+
+    /// The name of the enum of the fields it sorts by: `{Pascal}SortField`.
+    pub fn sort_field_type(&self) -> String {
+        format!("{}SortField", self.pascal)
+    }
+
+    /// Every type name the operation's items take in its resource's module: request, params,
+    /// answer, sort fields and filter groups, each only when emitted.
+    pub fn type_names(&self) -> Vec<String> {
+        let mut out = vec![self.request_type(), self.params_type(), self.answer_type()];
+        if !self.sort_by.is_empty() {
+            out.push(self.sort_field_type());
+        }
+        for (group, _) in self.filter_groups() {
+            out.push(crate::names::filter_group_type(&self.pascal, group));
+        }
+        out
+    }
+
     /// The name of the type of its answer: `{Pascal}Entry` (one entry of a page) when it
     /// pages, else `{Pascal}Response`.
     pub fn answer_type(&self) -> String {

@@ -334,18 +334,7 @@ impl Validator {
             names.push(handle.clone());
         }
         for op in &res.operations {
-            names.push(format!("{}Request", op.pascal));
-            names.push(format!("{}Params", op.pascal));
-            names.push(format!("{}Response", op.pascal));
-            if op.paginated {
-                names.push(format!("{}Entry", op.pascal));
-            }
-            if !op.sort_by.is_empty() {
-                names.push(format!("{}SortField", op.pascal));
-            }
-            for (group, _) in op.filter_groups() {
-                names.push(names::filter_group_type(&op.pascal, group));
-            }
+            names.extend(op.type_names());
         }
         for n in names {
             *seen.entry(n).or_default() += 1;

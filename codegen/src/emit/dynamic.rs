@@ -16,7 +16,7 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
     let arms = res.operations.iter().map(|op| {
         let name = &op.name;
         let id = &op.id;
-        let request = format_ident!("{}Request", op.pascal);
+        let request = format_ident!("{}", op.request_type());
         let constant = format_ident!("{}", op.name.to_shouty_snake_case());
         let pages = super::operations::pages(op);
         let (path_check, path_id) = match op.path_param() {

@@ -101,8 +101,8 @@ pub fn request_items(res: &Resource, imports: &mut Imports) -> TokenStream {
 
 fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident) {
     (
-        format_ident!("{}Request", op.pascal),
-        format_ident!("{}Params", op.pascal),
+        format_ident!("{}", op.request_type()),
+        format_ident!("{}", op.params_type()),
         format_ident!("{}", op.name.to_shouty_snake_case()),
     )
 }
@@ -311,7 +311,7 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
     };
     let def = StructDef {
         same_as: None,
-        name: format!("{}Params", op.pascal),
+        name: op.params_type(),
         doc: Some(format!("Parameters of {}.", describe(op))),
         fields: op.params.clone(),
         custom_fields: op.custom_fields,
@@ -525,7 +525,7 @@ fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
     }
     if !op.sort_by.is_empty() {
         imports.runtime("Sort");
-        let field = format_ident!("{}SortField", op.pascal);
+        let field = format_ident!("{}", op.sort_field_type());
         slots.push(option_slot(
             "sort_by",
             quote!(Sort<#field>),
@@ -898,7 +898,7 @@ fn sort_enum(op: &Operation) -> Option<TokenStream> {
     if op.sort_by.is_empty() {
         return None;
     }
-    let name = format_ident!("{}SortField", op.pascal);
+    let name = format_ident!("{}", op.sort_field_type());
     let d = doc(&format!("Fields {} can sort by.", describe(op)));
     let variants = op.sort_by.iter().map(|(v, wire)| {
         let v = format_ident!("{}", v);
