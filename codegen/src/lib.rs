@@ -69,6 +69,7 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     resolve::merge_module_enums(&mut api);
     resolve::hoist_repeated_enums(&mut api);
     resolve::hoist_repeated_param_objects(&mut api);
+    resolve::merge_nested_into_dependencies(&mut api);
     resolve::merge_answers(&mut api);
     resolve::merge_param_objects(&mut api);
     resolve::name_operator_sets(&mut api);

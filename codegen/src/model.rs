@@ -1,5 +1,7 @@
 //! The validated spec with every name resolved. Emission reads only this.
 
+use std::collections::BTreeSet;
+
 /// Everything the generator emits.
 #[derive(Debug)]
 pub struct Api {
@@ -29,6 +31,10 @@ pub struct Resource {
     pub fields: Vec<Field>,
     /// Nested sub-objects of the resource.
     pub nested: Vec<StructDef>,
+    /// Sub-objects of the resource declared by another module with the same name and fields,
+    /// re-exported under their name here (`customer::BillingAddress` is
+    /// `payment_source::BillingAddress`).
+    pub shared_nested: Vec<TypeRef>,
     /// Inline enums of the resource, its nested types, parameters and filters.
     pub enums: Vec<EnumDef>,
     /// Inline parameter objects of its operations.
@@ -39,6 +45,33 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// The other modules its types refer to (resource modules, `enums`, `objects`).
+    pub fn modules_used(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut visit = |ty: &Type| collect_modules(ty, &mut out);
+        self.fields.iter().for_each(|f| visit(&f.ty));
+        self.nested
+            .iter()
+            .flat_map(|s| &s.fields)
+            .for_each(|f| visit(&f.ty));
+        self.param_objects
+            .iter()
+            .flat_map(|s| &s.fields)
+            .for_each(|f| visit(&f.ty));
+        for op in &self.operations {
+            op.params
+                .iter()
+                .chain(&op.returns)
+                .for_each(|f| visit(&f.ty));
+            for filter in &op.filters {
+                if let FilterKind::Enum(r) = &filter.kind {
+                    visit(&Type::Enum(r.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the resource only holds other resources (or lists of them), each optional
     /// (`Content`): its fields are then compiled only with their resource's feature, so it
     /// depends on none.
@@ -327,5 +360,18 @@ impl FilterKind {
             FilterKind::Boolean => &["is", "is_present"],
             FilterKind::Enum(_) => &["is", "is_not", "in", "not_in", "is_present"],
         }
+    }
+}
+
+/// Adds the module of `ty`, or of the type it lists, to `out`.
+fn collect_modules(ty: &Type, out: &mut BTreeSet<String>) {
+    match ty {
+        Type::Enum(r) | Type::Struct(r) => {
+            if let Some(m) = &r.module {
+                out.insert(m.clone());
+            }
+        }
+        Type::List(inner) => collect_modules(inner, out),
+        _ => {}
     }
 }

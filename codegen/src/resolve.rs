@@ -9,10 +9,14 @@
 //! - inline enums with the same wire values in several modules become one shared enum, named
 //!   by the words their names end with (`PreferredScheme`), when those are at least two words
 //!   and name nothing else;
+//! - parameter objects with the same fields in several modules, naming no type of a resource
+//!   module, become one shared object in `objects`, named the same way (`AddressParams`);
 //! - an operation whose answer (response, or page entry) has the fields of an earlier
 //!   operation's answer in the same module answers with that type, under an alias;
 //! - a parameter object with the fields of an earlier one in the same module is an alias of
 //!   it;
+//! - a sub-object with the name and fields of one in a module its module is always compiled
+//!   with is that one, re-exported under its name;
 //! - filter fields that accept the same operators share one operator set type, named by its
 //!   operators (`IsIsNotStartsWith`).
 
@@ -156,6 +160,90 @@ pub fn hoist_repeated_param_objects(api: &mut Api) {
             .retain(|o| !renamed.contains_key(&(module.clone(), o.name.clone())));
     }
     api.param_objects.extend(hoisted);
+    retarget_all(api, &renamed);
+}
+
+/// Replaces a sub-object by the sub-object of the same name, doc and fields in a module its module
+/// is always compiled with (one its Cargo feature enables, directly or through another): as
+/// `credit_note` needs `invoice`, `credit_note::LineItemTax` becomes `invoice::LineItemTax`.
+/// The replacing module is the first by name, and no feature gains a dependency. Only
+/// sub-objects whose fields name no type of their own module are compared, and one that
+/// replaces another is never itself replaced. The module re-exports the type under its name,
+/// so `credit_note::LineItemTax` still names it. (Same fields under another name, such as a
+/// billing address shaped like a shipping address, stay apart: the name would mislead.)
+pub fn merge_nested_into_dependencies(api: &mut Api) {
+    let direct: BTreeMap<&str, BTreeSet<String>> = api
+        .resources
+        .iter()
+        .map(|r| {
+            let mut needs = if r.is_holder() {
+                BTreeSet::new()
+            } else {
+                r.modules_used()
+            };
+            needs.retain(|m| m != ENUMS && m != OBJECTS && *m != r.module);
+            (r.module.as_str(), needs)
+        })
+        .collect();
+    let needs = |module: &str| -> BTreeSet<&str> {
+        let mut seen = BTreeSet::new();
+        let mut next = vec![module];
+        while let Some(m) = next.pop() {
+            for dep in direct.get(m).into_iter().flatten() {
+                if dep != module && seen.insert(dep.as_str()) {
+                    next.push(dep);
+                }
+            }
+        }
+        seen
+    };
+    let self_contained = |s: &StructDef| {
+        fn outside(ty: &Type) -> bool {
+            match ty {
+                Type::Enum(r) | Type::Struct(r) => r.module.is_some(),
+                Type::List(inner) => outside(inner),
+                _ => true,
+            }
+        }
+        s.same_as.is_none() && s.fields.iter().all(|f| outside(&f.ty))
+    };
+    let mut renamed = Renamed::new();
+    for res in &api.resources {
+        let providers = needs(&res.module);
+        for nested in res.nested.iter().filter(|n| self_contained(n)) {
+            let provider = api
+                .resources
+                .iter()
+                .filter(|r| providers.contains(r.module.as_str()))
+                .flat_map(|r| r.nested.iter().map(move |n| (r.module.as_str(), n)))
+                .find(|(module, other)| {
+                    other.name == nested.name
+                        && other.doc == nested.doc
+                        && self_contained(other)
+                        && same_fields(&other.fields, &nested.fields)
+                        && !renamed.contains_key(&(module.to_string(), other.name.clone()))
+                });
+            if let Some((module, other)) = provider {
+                renamed.insert(
+                    (res.module.clone(), nested.name.clone()),
+                    (module.to_string(), other.name.clone()),
+                );
+            }
+        }
+    }
+    for res in &mut api.resources {
+        let module = res.module.clone();
+        res.nested
+            .retain(|n| !renamed.contains_key(&(module.clone(), n.name.clone())));
+        for ((from, _), (to, name)) in &renamed {
+            if *from == module {
+                res.shared_nested.push(TypeRef {
+                    module: Some(to.clone()),
+                    name: name.clone(),
+                });
+            }
+        }
+    }
     retarget_all(api, &renamed);
 }
 
@@ -525,6 +613,7 @@ mod tests {
                 extra_keys: false,
                 fields: Vec::new(),
                 nested: Vec::new(),
+                shared_nested: Vec::new(),
                 enums: Vec::new(),
                 param_objects,
                 accessor: None,
@@ -544,6 +633,109 @@ mod tests {
             ops: ops.iter().map(|o| o.to_string()).collect(),
             operators: String::new(),
         }
+    }
+
+    /// A resource `module` with one required field of type `field` (so not a holder) and these
+    /// sub-objects.
+    fn resource(module: &str, field: Type, nested: Vec<StructDef>) -> Resource {
+        Resource {
+            name: crate::names::pascal(module),
+            module: module.into(),
+            source: String::new(),
+            doc: None,
+            extra_keys: false,
+            fields: vec![crate::model::Field {
+                wire: "f".into(),
+                ident: "f".into(),
+                ty: field,
+                required: true,
+                doc: None,
+                max_length: None,
+                empty_when_absent: false,
+            }],
+            nested,
+            shared_nested: Vec::new(),
+            enums: Vec::new(),
+            param_objects: Vec::new(),
+            accessor: None,
+            operations: Vec::new(),
+        }
+    }
+
+    fn sub_object(name: &str, ty: Type) -> StructDef {
+        StructDef {
+            same_as: None,
+            name: name.into(),
+            doc: None,
+            fields: vec![field(ty)],
+            custom_fields: false,
+        }
+    }
+
+    #[test]
+    fn a_sub_object_of_a_module_compiled_alongside_replaces_one_of_the_same_name_and_fields() {
+        let of = |module: &str| {
+            Type::Struct(TypeRef {
+                module: Some(module.into()),
+                name: "X".into(),
+            })
+        };
+        let tax = || sub_object("Tax", Type::I64);
+        let mut api = Api {
+            param_objects: Vec::new(),
+            operator_sets: Vec::new(),
+            enums: Vec::new(),
+            resources: vec![
+                // `credit_note` needs `invoice` through `quote`; `invoice` needs nothing.
+                resource(
+                    "credit_note",
+                    of("quote"),
+                    vec![tax(), sub_object("Note", Type::I64)],
+                ),
+                resource("invoice", Type::String, vec![tax()]),
+                resource("quote", of("invoice"), Vec::new()),
+                // `order` does not need `invoice`: its `Tax` stays.
+                resource("order", Type::String, vec![tax()]),
+                // A `Tax` naming a type of its own module is not compared.
+                resource(
+                    "plan",
+                    of("invoice"),
+                    vec![sub_object("Tax", local("Mode"))],
+                ),
+            ],
+            default_features: Vec::new(),
+        };
+        merge_nested_into_dependencies(&mut api);
+        let kept: Vec<(&str, Vec<&str>, Vec<String>)> = api
+            .resources
+            .iter()
+            .map(|r| {
+                let shared = r
+                    .shared_nested
+                    .iter()
+                    .map(|t| format!("{}::{}", t.module.as_deref().unwrap_or(""), t.name))
+                    .collect();
+                (
+                    r.module.as_str(),
+                    r.nested.iter().map(|n| n.name.as_str()).collect(),
+                    shared,
+                )
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (
+                    "credit_note",
+                    vec!["Note"],
+                    vec!["invoice::Tax".to_string()]
+                ),
+                ("invoice", vec!["Tax"], vec![]),
+                ("quote", vec![], vec![]),
+                ("order", vec!["Tax"], vec![]),
+                ("plan", vec!["Tax"], vec![]),
+            ]
+        );
     }
 
     #[test]
@@ -681,6 +873,7 @@ mod tests {
                     fields: vec![field(Type::List(Box::new(local("WidgetCollection"))))],
                     custom_fields: false,
                 }],
+                shared_nested: Vec::new(),
                 enums: vec![
                     enum_def("WidgetCollection", &["off", "on"]),
                     enum_def("WidgetMode", &["on", "off", "auto"]),
@@ -717,6 +910,7 @@ mod tests {
             extra_keys: false,
             fields: enums.iter().map(|e| field(local(&e.name))).collect(),
             nested: Vec::new(),
+            shared_nested: Vec::new(),
             enums,
             param_objects: Vec::new(),
             accessor: None,

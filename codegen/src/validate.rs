@@ -236,6 +236,7 @@ impl Validator {
             extra_keys: spec.extra_keys,
             fields: Vec::new(),
             nested: Vec::new(),
+            shared_nested: Vec::new(),
             enums: Vec::new(),
             param_objects: Vec::new(),
             accessor: None,

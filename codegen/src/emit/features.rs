@@ -2,7 +2,7 @@
 //! the modules its types refer to, plus in `chargebee` `full`, the spec's `default` set and
 //! the optional features.
 
-use super::types::{modules_used, Part};
+use super::types::Part;
 use crate::model::{Api, Resource};
 use crate::resolve::{ENUMS, OBJECTS};
 use std::fmt::Write;
@@ -17,7 +17,7 @@ fn needs(res: &Resource) -> Vec<String> {
         // A holder's fields are each gated by their own feature instead.
         return Vec::new();
     }
-    modules_used(res)
+    res.modules_used()
         .into_iter()
         .filter(|m| m != ENUMS && m != OBJECTS && *m != res.module)
         .collect()

@@ -212,6 +212,11 @@ fn resource_module(res: &Resource, part: Part) -> Option<TokenStream> {
     let items = match part {
         Part::Models => {
             let mut items = vec![structs::emit_resource(res, &mut imports)];
+            for shared in &res.shared_nested {
+                let module = format_ident!("{}", shared.module.as_deref().unwrap_or_default());
+                let name = format_ident!("{}", shared.name);
+                items.push(quote!(pub use super::#module::#name;));
+            }
             for nested in &res.nested {
                 items.push(structs::emit_model_struct(
                     nested,

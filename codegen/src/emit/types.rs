@@ -1,6 +1,6 @@
 //! Shared pieces of emission: type paths, doc attributes and the import list of a module.
 
-use crate::model::{FilterKind, Resource, Type, TypeRef};
+use crate::model::{Type, TypeRef};
 use crate::resolve::{ENUMS, OBJECTS, OPERATORS_MODULE};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -181,44 +181,5 @@ pub fn ident(name: &str) -> syn::Ident {
     match name.strip_prefix("r#") {
         Some(raw) => syn::Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => format_ident!("{}", name),
-    }
-}
-
-/// Sibling modules a resource module refers to.
-pub fn modules_used(res: &Resource) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut visit = |ty: &Type| collect_modules(ty, &mut out);
-    res.fields.iter().for_each(|f| visit(&f.ty));
-    res.nested
-        .iter()
-        .flat_map(|s| &s.fields)
-        .for_each(|f| visit(&f.ty));
-    res.param_objects
-        .iter()
-        .flat_map(|s| &s.fields)
-        .for_each(|f| visit(&f.ty));
-    for op in &res.operations {
-        op.params
-            .iter()
-            .chain(&op.returns)
-            .for_each(|f| visit(&f.ty));
-        for filter in &op.filters {
-            if let FilterKind::Enum(r) = &filter.kind {
-                visit(&Type::Enum(r.clone()));
-            }
-        }
-    }
-    out
-}
-
-fn collect_modules(ty: &Type, out: &mut BTreeSet<String>) {
-    match ty {
-        Type::Enum(r) | Type::Struct(r) => {
-            if let Some(m) = &r.module {
-                out.insert(m.clone());
-            }
-        }
-        Type::List(inner) => collect_modules(inner, out),
-        _ => {}
     }
 }

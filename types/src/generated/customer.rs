@@ -60,7 +60,7 @@ pub struct Customer {
     pub fraud_flag: Option<enums::FraudFlag>,
     pub primary_payment_source_id: Option<String>,
     pub backup_payment_source_id: Option<String>,
-    pub billing_address: Option<Box<BillingAddress>>,
+    pub billing_address: Option<Box<payment_source::BillingAddress>>,
     pub referral_urls: Option<Vec<ReferralUrl>>,
     pub contacts: Option<Vec<Contact>>,
     pub payment_method: Option<Box<PaymentMethod>>,
@@ -309,7 +309,7 @@ impl<'de> Deserialize<'de> for Customer {
                 let mut fraud_flag: Option<enums::FraudFlag> = None;
                 let mut primary_payment_source_id: Option<String> = None;
                 let mut backup_payment_source_id: Option<String> = None;
-                let mut billing_address: Option<Box<BillingAddress>> = None;
+                let mut billing_address: Option<Box<payment_source::BillingAddress>> = None;
                 let mut referral_urls: Option<Vec<ReferralUrl>> = None;
                 let mut contacts: Option<Vec<Contact>> = None;
                 let mut payment_method: Option<Box<PaymentMethod>> = None;
@@ -811,164 +811,7 @@ impl<'de> Deserialize<'de> for Customer {
         deserializer.deserialize_map(Fields)
     }
 }
-/// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct BillingAddress {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub company: Option<String>,
-    pub phone: Option<String>,
-    pub line1: Option<String>,
-    pub line2: Option<String>,
-    pub line3: Option<String>,
-    pub city: Option<String>,
-    pub state_code: Option<String>,
-    pub state: Option<String>,
-    pub country: Option<String>,
-    pub zip: Option<String>,
-    pub validation_status: Option<enums::ValidationStatus>,
-    /// `object`: the name of the object's type, as sent.
-    pub object: Option<std::borrow::Cow<'static, str>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ExtraFields for BillingAddress {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for BillingAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("first_name", &self.first_name)?;
-        entries.optional("last_name", &self.last_name)?;
-        entries.optional("email", &self.email)?;
-        entries.optional("company", &self.company)?;
-        entries.optional("phone", &self.phone)?;
-        entries.optional("line1", &self.line1)?;
-        entries.optional("line2", &self.line2)?;
-        entries.optional("line3", &self.line3)?;
-        entries.optional("city", &self.city)?;
-        entries.optional("state_code", &self.state_code)?;
-        entries.optional("state", &self.state)?;
-        entries.optional("country", &self.country)?;
-        entries.optional("zip", &self.zip)?;
-        entries.optional("validation_status", &self.validation_status)?;
-        entries.optional("object", &self.object)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for BillingAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = BillingAddress;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BillingAddress` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingAddress, A::Error> {
-                let mut first_name: Option<String> = None;
-                let mut last_name: Option<String> = None;
-                let mut email: Option<String> = None;
-                let mut company: Option<String> = None;
-                let mut phone: Option<String> = None;
-                let mut line1: Option<String> = None;
-                let mut line2: Option<String> = None;
-                let mut line3: Option<String> = None;
-                let mut city: Option<String> = None;
-                let mut state_code: Option<String> = None;
-                let mut state: Option<String> = None;
-                let mut country: Option<String> = None;
-                let mut zip: Option<String> = None;
-                let mut validation_status: Option<enums::ValidationStatus> = None;
-                let mut object = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            10 if key == b"first_name" => 0,
-                            9 if key == b"last_name" => 1,
-                            5 if key == b"email" => 2,
-                            7 if key == b"company" => 3,
-                            5 if key == b"phone" => 4,
-                            5 if key == b"line1" => 5,
-                            5 if key == b"line2" => 6,
-                            5 if key == b"line3" => 7,
-                            4 if key == b"city" => 8,
-                            10 if key == b"state_code" => 9,
-                            5 if key == b"state" => 10,
-                            7 if key == b"country" => 11,
-                            3 if key == b"zip" => 12,
-                            17 if key == b"validation_status" => 13,
-                            6 if key == b"object" => 14,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
-                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
-                        2 => email = crate::decode::field(&mut map, "email")?,
-                        3 => company = crate::decode::field(&mut map, "company")?,
-                        4 => phone = crate::decode::field(&mut map, "phone")?,
-                        5 => line1 = crate::decode::field(&mut map, "line1")?,
-                        6 => line2 = crate::decode::field(&mut map, "line2")?,
-                        7 => line3 = crate::decode::field(&mut map, "line3")?,
-                        8 => city = crate::decode::field(&mut map, "city")?,
-                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
-                        10 => state = crate::decode::field(&mut map, "state")?,
-                        11 => country = crate::decode::field(&mut map, "country")?,
-                        12 => zip = crate::decode::field(&mut map, "zip")?,
-                        13 => {
-                            validation_status = crate::decode::field(
-                                &mut map,
-                                "validation_status",
-                            )?;
-                        }
-                        14 => {
-                            crate::decode::read_object_key(
-                                &mut map,
-                                "billing_address",
-                                &mut object,
-                                &mut extra,
-                            )?
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(BillingAddress {
-                    first_name,
-                    last_name,
-                    email,
-                    company,
-                    phone,
-                    line1,
-                    line2,
-                    line3,
-                    city,
-                    state_code,
-                    state,
-                    country,
-                    zip,
-                    validation_status,
-                    object,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
+pub use super::payment_source::BillingAddress;
 /// The `ReferralUrl` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

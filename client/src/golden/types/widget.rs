@@ -24,7 +24,7 @@ pub struct Widget {
     pub channel: Option<enums::Channel>,
     pub tags: Option<Vec<String>>,
     pub dimensions: Option<Box<Dimensions>>,
-    pub parts: Option<Vec<Part>>,
+    pub parts: Option<Vec<gadget::Part>>,
     pub owner: Option<Box<gadget::Gadget>>,
     pub color: Option<Color>,
     /// `object`: the name of the object's type, as sent.
@@ -107,7 +107,7 @@ impl<'de> Deserialize<'de> for Widget {
                 let mut channel: Option<enums::Channel> = None;
                 let mut tags: Option<Vec<String>> = None;
                 let mut dimensions: Option<Box<Dimensions>> = None;
-                let mut parts: Option<Vec<Part>> = None;
+                let mut parts: Option<Vec<gadget::Part>> = None;
                 let mut owner: Option<Box<gadget::Gadget>> = None;
                 let mut color: Option<Color> = None;
                 let mut object = None;
@@ -185,6 +185,7 @@ impl<'de> Deserialize<'de> for Widget {
         deserializer.deserialize_map(Fields)
     }
 }
+pub use super::gadget::Part;
 /// The `Dimensions` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -261,77 +262,6 @@ impl<'de> Deserialize<'de> for Dimensions {
                     object,
                     extra,
                 })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-/// One part of a widget.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Part {
-    pub part_id: Option<String>,
-    /// `object`: the name of the object's type, as sent.
-    pub object: Option<std::borrow::Cow<'static, str>>,
-    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ExtraFields for Part {
-    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-        &self.extra
-    }
-}
-impl Serialize for Part {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entries = crate::serialize::entries(serializer)?;
-        entries.optional("part_id", &self.part_id)?;
-        entries.optional("object", &self.object)?;
-        entries.extra(&self.extra)?;
-        entries.end()
-    }
-}
-impl<'de> Deserialize<'de> for Part {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Part;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Part` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Part, A::Error> {
-                let mut part_id: Option<String> = None;
-                let mut object = None;
-                let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
-                    let slot = {
-                        let key = key.as_bytes();
-                        match key.len() {
-                            7 if key == b"part_id" => 0,
-                            6 if key == b"object" => 1,
-                            _ => usize::MAX,
-                        }
-                    };
-                    match slot {
-                        0 => part_id = crate::decode::field(&mut map, "part_id")?,
-                        1 => {
-                            crate::decode::read_object_key(
-                                &mut map,
-                                "part",
-                                &mut object,
-                                &mut extra,
-                            )?
-                        }
-                        _ => {
-                            crate::decode::keep(&mut map, key, &mut extra)?;
-                        }
-                    }
-                }
-                Ok(Part { part_id, object, extra })
             }
         }
         deserializer.deserialize_map(Fields)
