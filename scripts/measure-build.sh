@@ -3,7 +3,8 @@
 # same run: a one-line user binary built clean in release mode (dependencies included), with
 #   - `chargebee`, feature `full`;
 #   - `chargebee`, default features;
-#   - `chargebee`, customer + subscription only, then the same calling ten operations;
+#   - `chargebee`, customer + subscription only (no default features, so no HTTP/2), then the
+#     same calling ten operations;
 #   - chargebee's dependencies alone (the floor of any chargebee build);
 #   - the baseline: async-stripe 1.0.0-rc.10 core + billing, every feature, with its hyper
 #     client on rustls with ring and webpki roots, as reqwest's `rustls-tls` is (fetched from
@@ -73,15 +74,16 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     println!("{:?}", runtime.block_on(calls(client)).is_ok());
 }'
-# The floor: chargebee's own dependencies, with its features, and no chargebee.
-project user-deps 'reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }
-tokio = { version = "1", features = ["rt-multi-thread", "macros", "net", "io-util", "time", "sync"] }
+# The floor: chargebee's own dependencies, with the features a build without chargebee's
+# default features (no `http2`) gives them, and no chargebee.
+project user-deps 'reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
+tokio = { version = "1", features = ["time"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
 futures = "0.3"
 thiserror = "2"
-tracing = "0.1"
+tracing = { version = "0.1", default-features = false, features = ["std"] }
 percent-encoding = "2"
 form_urlencoded = "1"
 url = "2"

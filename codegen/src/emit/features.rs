@@ -25,8 +25,8 @@ fn needs(res: &Resource) -> Vec<String> {
 
 /// The table of the crate `part` is emitted into, from the marker line to the end of its
 /// `Cargo.toml`. Each crate has a feature per resource; those of `chargebee` enable the same
-/// features of `chargebee-types` and `chargebee-params`, and only `chargebee` has `default`,
-/// `full` and the optional features.
+/// features of `chargebee-types` and `chargebee-params`, and only `chargebee` has `default`
+/// (`http2` and the spec's default resources), `full` and the optional features.
 pub fn cargo_features(api: &Api, part: Part) -> String {
     let quoted = |names: &[String]| {
         names
@@ -37,7 +37,9 @@ pub fn cargo_features(api: &Api, part: Part) -> String {
     };
     let mut out = format!("{MARKER}\n[features]\n");
     if part == Part::Api {
-        let _ = writeln!(out, "default = [{}]", quoted(&api.default_features));
+        let mut default = vec!["http2".to_string()];
+        default.extend(api.default_features.iter().cloned());
+        let _ = writeln!(out, "default = [{}]", quoted(&default));
         let all: Vec<String> = api.resources.iter().map(|r| r.module.clone()).collect();
         let _ = writeln!(out, "full = [{}]", quoted(&all));
         let _ = writeln!(
@@ -50,6 +52,11 @@ pub fn cargo_features(api: &Api, part: Part) -> String {
             "# `ClientBuilder::shared_rate_limit`: one rate limit for every process, kept in Redis."
         );
         let _ = writeln!(out, "redis = [\"dep:redis\"]");
+        let _ = writeln!(
+            out,
+            "# HTTP/2 with servers that offer it; without it, every connection is HTTP/1.1."
+        );
+        let _ = writeln!(out, "http2 = [\"reqwest/http2\"]");
     }
     for res in &api.resources {
         let m = &res.module;
