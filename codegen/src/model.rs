@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 pub struct Api {
     /// Enums shared across resources, emitted in `enums.rs`.
     pub enums: Vec<EnumDef>,
-    /// Parameter objects shared by the operations of several resources, emitted in the
-    /// params crate's `objects.rs`.
+    /// Parameter objects the spec names (sorted by name), then those shared by the operations
+    /// of several resources; emitted in the params crate's `objects.rs`.
     pub param_objects: Vec<StructDef>,
     /// The sets of operators filter fields accept, emitted in the params crate's
     /// `operators.rs`; sorted by name.

@@ -121,21 +121,36 @@ pub fn hoist_repeated_enums(api: &mut Api) {
 /// names a type of its own module, or of another resource's module, stays where it is: the
 /// shared module depends on no resource feature.
 pub fn hoist_repeated_param_objects(api: &mut Api) {
-    let mut groups: Vec<Group<StructDef>> = Vec::new();
+    let same = |a: &StructDef, b: &StructDef| {
+        a.custom_fields == b.custom_fields && same_fields(&a.fields, &b.fields)
+    };
+    // An inline object with the fields of a named one (from the spec's `objects`) is that one.
+    let mut renamed = Renamed::new();
     for res in &api.resources {
         for object in res.param_objects.iter().filter(|o| portable(o)) {
-            let same = |(_, first): &(&str, &StructDef)| {
-                first.custom_fields == object.custom_fields
-                    && same_fields(&first.fields, &object.fields)
-            };
-            match groups.iter_mut().find(|g| same(&g[0])) {
+            if let Some(named) = api.param_objects.iter().find(|n| same(n, object)) {
+                renamed.insert(
+                    (res.module.clone(), object.name.clone()),
+                    (OBJECTS.to_string(), named.name.clone()),
+                );
+            }
+        }
+    }
+    let mut groups: Vec<Group<StructDef>> = Vec::new();
+    for res in &api.resources {
+        let left = |o: &&StructDef| {
+            portable(o) && !renamed.contains_key(&(res.module.clone(), o.name.clone()))
+        };
+        for object in res.param_objects.iter().filter(left) {
+            match groups.iter_mut().find(|g| same(g[0].1, object)) {
                 Some(group) => group.push((&res.module, object)),
                 None => groups.push(vec![(&res.module, object)]),
             }
         }
     }
-    let winners = shared_names(groups, |o| &o.name, &BTreeSet::new());
-    let renamed = moved_to(OBJECTS, &winners, |o| &o.name);
+    let taken: BTreeSet<&str> = api.param_objects.iter().map(|o| o.name.as_str()).collect();
+    let winners = shared_names(groups, |o| &o.name, &taken);
+    renamed.extend(moved_to(OBJECTS, &winners, |o| &o.name));
     let hoisted: Vec<StructDef> = winners
         .into_iter()
         .map(|(name, members)| {
@@ -301,11 +316,14 @@ fn moved_to<T>(
     renamed
 }
 
-/// Whether a parameter object names only shared enums, so it can live outside its module.
+/// Whether a parameter object names only shared enums and shared objects, so it can live
+/// outside its module.
 fn portable(object: &StructDef) -> bool {
     fn shared(ty: &Type) -> bool {
         match ty {
-            Type::Enum(r) | Type::Struct(r) => r.module.as_deref() == Some(ENUMS),
+            Type::Enum(r) | Type::Struct(r) => {
+                matches!(r.module.as_deref(), Some(m) if m == ENUMS || m == OBJECTS)
+            }
             Type::List(inner) => shared(inner),
             _ => true,
         }

@@ -32,6 +32,10 @@ pub struct SpecFile {
     /// Enums shared by several resources: name → wire values.
     #[serde(default)]
     pub enums: IndexMap<String, Vec<String>>,
+    /// Parameter objects the parameters of any resource can name, by PascalCase name
+    /// (`NoteParams`, named as `NoteParams` or `objects.NoteParams`).
+    #[serde(default)]
+    pub objects: IndexMap<String, ObjectSpec>,
     /// Resource modules the client crate compiles by default (its `default` feature).
     #[serde(default)]
     pub default_features: Vec<String>,
@@ -67,6 +71,18 @@ pub struct FieldSpec {
 pub struct NestedSpec {
     pub doc: Option<String>,
     pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// A named parameter object: its fields name shared enums and other named parameter
+/// objects, and declare no inline `enum` or `object`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectSpec {
+    pub doc: Option<String>,
+    pub fields: IndexMap<String, FieldSpec>,
+    /// The object also takes custom fields (`cf_*`).
+    #[serde(default)]
+    pub custom_fields: bool,
 }
 
 /// One endpoint.

@@ -5,9 +5,10 @@ use crate::error::SpecError;
 use crate::lines::LineIndex;
 use crate::model::*;
 use crate::names;
-use crate::spec::{FieldSpec, FilterSpec, OperationSpec, SpecFile, TypeExpr};
+use crate::resolve::{ENUMS, OBJECTS};
+use crate::spec::{FieldSpec, FilterSpec, ObjectSpec, OperationSpec, SpecFile, TypeExpr};
 use indexmap::IndexMap;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// A parsed spec file with what is needed to point at its lines.
@@ -23,6 +24,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     let mut shared: BTreeMap<String, EnumDef> = BTreeMap::new();
     let mut default_features: Vec<(String, &LoadedFile)> = Vec::new();
     let mut resources: HashMap<String, String> = HashMap::new();
+    let mut object_names: BTreeSet<String> = BTreeSet::new();
 
     for file in files {
         let at = |path: &[&str]| (file, file.lines.line(path));
@@ -59,6 +61,22 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
                 shared.insert(name.clone(), def);
             }
         }
+        for name in file.spec.objects.keys() {
+            let (f, line) = at(&["objects", name]);
+            if !names::is_pascal(name) {
+                v.error(
+                    f,
+                    line,
+                    format!("parameter object name `{name}` is not a PascalCase Rust type name"),
+                );
+            } else if !object_names.insert(name.clone()) {
+                v.error(
+                    f,
+                    line,
+                    format!("parameter object `{name}` is declared twice"),
+                );
+            }
+        }
         match &file.spec.resource {
             Some(name) if !names::is_pascal(name) => {
                 let (f, line) = at(&["resource"]);
@@ -91,7 +109,17 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     let scope = GlobalScope {
         shared: &shared,
         resources: &resources,
+        objects: &object_names,
     };
+    let mut param_objects = Vec::new();
+    for file in files {
+        for (name, spec) in &file.spec.objects {
+            if let Some(object) = v.param_object(file, &scope, name, spec) {
+                param_objects.push(object);
+            }
+        }
+    }
+    param_objects.sort_by(|a: &StructDef, b| a.name.cmp(&b.name));
     let mut out = Vec::new();
     let mut accessors: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in files {
@@ -133,7 +161,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     default_features.sort();
     default_features.dedup();
     Ok(Api {
-        param_objects: Vec::new(),
+        param_objects,
         operator_sets: Vec::new(),
         enums: shared.into_values().collect(),
         resources: out,
@@ -144,6 +172,8 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
 struct GlobalScope<'a> {
     shared: &'a BTreeMap<String, EnumDef>,
     resources: &'a HashMap<String, String>,
+    /// The named parameter objects.
+    objects: &'a BTreeSet<String>,
 }
 
 /// What a type name means inside one resource's module.
@@ -217,6 +247,58 @@ impl Validator {
             name: name.to_string(),
             doc,
             variants,
+        })
+    }
+
+    /// A named parameter object, read as a parameter object of the `objects` module: its
+    /// fields may name shared enums and named parameter objects only.
+    fn param_object(
+        &mut self,
+        file: &LoadedFile,
+        global: &GlobalScope,
+        name: &str,
+        spec: &ObjectSpec,
+    ) -> Option<StructDef> {
+        if !names::is_pascal(name) {
+            return None;
+        }
+        let errors_before = self.errors.len();
+        let mut reader = ModuleReader {
+            validator: self,
+            file,
+            global,
+            local: LocalScope {
+                module: OBJECTS.to_string(),
+                ..LocalScope::default()
+            },
+            enums: Vec::new(),
+            objects: Vec::new(),
+        };
+        let owner = Owner {
+            prefix: name,
+            params: true,
+        };
+        let fields = reader.fields(&spec.fields, &owner, &["objects", name, "fields"]);
+        for field in &fields {
+            let what = match field_module(&field.ty) {
+                // Only an inline `enum` or `object` is of the object's own module.
+                Some(None) => "declares an inline type",
+                Some(Some(m)) if m != ENUMS && m != OBJECTS => "names a type of a resource",
+                _ => continue,
+            };
+            let line = file.lines.line(&["objects", name, "fields", &field.wire]);
+            self.error(
+                file,
+                line,
+                format!("parameter object `{name}`: `{}` {what}; name a shared enum or a parameter object", field.wire),
+            );
+        }
+        (self.errors.len() == errors_before).then(|| StructDef {
+            same_as: None,
+            name: name.to_string(),
+            doc: spec.doc.clone(),
+            fields,
+            custom_fields: spec.custom_fields,
         })
     }
 
@@ -494,14 +576,29 @@ impl ModuleReader<'_> {
                 });
                 Type::Struct(TypeRef { module: None, name })
             }
-            TypeExpr::Named(name) => match self.named_type(name) {
+            TypeExpr::Named(name) => match self
+                .param_object(name)
+                .filter(|_| owner.params)
+                .or_else(|| self.named_type(name))
+            {
                 Some(t) => t,
                 None => {
-                    self.error(line, format!("unknown type `{name}`: not a built-in type, resource, nested type or shared enum"));
+                    self.error(line, format!("unknown type `{name}`: not a built-in type, resource, nested type, shared enum or parameter object"));
                     return None;
                 }
             },
             scalar => scalar_type(scalar)?,
+        })
+    }
+
+    /// A named parameter object: `NoteParams` or `objects.NoteParams`.
+    fn param_object(&self, name: &str) -> Option<Type> {
+        let name = name.strip_prefix("objects.").unwrap_or(name);
+        self.global.objects.contains(name).then(|| {
+            Type::Struct(TypeRef {
+                module: Some(OBJECTS.into()),
+                name: name.into(),
+            })
         })
     }
 
@@ -935,6 +1032,16 @@ fn scalar_type(ty: &TypeExpr) -> Option<Type> {
         TypeExpr::Json => Type::Json,
         TypeExpr::Enum | TypeExpr::Object | TypeExpr::Named(_) | TypeExpr::List(_) => return None,
     })
+}
+
+/// The module of the named type `ty` is or lists (`None` for the module it is used in);
+/// `None` for a built-in type.
+fn field_module(ty: &Type) -> Option<Option<&str>> {
+    match ty {
+        Type::Enum(r) | Type::Struct(r) => Some(r.module.as_deref()),
+        Type::List(inner) => field_module(inner),
+        _ => None,
+    }
 }
 
 fn param_name(part: &PathPart) -> Option<&str> {

@@ -244,3 +244,49 @@ fn every_error_is_reported_at_once() {
     let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
     assert_eq!(lines, [3, 4]);
 }
+
+#[test]
+fn a_named_parameter_object_names_shared_types_only() {
+    let objects = "objects:\n  NoteParams:\n    fields:\n      kind: {type: enum, values: [\"a\", \"b\"]}\n      owner: {type: Thing}\n";
+    let errs = errors(&[("thing.yaml", OK_HEAD), ("objects.yaml", objects)]);
+    let found: Vec<(usize, &str)> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                4,
+                "parameter object `NoteParams`: `kind` declares an inline type; name a shared \
+                 enum or a parameter object"
+            ),
+            (
+                5,
+                "parameter object `NoteParams`: `owner` names a type of a resource; name a \
+                 shared enum or a parameter object"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_named_parameter_object_is_for_parameters_only() {
+    let objects = "objects:\n  NoteParams:\n    fields:\n      text: {type: string}\n";
+    let text = format!("{OK_HEAD}  note: {{type: NoteParams}}\n");
+    assert_one(
+        &errors(&[("thing.yaml", &text), ("objects.yaml", objects)]),
+        "thing.yaml",
+        4,
+        "unknown type `NoteParams`",
+    );
+}
+
+#[test]
+fn a_named_parameter_object_declared_twice() {
+    let objects = "objects:\n  NoteParams:\n    fields:\n      text: {type: string}\n";
+    let errs = errors(&[("a.yaml", objects), ("b.yaml", objects)]);
+    assert_one(
+        &errs,
+        "b.yaml",
+        2,
+        "parameter object `NoteParams` is declared twice",
+    );
+}

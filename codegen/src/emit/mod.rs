@@ -161,13 +161,14 @@ fn enums_module(api: &Api) -> TokenStream {
     }
 }
 
-/// The parameter objects several resources' operations share.
+/// The parameter objects the spec names and those several resources' operations share.
 fn objects_module(api: &Api) -> TokenStream {
     let mut imports = Imports::new(Part::Params, OBJECTS);
     let objects = operations::shared_objects(&api.param_objects, &mut imports);
     let uses = imports.tokens();
     quote! {
-        //! Parameter objects with the same fields in the operations of several resources.
+        //! Parameter objects the spec names (its `objects`), and those with the same fields in
+        //! the operations of several resources.
         #uses
         #objects
     }

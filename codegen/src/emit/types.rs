@@ -168,6 +168,8 @@ pub fn type_path(r: &TypeRef, is_enum: bool, imports: &mut Imports) -> TokenStre
             }
             quote!(#name)
         }
+        // A named parameter object naming another, in the `objects` module itself.
+        Some(m) if *m == imports.module => quote!(#name),
         Some(m) => {
             imports.modules.insert(m.clone());
             let m = format_ident!("{}", m);

@@ -65,6 +65,11 @@ impl crate::Request<RegisterParams, RegisterResponse, crate::NotIdempotent> {
         self.params.box_dimensions = Some(value);
         self
     }
+    #[inline]
+    pub fn notes(mut self, value: objects::NotesParams) -> Self {
+        self.params.notes = Some(value);
+        self
+    }
 }
 const REMOVE: crate::transport::Operation = crate::transport::Operation {
     id: "gadget.remove",

@@ -200,6 +200,11 @@ impl crate::Request<ResizeParams, ResizeResponse, crate::NotIdempotent> {
         self.params.finish = Some(value);
         self
     }
+    #[inline]
+    pub fn memo(mut self, value: objects::NoteParams) -> Self {
+        self.params.memo = Some(value);
+        self
+    }
 }
 const CREATE_FOR_GADGET: crate::transport::Operation = crate::transport::Operation {
     id: "widget.create_for_gadget",
@@ -246,6 +251,11 @@ impl crate::Request<CreateForGadgetParams, CreateForGadgetResponse, crate::Idemp
     #[inline]
     pub fn labels(mut self, value: Vec<String>) -> Self {
         self.params.labels = value;
+        self
+    }
+    #[inline]
+    pub fn note(mut self, value: objects::NoteParams) -> Self {
+        self.params.note = Some(value);
         self
     }
 }

@@ -12,6 +12,7 @@ pub struct RegisterParams {
     pub label: String,
     pub sold_through: Option<enums::Channel>,
     pub box_dimensions: Option<objects::DimensionsParams>,
+    pub notes: Option<objects::NotesParams>,
 }
 impl Serialize for RegisterParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19,6 +20,7 @@ impl Serialize for RegisterParams {
         entries.field("label", &self.label)?;
         entries.optional("sold_through", &self.sold_through)?;
         entries.optional("box_dimensions", &self.box_dimensions)?;
+        entries.optional("notes", &self.notes)?;
         entries.end()
     }
 }
@@ -36,10 +38,16 @@ impl<'de> Deserialize<'de> for RegisterParams {
                 self,
                 mut map: A,
             ) -> Result<RegisterParams, A::Error> {
-                const EXPECTED: &[&str] = &["label", "sold_through", "box_dimensions"];
+                const EXPECTED: &[&str] = &[
+                    "label",
+                    "sold_through",
+                    "box_dimensions",
+                    "notes",
+                ];
                 let mut label = None;
                 let mut sold_through = None;
                 let mut box_dimensions = None;
+                let mut notes = None;
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     match key.as_bytes() {
                         b"label" => crate::decode::param(&mut map, "label", &mut label)?,
@@ -57,6 +65,7 @@ impl<'de> Deserialize<'de> for RegisterParams {
                                 &mut box_dimensions,
                             )?
                         }
+                        b"notes" => crate::decode::param(&mut map, "notes", &mut notes)?,
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
@@ -64,6 +73,7 @@ impl<'de> Deserialize<'de> for RegisterParams {
                     label: crate::decode::required(label, "label")?,
                     sold_through: sold_through.flatten(),
                     box_dimensions: box_dimensions.flatten(),
+                    notes: notes.flatten(),
                 })
             }
         }
@@ -78,6 +88,7 @@ impl RegisterParams {
             label: label.into(),
             sold_through: None,
             box_dimensions: None,
+            notes: None,
         }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
@@ -93,6 +104,7 @@ impl crate::form::FormEncode for RegisterParams {
         form.field("label", &self.label);
         form.field("sold_through", &self.sold_through);
         form.field("box_dimensions", &self.box_dimensions);
+        form.field("notes", &self.notes);
     }
     #[inline]
     fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {

@@ -259,12 +259,14 @@ impl crate::filter::SortField for ListSortField {
 pub struct ResizeParams {
     pub dimensions: objects::DimensionsParams,
     pub finish: Option<ResizeFinishParams>,
+    pub memo: Option<objects::NoteParams>,
 }
 impl Serialize for ResizeParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut entries = crate::serialize::entries(serializer)?;
         entries.field("dimensions", &self.dimensions)?;
         entries.optional("finish", &self.finish)?;
+        entries.optional("memo", &self.memo)?;
         entries.end()
     }
 }
@@ -282,9 +284,10 @@ impl<'de> Deserialize<'de> for ResizeParams {
                 self,
                 mut map: A,
             ) -> Result<ResizeParams, A::Error> {
-                const EXPECTED: &[&str] = &["dimensions", "finish"];
+                const EXPECTED: &[&str] = &["dimensions", "finish", "memo"];
                 let mut dimensions = None;
                 let mut finish = None;
+                let mut memo = None;
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     match key.as_bytes() {
                         b"dimensions" => {
@@ -297,12 +300,14 @@ impl<'de> Deserialize<'de> for ResizeParams {
                         b"finish" => {
                             crate::decode::param(&mut map, "finish", &mut finish)?
                         }
+                        b"memo" => crate::decode::param(&mut map, "memo", &mut memo)?,
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
                 Ok(ResizeParams {
                     dimensions: crate::decode::required(dimensions, "dimensions")?,
                     finish: finish.flatten(),
+                    memo: memo.flatten(),
                 })
             }
         }
@@ -313,7 +318,11 @@ impl ResizeParams {
     /// Parameters with the required fields set and nothing else.
     #[inline]
     pub fn new(dimensions: objects::DimensionsParams) -> Self {
-        Self { dimensions, finish: None }
+        Self {
+            dimensions,
+            finish: None,
+            memo: None,
+        }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
     /// refused when a custom field name does not start with `cf_`.
@@ -327,6 +336,7 @@ impl crate::form::FormEncode for ResizeParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("dimensions", &self.dimensions);
         form.field("finish", &self.finish);
+        form.field("memo", &self.memo);
     }
 }
 impl crate::request::Params for ResizeParams {}
@@ -343,6 +353,7 @@ pub struct CreateForGadgetParams {
     pub finish: Option<CreateForGadgetFinishParams>,
     pub parts: Vec<CreateForGadgetPartsParams>,
     pub labels: Vec<String>,
+    pub note: Option<objects::NoteParams>,
 }
 impl Serialize for CreateForGadgetParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -354,6 +365,7 @@ impl Serialize for CreateForGadgetParams {
         entries.optional("finish", &self.finish)?;
         entries.list("parts", &self.parts)?;
         entries.list("labels", &self.labels)?;
+        entries.optional("note", &self.note)?;
         entries.end()
     }
 }
@@ -379,6 +391,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                     "finish",
                     "parts",
                     "labels",
+                    "note",
                 ];
                 let mut name = None;
                 let mut channel = None;
@@ -387,6 +400,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                 let mut finish = None;
                 let mut parts = None;
                 let mut labels = None;
+                let mut note = None;
                 while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     match key.as_bytes() {
                         b"name" => crate::decode::param(&mut map, "name", &mut name)?,
@@ -410,6 +424,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                         b"labels" => {
                             crate::decode::param(&mut map, "labels", &mut labels)?
                         }
+                        b"note" => crate::decode::param(&mut map, "note", &mut note)?,
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
@@ -421,6 +436,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                     finish: finish.flatten(),
                     parts: parts.unwrap_or_default(),
                     labels: labels.unwrap_or_default(),
+                    note: note.flatten(),
                 })
             }
         }
@@ -439,6 +455,7 @@ impl CreateForGadgetParams {
             finish: None,
             parts: Vec::new(),
             labels: Vec::new(),
+            note: None,
         }
     }
     /// The parameters encoded as Chargebee receives them in a form body or query;
@@ -458,6 +475,7 @@ impl crate::form::FormEncode for CreateForGadgetParams {
         form.field("finish", &self.finish);
         form.field("parts", &self.parts);
         form.field("labels", &self.labels);
+        form.field("note", &self.note);
     }
 }
 impl crate::request::Params for CreateForGadgetParams {}
