@@ -48,7 +48,7 @@ impl Resource {
     /// The other modules its types refer to (resource modules, `enums`, `objects`).
     pub fn modules_used(&self) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        let mut visit = |ty: &Type| collect_modules(ty, &mut out);
+        let mut visit = |ty: &Type| out.extend(ty.named().and_then(|r| r.module.clone()));
         self.fields.iter().for_each(|f| visit(&f.ty));
         self.nested
             .iter()
@@ -132,6 +132,17 @@ pub enum Type {
     Enum(TypeRef),
     Struct(TypeRef),
     List(Box<Type>),
+}
+
+impl Type {
+    /// The named type it is, or lists (`list<Card>` → `Card`); `None` for a built-in type.
+    pub fn named(&self) -> Option<&TypeRef> {
+        match self {
+            Type::Enum(r) | Type::Struct(r) => Some(r),
+            Type::List(inner) => inner.named(),
+            _ => None,
+        }
+    }
 }
 
 /// Where a named type lives, relative to the module that uses it.
@@ -360,18 +371,5 @@ impl FilterKind {
             FilterKind::Boolean => &["is", "is_present"],
             FilterKind::Enum(_) => &["is", "is_not", "in", "not_in", "is_present"],
         }
-    }
-}
-
-/// Adds the module of `ty`, or of the type it lists, to `out`.
-fn collect_modules(ty: &Type, out: &mut BTreeSet<String>) {
-    match ty {
-        Type::Enum(r) | Type::Struct(r) => {
-            if let Some(m) = &r.module {
-                out.insert(m.clone());
-            }
-        }
-        Type::List(inner) => collect_modules(inner, out),
-        _ => {}
     }
 }

@@ -23,7 +23,6 @@
 use crate::model::{
     Api, EnumDef, Field, FilterKind, OperatorSet, Resource, StructDef, Type, TypeRef, OPERATORS,
 };
-use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The module shared enums are emitted in.
@@ -213,14 +212,10 @@ pub fn merge_nested_into_dependencies(api: &mut Api) {
         seen
     };
     let self_contained = |s: &StructDef| {
-        fn outside(ty: &Type) -> bool {
-            match ty {
-                Type::Enum(r) | Type::Struct(r) => r.module.is_some(),
-                Type::List(inner) => outside(inner),
-                _ => true,
-            }
-        }
-        s.same_as.is_none() && s.fields.iter().all(|f| outside(&f.ty))
+        s.same_as.is_none()
+            && s.fields
+                .iter()
+                .all(|f| f.ty.named().is_none_or(|r| r.module.is_some()))
     };
     let mut renamed = Renamed::new();
     for res in &api.resources {
@@ -319,16 +314,12 @@ fn moved_to<T>(
 /// Whether a parameter object names only shared enums and shared objects, so it can live
 /// outside its module.
 fn portable(object: &StructDef) -> bool {
-    fn shared(ty: &Type) -> bool {
-        match ty {
-            Type::Enum(r) | Type::Struct(r) => {
-                matches!(r.module.as_deref(), Some(m) if m == ENUMS || m == OBJECTS)
-            }
-            Type::List(inner) => shared(inner),
-            _ => true,
-        }
-    }
-    object.same_as.is_none() && object.fields.iter().all(|f| shared(&f.ty))
+    object.same_as.is_none()
+        && object.fields.iter().all(|f| {
+            f.ty.named().is_none_or(
+                |r| matches!(r.module.as_deref(), Some(m) if m == ENUMS || m == OBJECTS),
+            )
+        })
 }
 
 /// The longest run of PascalCase words every name ends with (`PreferredScheme`), or "".
@@ -378,7 +369,7 @@ pub fn name_operator_sets(api: &mut Api) {
     };
     let joined = |set: &[&str], separator: &str| -> String {
         set.iter()
-            .map(|o| o.to_upper_camel_case())
+            .map(|o| crate::names::pascal(o))
             .collect::<Vec<_>>()
             .join(separator)
     };

@@ -280,7 +280,7 @@ impl Validator {
         };
         let fields = reader.fields(&spec.fields, &owner, &["objects", name, "fields"]);
         for field in &fields {
-            let what = match field_module(&field.ty) {
+            let what = match field.ty.named().map(|r| r.module.as_deref()) {
                 // Only an inline `enum` or `object` is of the object's own module.
                 Some(None) => "declares an inline type",
                 Some(Some(m)) if m != ENUMS && m != OBJECTS => "names a type of a resource",
@@ -1032,16 +1032,6 @@ fn scalar_type(ty: &TypeExpr) -> Option<Type> {
         TypeExpr::Json => Type::Json,
         TypeExpr::Enum | TypeExpr::Object | TypeExpr::Named(_) | TypeExpr::List(_) => return None,
     })
-}
-
-/// The module of the named type `ty` is or lists (`None` for the module it is used in);
-/// `None` for a built-in type.
-fn field_module(ty: &Type) -> Option<Option<&str>> {
-    match ty {
-        Type::Enum(r) | Type::Struct(r) => Some(r.module.as_deref()),
-        Type::List(inner) => field_module(inner),
-        _ => None,
-    }
 }
 
 fn param_name(part: &PathPart) -> Option<&str> {

@@ -186,7 +186,7 @@ fn operators_module(sets: &[OperatorSet]) -> TokenStream {
         ));
         let ops = &set.ops;
         let accepts = set.ops.iter().map(|o| {
-            let op = format_ident!("{}", heck::AsUpperCamelCase(o).to_string());
+            let op = format_ident!("{}", crate::names::pascal(o));
             quote!(impl crate::filter::accepts::#op for #name {})
         });
         quote! {
