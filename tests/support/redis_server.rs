@@ -15,8 +15,9 @@ pub struct RedisServer {
 }
 
 impl RedisServer {
-    /// Starts one, or says why not: `None` (after a note on stderr) when `redis-server` is
-    /// not installed and [`REQUIRE_REDIS`] is unset; a panic when it is set.
+    /// Starts one, or says why not: `None` when `redis-server` is not installed and
+    /// [`REQUIRE_REDIS`] is unset, after a line on the terminal naming the skipped test; a
+    /// panic when it is set.
     pub fn start() -> Option<RedisServer> {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -34,7 +35,18 @@ impl RedisServer {
                 panic!("{REQUIRE_REDIS} is set but redis-server cannot start: {e}")
             }
             Err(e) => {
-                eprintln!("skipped: redis-server cannot start ({e}); set {REQUIRE_REDIS} to fail");
+                // Written to stderr itself, not through `eprintln!`, which the test harness
+                // captures and hides for a test that passes.
+                use std::io::Write;
+                let test = std::thread::current()
+                    .name()
+                    .unwrap_or("a test")
+                    .to_string();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED {test}: redis-server cannot start ({e}); install it, or set \
+                     {REQUIRE_REDIS}=1 to fail instead"
+                );
                 return None;
             }
         };
