@@ -39,8 +39,13 @@ async fn receive(
     body: Bytes,
 ) -> StatusCode {
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    if !webhook::verify_basic_auth(authorization, USER, PASSWORD) {
-        return StatusCode::UNAUTHORIZED;
+    match webhook::verify_basic_auth(authorization, USER, PASSWORD) {
+        Ok(true) => {}
+        Ok(false) => return StatusCode::UNAUTHORIZED,
+        Err(e) => {
+            eprintln!("the receiver is misconfigured: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR;
+        }
     }
     let event = match webhook::parse_event(&body) {
         Ok(event) => event,

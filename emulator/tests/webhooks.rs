@@ -100,7 +100,7 @@ async fn changes_are_delivered_in_order_with_basic_auth() {
             .expect("delivered in time")
             .unwrap();
         assert!(
-            verify_basic_auth(auth.as_deref(), "hook", "s3cret"),
+            verify_basic_auth(auth.as_deref(), "hook", "s3cret").unwrap(),
             "{auth:?}"
         );
         let event = parse_event(&body).unwrap();
