@@ -35,7 +35,7 @@ fn builder_refuses_bad_settings_with_a_reason() {
         (
             Client::builder()
                 .maton_api_key("k")
-                .base_url("not a url")
+                .base_url("not-a-url")
                 .build(),
             "not a URL",
         ),
@@ -68,6 +68,79 @@ fn builder_refuses_bad_settings_with_a_reason() {
             "{err} should mention {expected}"
         );
     }
+}
+
+/// URLs a parser would quietly clean up, or that carry credentials, are refused at `build()`
+/// with what is wrong, for both roots, and the error repeats neither the URL nor its secrets.
+#[test]
+fn urls_are_taken_as_written_or_refused() {
+    let cases = [
+        (" https://proxy.example", "whitespace around it"),
+        ("https://proxy.example\n", "whitespace around it"),
+        ("https://proxy.example/\tchargebee", "control character"),
+        ("https://proxy.exa\r\nmple", "control character"),
+        ("https://proxy.example/a b", "whitespace"),
+        ("http://evil%2f@127.0.0.1", "user name or password"),
+        (
+            "https://user:hunter2@proxy.example",
+            "user name or password",
+        ),
+        ("https://:hunter2@proxy.example", "user name or password"),
+    ];
+    for (url, expected) in cases {
+        for control in [false, true] {
+            let builder = Client::builder().maton_api_key("k");
+            let builder = if control {
+                builder.control_base_url(url)
+            } else {
+                builder.base_url(url)
+            };
+            let err = builder.build().unwrap_err();
+            let message = err.to_string();
+            assert!(matches!(err, Error::Config(_)), "{url:?}: {message}");
+            assert!(message.contains(expected), "{url:?}: {message}");
+            let what = if control {
+                "control base URL"
+            } else {
+                "base URL"
+            };
+            assert!(message.contains(what), "{url:?}: {message}");
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(!message.contains("evil"), "{message}");
+        }
+    }
+}
+
+/// With only the Chargebee root replaced, control calls are refused before anything is sent
+/// (the key would otherwise reach the real control API); Chargebee calls still work.
+#[tokio::test]
+async fn a_replaced_chargebee_root_alone_refuses_control_calls() {
+    let server = MockServer::start(vec![Reply::json(
+        200,
+        r#"{"customer":{"id":"cus_1","object":"customer"}}"#,
+    )])
+    .await;
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .retry(chargebee::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.connections().list().send().await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Config(_)), "{message}");
+    assert!(message.contains("connection.list"), "{message}");
+    assert!(message.contains("ctrl.maton.ai"), "{message}");
+    assert!(message.contains("127.0.0.1"), "{message}");
+    assert!(!message.contains(TEST_KEY), "{message}");
+    assert!(client.dynamic("connection.list").dry_run().is_err());
+    let customer = client.customers().retrieve("cus_1").send().await.unwrap();
+    assert_eq!(customer.customer.id, "cus_1");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "only the Chargebee call was sent"
+    );
 }
 
 #[test]

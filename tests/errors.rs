@@ -133,21 +133,74 @@ async fn direct_mode_non_chargebee_errors_are_http_errors() {
 }
 
 #[tokio::test]
-async fn undecodable_success_keeps_status_and_a_bounded_snippet() {
+async fn undecodable_success_keeps_the_body_and_shows_a_bounded_part() {
     let huge = format!("<html>{}</html>", "x".repeat(10_000));
-    let err = fail_with(Reply::raw(200, "text/html", huge)).await;
+    let err = fail_with(Reply::raw(200, "text/html", huge.clone())).await;
+    let shown = err.to_string();
     let Error::Decode {
         operation,
         status,
-        snippet,
+        body,
+        request_sent,
+        idempotency_key,
         ..
     } = &err
     else {
         panic!("{err:?}")
     };
     assert_eq!((*operation, *status), ("customer.retrieve", 200));
-    assert!(snippet.starts_with("<html>xxx"));
-    assert!(snippet.len() <= 512 + '…'.len_utf8(), "{}", snippet.len());
+    assert_eq!(body, &huge, "the whole body is kept");
+    assert!(*request_sent);
+    assert_eq!(idempotency_key, &None, "a GET carries no key");
+    assert!(shown.contains("body starts: <html>xxx"), "{shown}");
+    assert!(
+        shown.len() < 1024,
+        "the message shows a bounded part: {shown}"
+    );
+}
+
+/// A POST whose answer does not decode was carried out: the error says so and gives the key
+/// it was sent with, so a retry with that key is answered from the first call instead of
+/// creating a second customer.
+#[tokio::test]
+async fn an_undecodable_answer_to_a_sent_post_carries_its_idempotency_key() {
+    let answer =
+        r#"{"customer":{"id":"cus_1","net_term_days":"thirty","note":"maton-test-key-7f3a"}}"#;
+    let server = MockServer::start(vec![Reply::json(200, answer)]).await;
+    let err = gateway_client(&server)
+        .customers()
+        .create()
+        .email("ada@example.com")
+        .idempotency_key("signup-42")
+        .send()
+        .await
+        .unwrap_err();
+    let shown = err.to_string();
+    let Error::Decode {
+        body,
+        request_sent,
+        idempotency_key,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert!(*request_sent);
+    assert_eq!(idempotency_key.as_deref(), Some("signup-42"));
+    assert_eq!(
+        body, r#"{"customer":{"id":"cus_1","net_term_days":"thirty","note":"<redacted>"}}"#,
+        "the body as received, the key redacted"
+    );
+    assert!(
+        shown.contains("the request was carried out: retry only with idempotency key signup-42"),
+        "{shown}"
+    );
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].header("chargebee-idempotency-key"),
+        Some("signup-42")
+    );
 }
 
 #[tokio::test]

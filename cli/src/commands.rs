@@ -39,13 +39,16 @@ pub fn root(api: &Api) -> Command {
         .after_help(
             "Credentials: MATON_API_KEY (gateway), or CHARGEBEE_SITE and CHARGEBEE_API_KEY \
              (direct). Exit codes: 0 done, 1 other failure, 2 usage, 3 API error, 4 gateway \
-             authentication, 5 rate limited, 6 network or timeout.",
+             authentication, 5 rate limited, 6 network or timeout, 7 carried out but the \
+             answer does not decode (the answer is on stdout; retry only with its \
+             --idempotency-key).",
         )
         .subcommand_required(true)
         .arg(
             Arg::new(EMULATOR)
                 .long(EMULATOR)
                 .action(ArgAction::SetTrue)
+                .conflicts_with_all([BASE_URL, CONTROL_URL])
                 .help("Run against an in-process emulator: no key, no network, fresh state"),
         )
         .arg(
@@ -54,12 +57,12 @@ pub fn root(api: &Api) -> Command {
                 .value_name("ID")
                 .help("The Maton connection to call through (the Maton-Connection header)"),
         )
-        .arg(
-            Arg::new(BASE_URL)
-                .long(BASE_URL)
-                .value_name("URL")
-                .help("Replace the root /api/v2 is appended to (a local emulator, a proxy)"),
-        )
+        .arg(Arg::new(BASE_URL).long(BASE_URL).value_name("URL").help(
+            "Replace the root /api/v2 is appended to (a local emulator, a proxy); \
+                     connection commands then need --control-url, unless the URL is a loopback \
+                     emulator's gateway root (http://127.0.0.1:PORT/chargebee), whose control \
+                     API is at http://127.0.0.1:PORT",
+        ))
         .arg(
             Arg::new(CONTROL_URL)
                 .long(CONTROL_URL)

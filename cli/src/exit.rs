@@ -19,6 +19,9 @@ pub const AUTH: u8 = 4;
 pub const RATE_LIMITED: u8 = 5;
 /// The network failed or the call ran out of time.
 pub const NETWORK: u8 = 6;
+/// The server carried the request out, but its answer does not decode: the body is on
+/// stdout, and a retry must reuse the idempotency key.
+pub const DECODE: u8 = 7;
 
 /// Why the command failed, and its exit code.
 #[derive(Debug)]
@@ -27,6 +30,9 @@ pub struct Failure {
     pub message: String,
     /// Chargebee's error body, for an API error.
     pub api_error: Option<Value>,
+    /// For an answer that does not decode: whether the request was carried out, and the
+    /// idempotency key it was sent with.
+    pub sent: Option<(bool, Option<String>)>,
 }
 
 impl Failure {
@@ -35,6 +41,7 @@ impl Failure {
             code: USAGE,
             message: message.into(),
             api_error: None,
+            sent: None,
         }
     }
 
@@ -43,6 +50,7 @@ impl Failure {
             code: OUTPUT_CLOSED,
             message: "the output was closed".into(),
             api_error: None,
+            sent: None,
         }
     }
 
@@ -51,6 +59,7 @@ impl Failure {
             code: OTHER,
             message: message.into(),
             api_error: None,
+            sent: None,
         }
     }
 
@@ -62,11 +71,13 @@ impl Failure {
             AUTH => "auth",
             RATE_LIMITED => "rate_limited",
             NETWORK => "network",
+            DECODE => "decode",
             _ => "other",
         }
     }
 
-    /// `{"error": {"kind", "exit_code", "message", "api_error"?}}`, for `--json-errors`.
+    /// `{"error": {"kind", "exit_code", "message", "api_error"?, "request_sent"?,
+    /// "idempotency_key"?}}`, for `--json-errors`.
     pub fn to_json(&self) -> Value {
         let mut error = json!({
             "kind": self.kind(),
@@ -75,6 +86,10 @@ impl Failure {
         });
         if let Some(api_error) = &self.api_error {
             error["api_error"] = api_error.clone();
+        }
+        if let Some((request_sent, key)) = &self.sent {
+            error["request_sent"] = json!(request_sent);
+            error["idempotency_key"] = json!(key);
         }
         json!({ "error": error })
     }
@@ -91,16 +106,34 @@ impl From<Error> for Failure {
                 ..
             } => AUTH,
             Error::Transport { .. } | Error::Timeout { .. } | Error::Deadline { .. } => NETWORK,
+            Error::Decode {
+                request_sent: true, ..
+            } => DECODE,
             _ => OTHER,
         };
+        let sent = match &error {
+            Error::Decode {
+                request_sent,
+                idempotency_key,
+                ..
+            } => Some((*request_sent, idempotency_key.clone())),
+            _ => None,
+        };
+        let mut message = error.to_string();
+        if let Some((true, Some(key))) = &sent {
+            message.push_str(&format!(
+                " (the answer is on stdout; to retry, add --idempotency-key {key})"
+            ));
+        }
         let api_error = match &error {
             Error::Api { error, .. } => serde_json::to_value(error).ok(),
             _ => None,
         };
         Failure {
             code,
-            message: error.to_string(),
+            message,
             api_error,
+            sent,
         }
     }
 }

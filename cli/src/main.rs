@@ -92,6 +92,7 @@ async fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     if matches.get_flag(commands::DRY_RUN) {
         let request = call.dry_run().map_err(Failure::from)?;
+        eprintln!("dry run: not sent to {}", host(&request.url));
         return write!(out, "{request}").map_err(write_failure);
     }
     let all = op_matches
@@ -102,12 +103,31 @@ async fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
     if all {
         return stream_all(call, &mut out).await;
     }
-    let answer = call.send().await.map_err(Failure::from)?;
+    let answer = match call.send().await {
+        Ok(answer) => answer,
+        Err(error) => return Err(answered_anyway(&mut out, error)),
+    };
     print(&mut out, &answer, std::io::stdout().is_terminal())?;
     if let Some(url) = authorization_url(&operation.id, &answer) {
         eprintln!("Open this URL to authorize the connection: {url}");
     }
     Ok(())
+}
+
+/// The failure for `error`; when the server carried the request out but its answer does not
+/// decode, the answer's body goes to stdout first, so what was created is not lost.
+fn answered_anyway(out: &mut impl Write, error: chargebee::Error) -> Failure {
+    if let chargebee::Error::Decode {
+        body,
+        request_sent: true,
+        ..
+    } = &error
+    {
+        if let Err(e) = writeln!(out, "{}", body.trim_end()) {
+            return write_failure(e);
+        }
+    }
+    Failure::from(error)
 }
 
 /// The page a person opens to authorize a connection just created.
@@ -125,7 +145,7 @@ async fn stream_all(call: chargebee::DynamicCall, out: &mut impl Write) -> Resul
     while let Some(entry) = entries.next().await {
         let entry = entry.map_err(|e| {
             progress.finish();
-            Failure::from(e)
+            answered_anyway(out, e)
         })?;
         print(out, &entry, false)?;
         progress.count();
@@ -204,6 +224,30 @@ fn print(out: &mut impl Write, value: &Value, pretty: bool) -> Result<(), Failur
     writeln!(out, "{text}").map_err(write_failure)
 }
 
+/// The host (and port) of `url`, the part between the scheme and the path.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// The control API root of the emulator whose gateway root `base` is: a plain-http loopback
+/// URL ending in `/chargebee` (`http://127.0.0.1:12111/chargebee` gives
+/// `http://127.0.0.1:12111`), as `chargebee-emulator` serves both.
+fn emulator_control_root(base: &str) -> Option<String> {
+    let root = base.trim_end_matches('/').strip_suffix("/chargebee")?;
+    let authority = root.strip_prefix("http://")?;
+    let hostname = match authority.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => authority,
+    };
+    let loopback = hostname == "localhost"
+        || hostname == "[::1]"
+        || hostname
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (loopback && !authority.contains(['/', '@'])).then(|| root.to_string())
+}
+
 /// The client the global options and the environment ask for, and the emulator it calls
 /// when `--emulator` is given.
 async fn client(
@@ -238,14 +282,71 @@ async fn client(
             )))
         }
     };
-    if let Some(url) = matches.get_one::<String>(commands::BASE_URL) {
+    let base = matches.get_one::<String>(commands::BASE_URL);
+    if let Some(url) = base {
         builder = builder.base_url(url);
     }
-    if let Some(url) = matches.get_one::<String>(commands::CONTROL_URL) {
+    // Without a control URL, a replaced base leaves control calls refused by the client (the
+    // key must not go to the real control API), unless the base is a local emulator's.
+    let control = matches
+        .get_one::<String>(commands::CONTROL_URL)
+        .cloned()
+        .or_else(|| base.and_then(|url| emulator_control_root(url)));
+    if let Some(url) = control {
         builder = builder.control_base_url(url);
     }
     if let Some(connection) = matches.get_one::<String>(commands::CONNECTION) {
         builder = builder.connection(connection);
     }
     Ok((builder.build().map_err(Failure::from)?, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{emulator_control_root, host};
+
+    #[test]
+    fn the_host_is_between_the_scheme_and_the_path() {
+        assert_eq!(
+            host("https://gateway.maton.ai/chargebee/api/v2/customers?limit=1"),
+            "gateway.maton.ai"
+        );
+        assert_eq!(
+            host("http://127.0.0.1:12111/api/v2/customers"),
+            "127.0.0.1:12111"
+        );
+        assert_eq!(host("http://[::1]:80?x"), "[::1]:80");
+    }
+
+    #[test]
+    fn only_a_loopback_emulator_gateway_root_gives_a_control_root() {
+        for (base, control) in [
+            ("http://127.0.0.1:12111/chargebee", "http://127.0.0.1:12111"),
+            (
+                "http://127.0.0.1:12111/chargebee/",
+                "http://127.0.0.1:12111",
+            ),
+            ("http://localhost:8080/chargebee", "http://localhost:8080"),
+            ("http://[::1]:9/chargebee", "http://[::1]:9"),
+            ("http://127.1.2.3/chargebee", "http://127.1.2.3"),
+        ] {
+            assert_eq!(
+                emulator_control_root(base).as_deref(),
+                Some(control),
+                "{base}"
+            );
+        }
+        for base in [
+            "https://127.0.0.1:12111/chargebee",
+            "http://127.0.0.1:12111/other",
+            "http://127.0.0.1:12111",
+            "http://10.0.0.1:12111/chargebee",
+            "http://example.com/chargebee",
+            "http://127.0.0.1.example.com/chargebee",
+            "http://user@127.0.0.1/chargebee",
+            "http://127.0.0.1/x/chargebee",
+        ] {
+            assert_eq!(emulator_control_root(base), None, "{base}");
+        }
+    }
 }

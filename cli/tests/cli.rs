@@ -2,6 +2,7 @@
 //! help from the spec, and exit codes by kind of failure.
 
 use chargebee_emulator::{Emulator, DEFAULT_MATON_API_KEY};
+use chargebee_tests::{MockServer, Reply};
 use serde_json::Value;
 use tokio::process::Command;
 
@@ -390,6 +391,8 @@ async fn a_dry_run_sends_nothing() {
     )
     .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let host = emulator.url().replace("http://", "");
+    assert_eq!(run.stderr, format!("dry run: not sent to {host}\n"));
     assert!(run.stdout.starts_with("POST "), "{}", run.stdout);
     assert!(run.stdout.contains("authorization: Bearer <redacted>"));
     assert!(
@@ -398,6 +401,42 @@ async fn a_dry_run_sends_nothing() {
     );
     let listed = against(&emulator, &["customer", "list"]).await.json();
     assert_eq!(listed["list"].as_array().unwrap().len(), 0);
+}
+
+/// The Maton key goes only to the hosts the command line names: a replaced Chargebee root
+/// alone leaves connection commands refused (they would reach the real control API), except
+/// for a loopback emulator's gateway root, whose control API is its root.
+#[tokio::test]
+async fn the_key_goes_only_where_the_user_pointed() {
+    let emulator = Emulator::start().await.unwrap();
+    let gateway_root = format!("{}/chargebee", emulator.url());
+    let run = chargebee(&["--base-url", &gateway_root, "connection", "list"]).await;
+    assert_eq!(run.json()["connections"][0]["status"], "ACTIVE");
+
+    for base in [
+        format!("{}/elsewhere", emulator.url()),
+        "https://proxy.example/chargebee".to_string(),
+    ] {
+        for args in [
+            vec!["connection", "list"],
+            vec!["--dry-run", "connection", "list"],
+        ] {
+            let mut all = vec!["--base-url", base.as_str()];
+            all.extend(args);
+            let run = chargebee(&all).await;
+            assert_eq!(run.code, 2, "{base}: {}", run.stderr);
+            assert!(run.stdout.is_empty(), "{}", run.stdout);
+            assert!(run.stderr.contains("connection.list"), "{}", run.stderr);
+            assert!(run.stderr.contains("ctrl.maton.ai"), "{}", run.stderr);
+            assert!(run.stderr.contains("control"), "{}", run.stderr);
+        }
+    }
+
+    for target in ["--base-url", "--control-url"] {
+        let run = chargebee(&["--emulator", target, &gateway_root, "customer", "list"]).await;
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+    }
 }
 
 #[tokio::test]
@@ -434,6 +473,42 @@ async fn failures_as_json_on_stderr_when_asked() {
         assert_eq!(error["error"]["kind"], "usage", "{args:?}");
         assert!(error["error"]["message"].as_str().unwrap().len() > 10);
     }
+}
+
+/// A create the server carried out, whose answer does not decode, is not reported as a plain
+/// failure: the answer is on stdout, the exit code is its own, and the JSON error gives the
+/// idempotency key the request carried, to retry with.
+#[tokio::test]
+async fn an_answer_that_does_not_decode_is_printed_with_the_key_to_retry_with() {
+    let answer = r#"{"customer":{"id":"cus_1","net_term_days":"thirty"}}"#;
+    let server = MockServer::start(vec![Reply::json(200, answer)]).await;
+    let run = chargebee(&[
+        "--base-url",
+        server.url(),
+        "--json-errors",
+        "customer",
+        "create",
+        "--email",
+        "ada@example.com",
+    ])
+    .await;
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("{answer}\n"));
+    let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1, "sent once, not retried");
+    let key = sent[0]
+        .header("chargebee-idempotency-key")
+        .expect("a create carries a key");
+    assert_eq!(error["error"]["kind"], "decode");
+    assert_eq!(error["error"]["exit_code"], 7);
+    assert_eq!(error["error"]["request_sent"], true);
+    assert_eq!(error["error"]["idempotency_key"], key);
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("--idempotency-key {key}")),
+        "{message}"
+    );
 }
 
 #[tokio::test]

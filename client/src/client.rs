@@ -57,12 +57,35 @@ pub(crate) struct Inner {
     pub(crate) user_agent: reqwest::header::HeaderValue,
     /// Chargebee API root, ending in `/api/v2`.
     pub(crate) chargebee_base: String,
-    /// Maton control API root.
-    pub(crate) control_base: String,
+    /// Maton control API root; unset when `base_url` replaced the Chargebee root and
+    /// `control_base_url` was not given, so control calls (which carry the Maton key) are
+    /// refused rather than sent to the real control API.
+    pub(crate) control_base: Result<String, ControlUnset>,
     /// Whether `base_url` replaced the default root (then subdomain hosts are not used).
     pub(crate) base_overridden: bool,
     pub(crate) limiter: Option<Arc<dyn RateLimit>>,
     pub(crate) max_response_bytes: usize,
+}
+
+/// Why a client has no control API root: the Chargebee root was pointed at `base_host`, and
+/// the control root was left at its default.
+#[derive(Debug, Clone)]
+pub(crate) struct ControlUnset {
+    /// The host (and port) of the replaced Chargebee root.
+    pub(crate) base_host: String,
+}
+
+impl ControlUnset {
+    /// The error a control call of `operation` gets.
+    pub(crate) fn error(&self, operation: &str) -> Error {
+        Error::Config(format!(
+            "{operation} uses the Maton control API, but only the Chargebee base URL was \
+             replaced (host {}); it would go to {} with the Maton key. Set \
+             control_base_url too (for the emulator, its root URL)",
+            self.base_host,
+            host_of(CONTROL_URL)
+        ))
+    }
 }
 
 /// How requests are authenticated.
@@ -156,7 +179,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("mode", &mode)
             .field("chargebee_base", &self.inner.chargebee_base)
-            .field("control_base", &self.inner.control_base)
+            .field("control_base", &self.inner.control_base.as_ref().ok())
             .field("connection", &self.settings.connection)
             .field("timeout", &self.settings.timeout)
             .field("attempt_timeout", &self.settings.attempt_timeout)
@@ -223,12 +246,19 @@ impl ClientBuilder {
     }
 
     /// Replaces the root that `/api/v2/…` is appended to (a proxy, or a local test server).
+    ///
+    /// The URL is taken as written: whitespace, control characters or a user name and
+    /// password in it are refused by `build()`. Once it is replaced, calls to the Maton control
+    /// API (connections) need [`ClientBuilder::control_base_url`] too: without it they are
+    /// refused with [`Error::Config`], so the key never reaches a host the caller did not
+    /// name.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// Replaces the Maton control API root (`https://ctrl.maton.ai`).
+    /// Replaces the Maton control API root (`https://ctrl.maton.ai`); checked as
+    /// [`ClientBuilder::base_url`] is.
     pub fn control_base_url(mut self, url: impl Into<String>) -> Self {
         self.control_url = Some(url.into());
         self
@@ -358,10 +388,13 @@ impl ClientBuilder {
             "base URL",
             self.base_url.as_deref().unwrap_or(&default_base),
         )?;
-        let control = checked_url(
-            "control base URL",
-            self.control_url.as_deref().unwrap_or(CONTROL_URL),
-        )?;
+        let control = match (&self.control_url, &self.base_url) {
+            (Some(url), _) => Ok(checked_url("control base URL", url)?),
+            (None, Some(_)) => Err(ControlUnset {
+                base_host: host_of(&base),
+            }),
+            (None, None) => Ok(CONTROL_URL.to_string()),
+        };
         if let Some(c) = &self.connection {
             check_connection(c)?;
         }
@@ -523,10 +556,47 @@ fn check_key(what: &str, key: &Secret) -> Result<(), Error> {
     Ok(())
 }
 
-/// An http(s) URL without a trailing slash; plain http only for loopback hosts.
+/// The host and port of a URL already checked, for messages (never its credentials).
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| "an unnamed host".into())
+}
+
+/// An http(s) URL without a trailing slash; plain http only for loopback hosts. The URL is
+/// taken as written: what a URL parser would quietly clean up (surrounding whitespace, tabs,
+/// line breaks) is refused, as is a user name or password. Messages name the host at most.
 fn checked_url(what: &str, url: &str) -> Result<String, Error> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::Config(format!("{what} `{url}` is not a URL: {e}")))?;
+    if url.trim() != url {
+        return Err(Error::Config(format!(
+            "{what} has whitespace around it; give the URL alone"
+        )));
+    }
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::Config(format!(
+            "{what} contains whitespace or a control character (tab, line break)"
+        )));
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        Error::Config(format!(
+            "{what} is not a URL ({e}); it is not repeated here, as it may hold a password"
+        ))
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config(format!(
+            "{what} (host {}) has a user name or password in it; credentials go in \
+             maton_api_key or direct, never in the URL",
+            host_of(url)
+        )));
+    }
+    let host = host_of(url);
     let loopback = match parsed.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -538,18 +608,18 @@ fn checked_url(what: &str, url: &str) -> Result<String, Error> {
         "http" if loopback => {}
         "http" => {
             return Err(Error::Config(format!(
-                "{what} `{url}` uses plain http for a host that is not loopback"
+                "{what} (host {host}) uses plain http for a host that is not loopback"
             )))
         }
         other => {
             return Err(Error::Config(format!(
-                "{what} `{url}` has scheme `{other}`, not https"
+                "{what} (host {host}) has scheme `{other}`, not https"
             )))
         }
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(format!(
-            "{what} `{url}` must not have a query or fragment"
+            "{what} (host {host}) must not have a query or fragment"
         )));
     }
     Ok(url.trim_end_matches('/').to_string())

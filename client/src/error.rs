@@ -98,9 +98,16 @@ pub enum Error {
         attempts: u32,
     },
     /// A success status with a body that is not the expected JSON.
+    ///
+    /// When `request_sent` is true the server acted on the request: a create, a charge or a
+    /// cancellation happened even though its answer could not be read. Do not send it again
+    /// as a new request; retry with the same `idempotency_key` (the request builders'
+    /// `idempotency_key(…)`), and Chargebee answers from the first call instead of acting
+    /// twice. `body` holds what the server answered.
     #[error(
-        "{operation}: cannot decode the HTTP {status} response at `{}` ({}); body starts: {}",
-        escape_controls(path), escape_controls(&source.to_string()), escape_controls(snippet)
+        "{operation}: cannot decode the HTTP {status} response at `{}` ({}){}; body starts: {}",
+        escape_controls(path), escape_controls(&source.to_string()),
+        sent_note(*request_sent, idempotency_key.as_deref()), escape_controls(&snippet(body.as_bytes()))
     )]
     Decode {
         /// The operation, as `resource.operation`.
@@ -110,8 +117,14 @@ pub enum Error {
         /// Where in the JSON the value at fault is, such as `list[3].subscription.mrr`
         /// (`.` for the whole body).
         path: String,
-        /// The start of the body, at most 512 bytes.
-        snippet: String,
+        /// The whole body as received (invalid UTF-8 replaced), within the client's
+        /// `max_response_bytes`, with the client's key redacted.
+        body: String,
+        /// Whether the request reached the server, which answered with a success status: false
+        /// only for a body decoded with no request, such as a webhook's.
+        request_sent: bool,
+        /// The idempotency key the request carried, if it carried one: reuse it to retry.
+        idempotency_key: Option<String>,
         /// What serde_json reported.
         #[source]
         source: serde_json::Error,
@@ -443,7 +456,9 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
             operation,
             status,
             path,
-            snippet: snippet(body),
+            body: String::from_utf8_lossy(body).into_owned(),
+            request_sent: false,
+            idempotency_key: None,
             source,
         }
     })
@@ -469,7 +484,18 @@ pub(crate) fn decode_json_any<T: DeserializeOwned>(
     })
 }
 
-/// The start of a body as text, cut at a character boundary within [`SNIPPET_LIMIT`] bytes.
+/// What a decode error adds about the request: that it was acted on, and the key to retry with.
+fn sent_note(request_sent: bool, idempotency_key: Option<&str>) -> String {
+    match (request_sent, idempotency_key) {
+        (false, _) => String::new(),
+        (true, Some(key)) => format!(
+            "; the request was carried out: retry only with idempotency key {}",
+            escape_controls(key)
+        ),
+        (true, None) => "; the request was carried out".to_string(),
+    }
+}
+
 /// `text` with every control character escaped as Rust writes it (`\n`, `\u{1b}`).
 pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
@@ -487,6 +513,21 @@ pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
 }
 
 impl Error {
+    /// The same error, a decode error marked as the answer to a request that was sent, with
+    /// the idempotency key that request carried.
+    pub(crate) fn after_sending(mut self, sent_key: Option<&str>) -> Error {
+        if let Error::Decode {
+            request_sent,
+            idempotency_key,
+            ..
+        } = &mut self
+        {
+            *request_sent = true;
+            *idempotency_key = sent_key.map(str::to_string);
+        }
+        self
+    }
+
     /// The same error with every occurrence of `secrets` in server text replaced by
     /// `<redacted>`: a server that echoes the request must not put the key into errors.
     pub(crate) fn redacted(mut self, secrets: &[String]) -> Error {
@@ -510,7 +551,7 @@ impl Error {
                     .for_each(|v| redact_value(v, &clean));
             }
             Error::Gateway { body, .. } | Error::Http { body, .. } => clean(body),
-            Error::Decode { snippet, .. } => clean(snippet),
+            Error::Decode { body, .. } => clean(body),
             Error::RepeatedOffset { offset, .. } => clean(offset),
             Error::Redirect {
                 target: Some(target),
@@ -531,6 +572,7 @@ fn redact_value(value: &mut serde_json::Value, clean: &dyn Fn(&mut String)) {
     }
 }
 
+/// The start of a body as text, cut at a character boundary within [`SNIPPET_LIMIT`] bytes.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
     let mut s = text.into_owned();

@@ -221,7 +221,9 @@ impl Client {
         let (body, info) = self.fetch(op, path, params, options).await?;
         match decode(op.id, info.status, answer_json(&body)) {
             Ok(value) => Ok((value, info)),
-            Err(error) => Err(error.redacted(&self.secrets())),
+            Err(error) => Err(error
+                .after_sending(info.idempotency_key.as_deref())
+                .redacted(&self.secrets())),
         }
     }
 
@@ -379,7 +381,7 @@ impl Client {
                 op.id
             )));
         }
-        let mut url = self.api_root(op);
+        let mut url = self.api_root(op)?;
         url.push_str(&path);
         let method = match op.method {
             HttpMethod::Get => reqwest::Method::GET,
@@ -459,16 +461,22 @@ impl Client {
     /// Where `op` is sent: the control API, the Chargebee API root, or in direct mode (with
     /// no base URL override) the subdomain host the operation lives on. Through the gateway,
     /// subdomain operations go to the same path as every other; how the gateway routes them
-    /// is up to it.
-    pub(crate) fn api_root(&self, op: &Operation) -> String {
+    /// is up to it. A control call of a client whose Chargebee root alone was replaced is
+    /// refused: it would take the key to the real control API.
+    pub(crate) fn api_root(&self, op: &Operation) -> Result<String, Error> {
         let inner = &self.inner;
-        match (op.base, op.subdomain, &inner.auth, inner.base_overridden) {
-            (ApiBase::Control, ..) => inner.control_base.clone(),
-            (ApiBase::Chargebee, Some(sub), Auth::Direct { site, .. }, false) => {
-                format!("https://{site}.{sub}.chargebee.com/api/v2")
-            }
-            (ApiBase::Chargebee, ..) => inner.chargebee_base.clone(),
-        }
+        Ok(
+            match (op.base, op.subdomain, &inner.auth, inner.base_overridden) {
+                (ApiBase::Control, ..) => match &inner.control_base {
+                    Ok(root) => root.clone(),
+                    Err(unset) => return Err(unset.error(op.id)),
+                },
+                (ApiBase::Chargebee, Some(sub), Auth::Direct { site, .. }, false) => {
+                    format!("https://{site}.{sub}.chargebee.com/api/v2")
+                }
+                (ApiBase::Chargebee, ..) => inner.chargebee_base.clone(),
+            },
+        )
     }
 
     /// Sends one attempt and reads its whole answer.
@@ -582,8 +590,9 @@ fn transport_error(op: &Operation, e: reqwest::Error) -> (Failure, Error) {
     }
 }
 
-/// Turns a response into the expected value or the matching error. Never panics, whatever
-/// the bytes.
+/// Turns a response into the expected value or the matching error through the two steps every
+/// answer passes, in their order: [`check_status`] in the attempt loop, then `decode_json`
+/// over [`answer_json`] in [`Client::execute_with`].
 #[cfg(test)]
 pub(crate) fn decode<T: DeserializeOwned>(
     op: &Operation,
@@ -652,20 +661,20 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            direct.api_root(&op(Some("ingest"))),
+            direct.api_root(&op(Some("ingest"))).unwrap(),
             "https://acme.ingest.chargebee.com/api/v2"
         );
         assert_eq!(
-            direct.api_root(&op(Some("file-ingest"))),
+            direct.api_root(&op(Some("file-ingest"))).unwrap(),
             "https://acme.file-ingest.chargebee.com/api/v2"
         );
         assert_eq!(
-            direct.api_root(&op(None)),
+            direct.api_root(&op(None)).unwrap(),
             "https://acme.chargebee.com/api/v2"
         );
         let gateway = crate::Client::builder().maton_api_key("k").build().unwrap();
         assert_eq!(
-            gateway.api_root(&op(Some("grow"))),
+            gateway.api_root(&op(Some("grow"))).unwrap(),
             "https://gateway.maton.ai/chargebee/api/v2"
         );
         let proxied = crate::Client::builder()
@@ -674,9 +683,41 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            proxied.api_root(&op(Some("grow"))),
+            proxied.api_root(&op(Some("grow"))).unwrap(),
             "https://proxy.example/api/v2"
         );
+    }
+
+    #[test]
+    fn control_calls_need_a_control_root_once_the_chargebee_root_is_replaced() {
+        use super::{ApiBase, BodyKind, HttpMethod, Operation};
+        let list = Operation {
+            id: "connection.list",
+            path: "/connections",
+            method: HttpMethod::Get,
+            base: ApiBase::Control,
+            body: BodyKind::Query,
+            subdomain: None,
+            idempotent: false,
+        };
+        let local = || {
+            crate::Client::builder()
+                .maton_api_key("k")
+                .base_url("http://127.0.0.1:12111/chargebee")
+        };
+        let err = local().build().unwrap().api_root(&list).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, crate::Error::Config(_)), "{message}");
+        assert!(message.contains("connection.list"), "{message}");
+        assert!(message.contains("127.0.0.1:12111"), "{message}");
+        assert!(message.contains("ctrl.maton.ai"), "{message}");
+        let both = local()
+            .control_base_url("http://127.0.0.1:12111")
+            .build()
+            .unwrap();
+        assert_eq!(both.api_root(&list).unwrap(), "http://127.0.0.1:12111");
+        let default = crate::Client::builder().maton_api_key("k").build().unwrap();
+        assert_eq!(default.api_root(&list).unwrap(), "https://ctrl.maton.ai");
     }
 
     fn segment(id: &str) -> String {
@@ -716,21 +757,60 @@ mod properties {
         "allow_direct_debit":false,"created_at":1,"promotional_credits":0,"refundable_credits":0,
         "excess_payments":0,"unbilled_charges":0,"deleted":false,"cf_x":[1,{"a":null}]}}"#;
 
+    /// What every answer must give: for a 2xx status the value or a `Decode` error carrying
+    /// the status and the body as received; for any other status an error of that status
+    /// that is not a `Decode` error; and in every message, server text with its control
+    /// characters escaped.
+    fn check_outcome(status: u16, body: &[u8], outcome: &Result<RetrieveResponse, Error>) {
+        let error = match outcome {
+            Ok(_) => {
+                assert!(
+                    (200..300).contains(&status),
+                    "HTTP {status} decoded as a success"
+                );
+                return;
+            }
+            Err(error) => error,
+        };
+        let shown = error.to_string();
+        assert!(!shown.chars().any(char::is_control), "unescaped: {shown:?}");
+        if (200..300).contains(&status) {
+            let Error::Decode {
+                status: s,
+                body: kept,
+                ..
+            } = error
+            else {
+                panic!("HTTP {status}: {error:?}");
+            };
+            assert_eq!(*s, status);
+            assert_eq!(kept, &String::from_utf8_lossy(answer_json(body)));
+        } else {
+            assert!(!matches!(error, Error::Decode { .. }), "{error:?}");
+            assert_eq!(error.status(), Some(status), "{error:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
         #[test]
-        fn arbitrary_bytes_never_panic(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..512)) {
-            let _ = decode::<RetrieveResponse>(&OP, status, &body, true);
+        fn arbitrary_answers_give_the_outcome_their_status_means(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..512)) {
+            let outcome = decode::<RetrieveResponse>(&OP, status, &body, true);
+            check_outcome(status, &body, &outcome);
         }
 
         #[test]
-        fn damaged_responses_never_panic(cut in 0usize..400, at in 0usize..400, byte in any::<u8>(), status in prop::sample::select(vec![200u16, 400, 404, 429, 500])) {
+        fn damaged_answers_give_the_outcome_their_status_means(cut in 0usize..400, at in 0usize..400, byte in any::<u8>(), status in prop::sample::select(vec![200u16, 400, 404, 429, 500])) {
             let mut body = CUSTOMER.as_bytes().to_vec();
             let at = at % body.len();
             body[at] = byte;
             body.truncate(cut.min(body.len()));
-            let _ = decode::<RetrieveResponse>(&OP, status, &body, at.is_multiple_of(2));
+            let outcome = decode::<RetrieveResponse>(&OP, status, &body, at.is_multiple_of(2));
+            check_outcome(status, &body, &outcome);
+            if status == 200 && body == CUSTOMER.as_bytes() {
+                prop_assert_eq!(outcome.unwrap().customer.id, "c");
+            }
         }
     }
 
