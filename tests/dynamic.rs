@@ -242,3 +242,120 @@ fn dry_runs_show_the_request_with_the_key_redacted() {
     let bad = direct.raw(chargebee::HttpMethod::Get, "no-slash").dry_run();
     assert!(bad.is_err());
 }
+
+/// The body or query a dry run of `operation` with `params` would send.
+fn sent(operation: &str, params: serde_json::Value) -> String {
+    let client = chargebee::Client::builder()
+        .maton_api_key("k")
+        .build()
+        .unwrap();
+    let mut call = client.dynamic(operation).params(params);
+    if operation == "subscription.create_with_items" {
+        call = call.id("cus_1").idempotency_key("k1");
+    }
+    let request = call
+        .dry_run()
+        .unwrap_or_else(|e| panic!("{operation}: {e}"));
+    match request.body {
+        Some(body) => body,
+        None => request
+            .url
+            .split_once('?')
+            .map_or(String::new(), |(_, query)| query.to_string()),
+    }
+}
+
+/// Parameters in the shapes the official SDKs write them: `null` anywhere (a list, a filter
+/// group, a filter operator, an object's field) is absent; a string given to a JSON parameter
+/// is that JSON's text, sent unchanged; the one-key sort `sort_by[asc]` is `sort_by: {asc}`.
+#[test]
+fn parameters_read_as_the_official_sdks_write_them() {
+    let cases = [
+        (
+            "subscription.create_with_items",
+            json!({"subscription_items": [{"item_price_id": "basic-USD", "quantity": null}],
+                   "coupon_ids": null, "shipping_address": null, "meta_data": null,
+                   "discounts": null, "contract_term": {"action_at_term_end": null}}),
+            "subscription_items%5Bitem_price_id%5D%5B0%5D=basic-USD",
+        ),
+        (
+            "customer.list",
+            json!({"relationship": null, "id": null, "email": {"is": null},
+                   "created_at": {"after": null, "before": 1706745600}, "sort_by": null}),
+            "created_at%5Bbefore%5D=1706745600",
+        ),
+        (
+            "customer.list",
+            json!({"relationship": {"parent_id": null, "payment_owner_id": {"is": "c1"}}}),
+            "relationship%5Bpayment_owner_id%5D%5Bis%5D=c1",
+        ),
+        (
+            "customer.create",
+            json!({"meta_data": "{\"plan\":{\"seats\":3}}"}),
+            "meta_data=%7B%22plan%22%3A%7B%22seats%22%3A3%7D%7D",
+        ),
+        (
+            "customer.create",
+            json!({"meta_data": {"plan": {"seats": 3}}}),
+            "meta_data=%7B%22plan%22%3A%7B%22seats%22%3A3%7D%7D",
+        ),
+        (
+            "customer.list",
+            json!({"sort_by[asc]": "created_at"}),
+            "sort_by%5Basc%5D=created_at",
+        ),
+        (
+            "customer.list",
+            json!({"sort_by[desc]": "updated_at"}),
+            "sort_by%5Bdesc%5D=updated_at",
+        ),
+        (
+            "customer.list",
+            json!({"sort_by": {"desc": "updated_at"}}),
+            "sort_by%5Bdesc%5D=updated_at",
+        ),
+    ];
+    for (operation, params, expected) in cases {
+        assert_eq!(sent(operation, params.clone()), expected, "{params}");
+    }
+}
+
+/// A refusal names the key path of the value at fault, nested objects and filters included,
+/// and a sort given in both shapes is a key given twice.
+#[tokio::test]
+async fn refusals_name_the_key_path() {
+    let server = MockServer::start(vec![]).await;
+    let client = gateway_client(&server);
+    for (operation, params, named) in [
+        (
+            "customer.create",
+            json!({"billing_address": {"city": 5}}),
+            "at `billing_address.city`: invalid type: integer `5`, expected a string",
+        ),
+        (
+            "subscription.create_with_items",
+            json!({"subscription_items": [{"item_price_id": "a", "quantity": "two"}]}),
+            "at `subscription_items.quantity`",
+        ),
+        (
+            "customer.list",
+            json!({"relationship": {"parent_id": {"is": 5}}}),
+            "at `relationship.parent_id`: filter `parent_id`, operator `is`",
+        ),
+        (
+            "customer.list",
+            json!({"sort_by": {"asc": "created_at"}, "sort_by[desc]": "updated_at"}),
+            "duplicate field `sort_by`",
+        ),
+        (
+            "customer.list",
+            json!({"sort_by[asc]": "email"}),
+            "at `sort_by`: unknown variant `email`",
+        ),
+    ] {
+        let id = (operation == "subscription.create_with_items").then_some("cus_1");
+        let e = client.call(operation, id, params).await.unwrap_err();
+        assert!(e.to_string().contains(named), "{operation}: {e}");
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}

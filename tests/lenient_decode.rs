@@ -18,6 +18,10 @@ fn api() -> Api {
 struct Sampler<'a> {
     api: &'a Api,
     rng: fastrand::Rng,
+    /// Scalars in the other shape real payloads use: integers, amounts and timestamps as
+    /// text, and text that holds a number as a JSON number. With the same seed, a sample
+    /// differs from the usual one in those shapes only.
+    alternate: bool,
 }
 
 impl Sampler<'_> {
@@ -83,11 +87,36 @@ impl Sampler<'_> {
 
     fn value(&mut self, module: &str, ty: &Type, depth: usize) -> Value {
         match ty {
-            Type::String => json!(format!("text-{}", self.rng.u16(..))),
+            Type::String => {
+                let n = self.rng.i32(..);
+                match self.rng.u8(..3) {
+                    0 => json!(format!("text-{n}")),
+                    // A decimal quantity or amount, which Chargebee also sends as a number.
+                    1 if self.alternate => json!(n),
+                    1 => json!(n.to_string()),
+                    _ => {
+                        let fraction = f64::from(n) / 64.0;
+                        if self.alternate {
+                            json!(fraction)
+                        } else {
+                            json!(fraction.to_string())
+                        }
+                    }
+                }
+            }
             Type::Bool => json!(self.rng.bool()),
-            Type::I32 => json!(self.rng.i32(..)),
-            Type::I64 | Type::Timestamp => json!(self.rng.i64(-(1 << 53)..(1 << 53))),
-            Type::F64 => json!(f64::from(self.rng.i32(-1000..1000)) / 4.0),
+            Type::I32 => {
+                let n = json!(self.rng.i32(..));
+                self.number(n)
+            }
+            Type::I64 | Type::Timestamp => {
+                let n = json!(self.rng.i64(-(1 << 53)..(1 << 53)));
+                self.number(n)
+            }
+            Type::F64 => {
+                let n = json!(f64::from(self.rng.i32(-1000..1000)) / 4.0);
+                self.number(n)
+            }
             Type::Json => self.any_json(2),
             Type::Enum(r) => {
                 let values = self.enum_values(module, r);
@@ -131,6 +160,15 @@ impl Sampler<'_> {
                     self.object(&owner, &keep, false, depth + 1)
                 }
             }
+        }
+    }
+
+    /// A number, or in the alternate shape its text.
+    fn number(&self, number: Value) -> Value {
+        if self.alternate {
+            json!(number.to_string())
+        } else {
+            number
         }
     }
 
@@ -191,6 +229,7 @@ fn every_resource_decodes_any_subset_of_its_fields_and_keeps_unnamed_keys() {
         let mut sampler = Sampler {
             api: &api,
             rng: fastrand::Rng::with_seed(seed as u64),
+            alternate: false,
         };
         for _ in 0..SAMPLES_PER_RESOURCE {
             let value = sampler.value("content", &field.ty, 0);
@@ -203,6 +242,7 @@ fn every_resource_decodes_any_subset_of_its_fields_and_keeps_unnamed_keys() {
         let mut sampler = Sampler {
             api: &api,
             rng: fastrand::Rng::with_seed(seed),
+            alternate: false,
         };
         let res = sampler.resource(name);
         let (module, fields) = (res.module.clone(), res.fields.clone());
@@ -217,4 +257,42 @@ fn every_resource_decodes_any_subset_of_its_fields_and_keeps_unnamed_keys() {
     }
     // Content holds every other resource (and lists of four of them).
     assert_eq!(resources_checked, api.resources.len() - 1 + 4);
+}
+
+/// Property: every scalar field of every resource decodes the same from either shape real
+/// payloads use: an integer, amount or timestamp as a number or as text holding it, and a
+/// decimal declared as text as text or as a JSON number. The value is kept as received
+/// (the decoded alternate sample serializes to the usual sample exactly), nothing rounded.
+#[test]
+fn every_scalar_decodes_alike_from_both_wire_shapes() {
+    let api = api();
+    let content = api.resources.iter().find(|r| r.name == "Content").unwrap();
+    let mut compared = 0;
+    for (seed, field) in content.fields.iter().enumerate() {
+        let seed = 5000 + seed as u64;
+        let samples = |alternate| {
+            let mut sampler = Sampler {
+                api: &api,
+                rng: fastrand::Rng::with_seed(seed),
+                alternate,
+            };
+            (0..SAMPLES_PER_RESOURCE)
+                .map(|_| json!({ field.wire.clone(): sampler.value("content", &field.ty, 0) }))
+                .collect::<Vec<_>>()
+        };
+        for (usual, alternate) in samples(false).into_iter().zip(samples(true)) {
+            let decoded: chargebee::content::Content = serde_json::from_value(alternate.clone())
+                .unwrap_or_else(|e| panic!("{}: {e}\n{alternate}", field.wire));
+            let again = serde_json::to_value(&decoded).unwrap();
+            if let Some((path, sent, got)) = first_difference(&usual, &again, String::new()) {
+                panic!(
+                    "{}: at `{path}` the usual shape {sent} was read from the other as {got}",
+                    field.wire
+                );
+            }
+            compared += usize::from(usual != alternate);
+        }
+    }
+    // Most samples hold a scalar in the other shape; a sample without one proves nothing.
+    assert!(compared > 1000, "{compared} samples differed in shape");
 }

@@ -127,7 +127,7 @@ pub enum Type {
     I64,
     F64,
     Timestamp,
-    /// Any JSON value; sent as one JSON-encoded form value.
+    /// Any JSON value; sent as one form value of JSON text (a string as the text it holds).
     Json,
     Enum(TypeRef),
     Struct(TypeRef),

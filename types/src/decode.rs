@@ -3,6 +3,7 @@
 //! `object` key read into its field without allocating when it names the expected type.
 
 use crate::json_path;
+use crate::lenient::LenientSeed;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
@@ -77,15 +78,16 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// Reads the value of the field `key`. Kept out of line, so the many fields of one type share
-/// one copy of its decoding code; inlined into every match arm, the decoders of large
-/// resources overflow the instruction cache and decode markedly slower.
+/// Reads the value of the field `key`, taking the scalar shapes real payloads use where
+/// another is declared (the `lenient` module). Kept out of line, so the many fields of one
+/// type share one copy of its decoding code; inlined into every match arm, the decoders of
+/// large resources overflow the instruction cache and decode markedly slower.
 #[inline(never)]
 pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     key: &'static str,
 ) -> Result<T, A::Error> {
-    read(map, key, PhantomData)
+    read(map, key, LenientSeed(PhantomData))
 }
 
 /// Reads the list under `key`, noting the index of an entry that fails.
@@ -106,7 +108,8 @@ pub fn optional_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     read(map, key, OptionalEntries(PhantomData))
 }
 
-/// Reads the parameter `key` into `slot`; a key given twice is refused.
+/// Reads the parameter `key` into `slot`; a key given twice is refused, and `null` is the
+/// same as absent (the slot is left empty).
 pub fn param<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     key: &'static str,
@@ -115,7 +118,8 @@ pub fn param<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     param_with(map, key, slot, PhantomData)
 }
 
-/// Reads the parameter `key` into `slot` with `seed`; a key given twice is refused.
+/// Reads the parameter `key` into `slot` with `seed`; a key given twice is refused, and `null`
+/// is the same as absent (the slot is left empty).
 pub fn param_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
     map: &mut A,
     key: &'static str,
@@ -125,8 +129,36 @@ pub fn param_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
     if slot.is_some() {
         return Err(A::Error::duplicate_field(key));
     }
-    *slot = Some(read(map, key, seed)?);
+    if let Some(value) = read(map, key, NullIsAbsent(seed))? {
+        *slot = Some(value);
+    }
     Ok(())
+}
+
+/// Reads a value with the seed it wraps, or `None` for `null`.
+struct NullIsAbsent<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for NullIsAbsent<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for NullIsAbsent<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(deserializer).map(Some)
+    }
 }
 
 /// The value of the required parameter `key`, or an error naming it.
@@ -172,7 +204,8 @@ pub fn unnamed_value<'de, A: MapAccess<'de>>(map: &mut A, key: &str) -> Result<V
         .inspect_err(|_| json_path::note_key(key.to_owned()))
 }
 
-/// Decodes a list, noting the index of an entry that fails.
+/// Decodes a list, each entry as leniently as a field, noting the index of an entry that
+/// fails.
 pub struct Entries<T>(pub PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Entries<T> {
@@ -192,7 +225,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
         let room = seq.size_hint().unwrap_or(0).min(4096);
         let mut entries = Vec::with_capacity(room);
         loop {
-            match seq.next_element() {
+            match seq.next_element_seed(LenientSeed(PhantomData)) {
                 Ok(Some(entry)) => entries.push(entry),
                 Ok(None) => return Ok(entries),
                 Err(error) => {

@@ -636,6 +636,43 @@ impl<F: SortField> FormField for Sort<F> {
     }
 }
 
+/// Reads the field of a sort given as one key, `sort_by[asc]` or `sort_by[desc]` (the form the
+/// official SDKs' type declarations use), as a parameter of a params struct.
+pub struct SortKey<F> {
+    descending: bool,
+    field: PhantomData<F>,
+}
+
+impl<F> SortKey<F> {
+    /// The field of `sort_by[asc]`.
+    pub fn asc() -> Self {
+        SortKey {
+            descending: false,
+            field: PhantomData,
+        }
+    }
+
+    /// The field of `sort_by[desc]`.
+    pub fn desc() -> Self {
+        SortKey {
+            descending: true,
+            field: PhantomData,
+        }
+    }
+}
+
+impl<'de, F: Deserialize<'de>> DeserializeSeed<'de> for SortKey<F> {
+    type Value = Option<Sort<F>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let field = F::deserialize(deserializer)?;
+        Ok(Some(if self.descending {
+            Sort::Desc(field)
+        } else {
+            Sort::Asc(field)
+        }))
+    }
+}
+
 /// Adds a condition to a filter field, replacing one with the same operator.
 pub fn add_condition<F: Filter>(conditions: &mut Vec<F>, condition: F) {
     conditions.retain(|c| c.operator() != condition.operator());
@@ -644,7 +681,8 @@ pub fn add_condition<F: Filter>(conditions: &mut Vec<F>, condition: F) {
 
 /// Reads a filter field's conditions in the official SDKs' JSON shape, one object with an
 /// entry per operator (`{"after": 1704067200, "before": 1706745600}`), as a parameter of a
-/// params struct. An error names the field and the operator.
+/// params struct; an operator given `null` is left out. An error names the field and the
+/// operator.
 pub struct Conditions<F> {
     field: &'static str,
     filters: PhantomData<F>,
@@ -664,7 +702,9 @@ impl<'de, F: DeserializeOwned> DeserializeSeed<'de> for Conditions<F> {
     type Value = Vec<F>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<F>, D::Error> {
         let all = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        // An operator given `null` is not given, as for every other parameter.
         all.into_iter()
+            .filter(|(_, value)| !value.is_null())
             .map(|(operator, value)| {
                 let one = serde_json::Value::Object(serde_json::Map::from_iter([(
                     operator.clone(),

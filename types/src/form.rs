@@ -206,7 +206,25 @@ macro_rules! display_field {
     )*};
 }
 
-display_field!(i32, i64, u32, f64, Timestamp, serde_json::Value);
+display_field!(i32, i64, u32, f64, Timestamp);
+
+/// A JSON parameter (`meta_data`, …) is sent as JSON text. A string is taken to be that text
+/// already and sent unchanged, as the official SDKs send it: `"{\"a\":1}"` goes out as
+/// `{"a":1}`, not encoded a second time.
+impl FormField for serde_json::Value {
+    fn write(&self, form: &mut Form, name: &str) {
+        match self {
+            serde_json::Value::String(text) => form.scalar(name, None, text),
+            other => form.display(name, None, other),
+        }
+    }
+    fn write_at(&self, form: &mut Form, name: &str, index: usize) {
+        match self {
+            serde_json::Value::String(text) => form.scalar(name, Some(index), text),
+            other => form.display(name, Some(index), other),
+        }
+    }
+}
 
 impl<E: ApiEnum> FormField for E {
     fn write(&self, form: &mut Form, name: &str) {

@@ -17,6 +17,7 @@ pub mod filter;
 pub mod form;
 #[doc(hidden)]
 pub mod json_path;
+mod lenient;
 #[doc(hidden)]
 pub mod request;
 #[doc(hidden)]

@@ -355,6 +355,9 @@ enum ReadKind {
     Required,
     /// An `Option`: absent or `null` is `None`.
     Optional,
+    /// The sort, an `Option` also read from the one-key forms `sort_by[asc]` and
+    /// `sort_by[desc]`.
+    Sort,
     /// A list: absent is empty.
     Empty,
     /// A filter group: absent is empty.
@@ -526,13 +529,15 @@ fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
     if !op.sort_by.is_empty() {
         imports.runtime("Sort");
         let field = format_ident!("{}", op.sort_field_type());
-        slots.push(option_slot(
+        let mut slot = option_slot(
             "sort_by",
             quote!(Sort<#field>),
             quote!(Sort<#field>),
             quote!(),
             "Order of the entries.",
-        ));
+        );
+        slot.read.kind = ReadKind::Sort;
+        slots.push(slot);
     }
     if op.custom_fields {
         // The request's `custom_field` is the generic one (`CustomFieldParams`).
@@ -802,7 +807,9 @@ fn params_serialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
             let wire = &r.wire;
             match r.kind {
                 ReadKind::Required => quote!(entries.field(#wire, &self.#id)?;),
-                ReadKind::Optional => quote!(entries.optional(#wire, &self.#id)?;),
+                ReadKind::Optional | ReadKind::Sort => {
+                    quote!(entries.optional(#wire, &self.#id)?;)
+                }
                 ReadKind::Empty => quote!(entries.list(#wire, &self.#id)?;),
                 ReadKind::Group => quote! {
                     if !self.#id.is_empty() {
@@ -836,10 +843,20 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
         let id = &r.ident;
         let wire = &r.wire;
         let bytes = proc_macro2::Literal::byte_string(wire.as_bytes());
-        if r.kind == ReadKind::Filter {
-            quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::of(#wire))?,)
-        } else {
-            quote!(#bytes => crate::decode::param(&mut map, #wire, &mut #id)?,)
+        match r.kind {
+            ReadKind::Filter => {
+                quote!(#bytes => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::Conditions::of(#wire))?,)
+            }
+            ReadKind::Sort => {
+                let asc = proc_macro2::Literal::byte_string(format!("{wire}[asc]").as_bytes());
+                let desc = proc_macro2::Literal::byte_string(format!("{wire}[desc]").as_bytes());
+                quote! {
+                    #bytes => crate::decode::param(&mut map, #wire, &mut #id)?,
+                    #asc => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::SortKey::asc())?,
+                    #desc => crate::decode::param_with(&mut map, #wire, &mut #id, crate::filter::SortKey::desc())?,
+                }
+            }
+            _ => quote!(#bytes => crate::decode::param(&mut map, #wire, &mut #id)?,),
         }
     });
     let (custom_slot, other, expected) = if custom {
@@ -861,7 +878,7 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
         let wire = &r.wire;
         match r.kind {
             ReadKind::Required => quote!(#id: crate::decode::required(#id, #wire)?,),
-            ReadKind::Optional => quote!(#id: #id.flatten(),),
+            ReadKind::Optional | ReadKind::Sort => quote!(#id: #id.flatten(),),
             ReadKind::Empty | ReadKind::Group | ReadKind::Filter => {
                 quote!(#id: #id.unwrap_or_default(),)
             }

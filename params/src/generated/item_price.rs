@@ -1220,6 +1220,22 @@ impl<'de> Deserialize<'de> for ListParams {
                         b"sort_by" => {
                             crate::decode::param(&mut map, "sort_by", &mut sort_by)?
                         }
+                        b"sort_by[asc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::asc(),
+                            )?
+                        }
+                        b"sort_by[desc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::desc(),
+                            )?
+                        }
                         _ => {
                             crate::custom_fields::read(
                                 &mut map,
@@ -1409,6 +1425,22 @@ impl<'de> Deserialize<'de> for FindApplicableItemsParams {
                         b"sort_by" => {
                             crate::decode::param(&mut map, "sort_by", &mut sort_by)?
                         }
+                        b"sort_by[asc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::asc(),
+                            )?
+                        }
+                        b"sort_by[desc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::desc(),
+                            )?
+                        }
                         _ => {
                             crate::custom_fields::read(
                                 &mut map,
@@ -1552,6 +1584,22 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesParams {
                         }
                         b"sort_by" => {
                             crate::decode::param(&mut map, "sort_by", &mut sort_by)?
+                        }
+                        b"sort_by[asc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::asc(),
+                            )?
+                        }
+                        b"sort_by[desc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::desc(),
+                            )?
                         }
                         _ => {
                             crate::custom_fields::read(

@@ -147,6 +147,22 @@ impl<'de> Deserialize<'de> for ListParams {
                         b"sort_by" => {
                             crate::decode::param(&mut map, "sort_by", &mut sort_by)?
                         }
+                        b"sort_by[asc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::asc(),
+                            )?
+                        }
+                        b"sort_by[desc]" => {
+                            crate::decode::param_with(
+                                &mut map,
+                                "sort_by",
+                                &mut sort_by,
+                                crate::filter::SortKey::desc(),
+                            )?
+                        }
                         _ => {
                             crate::custom_fields::read(
                                 &mut map,
