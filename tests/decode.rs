@@ -158,22 +158,54 @@ async fn hosted_page_and_portal_session() {
 
 #[tokio::test]
 async fn subscription_cancel_responses() {
-    for _ in 0..2 {
-        let (_server, client) = respond(
-            json!({"subscription": fixture("subscription"), "customer": fixture("customer")}),
-        )
-        .await;
-        client.subscriptions().cancel("sub_1").send().await.unwrap();
-        let (_server, client) = respond(
-            json!({"subscription": fixture("subscription"), "customer": fixture("customer")}),
-        )
-        .await;
-        client
-            .subscriptions()
-            .cancel_for_items("sub_1")
-            .send()
-            .await
-            .unwrap();
+    let mut cancelled = fixture("subscription");
+    cancelled["status"] = json!("cancelled");
+    cancelled["cancelled_at"] = json!(1706745600);
+    cancelled["cancel_reason"] = json!("not_paid");
+    let mut credit_note = json!({"id": "CN-7", "object": "credit_note", "total": 1250});
+    credit_note["reference_invoice_id"] = json!("INV-3");
+    let answer = json!({
+        "subscription": cancelled,
+        "customer": fixture("customer"),
+        "credit_notes": [credit_note],
+    });
+    for (operation, path) in [
+        ("cancel", "/api/v2/subscriptions/sub_1/cancel"),
+        (
+            "cancel_for_items",
+            "/api/v2/subscriptions/sub_1/cancel_for_items",
+        ),
+    ] {
+        let (server, client) = respond(answer.clone()).await;
+        let subscriptions = client.subscriptions();
+        let r = if operation == "cancel" {
+            subscriptions.cancel("sub_1").send().await
+        } else {
+            subscriptions.cancel_for_items("sub_1").send().await
+        }
+        .unwrap();
+        assert_eq!(
+            server.only_request().line,
+            format!("POST {path} HTTP/1.1"),
+            "{operation}"
+        );
+        assert_eq!(r.subscription.id, "sub_AzZlWqU2pLCq81Z");
+        assert_eq!(r.subscription.status, Some(subscription::Status::Cancelled));
+        assert_eq!(
+            r.subscription.cancelled_at.map(|t| t.unix()),
+            Some(1706745600)
+        );
+        assert_eq!(
+            r.subscription.cancel_reason,
+            Some(chargebee::enums::CancelReason::NotPaid)
+        );
+        assert_eq!(r.customer.id, "cus_16CHqXU2pL1gH3Xz");
+        let notes = r.credit_notes.expect("the credit notes are kept");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].id, "CN-7");
+        assert_eq!(notes[0].total, Some(1250));
+        assert_eq!(notes[0].reference_invoice_id.as_deref(), Some("INV-3"));
+        assert!(r.invoice.is_none() && r.card.is_none() && r.unbilled_charges.is_none());
     }
 }
 

@@ -139,12 +139,47 @@ mod tests {
 
     #[test]
     fn delays_grow_are_jittered_and_capped() {
+        // Reproducible draws; 400 per retry make each bound below fail by chance with a
+        // probability under 1e-40.
+        fastrand::seed(7);
         let policy = RetryPolicy::default();
-        for retry in 1..40 {
-            let ceiling =
-                (policy.base_delay * 2u32.saturating_pow(retry - 1)).min(policy.max_delay);
-            let d = policy.delay(retry, None);
-            assert!(d <= ceiling, "retry {retry}: {d:?} > {ceiling:?}");
+        // The documented default: 250 ms doubling per retry, waits up to 8 s.
+        let ceilings_ms = [250, 500, 1000, 2000, 4000, 8000, 8000, 8000];
+        let (mut previous_ceiling, mut previous_longest) = (Duration::ZERO, Duration::ZERO);
+        for (retry, ceiling_ms) in (1..).zip(ceilings_ms) {
+            let ceiling = Duration::from_millis(ceiling_ms);
+            let delays: Vec<Duration> = (0..400).map(|_| policy.delay(retry, None)).collect();
+            let shortest = *delays.iter().min().unwrap();
+            let longest = *delays.iter().max().unwrap();
+            let mean = delays.iter().sum::<Duration>() / 400;
+            assert!(
+                longest <= ceiling,
+                "retry {retry}: {longest:?} > {ceiling:?}"
+            );
+            // Full jitter: spread over the whole range, centred on its middle.
+            assert!(
+                shortest < ceiling / 4,
+                "retry {retry}: shortest {shortest:?}"
+            );
+            assert!(
+                longest > ceiling * 3 / 4,
+                "retry {retry}: longest {longest:?}"
+            );
+            assert!(
+                mean > ceiling * 2 / 5 && mean < ceiling * 3 / 5,
+                "retry {retry}: mean {mean:?} of up to {ceiling:?}"
+            );
+            // Growth: until the cap, each retry's waits reach past all of the one before.
+            if ceiling > previous_ceiling {
+                assert!(longest > previous_longest * 3 / 2, "retry {retry}");
+            }
+            (previous_ceiling, previous_longest) = (ceiling, longest);
+        }
+        for retry in [9, 31, 32, 40, u32::MAX] {
+            assert!(
+                policy.delay(retry, None) <= policy.max_delay,
+                "retry {retry}"
+            );
         }
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(3600))),

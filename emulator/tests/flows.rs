@@ -163,14 +163,39 @@ async fn lists_filter_sort_and_page() {
         "created customers default to the enum's first value"
     );
 
-    let sorted = client
-        .customers()
-        .list()
-        .sort_by(Sort::asc(ListSortField::CreatedAt))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sorted.list.len(), 5);
+    // Creation times in an order of their own (customers made within one second tie), so a
+    // sort that is ignored or reversed shows.
+    let mut state = emulator.state();
+    for customer in state["collections"]["customer"].as_array_mut().unwrap() {
+        let created_at = match customer["id"].as_str().unwrap() {
+            "cus_0" => 1_700_000_300,
+            "cus_1" => 1_700_000_100,
+            "cus_2" => 1_700_000_500,
+            "cus_3" => 1_700_000_200,
+            _ => 1_700_000_400,
+        };
+        customer["created_at"] = created_at.into();
+    }
+    emulator.restore(&state).unwrap();
+    let by_creation = |sort| {
+        let client = client.clone();
+        async move {
+            let page = client.customers().list().sort_by(sort).send().await;
+            let page = page.unwrap();
+            page.list
+                .iter()
+                .map(|e| e.customer.id.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        by_creation(Sort::asc(ListSortField::CreatedAt)).await,
+        ["cus_1", "cus_3", "cus_0", "cus_4", "cus_2"]
+    );
+    assert_eq!(
+        by_creation(Sort::desc(ListSortField::CreatedAt)).await,
+        ["cus_2", "cus_4", "cus_0", "cus_3", "cus_1"]
+    );
 
     let first = client.customers().list().limit(2).send().await.unwrap();
     assert_eq!(ids(&first), ["cus_4", "cus_3"]);
