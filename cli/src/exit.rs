@@ -63,8 +63,13 @@ impl Failure {
         }
     }
 
-    /// The kind of failure, as the JSON form names it.
+    /// The kind of failure, as the JSON form names it; `not_emulated` for an operation the
+    /// emulator does not model, which says nothing about Chargebee.
     pub fn kind(&self) -> &'static str {
+        let code = self.api_error.as_ref().map(|e| &e["api_error_code"]);
+        if code.is_some_and(|c| c == "not_emulated") {
+            return "not_emulated";
+        }
         match self.code {
             USAGE => "usage",
             API => "api",

@@ -456,6 +456,18 @@ async fn failures_as_json_on_stderr_when_asked() {
         "resource_not_found"
     );
 
+    // An operation the emulator does not model says so, never a made-up success.
+    let run = chargebee(&["--emulator", "--json-errors", "coupon", "retrieve", "c1"]).await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
+    assert_eq!(error["error"]["kind"], "not_emulated");
+    assert_eq!(
+        error["error"]["api_error"]["api_error_code"],
+        "not_emulated"
+    );
+    assert_eq!(error["error"]["api_error"]["http_status_code"], 501);
+
     // Usage errors too, clap's own included.
     for args in [
         vec![

@@ -241,6 +241,12 @@ impl ApiError {
     pub fn is_invalid_state(&self) -> bool {
         self.api_error_code == Some(ApiErrorCode::InvalidStateForRequest)
     }
+
+    /// The emulator does not model the operation (`not_emulated`): the answer says nothing
+    /// about what Chargebee would do.
+    pub fn is_not_emulated(&self) -> bool {
+        self.api_error_code == Some(ApiErrorCode::NotEmulated)
+    }
 }
 
 /// Server text shown with its control characters escaped (`\n`, `\u{1b}`), so it cannot
@@ -365,6 +371,9 @@ wire_enum! {
         PaymentIntentInvalid = "payment_intent_invalid",
         /// `payment_intent_invalid_amount`.
         PaymentIntentInvalidAmount = "payment_intent_invalid_amount",
+        /// `not_emulated` (HTTP 501): not Chargebee's; `chargebee-emulator` answers it for an
+        /// operation it does not model, instead of a made-up success.
+        NotEmulated = "not_emulated",
     }
 }
 

@@ -50,7 +50,7 @@ pub fn run(
     now: i64,
 ) -> Result<Value, Failure> {
     let Some(name) = resource_struct(api, op) else {
-        return Ok(synth::answer(api, op));
+        return Err(Failure::not_emulated(&op.id));
     };
     let resource = op.resource.as_str();
     let def = &api.structs[name];
@@ -130,7 +130,7 @@ pub fn run(
             object
         }
         "list" => return list(api, store, op, name, params),
-        _ => return Ok(synth::answer(api, op)),
+        _ => return Err(Failure::not_emulated(&op.id)),
     };
     Ok(envelope(api, store, op, name, object))
 }

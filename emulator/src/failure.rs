@@ -4,6 +4,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+/// The `api_error_code` of an operation the emulator does not model.
+pub const NOT_EMULATED: &str = "not_emulated";
+
 /// A request the emulator refuses, with the answer to give.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
@@ -86,6 +89,22 @@ impl Failure {
             "invalid_state_for_request",
             None,
             message.into(),
+        )
+    }
+
+    /// 501 for an operation the emulator does not model, naming it and the opt-in.
+    pub fn not_emulated(operation: &str) -> Self {
+        Self::chargebee(
+            StatusCode::NOT_IMPLEMENTED,
+            None,
+            NOT_EMULATED,
+            None,
+            format!(
+                "{operation} is not emulated: the emulator does not model it and answers no \
+                 made-up success. To accept a synthesized answer (placeholder values, nothing \
+                 kept), start it with --synthesize-op {operation} (or --synthesize for every \
+                 such operation), or Config::synthesize in a test"
+            ),
         )
     }
 

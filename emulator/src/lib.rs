@@ -9,8 +9,10 @@
 //!   subscription raises, and its PDF (`invoice.pdf` links to a real PDF); hosted checkout
 //!   pages and portal sessions whose URLs open pages on the emulator; the Maton connections
 //!   of the control API.
-//! - **Synthesized**: every other operation answers a spec-valid body with every field
-//!   present and deterministic values, after its parameters are checked.
+//! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
+//!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
+//!   success. [`Config::synthesize`] opts in to synthesized answers (every field present,
+//!   placeholder values, nothing kept) for all of them or for some.
 //! - **Front doors**: the gateway (`/chargebee/api/v2/…`, `Authorization: Bearer <key>`, an
 //!   optional `Maton-Connection`, 10 requests per second per key), Chargebee directly
 //!   (`/api/v2/…`, HTTP Basic with the API key as user name) and the control API
@@ -47,6 +49,7 @@ mod synth;
 
 pub use faults::{Fault, FaultKind};
 use server::Shared;
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -65,6 +68,37 @@ pub struct Config {
     pub rate_limit: bool,
     /// Where events are POSTed, if anywhere.
     pub webhook: Option<Webhook>,
+    /// Which operations the emulator does not model answer a made-up body instead of
+    /// `not_emulated`: none unless asked for.
+    pub synthesize: Synthesis,
+}
+
+/// Whether operations the emulator does not model answer a synthesized body: every field of
+/// the answer present with fixed placeholder values (`id_1`, amounts of 1, each enum's first
+/// value), nothing kept, nothing checked beyond the parameters. Such an answer is not
+/// Chargebee's behaviour; a test that passes against it proves only that the call's shape
+/// decodes. Without it, such an operation answers HTTP 501 with Chargebee's error JSON and
+/// `api_error_code: "not_emulated"`, naming the operation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Synthesis {
+    /// No operation: each that is not modeled answers `not_emulated` (the default).
+    #[default]
+    Off,
+    /// Every operation that is not modeled.
+    All,
+    /// These operations (`resource.operation`, such as `coupon.create`) when not modeled.
+    Operations(BTreeSet<String>),
+}
+
+impl Synthesis {
+    /// Whether the operation `id` may answer a synthesized body.
+    pub fn allows(&self, id: &str) -> bool {
+        match self {
+            Synthesis::Off => false,
+            Synthesis::All => true,
+            Synthesis::Operations(ids) => ids.contains(id),
+        }
+    }
 }
 
 /// A webhook endpoint: events are POSTed to `url` with HTTP Basic, in the order they happen.
@@ -82,6 +116,7 @@ impl Default for Config {
             chargebee_api_key: None,
             rate_limit: true,
             webhook: None,
+            synthesize: Synthesis::Off,
         }
     }
 }

@@ -1,16 +1,22 @@
 //! `chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] [--no-rate-limit]
-//! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]`: serves the
-//! emulator on 127.0.0.1 until interrupted. The gateway key is `--maton-key`, else
+//! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]
+//! [--synthesize | --synthesize-op OPERATION …]`: serves the emulator on 127.0.0.1 until
+//! interrupted. Operations it does not model answer `not_emulated` (HTTP 501) unless
+//! `--synthesize` (all of them) or `--synthesize-op` (that one) asks for made-up answers. The gateway key is `--maton-key`, else
 //! `MATON_API_KEY` from the environment, else the default key, which is printed. With
 //! `--state`, what the emulator keeps is loaded from FILE when it exists and saved to it on
 //! Ctrl-C.
 
-use chargebee_emulator::{Config, Emulator, Webhook};
+use chargebee_emulator::{Config, Emulator, Synthesis, Webhook};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] \
-[--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]";
+[--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD] \
+[--synthesize | --synthesize-op OPERATION ...]";
+
+const SYNTHESIS_CLASH: &str =
+    "--synthesize (every operation) and --synthesize-op (some) go alone; give one of them";
 
 /// What the command line asks for.
 struct Options {
@@ -47,6 +53,29 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 config.chargebee_api_key = Some(value.clone());
             }
             "--no-rate-limit" => config.rate_limit = false,
+            "--synthesize" => match config.synthesize {
+                Synthesis::Operations(_) => return Err(SYNTHESIS_CLASH.into()),
+                _ => config.synthesize = Synthesis::All,
+            },
+            "--synthesize-op" => {
+                let operation = args.next().ok_or("--synthesize-op needs an operation")?;
+                if chargebee_description::Api::embedded()
+                    .operation(operation)
+                    .is_none()
+                {
+                    return Err(format!(
+                        "--synthesize-op: `{operation}` is not an operation (resource.operation, \
+                         such as coupon.create)"
+                    ));
+                }
+                match &mut config.synthesize {
+                    Synthesis::All => return Err(SYNTHESIS_CLASH.into()),
+                    Synthesis::Operations(ids) => {
+                        ids.insert(operation.clone());
+                    }
+                    off => *off = Synthesis::Operations([operation.clone()].into()),
+                }
+            }
             "--webhook" => hook_url = Some(args.next().ok_or("--webhook needs a URL")?.clone()),
             "--webhook-user" => {
                 hook_user = Some(args.next().ok_or("--webhook-user needs a name")?.clone())
@@ -132,6 +161,16 @@ async fn main() -> ExitCode {
     println!("  gateway: {url}/chargebee/api/v2/…  (Authorization: Bearer <key>)");
     println!("  direct:  {url}/api/v2/…  (HTTP Basic, API key as user name)");
     println!("  control: {url}/connections");
+    match &config.synthesize {
+        Synthesis::Off => println!("  operations not emulated answer 501 not_emulated"),
+        Synthesis::All => {
+            println!("  operations not emulated answer SYNTHESIZED placeholder bodies")
+        }
+        Synthesis::Operations(ids) => println!(
+            "  synthesized placeholder bodies for: {}",
+            ids.iter().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    }
     if config.maton_api_key == chargebee_emulator::DEFAULT_MATON_API_KEY {
         println!("  gateway key: {}", config.maton_api_key);
     } else {

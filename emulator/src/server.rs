@@ -1,7 +1,8 @@
 //! The HTTP front doors: the Maton gateway (`/chargebee/api/v2/…`, Bearer key, connection
 //! header, 10 requests per second), Chargebee directly (`/api/v2/…`, HTTP Basic) and the
 //! control API (`/connections…`). Each request is authenticated, routed to its operation,
-//! checked, then served from the store or synthesized.
+//! checked, then served from the store, or refused as `not_emulated` when nothing models it
+//! (synthesized only when the configuration asks).
 
 use crate::failure::Failure;
 use crate::faults::{self, Fault, FaultKind, Faults};
@@ -368,8 +369,9 @@ fn call(
         billing::run(op, call)
     } else if crud::handles(op) {
         crud::run(api, &mut store, op, id, &params, unix_now())
+            .or_else(|refused| synthesized(shared, op, refused))
     } else {
-        Ok(synth::answer(api, op))
+        synthesized(shared, op, Failure::not_emulated(&op.id))
     };
     let events = match &answer {
         Ok(body) => events::record(&mut store, op, body, unix_now(), shared.webhook.is_some()),
@@ -390,6 +392,18 @@ fn call(
         store.replays.insert(key, (status.as_u16(), text.clone()));
     }
     Ok(text_response(status, text.into()))
+}
+
+/// A synthesized answer for `op`, which the emulator does not model, when the configuration
+/// allows one; otherwise `refused` (a `not_emulated` failure stays one).
+fn synthesized(shared: &Shared, op: &Operation, refused: Failure) -> Result<Value, Failure> {
+    if refused.body["api_error_code"] == crate::failure::NOT_EMULATED
+        && shared.config.synthesize.allows(&op.id)
+    {
+        Ok(synth::answer(shared.api, op))
+    } else {
+        Err(refused)
+    }
 }
 
 fn read_params(api: &Api, op: &Operation, uri: &Uri, body: &Bytes) -> Result<Params, Failure> {

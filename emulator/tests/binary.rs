@@ -135,3 +135,52 @@ fn bad_arguments_and_bad_state_are_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Synthesized answers are an opt-in of the program too: `--synthesize-op` makes that one
+/// operation answer a placeholder body, the rest stay `not_emulated`; an operation that does
+/// not exist, or both flags, are refused before it starts.
+#[tokio::test]
+async fn synthesis_is_asked_for_by_operation_or_for_all() {
+    let (child, url) = start(&[
+        "--port",
+        "0",
+        "--maton-key",
+        "key-from-flag",
+        "--synthesize-op",
+        "coupon.list",
+    ]);
+    let client = client(&url);
+    let listed = client
+        .call("coupon.list", None, serde_json::json!({}))
+        .await;
+    assert!(listed.is_ok(), "{listed:?}");
+    let e = client
+        .call("coupon.retrieve", Some("c1"), serde_json::json!({}))
+        .await
+        .unwrap_err();
+    assert!(e.api_error().is_some_and(|a| a.is_not_emulated()), "{e}");
+    interrupt(child);
+
+    for (args, problem) in [
+        (
+            &["--synthesize-op", "coupon.fly"][..],
+            "`coupon.fly` is not an operation",
+        ),
+        (
+            &["--synthesize", "--synthesize-op", "coupon.list"][..],
+            "go alone",
+        ),
+        (
+            &["--synthesize-op", "coupon.list", "--synthesize"][..],
+            "go alone",
+        ),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_chargebee-emulator"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(problem), "{args:?}: {stderr}");
+    }
+}
