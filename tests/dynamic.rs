@@ -335,7 +335,7 @@ async fn refusals_name_the_key_path() {
         (
             "subscription.create_with_items",
             json!({"subscription_items": [{"item_price_id": "a", "quantity": "two"}]}),
-            "at `subscription_items.quantity`",
+            "at `subscription_items[0].quantity`",
         ),
         (
             "customer.list",
@@ -350,7 +350,7 @@ async fn refusals_name_the_key_path() {
         (
             "customer.list",
             json!({"sort_by[asc]": "email"}),
-            "at `sort_by`: unknown variant `email`",
+            "at `sort_by[asc]`: unknown variant `email`",
         ),
     ] {
         let id = (operation == "subscription.create_with_items").then_some("cus_1");

@@ -248,14 +248,15 @@ pub(crate) struct Args {
 }
 
 /// `params` read into the operation's params type. A refusal names the key path of the value
-/// at fault (`subscription_items.quantity`), as the params' own decoders note it.
+/// at fault (`subscription_items[0].quantity`).
 pub(crate) fn params<P: DeserializeOwned>(operation: &str, params: Value) -> Result<P, Error> {
     let params = if params.is_null() {
         Value::Object(Default::default())
     } else {
         params
     };
-    crate::json_path::recording(|| serde_json::from_value(params)).map_err(|(e, path)| {
+    serde_path_to_error::deserialize(params).map_err(|e| {
+        let path = e.path().to_string();
         let at = if path == "." {
             String::new()
         } else {
@@ -263,7 +264,7 @@ pub(crate) fn params<P: DeserializeOwned>(operation: &str, params: Value) -> Res
         };
         Error::InvalidArgument {
             param: "params",
-            message: format!("{operation}{at}: {e}"),
+            message: format!("{operation}{at}: {}", e.into_inner()),
         }
     })
 }
