@@ -9,12 +9,29 @@ use crate::store::Store;
 use crate::synth;
 use chargebee_description::{Api, Field, Operation, Type};
 use serde_json::{json, Map, Value};
+use std::cmp::Ordering;
 
 /// Resources whose create, retrieve, update, delete and list operations keep state.
 pub const STATEFUL: [&str; 4] = ["customer", "item_family", "item", "item_price"];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
 const LISTED: [&str; 3] = ["subscription", "invoice", "event"];
+
+/// Resources kept elsewhere whose list and retrieve are not served here.
+const KEPT_ELSEWHERE: [&str; 2] = ["hosted_page", "portal_session"];
+
+/// The kept resource whose id `op`'s path takes (`customer` for `{customer_id}`), if any: an
+/// id the store does not hold names nothing, whatever the operation.
+pub fn path_resource(op: &Operation) -> Option<&'static str> {
+    let open = op.path.find('{')?;
+    let name = op.path[open + 1..].split('}').next()?.strip_suffix("_id")?;
+    STATEFUL
+        .iter()
+        .chain(&LISTED)
+        .chain(&KEPT_ELSEWHERE)
+        .find(|kept| **kept == name)
+        .copied()
+}
 
 /// Page size when a list names none.
 const DEFAULT_LIMIT: usize = 10;
@@ -28,6 +45,11 @@ pub fn handles(op: &Operation) -> bool {
     );
     (STATEFUL.contains(&resource) && kept)
         || (LISTED.contains(&resource) && matches!(op.name.as_str(), "list" | "retrieve"))
+}
+
+/// Whether `op` is served from the store: handled here, and answering its resource.
+pub fn models(api: &Api, op: &Operation) -> bool {
+    handles(op) && resource_struct(api, op).is_some()
 }
 
 /// The qualified struct name of `op`'s resource (`customer.Customer`).
@@ -223,8 +245,9 @@ fn fits(ty: &Type, value: &Value) -> bool {
     }
 }
 
-/// A page of stored objects: filtered, sorted (newest first unless `sort_by` says), and cut
-/// at `offset` and `limit`.
+/// A page of stored objects: filtered, sorted (newest first unless `sort_by` says; objects
+/// that sort alike keep their creation order), and cut after the `offset` cursor and at
+/// `limit`.
 fn list(
     api: &Api,
     store: &Store,
@@ -233,68 +256,129 @@ fn list(
     params: &Params,
 ) -> Result<Value, Failure> {
     let resource = op.resource.as_str();
+    let sort = params.sort.as_ref();
     let mut found = Vec::new();
-    for object in store.all(resource).into_iter().rev() {
+    for stored in store.positioned(resource) {
         let mut keep = true;
         for condition in &params.filters {
-            keep &= matches(&object, condition)?;
+            keep &= matches(&stored.object, condition)?;
         }
         if keep {
-            found.push(object);
+            let key = sort.map(|(field, _)| sort_key(&stored.object, field));
+            let place = Place {
+                key,
+                position: stored.position,
+            };
+            found.push((place, stored.object));
         }
     }
-    if let Some((field, ascending)) = &params.sort {
-        found.sort_by(|a, b| {
-            let key =
-                |o: &Map<String, Value>| o.get(field).and_then(Value::as_f64).unwrap_or(f64::MIN);
-            let order = key(a).total_cmp(&key(b));
-            if *ascending {
-                order
-            } else {
-                order.reverse()
-            }
-        });
-    }
+    let ascending = sort.map(|(_, ascending)| *ascending);
+    found.sort_by(|(a, _), (b, _)| a.order(b, ascending));
     let start = match &params.offset {
         None => 0,
-        Some(offset) => decode_offset(offset)
-            .ok_or_else(|| Failure::param("offset", "is not an offset this list gave"))?,
+        Some(offset) => {
+            let after = Place::decode(offset, sort.is_some())
+                .ok_or_else(|| Failure::param("offset", "is not an offset this list gave"))?;
+            found.partition_point(|(place, _)| place.order(&after, ascending) != Ordering::Greater)
+        }
     };
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
-    let entries: Vec<Value> = found
+    let page = &found[start..found.len().min(start + limit)];
+    let entries: Vec<Value> = page
         .iter()
-        .skip(start)
-        .take(limit)
-        .map(|o| envelope(api, store, op, name, o.clone()))
+        .map(|(_, o)| envelope(api, store, op, name, o.clone()))
         .collect();
-    let mut page = json!({ "list": entries });
+    let mut answer = json!({ "list": entries });
     if start + limit < found.len() {
-        page["next_offset"] = json!(encode_offset(start + limit));
+        if let Some((last, _)) = page.last() {
+            answer["next_offset"] = json!(last.encode());
+        }
     }
-    Ok(page)
+    Ok(answer)
 }
 
-/// `next_offset` is opaque to callers; here it is a position in a JSON array string.
-fn encode_offset(position: usize) -> String {
-    format!("[\"{position}\",\"emulator\"]")
+/// The value an object sorts by under `field`: a number, or the lowest when absent.
+fn sort_key(object: &Map<String, Value>, field: &str) -> f64 {
+    object
+        .get(field)
+        .and_then(Value::as_f64)
+        .unwrap_or(f64::MIN)
 }
 
-fn decode_offset(offset: &str) -> Option<usize> {
-    let items: Vec<String> = serde_json::from_str(offset).ok()?;
-    match items.as_slice() {
-        [position, tag] if tag == "emulator" => position.parse().ok(),
-        _ => None,
+/// Where an object stands in a list: its sort value (under `sort_by`) and its creation
+/// position. `next_offset` names the last row of a page this way, so the next page starts
+/// after that place whatever was created or deleted in between: no row is skipped or
+/// repeated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Place {
+    key: Option<f64>,
+    position: u64,
+}
+
+impl Place {
+    /// The list order: newest first, or by the sort value (`ascending` or not) and then in
+    /// creation order.
+    fn order(&self, other: &Place, ascending: Option<bool>) -> Ordering {
+        match ascending {
+            None => other.position.cmp(&self.position),
+            Some(ascending) => {
+                let by_key = self
+                    .key
+                    .unwrap_or(f64::MIN)
+                    .total_cmp(&other.key.unwrap_or(f64::MIN));
+                let by_key = if ascending { by_key } else { by_key.reverse() };
+                by_key.then(self.position.cmp(&other.position))
+            }
+        }
+    }
+
+    /// The `next_offset` text: opaque to callers, a JSON array of strings.
+    fn encode(&self) -> String {
+        let mut parts = vec![self.position.to_string()];
+        parts.extend(self.key.map(|k| k.to_string()));
+        parts.push(OFFSET_TAG.to_string());
+        Value::from(parts).to_string()
+    }
+
+    /// The place an offset names, for a list sorted by a value (`sorted`) or not.
+    fn decode(offset: &str, sorted: bool) -> Option<Place> {
+        let parts: Vec<String> = serde_json::from_str(offset).ok()?;
+        match (parts.as_slice(), sorted) {
+            ([position, tag], false) if tag == OFFSET_TAG => Some(Place {
+                key: None,
+                position: position.parse().ok()?,
+            }),
+            ([position, key, tag], true) if tag == OFFSET_TAG => Some(Place {
+                key: Some(key.parse().ok()?),
+                position: position.parse().ok()?,
+            }),
+            _ => None,
+        }
     }
 }
+
+/// The last part of every offset the emulator gives.
+const OFFSET_TAG: &str = "emulator";
 
 #[cfg(test)]
 mod tests {
-    use super::{decode_offset, encode_offset};
+    use super::Place;
 
     #[test]
     fn offsets_round_trip_and_refuse_others() {
-        assert_eq!(decode_offset(&encode_offset(20)), Some(20));
-        assert_eq!(decode_offset("20"), None);
-        assert_eq!(decode_offset("[\"1\",\"2\"]"), None);
+        let plain = Place {
+            key: None,
+            position: 20,
+        };
+        assert_eq!(Place::decode(&plain.encode(), false), Some(plain));
+        let sorted = Place {
+            key: Some(1704067200.0),
+            position: 3,
+        };
+        assert_eq!(Place::decode(&sorted.encode(), true), Some(sorted));
+        assert_eq!(Place::decode(&sorted.encode(), false), None, "sort dropped");
+        assert_eq!(Place::decode(&plain.encode(), true), None, "sort added");
+        assert_eq!(Place::decode("20", false), None);
+        assert_eq!(Place::decode("[\"1\",\"2\"]", false), None);
     }
 }

@@ -130,6 +130,17 @@ impl Failure {
         )
     }
 
+    /// 405 for a path an operation serves, called with another HTTP method.
+    pub fn method_not_allowed(method: &str, path: &str) -> Self {
+        Self::chargebee(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Some("invalid_request"),
+            "http_method_not_supported",
+            None,
+            format!("{method} is not a method {path} answers to"),
+        )
+    }
+
     /// A gateway error: `{"error": message}`.
     pub fn gateway(status: StatusCode, message: impl Into<String>) -> Self {
         Failure {

@@ -54,6 +54,18 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
+/// Whether the emulator models `operation` (`resource.operation`, such as `customer.create`):
+/// keeps or changes its state for it. Every other operation answers `not_emulated` (HTTP 501),
+/// or 404 when its path names an id of a kept resource that does not exist.
+pub fn models(operation: &str) -> bool {
+    let api = chargebee_description::Api::embedded();
+    api.operation(operation).is_some_and(|op| {
+        op.base == chargebee_description::Base::Control
+            || billing::handles(op)
+            || crud::models(api, op)
+    })
+}
+
 /// The Maton API key an emulator accepts unless configured otherwise.
 pub const DEFAULT_MATON_API_KEY: &str = "emulator-maton-key";
 

@@ -4,8 +4,8 @@
 //! interrupted. Operations it does not model answer `not_emulated` (HTTP 501) unless
 //! `--synthesize` (all of them) or `--synthesize-op` (that one) asks for made-up answers. The gateway key is `--maton-key`, else
 //! `MATON_API_KEY` from the environment, else the default key, which is printed. With
-//! `--state`, what the emulator keeps is loaded from FILE when it exists and saved to it on
-//! Ctrl-C.
+//! `--state`, what the emulator keeps is loaded from FILE when it exists and saved to it,
+//! atomically, on Ctrl-C or SIGTERM.
 
 use chargebee_emulator::{Config, Emulator, Synthesis, Webhook};
 use std::path::{Path, PathBuf};
@@ -119,10 +119,42 @@ fn load(emulator: &Emulator, path: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Saves the emulator's state to `path`.
+/// Saves the emulator's state to `path` atomically: written in full to a file beside it,
+/// flushed to disk, then renamed over it, so `path` holds the old state or the new, never
+/// half of one.
 fn save(emulator: &Emulator, path: &Path) -> Result<(), String> {
+    use std::io::Write;
     let text = serde_json::to_string_pretty(&emulator.state()).expect("JSON values serialize");
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = std::fs::File::create(&partial).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    written
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            format!("{}: {e}", path.display())
+        })
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill` and service managers send).
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }
 
 #[tokio::main]
@@ -176,8 +208,8 @@ async fn main() -> ExitCode {
     } else {
         println!("  gateway key: the one given (--maton-key or MATON_API_KEY)");
     }
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("cannot wait for Ctrl-C: {e}");
+    if let Err(e) = stop_signal().await {
+        eprintln!("cannot wait for Ctrl-C or SIGTERM: {e}");
         return ExitCode::FAILURE;
     }
     if let Some(path) = &state {

@@ -104,7 +104,8 @@ fn list_control(
             return Ok(true);
         }
         "offset" => {
-            params.offset = Some(value.to_string());
+            // An empty offset (the official Python SDK sends `offset=`) is the first page.
+            params.offset = (!value.is_empty()).then(|| value.to_string());
             return Ok(true);
         }
         "sort_by[asc]" | "sort_by[desc]" => {

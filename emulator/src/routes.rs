@@ -51,6 +51,13 @@ impl Routes {
         Routes { table }
     }
 
+    /// Whether some operation of `base` serves `path`, by whatever method.
+    pub fn knows(&self, api: &Api, base: Base, path: &str) -> bool {
+        [Method::Get, Method::Post, Method::Delete]
+            .into_iter()
+            .any(|method| self.find(api, base, method, path).is_some())
+    }
+
     /// The operation of `base` that serves `method` on `path` (below the API root).
     pub fn find<'a>(
         &self,

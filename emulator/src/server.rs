@@ -175,7 +175,19 @@ fn serve(
     if method == HttpMethod::POST && path == FAULTS_PATH {
         return inject_over_http(shared, body);
     }
-    let method = api_method(method).ok_or_else(|| Failure::no_route(method.as_str(), path))?;
+    let Some(method) = api_method(method) else {
+        let api_path = match door(path) {
+            Door::Gateway(rest) | Door::Direct(rest) => Some((Base::Chargebee, rest)),
+            Door::Control(rest) => Some((Base::Control, rest)),
+            Door::Other => None,
+        };
+        return Err(match api_path {
+            Some((base, rest)) if shared.routes.knows(shared.api, base, rest) => {
+                Failure::method_not_allowed(method.as_str(), path)
+            }
+            _ => Failure::no_route(method.as_str(), path),
+        });
+    };
     match door(path) {
         Door::Gateway(rest) => {
             let key = bearer(shared, headers)?;
@@ -330,10 +342,13 @@ fn call(
     body: &Bytes,
 ) -> Result<Response, Failure> {
     let api = shared.api;
-    let route = shared
-        .routes
-        .find(api, base, method, path)
-        .ok_or_else(|| Failure::no_route(method.as_str(), path))?;
+    let route = shared.routes.find(api, base, method, path).ok_or_else(|| {
+        if shared.routes.knows(api, base, path) {
+            Failure::method_not_allowed(method.as_str(), path)
+        } else {
+            Failure::no_route(method.as_str(), path)
+        }
+    })?;
     let op = route.op;
     let params = read_params(api, op, uri, body)?;
     let replay_key = (method == Method::Post)
@@ -356,7 +371,14 @@ fn call(
         }
     }
     let id = route.id.as_deref();
-    let answer = if base == Base::Control {
+    // An id of a kept resource that the store does not hold names nothing, whatever the
+    // operation (modeled or not).
+    let unknown = id
+        .zip(crud::path_resource(op))
+        .filter(|(id, resource)| store.get(resource, id).is_none());
+    let answer = if let Some((id, resource)) = unknown {
+        Err(Failure::not_found(resource, id))
+    } else if base == Base::Control {
         control::run(&mut store, op, id, &params, &shared.base_url, unix_now())
     } else if billing::handles(op) {
         let call = billing::Call {

@@ -3,7 +3,11 @@
 //! a fifth of the memory of a parsed map, and are parsed when read.
 
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The version of the state [`Store::snapshot`] writes and [`Store::restore`] reads; a state of
+/// another version is refused, not misread.
+pub const STATE_VERSION: u64 = 1;
 
 /// Everything the emulator remembers between requests.
 #[derive(Debug, Default)]
@@ -15,11 +19,22 @@ pub struct Store {
     pub replays: HashMap<String, (u16, Box<str>)>,
 }
 
-/// The objects of one resource, in creation order.
+/// The objects of one resource, each with its place in creation order.
 #[derive(Debug, Default)]
 struct Collection {
-    order: Vec<String>,
-    objects: HashMap<String, Box<str>>,
+    /// Ids by creation position.
+    order: BTreeMap<u64, String>,
+    /// Each object's creation position and JSON text, by id.
+    objects: HashMap<String, (u64, Box<str>)>,
+    /// The position the next new object takes.
+    next_position: u64,
+}
+
+/// An object read from the store, with its creation position: later objects have higher
+/// positions, and a position is never reused, so it orders objects stably under writes.
+pub struct Stored {
+    pub position: u64,
+    pub object: Map<String, Value>,
 }
 
 /// A Maton connection between the account and a Chargebee site.
@@ -34,16 +49,16 @@ pub struct Connection {
 }
 
 impl Store {
-    /// What is kept, as JSON: objects by resource (oldest first), connections and the id
-    /// counter. Idempotency answers are not part of it.
+    /// What is kept, as JSON: the state version, objects by resource (oldest first),
+    /// connections, the id counter, and the answers given to idempotency keys.
     pub fn snapshot(&self) -> Value {
         let mut collections = Map::new();
         for (resource, c) in &self.collections {
             let objects: Vec<Value> = c
                 .order
-                .iter()
+                .values()
                 .filter_map(|id| c.objects.get(id))
-                .map(|text| Value::Object(parse(text)))
+                .map(|(_, text)| Value::Object(parse(text)))
                 .collect();
             collections.insert(resource.clone(), Value::Array(objects));
         }
@@ -52,11 +67,37 @@ impl Store {
             .iter()
             .map(|c| json!({"id": c.id, "app": c.app, "status": c.status, "created": c.created}))
             .collect();
-        json!({ "next_id": self.next_id, "collections": collections, "connections": connections })
+        let replays: Map<String, Value> = self
+            .replays
+            .iter()
+            .map(|(key, (status, body))| (key.clone(), json!({"status": status, "body": &**body})))
+            .collect();
+        json!({
+            "version": STATE_VERSION,
+            "next_id": self.next_id,
+            "collections": collections,
+            "connections": connections,
+            "replays": replays,
+        })
     }
 
     /// A store holding what `snapshot` wrote, or what in it is malformed.
     pub fn restore(state: &Value) -> Result<Store, String> {
+        match state["version"].as_u64() {
+            Some(STATE_VERSION) => {}
+            Some(other) => {
+                return Err(format!(
+                    "the state is of version {other}, and this emulator reads version \
+                     {STATE_VERSION}: it was written by another release"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "the state has no `version`: it was written by a release before version \
+                     {STATE_VERSION}, or is not an emulator state"
+                ))
+            }
+        }
         let mut store = Store {
             next_id: state["next_id"]
                 .as_u64()
@@ -100,6 +141,19 @@ impl Store {
                     .ok_or_else(|| format!("`connections[{i}].created` is not a number"))?,
             });
         }
+        let replays = state["replays"]
+            .as_object()
+            .ok_or("`replays` is not an object")?;
+        for (key, answer) in replays {
+            let status = answer["status"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .ok_or_else(|| format!("`replays.{key}.status` is not an HTTP status"))?;
+            let body = answer["body"]
+                .as_str()
+                .ok_or_else(|| format!("`replays.{key}.body` is not text"))?;
+            store.replays.insert(key.clone(), (status, body.into()));
+        }
         Ok(store)
     }
 
@@ -114,32 +168,50 @@ impl Store {
             .get(resource)?
             .objects
             .get(id)
-            .map(|text| parse(text))
+            .map(|(_, text)| parse(text))
     }
 
     /// Stores `object` under `id`, replacing any object with that id in place.
     pub fn put(&mut self, resource: &str, id: &str, object: &Map<String, Value>) {
         let c = self.collections.entry(resource.to_string()).or_default();
-        if c.objects.insert(id.to_string(), text(object)).is_none() {
-            c.order.push(id.to_string());
+        let text = text(object);
+        match c.objects.get_mut(id) {
+            Some((_, kept)) => *kept = text,
+            None => {
+                let position = c.next_position;
+                c.next_position += 1;
+                c.order.insert(position, id.to_string());
+                c.objects.insert(id.to_string(), (position, text));
+            }
         }
     }
 
     pub fn remove(&mut self, resource: &str, id: &str) -> Option<Map<String, Value>> {
         let c = self.collections.get_mut(resource)?;
-        let removed = c.objects.remove(id)?;
-        c.order.retain(|o| o != id);
+        let (position, removed) = c.objects.remove(id)?;
+        c.order.remove(&position);
         Some(parse(&removed))
     }
 
     /// Every object of `resource`, oldest first.
     pub fn all(&self, resource: &str) -> Vec<Map<String, Value>> {
+        self.positioned(resource)
+            .into_iter()
+            .map(|stored| stored.object)
+            .collect()
+    }
+
+    /// Every object of `resource` with its creation position, oldest first.
+    pub fn positioned(&self, resource: &str) -> Vec<Stored> {
         match self.collections.get(resource) {
             Some(c) => c
                 .order
-                .iter()
+                .values()
                 .filter_map(|id| c.objects.get(id))
-                .map(|t| parse(t))
+                .map(|(position, text)| Stored {
+                    position: *position,
+                    object: parse(text),
+                })
                 .collect(),
             None => Vec::new(),
         }
@@ -179,6 +251,9 @@ mod tests {
             status: "ACTIVE".into(),
             created: 5,
         });
+        store
+            .replays
+            .insert("customer.create:k1".into(), (200, "{\"a\":1}".into()));
         let snapshot = store.snapshot();
         let mut restored = Store::restore(&snapshot).unwrap();
         assert_eq!(restored.snapshot(), snapshot);
@@ -196,9 +271,55 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": []})).unwrap_err();
+        let e = Store::restore(&json!({"version": 1, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
-        let e = Store::restore(&json!({"collections": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 1, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");
+        let e = Store::restore(&json!({"version": 1, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
+        assert!(e.contains("replays.k.body"), "{e}");
+    }
+
+    #[test]
+    fn a_state_of_another_version_is_refused() {
+        let mut state = Store::default().snapshot();
+        assert_eq!(state["version"], STATE_VERSION);
+        state["version"] = json!(STATE_VERSION + 1);
+        let e = Store::restore(&state).unwrap_err();
+        assert!(
+            e.contains("version 2") && e.contains("another release"),
+            "{e}"
+        );
+        state.as_object_mut().unwrap().remove("version");
+        let e = Store::restore(&state).unwrap_err();
+        assert!(e.contains("no `version`"), "{e}");
+    }
+
+    #[test]
+    fn positions_grow_and_are_never_reused() {
+        let mut store = Store::default();
+        for id in ["a", "b", "c"] {
+            store.put("customer", id, json!({"id": id}).as_object().unwrap());
+        }
+        store.remove("customer", "b");
+        store.put("customer", "b", json!({"id": "b"}).as_object().unwrap());
+        store.put(
+            "customer",
+            "a",
+            json!({"id": "a", "x": 1}).as_object().unwrap(),
+        );
+        let kept: Vec<(u64, String)> = store
+            .positioned("customer")
+            .into_iter()
+            .map(|s| (s.position, s.object["id"].as_str().unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (0, "a".to_string()),
+                (2, "c".to_string()),
+                (3, "b".to_string())
+            ],
+            "an update keeps its place; a re-created id comes last"
+        );
     }
 }

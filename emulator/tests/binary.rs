@@ -22,14 +22,19 @@ fn start(args: &[&str]) -> (Child, String) {
 }
 
 /// Sends Ctrl-C's signal and waits for the program to end.
-fn interrupt(mut child: Child) {
+fn interrupt(child: Child) {
+    signal(child, "INT");
+}
+
+/// Sends `name` (`INT`, `TERM`) and waits for the program to end.
+fn signal(mut child: Child, name: &str) {
     // The shell's own `kill`, so no other package is needed.
-    let signal = format!("kill -INT {}", child.id());
+    let signal = format!("kill -{name} {}", child.id());
     let status = Command::new("sh").args(["-c", &signal]).status().unwrap();
     assert!(status.success());
     assert!(
         child.wait().unwrap().success(),
-        "the program ends cleanly on Ctrl-C"
+        "the program ends cleanly on SIG{name}"
     );
 }
 
@@ -125,7 +130,7 @@ fn bad_arguments_and_bad_state_are_refused() {
         "chargebee-emulator-bad-{}.json",
         std::process::id()
     ));
-    std::fs::write(&file, r#"{"next_id": "many"}"#).unwrap();
+    std::fs::write(&file, r#"{"version": 1, "next_id": "many"}"#).unwrap();
     let out = run(&["--port", "0", "--state", file.to_str().unwrap()]);
     std::fs::remove_file(&file).unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -183,4 +188,43 @@ async fn synthesis_is_asked_for_by_operation_or_for_all() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(problem), "{args:?}: {stderr}");
     }
+}
+
+/// SIGTERM (what `kill` and service managers send) saves the state as Ctrl-C does, and the
+/// file is replaced whole: no partial file is left beside it.
+#[tokio::test]
+async fn sigterm_saves_the_state_atomically() {
+    let dir = std::env::temp_dir().join(format!("chargebee-emulator-term-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    let path = file.to_str().unwrap();
+    let (child, url) = start(&[
+        "--port",
+        "0",
+        "--maton-key",
+        "key-from-flag",
+        "--state",
+        path,
+    ]);
+    client(&url)
+        .customers()
+        .create()
+        .email("term@example.com")
+        .send()
+        .await
+        .unwrap();
+    signal(child, "TERM");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("saved on SIGTERM")).unwrap();
+    assert_eq!(saved["version"], 1);
+    assert_eq!(
+        saved["collections"]["customer"][0]["email"],
+        "term@example.com"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["state.json"], "nothing but the state file");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

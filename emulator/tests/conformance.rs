@@ -2,9 +2,64 @@
 //! what the emulator does not model answers `not_emulated`; with synthesis on, every
 //! operation answers with every key its answer requires.
 
+use chargebee::enums::{ItemType, PeriodUnit};
+use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
 use chargebee_description::{Api, Base};
 use chargebee_emulator::{Config, Emulator, Synthesis};
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// The id every path below names.
+const SAMPLE_ID: &str = "sample_id";
+
+/// Makes every kept resource a path can name hold an object `sample_id` (a customer, item
+/// family, item, item price, subscription and its invoice), and returns that state, to restore
+/// before each call (calls delete and change what they name).
+async fn seed(emulator: &Emulator) -> Value {
+    let client = emulator.direct_client();
+    client
+        .customers()
+        .create()
+        .id(SAMPLE_ID)
+        .send()
+        .await
+        .unwrap();
+    client
+        .item_families()
+        .create(SAMPLE_ID, "Sample")
+        .send()
+        .await
+        .unwrap();
+    client
+        .items()
+        .create(SAMPLE_ID, "Sample", ItemType::Plan, SAMPLE_ID)
+        .send()
+        .await
+        .unwrap();
+    client
+        .item_prices()
+        .create(SAMPLE_ID, "Sample monthly", SAMPLE_ID)
+        .price(1_000)
+        .currency_code("USD")
+        .period(1)
+        .period_unit(PeriodUnit::Month)
+        .send()
+        .await
+        .unwrap();
+    client
+        .subscriptions()
+        .create_with_items(SAMPLE_ID)
+        .id(SAMPLE_ID)
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(SAMPLE_ID)])
+        .send()
+        .await
+        .unwrap();
+    // The invoice the subscription raised, under the sample id.
+    let mut state = emulator.state();
+    let invoice = &mut state["collections"]["invoice"][0];
+    invoice["id"] = json!(SAMPLE_ID);
+    emulator.restore(&state).unwrap();
+    state
+}
 
 /// How many Chargebee operations the README says answer `not_emulated`: the number in its
 /// line "**Not emulated**: N of the 471 Chargebee operations …".
@@ -23,32 +78,50 @@ fn not_emulated_in_the_readme() -> usize {
 }
 
 /// By default an operation the emulator does not model answers HTTP 501 `not_emulated`,
-/// naming itself and the opt-in, never a made-up success; what it models answers, or 404 for
-/// an id it never created. The README's count of operations not emulated is the code's.
+/// naming itself and the opt-in, never a made-up success (or 404 for an id that names nothing);
+/// what it models answers, or 404 for an id it never created. The README's count of
+/// operations not emulated is the code's.
 #[tokio::test]
 async fn operations_not_modeled_answer_not_emulated_by_default() {
     let api = Api::embedded();
     let emulator = Emulator::start().await.unwrap();
     let client = emulator.direct_client();
+    let seeded = seed(&emulator).await;
     let (mut modeled, mut not_emulated) = (Vec::new(), Vec::new());
     for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
-        let id = op.path.contains('{').then_some("sample_id");
-        match client.call(&op.id, id, api.sample_params(op)).await {
-            Ok(_) => modeled.push(op.id.as_str()),
-            Err(e) if e.is_not_found() => modeled.push(op.id.as_str()),
-            Err(e) => {
-                let error = e.api_error().unwrap_or_else(|| panic!("{}: {e}", op.id));
-                assert!(error.is_not_emulated(), "{}: {e}", op.id);
-                assert_eq!(error.status, 501, "{}", op.id);
-                let message = error.message.as_deref().unwrap_or_default();
-                assert!(
-                    message.starts_with(&format!("{} is not emulated", op.id))
-                        && message.contains(&format!("--synthesize-op {}", op.id)),
-                    "{message}"
-                );
-                not_emulated.push(op.id.as_str());
-            }
+        emulator.restore(&seeded).unwrap();
+        let id = op.path.contains('{').then_some(SAMPLE_ID);
+        let outcome = client.call(&op.id, id, api.sample_params(op)).await;
+        if chargebee_emulator::models(&op.id) {
+            assert!(answered_or_404(&outcome), "{}: {:?}", op.id, outcome.err());
+            modeled.push(op.id.as_str());
+            continue;
         }
+        not_emulated.push(op.id.as_str());
+        let e = outcome.expect_err(&op.id);
+        let error = e.api_error().unwrap_or_else(|| panic!("{}: {e}", op.id));
+        // Only a path naming a resource without a sample object (a quote, a coupon…) is 404.
+        let seeded_path = [
+            "customer",
+            "subscription",
+            "invoice",
+            "item_family",
+            "item",
+            "item_price",
+        ]
+        .iter()
+        .any(|r| op.path.contains(&format!("{{{r}_id}}")));
+        if error.is_not_found() && id.is_some() && !seeded_path {
+            continue;
+        }
+        assert!(error.is_not_emulated(), "{}: {e}", op.id);
+        assert_eq!(error.status, 501, "{}", op.id);
+        let message = error.message.as_deref().unwrap_or_default();
+        assert!(
+            message.starts_with(&format!("{} is not emulated", op.id))
+                && message.contains(&format!("--synthesize-op {}", op.id)),
+            "{message}"
+        );
     }
     println!("modeled ({}): {}", modeled.len(), modeled.join(" "));
     assert_eq!(modeled.len() + not_emulated.len(), 471);
@@ -67,10 +140,61 @@ async fn operations_not_modeled_answer_not_emulated_by_default() {
     let coupon = api.sample_params(api.operation("coupon.create").unwrap());
     assert!(client.call("coupon.create", None, coupon).await.is_ok());
     let e = client
-        .call("coupon.retrieve", Some("sample_id"), json!({}))
+        .call("coupon.retrieve", Some(SAMPLE_ID), json!({}))
         .await
         .unwrap_err();
     assert!(e.api_error().is_some_and(|a| a.is_not_emulated()), "{e}");
+}
+
+/// Whether a call answered, or answered Chargebee's 404.
+fn answered_or_404(outcome: &Result<Value, chargebee::Error>) -> bool {
+    outcome
+        .as_ref()
+        .map_or_else(chargebee::Error::is_not_found, |_| true)
+}
+
+/// Every operation whose path names a customer, subscription, invoice, item family, item or
+/// item price by id answers 404 `resource_not_found` for an id never created, modeled or not.
+#[tokio::test]
+async fn an_unknown_id_of_a_kept_resource_is_404_on_every_operation() {
+    let api = Api::embedded();
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    let kept = [
+        "customer",
+        "subscription",
+        "invoice",
+        "item_family",
+        "item",
+        "item_price",
+    ];
+    let mut checked = 0;
+    for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
+        let names_kept = kept
+            .iter()
+            .any(|resource| op.path.contains(&format!("{{{resource}_id}}")));
+        if !names_kept {
+            continue;
+        }
+        let e = client
+            .call(&op.id, Some("nobody"), api.sample_params(op))
+            .await
+            .unwrap_err();
+        let error = e.api_error().unwrap_or_else(|| panic!("{}: {e}", op.id));
+        assert_eq!(error.status, 404, "{}: {e}", op.id);
+        assert!(error.is_not_found(), "{}: {e}", op.id);
+        assert!(
+            error
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("nobody"),
+            "{}: {e}",
+            op.id
+        );
+        checked += 1;
+    }
+    assert!(checked > 140, "{checked} operations take such an id");
 }
 
 /// With synthesis switched on, every Chargebee operation of the description round-trips
@@ -86,10 +210,12 @@ async fn every_chargebee_operation_round_trips_through_the_typed_client() {
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
+    let seeded = seed(&emulator).await;
     let (mut answered, mut not_found) = (0, 0);
     let mut failures = Vec::new();
     for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
-        let id = op.path.contains('{').then_some("sample_id");
+        emulator.restore(&seeded).unwrap();
+        let id = op.path.contains('{').then_some(SAMPLE_ID);
         let params = api.sample_params(op);
         match client.call(&op.id, id, params).await {
             Ok(answer) => {

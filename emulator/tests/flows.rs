@@ -247,6 +247,111 @@ async fn a_reused_idempotency_key_replays_the_first_answer() {
     assert_eq!(again.customer, first.customer);
     let page = client.customers().list().send().await.unwrap();
     assert_eq!(page.list.len(), 1, "the replay created nothing");
+
+    // The answers given to keys are part of the state: a saved and loaded emulator replays.
+    let restored = Emulator::start().await.unwrap();
+    restored.restore(&emulator.state()).unwrap();
+    let (after, info) = restored
+        .direct_client()
+        .customers()
+        .create()
+        .email("thrice@example.com")
+        .idempotency_key("key-1")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert!(info.replayed, "replayed after a state save and load");
+    assert_eq!(after.customer, first.customer);
+}
+
+/// The ids of one page of customers, and its `next_offset`.
+async fn page_of(
+    client: &chargebee::Client,
+    sort: Option<Sort<ListSortField>>,
+    offset: Option<String>,
+) -> (Vec<String>, Option<String>) {
+    let mut request = client.customers().list().limit(10);
+    if let Some(sort) = sort {
+        request = request.sort_by(sort);
+    }
+    if let Some(offset) = offset {
+        request = request.offset(offset);
+    }
+    let page = request.send().await.unwrap();
+    let ids = page.list.iter().map(|e| e.customer.id.clone()).collect();
+    (ids, page.next_offset)
+}
+
+/// `next_offset` names the last row's place: rows created or deleted between pages neither
+/// make a later row skipped nor an earlier one repeated, whatever the order; ties in the sort
+/// keep creation order.
+#[tokio::test]
+async fn paging_neither_skips_nor_repeats_rows_under_writes() {
+    let orders = [
+        (None, (0..25).rev().collect::<Vec<_>>()),
+        // Created within a second or two: ties keep creation order.
+        (Some(Sort::asc(ListSortField::CreatedAt)), (0..25).collect()),
+    ];
+    for (round, (sort, expected)) in orders.into_iter().enumerate() {
+        let emulator = Emulator::start().await.unwrap();
+        let client = emulator.direct_client();
+        let create = |id: String| {
+            let client = client.clone();
+            async move {
+                client.customers().create().id(id).send().await.unwrap();
+            }
+        };
+        for i in 0..25 {
+            create(format!("c{i:02}")).await;
+        }
+        let expected: Vec<String> = expected.iter().map(|i| format!("c{i:02}")).collect();
+        let (first, offset) = page_of(&client, sort, None).await;
+        assert_eq!(first, expected[..10], "round {round}");
+        // Between pages: a row already seen is deleted, one not yet seen too, and a new one
+        // is created.
+        let unseen_gone = expected[15].clone();
+        for gone in [&first[3], &unseen_gone] {
+            client.customers().delete(gone).send().await.unwrap();
+        }
+        create("new".to_string()).await;
+        let (second, offset) = page_of(&client, sort, offset).await;
+        let (third, last) = page_of(&client, sort, offset).await;
+        assert_eq!(last, None, "three pages");
+        let mut seen = first.clone();
+        seen.extend(second);
+        seen.extend(third);
+        let mut wanted: Vec<String> = expected
+            .into_iter()
+            .filter(|id| *id != unseen_gone)
+            .collect();
+        if sort.is_some() {
+            // Ascending by creation, the new row sorts after the cursor; newest first, before.
+            wanted.push("new".into());
+        }
+        assert_eq!(seen, wanted, "round {round}");
+    }
+}
+
+/// An empty `offset=` (the official Python SDK sends it) is the first page; an offset the
+/// list did not give is refused by name.
+#[tokio::test]
+async fn an_empty_offset_is_the_first_page() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    client.customers().create().id("only").send().await.unwrap();
+    let page = client.customers().list().offset("").send().await.unwrap();
+    assert_eq!(page.list[0].customer.id, "only");
+    let e = client
+        .customers()
+        .list()
+        .offset("[\"3\",\"elsewhere\"]")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.api_error().and_then(|a| a.param.as_deref()),
+        Some("offset")
+    );
 }
 
 #[tokio::test]

@@ -278,3 +278,54 @@ async fn keys_no_client_could_send_are_refused_at_start() {
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
     }
 }
+
+/// A path an operation serves, called with a method no operation serves there, is 405
+/// `http_method_not_supported`; a path nothing serves stays 404.
+#[tokio::test]
+async fn a_known_path_with_another_method_is_405() {
+    let emulator = Emulator::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str| {
+        http.request(method, format!("{}/api/v2{path}", emulator.url()))
+            .basic_auth("site-key", Some(""))
+            .send()
+    };
+    for (method, path, status, code) in [
+        (
+            reqwest::Method::PUT,
+            "/customers",
+            405,
+            "http_method_not_supported",
+        ),
+        (
+            reqwest::Method::GET,
+            "/customers/c1/delete",
+            405,
+            "http_method_not_supported",
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/customers/c1",
+            405,
+            "http_method_not_supported",
+        ),
+        (
+            reqwest::Method::GET,
+            "/spaceships",
+            404,
+            "resource_not_found",
+        ),
+        (
+            reqwest::Method::PUT,
+            "/spaceships",
+            404,
+            "resource_not_found",
+        ),
+    ] {
+        let response = call(method.clone(), path).await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{method} {path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["api_error_code"], code, "{method} {path}: {body}");
+        assert_eq!(body["http_status_code"], status, "{method} {path}");
+    }
+}
