@@ -118,6 +118,19 @@ pub struct Field {
     pub empty_when_absent: bool,
 }
 
+impl Field {
+    /// Whether the field is a decimal sent as text (`quantity_in_decimal`, a usage's
+    /// `quantity`, `metered_quantity`): a `string` named `quantity` or ending in
+    /// `_in_decimal` or `_quantity`. Payloads also carry these as JSON numbers, which decode
+    /// as their text.
+    pub fn is_decimal_text(&self) -> bool {
+        self.ty == Type::String
+            && (self.wire == "quantity"
+                || self.wire.ends_with("_in_decimal")
+                || self.wire.ends_with("_quantity"))
+    }
+}
+
 /// The type of a field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Type {

@@ -78,16 +78,25 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// Reads the value of the field `key`, taking the scalar shapes real payloads use where
-/// another is declared (the `lenient` module). Kept out of line, so the many fields of one
-/// type share one copy of its decoding code; inlined into every match arm, the decoders of
-/// large resources overflow the instruction cache and decode markedly slower.
+/// Reads the value of the field `key`, a number also from text holding it (the `lenient`
+/// module). Kept out of line, so the many fields of one type share one copy of its decoding
+/// code; inlined into every match arm, the decoders of large resources overflow the
+/// instruction cache and decode markedly slower.
 #[inline(never)]
 pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     key: &'static str,
 ) -> Result<T, A::Error> {
-    read(map, key, LenientSeed(PhantomData))
+    read(map, key, LenientSeed::<T, false>(PhantomData))
+}
+
+/// Reads the decimal field `key`, declared as text: a JSON number is read as its text.
+#[inline(never)]
+pub fn decimal_text<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    key: &'static str,
+) -> Result<T, A::Error> {
+    read(map, key, LenientSeed::<T, true>(PhantomData))
 }
 
 /// Reads the list under `key`, noting the index of an entry that fails.
@@ -204,8 +213,7 @@ pub fn unnamed_value<'de, A: MapAccess<'de>>(map: &mut A, key: &str) -> Result<V
         .inspect_err(|_| json_path::note_key(key.to_owned()))
 }
 
-/// Decodes a list, each entry as leniently as a field, noting the index of an entry that
-/// fails.
+/// Decodes a list, each entry read as a field is, noting the index of an entry that fails.
 pub struct Entries<T>(pub PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Entries<T> {
@@ -225,7 +233,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
         let room = seq.size_hint().unwrap_or(0).min(4096);
         let mut entries = Vec::with_capacity(room);
         loop {
-            match seq.next_element_seed(LenientSeed(PhantomData)) {
+            match seq.next_element_seed(LenientSeed::<T, false>(PhantomData)) {
                 Ok(Some(entry)) => entries.push(entry),
                 Ok(None) => return Ok(entries),
                 Err(error) => {

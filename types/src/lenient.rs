@@ -1,10 +1,13 @@
-//! The scalar shapes real payloads use where the spec declares another: a JSON number where
-//! text is declared (Chargebee sends `quantity_in_decimal` and a usage's `quantity` both
-//! ways), and text holding a number where an integer, an amount or a timestamp is declared.
+//! The scalar shapes real payloads use where the spec declares another: text holding a
+//! number where an integer, an amount or a timestamp is declared, and a JSON number where a
+//! decimal is declared as text (Chargebee sends `quantity_in_decimal` and a usage's
+//! `quantity` both ways).
 //!
 //! [`Lenient`] wraps the deserializer of one field's value and reads such a value as the
 //! declared type; every other shape passes through to the declared type unchanged, and so
-//! fails as it would. Nothing is invented: a number read as text is its text (integers
+//! fails as it would. Numbers read as text only in decimal fields (`DECIMAL`): reading every
+//! text field that way would cost every decode a few percent for a shape no other text field
+//! takes. Nothing is invented: a number read as text is its text (integers
 //! exactly; a fraction as the shortest decimal that reads back as the same number, without
 //! an exponent, so `1.10` is kept as `1.1` and `1e-6` as `0.000001`), and text read as a
 //! number must be one, whole for an integer.
@@ -14,19 +17,22 @@ use serde::Deserialize;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// Reads a `T` from a field's value through [`Lenient`].
-pub(crate) struct LenientSeed<T>(pub(crate) PhantomData<T>);
+/// Reads a `T` from a field's value through [`Lenient`]; `DECIMAL` for a decimal declared as
+/// text.
+pub(crate) struct LenientSeed<T, const DECIMAL: bool>(pub(crate) PhantomData<T>);
 
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for LenientSeed<T> {
+impl<'de, T: Deserialize<'de>, const DECIMAL: bool> DeserializeSeed<'de>
+    for LenientSeed<T, DECIMAL>
+{
     type Value = T;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::deserialize(Lenient(deserializer))
+        T::deserialize(Lenient::<D, DECIMAL>(deserializer))
     }
 }
 
-/// A deserializer that reads a number as text and text as a number where the type read asks
-/// for the other; see the module documentation.
-pub(crate) struct Lenient<D>(pub(crate) D);
+/// A deserializer that reads text as a number where the type read asks for a number, and
+/// (when `DECIMAL`) a number as text where it asks for text; see the module documentation.
+pub(crate) struct Lenient<D, const DECIMAL: bool>(pub(crate) D);
 
 /// Methods passed to the wrapped deserializer as they are.
 macro_rules! forward {
@@ -46,7 +52,7 @@ macro_rules! through {
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
+impl<'de, D: Deserializer<'de>, const DECIMAL: bool> Deserializer<'de> for Lenient<D, DECIMAL> {
     type Error = D::Error;
 
     forward!(
@@ -61,13 +67,27 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
         deserialize_identifier,
         deserialize_ignored_any
     );
-    through!(NumberAsText: deserialize_str, deserialize_string);
     through!(TextAsNumber: deserialize_i8, deserialize_i16, deserialize_i32, deserialize_i64,
         deserialize_i128, deserialize_u8, deserialize_u16, deserialize_u32, deserialize_u64,
         deserialize_u128, deserialize_f32, deserialize_f64);
 
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        if DECIMAL {
+            self.0.deserialize_any(NumberAsText(visitor))
+        } else {
+            self.0.deserialize_str(visitor)
+        }
+    }
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        if DECIMAL {
+            self.0.deserialize_any(NumberAsText(visitor))
+        } else {
+            self.0.deserialize_string(visitor)
+        }
+    }
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_option(LenientSome(visitor))
+        self.0
+            .deserialize_option(LenientSome::<V, DECIMAL>(visitor))
     }
     fn deserialize_unit_struct<V: Visitor<'de>>(
         self,
@@ -232,9 +252,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TextAsNumber<V> {
 }
 
 /// Reads the value of an `Option` that is present through [`Lenient`] too.
-struct LenientSome<V>(V);
+struct LenientSome<V, const DECIMAL: bool>(V);
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for LenientSome<V> {
+impl<'de, V: Visitor<'de>, const DECIMAL: bool> Visitor<'de> for LenientSome<V, DECIMAL> {
     type Value = V::Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.expecting(f)
@@ -246,7 +266,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for LenientSome<V> {
         self.0.visit_unit()
     }
     fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-        self.0.visit_some(Lenient(d))
+        self.0.visit_some(Lenient::<D2, DECIMAL>(d))
     }
 }
 
@@ -256,11 +276,20 @@ mod tests {
     use crate::types::Timestamp;
     use serde_json::{json, Value};
 
-    /// `json` read as a `T` through [`Lenient`], from text and from a `Value`.
+    /// `json` read as a `T` through [`Lenient`] for a decimal field, from text and from a
+    /// `Value`.
     fn read<T: serde::de::DeserializeOwned + PartialEq + fmt::Debug>(json: &str) -> Option<T> {
-        let from_text = T::deserialize(Lenient(&mut serde_json::Deserializer::from_str(json)));
+        read_as::<T, true>(json)
+    }
+
+    /// `json` read as a `T` through [`Lenient`], from text and from a `Value`.
+    fn read_as<T: serde::de::DeserializeOwned + PartialEq + fmt::Debug, const DECIMAL: bool>(
+        json: &str,
+    ) -> Option<T> {
+        let mut text = serde_json::Deserializer::from_str(json);
+        let from_text = T::deserialize(Lenient::<_, DECIMAL>(&mut text));
         let value: Value = serde_json::from_str(json).unwrap();
-        let from_value = T::deserialize(Lenient(value));
+        let from_value = T::deserialize(Lenient::<_, DECIMAL>(value));
         assert_eq!(from_text.is_ok(), from_value.is_ok(), "{json}");
         let (a, b) = (from_text.ok()?, from_value.ok()?);
         assert_eq!(a, b, "{json}");
@@ -314,6 +343,18 @@ mod tests {
         }
         assert_eq!(read::<i32>("\"4294967296\""), None, "out of range");
         assert_eq!(read::<f64>("\"inf\""), None);
+    }
+
+    #[test]
+    fn only_decimal_fields_take_numbers_as_text() {
+        assert_eq!(read_as::<String, false>("2.5"), None);
+        assert_eq!(read_as::<Option<String>, false>("7"), None);
+        assert_eq!(read_as::<String, false>("\"2.5\"").as_deref(), Some("2.5"));
+        assert_eq!(
+            read_as::<i64, false>("\"7\""),
+            Some(7),
+            "numbers take text everywhere"
+        );
     }
 
     #[test]

@@ -278,6 +278,14 @@ fn deserialize_impl(
         let read = match (&f.ty, present) {
             (Type::List(_), true) => quote!(Some(crate::decode::list(&mut map, #wire)?)),
             (Type::List(_), false) => quote!(crate::decode::optional_list(&mut map, #wire)?),
+            _ if f.is_decimal_text() => {
+                let read = quote!(crate::decode::decimal_text(&mut map, #wire)?);
+                if present {
+                    quote!(Some(#read))
+                } else {
+                    read
+                }
+            }
             (_, true) => quote!(Some(crate::decode::field(&mut map, #wire)?)),
             (_, false) => quote!(crate::decode::field(&mut map, #wire)?),
         };

@@ -418,7 +418,7 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                         31 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         32 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;
@@ -623,19 +623,19 @@ impl<'de> Deserialize<'de> for Tier {
                         1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         2 => price = crate::decode::field(&mut map, "price")?,
                         3 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         4 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;

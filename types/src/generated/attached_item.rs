@@ -155,7 +155,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                         4 => status = crate::decode::field(&mut map, "status")?,
                         5 => quantity = crate::decode::field(&mut map, "quantity")?,
                         6 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;

@@ -333,7 +333,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                         }
                         10 => price = crate::decode::field(&mut map, "price")?,
                         11 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;
@@ -391,7 +391,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                             )?;
                         }
                         22 => {
-                            free_quantity_in_decimal = crate::decode::field(
+                            free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "free_quantity_in_decimal",
                             )?;
@@ -616,19 +616,19 @@ impl<'de> Deserialize<'de> for Tier {
                         1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         2 => price = crate::decode::field(&mut map, "price")?,
                         3 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         4 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;

@@ -536,13 +536,13 @@ impl<'de> Deserialize<'de> for Plan {
                         40 => giftable = crate::decode::field(&mut map, "giftable")?,
                         41 => claim_url = crate::decode::field(&mut map, "claim_url")?,
                         42 => {
-                            free_quantity_in_decimal = crate::decode::field(
+                            free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "free_quantity_in_decimal",
                             )?;
                         }
                         43 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;
@@ -765,19 +765,19 @@ impl<'de> Deserialize<'de> for Tier {
                         1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         2 => price = crate::decode::field(&mut map, "price")?,
                         3 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         4 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;
@@ -1068,7 +1068,7 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                         }
                         3 => r#type = crate::decode::field(&mut map, "type")?,
                         4 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
@@ -1172,7 +1172,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         2 => on_event = crate::decode::field(&mut map, "on_event")?,
                         3 => charge_once = crate::decode::field(&mut map, "charge_once")?,
                         4 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;

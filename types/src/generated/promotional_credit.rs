@@ -133,7 +133,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => r#type = crate::decode::field(&mut map, "type")?,
                         3 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;

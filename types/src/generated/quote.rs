@@ -717,19 +717,19 @@ impl<'de> Deserialize<'de> for LineItem {
                         9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
                         10 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
                         11 => {
-                            unit_amount_in_decimal = crate::decode::field(
+                            unit_amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_amount_in_decimal",
                             )?;
                         }
                         12 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         13 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;

@@ -212,7 +212,7 @@ impl<'de> Deserialize<'de> for Charge {
                     match slot {
                         0 => amount = crate::decode::field(&mut map, "amount")?,
                         1 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -357,13 +357,13 @@ impl<'de> Deserialize<'de> for Addon {
                         1 => quantity = crate::decode::field(&mut map, "quantity")?,
                         2 => unit_price = crate::decode::field(&mut map, "unit_price")?,
                         3 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         4 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
@@ -496,14 +496,14 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                         }
                         1 => quantity = crate::decode::field(&mut map, "quantity")?,
                         2 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         3 => unit_price = crate::decode::field(&mut map, "unit_price")?,
                         4 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
@@ -653,19 +653,19 @@ impl<'de> Deserialize<'de> for ItemTier {
                         2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         3 => price = crate::decode::field(&mut map, "price")?,
                         4 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         6 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;

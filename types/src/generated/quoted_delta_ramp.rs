@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for LineItem {
                     };
                     match slot {
                         0 => {
-                            item_level_discount_per_billing_cycle_in_decimal = crate::decode::field(
+                            item_level_discount_per_billing_cycle_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "item_level_discount_per_billing_cycle_in_decimal",
                             )?;

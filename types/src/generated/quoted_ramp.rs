@@ -350,27 +350,27 @@ impl<'de> Deserialize<'de> for LineItem {
                         1 => item_type = crate::decode::field(&mut map, "item_type")?,
                         2 => quantity = crate::decode::field(&mut map, "quantity")?,
                         3 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         4 => {
-                            metered_quantity = crate::decode::field(
+                            metered_quantity = crate::decode::decimal_text(
                                 &mut map,
                                 "metered_quantity",
                             )?;
                         }
                         5 => unit_price = crate::decode::field(&mut map, "unit_price")?,
                         6 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
                         }
                         7 => amount = crate::decode::field(&mut map, "amount")?,
                         8 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -394,7 +394,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?;
                         }
                         12 => {
-                            free_quantity_in_decimal = crate::decode::field(
+                            free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "free_quantity_in_decimal",
                             )?;
@@ -441,7 +441,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?;
                         }
                         22 => {
-                            discount_per_billing_cycle_in_decimal = crate::decode::field(
+                            discount_per_billing_cycle_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "discount_per_billing_cycle_in_decimal",
                             )?;
@@ -453,7 +453,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?;
                         }
                         24 => {
-                            item_level_discount_per_billing_cycle_in_decimal = crate::decode::field(
+                            item_level_discount_per_billing_cycle_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "item_level_discount_per_billing_cycle_in_decimal",
                             )?;
@@ -465,7 +465,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?;
                         }
                         26 => {
-                            amount_per_billing_cycle_in_decimal = crate::decode::field(
+                            amount_per_billing_cycle_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_per_billing_cycle_in_decimal",
                             )?;
@@ -477,7 +477,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?;
                         }
                         28 => {
-                            net_amount_per_billing_cycle_in_decimal = crate::decode::field(
+                            net_amount_per_billing_cycle_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "net_amount_per_billing_cycle_in_decimal",
                             )?;
@@ -834,19 +834,19 @@ impl<'de> Deserialize<'de> for ItemTier {
                         2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         3 => price = crate::decode::field(&mut map, "price")?,
                         4 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         6 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;

@@ -404,21 +404,21 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                         1 => item_type = crate::decode::field(&mut map, "item_type")?,
                         2 => quantity = crate::decode::field(&mut map, "quantity")?,
                         3 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         4 => unit_price = crate::decode::field(&mut map, "unit_price")?,
                         5 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
                         }
                         6 => amount = crate::decode::field(&mut map, "amount")?,
                         7 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -430,7 +430,7 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                             )?;
                         }
                         9 => {
-                            free_quantity_in_decimal = crate::decode::field(
+                            free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "free_quantity_in_decimal",
                             )?;
@@ -448,7 +448,7 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                             )?;
                         }
                         12 => {
-                            metered_quantity = crate::decode::field(
+                            metered_quantity = crate::decode::decimal_text(
                                 &mut map,
                                 "metered_quantity",
                             )?;
@@ -626,21 +626,21 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                         1 => item_type = crate::decode::field(&mut map, "item_type")?,
                         2 => quantity = crate::decode::field(&mut map, "quantity")?,
                         3 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         4 => unit_price = crate::decode::field(&mut map, "unit_price")?,
                         5 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
                         }
                         6 => amount = crate::decode::field(&mut map, "amount")?,
                         7 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -652,7 +652,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                             )?;
                         }
                         9 => {
-                            free_quantity_in_decimal = crate::decode::field(
+                            free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "free_quantity_in_decimal",
                             )?;
@@ -670,7 +670,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                             )?;
                         }
                         12 => {
-                            metered_quantity = crate::decode::field(
+                            metered_quantity = crate::decode::decimal_text(
                                 &mut map,
                                 "metered_quantity",
                             )?;
@@ -1080,19 +1080,19 @@ impl<'de> Deserialize<'de> for ItemTier {
                         2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         3 => price = crate::decode::field(&mut map, "price")?,
                         4 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         6 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;

@@ -556,13 +556,13 @@ impl<'de> Deserialize<'de> for Subscription {
                             )?;
                         }
                         13 => {
-                            plan_quantity_in_decimal = crate::decode::field(
+                            plan_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "plan_quantity_in_decimal",
                             )?;
                         }
                         14 => {
-                            plan_unit_price_in_decimal = crate::decode::field(
+                            plan_unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "plan_unit_price_in_decimal",
                             )?;
@@ -682,13 +682,13 @@ impl<'de> Deserialize<'de> for Subscription {
                             )?;
                         }
                         41 => {
-                            plan_free_quantity_in_decimal = crate::decode::field(
+                            plan_free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "plan_free_quantity_in_decimal",
                             )?;
                         }
                         42 => {
-                            plan_amount_in_decimal = crate::decode::field(
+                            plan_amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "plan_amount_in_decimal",
                             )?;
@@ -1124,13 +1124,13 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                         1 => item_type = crate::decode::field(&mut map, "item_type")?,
                         2 => quantity = crate::decode::field(&mut map, "quantity")?,
                         3 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         4 => {
-                            metered_quantity = crate::decode::field(
+                            metered_quantity = crate::decode::decimal_text(
                                 &mut map,
                                 "metered_quantity",
                             )?;
@@ -1143,7 +1143,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                         }
                         6 => unit_price = crate::decode::field(&mut map, "unit_price")?,
                         7 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
@@ -1168,7 +1168,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                             )?;
                         }
                         12 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -1192,7 +1192,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                             )?;
                         }
                         16 => {
-                            free_quantity_in_decimal = crate::decode::field(
+                            free_quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "free_quantity_in_decimal",
                             )?;
@@ -1386,19 +1386,19 @@ impl<'de> Deserialize<'de> for ItemTier {
                         2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
                         3 => price = crate::decode::field(&mut map, "price")?,
                         4 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         6 => {
-                            price_in_decimal = crate::decode::field(
+                            price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "price_in_decimal",
                             )?;
@@ -1640,19 +1640,19 @@ impl<'de> Deserialize<'de> for Addon {
                             )?;
                         }
                         6 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         7 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;
                         }
                         8 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -1786,13 +1786,13 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         4 => on_event = crate::decode::field(&mut map, "on_event")?,
                         5 => charge_once = crate::decode::field(&mut map, "charge_once")?,
                         6 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         7 => {
-                            unit_price_in_decimal = crate::decode::field(
+                            unit_price_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_price_in_decimal",
                             )?;

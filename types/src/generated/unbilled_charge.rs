@@ -202,19 +202,19 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                         14 => is_voided = crate::decode::field(&mut map, "is_voided")?,
                         15 => voided_at = crate::decode::field(&mut map, "voided_at")?,
                         16 => {
-                            unit_amount_in_decimal = crate::decode::field(
+                            unit_amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_amount_in_decimal",
                             )?;
                         }
                         17 => {
-                            quantity_in_decimal = crate::decode::field(
+                            quantity_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_in_decimal",
                             )?;
                         }
                         18 => {
-                            amount_in_decimal = crate::decode::field(
+                            amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "amount_in_decimal",
                             )?;
@@ -384,25 +384,25 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                         3 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
                         4 => {
-                            starting_unit_in_decimal = crate::decode::field(
+                            starting_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "starting_unit_in_decimal",
                             )?;
                         }
                         5 => {
-                            ending_unit_in_decimal = crate::decode::field(
+                            ending_unit_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "ending_unit_in_decimal",
                             )?;
                         }
                         6 => {
-                            quantity_used_in_decimal = crate::decode::field(
+                            quantity_used_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "quantity_used_in_decimal",
                             )?;
                         }
                         7 => {
-                            unit_amount_in_decimal = crate::decode::field(
+                            unit_amount_in_decimal = crate::decode::decimal_text(
                                 &mut map,
                                 "unit_amount_in_decimal",
                             )?;

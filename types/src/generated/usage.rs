@@ -126,7 +126,9 @@ impl<'de> Deserialize<'de> for Usage {
                                 "line_item_id",
                             )?;
                         }
-                        6 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => {
+                            quantity = crate::decode::decimal_text(&mut map, "quantity")?;
+                        }
                         7 => source = crate::decode::field(&mut map, "source")?,
                         8 => note = crate::decode::field(&mut map, "note")?,
                         9 => {

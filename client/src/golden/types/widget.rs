@@ -16,6 +16,7 @@ pub struct Widget {
     pub count: Option<i32>,
     pub total: Option<i64>,
     pub ratio: Option<f64>,
+    pub quantity_in_decimal: Option<String>,
     pub enabled: Option<bool>,
     /// Unix seconds.
     pub created_at: Option<Timestamp>,
@@ -41,6 +42,7 @@ impl Widget {
             count: None,
             total: None,
             ratio: None,
+            quantity_in_decimal: None,
             enabled: None,
             created_at: None,
             meta_data: None,
@@ -68,6 +70,7 @@ impl Serialize for Widget {
         entries.optional("count", &self.count)?;
         entries.optional("total", &self.total)?;
         entries.optional("ratio", &self.ratio)?;
+        entries.optional("quantity_in_decimal", &self.quantity_in_decimal)?;
         entries.optional("enabled", &self.enabled)?;
         entries.optional("created_at", &self.created_at)?;
         entries.optional("meta_data", &self.meta_data)?;
@@ -101,6 +104,7 @@ impl<'de> Deserialize<'de> for Widget {
                 let mut count: Option<i32> = None;
                 let mut total: Option<i64> = None;
                 let mut ratio: Option<f64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
                 let mut enabled: Option<bool> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut meta_data: Option<Value> = None;
@@ -121,16 +125,17 @@ impl<'de> Deserialize<'de> for Widget {
                             5 if key == b"count" => 2,
                             5 if key == b"total" => 3,
                             5 if key == b"ratio" => 4,
-                            7 if key == b"enabled" => 5,
-                            10 if key == b"created_at" => 6,
-                            9 if key == b"meta_data" => 7,
-                            7 if key == b"channel" => 8,
-                            4 if key == b"tags" => 9,
-                            10 if key == b"dimensions" => 10,
-                            5 if key == b"parts" => 11,
-                            5 if key == b"owner" => 12,
-                            5 if key == b"color" => 13,
-                            6 if key == b"object" => 14,
+                            19 if key == b"quantity_in_decimal" => 5,
+                            7 if key == b"enabled" => 6,
+                            10 if key == b"created_at" => 7,
+                            9 if key == b"meta_data" => 8,
+                            7 if key == b"channel" => 9,
+                            4 if key == b"tags" => 10,
+                            10 if key == b"dimensions" => 11,
+                            5 if key == b"parts" => 12,
+                            5 if key == b"owner" => 13,
+                            5 if key == b"color" => 14,
+                            6 if key == b"object" => 15,
                             _ => usize::MAX,
                         }
                     };
@@ -140,16 +145,22 @@ impl<'de> Deserialize<'de> for Widget {
                         2 => count = crate::decode::field(&mut map, "count")?,
                         3 => total = crate::decode::field(&mut map, "total")?,
                         4 => ratio = crate::decode::field(&mut map, "ratio")?,
-                        5 => enabled = crate::decode::field(&mut map, "enabled")?,
-                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
-                        7 => meta_data = crate::decode::field(&mut map, "meta_data")?,
-                        8 => channel = crate::decode::field(&mut map, "channel")?,
-                        9 => tags = crate::decode::optional_list(&mut map, "tags")?,
-                        10 => dimensions = crate::decode::field(&mut map, "dimensions")?,
-                        11 => parts = crate::decode::optional_list(&mut map, "parts")?,
-                        12 => owner = crate::decode::field(&mut map, "owner")?,
-                        13 => color = crate::decode::field(&mut map, "color")?,
-                        14 => {
+                        5 => {
+                            quantity_in_decimal = crate::decode::decimal_text(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        6 => enabled = crate::decode::field(&mut map, "enabled")?,
+                        7 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        8 => meta_data = crate::decode::field(&mut map, "meta_data")?,
+                        9 => channel = crate::decode::field(&mut map, "channel")?,
+                        10 => tags = crate::decode::optional_list(&mut map, "tags")?,
+                        11 => dimensions = crate::decode::field(&mut map, "dimensions")?,
+                        12 => parts = crate::decode::optional_list(&mut map, "parts")?,
+                        13 => owner = crate::decode::field(&mut map, "owner")?,
+                        14 => color = crate::decode::field(&mut map, "color")?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "widget",
@@ -168,6 +179,7 @@ impl<'de> Deserialize<'de> for Widget {
                     count,
                     total,
                     ratio,
+                    quantity_in_decimal,
                     enabled,
                     created_at,
                     meta_data,
