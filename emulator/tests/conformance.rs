@@ -11,6 +11,23 @@ use serde_json::{json, Value};
 /// The id every path below names.
 const SAMPLE_ID: &str = "sample_id";
 
+/// The kept resources `seed` makes a sample object of.
+const SEEDED: [&str; 6] = [
+    "customer",
+    "subscription",
+    "invoice",
+    "item_family",
+    "item",
+    "item_price",
+];
+
+/// Whether `op`'s path names an object of one of the `SEEDED` resources by id.
+fn names_seeded(op: &chargebee_description::Operation) -> bool {
+    SEEDED
+        .iter()
+        .any(|resource| op.path.contains(&format!("{{{resource}_id}}")))
+}
+
 /// Makes every kept resource a path can name hold an object `sample_id` (a customer, item
 /// family, item, item price, subscription and its invoice), and returns that state, to restore
 /// before each call (calls delete and change what they name).
@@ -101,16 +118,7 @@ async fn operations_not_modeled_answer_not_emulated_by_default() {
         let e = outcome.expect_err(&op.id);
         let error = e.api_error().unwrap_or_else(|| panic!("{}: {e}", op.id));
         // Only a path naming a resource without a sample object (a quote, a coupon…) is 404.
-        let seeded_path = [
-            "customer",
-            "subscription",
-            "invoice",
-            "item_family",
-            "item",
-            "item_price",
-        ]
-        .iter()
-        .any(|r| op.path.contains(&format!("{{{r}_id}}")));
+        let seeded_path = names_seeded(op);
         if error.is_not_found() && id.is_some() && !seeded_path {
             continue;
         }
@@ -160,20 +168,9 @@ async fn an_unknown_id_of_a_kept_resource_is_404_on_every_operation() {
     let api = Api::embedded();
     let emulator = Emulator::start().await.unwrap();
     let client = emulator.direct_client();
-    let kept = [
-        "customer",
-        "subscription",
-        "invoice",
-        "item_family",
-        "item",
-        "item_price",
-    ];
     let mut checked = 0;
     for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
-        let names_kept = kept
-            .iter()
-            .any(|resource| op.path.contains(&format!("{{{resource}_id}}")));
-        if !names_kept {
+        if !names_seeded(op) {
             continue;
         }
         let e = client
