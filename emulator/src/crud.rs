@@ -157,9 +157,8 @@ pub fn run(
     Ok(envelope(api, store, op, name, object))
 }
 
-/// The answer's keys: the object under its resource's key; another required resource the
-/// object names by id (`customer` for `customer_id`) as stored; other required keys
-/// synthesized.
+/// The answer's keys: the object under its resource's key, and each other resource the
+/// object names by id (`customer` for `customer_id`) as stored; one not stored is left out.
 fn envelope(
     api: &Api,
     store: &Store,
@@ -181,12 +180,9 @@ fn envelope(
             Type::Struct(s) => api.structs[s].object.as_deref().and_then(related),
             _ => None,
         };
+        // A related object that is not stored is left out, never made up.
         if let Some(other) = stored {
             out.insert(f.name.clone(), Value::Object(other));
-        } else if f.required {
-            if let Some(v) = synth::value(api, &f.ty, &f.name, 0) {
-                out.insert(f.name.clone(), v);
-            }
         }
     }
     Value::Object(out)

@@ -223,3 +223,54 @@ async fn reqwest_get(url: &str) -> Vec<u8> {
     assert_eq!(response.status(), 200, "{url}");
     response.bytes().await.unwrap().to_vec()
 }
+
+/// An answer embeds a related object as stored, or leaves it out: a subscription whose
+/// customer is gone is answered without one, never with a made-up customer.
+#[tokio::test]
+async fn a_related_object_that_is_not_stored_is_left_out() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    client
+        .customers()
+        .create()
+        .id("cus_gone")
+        .send()
+        .await
+        .unwrap();
+    let subscription = client
+        .subscriptions()
+        .create_with_items("cus_gone")
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )])
+        .send()
+        .await
+        .unwrap()
+        .subscription;
+    let kept = client
+        .call(
+            "subscription.retrieve",
+            Some(&subscription.id),
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept["customer"]["id"], "cus_gone", "the stored customer");
+    client.customers().delete("cus_gone").send().await.unwrap();
+    let raw: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v2/subscriptions/{}",
+            emulator.url(),
+            subscription.id
+        ))
+        .basic_auth("site-key", Some(""))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(raw["subscription"]["id"], subscription.id.as_str());
+    assert!(raw.get("customer").is_none(), "{raw}");
+}
