@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// Argument ids of the global options and the per-operation ones.
 pub const EMULATOR: &str = "emulator";
+pub const SYNTHESIZE: &str = "synthesize";
 pub const CONNECTION: &str = "connection";
 pub const BASE_URL: &str = "base-url";
 pub const CONTROL_URL: &str = "control-url";
@@ -50,6 +51,17 @@ pub fn root(api: &Api) -> Command {
                 .action(ArgAction::SetTrue)
                 .conflicts_with_all([BASE_URL, CONTROL_URL])
                 .help("Run against an in-process emulator: no key, no network, fresh state"),
+        )
+        .arg(
+            Arg::new(SYNTHESIZE)
+                .long(SYNTHESIZE)
+                .action(ArgAction::SetTrue)
+                .requires(EMULATOR)
+                .help(
+                    "With --emulator: operations it does not model answer made-up placeholder \
+                     bodies instead of the not_emulated error (nothing is kept; the answer says \
+                     nothing about Chargebee)",
+                ),
         )
         .arg(
             Arg::new(CONNECTION)

@@ -254,7 +254,15 @@ async fn client(
     matches: &ArgMatches,
 ) -> Result<(Client, Option<chargebee_emulator::Emulator>), Failure> {
     if matches.get_flag(commands::EMULATOR) {
-        let emulator = chargebee_emulator::Emulator::start()
+        let config = chargebee_emulator::Config {
+            synthesize: if matches.get_flag(commands::SYNTHESIZE) {
+                chargebee_emulator::Synthesis::All
+            } else {
+                chargebee_emulator::Synthesis::Off
+            },
+            ..chargebee_emulator::Config::default()
+        };
+        let emulator = chargebee_emulator::Emulator::start_with(config, 0)
             .await
             .map_err(|e| Failure::other(format!("cannot start the emulator: {e}")))?;
         let mut builder = emulator.client_builder();

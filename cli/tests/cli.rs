@@ -467,6 +467,12 @@ async fn failures_as_json_on_stderr_when_asked() {
         "not_emulated"
     );
     assert_eq!(error["error"]["api_error"]["http_status_code"], 501);
+    // Made-up answers only when asked for, and only with the emulator.
+    let run = chargebee(&["--emulator", "--synthesize", "coupon", "list"]).await;
+    assert_eq!(run.json()["list"][0]["coupon"]["id"], "id_1");
+    let run = chargebee(&["--synthesize", "coupon", "list"]).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--emulator"), "{}", run.stderr);
 
     // Usage errors too, clap's own included.
     for args in [
