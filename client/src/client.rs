@@ -558,16 +558,16 @@ fn check_key(what: &str, key: &Secret) -> Result<(), Error> {
 
 /// The host and port of a URL already checked, for messages (never its credentials).
 fn host_of(url: &str) -> String {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            let host = u.host_str()?.to_string();
-            Some(match u.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host,
-            })
-        })
-        .unwrap_or_else(|| "an unnamed host".into())
+    reqwest::Url::parse(url).map_or_else(|_| "an unnamed host".into(), |u| host_port(&u))
+}
+
+/// The host and port of `url`, for messages (never its credentials).
+fn host_port(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => "an unnamed host".into(),
+    }
 }
 
 /// An http(s) URL without a trailing slash; plain http only for loopback hosts. The URL is
@@ -589,14 +589,13 @@ fn checked_url(what: &str, url: &str) -> Result<String, Error> {
             "{what} is not a URL ({e}); it is not repeated here, as it may hold a password"
         ))
     })?;
+    let host = host_port(&parsed);
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::Config(format!(
-            "{what} (host {}) has a user name or password in it; credentials go in \
-             maton_api_key or direct, never in the URL",
-            host_of(url)
+            "{what} (host {host}) has a user name or password in it; credentials go in \
+             maton_api_key or direct, never in the URL"
         )));
     }
-    let host = host_of(url);
     let loopback = match parsed.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -37,7 +37,7 @@ pub fn path_resource(op: &Operation) -> Option<&'static str> {
 const DEFAULT_LIMIT: usize = 10;
 
 /// Whether `op` is served from the store.
-pub fn handles(op: &Operation) -> bool {
+fn handles(op: &Operation) -> bool {
     let resource = op.resource.as_str();
     let kept = matches!(
         op.name.as_str(),
@@ -47,7 +47,8 @@ pub fn handles(op: &Operation) -> bool {
         || (LISTED.contains(&resource) && matches!(op.name.as_str(), "list" | "retrieve"))
 }
 
-/// Whether `op` is served from the store: handled here, and answering its resource.
+/// Whether `op` is served from the store: one of the operations named here, answering its
+/// resource.
 pub fn models(api: &Api, op: &Operation) -> bool {
     handles(op) && resource_struct(api, op).is_some()
 }

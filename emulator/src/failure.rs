@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 /// The `api_error_code` of an operation the emulator does not model.
-pub const NOT_EMULATED: &str = "not_emulated";
+const NOT_EMULATED: &str = "not_emulated";
 
 /// A request the emulator refuses, with the answer to give.
 #[derive(Debug, Clone, PartialEq)]

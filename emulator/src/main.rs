@@ -2,8 +2,9 @@
 //! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]
 //! [--synthesize | --synthesize-op OPERATION …]`: serves the emulator on 127.0.0.1 until
 //! interrupted. Operations it does not model answer `not_emulated` (HTTP 501) unless
-//! `--synthesize` (all of them) or `--synthesize-op` (that one) asks for made-up answers. The gateway key is `--maton-key`, else
-//! `MATON_API_KEY` from the environment, else the default key, which is printed. With
+//! `--synthesize` (all of them) or `--synthesize-op` (that one) asks for made-up answers.
+//! The gateway key is `--maton-key`, else `MATON_API_KEY` from the environment, else the
+//! default key, which is printed. With
 //! `--state`, what the emulator keeps is loaded from FILE when it exists and saved to it,
 //! atomically, on Ctrl-C or SIGTERM.
 

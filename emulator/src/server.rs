@@ -97,11 +97,7 @@ impl Shared {
 
     /// The injected fault a call of `method` on `path` gets, if any (API calls only).
     fn fault_for(&self, method: &HttpMethod, path: &str) -> Option<FaultKind> {
-        let (base, rest) = match door(path) {
-            Door::Gateway(rest) | Door::Direct(rest) => (Base::Chargebee, rest),
-            Door::Control(rest) => (Base::Control, rest),
-            Door::Other => return None,
-        };
+        let (base, rest) = api_path(path)?;
         let operation = api_method(method)
             .and_then(|m| self.routes.find(self.api, base, m, rest))
             .map(|route| route.op.id.as_str());
@@ -135,6 +131,16 @@ fn door(path: &str) -> Door<'_> {
         Door::Control(path)
     } else {
         Door::Other
+    }
+}
+
+/// The API a path calls (Chargebee's through either door, or the control API) and the path
+/// below that API's root; `None` for the emulator's own pages.
+fn api_path(path: &str) -> Option<(Base, &str)> {
+    match door(path) {
+        Door::Gateway(rest) | Door::Direct(rest) => Some((Base::Chargebee, rest)),
+        Door::Control(rest) => Some((Base::Control, rest)),
+        Door::Other => None,
     }
 }
 
@@ -176,12 +182,7 @@ fn serve(
         return inject_over_http(shared, body);
     }
     let Some(method) = api_method(method) else {
-        let api_path = match door(path) {
-            Door::Gateway(rest) | Door::Direct(rest) => Some((Base::Chargebee, rest)),
-            Door::Control(rest) => Some((Base::Control, rest)),
-            Door::Other => None,
-        };
-        return Err(match api_path {
+        return Err(match api_path(path) {
             Some((base, rest)) if shared.routes.knows(shared.api, base, rest) => {
                 Failure::method_not_allowed(method.as_str(), path)
             }
@@ -389,11 +390,10 @@ fn call(
             now: unix_now(),
         };
         billing::run(op, call)
-    } else if crud::handles(op) {
+    } else if crud::models(api, op) {
         crud::run(api, &mut store, op, id, &params, unix_now())
-            .or_else(|refused| synthesized(shared, op, refused))
     } else {
-        synthesized(shared, op, Failure::not_emulated(&op.id))
+        synthesized(shared, op)
     };
     let events = match &answer {
         Ok(body) => events::record(&mut store, op, body, unix_now(), shared.webhook.is_some()),
@@ -417,14 +417,12 @@ fn call(
 }
 
 /// A synthesized answer for `op`, which the emulator does not model, when the configuration
-/// allows one; otherwise `refused` (a `not_emulated` failure stays one).
-fn synthesized(shared: &Shared, op: &Operation, refused: Failure) -> Result<Value, Failure> {
-    if refused.body["api_error_code"] == crate::failure::NOT_EMULATED
-        && shared.config.synthesize.allows(&op.id)
-    {
+/// allows one; otherwise `not_emulated`.
+fn synthesized(shared: &Shared, op: &Operation) -> Result<Value, Failure> {
+    if shared.config.synthesize.allows(&op.id) {
         Ok(synth::answer(shared.api, op))
     } else {
-        Err(refused)
+        Err(Failure::not_emulated(&op.id))
     }
 }
 

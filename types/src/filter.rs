@@ -662,14 +662,14 @@ impl<F> SortKey<F> {
 }
 
 impl<'de, F: Deserialize<'de>> DeserializeSeed<'de> for SortKey<F> {
-    type Value = Option<Sort<F>>;
+    type Value = Sort<F>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let field = F::deserialize(deserializer)?;
-        Ok(Some(if self.descending {
+        Ok(if self.descending {
             Sort::Desc(field)
         } else {
             Sort::Asc(field)
-        }))
+        })
     }
 }
 

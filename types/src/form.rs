@@ -135,12 +135,17 @@ impl Form {
             self.refused.get_or_insert(("custom_fields", refusal(name)));
             return;
         }
-        for (name, value) in fields.iter() {
-            match value {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(text) => self.scalar(name, None, text),
-                other => self.display(name, None, other),
-            }
+        for (name, value) in fields.iter().filter(|(_, value)| !value.is_null()) {
+            self.json(name, None, value);
+        }
+    }
+
+    /// Writes a JSON value: text as it is (a string is taken to be the text to send), anything
+    /// else as its JSON.
+    pub fn json(&mut self, name: &str, entry: Option<usize>, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => self.scalar(name, entry, text),
+            other => self.display(name, entry, other),
         }
     }
 
@@ -213,16 +218,10 @@ display_field!(i32, i64, u32, f64, Timestamp);
 /// `{"a":1}`, not encoded a second time.
 impl FormField for serde_json::Value {
     fn write(&self, form: &mut Form, name: &str) {
-        match self {
-            serde_json::Value::String(text) => form.scalar(name, None, text),
-            other => form.display(name, None, other),
-        }
+        form.json(name, None, self);
     }
     fn write_at(&self, form: &mut Form, name: &str, index: usize) {
-        match self {
-            serde_json::Value::String(text) => form.scalar(name, Some(index), text),
-            other => form.display(name, Some(index), other),
-        }
+        form.json(name, Some(index), self);
     }
 }
 

@@ -878,7 +878,8 @@ fn params_deserialize(name: &syn::Ident, reads: &[ParamRead]) -> TokenStream {
         let wire = &r.wire;
         match r.kind {
             ReadKind::Required => quote!(#id: crate::decode::required(#id, #wire)?,),
-            ReadKind::Optional | ReadKind::Sort => quote!(#id: #id.flatten(),),
+            // `null` is already absent (`decode::param`): the slot is the field.
+            ReadKind::Optional | ReadKind::Sort => quote!(#id,),
             ReadKind::Empty | ReadKind::Group | ReadKind::Filter => {
                 quote!(#id: #id.unwrap_or_default(),)
             }

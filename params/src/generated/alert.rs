@@ -133,13 +133,13 @@ impl<'de> Deserialize<'de> for CreateParams {
                 Ok(CreateParams {
                     r#type: crate::decode::required(r#type, "type")?,
                     name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
-                    metered_feature_id: metered_feature_id.flatten(),
-                    currency_code: currency_code.flatten(),
-                    unit_id: unit_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    meta: meta.flatten(),
-                    threshold: threshold.flatten(),
+                    description,
+                    metered_feature_id,
+                    currency_code,
+                    unit_id,
+                    subscription_id,
+                    meta,
+                    threshold,
                     filter_conditions: filter_conditions.unwrap_or_default(),
                     custom_fields,
                 })
@@ -297,8 +297,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
@@ -413,8 +413,8 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    status: status.flatten(),
-                    threshold: threshold.flatten(),
+                    status,
+                    threshold,
                     custom_fields,
                 })
             }
@@ -522,8 +522,8 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionParams {
                     }
                 }
                 Ok(ApplicationAlertsForSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     status: status.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
                 })
@@ -610,7 +610,7 @@ impl<'de> Deserialize<'de> for CreateThresholdParams {
                     }
                 }
                 Ok(CreateThresholdParams {
-                    mode: mode.flatten(),
+                    mode,
                     value: crate::decode::required(value, "value")?,
                 })
             }
@@ -685,9 +685,9 @@ impl<'de> Deserialize<'de> for CreateFilterConditionsParams {
                     }
                 }
                 Ok(CreateFilterConditionsParams {
-                    field: field.flatten(),
-                    operator: operator.flatten(),
-                    value: value.flatten(),
+                    field,
+                    operator,
+                    value,
                 })
             }
         }
@@ -770,8 +770,8 @@ impl<'de> Deserialize<'de> for UpdateThresholdParams {
                     }
                 }
                 Ok(UpdateThresholdParams {
-                    mode: mode.flatten(),
-                    value: value.flatten(),
+                    mode,
+                    value,
                 })
             }
         }

@@ -81,8 +81,8 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionParams {
                     }
                 }
                 Ok(AlertStatusesForSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     alarm_status: alarm_status.unwrap_or_default(),
                     alert_id: alert_id.unwrap_or_default(),
                 })
@@ -187,8 +187,8 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertParams {
                     }
                 }
                 Ok(AlertStatusesForAlertParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     alarm_status: alarm_status.unwrap_or_default(),
                 })
             }

@@ -118,13 +118,13 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     item_id: crate::decode::required(item_id, "item_id")?,
-                    r#type: r#type.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
+                    r#type,
+                    billing_cycles,
+                    quantity,
+                    quantity_in_decimal,
+                    charge_on_event,
+                    charge_once,
+                    business_entity_id,
                     custom_fields,
                 })
             }
@@ -283,12 +283,12 @@ impl<'de> Deserialize<'de> for UpdateParams {
                         parent_item_id,
                         "parent_item_id",
                     )?,
-                    r#type: r#type.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
+                    r#type,
+                    billing_cycles,
+                    quantity,
+                    quantity_in_decimal,
+                    charge_on_event,
+                    charge_once,
                     custom_fields,
                 })
             }
@@ -651,8 +651,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     item_id: item_id.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),

@@ -292,13 +292,13 @@ impl<'de> Deserialize<'de> for GetTransfersParams {
                     }
                 }
                 Ok(GetTransfersParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     resource_type: resource_type.unwrap_or_default(),
                     resource_id: resource_id.unwrap_or_default(),
                     active_resource_id: active_resource_id.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }

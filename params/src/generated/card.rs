@@ -223,25 +223,25 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerParams {
                     }
                 }
                 Ok(UpdateCardForCustomerParams {
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
+                    gateway,
+                    gateway_account_id,
+                    tmp_token,
+                    first_name,
+                    last_name,
                     number: crate::decode::required(number, "number")?,
                     expiry_month: crate::decode::required(expiry_month, "expiry_month")?,
                     expiry_year: crate::decode::required(expiry_year, "expiry_year")?,
-                    cvv: cvv.flatten(),
-                    preferred_scheme: preferred_scheme.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_country: billing_country.flatten(),
-                    ip_address: ip_address.flatten(),
-                    customer: customer.flatten(),
+                    cvv,
+                    preferred_scheme,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_zip,
+                    billing_country,
+                    ip_address,
+                    customer,
                     custom_fields,
                 })
             }
@@ -373,7 +373,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerParams {
                     }
                 }
                 Ok(SwitchGatewayForCustomerParams {
-                    gateway: gateway.flatten(),
+                    gateway,
                     gateway_account_id: crate::decode::required(
                         gateway_account_id,
                         "gateway_account_id",
@@ -553,7 +553,7 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerCustomerParams {
                     }
                 }
                 Ok(UpdateCardForCustomerCustomerParams {
-                    vat_number: vat_number.flatten(),
+                    vat_number,
                 })
             }
         }

@@ -80,7 +80,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                     entity_type: crate::decode::required(entity_type, "entity_type")?,
                     entity_id: crate::decode::required(entity_id, "entity_id")?,
                     notes: crate::decode::required(notes, "notes")?,
-                    added_by: added_by.flatten(),
+                    added_by,
                     custom_fields,
                 })
             }
@@ -233,12 +233,12 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    entity_type,
+                    entity_id,
+                    limit,
+                    offset,
                     created_at: created_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }

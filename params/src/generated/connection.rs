@@ -45,10 +45,7 @@ impl<'de> Deserialize<'de> for ListParams {
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
-                Ok(ListParams {
-                    app: app.flatten(),
-                    status: status.flatten(),
-                })
+                Ok(ListParams { app, status })
             }
         }
         deserializer.deserialize_map(Fields)

@@ -222,8 +222,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     code: code.unwrap_or_default(),
                     coupon_id: coupon_id.unwrap_or_default(),
                     coupon_set_name: coupon_set_name.unwrap_or_default(),

@@ -74,7 +74,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                     coupon_id: crate::decode::required(coupon_id, "coupon_id")?,
                     name: crate::decode::required(name, "name")?,
                     id: crate::decode::required(id, "id")?,
-                    meta_data: meta_data.flatten(),
+                    meta_data,
                     custom_fields,
                 })
             }
@@ -330,8 +330,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     name: name.unwrap_or_default(),
                     coupon_id: coupon_id.unwrap_or_default(),
@@ -452,8 +452,8 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    meta_data: meta_data.flatten(),
+                    name,
+                    meta_data,
                     custom_fields,
                 })
             }

@@ -146,16 +146,16 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    reference_invoice_id: reference_invoice_id.flatten(),
-                    customer_id: customer_id.flatten(),
-                    total: total.flatten(),
+                    reference_invoice_id,
+                    customer_id,
+                    total,
                     r#type: crate::decode::required(r#type, "type")?,
-                    reason_code: reason_code.flatten(),
-                    create_reason_code: create_reason_code.flatten(),
-                    date: date.flatten(),
-                    customer_notes: customer_notes.flatten(),
-                    currency_code: currency_code.flatten(),
-                    comment: comment.flatten(),
+                    reason_code,
+                    create_reason_code,
+                    date,
+                    customer_notes,
+                    currency_code,
+                    comment,
                     line_items: line_items.unwrap_or_default(),
                     custom_fields,
                 })
@@ -285,8 +285,8 @@ impl<'de> Deserialize<'de> for RetrieveParams {
                     }
                 }
                 Ok(RetrieveParams {
-                    line_items_limit: line_items_limit.flatten(),
-                    line_items_offset: line_items_offset.flatten(),
+                    line_items_limit,
+                    line_items_offset,
                     line_item: line_item.unwrap_or_default(),
                     custom_fields,
                 })
@@ -459,7 +459,7 @@ impl<'de> Deserialize<'de> for PdfParams {
                     }
                 }
                 Ok(PdfParams {
-                    disposition_type: disposition_type.flatten(),
+                    disposition_type,
                     custom_fields,
                 })
             }
@@ -570,9 +570,9 @@ impl<'de> Deserialize<'de> for RefundParams {
                     }
                 }
                 Ok(RefundParams {
-                    refund_amount: refund_amount.flatten(),
-                    customer_notes: customer_notes.flatten(),
-                    refund_reason_code: refund_reason_code.flatten(),
+                    refund_amount,
+                    customer_notes,
+                    refund_reason_code,
                     custom_fields,
                 })
             }
@@ -683,9 +683,9 @@ impl<'de> Deserialize<'de> for RecordRefundParams {
                     }
                 }
                 Ok(RecordRefundParams {
-                    refund_reason_code: refund_reason_code.flatten(),
-                    comment: comment.flatten(),
-                    transaction: transaction.flatten(),
+                    refund_reason_code,
+                    comment,
+                    transaction,
                     custom_fields,
                 })
             }
@@ -775,7 +775,7 @@ impl<'de> Deserialize<'de> for VoidCreditNoteParams {
                     }
                 }
                 Ok(VoidCreditNoteParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -1114,9 +1114,9 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
@@ -1135,7 +1135,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     updated_at: updated_at.unwrap_or_default(),
                     channel: channel.unwrap_or_default(),
                     einvoice: einvoice.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -1358,8 +1358,8 @@ impl<'de> Deserialize<'de> for CreditNotesForCustomerParams {
                     }
                 }
                 Ok(CreditNotesForCustomerParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -1457,7 +1457,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
                     }
                 }
                 Ok(DeleteParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -1543,7 +1543,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -1632,7 +1632,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundParams {
                     }
                 }
                 Ok(RemoveTaxWithheldRefundParams {
-                    tax_withheld: tax_withheld.flatten(),
+                    tax_withheld,
                     custom_fields,
                 })
             }
@@ -1896,27 +1896,27 @@ impl<'de> Deserialize<'de> for ImportCreditNoteParams {
                 }
                 Ok(ImportCreditNoteParams {
                     id: crate::decode::required(id, "id")?,
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
+                    customer_id,
+                    subscription_id,
                     reference_invoice_id: crate::decode::required(
                         reference_invoice_id,
                         "reference_invoice_id",
                     )?,
                     r#type: crate::decode::required(r#type, "type")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     create_reason_code: crate::decode::required(
                         create_reason_code,
                         "create_reason_code",
                     )?,
                     date: crate::decode::required(date, "date")?,
-                    status: status.flatten(),
-                    total: total.flatten(),
-                    refunded_at: refunded_at.flatten(),
-                    voided_at: voided_at.flatten(),
-                    sub_total: sub_total.flatten(),
-                    round_off_amount: round_off_amount.flatten(),
-                    fractional_correction: fractional_correction.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
+                    status,
+                    total,
+                    refunded_at,
+                    voided_at,
+                    sub_total,
+                    round_off_amount,
+                    fractional_correction,
+                    vat_number_prefix,
                     line_items: line_items.unwrap_or_default(),
                     line_item_tiers: line_item_tiers.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
@@ -2149,17 +2149,17 @@ impl<'de> Deserialize<'de> for CreateLineItemsParams {
                     }
                 }
                 Ok(CreateLineItemsParams {
-                    reference_line_item_id: reference_line_item_id.flatten(),
-                    unit_amount: unit_amount.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    amount: amount.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    description: description.flatten(),
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
+                    reference_line_item_id,
+                    unit_amount,
+                    unit_amount_in_decimal,
+                    quantity,
+                    quantity_in_decimal,
+                    amount,
+                    date_from,
+                    date_to,
+                    description,
+                    entity_type,
+                    entity_id,
                 })
             }
         }
@@ -2351,14 +2351,14 @@ impl<'de> Deserialize<'de> for RecordRefundTransactionParams {
                     }
                 }
                 Ok(RecordRefundTransactionParams {
-                    id: id.flatten(),
-                    amount: amount.flatten(),
+                    id,
+                    amount,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
-                    reference_number: reference_number.flatten(),
-                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    reference_number,
+                    custom_payment_method_id,
                     date: crate::decode::required(date, "date")?,
                 })
             }
@@ -2908,47 +2908,45 @@ impl<'de> Deserialize<'de> for ImportCreditNoteLineItemsParams {
                     }
                 }
                 Ok(ImportCreditNoteLineItemsParams {
-                    reference_line_item_id: reference_line_item_id.flatten(),
-                    id: id.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    subscription_id: subscription_id.flatten(),
+                    reference_line_item_id,
+                    id,
+                    date_from,
+                    date_to,
+                    subscription_id,
                     description: crate::decode::required(description, "description")?,
-                    unit_amount: unit_amount.flatten(),
-                    quantity: quantity.flatten(),
-                    amount: amount.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
-                    item_level_discount1_entity_id: item_level_discount1_entity_id
-                        .flatten(),
-                    item_level_discount1_amount: item_level_discount1_amount.flatten(),
-                    item_level_discount2_entity_id: item_level_discount2_entity_id
-                        .flatten(),
-                    item_level_discount2_amount: item_level_discount2_amount.flatten(),
-                    tax1_name: tax1_name.flatten(),
-                    tax1_amount: tax1_amount.flatten(),
-                    tax2_name: tax2_name.flatten(),
-                    tax2_amount: tax2_amount.flatten(),
-                    tax3_name: tax3_name.flatten(),
-                    tax3_amount: tax3_amount.flatten(),
-                    tax4_name: tax4_name.flatten(),
-                    tax4_amount: tax4_amount.flatten(),
-                    tax5_name: tax5_name.flatten(),
-                    tax5_amount: tax5_amount.flatten(),
-                    tax6_name: tax6_name.flatten(),
-                    tax6_amount: tax6_amount.flatten(),
-                    tax7_name: tax7_name.flatten(),
-                    tax7_amount: tax7_amount.flatten(),
-                    tax8_name: tax8_name.flatten(),
-                    tax8_amount: tax8_amount.flatten(),
-                    tax9_name: tax9_name.flatten(),
-                    tax9_amount: tax9_amount.flatten(),
-                    tax10_name: tax10_name.flatten(),
-                    tax10_amount: tax10_amount.flatten(),
-                    proration_mode: proration_mode.flatten(),
+                    unit_amount,
+                    quantity,
+                    amount,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    entity_type,
+                    entity_id,
+                    item_level_discount1_entity_id,
+                    item_level_discount1_amount,
+                    item_level_discount2_entity_id,
+                    item_level_discount2_amount,
+                    tax1_name,
+                    tax1_amount,
+                    tax2_name,
+                    tax2_amount,
+                    tax3_name,
+                    tax3_amount,
+                    tax4_name,
+                    tax4_amount,
+                    tax5_name,
+                    tax5_amount,
+                    tax6_name,
+                    tax6_amount,
+                    tax7_name,
+                    tax7_amount,
+                    tax8_name,
+                    tax8_amount,
+                    tax9_name,
+                    tax9_amount,
+                    tax10_name,
+                    tax10_amount,
+                    proration_mode,
                 })
             }
         }
@@ -3347,10 +3345,10 @@ impl<'de> Deserialize<'de> for ImportCreditNoteDiscountsParams {
                     }
                 }
                 Ok(ImportCreditNoteDiscountsParams {
-                    line_item_id: line_item_id.flatten(),
+                    line_item_id,
                     entity_type: crate::decode::required(entity_type, "entity_type")?,
-                    entity_id: entity_id.flatten(),
-                    description: description.flatten(),
+                    entity_id,
+                    description,
                     amount: crate::decode::required(amount, "amount")?,
                 })
             }
@@ -3579,14 +3577,14 @@ impl<'de> Deserialize<'de> for ImportCreditNoteLinkedRefundsParams {
                     }
                 }
                 Ok(ImportCreditNoteLinkedRefundsParams {
-                    id: id.flatten(),
+                    id,
                     amount: crate::decode::required(amount, "amount")?,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
                     date: crate::decode::required(date, "date")?,
-                    reference_number: reference_number.flatten(),
+                    reference_number,
                 })
             }
         }

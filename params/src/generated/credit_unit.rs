@@ -83,8 +83,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     status: status.unwrap_or_default(),
                     id: id.unwrap_or_default(),
                     custom_fields,
@@ -226,8 +226,8 @@ impl<'de> Deserialize<'de> for CreateParams {
                     id: crate::decode::required(id, "id")?,
                     name: crate::decode::required(name, "name")?,
                     is_unlimited: crate::decode::required(is_unlimited, "is_unlimited")?,
-                    overdraft_amount: overdraft_amount.flatten(),
-                    external_name: external_name.flatten(),
+                    overdraft_amount,
+                    external_name,
                     custom_fields,
                 })
             }
@@ -334,8 +334,8 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    external_name: external_name.flatten(),
+                    name,
+                    external_name,
                     custom_fields,
                 })
             }

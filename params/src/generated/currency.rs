@@ -58,8 +58,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -187,7 +187,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                         "currency_code",
                     )?,
                     forex_type: crate::decode::required(forex_type, "forex_type")?,
-                    manual_exchange_rate: manual_exchange_rate.flatten(),
+                    manual_exchange_rate,
                     custom_fields,
                 })
             }
@@ -292,7 +292,7 @@ impl<'de> Deserialize<'de> for UpdateParams {
                 }
                 Ok(UpdateParams {
                     forex_type: crate::decode::required(forex_type, "forex_type")?,
-                    manual_exchange_rate: manual_exchange_rate.flatten(),
+                    manual_exchange_rate,
                     custom_fields,
                 })
             }

@@ -445,46 +445,45 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    id: id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    preferred_currency_code: preferred_currency_code.flatten(),
-                    phone: phone.flatten(),
-                    company: company.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    allow_direct_debit: allow_direct_debit.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    einvoicing_method: einvoicing_method.flatten(),
-                    taxability: taxability.flatten(),
-                    exemption_details: exemption_details.flatten(),
-                    customer_type: customer_type.flatten(),
-                    client_profile_id: client_profile_id.flatten(),
-                    taxjar_exemption_category: taxjar_exemption_category.flatten(),
-                    business_customer_without_vat_number: business_customer_without_vat_number
-                        .flatten(),
-                    locale: locale.flatten(),
-                    entity_code: entity_code.flatten(),
-                    exempt_number: exempt_number.flatten(),
-                    meta_data: meta_data.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    auto_close_invoices: auto_close_invoices.flatten(),
-                    consolidated_invoicing: consolidated_invoicing.flatten(),
-                    token_id: token_id.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
-                    created_from_ip: created_from_ip.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    card: card.flatten(),
-                    bank_account: bank_account.flatten(),
-                    payment_method: payment_method.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    billing_address: billing_address.flatten(),
+                    id,
+                    first_name,
+                    last_name,
+                    email,
+                    preferred_currency_code,
+                    phone,
+                    company,
+                    auto_collection,
+                    net_term_days,
+                    allow_direct_debit,
+                    vat_number,
+                    vat_number_prefix,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
+                    registered_for_gst,
+                    is_einvoice_enabled,
+                    einvoicing_method,
+                    taxability,
+                    exemption_details,
+                    customer_type,
+                    client_profile_id,
+                    taxjar_exemption_category,
+                    business_customer_without_vat_number,
+                    locale,
+                    entity_code,
+                    exempt_number,
+                    meta_data,
+                    offline_payment_method,
+                    auto_close_invoices,
+                    consolidated_invoicing,
+                    token_id,
+                    business_entity_id,
+                    created_from_ip,
+                    invoice_notes,
+                    card,
+                    bank_account,
+                    payment_method,
+                    payment_intent,
+                    billing_address,
                     entity_identifiers: entity_identifiers.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
                     custom_fields,
@@ -878,9 +877,9 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     first_name: first_name.unwrap_or_default(),
                     last_name: last_name.unwrap_or_default(),
@@ -896,7 +895,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     channel: channel.unwrap_or_default(),
                     business_entity_id: business_entity_id.unwrap_or_default(),
                     relationship: relationship.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -1362,29 +1361,29 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    preferred_currency_code: preferred_currency_code.flatten(),
-                    phone: phone.flatten(),
-                    company: company.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    allow_direct_debit: allow_direct_debit.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    taxability: taxability.flatten(),
-                    exemption_details: exemption_details.flatten(),
-                    customer_type: customer_type.flatten(),
-                    client_profile_id: client_profile_id.flatten(),
-                    taxjar_exemption_category: taxjar_exemption_category.flatten(),
-                    locale: locale.flatten(),
-                    entity_code: entity_code.flatten(),
-                    exempt_number: exempt_number.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    auto_close_invoices: auto_close_invoices.flatten(),
-                    meta_data: meta_data.flatten(),
-                    fraud_flag: fraud_flag.flatten(),
-                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    first_name,
+                    last_name,
+                    email,
+                    preferred_currency_code,
+                    phone,
+                    company,
+                    auto_collection,
+                    allow_direct_debit,
+                    net_term_days,
+                    taxability,
+                    exemption_details,
+                    customer_type,
+                    client_profile_id,
+                    taxjar_exemption_category,
+                    locale,
+                    entity_code,
+                    exempt_number,
+                    offline_payment_method,
+                    invoice_notes,
+                    auto_close_invoices,
+                    meta_data,
+                    fraud_flag,
+                    consolidated_invoicing,
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
                     custom_fields,
                 })
@@ -1520,7 +1519,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodParams {
                     }
                 }
                 Ok(UpdatePaymentMethodParams {
-                    payment_method: payment_method.flatten(),
+                    payment_method,
                     custom_fields,
                 })
             }
@@ -1718,16 +1717,15 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoParams {
                     }
                 }
                 Ok(UpdateBillingInfoParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
-                    business_customer_without_vat_number: business_customer_without_vat_number
-                        .flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    einvoicing_method: einvoicing_method.flatten(),
-                    billing_address: billing_address.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
+                    registered_for_gst,
+                    business_customer_without_vat_number,
+                    is_einvoice_enabled,
+                    einvoicing_method,
+                    billing_address,
                     entity_identifiers: entity_identifiers.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
                     custom_fields,
@@ -1843,8 +1841,8 @@ impl<'de> Deserialize<'de> for ContactsForCustomerParams {
                     }
                 }
                 Ok(ContactsForCustomerParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -2041,7 +2039,7 @@ impl<'de> Deserialize<'de> for AddContactParams {
                     }
                 }
                 Ok(AddContactParams {
-                    contact: contact.flatten(),
+                    contact,
                     custom_fields,
                 })
             }
@@ -2126,7 +2124,7 @@ impl<'de> Deserialize<'de> for UpdateContactParams {
                     }
                 }
                 Ok(UpdateContactParams {
-                    contact: contact.flatten(),
+                    contact,
                     custom_fields,
                 })
             }
@@ -2211,7 +2209,7 @@ impl<'de> Deserialize<'de> for DeleteContactParams {
                     }
                 }
                 Ok(DeleteContactParams {
-                    contact: contact.flatten(),
+                    contact,
                     custom_fields,
                 })
             }
@@ -2336,10 +2334,10 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsParams {
                 }
                 Ok(AddPromotionalCreditsParams {
                     amount: crate::decode::required(amount, "amount")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     description: crate::decode::required(description, "description")?,
-                    credit_type: credit_type.flatten(),
-                    reference: reference.flatten(),
+                    credit_type,
+                    reference,
                     custom_fields,
                 })
             }
@@ -2472,10 +2470,10 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsParams {
                 }
                 Ok(DeductPromotionalCreditsParams {
                     amount: crate::decode::required(amount, "amount")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     description: crate::decode::required(description, "description")?,
-                    credit_type: credit_type.flatten(),
-                    reference: reference.flatten(),
+                    credit_type,
+                    reference,
                     custom_fields,
                 })
             }
@@ -2608,10 +2606,10 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsParams {
                 }
                 Ok(SetPromotionalCreditsParams {
                     amount: crate::decode::required(amount, "amount")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     description: crate::decode::required(description, "description")?,
-                    credit_type: credit_type.flatten(),
-                    reference: reference.flatten(),
+                    credit_type,
+                    reference,
                     custom_fields,
                 })
             }
@@ -2715,8 +2713,8 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentParams {
                     }
                 }
                 Ok(RecordExcessPaymentParams {
-                    comment: comment.flatten(),
-                    transaction: transaction.flatten(),
+                    comment,
+                    transaction,
                     custom_fields,
                 })
             }
@@ -2889,16 +2887,15 @@ impl<'de> Deserialize<'de> for CollectPaymentParams {
                     }
                 }
                 Ok(CollectPaymentParams {
-                    amount: amount.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    token_id: token_id.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    retain_payment_source: retain_payment_source.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    payment_method: payment_method.flatten(),
-                    card: card.flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    amount,
+                    payment_source_id,
+                    token_id,
+                    replace_primary_payment_source,
+                    retain_payment_source,
+                    payment_initiator,
+                    payment_method,
+                    card,
+                    payment_intent,
                     invoice_allocations: invoice_allocations.unwrap_or_default(),
                     custom_fields,
                 })
@@ -3009,7 +3006,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
                     }
                 }
                 Ok(DeleteParams {
-                    delete_payment_method: delete_payment_method.flatten(),
+                    delete_payment_method,
                     custom_fields,
                 })
             }
@@ -3244,11 +3241,11 @@ impl<'de> Deserialize<'de> for ChangeBillingDateParams {
                     }
                 }
                 Ok(ChangeBillingDateParams {
-                    billing_date: billing_date.flatten(),
-                    billing_month: billing_month.flatten(),
-                    billing_date_mode: billing_date_mode.flatten(),
-                    billing_day_of_week: billing_day_of_week.flatten(),
-                    billing_day_of_week_mode: billing_day_of_week_mode.flatten(),
+                    billing_date,
+                    billing_month,
+                    billing_date_mode,
+                    billing_day_of_week,
+                    billing_day_of_week_mode,
                     custom_fields,
                 })
             }
@@ -3511,13 +3508,12 @@ impl<'de> Deserialize<'de> for RelationshipsParams {
                     }
                 }
                 Ok(RelationshipsParams {
-                    parent_id: parent_id.flatten(),
-                    payment_owner_id: payment_owner_id.flatten(),
-                    invoice_owner_id: invoice_owner_id.flatten(),
-                    use_default_hierarchy_settings: use_default_hierarchy_settings
-                        .flatten(),
-                    parent_account_access: parent_account_access.flatten(),
-                    child_account_access: child_account_access.flatten(),
+                    parent_id,
+                    payment_owner_id,
+                    invoice_owner_id,
+                    use_default_hierarchy_settings,
+                    parent_account_access,
+                    child_account_access,
                     custom_fields,
                 })
             }
@@ -3727,8 +3723,8 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailParams {
                         hierarchy_operation_type,
                         "hierarchy_operation_type",
                     )?,
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -3855,10 +3851,9 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsParams {
                     }
                 }
                 Ok(UpdateHierarchySettingsParams {
-                    use_default_hierarchy_settings: use_default_hierarchy_settings
-                        .flatten(),
-                    parent_account_access: parent_account_access.flatten(),
-                    child_account_access: child_account_access.flatten(),
+                    use_default_hierarchy_settings,
+                    parent_account_access,
+                    child_account_access,
                     custom_fields,
                 })
             }
@@ -4009,13 +4004,13 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
                     }
                 }
                 Ok(CreatePaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_information,
                 })
             }
         }
@@ -4196,12 +4191,12 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodPaymentMethodParams {
                 }
                 Ok(UpdatePaymentMethodPaymentMethodParams {
                     r#type: crate::decode::required(r#type, "type")?,
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    issuing_country: issuing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    gateway,
+                    gateway_account_id,
+                    reference_id,
+                    tmp_token,
+                    issuing_country,
+                    additional_information,
                 })
             }
         }
@@ -4377,15 +4372,15 @@ impl<'de> Deserialize<'de> for AddContactContactParams {
                     }
                 }
                 Ok(AddContactContactParams {
-                    id: id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
+                    id,
+                    first_name,
+                    last_name,
                     email: crate::decode::required(email, "email")?,
-                    phone: phone.flatten(),
-                    label: label.flatten(),
-                    enabled: enabled.flatten(),
-                    send_billing_email: send_billing_email.flatten(),
-                    send_account_email: send_account_email.flatten(),
+                    phone,
+                    label,
+                    enabled,
+                    send_billing_email,
+                    send_account_email,
                 })
             }
         }
@@ -4576,14 +4571,14 @@ impl<'de> Deserialize<'de> for UpdateContactContactParams {
                 }
                 Ok(UpdateContactContactParams {
                     id: crate::decode::required(id, "id")?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    phone: phone.flatten(),
-                    label: label.flatten(),
-                    enabled: enabled.flatten(),
-                    send_billing_email: send_billing_email.flatten(),
-                    send_account_email: send_account_email.flatten(),
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    label,
+                    enabled,
+                    send_billing_email,
+                    send_account_email,
                 })
             }
         }
@@ -4824,16 +4819,16 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentTransactionParams {
                     }
                 }
                 Ok(RecordExcessPaymentTransactionParams {
-                    id: id.flatten(),
+                    id,
                     amount: crate::decode::required(amount, "amount")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     date: crate::decode::required(date, "date")?,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
-                    reference_number: reference_number.flatten(),
-                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    reference_number,
+                    custom_payment_method_id,
                 })
             }
         }
@@ -4978,11 +4973,11 @@ impl<'de> Deserialize<'de> for CollectPaymentPaymentMethodParams {
                     }
                 }
                 Ok(CollectPaymentPaymentMethodParams {
-                    r#type: r#type.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    additional_information: additional_information.flatten(),
+                    r#type,
+                    gateway_account_id,
+                    reference_id,
+                    tmp_token,
+                    additional_information,
                 })
             }
         }
@@ -5250,22 +5245,22 @@ impl<'de> Deserialize<'de> for CollectPaymentCardParams {
                     }
                 }
                 Ok(CollectPaymentCardParams {
-                    gateway_account_id: gateway_account_id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    number: number.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    expiry_year: expiry_year.flatten(),
-                    cvv: cvv.flatten(),
-                    preferred_scheme: preferred_scheme.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_country: billing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    gateway_account_id,
+                    first_name,
+                    last_name,
+                    number,
+                    expiry_month,
+                    expiry_year,
+                    cvv,
+                    preferred_scheme,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_zip,
+                    billing_country,
+                    additional_information,
                 })
             }
         }
@@ -5517,13 +5512,13 @@ impl<'de> Deserialize<'de> for CollectPaymentPaymentIntentParams {
                     }
                 }
                 Ok(CollectPaymentPaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    gw_payment_method_id,
+                    reference_id,
+                    additional_information,
                 })
             }
         }
@@ -5656,7 +5651,7 @@ impl<'de> Deserialize<'de> for CollectPaymentInvoiceAllocationsParams {
                 }
                 Ok(CollectPaymentInvoiceAllocationsParams {
                     invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
-                    allocation_amount: allocation_amount.flatten(),
+                    allocation_amount,
                 })
             }
         }
@@ -5786,13 +5781,11 @@ impl<'de> Deserialize<'de> for RelationshipsParentAccountAccessParams {
                     }
                 }
                 Ok(RelationshipsParentAccountAccessParams {
-                    portal_edit_child_subscriptions: portal_edit_child_subscriptions
-                        .flatten(),
-                    portal_download_child_invoices: portal_download_child_invoices
-                        .flatten(),
-                    send_subscription_emails: send_subscription_emails.flatten(),
-                    send_payment_emails: send_payment_emails.flatten(),
-                    send_invoice_emails: send_invoice_emails.flatten(),
+                    portal_edit_child_subscriptions,
+                    portal_download_child_invoices,
+                    send_subscription_emails,
+                    send_payment_emails,
+                    send_invoice_emails,
                 })
             }
         }
@@ -5950,11 +5943,11 @@ impl<'de> Deserialize<'de> for RelationshipsChildAccountAccessParams {
                     }
                 }
                 Ok(RelationshipsChildAccountAccessParams {
-                    portal_edit_subscriptions: portal_edit_subscriptions.flatten(),
-                    portal_download_invoices: portal_download_invoices.flatten(),
-                    send_subscription_emails: send_subscription_emails.flatten(),
-                    send_payment_emails: send_payment_emails.flatten(),
-                    send_invoice_emails: send_invoice_emails.flatten(),
+                    portal_edit_subscriptions,
+                    portal_download_invoices,
+                    send_subscription_emails,
+                    send_payment_emails,
+                    send_invoice_emails,
                 })
             }
         }

@@ -66,9 +66,9 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerParams {
                     }
                 }
                 Ok(EntitlementsForCustomerParams {
-                    consolidate_entitlements: consolidate_entitlements.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    consolidate_entitlements,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }

@@ -104,9 +104,9 @@ impl<'de> Deserialize<'de> for CreateParams {
                         parent_item_id,
                         "parent_item_id",
                     )?,
-                    price: price.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
+                    price,
+                    price_in_decimal,
+                    business_entity_id,
                     parent_periods: parent_periods.unwrap_or_default(),
                     tiers: tiers.unwrap_or_default(),
                     custom_fields,
@@ -334,8 +334,8 @@ impl<'de> Deserialize<'de> for UpdateParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    price: price.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
+                    price,
+                    price_in_decimal,
                     parent_periods: parent_periods.unwrap_or_default(),
                     tiers: tiers.unwrap_or_default(),
                     custom_fields,
@@ -577,8 +577,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     item_price_id: item_price_id.unwrap_or_default(),
                     item_id: item_id.unwrap_or_default(),
                     id: id.unwrap_or_default(),
@@ -690,7 +690,7 @@ impl<'de> Deserialize<'de> for CreateParentPeriodsParams {
                 }
                 Ok(CreateParentPeriodsParams {
                     period_unit: crate::decode::required(period_unit, "period_unit")?,
-                    period: period.flatten(),
+                    period,
                 })
             }
         }

@@ -111,10 +111,10 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_drafts: include_drafts.flatten(),
-                    embed: embed.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_drafts,
+                    embed,
+                    limit,
+                    offset,
                     feature_id: feature_id.unwrap_or_default(),
                     entity_type: entity_type.unwrap_or_default(),
                     entity_id: entity_id.unwrap_or_default(),
@@ -246,7 +246,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     action: crate::decode::required(action, "action")?,
-                    change_reason: change_reason.flatten(),
+                    change_reason,
                     entitlements: entitlements.unwrap_or_default(),
                     custom_fields,
                 })
@@ -372,9 +372,9 @@ impl<'de> Deserialize<'de> for CreateEntitlementsParams {
                 Ok(CreateEntitlementsParams {
                     entity_id: crate::decode::required(entity_id, "entity_id")?,
                     feature_id: crate::decode::required(feature_id, "feature_id")?,
-                    entity_type: entity_type.flatten(),
-                    value: value.flatten(),
-                    apply_grandfathering: apply_grandfathering.flatten(),
+                    entity_type,
+                    value,
+                    apply_grandfathering,
                 })
             }
         }

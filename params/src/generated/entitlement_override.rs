@@ -64,7 +64,7 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionParams {
                     }
                 }
                 Ok(AddEntitlementOverrideForSubscriptionParams {
-                    action: action.flatten(),
+                    action,
                     entitlement_overrides: entitlement_overrides.unwrap_or_default(),
                     custom_fields,
                 })
@@ -184,11 +184,11 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionParams {
                     }
                 }
                 Ok(ListEntitlementOverrideForSubscriptionParams {
-                    embed: embed.flatten(),
-                    include_drafts: include_drafts.flatten(),
-                    include_scheduled_overrides: include_scheduled_overrides.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    embed,
+                    include_drafts,
+                    include_scheduled_overrides,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -356,12 +356,12 @@ for AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
                 }
                 Ok(AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
                     feature_id: crate::decode::required(feature_id, "feature_id")?,
-                    entity_id: entity_id.flatten(),
-                    entity_type: entity_type.flatten(),
-                    value: value.flatten(),
-                    expires_at: expires_at.flatten(),
-                    effective_from: effective_from.flatten(),
-                    is_enabled: is_enabled.flatten(),
+                    entity_id,
+                    entity_type,
+                    value,
+                    expires_at,
+                    effective_from,
+                    is_enabled,
                 })
             }
         }

@@ -203,20 +203,20 @@ impl<'de> Deserialize<'de> for CreateSubscriptionParams {
                     }
                 }
                 Ok(CreateSubscriptionParams {
-                    billing_cycles: billing_cycles.flatten(),
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    client_profile_id: client_profile_id.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    invoice_immediately,
+                    invoice_date,
+                    client_profile_id,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
@@ -492,20 +492,20 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateParams {
                     }
                 }
                 Ok(CreateSubItemEstimateParams {
-                    billing_cycles: billing_cycles.flatten(),
+                    billing_cycles,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    client_profile_id: client_profile_id.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    invoice_immediately,
+                    invoice_date,
+                    client_profile_id,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    contract_term,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -747,18 +747,18 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateParams {
                     }
                 }
                 Ok(CreateSubForCustomerEstimateParams {
-                    use_existing_balances: use_existing_balances.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    use_existing_balances,
+                    invoice_immediately,
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    invoice_date: invoice_date.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
+                    invoice_date,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    subscription: subscription.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
+                    subscription,
+                    shipping_address,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -1020,20 +1020,20 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateParams {
                     }
                 }
                 Ok(CreateSubItemForCustomerEstimateParams {
-                    use_existing_balances: use_existing_balances.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    use_existing_balances,
+                    invoice_immediately,
+                    billing_cycles,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    invoice_date: invoice_date.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
+                    invoice_date,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    subscription: subscription.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    billing_address: billing_address.flatten(),
-                    contract_term: contract_term.flatten(),
-                    billing_override: billing_override.flatten(),
+                    subscription,
+                    shipping_address,
+                    billing_address,
+                    contract_term,
+                    billing_override,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -1376,29 +1376,29 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionParams {
                     }
                 }
                 Ok(UpdateSubscriptionParams {
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    change_option: change_option.flatten(),
-                    replace_addon_list: replace_addon_list.flatten(),
+                    changes_scheduled_at,
+                    change_option,
+                    replace_addon_list,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    invoice_date: invoice_date.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    invoice_date,
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    prorate: prorate.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    include_delayed_charges: include_delayed_charges.flatten(),
-                    use_existing_balances: use_existing_balances.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
+                    replace_coupon_list,
+                    prorate,
+                    end_of_term,
+                    force_term_reset,
+                    reactivate,
+                    include_delayed_charges,
+                    use_existing_balances,
+                    invoice_immediately,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -1786,31 +1786,31 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsParams {
                     }
                 }
                 Ok(UpdateSubscriptionForItemsParams {
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    change_option: change_option.flatten(),
+                    changes_scheduled_at,
+                    change_option,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    replace_items_list: replace_items_list.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    replace_items_list,
+                    invoice_date,
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    prorate: prorate.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    include_delayed_charges: include_delayed_charges.flatten(),
-                    use_existing_balances: use_existing_balances.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    invoice_usages: invoice_usages.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    billing_override: billing_override.flatten(),
+                    replace_coupon_list,
+                    prorate,
+                    end_of_term,
+                    force_term_reset,
+                    reactivate,
+                    include_delayed_charges,
+                    use_existing_balances,
+                    invoice_immediately,
+                    invoice_usages,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    billing_override,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -1998,12 +1998,11 @@ impl<'de> Deserialize<'de> for RenewalEstimateParams {
                     }
                 }
                 Ok(RenewalEstimateParams {
-                    include_delayed_charges: include_delayed_charges.flatten(),
-                    use_existing_balances: use_existing_balances.flatten(),
-                    ignore_scheduled_cancellation: ignore_scheduled_cancellation
-                        .flatten(),
-                    ignore_scheduled_changes: ignore_scheduled_changes.flatten(),
-                    exclude_tax_type: exclude_tax_type.flatten(),
+                    include_delayed_charges,
+                    use_existing_balances,
+                    ignore_scheduled_cancellation,
+                    ignore_scheduled_changes,
+                    exclude_tax_type,
                     custom_fields,
                 })
             }
@@ -2140,10 +2139,10 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateParams {
                     }
                 }
                 Ok(AdvanceInvoiceEstimateParams {
-                    terms_to_charge: terms_to_charge.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    schedule_type: schedule_type.flatten(),
-                    fixed_interval_schedule: fixed_interval_schedule.flatten(),
+                    terms_to_charge,
+                    invoice_immediately,
+                    schedule_type,
+                    fixed_interval_schedule,
                     specific_dates_schedule: specific_dates_schedule.unwrap_or_default(),
                     custom_fields,
                 })
@@ -2261,10 +2260,10 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateParams {
                     }
                 }
                 Ok(RegenerateInvoiceEstimateParams {
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    prorate: prorate.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
+                    date_from,
+                    date_to,
+                    prorate,
+                    invoice_immediately,
                     custom_fields,
                 })
             }
@@ -2359,7 +2358,7 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateParams {
                     }
                 }
                 Ok(UpcomingInvoicesEstimateParams {
-                    include_usage_charges: include_usage_charges.flatten(),
+                    include_usage_charges,
                     custom_fields,
                 })
             }
@@ -2466,8 +2465,8 @@ impl<'de> Deserialize<'de> for ChangeTermEndParams {
                 }
                 Ok(ChangeTermEndParams {
                     term_ends_at: crate::decode::required(term_ends_at, "term_ends_at")?,
-                    prorate: prorate.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
+                    prorate,
+                    invoice_immediately,
                     custom_fields,
                 })
             }
@@ -2671,17 +2670,16 @@ impl<'de> Deserialize<'de> for CancelSubscriptionParams {
                     }
                 }
                 Ok(CancelSubscriptionParams {
-                    cancel_option: cancel_option.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    cancel_at: cancel_at.flatten(),
-                    credit_option_for_current_term_charges: credit_option_for_current_term_charges
-                        .flatten(),
-                    unbilled_charges_option: unbilled_charges_option.flatten(),
-                    account_receivables_handling: account_receivables_handling.flatten(),
-                    refundable_credits_handling: refundable_credits_handling.flatten(),
-                    contract_term_cancel_option: contract_term_cancel_option.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    cancel_reason_code: cancel_reason_code.flatten(),
+                    cancel_option,
+                    end_of_term,
+                    cancel_at,
+                    credit_option_for_current_term_charges,
+                    unbilled_charges_option,
+                    account_receivables_handling,
+                    refundable_credits_handling,
+                    contract_term_cancel_option,
+                    invoice_date,
+                    cancel_reason_code,
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
                 })
@@ -2919,19 +2917,17 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsParams {
                     }
                 }
                 Ok(CancelSubscriptionForItemsParams {
-                    cancel_option: cancel_option.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    cancel_at: cancel_at.flatten(),
-                    credit_option_for_current_term_charges: credit_option_for_current_term_charges
-                        .flatten(),
-                    unbilled_charges_option: unbilled_charges_option.flatten(),
-                    account_receivables_handling: account_receivables_handling.flatten(),
-                    refundable_credits_handling: refundable_credits_handling.flatten(),
-                    contract_term_cancel_option: contract_term_cancel_option.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    include_cancellation_day_in_billing: include_cancellation_day_in_billing
-                        .flatten(),
-                    cancel_reason_code: cancel_reason_code.flatten(),
+                    cancel_option,
+                    end_of_term,
+                    cancel_at,
+                    credit_option_for_current_term_charges,
+                    unbilled_charges_option,
+                    account_receivables_handling,
+                    refundable_credits_handling,
+                    contract_term_cancel_option,
+                    invoice_date,
+                    include_cancellation_day_in_billing,
+                    cancel_reason_code,
                     subscription_items: subscription_items.unwrap_or_default(),
                     custom_fields,
                 })
@@ -3069,9 +3065,9 @@ impl<'de> Deserialize<'de> for PauseSubscriptionParams {
                     }
                 }
                 Ok(PauseSubscriptionParams {
-                    pause_option: pause_option.flatten(),
-                    unbilled_charges_handling: unbilled_charges_handling.flatten(),
-                    subscription: subscription.flatten(),
+                    pause_option,
+                    unbilled_charges_handling,
+                    subscription,
                     custom_fields,
                 })
             }
@@ -3184,9 +3180,9 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionParams {
                     }
                 }
                 Ok(ResumeSubscriptionParams {
-                    resume_option: resume_option.flatten(),
-                    charges_handling: charges_handling.flatten(),
-                    subscription: subscription.flatten(),
+                    resume_option,
+                    charges_handling,
+                    subscription,
                     custom_fields,
                 })
             }
@@ -3336,12 +3332,12 @@ impl<'de> Deserialize<'de> for GiftSubscriptionParams {
                 }
                 Ok(GiftSubscriptionParams {
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    gift: gift.flatten(),
-                    gifter: gifter.flatten(),
-                    gift_receiver: gift_receiver.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    subscription: subscription.flatten(),
+                    gift,
+                    gifter,
+                    gift_receiver,
+                    payment_intent,
+                    shipping_address,
+                    subscription,
                     addons: addons.unwrap_or_default(),
                     custom_fields,
                 })
@@ -3506,11 +3502,11 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsParams {
                 }
                 Ok(GiftSubscriptionForItemsParams {
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    gift: gift.flatten(),
-                    gifter: gifter.flatten(),
-                    gift_receiver: gift_receiver.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    gift,
+                    gifter,
+                    gift_receiver,
+                    payment_intent,
+                    shipping_address,
                     subscription_items: subscription_items.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     custom_fields,
@@ -3749,17 +3745,17 @@ impl<'de> Deserialize<'de> for CreateInvoiceParams {
                     }
                 }
                 Ok(CreateInvoiceParams {
-                    currency_code: currency_code.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    remove_general_note: remove_general_note.flatten(),
-                    coupon: coupon.flatten(),
+                    currency_code,
+                    invoice_note,
+                    remove_general_note,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    authorization_transaction_id: authorization_transaction_id.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    invoice: invoice.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    authorization_transaction_id,
+                    payment_source_id,
+                    auto_collection,
+                    invoice_date,
+                    invoice,
+                    shipping_address,
                     addons: addons.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
                     notes_to_remove: notes_to_remove.unwrap_or_default(),
@@ -4044,18 +4040,18 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsParams {
                     }
                 }
                 Ok(CreateInvoiceForItemsParams {
-                    currency_code: currency_code.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    remove_general_note: remove_general_note.flatten(),
-                    coupon: coupon.flatten(),
+                    currency_code,
+                    invoice_note,
+                    remove_general_note,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    authorization_transaction_id: authorization_transaction_id.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    invoice: invoice.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    billing_address: billing_address.flatten(),
+                    authorization_transaction_id,
+                    payment_source_id,
+                    auto_collection,
+                    invoice_date,
+                    invoice,
+                    shipping_address,
+                    billing_address,
                     item_prices: item_prices.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
@@ -4209,9 +4205,9 @@ impl<'de> Deserialize<'de> for PaymentSchedulesParams {
                 }
                 Ok(PaymentSchedulesParams {
                     scheme_id: crate::decode::required(scheme_id, "scheme_id")?,
-                    amount: amount.flatten(),
-                    invoice_id: invoice_id.flatten(),
-                    payment_schedule_start_date: payment_schedule_start_date.flatten(),
+                    amount,
+                    invoice_id,
+                    payment_schedule_start_date,
                     custom_fields,
                 })
             }
@@ -4443,22 +4439,21 @@ impl<'de> Deserialize<'de> for CreateSubscriptionSubscriptionParams {
                     }
                 }
                 Ok(CreateSubscriptionSubscriptionParams {
-                    id: id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    trial_end_action: trial_end_action.flatten(),
+                    id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    start_date,
+                    coupon,
+                    offline_payment_method,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    trial_end_action,
                 })
             }
         }
@@ -4688,14 +4683,14 @@ impl<'de> Deserialize<'de> for CreateSubscriptionBillingAddressParams {
                     }
                 }
                 Ok(CreateSubscriptionBillingAddressParams {
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    zip,
+                    country,
+                    validation_status,
                 })
             }
         }
@@ -4881,13 +4876,13 @@ impl<'de> Deserialize<'de> for CreateSubscriptionAddonsParams {
                     }
                 }
                 Ok(CreateSubscriptionAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
                 })
             }
         }
@@ -5078,15 +5073,15 @@ impl<'de> Deserialize<'de> for CreateSubscriptionEventBasedAddonsParams {
                     }
                 }
                 Ok(CreateSubscriptionEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on: charge_on.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
+                    charge_on,
                 })
             }
         }
@@ -5306,17 +5301,16 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateSubscriptionParams {
                     }
                 }
                 Ok(CreateSubItemEstimateSubscriptionParams {
-                    id: id.flatten(),
-                    trial_end: trial_end.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    trial_end_action: trial_end_action.flatten(),
+                    id,
+                    trial_end,
+                    setup_fee,
+                    start_date,
+                    coupon,
+                    offline_payment_method,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    trial_end_action,
                 })
             }
         }
@@ -5486,9 +5480,9 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateContractTermParams {
                     }
                 }
                 Ok(CreateSubItemEstimateContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    contract_start: contract_start.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    contract_start,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -5651,18 +5645,18 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateDiscountsParams {
                     }
                 }
                 Ok(CreateSubItemEstimateDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
                 })
             }
         }
@@ -5922,21 +5916,20 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateSubscriptionParams {
                     }
                 }
                 Ok(CreateSubForCustomerEstimateSubscriptionParams {
-                    id: id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    start_date: start_date.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    trial_end_action: trial_end_action.flatten(),
+                    id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    start_date,
+                    offline_payment_method,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    trial_end_action,
                 })
             }
         }
@@ -6197,16 +6190,15 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateSubscriptionParam
                     }
                 }
                 Ok(CreateSubItemForCustomerEstimateSubscriptionParams {
-                    id: id.flatten(),
-                    trial_end: trial_end.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    trial_end_action: trial_end_action.flatten(),
+                    id,
+                    trial_end,
+                    setup_fee,
+                    start_date,
+                    offline_payment_method,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    trial_end_action,
                 })
             }
         }
@@ -6489,20 +6481,20 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionSubscriptionParams {
                 }
                 Ok(UpdateSubscriptionSubscriptionParams {
                     id: crate::decode::required(id, "id")?,
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    trial_end_action: trial_end_action.flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    free_period,
+                    free_period_unit,
+                    trial_end_action,
                 })
             }
         }
@@ -6712,10 +6704,10 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionCustomerParams {
                     }
                 }
                 Ok(UpdateSubscriptionCustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
-                    taxability: taxability.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    registered_for_gst,
+                    taxability,
                 })
             }
         }
@@ -6877,14 +6869,14 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionAddonsParams {
                     }
                 }
                 Ok(UpdateSubscriptionAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    trial_end: trial_end.flatten(),
-                    proration_type: proration_type.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    billing_cycles,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    trial_end,
+                    proration_type,
                 })
             }
         }
@@ -7082,15 +7074,15 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionEventBasedAddonsParams {
                     }
                 }
                 Ok(UpdateSubscriptionEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    charge_on: charge_on.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
+                    charge_on,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
                 })
             }
         }
@@ -7307,15 +7299,15 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsSubscriptionParams {
                 }
                 Ok(UpdateSubscriptionForItemsSubscriptionParams {
                     id: crate::decode::required(id, "id")?,
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    trial_end_action: trial_end_action.flatten(),
+                    setup_fee,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    free_period,
+                    free_period_unit,
+                    trial_end_action,
                 })
             }
         }
@@ -7584,18 +7576,18 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsSubscriptionItemsParams
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
-                    item_type: item_type.flatten(),
-                    proration_type: proration_type.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    item_type,
+                    proration_type,
                 })
             }
         }
@@ -7773,10 +7765,10 @@ impl<'de> Deserialize<'de> for CancelSubscriptionEventBasedAddonsParams {
                     }
                 }
                 Ok(CancelSubscriptionEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
                 })
             }
         }
@@ -7926,12 +7918,12 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsSubscriptionItemsParams
                     }
                 }
                 Ok(CancelSubscriptionForItemsSubscriptionItemsParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_days: service_period_days.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    service_period_days,
                 })
             }
         }
@@ -8065,9 +8057,9 @@ impl<'de> Deserialize<'de> for PauseSubscriptionSubscriptionParams {
                     }
                 }
                 Ok(PauseSubscriptionSubscriptionParams {
-                    pause_date: pause_date.flatten(),
-                    resume_date: resume_date.flatten(),
-                    skip_billing_cycles: skip_billing_cycles.flatten(),
+                    pause_date,
+                    resume_date,
+                    skip_billing_cycles,
                 })
             }
         }
@@ -8154,7 +8146,7 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionSubscriptionParams {
                     }
                 }
                 Ok(ResumeSubscriptionSubscriptionParams {
-                    resume_date: resume_date.flatten(),
+                    resume_date,
                 })
             }
         }
@@ -8256,10 +8248,10 @@ impl<'de> Deserialize<'de> for GiftSubscriptionGiftParams {
                     }
                 }
                 Ok(GiftSubscriptionGiftParams {
-                    scheduled_at: scheduled_at.flatten(),
-                    auto_claim: auto_claim.flatten(),
-                    no_expiry: no_expiry.flatten(),
-                    claim_expiry_date: claim_expiry_date.flatten(),
+                    scheduled_at,
+                    auto_claim,
+                    no_expiry,
+                    claim_expiry_date,
                 })
             }
         }
@@ -8416,13 +8408,13 @@ impl<'de> Deserialize<'de> for GiftSubscriptionPaymentIntentParams {
                     }
                 }
                 Ok(GiftSubscriptionPaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_information,
                 })
             }
         }
@@ -8565,9 +8557,9 @@ impl<'de> Deserialize<'de> for GiftSubscriptionSubscriptionParams {
                     }
                 }
                 Ok(GiftSubscriptionSubscriptionParams {
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
                 })
             }
         }
@@ -8665,9 +8657,9 @@ impl<'de> Deserialize<'de> for GiftSubscriptionAddonsParams {
                     }
                 }
                 Ok(GiftSubscriptionAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
                 })
             }
         }
@@ -8780,9 +8772,9 @@ impl<'de> Deserialize<'de> for CreateInvoiceInvoiceParams {
                     }
                 }
                 Ok(CreateInvoiceInvoiceParams {
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    po_number: po_number.flatten(),
+                    customer_id,
+                    subscription_id,
+                    po_number,
                 })
             }
         }
@@ -8924,13 +8916,13 @@ impl<'de> Deserialize<'de> for CreateInvoiceAddonsParams {
                     }
                 }
                 Ok(CreateInvoiceAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -9136,15 +9128,15 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsItemPricesParams {
                     }
                 }
                 Ok(CreateInvoiceForItemsItemPricesParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    description: description.flatten(),
-                    entity_description: entity_description.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
+                    description,
+                    entity_description,
                 })
             }
         }
@@ -9411,20 +9403,20 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsChargesParams {
                     }
                 }
                 Ok(CreateInvoiceForItemsChargesParams {
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    description: description.flatten(),
-                    taxable: taxable.flatten(),
-                    tax_profile_id: tax_profile_id.flatten(),
-                    avalara_tax_code: avalara_tax_code.flatten(),
-                    hsn_code: hsn_code.flatten(),
-                    taxjar_product_code: taxjar_product_code.flatten(),
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    entity_description: entity_description.flatten(),
+                    amount,
+                    amount_in_decimal,
+                    description,
+                    taxable,
+                    tax_profile_id,
+                    avalara_tax_code,
+                    hsn_code,
+                    taxjar_product_code,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    date_from,
+                    date_to,
+                    entity_description,
                 })
             }
         }
@@ -9629,11 +9621,11 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsDiscountsParams {
                     }
                 }
                 Ok(CreateInvoiceForItemsDiscountsParams {
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    quantity,
                     apply_on: crate::decode::required(apply_on, "apply_on")?,
-                    item_price_id: item_price_id.flatten(),
+                    item_price_id,
                 })
             }
         }

@@ -161,16 +161,16 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    start_time: start_time.flatten(),
-                    end_time: end_time.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    start_time,
+                    end_time,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     webhook_status: webhook_status.unwrap_or_default(),
                     event_type: event_type.unwrap_or_default(),
                     source: source.unwrap_or_default(),
                     occurred_at: occurred_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }

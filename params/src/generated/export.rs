@@ -228,7 +228,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                 }
                 Ok(RevenueRecognitionParams {
                     report_by: crate::decode::required(report_by, "report_by")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     report_from_month: crate::decode::required(
                         report_from_month,
                         "report_from_month",
@@ -245,7 +245,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionParams {
                         report_to_year,
                         "report_to_year",
                     )?,
-                    include_discounts: include_discounts.flatten(),
+                    include_discounts,
                     payment_owner: payment_owner.unwrap_or_default(),
                     item_id: item_id.unwrap_or_default(),
                     item_price_id: item_price_id.unwrap_or_default(),
@@ -1460,7 +1460,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                 }
                 Ok(DeferredRevenueParams {
                     report_by: crate::decode::required(report_by, "report_by")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     report_from_month: crate::decode::required(
                         report_from_month,
                         "report_from_month",
@@ -1477,7 +1477,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueParams {
                         report_to_year,
                         "report_to_year",
                     )?,
-                    include_discounts: include_discounts.flatten(),
+                    include_discounts,
                     payment_owner: payment_owner.unwrap_or_default(),
                     item_id: item_id.unwrap_or_default(),
                     item_price_id: item_price_id.unwrap_or_default(),
@@ -3496,7 +3496,7 @@ impl<'de> Deserialize<'de> for CustomersParams {
                     }
                 }
                 Ok(CustomersParams {
-                    export_type: export_type.flatten(),
+                    export_type,
                     business_entity_id: business_entity_id.unwrap_or_default(),
                     customer: customer.unwrap_or_default(),
                     relationship: relationship.unwrap_or_default(),
@@ -3997,7 +3997,7 @@ impl<'de> Deserialize<'de> for SubscriptionsParams {
                     }
                 }
                 Ok(SubscriptionsParams {
-                    export_type: export_type.flatten(),
+                    export_type,
                     item_id: item_id.unwrap_or_default(),
                     item_price_id: item_price_id.unwrap_or_default(),
                     cancel_reason_code: cancel_reason_code.unwrap_or_default(),
@@ -7761,7 +7761,7 @@ impl<'de> Deserialize<'de> for RampsParams {
                     }
                 }
                 Ok(RampsParams {
-                    export_type: export_type.flatten(),
+                    export_type,
                     ramp: ramp.unwrap_or_default(),
                     custom_fields,
                 })

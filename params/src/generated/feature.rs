@@ -119,8 +119,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     name: name.unwrap_or_default(),
                     id: id.unwrap_or_default(),
                     status: status.unwrap_or_default(),
@@ -262,11 +262,11 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    id: id.flatten(),
+                    id,
                     name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
-                    r#type: r#type.flatten(),
-                    unit: unit.flatten(),
+                    description,
+                    r#type,
+                    unit,
                     levels: levels.unwrap_or_default(),
                     custom_fields,
                 })
@@ -383,9 +383,9 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    description: description.flatten(),
-                    unit: unit.flatten(),
+                    name,
+                    description,
+                    unit,
                     levels: levels.unwrap_or_default(),
                     custom_fields,
                 })
@@ -486,10 +486,10 @@ impl<'de> Deserialize<'de> for CreateLevelsParams {
                     }
                 }
                 Ok(CreateLevelsParams {
-                    name: name.flatten(),
-                    value: value.flatten(),
-                    is_unlimited: is_unlimited.flatten(),
-                    level: level.flatten(),
+                    name,
+                    value,
+                    is_unlimited,
+                    level,
                 })
             }
         }

@@ -149,16 +149,16 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    scheduled_at: scheduled_at.flatten(),
-                    auto_claim: auto_claim.flatten(),
-                    no_expiry: no_expiry.flatten(),
-                    claim_expiry_date: claim_expiry_date.flatten(),
+                    scheduled_at,
+                    auto_claim,
+                    no_expiry,
+                    claim_expiry_date,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    gifter: gifter.flatten(),
-                    gift_receiver: gift_receiver.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    subscription: subscription.flatten(),
+                    gifter,
+                    gift_receiver,
+                    payment_intent,
+                    shipping_address,
+                    subscription,
                     addons: addons.unwrap_or_default(),
                     custom_fields,
                 })
@@ -369,16 +369,16 @@ impl<'de> Deserialize<'de> for CreateForItemsParams {
                     }
                 }
                 Ok(CreateForItemsParams {
-                    scheduled_at: scheduled_at.flatten(),
-                    auto_claim: auto_claim.flatten(),
-                    no_expiry: no_expiry.flatten(),
-                    claim_expiry_date: claim_expiry_date.flatten(),
+                    scheduled_at,
+                    auto_claim,
+                    no_expiry,
+                    claim_expiry_date,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    meta_data: meta_data.flatten(),
-                    gifter: gifter.flatten(),
-                    gift_receiver: gift_receiver.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    meta_data,
+                    gifter,
+                    gift_receiver,
+                    payment_intent,
+                    shipping_address,
                     subscription_items: subscription_items.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     custom_fields,
@@ -527,8 +527,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     status: status.unwrap_or_default(),
                     gift_receiver: gift_receiver.unwrap_or_default(),
                     gifter: gifter.unwrap_or_default(),
@@ -800,9 +800,9 @@ impl<'de> Deserialize<'de> for UpdateGiftParams {
                     }
                 }
                 Ok(UpdateGiftParams {
-                    scheduled_at: scheduled_at.flatten(),
-                    comment: comment.flatten(),
-                    gift_receiver: gift_receiver.flatten(),
+                    scheduled_at,
+                    comment,
+                    gift_receiver,
                     custom_fields,
                 })
             }
@@ -950,13 +950,13 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
                     }
                 }
                 Ok(CreatePaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_information,
                 })
             }
         }
@@ -1104,9 +1104,9 @@ impl<'de> Deserialize<'de> for CreateSubscriptionParams {
                     }
                 }
                 Ok(CreateSubscriptionParams {
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
                     custom_fields,
                 })
             }
@@ -1218,9 +1218,9 @@ impl<'de> Deserialize<'de> for CreateAddonsParams {
                     }
                 }
                 Ok(CreateAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
                 })
             }
         }
@@ -1321,9 +1321,9 @@ impl<'de> Deserialize<'de> for UpdateGiftGiftReceiverParams {
                     }
                 }
                 Ok(UpdateGiftGiftReceiverParams {
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
+                    email,
+                    first_name,
+                    last_name,
                 })
             }
         }

@@ -154,15 +154,15 @@ impl<'de> Deserialize<'de> for ListGrantBlocksParams {
                     }
                 }
                 Ok(ListGrantBlocksParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     subscription_id: subscription_id.unwrap_or_default(),
                     unit_id: unit_id.unwrap_or_default(),
                     account_type: account_type.unwrap_or_default(),
                     effective_from: effective_from.unwrap_or_default(),
                     expires_at: expires_at.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }

@@ -227,25 +227,24 @@ impl<'de> Deserialize<'de> for CheckoutNewParams {
                     }
                 }
                 Ok(CheckoutNewParams {
-                    billing_cycles: billing_cycles.flatten(),
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    embed: embed.flatten(),
-                    iframe_messaging: iframe_messaging.flatten(),
-                    allow_offline_payment_methods: allow_offline_payment_methods
-                        .flatten(),
-                    subscription: subscription.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    embed,
+                    iframe_messaging,
+                    allow_offline_payment_methods,
+                    subscription,
+                    customer,
+                    card,
+                    billing_address,
+                    shipping_address,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -496,20 +495,20 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeParams {
                     }
                 }
                 Ok(CheckoutOneTimeParams {
-                    currency_code: currency_code.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    coupon: coupon.flatten(),
+                    currency_code,
+                    invoice_note,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    embed: embed.flatten(),
-                    iframe_messaging: iframe_messaging.flatten(),
-                    customer: customer.flatten(),
-                    invoice: invoice.flatten(),
-                    card: card.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    embed,
+                    iframe_messaging,
+                    customer,
+                    invoice,
+                    card,
+                    billing_address,
+                    shipping_address,
                     addons: addons.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
                     custom_fields,
@@ -787,20 +786,20 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsParams {
                     }
                 }
                 Ok(CheckoutOneTimeForItemsParams {
-                    business_entity_id: business_entity_id.flatten(),
-                    layout: layout.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    coupon: coupon.flatten(),
+                    business_entity_id,
+                    layout,
+                    invoice_note,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    currency_code: currency_code.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    customer: customer.flatten(),
-                    invoice: invoice.flatten(),
-                    card: card.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    currency_code,
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    customer,
+                    invoice,
+                    card,
+                    billing_address,
+                    shipping_address,
                     item_prices: item_prices.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
@@ -1120,25 +1119,24 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsParams {
                     }
                 }
                 Ok(CheckoutNewForItemsParams {
-                    layout: layout.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    layout,
+                    business_entity_id,
+                    billing_cycles,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    allow_offline_payment_methods: allow_offline_payment_methods
-                        .flatten(),
-                    subscription: subscription.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    allow_offline_payment_methods,
+                    subscription,
+                    customer,
+                    card,
+                    billing_address,
+                    shipping_address,
+                    contract_term,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -1480,29 +1478,28 @@ impl<'de> Deserialize<'de> for CheckoutExistingParams {
                     }
                 }
                 Ok(CheckoutExistingParams {
-                    replace_addon_list: replace_addon_list.flatten(),
+                    replace_addon_list,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    invoice_date: invoice_date.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    invoice_date,
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    reactivate: reactivate.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    embed: embed.flatten(),
-                    iframe_messaging: iframe_messaging.flatten(),
-                    allow_offline_payment_methods: allow_offline_payment_methods
-                        .flatten(),
-                    subscription: subscription.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    reactivate,
+                    force_term_reset,
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    embed,
+                    iframe_messaging,
+                    allow_offline_payment_methods,
+                    subscription,
+                    customer,
+                    card,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -1889,31 +1886,30 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsParams {
                     }
                 }
                 Ok(CheckoutExistingForItemsParams {
-                    layout: layout.flatten(),
+                    layout,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    replace_items_list: replace_items_list.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    replace_items_list,
+                    invoice_date,
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    reactivate: reactivate.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    change_option: change_option.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    invoice_usages: invoice_usages.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    allow_offline_payment_methods: allow_offline_payment_methods
-                        .flatten(),
-                    subscription: subscription.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    reactivate,
+                    force_term_reset,
+                    change_option,
+                    changes_scheduled_at,
+                    invoice_usages,
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    allow_offline_payment_methods,
+                    subscription,
+                    customer,
+                    card,
+                    contract_term,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -2105,13 +2101,13 @@ impl<'de> Deserialize<'de> for UpdateCardParams {
                     }
                 }
                 Ok(UpdateCardParams {
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    embed: embed.flatten(),
-                    iframe_messaging: iframe_messaging.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    embed,
+                    iframe_messaging,
+                    customer,
+                    card,
                     custom_fields,
                 })
             }
@@ -2259,13 +2255,13 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodParams {
                     }
                 }
                 Ok(UpdatePaymentMethodParams {
-                    redirect_url: redirect_url.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    pass_thru_content: pass_thru_content.flatten(),
-                    embed: embed.flatten(),
-                    iframe_messaging: iframe_messaging.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
+                    redirect_url,
+                    cancel_url,
+                    pass_thru_content,
+                    embed,
+                    iframe_messaging,
+                    customer,
+                    card,
                     custom_fields,
                 })
             }
@@ -2388,10 +2384,10 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesParams {
                     }
                 }
                 Ok(ManagePaymentSourcesParams {
-                    business_entity_id: business_entity_id.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
+                    business_entity_id,
+                    redirect_url,
+                    customer,
+                    card,
                     custom_fields,
                 })
             }
@@ -2519,11 +2515,11 @@ impl<'de> Deserialize<'de> for CollectNowParams {
                     }
                 }
                 Ok(CollectNowParams {
-                    redirect_url: redirect_url.flatten(),
-                    currency_code: currency_code.flatten(),
-                    payment_method_save_policy: payment_method_save_policy.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
+                    redirect_url,
+                    currency_code,
+                    payment_method_save_policy,
+                    customer,
+                    card,
                     custom_fields,
                 })
             }
@@ -2631,9 +2627,9 @@ impl<'de> Deserialize<'de> for AcceptQuoteParams {
                     }
                 }
                 Ok(AcceptQuoteParams {
-                    redirect_url: redirect_url.flatten(),
-                    layout: layout.flatten(),
-                    quote: quote.flatten(),
+                    redirect_url,
+                    layout,
+                    quote,
                     custom_fields,
                 })
             }
@@ -2742,9 +2738,9 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionParams {
                     }
                 }
                 Ok(ExtendSubscriptionParams {
-                    expiry: expiry.flatten(),
-                    billing_cycle: billing_cycle.flatten(),
-                    subscription: subscription.flatten(),
+                    expiry,
+                    billing_cycle,
+                    subscription,
                     custom_fields,
                 })
             }
@@ -2870,10 +2866,10 @@ impl<'de> Deserialize<'de> for CheckoutGiftParams {
                     }
                 }
                 Ok(CheckoutGiftParams {
-                    redirect_url: redirect_url.flatten(),
+                    redirect_url,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    gifter: gifter.flatten(),
-                    subscription: subscription.flatten(),
+                    gifter,
+                    subscription,
                     addons: addons.unwrap_or_default(),
                     custom_fields,
                 })
@@ -3025,11 +3021,11 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsParams {
                     }
                 }
                 Ok(CheckoutGiftForItemsParams {
-                    layout: layout.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
-                    redirect_url: redirect_url.flatten(),
+                    layout,
+                    business_entity_id,
+                    redirect_url,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    gifter: gifter.flatten(),
+                    gifter,
                     subscription_items: subscription_items.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     custom_fields,
@@ -3143,9 +3139,9 @@ impl<'de> Deserialize<'de> for ClaimGiftParams {
                     }
                 }
                 Ok(ClaimGiftParams {
-                    redirect_url: redirect_url.flatten(),
-                    gift: gift.flatten(),
-                    customer: customer.flatten(),
+                    redirect_url,
+                    gift,
+                    customer,
                     custom_fields,
                 })
             }
@@ -3381,8 +3377,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
                     state: state.unwrap_or_default(),
@@ -3535,11 +3531,11 @@ impl<'de> Deserialize<'de> for PreCancelParams {
                     }
                 }
                 Ok(PreCancelParams {
-                    pass_thru_content: pass_thru_content.flatten(),
-                    cancel_url: cancel_url.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    locale: locale.flatten(),
-                    subscription: subscription.flatten(),
+                    pass_thru_content,
+                    cancel_url,
+                    redirect_url,
+                    locale,
+                    subscription,
                     custom_fields,
                 })
             }
@@ -3659,7 +3655,7 @@ impl<'de> Deserialize<'de> for EventsParams {
                 }
                 Ok(EventsParams {
                     event_name: crate::decode::required(event_name, "event_name")?,
-                    occurred_at: occurred_at.flatten(),
+                    occurred_at,
                     event_data: crate::decode::required(event_data, "event_data")?,
                     custom_fields,
                 })
@@ -3759,8 +3755,8 @@ impl<'de> Deserialize<'de> for ViewVoucherParams {
                     }
                 }
                 Ok(ViewVoucherParams {
-                    payment_voucher: payment_voucher.flatten(),
-                    customer: customer.flatten(),
+                    payment_voucher,
+                    customer,
                     custom_fields,
                 })
             }
@@ -3983,22 +3979,21 @@ impl<'de> Deserialize<'de> for CheckoutNewSubscriptionParams {
                     }
                 }
                 Ok(CheckoutNewSubscriptionParams {
-                    id: id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    affiliate_token: affiliate_token.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    start_date,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    invoice_notes,
+                    affiliate_token,
+                    contract_term_billing_cycle_on_renewal,
                     custom_fields,
                 })
             }
@@ -4280,17 +4275,17 @@ impl<'de> Deserialize<'de> for CheckoutNewCustomerParams {
                     }
                 }
                 Ok(CheckoutNewCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    locale: locale.flatten(),
-                    taxability: taxability.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    company,
+                    phone,
+                    locale,
+                    taxability,
+                    vat_number,
+                    vat_number_prefix,
+                    consolidated_invoicing,
                     custom_fields,
                 })
             }
@@ -4460,8 +4455,8 @@ impl<'de> Deserialize<'de> for CheckoutNewCardParams {
                     }
                 }
                 Ok(CheckoutNewCardParams {
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
+                    gateway,
+                    gateway_account_id,
                 })
             }
         }
@@ -4589,12 +4584,12 @@ impl<'de> Deserialize<'de> for CheckoutNewAddonsParams {
                     }
                 }
                 Ok(CheckoutNewAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
                 })
             }
         }
@@ -4777,15 +4772,15 @@ impl<'de> Deserialize<'de> for CheckoutNewEventBasedAddonsParams {
                     }
                 }
                 Ok(CheckoutNewEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on: charge_on.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
+                    charge_on,
                 })
             }
         }
@@ -4913,7 +4908,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeInvoiceParams {
                     }
                 }
                 Ok(CheckoutOneTimeInvoiceParams {
-                    po_number: po_number.flatten(),
+                    po_number,
                 })
             }
         }
@@ -5039,13 +5034,13 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeAddonsParams {
                     }
                 }
                 Ok(CheckoutOneTimeAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -5293,21 +5288,21 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsCustomerParams {
                     }
                 }
                 Ok(CheckoutOneTimeForItemsCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    locale: locale.flatten(),
-                    taxability: taxability.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    einvoicing_method: einvoicing_method.flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
-                    consolidated_invoicing: consolidated_invoicing.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    company,
+                    phone,
+                    locale,
+                    taxability,
+                    vat_number,
+                    vat_number_prefix,
+                    einvoicing_method,
+                    is_einvoice_enabled,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
+                    consolidated_invoicing,
                     custom_fields,
                 })
             }
@@ -5565,13 +5560,13 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsItemPricesParams {
                     }
                 }
                 Ok(CheckoutOneTimeForItemsItemPricesParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -5723,11 +5718,11 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsDiscountsParams {
                     }
                 }
                 Ok(CheckoutOneTimeForItemsDiscountsParams {
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    quantity,
                     apply_on: crate::decode::required(apply_on, "apply_on")?,
-                    item_price_id: item_price_id.flatten(),
+                    item_price_id,
                 })
             }
         }
@@ -5908,17 +5903,16 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsSubscriptionParams {
                     }
                 }
                 Ok(CheckoutNewForItemsSubscriptionParams {
-                    id: id.flatten(),
-                    trial_end: trial_end.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    po_number: po_number.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    id,
+                    trial_end,
+                    setup_fee,
+                    start_date,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    invoice_notes,
+                    po_number,
+                    contract_term_billing_cycle_on_renewal,
                     custom_fields,
                 })
             }
@@ -6195,20 +6189,20 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsCustomerParams {
                     }
                 }
                 Ok(CheckoutNewForItemsCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    locale: locale.flatten(),
-                    taxability: taxability.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
-                    einvoicing_method: einvoicing_method.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    company,
+                    phone,
+                    locale,
+                    taxability,
+                    vat_number,
+                    vat_number_prefix,
+                    is_einvoice_enabled,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
+                    einvoicing_method,
                     custom_fields,
                 })
             }
@@ -6471,18 +6465,18 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsDiscountsParams {
                     }
                 }
                 Ok(CheckoutNewForItemsDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
                 })
             }
         }
@@ -6735,20 +6729,19 @@ impl<'de> Deserialize<'de> for CheckoutExistingSubscriptionParams {
                 }
                 Ok(CheckoutExistingSubscriptionParams {
                     id: crate::decode::required(id, "id")?,
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    invoice_notes,
+                    contract_term_billing_cycle_on_renewal,
                     custom_fields,
                 })
             }
@@ -6949,8 +6942,8 @@ impl<'de> Deserialize<'de> for CheckoutExistingCustomerParams {
                     }
                 }
                 Ok(CheckoutExistingCustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
+                    vat_number,
+                    vat_number_prefix,
                     custom_fields,
                 })
             }
@@ -7095,12 +7088,12 @@ impl<'de> Deserialize<'de> for CheckoutExistingAddonsParams {
                     }
                 }
                 Ok(CheckoutExistingAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    billing_cycles,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
                 })
             }
         }
@@ -7283,15 +7276,15 @@ impl<'de> Deserialize<'de> for CheckoutExistingEventBasedAddonsParams {
                     }
                 }
                 Ok(CheckoutExistingEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    charge_on: charge_on.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
+                    charge_on,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
                 })
             }
         }
@@ -7501,15 +7494,14 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsSubscriptionParams {
                 }
                 Ok(CheckoutExistingForItemsSubscriptionParams {
                     id: crate::decode::required(id, "id")?,
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    setup_fee,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    invoice_notes,
+                    contract_term_billing_cycle_on_renewal,
                     custom_fields,
                 })
             }
@@ -7705,11 +7697,11 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsCustomerParams {
                     }
                 }
                 Ok(CheckoutExistingForItemsCustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    is_einvoice_enabled,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
                     custom_fields,
                 })
             }
@@ -7946,17 +7938,17 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsSubscriptionItemsParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
-                    item_type: item_type.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    item_type,
                 })
             }
         }
@@ -8119,8 +8111,8 @@ impl<'de> Deserialize<'de> for UpdateCardCustomerParams {
                 }
                 Ok(UpdateCardCustomerParams {
                     id: crate::decode::required(id, "id")?,
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
+                    vat_number,
+                    vat_number_prefix,
                 })
             }
         }
@@ -8276,7 +8268,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftGifterParams {
                     }
                 }
                 Ok(CheckoutGiftGifterParams {
-                    customer_id: customer_id.flatten(),
+                    customer_id,
                 })
             }
         }
@@ -8379,10 +8371,10 @@ impl<'de> Deserialize<'de> for CheckoutGiftSubscriptionParams {
                     }
                 }
                 Ok(CheckoutGiftSubscriptionParams {
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    coupon: coupon.flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    coupon,
                     custom_fields,
                 })
             }
@@ -8502,9 +8494,9 @@ impl<'de> Deserialize<'de> for CheckoutGiftAddonsParams {
                     }
                 }
                 Ok(CheckoutGiftAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
                 })
             }
         }
@@ -8646,9 +8638,7 @@ impl<'de> Deserialize<'de> for ClaimGiftCustomerParams {
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
-                Ok(ClaimGiftCustomerParams {
-                    locale: locale.flatten(),
-                })
+                Ok(ClaimGiftCustomerParams { locale })
             }
         }
         deserializer.deserialize_map(Fields)

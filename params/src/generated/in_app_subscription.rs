@@ -66,8 +66,8 @@ impl<'de> Deserialize<'de> for ProcessReceiptParams {
                 }
                 Ok(ProcessReceiptParams {
                     receipt: crate::decode::required(receipt, "receipt")?,
-                    product: product.flatten(),
-                    customer: customer.flatten(),
+                    product,
+                    customer,
                     custom_fields,
                 })
             }
@@ -170,8 +170,8 @@ impl<'de> Deserialize<'de> for ImportReceiptParams {
                 }
                 Ok(ImportReceiptParams {
                     receipt: crate::decode::required(receipt, "receipt")?,
-                    product: product.flatten(),
-                    customer: customer.flatten(),
+                    product,
+                    customer,
                     custom_fields,
                 })
             }
@@ -270,8 +270,8 @@ impl<'de> Deserialize<'de> for ImportSubscriptionParams {
                     }
                 }
                 Ok(ImportSubscriptionParams {
-                    subscription: subscription.flatten(),
-                    customer: customer.flatten(),
+                    subscription,
+                    customer,
                     custom_fields,
                 })
             }
@@ -497,10 +497,10 @@ impl<'de> Deserialize<'de> for ProcessReceiptProductParams {
                         "currency_code",
                     )?,
                     price: crate::decode::required(price, "price")?,
-                    name: name.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
+                    name,
+                    price_in_decimal,
+                    period,
+                    period_unit,
                 })
             }
         }
@@ -674,8 +674,8 @@ impl<'de> Deserialize<'de> for ImportReceiptCustomerParams {
                     }
                 }
                 Ok(ImportReceiptCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
+                    id,
+                    email,
                 })
             }
         }
@@ -836,7 +836,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionSubscriptionParams {
                         transaction_id,
                         "transaction_id",
                     )?,
-                    is_trial: is_trial.flatten(),
+                    is_trial,
                 })
             }
         }

@@ -310,29 +310,28 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    currency_code: currency_code.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    remove_general_note: remove_general_note.flatten(),
-                    po_number: po_number.flatten(),
-                    coupon: coupon.flatten(),
+                    customer_id,
+                    subscription_id,
+                    currency_code,
+                    invoice_date,
+                    invoice_note,
+                    remove_general_note,
+                    po_number,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    authorization_transaction_id: authorization_transaction_id.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    token_id: token_id.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    retain_payment_source: retain_payment_source.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    card: card.flatten(),
-                    bank_account: bank_account.flatten(),
-                    payment_method: payment_method.flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    authorization_transaction_id,
+                    payment_source_id,
+                    auto_collection,
+                    token_id,
+                    replace_primary_payment_source,
+                    retain_payment_source,
+                    payment_initiator,
+                    shipping_address,
+                    statement_descriptor,
+                    card,
+                    bank_account,
+                    payment_method,
+                    payment_intent,
                     addons: addons.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
@@ -760,31 +759,30 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesParams {
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    currency_code: currency_code.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    remove_general_note: remove_general_note.flatten(),
-                    po_number: po_number.flatten(),
-                    coupon: coupon.flatten(),
+                    customer_id,
+                    subscription_id,
+                    currency_code,
+                    invoice_note,
+                    remove_general_note,
+                    po_number,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    authorization_transaction_id: authorization_transaction_id.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    create_pending_invoice: create_pending_invoice.flatten(),
-                    token_id: token_id.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    retain_payment_source: retain_payment_source.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    card: card.flatten(),
-                    bank_account: bank_account.flatten(),
-                    payment_method: payment_method.flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    authorization_transaction_id,
+                    payment_source_id,
+                    auto_collection,
+                    net_term_days,
+                    invoice_date,
+                    create_pending_invoice,
+                    token_id,
+                    replace_primary_payment_source,
+                    retain_payment_source,
+                    payment_initiator,
+                    shipping_address,
+                    statement_descriptor,
+                    card,
+                    bank_account,
+                    payment_method,
+                    payment_intent,
                     item_prices: item_prices.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
@@ -1101,23 +1099,23 @@ impl<'de> Deserialize<'de> for ChargeParams {
                     }
                 }
                 Ok(ChargeParams {
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    currency_code: currency_code.flatten(),
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
+                    customer_id,
+                    subscription_id,
+                    currency_code,
+                    amount,
+                    amount_in_decimal,
                     description: crate::decode::required(description, "description")?,
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    date_from,
+                    date_to,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    coupon: coupon.flatten(),
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    po_number: po_number.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
+                    coupon,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    po_number,
+                    invoice_date,
+                    payment_source_id,
+                    payment_initiator,
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
                     custom_fields,
                 })
@@ -1373,21 +1371,21 @@ impl<'de> Deserialize<'de> for ChargeAddonParams {
                     }
                 }
                 Ok(ChargeAddonParams {
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
+                    customer_id,
+                    subscription_id,
                     addon_id: crate::decode::required(addon_id, "addon_id")?,
-                    addon_quantity: addon_quantity.flatten(),
-                    addon_unit_price: addon_unit_price.flatten(),
-                    addon_quantity_in_decimal: addon_quantity_in_decimal.flatten(),
-                    addon_unit_price_in_decimal: addon_unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    addon_quantity,
+                    addon_unit_price,
+                    addon_quantity_in_decimal,
+                    addon_unit_price_in_decimal,
+                    date_from,
+                    date_to,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    coupon: coupon.flatten(),
-                    po_number: po_number.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
+                    coupon,
+                    po_number,
+                    invoice_date,
+                    payment_source_id,
+                    payment_initiator,
                     custom_fields,
                 })
             }
@@ -1582,14 +1580,14 @@ impl<'de> Deserialize<'de> for CreateForChargeItemParams {
                     }
                 }
                 Ok(CreateForChargeItemParams {
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    po_number: po_number.flatten(),
-                    coupon: coupon.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    item_price: item_price.flatten(),
+                    customer_id,
+                    subscription_id,
+                    po_number,
+                    coupon,
+                    payment_source_id,
+                    payment_initiator,
+                    invoice_date,
+                    item_price,
                     item_tiers: item_tiers.unwrap_or_default(),
                     custom_fields,
                 })
@@ -1692,7 +1690,7 @@ impl<'de> Deserialize<'de> for StopDunningParams {
                     }
                 }
                 Ok(StopDunningParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -1793,7 +1791,7 @@ impl<'de> Deserialize<'de> for PauseDunningParams {
                         expected_payment_date,
                         "expected_payment_date",
                     )?,
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -1881,7 +1879,7 @@ impl<'de> Deserialize<'de> for ResumeDunningParams {
                     }
                 }
                 Ok(ResumeDunningParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -2252,31 +2250,31 @@ impl<'de> Deserialize<'de> for ImportInvoiceParams {
                 }
                 Ok(ImportInvoiceParams {
                     id: crate::decode::required(id, "id")?,
-                    currency_code: currency_code.flatten(),
-                    customer_id: customer_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    po_number: po_number.flatten(),
-                    price_type: price_type.flatten(),
-                    tax_override_reason: tax_override_reason.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
+                    currency_code,
+                    customer_id,
+                    subscription_id,
+                    po_number,
+                    price_type,
+                    tax_override_reason,
+                    vat_number,
+                    vat_number_prefix,
                     date: crate::decode::required(date, "date")?,
                     total: crate::decode::required(total, "total")?,
-                    round_off: round_off.flatten(),
-                    status: status.flatten(),
-                    voided_at: voided_at.flatten(),
-                    void_reason_code: void_reason_code.flatten(),
-                    is_written_off: is_written_off.flatten(),
-                    write_off_amount: write_off_amount.flatten(),
-                    write_off_date: write_off_date.flatten(),
-                    due_date: due_date.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    has_advance_charges: has_advance_charges.flatten(),
-                    use_for_proration: use_for_proration.flatten(),
-                    paid_at: paid_at.flatten(),
-                    credit_note: credit_note.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    round_off,
+                    status,
+                    voided_at,
+                    void_reason_code,
+                    is_written_off,
+                    write_off_amount,
+                    write_off_date,
+                    due_date,
+                    net_term_days,
+                    has_advance_charges,
+                    use_for_proration,
+                    paid_at,
+                    credit_note,
+                    billing_address,
+                    shipping_address,
                     line_items: line_items.unwrap_or_default(),
                     payment_reference_numbers: payment_reference_numbers
                         .unwrap_or_default(),
@@ -2447,7 +2445,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentsParams {
                     }
                 }
                 Ok(ApplyPaymentsParams {
-                    comment: comment.flatten(),
+                    comment,
                     transactions: transactions.unwrap_or_default(),
                     custom_fields,
                 })
@@ -2635,7 +2633,7 @@ impl<'de> Deserialize<'de> for ApplyCreditsParams {
                     }
                 }
                 Ok(ApplyCreditsParams {
-                    comment: comment.flatten(),
+                    comment,
                     credit_notes: credit_notes.unwrap_or_default(),
                     custom_fields,
                 })
@@ -3011,10 +3009,10 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    paid_on_after: paid_on_after.flatten(),
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    paid_on_after,
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
@@ -3035,7 +3033,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     voided_at: voided_at.unwrap_or_default(),
                     void_reason_code: void_reason_code.unwrap_or_default(),
                     einvoice: einvoice.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -3268,8 +3266,8 @@ impl<'de> Deserialize<'de> for InvoicesForCustomerParams {
                     }
                 }
                 Ok(InvoicesForCustomerParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -3372,8 +3370,8 @@ impl<'de> Deserialize<'de> for InvoicesForSubscriptionParams {
                     }
                 }
                 Ok(InvoicesForSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -3494,8 +3492,8 @@ impl<'de> Deserialize<'de> for RetrieveParams {
                     }
                 }
                 Ok(RetrieveParams {
-                    line_items_limit: line_items_limit.flatten(),
-                    line_items_offset: line_items_offset.flatten(),
+                    line_items_limit,
+                    line_items_offset,
                     line_item: line_item.unwrap_or_default(),
                     custom_fields,
                 })
@@ -3668,7 +3666,7 @@ impl<'de> Deserialize<'de> for PdfParams {
                     }
                 }
                 Ok(PdfParams {
-                    disposition_type: disposition_type.flatten(),
+                    disposition_type,
                     custom_fields,
                 })
             }
@@ -3784,8 +3782,8 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersParams {
                     }
                 }
                 Ok(ListPaymentReferenceNumbersParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     payment_reference_number: payment_reference_number
                         .unwrap_or_default(),
@@ -4056,15 +4054,15 @@ impl<'de> Deserialize<'de> for AddChargeParams {
                 Ok(AddChargeParams {
                     amount: crate::decode::required(amount, "amount")?,
                     description: crate::decode::required(description, "description")?,
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    avalara_tax_code: avalara_tax_code.flatten(),
-                    hsn_code: hsn_code.flatten(),
-                    taxjar_product_code: taxjar_product_code.flatten(),
-                    comment: comment.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    line_item: line_item.flatten(),
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    avalara_tax_code,
+                    hsn_code,
+                    taxjar_product_code,
+                    comment,
+                    subscription_id,
+                    line_item,
                     custom_fields,
                 })
             }
@@ -4238,13 +4236,13 @@ impl<'de> Deserialize<'de> for AddAddonChargeParams {
                 }
                 Ok(AddAddonChargeParams {
                     addon_id: crate::decode::required(addon_id, "addon_id")?,
-                    addon_quantity: addon_quantity.flatten(),
-                    addon_unit_price: addon_unit_price.flatten(),
-                    addon_quantity_in_decimal: addon_quantity_in_decimal.flatten(),
-                    addon_unit_price_in_decimal: addon_unit_price_in_decimal.flatten(),
-                    comment: comment.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    line_item: line_item.flatten(),
+                    addon_quantity,
+                    addon_unit_price,
+                    addon_quantity_in_decimal,
+                    addon_unit_price_in_decimal,
+                    comment,
+                    subscription_id,
+                    line_item,
                     custom_fields,
                 })
             }
@@ -4375,9 +4373,9 @@ impl<'de> Deserialize<'de> for AddChargeItemParams {
                     }
                 }
                 Ok(AddChargeItemParams {
-                    comment: comment.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    item_price: item_price.flatten(),
+                    comment,
+                    subscription_id,
+                    item_price,
                     item_tiers: item_tiers.unwrap_or_default(),
                     custom_fields,
                 })
@@ -4512,10 +4510,10 @@ impl<'de> Deserialize<'de> for CloseParams {
                     }
                 }
                 Ok(CloseParams {
-                    comment: comment.flatten(),
-                    invoice_note: invoice_note.flatten(),
-                    remove_general_note: remove_general_note.flatten(),
-                    invoice_date: invoice_date.flatten(),
+                    comment,
+                    invoice_note,
+                    remove_general_note,
+                    invoice_date,
                     notes_to_remove: notes_to_remove.unwrap_or_default(),
                     custom_fields,
                 })
@@ -4652,11 +4650,11 @@ impl<'de> Deserialize<'de> for CollectPaymentParams {
                     }
                 }
                 Ok(CollectPaymentParams {
-                    amount: amount.flatten(),
-                    authorization_transaction_id: authorization_transaction_id.flatten(),
-                    payment_source_id: payment_source_id.flatten(),
-                    comment: comment.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
+                    amount,
+                    authorization_transaction_id,
+                    payment_source_id,
+                    comment,
+                    payment_initiator,
                     custom_fields,
                 })
             }
@@ -4760,8 +4758,8 @@ impl<'de> Deserialize<'de> for RecordPaymentParams {
                     }
                 }
                 Ok(RecordPaymentParams {
-                    comment: comment.flatten(),
-                    transaction: transaction.flatten(),
+                    comment,
+                    transaction,
                     custom_fields,
                 })
             }
@@ -4852,7 +4850,7 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldParams {
                     }
                 }
                 Ok(RecordTaxWithheldParams {
-                    tax_withheld: tax_withheld.flatten(),
+                    tax_withheld,
                     custom_fields,
                 })
             }
@@ -4941,7 +4939,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldParams {
                     }
                 }
                 Ok(RemoveTaxWithheldParams {
-                    tax_withheld: tax_withheld.flatten(),
+                    tax_withheld,
                     custom_fields,
                 })
             }
@@ -5058,10 +5056,10 @@ impl<'de> Deserialize<'de> for RefundParams {
                     }
                 }
                 Ok(RefundParams {
-                    refund_amount: refund_amount.flatten(),
-                    comment: comment.flatten(),
-                    customer_notes: customer_notes.flatten(),
-                    credit_note: credit_note.flatten(),
+                    refund_amount,
+                    comment,
+                    customer_notes,
+                    credit_note,
                     custom_fields,
                 })
             }
@@ -5184,10 +5182,10 @@ impl<'de> Deserialize<'de> for RecordRefundParams {
                     }
                 }
                 Ok(RecordRefundParams {
-                    comment: comment.flatten(),
-                    customer_notes: customer_notes.flatten(),
-                    transaction: transaction.flatten(),
-                    credit_note: credit_note.flatten(),
+                    comment,
+                    customer_notes,
+                    transaction,
+                    credit_note,
                     custom_fields,
                 })
             }
@@ -5282,7 +5280,7 @@ impl<'de> Deserialize<'de> for RemovePaymentParams {
                     }
                 }
                 Ok(RemovePaymentParams {
-                    transaction: transaction.flatten(),
+                    transaction,
                     custom_fields,
                 })
             }
@@ -5371,7 +5369,7 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteParams {
                     }
                 }
                 Ok(RemoveCreditNoteParams {
-                    credit_note: credit_note.flatten(),
+                    credit_note,
                     custom_fields,
                 })
             }
@@ -5468,8 +5466,8 @@ impl<'de> Deserialize<'de> for VoidInvoiceParams {
                     }
                 }
                 Ok(VoidInvoiceParams {
-                    comment: comment.flatten(),
-                    void_reason_code: void_reason_code.flatten(),
+                    comment,
+                    void_reason_code,
                     custom_fields,
                 })
             }
@@ -5557,7 +5555,7 @@ impl<'de> Deserialize<'de> for WriteOffParams {
                     }
                 }
                 Ok(WriteOffParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -5664,9 +5662,9 @@ impl<'de> Deserialize<'de> for VoidBeforeCaptureParams {
                     }
                 }
                 Ok(VoidBeforeCaptureParams {
-                    comment: comment.flatten(),
-                    void_reason_code: void_reason_code.flatten(),
-                    invoice_action: invoice_action.flatten(),
+                    comment,
+                    void_reason_code,
+                    invoice_action,
                     custom_fields,
                 })
             }
@@ -5756,7 +5754,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
                     }
                 }
                 Ok(DeleteParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -5901,13 +5899,13 @@ impl<'de> Deserialize<'de> for UpdateDetailsParams {
                     }
                 }
                 Ok(UpdateDetailsParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    po_number: po_number.flatten(),
-                    comment: comment.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    po_number,
+                    comment,
+                    billing_address,
+                    shipping_address,
+                    statement_descriptor,
                     custom_fields,
                 })
             }
@@ -6011,7 +6009,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeParams {
                 }
                 Ok(ApplyPaymentScheduleSchemeParams {
                     scheme_id: crate::decode::required(scheme_id, "scheme_id")?,
-                    amount: amount.flatten(),
+                    amount,
                     custom_fields,
                 })
             }
@@ -6157,13 +6155,13 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
                     }
                 }
                 Ok(CreatePaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_information,
                 })
             }
         }
@@ -6339,13 +6337,13 @@ impl<'de> Deserialize<'de> for CreateAddonsParams {
                     }
                 }
                 Ok(CreateAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -6549,15 +6547,15 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemPricesParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesItemPricesParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    description: description.flatten(),
-                    entity_description: entity_description.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
+                    description,
+                    entity_description,
                 })
             }
         }
@@ -6824,20 +6822,20 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesChargesParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesChargesParams {
-                    entity_description: entity_description.flatten(),
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    description: description.flatten(),
-                    taxable: taxable.flatten(),
-                    tax_profile_id: tax_profile_id.flatten(),
-                    avalara_tax_code: avalara_tax_code.flatten(),
-                    hsn_code: hsn_code.flatten(),
-                    taxjar_product_code: taxjar_product_code.flatten(),
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    entity_description,
+                    amount,
+                    amount_in_decimal,
+                    description,
+                    taxable,
+                    tax_profile_id,
+                    avalara_tax_code,
+                    hsn_code,
+                    taxjar_product_code,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -7042,11 +7040,11 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesDiscountsParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesDiscountsParams {
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    quantity,
                     apply_on: crate::decode::required(apply_on, "apply_on")?,
-                    item_price_id: item_price_id.flatten(),
+                    item_price_id,
                 })
             }
         }
@@ -7205,12 +7203,12 @@ impl<'de> Deserialize<'de> for CreateForChargeItemItemPriceParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -7316,7 +7314,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceCreditNoteParams {
                     }
                 }
                 Ok(ImportInvoiceCreditNoteParams {
-                    id: id.flatten(),
+                    id,
                 })
             }
         }
@@ -7775,47 +7773,45 @@ impl<'de> Deserialize<'de> for ImportInvoiceLineItemsParams {
                     }
                 }
                 Ok(ImportInvoiceLineItemsParams {
-                    id: id.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    subscription_id: subscription_id.flatten(),
+                    id,
+                    date_from,
+                    date_to,
+                    subscription_id,
                     description: crate::decode::required(description, "description")?,
-                    unit_amount: unit_amount.flatten(),
-                    quantity: quantity.flatten(),
-                    amount: amount.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
-                    item_level_discount1_entity_id: item_level_discount1_entity_id
-                        .flatten(),
-                    item_level_discount1_amount: item_level_discount1_amount.flatten(),
-                    item_level_discount2_entity_id: item_level_discount2_entity_id
-                        .flatten(),
-                    item_level_discount2_amount: item_level_discount2_amount.flatten(),
-                    tax1_name: tax1_name.flatten(),
-                    tax1_amount: tax1_amount.flatten(),
-                    tax2_name: tax2_name.flatten(),
-                    tax2_amount: tax2_amount.flatten(),
-                    tax3_name: tax3_name.flatten(),
-                    tax3_amount: tax3_amount.flatten(),
-                    tax4_name: tax4_name.flatten(),
-                    tax4_amount: tax4_amount.flatten(),
-                    tax5_name: tax5_name.flatten(),
-                    tax5_amount: tax5_amount.flatten(),
-                    tax6_name: tax6_name.flatten(),
-                    tax6_amount: tax6_amount.flatten(),
-                    tax7_name: tax7_name.flatten(),
-                    tax7_amount: tax7_amount.flatten(),
-                    tax8_name: tax8_name.flatten(),
-                    tax8_amount: tax8_amount.flatten(),
-                    tax9_name: tax9_name.flatten(),
-                    tax9_amount: tax9_amount.flatten(),
-                    tax10_name: tax10_name.flatten(),
-                    tax10_amount: tax10_amount.flatten(),
-                    proration_mode: proration_mode.flatten(),
-                    created_at: created_at.flatten(),
+                    unit_amount,
+                    quantity,
+                    amount,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    entity_type,
+                    entity_id,
+                    item_level_discount1_entity_id,
+                    item_level_discount1_amount,
+                    item_level_discount2_entity_id,
+                    item_level_discount2_amount,
+                    tax1_name,
+                    tax1_amount,
+                    tax2_name,
+                    tax2_amount,
+                    tax3_name,
+                    tax3_amount,
+                    tax4_name,
+                    tax4_amount,
+                    tax5_name,
+                    tax5_amount,
+                    tax6_name,
+                    tax6_amount,
+                    tax7_name,
+                    tax7_amount,
+                    tax8_name,
+                    tax8_amount,
+                    tax9_name,
+                    tax9_amount,
+                    tax10_name,
+                    tax10_amount,
+                    proration_mode,
+                    created_at,
                 })
             }
         }
@@ -8179,7 +8175,7 @@ impl<'de> Deserialize<'de> for ImportInvoicePaymentReferenceNumbersParams {
                     }
                 }
                 Ok(ImportInvoicePaymentReferenceNumbersParams {
-                    id: id.flatten(),
+                    id,
                     r#type: crate::decode::required(r#type, "type")?,
                     number: crate::decode::required(number, "number")?,
                 })
@@ -8300,10 +8296,10 @@ impl<'de> Deserialize<'de> for ImportInvoiceDiscountsParams {
                     }
                 }
                 Ok(ImportInvoiceDiscountsParams {
-                    line_item_id: line_item_id.flatten(),
+                    line_item_id,
                     entity_type: crate::decode::required(entity_type, "entity_type")?,
-                    entity_id: entity_id.flatten(),
-                    description: description.flatten(),
+                    entity_id,
+                    description,
                     amount: crate::decode::required(amount, "amount")?,
                 })
             }
@@ -8428,14 +8424,14 @@ impl<'de> Deserialize<'de> for ImportInvoicePaymentsParams {
                     }
                 }
                 Ok(ImportInvoicePaymentsParams {
-                    id: id.flatten(),
+                    id,
                     amount: crate::decode::required(amount, "amount")?,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
-                    date: date.flatten(),
-                    reference_number: reference_number.flatten(),
+                    date,
+                    reference_number,
                 })
             }
         }
@@ -8538,9 +8534,9 @@ impl<'de> Deserialize<'de> for ImportInvoiceNotesParams {
                     }
                 }
                 Ok(ImportInvoiceNotesParams {
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
-                    note: note.flatten(),
+                    entity_type,
+                    entity_id,
+                    note,
                 })
             }
         }
@@ -8736,21 +8732,21 @@ impl<'de> Deserialize<'de> for ImportInvoiceLineItemAddressesParams {
                     }
                 }
                 Ok(ImportInvoiceLineItemAddressesParams {
-                    line_item_id: line_item_id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    state: state.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
+                    line_item_id,
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    zip,
+                    country,
+                    validation_status,
                 })
             }
         }
@@ -8933,8 +8929,8 @@ impl<'de> Deserialize<'de> for ApplyPaymentsTransactionsParams {
                     }
                 }
                 Ok(ApplyPaymentsTransactionsParams {
-                    id: id.flatten(),
-                    amount: amount.flatten(),
+                    id,
+                    amount,
                 })
             }
         }
@@ -9004,7 +9000,7 @@ impl<'de> Deserialize<'de> for DeleteLineItemsLineItemsParams {
                     }
                 }
                 Ok(DeleteLineItemsLineItemsParams {
-                    id: id.flatten(),
+                    id,
                 })
             }
         }
@@ -9079,8 +9075,8 @@ impl<'de> Deserialize<'de> for AddChargeLineItemParams {
                     }
                 }
                 Ok(AddChargeLineItemParams {
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -9245,18 +9241,18 @@ impl<'de> Deserialize<'de> for RecordPaymentTransactionParams {
                     }
                 }
                 Ok(RecordPaymentTransactionParams {
-                    amount: amount.flatten(),
+                    amount,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
-                    reference_number: reference_number.flatten(),
-                    custom_payment_method_id: custom_payment_method_id.flatten(),
-                    id_at_gateway: id_at_gateway.flatten(),
-                    status: status.flatten(),
-                    date: date.flatten(),
-                    error_code: error_code.flatten(),
-                    error_text: error_text.flatten(),
+                    reference_number,
+                    custom_payment_method_id,
+                    id_at_gateway,
+                    status,
+                    date,
+                    error_code,
+                    error_text,
                 })
             }
         }
@@ -9412,9 +9408,9 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldTaxWithheldParams {
                 }
                 Ok(RecordTaxWithheldTaxWithheldParams {
                     amount: crate::decode::required(amount, "amount")?,
-                    reference_number: reference_number.flatten(),
-                    date: date.flatten(),
-                    description: description.flatten(),
+                    reference_number,
+                    date,
+                    description,
                 })
             }
         }
@@ -9572,8 +9568,8 @@ impl<'de> Deserialize<'de> for RefundCreditNoteParams {
                     }
                 }
                 Ok(RefundCreditNoteParams {
-                    reason_code: reason_code.flatten(),
-                    create_reason_code: create_reason_code.flatten(),
+                    reason_code,
+                    create_reason_code,
                 })
             }
         }
@@ -9690,13 +9686,13 @@ impl<'de> Deserialize<'de> for RecordRefundTransactionParams {
                     }
                 }
                 Ok(RecordRefundTransactionParams {
-                    amount: amount.flatten(),
+                    amount,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
-                    reference_number: reference_number.flatten(),
-                    custom_payment_method_id: custom_payment_method_id.flatten(),
+                    reference_number,
+                    custom_payment_method_id,
                     date: crate::decode::required(date, "date")?,
                 })
             }
@@ -9801,8 +9797,8 @@ impl<'de> Deserialize<'de> for RecordRefundCreditNoteParams {
                     }
                 }
                 Ok(RecordRefundCreditNoteParams {
-                    reason_code: reason_code.flatten(),
-                    create_reason_code: create_reason_code.flatten(),
+                    reason_code,
+                    create_reason_code,
                 })
             }
         }

@@ -262,28 +262,28 @@ impl<'de> Deserialize<'de> for CreateParams {
                     id: crate::decode::required(id, "id")?,
                     name: crate::decode::required(name, "name")?,
                     r#type: crate::decode::required(r#type, "type")?,
-                    description: description.flatten(),
+                    description,
                     item_family_id: crate::decode::required(
                         item_family_id,
                         "item_family_id",
                     )?,
-                    is_giftable: is_giftable.flatten(),
-                    is_shippable: is_shippable.flatten(),
-                    external_name: external_name.flatten(),
-                    enabled_in_portal: enabled_in_portal.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    enabled_for_checkout: enabled_for_checkout.flatten(),
-                    item_applicability: item_applicability.flatten(),
+                    is_giftable,
+                    is_shippable,
+                    external_name,
+                    enabled_in_portal,
+                    redirect_url,
+                    enabled_for_checkout,
+                    item_applicability,
                     applicable_items: applicable_items.unwrap_or_default(),
-                    unit: unit.flatten(),
-                    gift_claim_redirect_url: gift_claim_redirect_url.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    metered: metered.flatten(),
-                    usage_calculation: usage_calculation.flatten(),
-                    is_percentage_pricing: is_percentage_pricing.flatten(),
-                    metadata: metadata.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
-                    bundle_configuration: bundle_configuration.flatten(),
+                    unit,
+                    gift_claim_redirect_url,
+                    included_in_mrr,
+                    metered,
+                    usage_calculation,
+                    is_percentage_pricing,
+                    metadata,
+                    business_entity_id,
+                    bundle_configuration,
                     bundle_items_to_add: bundle_items_to_add.unwrap_or_default(),
                     custom_fields,
                 })
@@ -610,24 +610,24 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    description: description.flatten(),
-                    is_shippable: is_shippable.flatten(),
-                    external_name: external_name.flatten(),
-                    item_family_id: item_family_id.flatten(),
-                    enabled_in_portal: enabled_in_portal.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    enabled_for_checkout: enabled_for_checkout.flatten(),
-                    item_applicability: item_applicability.flatten(),
-                    clear_applicable_items: clear_applicable_items.flatten(),
+                    name,
+                    description,
+                    is_shippable,
+                    external_name,
+                    item_family_id,
+                    enabled_in_portal,
+                    redirect_url,
+                    enabled_for_checkout,
+                    item_applicability,
+                    clear_applicable_items,
                     applicable_items: applicable_items.unwrap_or_default(),
-                    unit: unit.flatten(),
-                    gift_claim_redirect_url: gift_claim_redirect_url.flatten(),
-                    metadata: metadata.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    status: status.flatten(),
-                    is_percentage_pricing: is_percentage_pricing.flatten(),
-                    bundle_configuration: bundle_configuration.flatten(),
+                    unit,
+                    gift_claim_redirect_url,
+                    metadata,
+                    included_in_mrr,
+                    status,
+                    is_percentage_pricing,
+                    bundle_configuration,
                     bundle_items_to_add: bundle_items_to_add.unwrap_or_default(),
                     bundle_items_to_update: bundle_items_to_update.unwrap_or_default(),
                     bundle_items_to_remove: bundle_items_to_remove.unwrap_or_default(),
@@ -987,8 +987,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     item_family_id: item_family_id.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
@@ -1006,7 +1006,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     include_site_level_resources: include_site_level_resources
                         .unwrap_or_default(),
                     bundle_configuration: bundle_configuration.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -1214,7 +1214,7 @@ impl<'de> Deserialize<'de> for CreateBundleConfigurationParams {
                     }
                 }
                 Ok(CreateBundleConfigurationParams {
-                    r#type: r#type.flatten(),
+                    r#type,
                 })
             }
         }
@@ -1306,10 +1306,10 @@ impl<'de> Deserialize<'de> for CreateBundleItemsToAddParams {
                     }
                 }
                 Ok(CreateBundleItemsToAddParams {
-                    item_id: item_id.flatten(),
-                    item_type: item_type.flatten(),
-                    quantity: quantity.flatten(),
-                    price_allocation: price_allocation.flatten(),
+                    item_id,
+                    item_type,
+                    quantity,
+                    price_allocation,
                 })
             }
         }
@@ -1410,8 +1410,8 @@ impl<'de> Deserialize<'de> for UpdateBundleItemsToRemoveParams {
                     }
                 }
                 Ok(UpdateBundleItemsToRemoveParams {
-                    item_id: item_id.flatten(),
-                    item_type: item_type.flatten(),
+                    item_id,
+                    item_type,
                 })
             }
         }

@@ -73,10 +73,10 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemParams {
                     }
                 }
                 Ok(ItemEntitlementsForItemParams {
-                    include_drafts: include_drafts.flatten(),
-                    embed: embed.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_drafts,
+                    embed,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -193,9 +193,9 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureParams {
                     }
                 }
                 Ok(ItemEntitlementsForFeatureParams {
-                    include_drafts: include_drafts.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_drafts,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -496,8 +496,8 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsItemEntitlementsParams {
                 }
                 Ok(AddItemEntitlementsItemEntitlementsParams {
                     item_id: crate::decode::required(item_id, "item_id")?,
-                    item_type: item_type.flatten(),
-                    value: value.flatten(),
+                    item_type,
+                    value,
                 })
             }
         }
@@ -590,7 +590,7 @@ for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
                 }
                 Ok(UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
                     feature_id: crate::decode::required(feature_id, "feature_id")?,
-                    value: value.flatten(),
+                    value,
                 })
             }
         }

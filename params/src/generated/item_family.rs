@@ -80,8 +80,8 @@ impl<'de> Deserialize<'de> for CreateParams {
                 Ok(CreateParams {
                     id: crate::decode::required(id, "id")?,
                     name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
+                    description,
+                    business_entity_id,
                     custom_fields,
                 })
             }
@@ -244,8 +244,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     name: name.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
@@ -368,8 +368,8 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    description: description.flatten(),
+                    name,
+                    description,
                     custom_fields,
                 })
             }

@@ -82,8 +82,8 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesParams {
                     }
                 }
                 Ok(ListLedgerAccountBalancesParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     subscription_id: subscription_id.unwrap_or_default(),
                     unit_id: unit_id.unwrap_or_default(),
                     custom_fields,

@@ -131,13 +131,13 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsParams {
                     }
                 }
                 Ok(ListLedgerOperationsParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     subscription_id: subscription_id.unwrap_or_default(),
                     unit_id: unit_id.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -301,7 +301,7 @@ impl<'de> Deserialize<'de> for CaptureParams {
                     }
                 }
                 Ok(CaptureParams {
-                    id: id.flatten(),
+                    id,
                     subscription_id: crate::decode::required(
                         subscription_id,
                         "subscription_id",
@@ -312,7 +312,7 @@ impl<'de> Deserialize<'de> for CaptureParams {
                         ledger_operation_timestamp,
                         "ledger_operation_timestamp",
                     )?,
-                    metadata: metadata.flatten(),
+                    metadata,
                     custom_fields,
                 })
             }
@@ -469,7 +469,7 @@ impl<'de> Deserialize<'de> for AuthorizeParams {
                     }
                 }
                 Ok(AuthorizeParams {
-                    id: id.flatten(),
+                    id,
                     subscription_id: crate::decode::required(
                         subscription_id,
                         "subscription_id",
@@ -480,8 +480,8 @@ impl<'de> Deserialize<'de> for AuthorizeParams {
                         ledger_operation_timestamp,
                         "ledger_operation_timestamp",
                     )?,
-                    auto_release_timestamp: auto_release_timestamp.flatten(),
-                    metadata: metadata.flatten(),
+                    auto_release_timestamp,
+                    metadata,
                     custom_fields,
                 })
             }
@@ -626,13 +626,13 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationParams {
                         authorization_id,
                         "authorization_id",
                     )?,
-                    id: id.flatten(),
+                    id,
                     amount: crate::decode::required(amount, "amount")?,
                     ledger_operation_timestamp: crate::decode::required(
                         ledger_operation_timestamp,
                         "ledger_operation_timestamp",
                     )?,
-                    metadata: metadata.flatten(),
+                    metadata,
                     custom_fields,
                 })
             }
@@ -765,12 +765,12 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationParams {
                         authorization_id,
                         "authorization_id",
                     )?,
-                    id: id.flatten(),
+                    id,
                     ledger_operation_timestamp: crate::decode::required(
                         ledger_operation_timestamp,
                         "ledger_operation_timestamp",
                     )?,
-                    metadata: metadata.flatten(),
+                    metadata,
                     custom_fields,
                 })
             }
@@ -912,7 +912,7 @@ impl<'de> Deserialize<'de> for AllocateParams {
                     unit_id: crate::decode::required(unit_id, "unit_id")?,
                     amount: crate::decode::required(amount, "amount")?,
                     expires_at: crate::decode::required(expires_at, "expires_at")?,
-                    metadata: metadata.flatten(),
+                    metadata,
                     custom_fields,
                 })
             }

@@ -93,10 +93,10 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     name: name.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }

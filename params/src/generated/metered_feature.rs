@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
+                    description,
                     feature_unit: crate::decode::required(feature_unit, "feature_unit")?,
                     query: crate::decode::required(query, "query")?,
                     column_definitions: column_definitions.unwrap_or_default(),

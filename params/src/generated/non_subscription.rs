@@ -66,8 +66,8 @@ impl<'de> Deserialize<'de> for ProcessReceiptParams {
                 }
                 Ok(ProcessReceiptParams {
                     receipt: crate::decode::required(receipt, "receipt")?,
-                    product: product.flatten(),
-                    customer: customer.flatten(),
+                    product,
+                    customer,
                     custom_fields,
                 })
             }
@@ -195,8 +195,8 @@ impl<'de> Deserialize<'de> for ProcessReceiptProductParams {
                     )?,
                     price: crate::decode::required(price, "price")?,
                     r#type: crate::decode::required(r#type, "type")?,
-                    name: name.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
+                    name,
+                    price_in_decimal,
                 })
             }
         }

@@ -204,20 +204,20 @@ impl<'de> Deserialize<'de> for AddressParams {
                     }
                 }
                 Ok(AddressParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    state: state.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    zip,
+                    country,
+                    validation_status,
                 })
             }
         }
@@ -553,23 +553,23 @@ impl<'de> Deserialize<'de> for BankAccountParams {
                     }
                 }
                 Ok(BankAccountParams {
-                    gateway_account_id: gateway_account_id.flatten(),
-                    iban: iban.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    email: email.flatten(),
-                    phone: phone.flatten(),
-                    bank_name: bank_name.flatten(),
-                    account_number: account_number.flatten(),
-                    routing_number: routing_number.flatten(),
-                    bank_code: bank_code.flatten(),
-                    account_type: account_type.flatten(),
-                    account_holder_type: account_holder_type.flatten(),
-                    echeck_type: echeck_type.flatten(),
-                    issuing_country: issuing_country.flatten(),
-                    swedish_identity_number: swedish_identity_number.flatten(),
-                    billing_address: billing_address.flatten(),
+                    gateway_account_id,
+                    iban,
+                    first_name,
+                    last_name,
+                    company,
+                    email,
+                    phone,
+                    bank_name,
+                    account_number,
+                    routing_number,
+                    bank_code,
+                    account_type,
+                    account_holder_type,
+                    echeck_type,
+                    issuing_country,
+                    swedish_identity_number,
+                    billing_address,
                 })
             }
         }
@@ -786,8 +786,8 @@ impl<'de> Deserialize<'de> for BillingOverrideParams {
                     }
                 }
                 Ok(BillingOverrideParams {
-                    max_excess_payment_usage: max_excess_payment_usage.flatten(),
-                    max_refundable_credits_usage: max_refundable_credits_usage.flatten(),
+                    max_excess_payment_usage,
+                    max_refundable_credits_usage,
                 })
             }
         }
@@ -1063,25 +1063,25 @@ impl<'de> Deserialize<'de> for CardParams {
                     }
                 }
                 Ok(CardParams {
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    number: number.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    expiry_year: expiry_year.flatten(),
-                    cvv: cvv.flatten(),
-                    preferred_scheme: preferred_scheme.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_country: billing_country.flatten(),
-                    ip_address: ip_address.flatten(),
-                    additional_information: additional_information.flatten(),
+                    gateway,
+                    gateway_account_id,
+                    tmp_token,
+                    first_name,
+                    last_name,
+                    number,
+                    expiry_month,
+                    expiry_year,
+                    cvv,
+                    preferred_scheme,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_zip,
+                    billing_country,
+                    ip_address,
+                    additional_information,
                 })
             }
         }
@@ -1420,19 +1420,19 @@ impl<'de> Deserialize<'de> for ChargesParams {
                     }
                 }
                 Ok(ChargesParams {
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    description: description.flatten(),
-                    taxable: taxable.flatten(),
-                    tax_profile_id: tax_profile_id.flatten(),
-                    avalara_tax_code: avalara_tax_code.flatten(),
-                    hsn_code: hsn_code.flatten(),
-                    taxjar_product_code: taxjar_product_code.flatten(),
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    amount,
+                    amount_in_decimal,
+                    description,
+                    taxable,
+                    tax_profile_id,
+                    avalara_tax_code,
+                    hsn_code,
+                    taxjar_product_code,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -1622,8 +1622,8 @@ impl<'de> Deserialize<'de> for ContractTermParams {
                     }
                 }
                 Ok(ContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -1784,20 +1784,20 @@ impl<'de> Deserialize<'de> for CreateBillingAddressParams {
                     }
                 }
                 Ok(CreateBillingAddressParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    state: state.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    zip,
+                    country,
+                    validation_status,
                     custom_fields,
                 })
             }
@@ -1988,10 +1988,10 @@ impl<'de> Deserialize<'de> for CreateEntityIdentifiersParams {
                     }
                 }
                 Ok(CreateEntityIdentifiersParams {
-                    id: id.flatten(),
-                    scheme: scheme.flatten(),
-                    value: value.flatten(),
-                    standard: standard.flatten(),
+                    id,
+                    scheme,
+                    value,
+                    standard,
                 })
             }
         }
@@ -2172,14 +2172,14 @@ impl<'de> Deserialize<'de> for CustomerParams {
                     }
                 }
                 Ok(CustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
-                    taxability: taxability.flatten(),
-                    entity_code: entity_code.flatten(),
-                    exempt_number: exempt_number.flatten(),
-                    exemption_details: exemption_details.flatten(),
-                    customer_type: customer_type.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    registered_for_gst,
+                    taxability,
+                    entity_code,
+                    exempt_number,
+                    exemption_details,
+                    customer_type,
                 })
             }
         }
@@ -2332,11 +2332,11 @@ impl<'de> Deserialize<'de> for EntityIdentifiersParams {
                     }
                 }
                 Ok(EntityIdentifiersParams {
-                    id: id.flatten(),
-                    scheme: scheme.flatten(),
-                    value: value.flatten(),
-                    operation: operation.flatten(),
-                    standard: standard.flatten(),
+                    id,
+                    scheme,
+                    value,
+                    operation,
+                    standard,
                 })
             }
         }
@@ -2473,10 +2473,10 @@ impl<'de> Deserialize<'de> for FixedIntervalScheduleParams {
                     }
                 }
                 Ok(FixedIntervalScheduleParams {
-                    number_of_occurrences: number_of_occurrences.flatten(),
-                    days_before_renewal: days_before_renewal.flatten(),
-                    end_schedule_on: end_schedule_on.flatten(),
-                    end_date: end_date.flatten(),
+                    number_of_occurrences,
+                    days_before_renewal,
+                    end_schedule_on,
+                    end_date,
                 })
             }
         }
@@ -2663,23 +2663,23 @@ impl<'de> Deserialize<'de> for ForItemsDiscountsParams {
                     }
                 }
                 Ok(ForItemsDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
                     operation_type: crate::decode::required(
                         operation_type,
                         "operation_type",
                     )?,
-                    id: id.flatten(),
+                    id,
                 })
             }
         }
@@ -2883,13 +2883,13 @@ impl<'de> Deserialize<'de> for ForItemsItemTiersParams {
                     }
                 }
                 Ok(ForItemsItemTiersParams {
-                    item_price_id: item_price_id.flatten(),
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
                 })
             }
         }
@@ -3053,11 +3053,11 @@ impl<'de> Deserialize<'de> for ForItemsSubscriptionItemsParams {
                     }
                 }
                 Ok(ForItemsSubscriptionItemsParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
                 })
             }
         }
@@ -3305,8 +3305,8 @@ impl<'de> Deserialize<'de> for GifterParams {
                 Ok(GifterParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
                     signature: crate::decode::required(signature, "signature")?,
-                    note: note.flatten(),
-                    payment_src_id: payment_src_id.flatten(),
+                    note,
+                    payment_src_id,
                 })
             }
         }
@@ -3493,15 +3493,15 @@ impl<'de> Deserialize<'de> for ItemTiersParams {
                     }
                 }
                 Ok(ItemTiersParams {
-                    item_price_id: item_price_id.flatten(),
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    pricing_type: pricing_type.flatten(),
-                    package_size: package_size.flatten(),
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
                 })
             }
         }
@@ -3729,14 +3729,14 @@ impl<'de> Deserialize<'de> for LineItemTiersParams {
                 }
                 Ok(LineItemTiersParams {
                     line_item_id: crate::decode::required(line_item_id, "line_item_id")?,
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    quantity_used: quantity_used.flatten(),
-                    unit_amount: unit_amount.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    quantity_used_in_decimal: quantity_used_in_decimal.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
                 })
             }
         }
@@ -3873,8 +3873,8 @@ impl<'de> Deserialize<'de> for NotesToRemoveParams {
                     }
                 }
                 Ok(NotesToRemoveParams {
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
+                    entity_type,
+                    entity_id,
                 })
             }
         }
@@ -4017,13 +4017,13 @@ impl<'de> Deserialize<'de> for PaymentMethodParams {
                     }
                 }
                 Ok(PaymentMethodParams {
-                    r#type: r#type.flatten(),
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    issuing_country: issuing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    r#type,
+                    gateway,
+                    gateway_account_id,
+                    reference_id,
+                    tmp_token,
+                    issuing_country,
+                    additional_information,
                 })
             }
         }
@@ -4160,10 +4160,10 @@ impl<'de> Deserialize<'de> for ProcessReceiptCustomerParams {
                     }
                 }
                 Ok(ProcessReceiptCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
                 })
             }
         }
@@ -4265,8 +4265,8 @@ impl<'de> Deserialize<'de> for SpecificDatesScheduleParams {
                     }
                 }
                 Ok(SpecificDatesScheduleParams {
-                    terms_to_charge: terms_to_charge.flatten(),
-                    date: date.flatten(),
+                    terms_to_charge,
+                    date,
                 })
             }
         }
@@ -4355,7 +4355,7 @@ impl<'de> Deserialize<'de> for StatementDescriptorParams {
                     }
                 }
                 Ok(StatementDescriptorParams {
-                    descriptor: descriptor.flatten(),
+                    descriptor,
                 })
             }
         }
@@ -4546,17 +4546,17 @@ impl<'de> Deserialize<'de> for SubscriptionItemsParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    item_type: item_type.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    item_type,
+                    charge_on_option,
                 })
             }
         }
@@ -4737,9 +4737,9 @@ impl<'de> Deserialize<'de> for TaxProvidersFieldsParams {
                     }
                 }
                 Ok(TaxProvidersFieldsParams {
-                    provider_name: provider_name.flatten(),
-                    field_id: field_id.flatten(),
-                    field_value: field_value.flatten(),
+                    provider_name,
+                    field_id,
+                    field_value,
                 })
             }
         }
@@ -4886,11 +4886,11 @@ impl<'de> Deserialize<'de> for TaxesParams {
                 Ok(TaxesParams {
                     name: crate::decode::required(name, "name")?,
                     rate: crate::decode::required(rate, "rate")?,
-                    amount: amount.flatten(),
-                    description: description.flatten(),
-                    juris_type: juris_type.flatten(),
-                    juris_name: juris_name.flatten(),
-                    juris_code: juris_code.flatten(),
+                    amount,
+                    description,
+                    juris_type,
+                    juris_name,
+                    juris_code,
                 })
             }
         }
@@ -5077,14 +5077,14 @@ impl<'de> Deserialize<'de> for TiersParams {
                     }
                 }
                 Ok(TiersParams {
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    pricing_type: pricing_type.flatten(),
-                    package_size: package_size.flatten(),
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
                 })
             }
         }

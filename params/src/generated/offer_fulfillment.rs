@@ -179,7 +179,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateParams {
                 Ok(OfferFulfillmentsUpdateParams {
                     id: crate::decode::required(id, "id")?,
                     status: crate::decode::required(status, "status")?,
-                    failure_reason: failure_reason.flatten(),
+                    failure_reason,
                     custom_fields,
                 })
             }

@@ -83,8 +83,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     source: source.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     custom_fields,

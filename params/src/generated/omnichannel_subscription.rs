@@ -173,8 +173,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     source: source.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     id: id.unwrap_or_default(),
@@ -183,7 +183,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     purchased_at: purchased_at.unwrap_or_default(),
                     omnichannel_subscription_item: omnichannel_subscription_item
                         .unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -398,8 +398,8 @@ impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscription
                     }
                 }
                 Ok(OmnichannelTransactionsForOmnichannelSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                 })
             }
         }

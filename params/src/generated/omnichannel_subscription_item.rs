@@ -56,8 +56,8 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesParams {
                     }
                 }
                 Ok(ListOmniSubItemScheduleChangesParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }

@@ -129,15 +129,15 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    id: id.flatten(),
+                    id,
                     invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
-                    status: status.flatten(),
-                    reference_id: reference_id.flatten(),
-                    fulfillment_status: fulfillment_status.flatten(),
-                    note: note.flatten(),
-                    tracking_id: tracking_id.flatten(),
-                    tracking_url: tracking_url.flatten(),
-                    batch_id: batch_id.flatten(),
+                    status,
+                    reference_id,
+                    fulfillment_status,
+                    note,
+                    tracking_id,
+                    tracking_url,
+                    batch_id,
                     custom_fields,
                 })
             }
@@ -390,21 +390,21 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    reference_id: reference_id.flatten(),
-                    batch_id: batch_id.flatten(),
-                    note: note.flatten(),
-                    shipping_date: shipping_date.flatten(),
-                    order_date: order_date.flatten(),
-                    cancelled_at: cancelled_at.flatten(),
-                    cancellation_reason: cancellation_reason.flatten(),
-                    shipped_at: shipped_at.flatten(),
-                    delivered_at: delivered_at.flatten(),
-                    tracking_url: tracking_url.flatten(),
-                    tracking_id: tracking_id.flatten(),
-                    shipment_carrier: shipment_carrier.flatten(),
-                    fulfillment_status: fulfillment_status.flatten(),
-                    status: status.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    reference_id,
+                    batch_id,
+                    note,
+                    shipping_date,
+                    order_date,
+                    cancelled_at,
+                    cancellation_reason,
+                    shipped_at,
+                    delivered_at,
+                    tracking_url,
+                    tracking_id,
+                    shipment_carrier,
+                    fulfillment_status,
+                    status,
+                    shipping_address,
                     order_line_items: order_line_items.unwrap_or_default(),
                     custom_fields,
                 })
@@ -753,33 +753,33 @@ impl<'de> Deserialize<'de> for ImportOrderParams {
                     }
                 }
                 Ok(ImportOrderParams {
-                    id: id.flatten(),
-                    document_number: document_number.flatten(),
+                    id,
+                    document_number,
                     invoice_id: crate::decode::required(invoice_id, "invoice_id")?,
                     status: crate::decode::required(status, "status")?,
-                    subscription_id: subscription_id.flatten(),
-                    customer_id: customer_id.flatten(),
+                    subscription_id,
+                    customer_id,
                     created_at: crate::decode::required(created_at, "created_at")?,
                     order_date: crate::decode::required(order_date, "order_date")?,
                     shipping_date: crate::decode::required(
                         shipping_date,
                         "shipping_date",
                     )?,
-                    reference_id: reference_id.flatten(),
-                    fulfillment_status: fulfillment_status.flatten(),
-                    note: note.flatten(),
-                    tracking_id: tracking_id.flatten(),
-                    tracking_url: tracking_url.flatten(),
-                    batch_id: batch_id.flatten(),
-                    shipment_carrier: shipment_carrier.flatten(),
-                    shipping_cut_off_date: shipping_cut_off_date.flatten(),
-                    delivered_at: delivered_at.flatten(),
-                    shipped_at: shipped_at.flatten(),
-                    cancelled_at: cancelled_at.flatten(),
-                    cancellation_reason: cancellation_reason.flatten(),
-                    refundable_credits_issued: refundable_credits_issued.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    billing_address: billing_address.flatten(),
+                    reference_id,
+                    fulfillment_status,
+                    note,
+                    tracking_id,
+                    tracking_url,
+                    batch_id,
+                    shipment_carrier,
+                    shipping_cut_off_date,
+                    delivered_at,
+                    shipped_at,
+                    cancelled_at,
+                    cancellation_reason,
+                    refundable_credits_issued,
+                    shipping_address,
+                    billing_address,
                     custom_fields,
                 })
             }
@@ -963,10 +963,10 @@ impl<'de> Deserialize<'de> for CancelParams {
                         cancellation_reason,
                         "cancellation_reason",
                     )?,
-                    customer_notes: customer_notes.flatten(),
-                    comment: comment.flatten(),
-                    cancelled_at: cancelled_at.flatten(),
-                    credit_note: credit_note.flatten(),
+                    customer_notes,
+                    comment,
+                    cancelled_at,
+                    credit_note,
                     custom_fields,
                 })
             }
@@ -1081,9 +1081,9 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteParams {
                     }
                 }
                 Ok(CreateRefundableCreditNoteParams {
-                    customer_notes: customer_notes.flatten(),
-                    comment: comment.flatten(),
-                    credit_note: credit_note.flatten(),
+                    customer_notes,
+                    comment,
+                    credit_note,
                     custom_fields,
                 })
             }
@@ -1180,8 +1180,7 @@ impl<'de> Deserialize<'de> for ReopenParams {
                     }
                 }
                 Ok(ReopenParams {
-                    void_cancellation_credit_notes: void_cancellation_credit_notes
-                        .flatten(),
+                    void_cancellation_credit_notes,
                     custom_fields,
                 })
             }
@@ -1490,10 +1489,10 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    exclude_deleted_credit_notes: exclude_deleted_credit_notes.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    exclude_deleted_credit_notes,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     invoice_id: invoice_id.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
@@ -1508,7 +1507,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     resent_status: resent_status.unwrap_or_default(),
                     is_resent: is_resent.unwrap_or_default(),
                     original_order_id: original_order_id.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -1664,8 +1663,8 @@ impl<'de> Deserialize<'de> for OrdersForInvoiceParams {
                     }
                 }
                 Ok(OrdersForInvoiceParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -1788,8 +1787,8 @@ impl<'de> Deserialize<'de> for ResendParams {
                     }
                 }
                 Ok(ResendParams {
-                    shipping_date: shipping_date.flatten(),
-                    resend_reason: resend_reason.flatten(),
+                    shipping_date,
+                    resend_reason,
                     order_line_items: order_line_items.unwrap_or_default(),
                     custom_fields,
                 })
@@ -1880,9 +1879,9 @@ impl<'de> Deserialize<'de> for UpdateOrderLineItemsParams {
                     }
                 }
                 Ok(UpdateOrderLineItemsParams {
-                    id: id.flatten(),
-                    status: status.flatten(),
-                    sku: sku.flatten(),
+                    id,
+                    status,
+                    sku,
                 })
             }
         }
@@ -1961,9 +1960,7 @@ impl<'de> Deserialize<'de> for CancelCreditNoteParams {
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
-                Ok(CancelCreditNoteParams {
-                    total: total.flatten(),
-                })
+                Ok(CancelCreditNoteParams { total })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2104,8 +2101,8 @@ impl<'de> Deserialize<'de> for ResendOrderLineItemsParams {
                     }
                 }
                 Ok(ResendOrderLineItemsParams {
-                    id: id.flatten(),
-                    fulfillment_quantity: fulfillment_quantity.flatten(),
+                    id,
+                    fulfillment_quantity,
                 })
             }
         }

@@ -160,20 +160,20 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    business_entity_id: business_entity_id.flatten(),
-                    customer_id: customer_id.flatten(),
+                    business_entity_id,
+                    customer_id,
                     amount: crate::decode::required(amount, "amount")?,
                     currency_code: crate::decode::required(
                         currency_code,
                         "currency_code",
                     )?,
-                    gateway_account_id: gateway_account_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    defer_payment_method_type: defer_payment_method_type.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    success_url: success_url.flatten(),
-                    failure_url: failure_url.flatten(),
-                    payment_method_options: payment_method_options.flatten(),
+                    gateway_account_id,
+                    reference_id,
+                    defer_payment_method_type,
+                    payment_method_type,
+                    success_url,
+                    failure_url,
+                    payment_method_options,
                     custom_fields,
                 })
             }
@@ -343,13 +343,13 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    amount: amount.flatten(),
-                    currency_code: currency_code.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    success_url: success_url.flatten(),
-                    failure_url: failure_url.flatten(),
-                    payment_method_options: payment_method_options.flatten(),
+                    amount,
+                    currency_code,
+                    gateway_account_id,
+                    payment_method_type,
+                    success_url,
+                    failure_url,
+                    payment_method_options,
                     custom_fields,
                 })
             }

@@ -91,7 +91,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                         "number_of_schedules",
                     )?,
                     period_unit: crate::decode::required(period_unit, "period_unit")?,
-                    period: period.flatten(),
+                    period,
                     name: crate::decode::required(name, "name")?,
                     flexible_schedules: flexible_schedules.unwrap_or_default(),
                     custom_fields,
@@ -191,8 +191,8 @@ impl<'de> Deserialize<'de> for CreateFlexibleSchedulesParams {
                     }
                 }
                 Ok(CreateFlexibleSchedulesParams {
-                    period: period.flatten(),
-                    amount_percentage: amount_percentage.flatten(),
+                    period,
+                    amount_percentage,
                 })
             }
         }

@@ -122,13 +122,12 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenParams {
                 }
                 Ok(CreateUsingTempTokenParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    gateway_account_id: gateway_account_id.flatten(),
+                    gateway_account_id,
                     r#type: crate::decode::required(r#type, "type")?,
                     tmp_token: crate::decode::required(tmp_token, "tmp_token")?,
-                    issuing_country: issuing_country.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    additional_information: additional_information.flatten(),
+                    issuing_country,
+                    replace_primary_payment_source,
+                    additional_information,
                     custom_fields,
                 })
             }
@@ -369,19 +368,18 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenParams {
                 Ok(CreateUsingPermanentTokenParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
                     r#type: crate::decode::required(r#type, "type")?,
-                    gateway_account_id: gateway_account_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    issuing_country: issuing_country.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    payment_method_token: payment_method_token.flatten(),
-                    customer_profile_token: customer_profile_token.flatten(),
-                    network_transaction_id: network_transaction_id.flatten(),
-                    mandate_id: mandate_id.flatten(),
-                    skip_retrieval: skip_retrieval.flatten(),
-                    additional_information: additional_information.flatten(),
-                    card: card.flatten(),
-                    billing_address: billing_address.flatten(),
+                    gateway_account_id,
+                    reference_id,
+                    issuing_country,
+                    replace_primary_payment_source,
+                    payment_method_token,
+                    customer_profile_token,
+                    network_transaction_id,
+                    mandate_id,
+                    skip_retrieval,
+                    additional_information,
+                    card,
+                    billing_address,
                     custom_fields,
                 })
             }
@@ -522,8 +520,7 @@ impl<'de> Deserialize<'de> for CreateUsingTokenParams {
                 }
                 Ok(CreateUsingTokenParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
+                    replace_primary_payment_source,
                     token_id: crate::decode::required(token_id, "token_id")?,
                     custom_fields,
                 })
@@ -646,9 +643,8 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentParams {
                 }
                 Ok(CreateUsingPaymentIntentParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    replace_primary_payment_source,
+                    payment_intent,
                     custom_fields,
                 })
             }
@@ -758,7 +754,7 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceParams {
                 }
                 Ok(CreateVoucherPaymentSourceParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    voucher_payment_source: voucher_payment_source.flatten(),
+                    voucher_payment_source,
                     custom_fields,
                 })
             }
@@ -869,9 +865,8 @@ impl<'de> Deserialize<'de> for CreateCardParams {
                 }
                 Ok(CreateCardParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    card: card.flatten(),
+                    replace_primary_payment_source,
+                    card,
                     custom_fields,
                 })
             }
@@ -1004,10 +999,9 @@ impl<'de> Deserialize<'de> for CreateBankAccountParams {
                 }
                 Ok(CreateBankAccountParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    issuing_country: issuing_country.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    bank_account: bank_account.flatten(),
+                    issuing_country,
+                    replace_primary_payment_source,
+                    bank_account,
                     custom_fields,
                 })
             }
@@ -1121,9 +1115,9 @@ impl<'de> Deserialize<'de> for UpdateCardParams {
                     }
                 }
                 Ok(UpdateCardParams {
-                    gateway_meta_data: gateway_meta_data.flatten(),
-                    reference_transaction: reference_transaction.flatten(),
-                    card: card.flatten(),
+                    gateway_meta_data,
+                    reference_transaction,
+                    card,
                     custom_fields,
                 })
             }
@@ -1216,7 +1210,7 @@ impl<'de> Deserialize<'de> for UpdateBankAccountParams {
                     }
                 }
                 Ok(UpdateBankAccountParams {
-                    bank_account: bank_account.flatten(),
+                    bank_account,
                     custom_fields,
                 })
             }
@@ -1411,9 +1405,9 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceParams {
                     }
                 }
                 Ok(ListGatewayTokensForPaymentSourceParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -1622,16 +1616,16 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    subscription_id: subscription_id.flatten(),
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    subscription_id,
+                    include_deleted,
+                    limit,
+                    offset,
                     customer_id: customer_id.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
                     status: status.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -1985,12 +1979,12 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenCardParams {
                     }
                 }
                 Ok(CreateUsingPermanentTokenCardParams {
-                    last4: last4.flatten(),
-                    iin: iin.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    expiry_year: expiry_year.flatten(),
-                    brand: brand.flatten(),
-                    funding_type: funding_type.flatten(),
+                    last4,
+                    iin,
+                    expiry_month,
+                    expiry_year,
+                    brand,
+                    funding_type,
                 })
             }
         }
@@ -2173,17 +2167,17 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenBillingAddressParams {
                     }
                 }
                 Ok(CreateUsingPermanentTokenBillingAddressParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    state: state.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
+                    first_name,
+                    last_name,
+                    email,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    zip,
+                    country,
                 })
             }
         }
@@ -2412,14 +2406,14 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentPaymentIntentParams {
                     }
                 }
                 Ok(CreateUsingPaymentIntentPaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_info: additional_info.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_info,
+                    additional_information,
                 })
             }
         }
@@ -2585,9 +2579,9 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceVoucherPaymentSourcePar
                 }
                 Ok(CreateVoucherPaymentSourceVoucherPaymentSourceParams {
                     voucher_type: crate::decode::required(voucher_type, "voucher_type")?,
-                    gateway_account_id: gateway_account_id.flatten(),
-                    tax_id: tax_id.flatten(),
-                    billing_address: billing_address.flatten(),
+                    gateway_account_id,
+                    tax_id,
+                    billing_address,
                 })
             }
         }
@@ -2842,22 +2836,22 @@ impl<'de> Deserialize<'de> for CreateCardCardParams {
                     }
                 }
                 Ok(CreateCardCardParams {
-                    gateway_account_id: gateway_account_id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
+                    gateway_account_id,
+                    first_name,
+                    last_name,
                     number: crate::decode::required(number, "number")?,
                     expiry_month: crate::decode::required(expiry_month, "expiry_month")?,
                     expiry_year: crate::decode::required(expiry_year, "expiry_year")?,
-                    cvv: cvv.flatten(),
-                    preferred_scheme: preferred_scheme.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_country: billing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    cvv,
+                    preferred_scheme,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_zip,
+                    billing_country,
+                    additional_information,
                 })
             }
         }
@@ -3175,22 +3169,22 @@ impl<'de> Deserialize<'de> for CreateBankAccountBankAccountParams {
                     }
                 }
                 Ok(CreateBankAccountBankAccountParams {
-                    gateway_account_id: gateway_account_id.flatten(),
-                    iban: iban.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    email: email.flatten(),
-                    phone: phone.flatten(),
-                    bank_name: bank_name.flatten(),
-                    account_number: account_number.flatten(),
-                    routing_number: routing_number.flatten(),
-                    bank_code: bank_code.flatten(),
-                    account_type: account_type.flatten(),
-                    account_holder_type: account_holder_type.flatten(),
-                    echeck_type: echeck_type.flatten(),
-                    swedish_identity_number: swedish_identity_number.flatten(),
-                    billing_address: billing_address.flatten(),
+                    gateway_account_id,
+                    iban,
+                    first_name,
+                    last_name,
+                    company,
+                    email,
+                    phone,
+                    bank_name,
+                    account_number,
+                    routing_number,
+                    bank_code,
+                    account_type,
+                    account_holder_type,
+                    echeck_type,
+                    swedish_identity_number,
+                    billing_address,
                 })
             }
         }
@@ -3507,18 +3501,18 @@ impl<'de> Deserialize<'de> for UpdateCardCardParams {
                     }
                 }
                 Ok(UpdateCardCardParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    expiry_year: expiry_year.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_country: billing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    first_name,
+                    last_name,
+                    expiry_month,
+                    expiry_year,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_zip,
+                    billing_state_code,
+                    billing_state,
+                    billing_country,
+                    additional_information,
                 })
             }
         }
@@ -3688,9 +3682,9 @@ impl<'de> Deserialize<'de> for UpdateBankAccountBankAccountParams {
                     }
                 }
                 Ok(UpdateBankAccountBankAccountParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
+                    first_name,
+                    last_name,
+                    email,
                 })
             }
         }

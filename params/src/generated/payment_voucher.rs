@@ -91,8 +91,8 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    payment_source_id: payment_source_id.flatten(),
-                    voucher_payment_source: voucher_payment_source.flatten(),
+                    payment_source_id,
+                    voucher_payment_source,
                     invoice_allocations: invoice_allocations.unwrap_or_default(),
                     custom_fields,
                 })
@@ -193,8 +193,8 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceParams {
                     }
                 }
                 Ok(PaymentVouchersForInvoiceParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     status: status.unwrap_or_default(),
                 })
             }
@@ -294,8 +294,8 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerParams {
                     }
                 }
                 Ok(PaymentVouchersForCustomerParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     status: status.unwrap_or_default(),
                 })
             }

@@ -122,15 +122,15 @@ impl<'de> Deserialize<'de> for PersonalizedOffersParams {
                     }
                 }
                 Ok(PersonalizedOffersParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
+                    first_name,
+                    last_name,
+                    email,
                     roles: roles.unwrap_or_default(),
-                    external_user_id: external_user_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
+                    external_user_id,
+                    subscription_id,
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    custom: custom.flatten(),
-                    request_context: request_context.flatten(),
+                    custom,
+                    request_context,
                     custom_fields,
                 })
             }
@@ -267,11 +267,11 @@ impl<'de> Deserialize<'de> for PersonalizedOffersRequestContextParams {
                     }
                 }
                 Ok(PersonalizedOffersRequestContextParams {
-                    user_agent: user_agent.flatten(),
-                    locale: locale.flatten(),
-                    timezone: timezone.flatten(),
-                    url: url.flatten(),
-                    referrer_url: referrer_url.flatten(),
+                    user_agent,
+                    locale,
+                    timezone,
+                    url,
+                    referrer_url,
                 })
             }
         }

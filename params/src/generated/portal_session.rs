@@ -72,9 +72,9 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    redirect_url: redirect_url.flatten(),
-                    forward_url: forward_url.flatten(),
-                    customer: customer.flatten(),
+                    redirect_url,
+                    forward_url,
+                    customer,
                     custom_fields,
                 })
             }

@@ -113,10 +113,10 @@ impl<'de> Deserialize<'de> for CreateParams {
                 Ok(CreateParams {
                     id: crate::decode::required(id, "id")?,
                     name: crate::decode::required(name, "name")?,
-                    external_name: external_name.flatten(),
-                    description: description.flatten(),
-                    variant_group: variant_group.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
+                    external_name,
+                    description,
+                    variant_group,
+                    business_entity_id,
                     attributes: attributes.unwrap_or_default(),
                     custom_fields,
                 })
@@ -262,11 +262,11 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    external_name: external_name.flatten(),
-                    description: description.flatten(),
-                    variant_group: variant_group.flatten(),
-                    status: status.flatten(),
+                    name,
+                    external_name,
+                    description,
+                    variant_group,
+                    status,
                     attributes: attributes.unwrap_or_default(),
                     custom_fields,
                 })
@@ -481,8 +481,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     name: name.unwrap_or_default(),
                     status: status.unwrap_or_default(),
@@ -491,7 +491,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     business_entity_id: business_entity_id.unwrap_or_default(),
                     include_site_level_resources: include_site_level_resources
                         .unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }

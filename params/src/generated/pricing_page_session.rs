@@ -149,16 +149,16 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionParams {
                     }
                 }
                 Ok(CreateForNewSubscriptionParams {
-                    redirect_url: redirect_url.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
-                    auto_select_local_currency: auto_select_local_currency.flatten(),
-                    custom: custom.flatten(),
-                    pricing_page: pricing_page.flatten(),
-                    subscription: subscription.flatten(),
-                    customer: customer.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
+                    redirect_url,
+                    business_entity_id,
+                    auto_select_local_currency,
+                    custom,
+                    pricing_page,
+                    subscription,
+                    customer,
+                    billing_address,
+                    shipping_address,
+                    contract_term,
                     discounts: discounts.unwrap_or_default(),
                     custom_fields,
                 })
@@ -312,11 +312,11 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionParams {
                     }
                 }
                 Ok(CreateForExistingSubscriptionParams {
-                    redirect_url: redirect_url.flatten(),
-                    custom: custom.flatten(),
-                    pricing_page: pricing_page.flatten(),
-                    subscription: subscription.flatten(),
-                    contract_term: contract_term.flatten(),
+                    redirect_url,
+                    custom,
+                    pricing_page,
+                    subscription,
+                    contract_term,
                     discounts: discounts.unwrap_or_default(),
                     custom_fields,
                 })
@@ -402,7 +402,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionPricingPageParams {
                     }
                 }
                 Ok(CreateForNewSubscriptionPricingPageParams {
-                    id: id.flatten(),
+                    id,
                 })
             }
         }
@@ -475,7 +475,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionSubscriptionParams {
                     }
                 }
                 Ok(CreateForNewSubscriptionSubscriptionParams {
-                    id: id.flatten(),
+                    id,
                     custom_fields,
                 })
             }
@@ -606,13 +606,13 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionCustomerParams {
                     }
                 }
                 Ok(CreateForNewSubscriptionCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    locale: locale.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    company,
+                    phone,
+                    locale,
                     custom_fields,
                 })
             }
@@ -759,8 +759,8 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionContractTermParams {
                     }
                 }
                 Ok(CreateForNewSubscriptionContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -918,19 +918,19 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionDiscountsParams {
                     }
                 }
                 Ok(CreateForNewSubscriptionDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    label: label.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
+                    label,
                 })
             }
         }

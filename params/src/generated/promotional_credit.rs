@@ -116,12 +116,12 @@ impl<'de> Deserialize<'de> for AddParams {
                 }
                 Ok(AddParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    currency_code: currency_code.flatten(),
+                    amount,
+                    amount_in_decimal,
+                    currency_code,
                     description: crate::decode::required(description, "description")?,
-                    credit_type: credit_type.flatten(),
-                    reference: reference.flatten(),
+                    credit_type,
+                    reference,
                     custom_fields,
                 })
             }
@@ -280,12 +280,12 @@ impl<'de> Deserialize<'de> for DeductParams {
                 }
                 Ok(DeductParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    currency_code: currency_code.flatten(),
+                    amount,
+                    amount_in_decimal,
+                    currency_code,
                     description: crate::decode::required(description, "description")?,
-                    credit_type: credit_type.flatten(),
-                    reference: reference.flatten(),
+                    credit_type,
+                    reference,
                     custom_fields,
                 })
             }
@@ -444,12 +444,12 @@ impl<'de> Deserialize<'de> for SetParams {
                 }
                 Ok(SetParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    currency_code: currency_code.flatten(),
+                    amount,
+                    amount_in_decimal,
+                    currency_code,
                     description: crate::decode::required(description, "description")?,
-                    credit_type: credit_type.flatten(),
-                    reference: reference.flatten(),
+                    credit_type,
+                    reference,
                     custom_fields,
                 })
             }
@@ -600,8 +600,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),

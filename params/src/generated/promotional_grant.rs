@@ -96,7 +96,7 @@ impl<'de> Deserialize<'de> for PromotionalGrantsParams {
                     unit_id: crate::decode::required(unit_id, "unit_id")?,
                     amount: crate::decode::required(amount, "amount")?,
                     expires_at: crate::decode::required(expires_at, "expires_at")?,
-                    metadata: metadata.flatten(),
+                    metadata,
                     custom_fields,
                 })
             }

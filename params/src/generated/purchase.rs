@@ -181,13 +181,12 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    payment_source_id: payment_source_id.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    invoice_info: invoice_info.flatten(),
-                    payment_schedule: payment_schedule.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    payment_source_id,
+                    replace_primary_payment_source,
+                    invoice_info,
+                    payment_schedule,
+                    statement_descriptor,
+                    payment_intent,
                     purchase_items: purchase_items.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     shipping_addresses: shipping_addresses.unwrap_or_default(),
@@ -393,10 +392,10 @@ impl<'de> Deserialize<'de> for EstimateParams {
                     }
                 }
                 Ok(EstimateParams {
-                    client_profile_id: client_profile_id.flatten(),
-                    customer_id: customer_id.flatten(),
-                    customer: customer.flatten(),
-                    billing_address: billing_address.flatten(),
+                    client_profile_id,
+                    customer_id,
+                    customer,
+                    billing_address,
                     purchase_items: purchase_items.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     shipping_addresses: shipping_addresses.unwrap_or_default(),
@@ -502,8 +501,8 @@ impl<'de> Deserialize<'de> for CreateInvoiceInfoParams {
                     }
                 }
                 Ok(CreateInvoiceInfoParams {
-                    po_number: po_number.flatten(),
-                    notes: notes.flatten(),
+                    po_number,
+                    notes,
                 })
             }
         }
@@ -585,8 +584,8 @@ impl<'de> Deserialize<'de> for CreatePaymentScheduleParams {
                     }
                 }
                 Ok(CreatePaymentScheduleParams {
-                    scheme_id: scheme_id.flatten(),
-                    amount: amount.flatten(),
+                    scheme_id,
+                    amount,
                 })
             }
         }
@@ -728,13 +727,13 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
                     }
                 }
                 Ok(CreatePaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_information,
                 })
             }
         }
@@ -910,10 +909,10 @@ impl<'de> Deserialize<'de> for CreatePurchaseItemsParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    unit_amount: unit_amount.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
+                    quantity,
+                    unit_amount,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
                 })
             }
         }
@@ -1082,13 +1081,13 @@ impl<'de> Deserialize<'de> for CreateItemTiersParams {
                 }
                 Ok(CreateItemTiersParams {
                     index: crate::decode::required(index, "index")?,
-                    item_price_id: item_price_id.flatten(),
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
                 })
             }
         }
@@ -1304,20 +1303,20 @@ impl<'de> Deserialize<'de> for CreateShippingAddressesParams {
                     }
                 }
                 Ok(CreateShippingAddressesParams {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state: state.flatten(),
-                    state_code: state_code.flatten(),
-                    country: country.flatten(),
-                    zip: zip.flatten(),
-                    validation_status: validation_status.flatten(),
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state,
+                    state_code,
+                    country,
+                    zip,
+                    validation_status,
                 })
             }
         }
@@ -1531,12 +1530,12 @@ impl<'de> Deserialize<'de> for CreateDiscountsParams {
                     }
                 }
                 Ok(CreateDiscountsParams {
-                    index: index.flatten(),
-                    coupon_id: coupon_id.flatten(),
-                    percentage: percentage.flatten(),
-                    quantity: quantity.flatten(),
-                    amount: amount.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
+                    index,
+                    coupon_id,
+                    percentage,
+                    quantity,
+                    amount,
+                    included_in_mrr,
                 })
             }
         }
@@ -1685,11 +1684,10 @@ impl<'de> Deserialize<'de> for CreateSubscriptionInfoParams {
                 }
                 Ok(CreateSubscriptionInfoParams {
                     index: crate::decode::required(index, "index")?,
-                    subscription_id: subscription_id.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    meta_data: meta_data.flatten(),
+                    subscription_id,
+                    billing_cycles,
+                    contract_term_billing_cycle_on_renewal,
+                    meta_data,
                 })
             }
         }
@@ -1807,8 +1805,8 @@ impl<'de> Deserialize<'de> for CreateContractTermsParams {
                 }
                 Ok(CreateContractTermsParams {
                     index: crate::decode::required(index, "index")?,
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -1939,14 +1937,14 @@ impl<'de> Deserialize<'de> for EstimateBillingAddressParams {
                     }
                 }
                 Ok(EstimateBillingAddressParams {
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    line3: line3.flatten(),
-                    city: city.flatten(),
-                    state_code: state_code.flatten(),
-                    zip: zip.flatten(),
-                    country: country.flatten(),
-                    validation_status: validation_status.flatten(),
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    zip,
+                    country,
+                    validation_status,
                 })
             }
         }
@@ -2115,10 +2113,9 @@ impl<'de> Deserialize<'de> for EstimateSubscriptionInfoParams {
                 }
                 Ok(EstimateSubscriptionInfoParams {
                     index: crate::decode::required(index, "index")?,
-                    subscription_id: subscription_id.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    subscription_id,
+                    billing_cycles,
+                    contract_term_billing_cycle_on_renewal,
                 })
             }
         }

@@ -168,18 +168,18 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteParams {
                     }
                 }
                 Ok(CreateSubForCustomerQuoteParams {
-                    name: name.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    name,
+                    notes,
+                    expires_at,
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    subscription: subscription.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
+                    subscription,
+                    shipping_address,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -396,17 +396,17 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteParams {
                     }
                 }
                 Ok(EditCreateSubForCustomerQuoteParams {
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    notes,
+                    expires_at,
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    subscription: subscription.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
+                    subscription,
+                    shipping_address,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -714,27 +714,27 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteParams {
-                    name: name.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    replace_addon_list: replace_addon_list.flatten(),
+                    name,
+                    notes,
+                    expires_at,
+                    replace_addon_list,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    change_option: change_option.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    change_option,
+                    changes_scheduled_at,
+                    force_term_reset,
+                    reactivate,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -1057,26 +1057,26 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteParams {
                     }
                 }
                 Ok(EditUpdateSubscriptionQuoteParams {
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    replace_addon_list: replace_addon_list.flatten(),
+                    notes,
+                    expires_at,
+                    replace_addon_list,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    change_option: change_option.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    change_option,
+                    changes_scheduled_at,
+                    force_term_reset,
+                    reactivate,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
@@ -1296,15 +1296,15 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesParams {
                     }
                 }
                 Ok(CreateForOnetimeChargesParams {
-                    name: name.flatten(),
+                    name,
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    po_number: po_number.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    currency_code: currency_code.flatten(),
-                    coupon: coupon.flatten(),
+                    po_number,
+                    notes,
+                    expires_at,
+                    currency_code,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    shipping_address: shipping_address.flatten(),
+                    shipping_address,
                     addons: addons.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
@@ -1491,13 +1491,13 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteParams {
                     }
                 }
                 Ok(EditOneTimeQuoteParams {
-                    po_number: po_number.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    currency_code: currency_code.flatten(),
-                    coupon: coupon.flatten(),
+                    po_number,
+                    notes,
+                    expires_at,
+                    currency_code,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    shipping_address: shipping_address.flatten(),
+                    shipping_address,
                     addons: addons.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
@@ -1772,21 +1772,21 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteParams {
                     }
                 }
                 Ok(CreateSubItemsForCustomerQuoteParams {
-                    name: name.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    name,
+                    notes,
+                    expires_at,
+                    billing_cycles,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    billing_start_option: billing_start_option.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    subscription: subscription.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
-                    billing_address: billing_address.flatten(),
+                    billing_start_option,
+                    net_term_days,
+                    subscription,
+                    shipping_address,
+                    contract_term,
+                    billing_address,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -2078,20 +2078,20 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsParams {
                     }
                 }
                 Ok(EditCreateSubCustomerQuoteForItemsParams {
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    notes,
+                    expires_at,
+                    billing_cycles,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    terms_to_charge,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    billing_start_option: billing_start_option.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    subscription: subscription.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    contract_term: contract_term.flatten(),
-                    billing_address: billing_address.flatten(),
+                    billing_start_option,
+                    net_term_days,
+                    subscription,
+                    shipping_address,
+                    contract_term,
+                    billing_address,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -2452,28 +2452,28 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteForItemsParams {
-                    name: name.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
+                    name,
+                    notes,
+                    expires_at,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    replace_items_list: replace_items_list.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    replace_items_list,
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    change_option: change_option.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    change_option,
+                    changes_scheduled_at,
+                    force_term_reset,
+                    reactivate,
+                    net_term_days,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    contract_term,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -2847,27 +2847,27 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsParams {
                     }
                 }
                 Ok(EditUpdateSubscriptionQuoteForItemsParams {
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
+                    notes,
+                    expires_at,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    replace_items_list: replace_items_list.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
+                    replace_items_list,
+                    billing_cycles,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    change_option: change_option.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    subscription: subscription.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    change_option,
+                    changes_scheduled_at,
+                    force_term_reset,
+                    reactivate,
+                    net_term_days,
+                    subscription,
+                    billing_address,
+                    shipping_address,
+                    customer,
+                    contract_term,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -3138,17 +3138,17 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesParams {
-                    name: name.flatten(),
+                    name,
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    po_number: po_number.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    currency_code: currency_code.flatten(),
-                    coupon: coupon.flatten(),
+                    po_number,
+                    notes,
+                    expires_at,
+                    currency_code,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    net_term_days: net_term_days.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    net_term_days,
+                    billing_address,
+                    shipping_address,
                     item_prices: item_prices.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
@@ -3385,15 +3385,15 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesParams {
                     }
                 }
                 Ok(EditForChargeItemsAndChargesParams {
-                    po_number: po_number.flatten(),
-                    notes: notes.flatten(),
-                    expires_at: expires_at.flatten(),
-                    currency_code: currency_code.flatten(),
-                    coupon: coupon.flatten(),
+                    po_number,
+                    notes,
+                    expires_at,
+                    currency_code,
+                    coupon,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    net_term_days: net_term_days.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    net_term_days,
+                    billing_address,
+                    shipping_address,
                     item_prices: item_prices.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
@@ -3620,16 +3620,16 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
                     status: status.unwrap_or_default(),
                     date: date.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -3763,8 +3763,8 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteParams {
                     }
                 }
                 Ok(QuoteLineGroupsForQuoteParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -3906,11 +3906,11 @@ impl<'de> Deserialize<'de> for ConvertParams {
                     }
                 }
                 Ok(ConvertParams {
-                    invoice_date: invoice_date.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    create_pending_invoices: create_pending_invoices.flatten(),
-                    first_invoice_pending: first_invoice_pending.flatten(),
-                    subscription: subscription.flatten(),
+                    invoice_date,
+                    invoice_immediately,
+                    create_pending_invoices,
+                    first_invoice_pending,
+                    subscription,
                     custom_fields,
                 })
             }
@@ -4011,7 +4011,7 @@ impl<'de> Deserialize<'de> for UpdateStatusParams {
                 }
                 Ok(UpdateStatusParams {
                     status: crate::decode::required(status, "status")?,
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -4189,7 +4189,7 @@ impl<'de> Deserialize<'de> for DeleteParams {
                     }
                 }
                 Ok(DeleteParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }
@@ -4288,8 +4288,8 @@ impl<'de> Deserialize<'de> for PdfParams {
                     }
                 }
                 Ok(PdfParams {
-                    consolidated_view: consolidated_view.flatten(),
-                    disposition_type: disposition_type.flatten(),
+                    consolidated_view,
+                    disposition_type,
                     custom_fields,
                 })
             }
@@ -4380,7 +4380,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusParams {
                     }
                 }
                 Ok(UpdateSignatureStatusParams {
-                    cpq_quote_signature: cpq_quote_signature.flatten(),
+                    cpq_quote_signature,
                     custom_fields,
                 })
             }
@@ -4573,19 +4573,18 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteSubscriptionParams {
                     }
                 }
                 Ok(CreateSubForCustomerQuoteSubscriptionParams {
-                    id: id.flatten(),
-                    po_number: po_number.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    start_date: start_date.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    id,
+                    po_number,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    start_date,
+                    offline_payment_method,
+                    contract_term_billing_cycle_on_renewal,
                 })
             }
         }
@@ -4800,13 +4799,13 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteAddonsParams {
                     }
                 }
                 Ok(CreateSubForCustomerQuoteAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
                 })
             }
         }
@@ -4997,15 +4996,15 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteEventBasedAddonsParams {
                     }
                 }
                 Ok(CreateSubForCustomerQuoteEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on: charge_on.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
+                    charge_on,
                 })
             }
         }
@@ -5265,19 +5264,18 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteSubscriptionParams {
                 }
                 Ok(UpdateSubscriptionQuoteSubscriptionParams {
                     id: crate::decode::required(id, "id")?,
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    contract_term_billing_cycle_on_renewal,
                 })
             }
         }
@@ -5461,9 +5459,9 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteCustomerParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteCustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    registered_for_gst,
                 })
             }
         }
@@ -5563,8 +5561,8 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteContractTermParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -5699,13 +5697,13 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteAddonsParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    trial_end: trial_end.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    billing_cycles,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    trial_end,
                 })
             }
         }
@@ -5896,15 +5894,15 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteEventBasedAddonsParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    charge_on: charge_on.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
+                    charge_on,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
                 })
             }
         }
@@ -6151,19 +6149,18 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteSubscriptionParams {
                     }
                 }
                 Ok(EditUpdateSubscriptionQuoteSubscriptionParams {
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    contract_term_billing_cycle_on_renewal,
                 })
             }
         }
@@ -6377,12 +6374,12 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesAddonsParams {
                     }
                 }
                 Ok(CreateForOnetimeChargesAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period: service_period.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    service_period,
                 })
             }
         }
@@ -6556,13 +6553,13 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesChargesParams {
                     }
                 }
                 Ok(CreateForOnetimeChargesChargesParams {
-                    amount: amount.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    description: description.flatten(),
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    service_period: service_period.flatten(),
+                    amount,
+                    amount_in_decimal,
+                    description,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    service_period,
                 })
             }
         }
@@ -6761,16 +6758,15 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteSubscriptionParams 
                     }
                 }
                 Ok(CreateSubItemsForCustomerQuoteSubscriptionParams {
-                    id: id.flatten(),
-                    po_number: po_number.flatten(),
-                    trial_end: trial_end.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
+                    id,
+                    po_number,
+                    trial_end,
+                    setup_fee,
+                    start_date,
+                    offline_payment_method,
+                    contract_term_billing_cycle_on_renewal,
+                    free_period,
+                    free_period_unit,
                     custom_fields,
                 })
             }
@@ -7085,21 +7081,21 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteSubscriptionItemsPa
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    item_type: item_type.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
-                    start_date: start_date.flatten(),
-                    end_date: end_date.flatten(),
-                    description: description.flatten(),
-                    ramp_tier_id: ramp_tier_id.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    item_type,
+                    charge_on_option,
+                    start_date,
+                    end_date,
+                    description,
+                    ramp_tier_id,
                 })
             }
         }
@@ -7371,20 +7367,20 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteDiscountsParams {
                     }
                 }
                 Ok(CreateSubItemsForCustomerQuoteDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    start_date: start_date.flatten(),
-                    end_date: end_date.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
+                    start_date,
+                    end_date,
                 })
             }
         }
@@ -7622,16 +7618,16 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteItemTiersParams {
                     }
                 }
                 Ok(CreateSubItemsForCustomerQuoteItemTiersParams {
-                    item_price_id: item_price_id.flatten(),
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    price: price.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    price_in_decimal: price_in_decimal.flatten(),
-                    pricing_type: pricing_type.flatten(),
-                    package_size: package_size.flatten(),
-                    ramp_tier_id: ramp_tier_id.flatten(),
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    ramp_tier_id,
                 })
             }
         }
@@ -7782,9 +7778,9 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteCouponsParams {
                     }
                 }
                 Ok(CreateSubItemsForCustomerQuoteCouponsParams {
-                    id: id.flatten(),
-                    start_date: start_date.flatten(),
-                    end_date: end_date.flatten(),
+                    id,
+                    start_date,
+                    end_date,
                 })
             }
         }
@@ -7935,13 +7931,13 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteEntitlementOverride
                     }
                 }
                 Ok(CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
-                    feature_id: feature_id.flatten(),
-                    entity_id: entity_id.flatten(),
-                    entity_type: entity_type.flatten(),
-                    value: value.flatten(),
-                    is_enabled: is_enabled.flatten(),
-                    start_date: start_date.flatten(),
-                    end_date: end_date.flatten(),
+                    feature_id,
+                    entity_id,
+                    entity_type,
+                    value,
+                    is_enabled,
+                    start_date,
+                    end_date,
                 })
             }
         }
@@ -8143,14 +8139,13 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsSubscriptionParams
                 }
                 Ok(UpdateSubscriptionQuoteForItemsSubscriptionParams {
                     id: crate::decode::required(id, "id")?,
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    setup_fee,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    contract_term_billing_cycle_on_renewal,
                     custom_fields,
                 })
             }
@@ -8456,21 +8451,21 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsSubscriptionItemsP
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
-                    item_type: item_type.flatten(),
-                    start_date: start_date.flatten(),
-                    end_date: end_date.flatten(),
-                    description: description.flatten(),
-                    ramp_tier_id: ramp_tier_id.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    item_type,
+                    start_date,
+                    end_date,
+                    description,
+                    ramp_tier_id,
                 })
             }
         }
@@ -8759,25 +8754,25 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsDiscountsParams {
                     }
                 }
                 Ok(UpdateSubscriptionQuoteForItemsDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
                     operation_type: crate::decode::required(
                         operation_type,
                         "operation_type",
                     )?,
-                    id: id.flatten(),
-                    start_date: start_date.flatten(),
-                    end_date: end_date.flatten(),
+                    id,
+                    start_date,
+                    end_date,
                 })
             }
         }
@@ -9003,14 +8998,13 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsSubscriptionPa
                     }
                 }
                 Ok(EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
-                    setup_fee: setup_fee.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    setup_fee,
+                    start_date,
+                    trial_end,
+                    coupon,
+                    auto_collection,
+                    offline_payment_method,
+                    contract_term_billing_cycle_on_renewal,
                     custom_fields,
                 })
             }
@@ -9212,12 +9206,12 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesItemPricesParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesItemPricesParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_days: service_period_days.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    service_period_days,
                 })
             }
         }
@@ -9362,11 +9356,11 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesDiscountsParams {
                     }
                 }
                 Ok(CreateForChargeItemsAndChargesDiscountsParams {
-                    percentage: percentage.flatten(),
-                    quantity: quantity.flatten(),
-                    amount: amount.flatten(),
+                    percentage,
+                    quantity,
+                    amount,
                     apply_on: crate::decode::required(apply_on, "apply_on")?,
-                    item_price_id: item_price_id.flatten(),
+                    item_price_id,
                 })
             }
         }
@@ -9493,10 +9487,10 @@ impl<'de> Deserialize<'de> for ConvertSubscriptionParams {
                     }
                 }
                 Ok(ConvertSubscriptionParams {
-                    id: id.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    po_number: po_number.flatten(),
-                    auto_close_invoices: auto_close_invoices.flatten(),
+                    id,
+                    auto_collection,
+                    po_number,
+                    auto_close_invoices,
                 })
             }
         }
@@ -9585,7 +9579,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusCpqQuoteSignatureParams {
                     }
                 }
                 Ok(UpdateSignatureStatusCpqQuoteSignatureParams {
-                    status: status.flatten(),
+                    status,
                 })
             }
         }

@@ -94,8 +94,8 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsParams {
                     }
                 }
                 Ok(ListQuoteEntitlementsParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     entity_id: entity_id.unwrap_or_default(),
                     start_date: start_date.unwrap_or_default(),
                     end_date: end_date.unwrap_or_default(),

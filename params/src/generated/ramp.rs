@@ -165,11 +165,11 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionParams {
                         effective_from,
                         "effective_from",
                     )?,
-                    description: description.flatten(),
+                    description,
                     coupons_to_remove: coupons_to_remove.unwrap_or_default(),
                     discounts_to_remove: discounts_to_remove.unwrap_or_default(),
                     items_to_remove: items_to_remove.unwrap_or_default(),
-                    contract_term: contract_term.flatten(),
+                    contract_term,
                     items_to_add: items_to_add.unwrap_or_default(),
                     items_to_update: items_to_update.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -389,11 +389,11 @@ impl<'de> Deserialize<'de> for UpdateParams {
                         effective_from,
                         "effective_from",
                     )?,
-                    description: description.flatten(),
+                    description,
                     coupons_to_remove: coupons_to_remove.unwrap_or_default(),
                     discounts_to_remove: discounts_to_remove.unwrap_or_default(),
                     items_to_remove: items_to_remove.unwrap_or_default(),
-                    contract_term: contract_term.flatten(),
+                    contract_term,
                     items_to_add: items_to_add.unwrap_or_default(),
                     items_to_update: items_to_update.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -590,14 +590,14 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     status: status.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
                     effective_from: effective_from.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -745,9 +745,9 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionContractTermParams {
                     }
                 }
                 Ok(CreateForSubscriptionContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                    renewal_billing_cycles: renewal_billing_cycles.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
+                    renewal_billing_cycles,
                 })
             }
         }
@@ -935,15 +935,15 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionItemsToAddParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
                 })
             }
         }
@@ -1083,8 +1083,8 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionCouponsToAddParams {
                     }
                 }
                 Ok(CreateForSubscriptionCouponsToAddParams {
-                    coupon_id: coupon_id.flatten(),
-                    apply_till: apply_till.flatten(),
+                    coupon_id,
+                    apply_till,
                 })
             }
         }
@@ -1243,13 +1243,13 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionDiscountsToAddParams {
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    quantity: quantity.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
+                    percentage,
+                    amount,
+                    quantity,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
                 })
             }
         }

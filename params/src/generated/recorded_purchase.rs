@@ -88,10 +88,10 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     app_id: crate::decode::required(app_id, "app_id")?,
-                    customer: customer.flatten(),
-                    apple_app_store: apple_app_store.flatten(),
-                    google_play_store: google_play_store.flatten(),
-                    omnichannel_subscription: omnichannel_subscription.flatten(),
+                    customer,
+                    apple_app_store,
+                    google_play_store,
+                    omnichannel_subscription,
                     custom_fields,
                 })
             }
@@ -198,9 +198,9 @@ impl<'de> Deserialize<'de> for CreateCustomerParams {
                 }
                 Ok(CreateCustomerParams {
                     id: crate::decode::required(id, "id")?,
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
+                    email,
+                    first_name,
+                    last_name,
                 })
             }
         }
@@ -308,9 +308,9 @@ impl<'de> Deserialize<'de> for CreateAppleAppStoreParams {
                     }
                 }
                 Ok(CreateAppleAppStoreParams {
-                    transaction_id: transaction_id.flatten(),
-                    receipt: receipt.flatten(),
-                    product_id: product_id.flatten(),
+                    transaction_id,
+                    receipt,
+                    product_id,
                 })
             }
         }
@@ -416,9 +416,9 @@ impl<'de> Deserialize<'de> for CreateGooglePlayStoreParams {
                     }
                 }
                 Ok(CreateGooglePlayStoreParams {
-                    purchase_token: purchase_token.flatten(),
-                    product_id: product_id.flatten(),
-                    order_id: order_id.flatten(),
+                    purchase_token,
+                    product_id,
+                    order_id,
                 })
             }
         }
@@ -500,7 +500,7 @@ impl<'de> Deserialize<'de> for CreateOmnichannelSubscriptionParams {
                     }
                 }
                 Ok(CreateOmnichannelSubscriptionParams {
-                    id: id.flatten(),
+                    id,
                 })
             }
         }

@@ -119,8 +119,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     entity_id_at_other_site: entity_id_at_other_site.unwrap_or_default(),
                     other_site_name: other_site_name.unwrap_or_default(),
                     entity_id: entity_id.unwrap_or_default(),

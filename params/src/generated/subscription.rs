@@ -475,48 +475,47 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    id: id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    po_number: po_number.flatten(),
+                    start_date,
+                    coupon,
+                    auto_collection,
+                    terms_to_charge,
+                    billing_alignment_mode,
+                    offline_payment_method,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    token_id: token_id.flatten(),
-                    affiliate_token: affiliate_token.flatten(),
-                    created_from_ip: created_from_ip.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    meta_data: meta_data.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    trial_end_action: trial_end_action.flatten(),
-                    client_profile_id: client_profile_id.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    customer: customer.flatten(),
-                    card: card.flatten(),
-                    bank_account: bank_account.flatten(),
-                    payment_method: payment_method.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    contract_term: contract_term.flatten(),
+                    token_id,
+                    affiliate_token,
+                    created_from_ip,
+                    invoice_notes,
+                    invoice_date,
+                    meta_data,
+                    invoice_immediately,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    trial_end_action,
+                    client_profile_id,
+                    payment_initiator,
+                    customer,
+                    card,
+                    bank_account,
+                    payment_method,
+                    payment_intent,
+                    billing_address,
+                    shipping_address,
+                    statement_descriptor,
+                    contract_term,
                     entity_identifiers: entity_identifiers.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
                     addons: addons.unwrap_or_default(),
@@ -1044,43 +1043,41 @@ impl<'de> Deserialize<'de> for CreateForCustomerParams {
                     }
                 }
                 Ok(CreateForCustomerParams {
-                    id: id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    billing_cycles,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    po_number: po_number.flatten(),
+                    start_date,
+                    coupon,
+                    auto_collection,
+                    terms_to_charge,
+                    billing_alignment_mode,
+                    offline_payment_method,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    payment_source_id: payment_source_id.flatten(),
-                    override_relationship: override_relationship.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    meta_data: meta_data.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    trial_end_action: trial_end_action.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    contract_term: contract_term.flatten(),
+                    payment_source_id,
+                    override_relationship,
+                    invoice_notes,
+                    invoice_date,
+                    meta_data,
+                    invoice_immediately,
+                    replace_primary_payment_source,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    trial_end_action,
+                    payment_initiator,
+                    shipping_address,
+                    statement_descriptor,
+                    payment_intent,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     coupons: coupons.unwrap_or_default(),
@@ -1614,44 +1611,42 @@ impl<'de> Deserialize<'de> for CreateWithItemsParams {
                     }
                 }
                 Ok(CreateWithItemsParams {
-                    id: id.flatten(),
-                    business_entity_id: business_entity_id.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    setup_fee: setup_fee.flatten(),
+                    id,
+                    business_entity_id,
+                    trial_end,
+                    billing_cycles,
+                    setup_fee,
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    net_term_days: net_term_days.flatten(),
-                    start_date: start_date.flatten(),
-                    coupon: coupon.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    po_number: po_number.flatten(),
+                    net_term_days,
+                    start_date,
+                    coupon,
+                    auto_collection,
+                    terms_to_charge,
+                    billing_alignment_mode,
+                    offline_payment_method,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    payment_source_id: payment_source_id.flatten(),
-                    override_relationship: override_relationship.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    meta_data: meta_data.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    replace_primary_payment_source: replace_primary_payment_source
-                        .flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    create_pending_invoices: create_pending_invoices.flatten(),
-                    auto_close_invoices: auto_close_invoices.flatten(),
-                    first_invoice_pending: first_invoice_pending.flatten(),
-                    trial_end_action: trial_end_action.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    contract_term: contract_term.flatten(),
-                    billing_override: billing_override.flatten(),
+                    payment_source_id,
+                    override_relationship,
+                    invoice_notes,
+                    invoice_date,
+                    meta_data,
+                    invoice_immediately,
+                    replace_primary_payment_source,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    create_pending_invoices,
+                    auto_close_invoices,
+                    first_invoice_pending,
+                    trial_end_action,
+                    payment_initiator,
+                    shipping_address,
+                    statement_descriptor,
+                    payment_intent,
+                    contract_term,
+                    billing_override,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -2119,9 +2114,9 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     plan_id: plan_id.unwrap_or_default(),
@@ -2144,7 +2139,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     business_entity_id: business_entity_id.unwrap_or_default(),
                     channel: channel.unwrap_or_default(),
                     decommissioned: decommissioned.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -2312,8 +2307,8 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerParams {
                     }
                 }
                 Ok(SubscriptionsForCustomerParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -2439,9 +2434,9 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionParams {
                     }
                 }
                 Ok(ContractTermsForSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
-                    sort_by: sort_by.flatten(),
+                    limit,
+                    offset,
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -2561,8 +2556,8 @@ impl<'de> Deserialize<'de> for ListDiscountsParams {
                     }
                 }
                 Ok(ListDiscountsParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -2687,10 +2682,9 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationParams {
                     }
                 }
                 Ok(RemoveScheduledCancellationParams {
-                    billing_cycles: billing_cycles.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    contract_term: contract_term.flatten(),
+                    billing_cycles,
+                    contract_term_billing_cycle_on_renewal,
+                    contract_term,
                     custom_fields,
                 })
             }
@@ -3303,52 +3297,51 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    replace_addon_list: replace_addon_list.flatten(),
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    replace_addon_list,
                     mandatory_addons_to_remove: mandatory_addons_to_remove
                         .unwrap_or_default(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    coupon: coupon.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    po_number: po_number.flatten(),
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    invoice_date,
+                    start_date,
+                    trial_end,
+                    billing_cycles,
+                    coupon,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
+                    auto_collection,
+                    offline_payment_method,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    prorate: prorate.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    token_id: token_id.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    meta_data: meta_data.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    override_relationship: override_relationship.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    change_option: change_option.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    trial_end_action: trial_end_action.flatten(),
-                    card: card.flatten(),
-                    payment_method: payment_method.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
+                    replace_coupon_list,
+                    prorate,
+                    end_of_term,
+                    force_term_reset,
+                    reactivate,
+                    token_id,
+                    invoice_notes,
+                    meta_data,
+                    invoice_immediately,
+                    override_relationship,
+                    changes_scheduled_at,
+                    change_option,
+                    contract_term_billing_cycle_on_renewal,
+                    free_period,
+                    free_period_unit,
+                    trial_end_action,
+                    card,
+                    payment_method,
+                    payment_intent,
+                    billing_address,
+                    shipping_address,
+                    statement_descriptor,
+                    customer,
+                    contract_term,
                     addons: addons.unwrap_or_default(),
                     coupons: coupons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
@@ -3985,51 +3978,50 @@ impl<'de> Deserialize<'de> for UpdateForItemsParams {
                 Ok(UpdateForItemsParams {
                     mandatory_items_to_remove: mandatory_items_to_remove
                         .unwrap_or_default(),
-                    replace_items_list: replace_items_list.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    start_date: start_date.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    coupon: coupon.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    po_number: po_number.flatten(),
+                    replace_items_list,
+                    setup_fee,
+                    net_term_days,
+                    invoice_date,
+                    start_date,
+                    trial_end,
+                    billing_cycles,
+                    coupon,
+                    terms_to_charge,
+                    reactivate_from,
+                    billing_alignment_mode,
+                    auto_collection,
+                    offline_payment_method,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    replace_coupon_list: replace_coupon_list.flatten(),
-                    prorate: prorate.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    force_term_reset: force_term_reset.flatten(),
-                    reactivate: reactivate.flatten(),
-                    token_id: token_id.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    meta_data: meta_data.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    override_relationship: override_relationship.flatten(),
-                    changes_scheduled_at: changes_scheduled_at.flatten(),
-                    change_option: change_option.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    free_period: free_period.flatten(),
-                    free_period_unit: free_period_unit.flatten(),
-                    create_pending_invoices: create_pending_invoices.flatten(),
-                    auto_close_invoices: auto_close_invoices.flatten(),
-                    trial_end_action: trial_end_action.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    invoice_usages: invoice_usages.flatten(),
-                    card: card.flatten(),
-                    payment_method: payment_method.flatten(),
-                    payment_intent: payment_intent.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
-                    billing_override: billing_override.flatten(),
+                    replace_coupon_list,
+                    prorate,
+                    end_of_term,
+                    force_term_reset,
+                    reactivate,
+                    token_id,
+                    invoice_notes,
+                    meta_data,
+                    invoice_immediately,
+                    override_relationship,
+                    changes_scheduled_at,
+                    change_option,
+                    contract_term_billing_cycle_on_renewal,
+                    free_period,
+                    free_period_unit,
+                    create_pending_invoices,
+                    auto_close_invoices,
+                    trial_end_action,
+                    payment_initiator,
+                    invoice_usages,
+                    card,
+                    payment_method,
+                    payment_intent,
+                    billing_address,
+                    shipping_address,
+                    statement_descriptor,
+                    customer,
+                    contract_term,
+                    billing_override,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
@@ -4239,8 +4231,8 @@ impl<'de> Deserialize<'de> for ChangeTermEndParams {
                 }
                 Ok(ChangeTermEndParams {
                     term_ends_at: crate::decode::required(term_ends_at, "term_ends_at")?,
-                    prorate: prorate.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
+                    prorate,
+                    invoice_immediately,
                     custom_fields,
                 })
             }
@@ -4456,20 +4448,19 @@ impl<'de> Deserialize<'de> for ReactivateParams {
                     }
                 }
                 Ok(ReactivateParams {
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_period_days: trial_period_days.flatten(),
-                    reactivate_from: reactivate_from.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    billing_alignment_mode: billing_alignment_mode.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    contract_term: contract_term.flatten(),
-                    statement_descriptor: statement_descriptor.flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    trial_end,
+                    billing_cycles,
+                    trial_period_days,
+                    reactivate_from,
+                    invoice_immediately,
+                    billing_alignment_mode,
+                    terms_to_charge,
+                    invoice_date,
+                    contract_term_billing_cycle_on_renewal,
+                    payment_initiator,
+                    contract_term,
+                    statement_descriptor,
+                    payment_intent,
                     custom_fields,
                 })
             }
@@ -4647,14 +4638,14 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndParams {
                     }
                 }
                 Ok(AddChargeAtTermEndParams {
-                    amount: amount.flatten(),
+                    amount,
                     description: crate::decode::required(description, "description")?,
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    avalara_sale_type: avalara_sale_type.flatten(),
-                    avalara_transaction_type: avalara_transaction_type.flatten(),
-                    avalara_service_type: avalara_service_type.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    amount_in_decimal,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    date_from,
+                    date_to,
                     custom_fields,
                 })
             }
@@ -4812,12 +4803,12 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndParams {
                 }
                 Ok(ChargeAddonAtTermEndParams {
                     addon_id: crate::decode::required(addon_id, "addon_id")?,
-                    addon_quantity: addon_quantity.flatten(),
-                    addon_unit_price: addon_unit_price.flatten(),
-                    addon_quantity_in_decimal: addon_quantity_in_decimal.flatten(),
-                    addon_unit_price_in_decimal: addon_unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    addon_quantity,
+                    addon_unit_price,
+                    addon_quantity_in_decimal,
+                    addon_unit_price_in_decimal,
+                    date_from,
+                    date_to,
                     custom_fields,
                 })
             }
@@ -4958,10 +4949,10 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsParams {
                     }
                 }
                 Ok(ChargeFutureRenewalsParams {
-                    terms_to_charge: terms_to_charge.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
-                    schedule_type: schedule_type.flatten(),
-                    fixed_interval_schedule: fixed_interval_schedule.flatten(),
+                    terms_to_charge,
+                    invoice_immediately,
+                    schedule_type,
+                    fixed_interval_schedule,
                     specific_dates_schedule: specific_dates_schedule.unwrap_or_default(),
                     custom_fields,
                 })
@@ -5091,9 +5082,9 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleParams {
                     }
                 }
                 Ok(EditAdvanceInvoiceScheduleParams {
-                    terms_to_charge: terms_to_charge.flatten(),
-                    schedule_type: schedule_type.flatten(),
-                    fixed_interval_schedule: fixed_interval_schedule.flatten(),
+                    terms_to_charge,
+                    schedule_type,
+                    fixed_interval_schedule,
                     specific_dates_schedule: specific_dates_schedule.unwrap_or_default(),
                     custom_fields,
                 })
@@ -5300,10 +5291,10 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceParams {
                     }
                 }
                 Ok(RegenerateInvoiceParams {
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
-                    prorate: prorate.flatten(),
-                    invoice_immediately: invoice_immediately.flatten(),
+                    date_from,
+                    date_to,
+                    prorate,
+                    invoice_immediately,
                     custom_fields,
                 })
             }
@@ -5755,42 +5746,41 @@ impl<'de> Deserialize<'de> for ImportSubscriptionParams {
                     }
                 }
                 Ok(ImportSubscriptionParams {
-                    id: id.flatten(),
-                    client_profile_id: client_profile_id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    start_date: start_date.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    po_number: po_number.flatten(),
+                    id,
+                    client_profile_id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    billing_cycles,
+                    start_date,
+                    auto_collection,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
+                    contract_term_billing_cycle_on_renewal,
                     status: crate::decode::required(status, "status")?,
-                    current_term_end: current_term_end.flatten(),
-                    current_term_start: current_term_start.flatten(),
-                    trial_start: trial_start.flatten(),
-                    cancelled_at: cancelled_at.flatten(),
-                    started_at: started_at.flatten(),
-                    activated_at: activated_at.flatten(),
-                    pause_date: pause_date.flatten(),
-                    resume_date: resume_date.flatten(),
-                    create_current_term_invoice: create_current_term_invoice.flatten(),
-                    affiliate_token: affiliate_token.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    meta_data: meta_data.flatten(),
-                    customer: customer.flatten(),
-                    contract_term: contract_term.flatten(),
-                    card: card.flatten(),
-                    payment_method: payment_method.flatten(),
-                    billing_address: billing_address.flatten(),
-                    shipping_address: shipping_address.flatten(),
-                    transaction: transaction.flatten(),
+                    current_term_end,
+                    current_term_start,
+                    trial_start,
+                    cancelled_at,
+                    started_at,
+                    activated_at,
+                    pause_date,
+                    resume_date,
+                    create_current_term_invoice,
+                    affiliate_token,
+                    invoice_notes,
+                    meta_data,
+                    customer,
+                    contract_term,
+                    card,
+                    payment_method,
+                    billing_address,
+                    shipping_address,
+                    transaction,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     charged_event_based_addons: charged_event_based_addons
@@ -6279,37 +6269,36 @@ impl<'de> Deserialize<'de> for ImportForCustomerParams {
                     }
                 }
                 Ok(ImportForCustomerParams {
-                    id: id.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan_quantity: plan_quantity.flatten(),
-                    plan_quantity_in_decimal: plan_quantity_in_decimal.flatten(),
-                    plan_unit_price: plan_unit_price.flatten(),
-                    plan_unit_price_in_decimal: plan_unit_price_in_decimal.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    start_date: start_date.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    po_number: po_number.flatten(),
+                    id,
+                    plan_id,
+                    plan_quantity,
+                    plan_quantity_in_decimal,
+                    plan_unit_price,
+                    plan_unit_price_in_decimal,
+                    setup_fee,
+                    trial_end,
+                    billing_cycles,
+                    start_date,
+                    auto_collection,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    payment_source_id: payment_source_id.flatten(),
+                    payment_source_id,
                     status: crate::decode::required(status, "status")?,
-                    current_term_end: current_term_end.flatten(),
-                    current_term_start: current_term_start.flatten(),
-                    trial_start: trial_start.flatten(),
-                    cancelled_at: cancelled_at.flatten(),
-                    started_at: started_at.flatten(),
-                    activated_at: activated_at.flatten(),
-                    pause_date: pause_date.flatten(),
-                    resume_date: resume_date.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    create_current_term_invoice: create_current_term_invoice.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    meta_data: meta_data.flatten(),
-                    contract_term: contract_term.flatten(),
-                    transaction: transaction.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    current_term_end,
+                    current_term_start,
+                    trial_start,
+                    cancelled_at,
+                    started_at,
+                    activated_at,
+                    pause_date,
+                    resume_date,
+                    contract_term_billing_cycle_on_renewal,
+                    create_current_term_invoice,
+                    invoice_notes,
+                    meta_data,
+                    contract_term,
+                    transaction,
+                    shipping_address,
                     addons: addons.unwrap_or_default(),
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     charged_event_based_addons: charged_event_based_addons
@@ -6486,9 +6475,8 @@ impl<'de> Deserialize<'de> for ImportContractTermParams {
                     }
                 }
                 Ok(ImportContractTermParams {
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    contract_term: contract_term.flatten(),
+                    contract_term_billing_cycle_on_renewal,
+                    contract_term,
                     custom_fields,
                 })
             }
@@ -7015,36 +7003,35 @@ impl<'de> Deserialize<'de> for ImportForItemsParams {
                 }
                 Ok(ImportForItemsParams {
                     exhausted_coupon_ids: exhausted_coupon_ids.unwrap_or_default(),
-                    id: id.flatten(),
-                    trial_end: trial_end.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    setup_fee: setup_fee.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    start_date: start_date.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    po_number: po_number.flatten(),
+                    id,
+                    trial_end,
+                    billing_cycles,
+                    setup_fee,
+                    net_term_days,
+                    start_date,
+                    auto_collection,
+                    po_number,
                     coupon_ids: coupon_ids.unwrap_or_default(),
-                    payment_source_id: payment_source_id.flatten(),
+                    payment_source_id,
                     status: crate::decode::required(status, "status")?,
-                    current_term_end: current_term_end.flatten(),
-                    current_term_start: current_term_start.flatten(),
-                    trial_start: trial_start.flatten(),
-                    cancelled_at: cancelled_at.flatten(),
-                    started_at: started_at.flatten(),
-                    activated_at: activated_at.flatten(),
-                    pause_date: pause_date.flatten(),
-                    resume_date: resume_date.flatten(),
-                    contract_term_billing_cycle_on_renewal: contract_term_billing_cycle_on_renewal
-                        .flatten(),
-                    create_current_term_invoice: create_current_term_invoice.flatten(),
-                    invoice_notes: invoice_notes.flatten(),
-                    meta_data: meta_data.flatten(),
-                    cancel_reason_code: cancel_reason_code.flatten(),
-                    create_pending_invoices: create_pending_invoices.flatten(),
-                    auto_close_invoices: auto_close_invoices.flatten(),
-                    contract_term: contract_term.flatten(),
-                    transaction: transaction.flatten(),
-                    shipping_address: shipping_address.flatten(),
+                    current_term_end,
+                    current_term_start,
+                    trial_start,
+                    cancelled_at,
+                    started_at,
+                    activated_at,
+                    pause_date,
+                    resume_date,
+                    contract_term_billing_cycle_on_renewal,
+                    create_current_term_invoice,
+                    invoice_notes,
+                    meta_data,
+                    cancel_reason_code,
+                    create_pending_invoices,
+                    auto_close_invoices,
+                    contract_term,
+                    transaction,
+                    shipping_address,
                     subscription_items: subscription_items.unwrap_or_default(),
                     discounts: discounts.unwrap_or_default(),
                     charged_items: charged_items.unwrap_or_default(),
@@ -7220,8 +7207,8 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileParams {
                     }
                 }
                 Ok(OverrideBillingProfileParams {
-                    payment_source_id: payment_source_id.flatten(),
-                    auto_collection: auto_collection.flatten(),
+                    payment_source_id,
+                    auto_collection,
                     custom_fields,
                 })
             }
@@ -7364,12 +7351,12 @@ impl<'de> Deserialize<'de> for PauseParams {
                     }
                 }
                 Ok(PauseParams {
-                    pause_option: pause_option.flatten(),
-                    pause_date: pause_date.flatten(),
-                    unbilled_charges_handling: unbilled_charges_handling.flatten(),
-                    invoice_dunning_handling: invoice_dunning_handling.flatten(),
-                    skip_billing_cycles: skip_billing_cycles.flatten(),
-                    resume_date: resume_date.flatten(),
+                    pause_option,
+                    pause_date,
+                    unbilled_charges_handling,
+                    invoice_dunning_handling,
+                    skip_billing_cycles,
+                    resume_date,
                     custom_fields,
                 })
             }
@@ -7579,17 +7566,16 @@ impl<'de> Deserialize<'de> for CancelParams {
                     }
                 }
                 Ok(CancelParams {
-                    cancel_option: cancel_option.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    cancel_at: cancel_at.flatten(),
-                    credit_option_for_current_term_charges: credit_option_for_current_term_charges
-                        .flatten(),
-                    unbilled_charges_option: unbilled_charges_option.flatten(),
-                    account_receivables_handling: account_receivables_handling.flatten(),
-                    refundable_credits_handling: refundable_credits_handling.flatten(),
-                    contract_term_cancel_option: contract_term_cancel_option.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    cancel_reason_code: cancel_reason_code.flatten(),
+                    cancel_option,
+                    end_of_term,
+                    cancel_at,
+                    credit_option_for_current_term_charges,
+                    unbilled_charges_option,
+                    account_receivables_handling,
+                    refundable_credits_handling,
+                    contract_term_cancel_option,
+                    invoice_date,
+                    cancel_reason_code,
                     event_based_addons: event_based_addons.unwrap_or_default(),
                     custom_fields,
                 })
@@ -7837,20 +7823,18 @@ impl<'de> Deserialize<'de> for CancelForItemsParams {
                     }
                 }
                 Ok(CancelForItemsParams {
-                    cancel_option: cancel_option.flatten(),
-                    end_of_term: end_of_term.flatten(),
-                    cancel_at: cancel_at.flatten(),
-                    credit_option_for_current_term_charges: credit_option_for_current_term_charges
-                        .flatten(),
-                    unbilled_charges_option: unbilled_charges_option.flatten(),
-                    account_receivables_handling: account_receivables_handling.flatten(),
-                    refundable_credits_handling: refundable_credits_handling.flatten(),
-                    contract_term_cancel_option: contract_term_cancel_option.flatten(),
-                    invoice_date: invoice_date.flatten(),
-                    include_cancellation_day_in_billing: include_cancellation_day_in_billing
-                        .flatten(),
-                    cancel_reason_code: cancel_reason_code.flatten(),
-                    decommissioned: decommissioned.flatten(),
+                    cancel_option,
+                    end_of_term,
+                    cancel_at,
+                    credit_option_for_current_term_charges,
+                    unbilled_charges_option,
+                    account_receivables_handling,
+                    refundable_credits_handling,
+                    contract_term_cancel_option,
+                    invoice_date,
+                    include_cancellation_day_in_billing,
+                    cancel_reason_code,
+                    decommissioned,
                     subscription_items: subscription_items.unwrap_or_default(),
                     custom_fields,
                 })
@@ -8021,12 +8005,12 @@ impl<'de> Deserialize<'de> for ResumeParams {
                     }
                 }
                 Ok(ResumeParams {
-                    resume_option: resume_option.flatten(),
-                    resume_date: resume_date.flatten(),
-                    charges_handling: charges_handling.flatten(),
-                    unpaid_invoices_handling: unpaid_invoices_handling.flatten(),
-                    payment_initiator: payment_initiator.flatten(),
-                    payment_intent: payment_intent.flatten(),
+                    resume_option,
+                    resume_date,
+                    charges_handling,
+                    unpaid_invoices_handling,
+                    payment_initiator,
+                    payment_intent,
                     custom_fields,
                 })
             }
@@ -8140,7 +8124,7 @@ impl<'de> Deserialize<'de> for MoveParams {
                         to_customer_id,
                         "to_customer_id",
                     )?,
-                    copy_payment_source: copy_payment_source.flatten(),
+                    copy_payment_source,
                     custom_fields,
                 })
             }
@@ -8469,33 +8453,32 @@ impl<'de> Deserialize<'de> for CreateCustomerParams {
                     }
                 }
                 Ok(CreateCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    locale: locale.flatten(),
-                    taxability: taxability.flatten(),
-                    entity_code: entity_code.flatten(),
-                    exempt_number: exempt_number.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    taxjar_exemption_category: taxjar_exemption_category.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    offline_payment_method: offline_payment_method.flatten(),
-                    allow_direct_debit: allow_direct_debit.flatten(),
-                    consolidated_invoicing: consolidated_invoicing.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    einvoicing_method: einvoicing_method.flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
-                    business_customer_without_vat_number: business_customer_without_vat_number
-                        .flatten(),
-                    exemption_details: exemption_details.flatten(),
-                    customer_type: customer_type.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    company,
+                    phone,
+                    locale,
+                    taxability,
+                    entity_code,
+                    exempt_number,
+                    net_term_days,
+                    taxjar_exemption_category,
+                    auto_collection,
+                    offline_payment_method,
+                    allow_direct_debit,
+                    consolidated_invoicing,
+                    vat_number,
+                    vat_number_prefix,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
+                    is_einvoice_enabled,
+                    einvoicing_method,
+                    registered_for_gst,
+                    business_customer_without_vat_number,
+                    exemption_details,
+                    customer_type,
                     custom_fields,
                 })
             }
@@ -8837,13 +8820,13 @@ impl<'de> Deserialize<'de> for CreatePaymentIntentParams {
                     }
                 }
                 Ok(CreatePaymentIntentParams {
-                    id: id.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    gw_token: gw_token.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    reference_id: reference_id.flatten(),
-                    gw_payment_method_id: gw_payment_method_id.flatten(),
-                    additional_information: additional_information.flatten(),
+                    id,
+                    gateway_account_id,
+                    gw_token,
+                    payment_method_type,
+                    reference_id,
+                    gw_payment_method_id,
+                    additional_information,
                 })
             }
         }
@@ -9022,13 +9005,13 @@ impl<'de> Deserialize<'de> for CreateAddonsParams {
                     }
                 }
                 Ok(CreateAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
                 })
             }
         }
@@ -9219,15 +9202,15 @@ impl<'de> Deserialize<'de> for CreateEventBasedAddonsParams {
                     }
                 }
                 Ok(CreateEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on: charge_on.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
+                    charge_on,
                 })
             }
         }
@@ -9364,8 +9347,8 @@ impl<'de> Deserialize<'de> for CreateCouponsParams {
                     }
                 }
                 Ok(CreateCouponsParams {
-                    coupon_id: coupon_id.flatten(),
-                    apply_till: apply_till.flatten(),
+                    coupon_id,
+                    apply_till,
                 })
             }
         }
@@ -9480,9 +9463,9 @@ impl<'de> Deserialize<'de> for CreateWithItemsContractTermParams {
                     }
                 }
                 Ok(CreateWithItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    contract_start: contract_start.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    contract_start,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -9706,19 +9689,18 @@ impl<'de> Deserialize<'de> for CreateWithItemsSubscriptionItemsParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    item_type: item_type.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
-                    usage_accumulation_reset_frequency: usage_accumulation_reset_frequency
-                        .flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    item_type,
+                    charge_on_option,
+                    usage_accumulation_reset_frequency,
                 })
             }
         }
@@ -9951,18 +9933,18 @@ impl<'de> Deserialize<'de> for CreateWithItemsDiscountsParams {
                     }
                 }
                 Ok(CreateWithItemsDiscountsParams {
-                    apply_on: apply_on.flatten(),
+                    apply_on,
                     duration_type: crate::decode::required(
                         duration_type,
                         "duration_type",
                     )?,
-                    percentage: percentage.flatten(),
-                    amount: amount.flatten(),
-                    period: period.flatten(),
-                    period_unit: period_unit.flatten(),
-                    included_in_mrr: included_in_mrr.flatten(),
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
+                    percentage,
+                    amount,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    item_price_id,
+                    quantity,
                 })
             }
         }
@@ -10176,15 +10158,14 @@ impl<'de> Deserialize<'de> for UpdateCustomerParams {
                     }
                 }
                 Ok(UpdateCustomerParams {
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
-                    entity_identifier_scheme: entity_identifier_scheme.flatten(),
-                    is_einvoice_enabled: is_einvoice_enabled.flatten(),
-                    einvoicing_method: einvoicing_method.flatten(),
-                    entity_identifier_standard: entity_identifier_standard.flatten(),
-                    business_customer_without_vat_number: business_customer_without_vat_number
-                        .flatten(),
-                    registered_for_gst: registered_for_gst.flatten(),
+                    vat_number,
+                    vat_number_prefix,
+                    entity_identifier_scheme,
+                    is_einvoice_enabled,
+                    einvoicing_method,
+                    entity_identifier_standard,
+                    business_customer_without_vat_number,
+                    registered_for_gst,
                 })
             }
         }
@@ -10324,8 +10305,8 @@ impl<'de> Deserialize<'de> for UpdateContractTermParams {
                     }
                 }
                 Ok(UpdateContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -10471,14 +10452,14 @@ impl<'de> Deserialize<'de> for UpdateAddonsParams {
                     }
                 }
                 Ok(UpdateAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    trial_end: trial_end.flatten(),
-                    proration_type: proration_type.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    billing_cycles,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    trial_end,
+                    proration_type,
                 })
             }
         }
@@ -10678,15 +10659,15 @@ impl<'de> Deserialize<'de> for UpdateEventBasedAddonsParams {
                     }
                 }
                 Ok(UpdateEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    charge_on: charge_on.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
+                    charge_on,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
                 })
             }
         }
@@ -10845,9 +10826,9 @@ impl<'de> Deserialize<'de> for UpdateForItemsContractTermParams {
                     }
                 }
                 Ok(UpdateForItemsContractTermParams {
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
-                    contract_start: contract_start.flatten(),
+                    action_at_term_end,
+                    cancellation_cutoff_period,
+                    contract_start,
                 })
             }
         }
@@ -11079,20 +11060,19 @@ impl<'de> Deserialize<'de> for UpdateForItemsSubscriptionItemsParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    charge_on_option: charge_on_option.flatten(),
-                    item_type: item_type.flatten(),
-                    proration_type: proration_type.flatten(),
-                    usage_accumulation_reset_frequency: usage_accumulation_reset_frequency
-                        .flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    item_type,
+                    proration_type,
+                    usage_accumulation_reset_frequency,
                 })
             }
         }
@@ -11276,9 +11256,9 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleSpecificDatesSchedulePa
                     }
                 }
                 Ok(EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
-                    id: id.flatten(),
-                    terms_to_charge: terms_to_charge.flatten(),
-                    date: date.flatten(),
+                    id,
+                    terms_to_charge,
+                    date,
                 })
             }
         }
@@ -11364,7 +11344,7 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleSpecificDatesSchedule
                     }
                 }
                 Ok(RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
-                    id: id.flatten(),
+                    id,
                 })
             }
         }
@@ -11583,23 +11563,23 @@ impl<'de> Deserialize<'de> for ImportSubscriptionCustomerParams {
                     }
                 }
                 Ok(ImportSubscriptionCustomerParams {
-                    id: id.flatten(),
-                    email: email.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    company: company.flatten(),
-                    phone: phone.flatten(),
-                    locale: locale.flatten(),
-                    taxability: taxability.flatten(),
-                    entity_code: entity_code.flatten(),
-                    exempt_number: exempt_number.flatten(),
-                    net_term_days: net_term_days.flatten(),
-                    taxjar_exemption_category: taxjar_exemption_category.flatten(),
-                    customer_type: customer_type.flatten(),
-                    auto_collection: auto_collection.flatten(),
-                    allow_direct_debit: allow_direct_debit.flatten(),
-                    vat_number: vat_number.flatten(),
-                    vat_number_prefix: vat_number_prefix.flatten(),
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    company,
+                    phone,
+                    locale,
+                    taxability,
+                    entity_code,
+                    exempt_number,
+                    net_term_days,
+                    taxjar_exemption_category,
+                    customer_type,
+                    auto_collection,
+                    allow_direct_debit,
+                    vat_number,
+                    vat_number_prefix,
                     custom_fields,
                 })
             }
@@ -11889,15 +11869,14 @@ impl<'de> Deserialize<'de> for ImportSubscriptionContractTermParams {
                     }
                 }
                 Ok(ImportSubscriptionContractTermParams {
-                    id: id.flatten(),
-                    created_at: created_at.flatten(),
-                    contract_start: contract_start.flatten(),
-                    billing_cycle: billing_cycle.flatten(),
-                    total_amount_raised: total_amount_raised.flatten(),
-                    total_amount_raised_before_tax: total_amount_raised_before_tax
-                        .flatten(),
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    id,
+                    created_at,
+                    contract_start,
+                    billing_cycle,
+                    total_amount_raised,
+                    total_amount_raised_before_tax,
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -12203,24 +12182,24 @@ impl<'de> Deserialize<'de> for ImportSubscriptionCardParams {
                     }
                 }
                 Ok(ImportSubscriptionCardParams {
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    tmp_token: tmp_token.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    number: number.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    expiry_year: expiry_year.flatten(),
-                    cvv: cvv.flatten(),
-                    preferred_scheme: preferred_scheme.flatten(),
-                    billing_addr1: billing_addr1.flatten(),
-                    billing_addr2: billing_addr2.flatten(),
-                    billing_city: billing_city.flatten(),
-                    billing_state_code: billing_state_code.flatten(),
-                    billing_state: billing_state.flatten(),
-                    billing_zip: billing_zip.flatten(),
-                    billing_country: billing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    gateway,
+                    gateway_account_id,
+                    tmp_token,
+                    first_name,
+                    last_name,
+                    number,
+                    expiry_month,
+                    expiry_year,
+                    cvv,
+                    preferred_scheme,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_zip,
+                    billing_country,
+                    additional_information,
                 })
             }
         }
@@ -12474,12 +12453,12 @@ impl<'de> Deserialize<'de> for ImportSubscriptionPaymentMethodParams {
                     }
                 }
                 Ok(ImportSubscriptionPaymentMethodParams {
-                    r#type: r#type.flatten(),
-                    gateway: gateway.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    reference_id: reference_id.flatten(),
-                    issuing_country: issuing_country.flatten(),
-                    additional_information: additional_information.flatten(),
+                    r#type,
+                    gateway,
+                    gateway_account_id,
+                    reference_id,
+                    issuing_country,
+                    additional_information,
                 })
             }
         }
@@ -12615,10 +12594,10 @@ impl<'de> Deserialize<'de> for ImportSubscriptionTransactionParams {
                     }
                 }
                 Ok(ImportSubscriptionTransactionParams {
-                    amount: amount.flatten(),
-                    payment_method: payment_method.flatten(),
-                    reference_number: reference_number.flatten(),
-                    date: date.flatten(),
+                    amount,
+                    payment_method,
+                    reference_number,
+                    date,
                 })
             }
         }
@@ -12761,12 +12740,12 @@ impl<'de> Deserialize<'de> for ImportSubscriptionAddonsParams {
                     }
                 }
                 Ok(ImportSubscriptionAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
+                    id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
                 })
             }
         }
@@ -12942,14 +12921,14 @@ impl<'de> Deserialize<'de> for ImportSubscriptionEventBasedAddonsParams {
                     }
                 }
                 Ok(ImportSubscriptionEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
-                    on_event: on_event.flatten(),
-                    charge_once: charge_once.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
                 })
             }
         }
@@ -13077,8 +13056,8 @@ impl<'de> Deserialize<'de> for ImportSubscriptionChargedEventBasedAddonsParams {
                     }
                 }
                 Ok(ImportSubscriptionChargedEventBasedAddonsParams {
-                    id: id.flatten(),
-                    last_charged_at: last_charged_at.flatten(),
+                    id,
+                    last_charged_at,
                 })
             }
         }
@@ -13297,20 +13276,18 @@ impl<'de> Deserialize<'de> for ImportContractTermContractTermParams {
                     }
                 }
                 Ok(ImportContractTermContractTermParams {
-                    id: id.flatten(),
-                    created_at: created_at.flatten(),
-                    contract_start: contract_start.flatten(),
-                    contract_end: contract_end.flatten(),
-                    status: status.flatten(),
-                    total_amount_raised: total_amount_raised.flatten(),
-                    total_amount_raised_before_tax: total_amount_raised_before_tax
-                        .flatten(),
-                    total_contract_value: total_contract_value.flatten(),
-                    total_contract_value_before_tax: total_contract_value_before_tax
-                        .flatten(),
-                    billing_cycle: billing_cycle.flatten(),
-                    action_at_term_end: action_at_term_end.flatten(),
-                    cancellation_cutoff_period: cancellation_cutoff_period.flatten(),
+                    id,
+                    created_at,
+                    contract_start,
+                    contract_end,
+                    status,
+                    total_amount_raised,
+                    total_amount_raised_before_tax,
+                    total_contract_value,
+                    total_contract_value_before_tax,
+                    billing_cycle,
+                    action_at_term_end,
+                    cancellation_cutoff_period,
                 })
             }
         }
@@ -13605,21 +13582,21 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesUnbilledChargesParams {
                     }
                 }
                 Ok(ImportUnbilledChargesUnbilledChargesParams {
-                    id: id.flatten(),
+                    id,
                     date_from: crate::decode::required(date_from, "date_from")?,
                     date_to: crate::decode::required(date_to, "date_to")?,
                     entity_type: crate::decode::required(entity_type, "entity_type")?,
-                    entity_id: entity_id.flatten(),
-                    description: description.flatten(),
-                    unit_amount: unit_amount.flatten(),
-                    quantity: quantity.flatten(),
-                    amount: amount.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    amount_in_decimal: amount_in_decimal.flatten(),
-                    discount_amount: discount_amount.flatten(),
-                    use_for_proration: use_for_proration.flatten(),
-                    is_advance_charge: is_advance_charge.flatten(),
+                    entity_id,
+                    description,
+                    unit_amount,
+                    quantity,
+                    amount,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    discount_amount,
+                    use_for_proration,
+                    is_advance_charge,
                 })
             }
         }
@@ -13823,10 +13800,10 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesDiscountsParams {
                     }
                 }
                 Ok(ImportUnbilledChargesDiscountsParams {
-                    unbilled_charge_id: unbilled_charge_id.flatten(),
-                    entity_type: entity_type.flatten(),
-                    entity_id: entity_id.flatten(),
-                    description: description.flatten(),
+                    unbilled_charge_id,
+                    entity_type,
+                    entity_id,
+                    description,
                     amount: crate::decode::required(amount, "amount")?,
                 })
             }
@@ -14025,14 +14002,14 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesTiersParams {
                         unbilled_charge_id,
                         "unbilled_charge_id",
                     )?,
-                    starting_unit: starting_unit.flatten(),
-                    ending_unit: ending_unit.flatten(),
-                    quantity_used: quantity_used.flatten(),
-                    unit_amount: unit_amount.flatten(),
-                    starting_unit_in_decimal: starting_unit_in_decimal.flatten(),
-                    ending_unit_in_decimal: ending_unit_in_decimal.flatten(),
-                    quantity_used_in_decimal: quantity_used_in_decimal.flatten(),
-                    unit_amount_in_decimal: unit_amount_in_decimal.flatten(),
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
                 })
             }
         }
@@ -14269,16 +14246,16 @@ impl<'de> Deserialize<'de> for ImportForItemsSubscriptionItemsParams {
                         item_price_id,
                         "item_price_id",
                     )?,
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    billing_cycles: billing_cycles.flatten(),
-                    trial_end: trial_end.flatten(),
-                    service_period_days: service_period_days.flatten(),
-                    charge_on_event: charge_on_event.flatten(),
-                    charge_once: charge_once.flatten(),
-                    item_type: item_type.flatten(),
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    billing_cycles,
+                    trial_end,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    item_type,
                 })
             }
         }
@@ -14430,8 +14407,8 @@ impl<'de> Deserialize<'de> for ImportForItemsChargedItemsParams {
                     }
                 }
                 Ok(ImportForItemsChargedItemsParams {
-                    item_price_id: item_price_id.flatten(),
-                    last_charged_at: last_charged_at.flatten(),
+                    item_price_id,
+                    last_charged_at,
                 })
             }
         }
@@ -14538,10 +14515,10 @@ impl<'de> Deserialize<'de> for CancelEventBasedAddonsParams {
                     }
                 }
                 Ok(CancelEventBasedAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    service_period_in_days: service_period_in_days.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
                 })
             }
         }
@@ -14689,12 +14666,12 @@ impl<'de> Deserialize<'de> for CancelForItemsSubscriptionItemsParams {
                     }
                 }
                 Ok(CancelForItemsSubscriptionItemsParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    service_period_days: service_period_days.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    service_period_days,
                 })
             }
         }

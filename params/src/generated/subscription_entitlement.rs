@@ -82,11 +82,11 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionParams {
                     }
                 }
                 Ok(SubscriptionEntitlementsForSubscriptionParams {
-                    include_drafts: include_drafts.flatten(),
-                    embed: embed.flatten(),
-                    include_scheduled_overrides: include_scheduled_overrides.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_drafts,
+                    embed,
+                    include_scheduled_overrides,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }

@@ -56,7 +56,7 @@ impl<'de> Deserialize<'de> for StartAfreshParams {
                     }
                 }
                 Ok(StartAfreshParams {
-                    genesis_time: genesis_time.flatten(),
+                    genesis_time,
                     custom_fields,
                 })
             }
@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for TravelForwardParams {
                     }
                 }
                 Ok(TravelForwardParams {
-                    destination_time: destination_time.flatten(),
+                    destination_time,
                     custom_fields,
                 })
             }

@@ -88,8 +88,8 @@ impl<'de> Deserialize<'de> for CreateAuthorizationParams {
                 }
                 Ok(CreateAuthorizationParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    payment_source_id: payment_source_id.flatten(),
-                    currency_code: currency_code.flatten(),
+                    payment_source_id,
+                    currency_code,
                     amount: crate::decode::required(amount, "amount")?,
                     custom_fields,
                 })
@@ -225,15 +225,15 @@ impl<'de> Deserialize<'de> for RecordRefundParams {
                     }
                 }
                 Ok(RecordRefundParams {
-                    amount: amount.flatten(),
+                    amount,
                     payment_method: crate::decode::required(
                         payment_method,
                         "payment_method",
                     )?,
                     date: crate::decode::required(date, "date")?,
-                    reference_number: reference_number.flatten(),
-                    custom_payment_method_id: custom_payment_method_id.flatten(),
-                    comment: comment.flatten(),
+                    reference_number,
+                    custom_payment_method_id,
+                    comment,
                     custom_fields,
                 })
             }
@@ -353,9 +353,9 @@ impl<'de> Deserialize<'de> for ReconcileParams {
                     }
                 }
                 Ok(ReconcileParams {
-                    id_at_gateway: id_at_gateway.flatten(),
-                    customer_id: customer_id.flatten(),
-                    status: status.flatten(),
+                    id_at_gateway,
+                    customer_id,
+                    status,
                     custom_fields,
                 })
             }
@@ -451,8 +451,8 @@ impl<'de> Deserialize<'de> for RefundParams {
                     }
                 }
                 Ok(RefundParams {
-                    amount: amount.flatten(),
-                    comment: comment.flatten(),
+                    amount,
+                    comment,
                     custom_fields,
                 })
             }
@@ -760,9 +760,9 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
@@ -778,7 +778,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     amount_capturable: amount_capturable.unwrap_or_default(),
                     status: status.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -934,8 +934,8 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerParams {
                     }
                 }
                 Ok(TransactionsForCustomerParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -1038,8 +1038,8 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionParams {
                     }
                 }
                 Ok(TransactionsForSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -1142,8 +1142,8 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceParams {
                     }
                 }
                 Ok(PaymentsForInvoiceParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }
@@ -1241,7 +1241,7 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionParams {
                     }
                 }
                 Ok(DeleteOfflineTransactionParams {
-                    comment: comment.flatten(),
+                    comment,
                     custom_fields,
                 })
             }

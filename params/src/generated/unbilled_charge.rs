@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for CreateUnbilledChargeParams {
                         subscription_id,
                         "subscription_id",
                     )?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     addons: addons.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
                     tax_providers_fields: tax_providers_fields.unwrap_or_default(),
@@ -247,7 +247,7 @@ impl<'de> Deserialize<'de> for CreateParams {
                         subscription_id,
                         "subscription_id",
                     )?,
-                    currency_code: currency_code.flatten(),
+                    currency_code,
                     item_prices: item_prices.unwrap_or_default(),
                     item_tiers: item_tiers.unwrap_or_default(),
                     charges: charges.unwrap_or_default(),
@@ -362,8 +362,8 @@ impl<'de> Deserialize<'de> for InvoiceUnbilledChargesParams {
                     }
                 }
                 Ok(InvoiceUnbilledChargesParams {
-                    subscription_id: subscription_id.flatten(),
-                    customer_id: customer_id.flatten(),
+                    subscription_id,
+                    customer_id,
                     custom_fields,
                 })
             }
@@ -496,10 +496,10 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    is_voided: is_voided.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    is_voided,
+                    limit,
+                    offset,
                     subscription_id: subscription_id.unwrap_or_default(),
                     customer_id: customer_id.unwrap_or_default(),
                     custom_fields,
@@ -622,8 +622,8 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateParams {
                     }
                 }
                 Ok(InvoiceNowEstimateParams {
-                    subscription_id: subscription_id.flatten(),
-                    customer_id: customer_id.flatten(),
+                    subscription_id,
+                    customer_id,
                     custom_fields,
                 })
             }
@@ -760,13 +760,13 @@ impl<'de> Deserialize<'de> for CreateUnbilledChargeAddonsParams {
                     }
                 }
                 Ok(CreateUnbilledChargeAddonsParams {
-                    id: id.flatten(),
-                    quantity: quantity.flatten(),
-                    unit_price: unit_price.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }
@@ -944,13 +944,13 @@ impl<'de> Deserialize<'de> for CreateItemPricesParams {
                     }
                 }
                 Ok(CreateItemPricesParams {
-                    item_price_id: item_price_id.flatten(),
-                    quantity: quantity.flatten(),
-                    quantity_in_decimal: quantity_in_decimal.flatten(),
-                    unit_price: unit_price.flatten(),
-                    unit_price_in_decimal: unit_price_in_decimal.flatten(),
-                    date_from: date_from.flatten(),
-                    date_to: date_to.flatten(),
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    date_from,
+                    date_to,
                 })
             }
         }

@@ -97,15 +97,15 @@ impl<'de> Deserialize<'de> for CreateParams {
                     }
                 }
                 Ok(CreateParams {
-                    id: id.flatten(),
+                    id,
                     item_price_id: crate::decode::required(
                         item_price_id,
                         "item_price_id",
                     )?,
                     quantity: crate::decode::required(quantity, "quantity")?,
                     usage_date: crate::decode::required(usage_date, "usage_date")?,
-                    dedupe_option: dedupe_option.flatten(),
-                    note: note.flatten(),
+                    dedupe_option,
+                    note,
                     custom_fields,
                 })
             }
@@ -485,8 +485,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     subscription_id: subscription_id.unwrap_or_default(),
                     usage_date: usage_date.unwrap_or_default(),
@@ -494,7 +494,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     item_price_id: item_price_id.unwrap_or_default(),
                     invoice_id: invoice_id.unwrap_or_default(),
                     source: source.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                     custom_fields,
                 })
             }
@@ -636,8 +636,8 @@ impl<'de> Deserialize<'de> for PdfParams {
                     }
                 }
                 Ok(PdfParams {
-                    disposition_type: disposition_type.flatten(),
-                    invoice: invoice.flatten(),
+                    disposition_type,
+                    invoice,
                     custom_fields,
                 })
             }

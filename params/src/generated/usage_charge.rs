@@ -70,8 +70,8 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionParams {
                     }
                 }
                 Ok(RetrieveUsageChargesForSubscriptionParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     feature_id: feature_id.unwrap_or_default(),
                     custom_fields,
                 })

@@ -102,11 +102,11 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionParams {
                 }
                 Ok(RetrieveUsageSummaryForSubscriptionParams {
                     feature_id: crate::decode::required(feature_id, "feature_id")?,
-                    window_size: window_size.flatten(),
-                    timeframe_start: timeframe_start.flatten(),
-                    timeframe_end: timeframe_end.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    window_size,
+                    timeframe_start,
+                    timeframe_end,
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }

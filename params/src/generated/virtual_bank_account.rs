@@ -88,8 +88,8 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenParams {
                 Ok(CreateUsingPermanentTokenParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
                     reference_id: crate::decode::required(reference_id, "reference_id")?,
-                    gateway_account_id: gateway_account_id.flatten(),
-                    scheme: scheme.flatten(),
+                    gateway_account_id,
+                    scheme,
                     custom_fields,
                 })
             }
@@ -208,9 +208,9 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     customer_id: crate::decode::required(customer_id, "customer_id")?,
-                    email: email.flatten(),
-                    gateway_account_id: gateway_account_id.flatten(),
-                    scheme: scheme.flatten(),
+                    email,
+                    gateway_account_id,
+                    scheme,
                     custom_fields,
                 })
             }
@@ -343,8 +343,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     customer_id: customer_id.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),

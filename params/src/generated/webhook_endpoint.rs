@@ -138,15 +138,14 @@ impl<'de> Deserialize<'de> for CreateParams {
                 }
                 Ok(CreateParams {
                     name: crate::decode::required(name, "name")?,
-                    api_version: api_version.flatten(),
+                    api_version,
                     url: crate::decode::required(url, "url")?,
-                    primary_url: primary_url.flatten(),
-                    disabled: disabled.flatten(),
-                    basic_auth_password: basic_auth_password.flatten(),
-                    basic_auth_username: basic_auth_username.flatten(),
-                    send_card_resource: send_card_resource.flatten(),
-                    chargebee_response_schema_type: chargebee_response_schema_type
-                        .flatten(),
+                    primary_url,
+                    disabled,
+                    basic_auth_password,
+                    basic_auth_username,
+                    send_card_resource,
+                    chargebee_response_schema_type,
                     enabled_events: enabled_events.unwrap_or_default(),
                     custom_fields,
                 })
@@ -325,14 +324,14 @@ impl<'de> Deserialize<'de> for UpdateParams {
                     }
                 }
                 Ok(UpdateParams {
-                    name: name.flatten(),
-                    api_version: api_version.flatten(),
-                    url: url.flatten(),
-                    primary_url: primary_url.flatten(),
-                    send_card_resource: send_card_resource.flatten(),
-                    basic_auth_password: basic_auth_password.flatten(),
-                    basic_auth_username: basic_auth_username.flatten(),
-                    disabled: disabled.flatten(),
+                    name,
+                    api_version,
+                    url,
+                    primary_url,
+                    send_card_resource,
+                    basic_auth_password,
+                    basic_auth_username,
+                    disabled,
                     enabled_events: enabled_events.unwrap_or_default(),
                     custom_fields,
                 })
@@ -440,8 +439,8 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    limit,
+                    offset,
                     custom_fields,
                 })
             }

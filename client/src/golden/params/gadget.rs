@@ -71,9 +71,9 @@ impl<'de> Deserialize<'de> for RegisterParams {
                 }
                 Ok(RegisterParams {
                     label: crate::decode::required(label, "label")?,
-                    sold_through: sold_through.flatten(),
-                    box_dimensions: box_dimensions.flatten(),
-                    notes: notes.flatten(),
+                    sold_through,
+                    box_dimensions,
+                    notes,
                 })
             }
         }

@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for NoteParams {
                 }
                 Ok(NoteParams {
                     text: crate::decode::required(text, "text")?,
-                    channel: channel.flatten(),
+                    channel,
                 })
             }
         }

@@ -185,9 +185,9 @@ impl<'de> Deserialize<'de> for ListParams {
                     }
                 }
                 Ok(ListParams {
-                    include_deleted: include_deleted.flatten(),
-                    limit: limit.flatten(),
-                    offset: offset.flatten(),
+                    include_deleted,
+                    limit,
+                    offset,
                     id: id.unwrap_or_default(),
                     total: total.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
@@ -195,7 +195,7 @@ impl<'de> Deserialize<'de> for ListParams {
                     enabled: enabled.unwrap_or_default(),
                     r#type: r#type.unwrap_or_default(),
                     color: color.unwrap_or_default(),
-                    sort_by: sort_by.flatten(),
+                    sort_by,
                 })
             }
         }
@@ -322,8 +322,8 @@ impl<'de> Deserialize<'de> for ResizeParams {
                 }
                 Ok(ResizeParams {
                     dimensions: crate::decode::required(dimensions, "dimensions")?,
-                    finish: finish.flatten(),
-                    memo: memo.flatten(),
+                    finish,
+                    memo,
                 })
             }
         }
@@ -446,13 +446,13 @@ impl<'de> Deserialize<'de> for CreateForGadgetParams {
                 }
                 Ok(CreateForGadgetParams {
                     name: crate::decode::required(name, "name")?,
-                    channel: channel.flatten(),
-                    meta_data: meta_data.flatten(),
-                    dimensions: dimensions.flatten(),
-                    finish: finish.flatten(),
+                    channel,
+                    meta_data,
+                    dimensions,
+                    finish,
                     parts: parts.unwrap_or_default(),
                     labels: labels.unwrap_or_default(),
-                    note: note.flatten(),
+                    note,
                 })
             }
         }
@@ -530,9 +530,7 @@ impl<'de> Deserialize<'de> for ResizeFinishParams {
                         _ => return Err(crate::decode::unknown_param(key, EXPECTED)),
                     }
                 }
-                Ok(ResizeFinishParams {
-                    color: color.flatten(),
-                })
+                Ok(ResizeFinishParams { color })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -604,7 +602,7 @@ impl<'de> Deserialize<'de> for CreateForGadgetPartsParams {
                 }
                 Ok(CreateForGadgetPartsParams {
                     part_id: crate::decode::required(part_id, "part_id")?,
-                    quantity: quantity.flatten(),
+                    quantity,
                 })
             }
         }
