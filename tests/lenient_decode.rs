@@ -1,6 +1,7 @@
 //! Property: for every resource of the spec, JSON holding a random subset of its fields (at
 //! every nesting level) plus keys the spec does not name decodes into the generated type, and
-//! serializes back to exactly the same JSON. Samples are built from the spec in this
+//! serializes back to exactly the same JSON, also when a resource embedded in it lacks the
+//! `id` its type requires. Samples are built from the spec in this
 //! repository, with a fixed seed per resource so a failure can be replayed.
 
 use chargebee_codegen::model::{Api, Field, Resource, StructDef, Type, TypeRef};
@@ -22,6 +23,11 @@ struct Sampler<'a> {
     /// text, and decimals declared as text as JSON numbers. With the same seed, a sample
     /// differs from the usual one in those shapes only.
     alternate: bool,
+    /// Resources embedded below the top leave out the `id` their type requires, one in
+    /// five: such an object is kept as received in its parent's `extra`.
+    missing_ids: bool,
+    /// How many embedded resources were left without their `id`.
+    ids_left_out: usize,
 }
 
 impl Sampler<'_> {
@@ -134,10 +140,16 @@ impl Sampler<'_> {
                         .filter(|f| depth <= 2 || f.empty_when_absent || f.wire == "id")
                         .cloned()
                         .collect();
-                    // A resource always carries its id when its type insists on it.
+                    // A resource carries its id when its type insists on it, except an
+                    // embedded one in samples with missing ids.
                     let mut obj = self.object(&res_module, &keep, true, depth + 1);
                     if let Some(id) = res.fields.iter().find(|f| f.required && f.wire == "id") {
-                        obj[id.wire.as_str()] = json!("id-nested");
+                        if self.missing_ids && depth > 0 && self.rng.u8(..5) == 0 {
+                            obj.as_object_mut().unwrap().remove(&id.wire);
+                            self.ids_left_out += 1;
+                        } else {
+                            obj[id.wire.as_str()] = json!("id-nested");
+                        }
                     }
                     obj
                 } else {
@@ -233,17 +245,21 @@ fn every_resource_decodes_any_subset_of_its_fields_and_keeps_unnamed_keys() {
     let api = api();
     let content = api.resources.iter().find(|r| r.name == "Content").unwrap();
     let mut resources_checked = 0;
+    let mut ids_left_out = 0;
     for (seed, field) in content.fields.iter().enumerate() {
         let mut sampler = Sampler {
             api: &api,
             rng: fastrand::Rng::with_seed(seed as u64),
             alternate: false,
+            missing_ids: true,
+            ids_left_out: 0,
         };
         for _ in 0..SAMPLES_PER_RESOURCE {
             let value = sampler.value("content", &field.ty, 0);
             let input = json!({ field.wire.clone(): value });
             round_trip::<chargebee::content::Content>(&input, &field.wire);
         }
+        ids_left_out += sampler.ids_left_out;
         resources_checked += 1;
     }
     for (name, seed) in [("Event", 1000), ("WebhookEvent", 1001)] {
@@ -251,6 +267,8 @@ fn every_resource_decodes_any_subset_of_its_fields_and_keeps_unnamed_keys() {
             api: &api,
             rng: fastrand::Rng::with_seed(seed),
             alternate: false,
+            missing_ids: true,
+            ids_left_out: 0,
         };
         let res = sampler.resource(name);
         let (module, fields) = (res.module.clone(), res.fields.clone());
@@ -265,6 +283,78 @@ fn every_resource_decodes_any_subset_of_its_fields_and_keeps_unnamed_keys() {
     }
     // Content holds every other resource (and lists of four of them).
     assert_eq!(resources_checked, api.resources.len() - 1 + 4);
+    assert!(ids_left_out > 50, "{ids_left_out} embedded ids left out");
+}
+
+/// An embedded resource without the `id` its type requires (Chargebee leaves it out where
+/// the parent identifies the object) does not fail its parent: it is kept as received in the
+/// parent's `extra`, the typed field is absent, and it is written back unchanged.
+#[test]
+fn an_embedded_resource_without_its_id_is_kept_as_received() {
+    use chargebee::ExtraFields;
+    let features = json!([
+        {"id": "api-calls", "name": "API calls"},
+        {"name": "Seats", "type": "quantity"}
+    ]);
+    let input = json!({"id": "meter-1", "name": "Requests", "features": features});
+    let meter: chargebee::meter::Meter = serde_json::from_value(input.clone()).unwrap();
+    assert_eq!(meter.id, "meter-1");
+    assert!(meter.features.is_none());
+    assert_eq!(meter.extra_field("features"), Some(&features));
+    assert_eq!(serde_json::to_value(&meter).unwrap(), input);
+
+    // With every id present, the same list decodes typed.
+    let typed = json!({"id": "meter-1", "features": [{"id": "api-calls"}, {"id": "seats"}]});
+    let meter: chargebee::meter::Meter = serde_json::from_value(typed).unwrap();
+    let ids: Vec<&str> = meter
+        .features
+        .iter()
+        .flatten()
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(ids, ["api-calls", "seats"]);
+    assert!(meter.extra.is_empty());
+
+    // An event's content, one resource with a null id and one with its id.
+    let subscription = json!({"id": null, "status": "active", "mrr": "1500"});
+    let input = json!({
+        "id": "ev_1",
+        "event_type": "subscription_changed",
+        "occurred_at": 1_767_225_600,
+        "content": {"subscription": subscription, "customer": {"id": "cus_1"}}
+    });
+    let event: chargebee::event::Event = serde_json::from_value(input.clone()).unwrap();
+    assert!(event.content.subscription.is_none());
+    assert_eq!(
+        event.content.extra_field("subscription"),
+        Some(&subscription)
+    );
+    assert_eq!(event.content.customer.as_ref().unwrap().id, "cus_1");
+    assert_eq!(serde_json::to_value(&event).unwrap(), input);
+
+    // A value at fault inside an embedded resource is named by its whole path, and its
+    // position counts from the start of the payload, not of the embedded text.
+    let text = json!({
+        "id": "ev_2",
+        "content": {"subscription": {"id": "sub_1", "mrr": {"amount": 1}}}
+    })
+    .to_string();
+    let (error, path) = chargebee_types::json_path::recording(|| {
+        serde_json::from_str::<chargebee::event::Event>(&text)
+    })
+    .unwrap_err();
+    assert_eq!(path, "content.subscription.mrr");
+    let mrr_at = text.find(r#""mrr""#).unwrap();
+    assert!(
+        error.column() > mrr_at,
+        "{error} (`mrr` is at column {mrr_at})"
+    );
+
+    // The answer's own object still insists on its id.
+    let error = serde_json::from_value::<chargebee::meter::Meter>(json!({"name": "x"}))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("missing field `id`"), "{error}");
 }
 
 /// Property: every scalar field of every resource decodes the same from either shape real
@@ -283,6 +373,8 @@ fn every_scalar_decodes_alike_from_both_wire_shapes() {
                 api: &api,
                 rng: fastrand::Rng::with_seed(seed),
                 alternate,
+                missing_ids: false,
+                ids_left_out: 0,
             };
             (0..SAMPLES_PER_RESOURCE)
                 .map(|_| json!({ field.wire.clone(): sampler.value("content", &field.ty, 0) }))

@@ -5,10 +5,13 @@
 use crate::json_path;
 use crate::lenient::LenientSeed;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::DeserializeOwned;
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -115,6 +118,103 @@ pub fn optional_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     key: &'static str,
 ) -> Result<Option<Vec<T>>, A::Error> {
     read(map, key, OptionalEntries(PhantomData))
+}
+
+/// A resource type, as another object embeds it (a meter's `features`, an event's
+/// `content`).
+pub trait Resource {
+    /// Whether the resource's own decoding insists on an `id`.
+    const ID_REQUIRED: bool;
+}
+
+impl<R: Resource> Resource for Box<R> {
+    const ID_REQUIRED: bool = R::ID_REQUIRED;
+}
+
+thread_local! {
+    /// Set when a resource's decoding found no `id`: [`embedded`] then keeps the object.
+    static MISSING_ID: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The error of a resource without its `id`, noted for [`embedded`].
+#[cold]
+pub fn missing_id<E: Error>() -> E {
+    MISSING_ID.set(true);
+    E::missing_field("id")
+}
+
+/// Reads the resource or `null` embedded under `key`. An embedded object without the `id`
+/// its resource requires (payloads leave it out where the parent identifies it) is kept as
+/// received in `extra` under `key`, and the field is absent: nothing is invented, nothing
+/// lost, and the parent still decodes. The object's text is read first and decoded from
+/// there, which costs a second pass over it.
+#[inline(never)]
+pub fn embedded<'de, A: MapAccess<'de>, R: Resource + DeserializeOwned>(
+    map: &mut A,
+    key: &'static str,
+    extra: &mut Map<String, Value>,
+) -> Result<Option<R>, A::Error> {
+    if !R::ID_REQUIRED {
+        return field(map, key);
+    }
+    let Some(text) = read(map, key, PhantomData::<Option<Box<RawValue>>>)? else {
+        return Ok(None);
+    };
+    from_text(text.get(), PhantomData::<R>, key, extra)
+}
+
+/// Reads the list of resources or `null` embedded under `key`, as [`embedded`] reads one: a
+/// list with an entry lacking its `id` is kept whole, in order, in `extra` under `key`.
+#[inline(never)]
+pub fn embedded_list<'de, A: MapAccess<'de>, R: Resource + DeserializeOwned>(
+    map: &mut A,
+    key: &'static str,
+    extra: &mut Map<String, Value>,
+) -> Result<Option<Vec<R>>, A::Error> {
+    if !R::ID_REQUIRED {
+        return optional_list(map, key);
+    }
+    let Some(text) = read(map, key, PhantomData::<Option<Box<RawValue>>>)? else {
+        return Ok(None);
+    };
+    from_text(text.get(), Entries::<R>(PhantomData), key, extra)
+}
+
+/// Decodes `text`, the value under `key`, with `seed`; a resource in it without its `id`
+/// keeps the whole value in `extra` instead.
+fn from_text<V, S, E>(
+    text: &str,
+    seed: S,
+    key: &'static str,
+    extra: &mut Map<String, Value>,
+) -> Result<Option<V>, E>
+where
+    S: for<'a> DeserializeSeed<'a, Value = V>,
+    E: Error,
+{
+    MISSING_ID.set(false);
+    let error = match seed.deserialize(&mut serde_json::Deserializer::from_str(text)) {
+        Ok(value) => return Ok(Some(value)),
+        Err(error) => error,
+    };
+    if MISSING_ID.replace(false) {
+        let value: Value = serde_json::from_str(text).map_err(E::custom)?;
+        extra.insert(key.to_owned(), value);
+        return Ok(None);
+    }
+    json_path::note_key(key);
+    Err(E::custom(without_position(&error)))
+}
+
+/// The error's message without the line and column serde_json adds: they count from the
+/// start of the embedded value's text, not of the payload.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&position) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
 }
 
 /// Reads the parameter `key` into `slot`; a key given twice is refused, and `null` is the

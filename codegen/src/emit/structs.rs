@@ -50,7 +50,25 @@ pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
         custom_fields: false,
     };
     let tag = resource_object_tag(res);
-    emit_struct(&def, StructKind::Resource, res.is_holder(), tag, imports)
+    let model = emit_struct(&def, StructKind::Resource, res.is_holder(), tag, imports);
+    let name = format_ident!("{}", res.name);
+    let id_required = res.fields.iter().any(|f| StructKind::Resource.requires(f));
+    quote! {
+        #model
+        impl crate::decode::Resource for #name {
+            const ID_REQUIRED: bool = #id_required;
+        }
+    }
+}
+
+/// Whether a field holds a resource (or a list of them) that another module declares: such a
+/// value is read by `decode::embedded`, which keeps an entry lacking its `id` as received.
+fn embeds_resource(ty: &Type) -> bool {
+    match ty {
+        Type::Struct(r) => r.module.as_deref() == Some(r.name.to_snake_case().as_str()),
+        Type::List(inner) => embeds_resource(inner),
+        _ => false,
+    }
 }
 
 /// The `object` value Chargebee puts in a resource: its module name; none for a holder.
@@ -276,6 +294,12 @@ fn deserialize_impl(
         let gate = gate(f);
         let present = kind.requires(f) || f.empty_when_absent;
         let read = match (&f.ty, present) {
+            (Type::List(_), false) if kind != StructKind::Envelope && embeds_resource(&f.ty) => {
+                quote!(crate::decode::embedded_list(&mut map, #wire, &mut extra)?)
+            }
+            (_, false) if kind != StructKind::Envelope && embeds_resource(&f.ty) => {
+                quote!(crate::decode::embedded(&mut map, #wire, &mut extra)?)
+            }
             (Type::List(_), true) => quote!(Some(crate::decode::list(&mut map, #wire)?)),
             (Type::List(_), false) => quote!(crate::decode::optional_list(&mut map, #wire)?),
             _ if f.is_decimal_text() => {
@@ -285,6 +309,10 @@ fn deserialize_impl(
                 } else {
                     read
                 }
+            }
+            // A resource's `null` id is no id (see `decode::missing_id`).
+            (_, true) if kind == StructKind::Resource => {
+                quote!(crate::decode::field(&mut map, #wire)?)
             }
             (_, true) => quote!(Some(crate::decode::field(&mut map, #wire)?)),
             (_, false) => quote!(crate::decode::field(&mut map, #wire)?),
@@ -317,7 +345,10 @@ fn deserialize_impl(
         let id = ident(&f.ident);
         let wire = &f.wire;
         let gate = gate(f);
-        if kind.requires(f) {
+        if kind == StructKind::Resource && kind.requires(f) {
+            // `decode::embedded` keeps an embedded resource that lacks its id.
+            quote!(#gate #id: #id.ok_or_else(crate::decode::missing_id)?,)
+        } else if kind.requires(f) {
             quote!(#gate #id: #id.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
         } else if f.empty_when_absent {
             quote!(#gate #id: #id.unwrap_or_default(),)

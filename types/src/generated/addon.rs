@@ -296,7 +296,7 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             invoice_name = crate::decode::field(
@@ -483,7 +483,7 @@ impl<'de> Deserialize<'de> for Addon {
                     }
                 }
                 Ok(Addon {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     invoice_name,
                     description,
@@ -534,6 +534,9 @@ impl<'de> Deserialize<'de> for Addon {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Addon {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Tier` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

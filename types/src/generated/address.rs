@@ -190,6 +190,9 @@ impl<'de> Deserialize<'de> for Address {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Address {
+    const ID_REQUIRED: bool = false;
+}
 /// What `GET /addresses` (`address.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

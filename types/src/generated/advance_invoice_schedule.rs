@@ -81,7 +81,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             schedule_type = crate::decode::field(
                                 &mut map,
@@ -114,7 +114,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                     }
                 }
                 Ok(AdvanceInvoiceSchedule {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     schedule_type,
                     fixed_interval_schedule,
                     specific_dates_schedule,
@@ -125,6 +125,9 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for AdvanceInvoiceSchedule {
+    const ID_REQUIRED: bool = true;
 }
 /// The `FixedIntervalSchedule` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -133,7 +133,7 @@ impl<'de> Deserialize<'de> for Alert {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => r#type = crate::decode::field(&mut map, "type")?,
                         2 => name = crate::decode::field(&mut map, "name")?,
                         3 => description = crate::decode::field(&mut map, "description")?,
@@ -181,7 +181,7 @@ impl<'de> Deserialize<'de> for Alert {
                     }
                 }
                 Ok(Alert {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     r#type,
                     name,
                     description,
@@ -202,6 +202,9 @@ impl<'de> Deserialize<'de> for Alert {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Alert {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Threshold` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

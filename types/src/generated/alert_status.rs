@@ -114,6 +114,9 @@ impl<'de> Deserialize<'de> for AlertStatus {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for AlertStatus {
+    const ID_REQUIRED: bool = false;
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

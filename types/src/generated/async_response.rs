@@ -129,6 +129,9 @@ impl<'de> Deserialize<'de> for AsyncResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for AsyncResponse {
+    const ID_REQUIRED: bool = false;
+}
 /// The `RequestAsyncApi` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -56,7 +56,13 @@ impl<'de> Deserialize<'de> for AsyncResponseList {
                     };
                     match slot {
                         #[cfg(feature = "async_response")]
-                        0 => list = crate::decode::optional_list(&mut map, "list")?,
+                        0 => {
+                            list = crate::decode::embedded_list(
+                                &mut map,
+                                "list",
+                                &mut extra,
+                            )?;
+                        }
                         _ => {
                             crate::decode::keep(&mut map, key, &mut extra)?;
                         }
@@ -71,4 +77,7 @@ impl<'de> Deserialize<'de> for AsyncResponseList {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for AsyncResponseList {
+    const ID_REQUIRED: bool = false;
 }

@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             parent_item_id = crate::decode::field(
                                 &mut map,
@@ -203,7 +203,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                     }
                 }
                 Ok(AttachedItem {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     parent_item_id,
                     item_id,
                     r#type,
@@ -226,6 +226,9 @@ impl<'de> Deserialize<'de> for AttachedItem {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for AttachedItem {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

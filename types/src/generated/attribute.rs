@@ -85,3 +85,6 @@ impl<'de> Deserialize<'de> for Attribute {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Attribute {
+    const ID_REQUIRED: bool = false;
+}

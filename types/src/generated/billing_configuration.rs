@@ -96,6 +96,9 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for BillingConfiguration {
+    const ID_REQUIRED: bool = false;
+}
 /// The `BillingDate` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -70,7 +70,7 @@ impl<'de> Deserialize<'de> for Brand {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             crate::decode::read_object_key(
@@ -86,7 +86,7 @@ impl<'de> Deserialize<'de> for Brand {
                     }
                 }
                 Ok(Brand {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     object,
                     extra,
@@ -95,4 +95,7 @@ impl<'de> Deserialize<'de> for Brand {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Brand {
+    const ID_REQUIRED: bool = true;
 }

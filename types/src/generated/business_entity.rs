@@ -99,7 +99,7 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => status = crate::decode::field(&mut map, "status")?,
                         3 => deleted = crate::decode::field(&mut map, "deleted")?,
@@ -125,7 +125,7 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                     }
                 }
                 Ok(BusinessEntity {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     status,
                     deleted,
@@ -139,6 +139,9 @@ impl<'de> Deserialize<'de> for BusinessEntity {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for BusinessEntity {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -105,7 +105,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             resource_type = crate::decode::field(
                                 &mut map,
@@ -147,7 +147,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                     }
                 }
                 Ok(BusinessEntityTransfer {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     resource_type,
                     resource_id,
                     active_resource_id,
@@ -162,6 +162,9 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for BusinessEntityTransfer {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `ResourceType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -319,6 +319,9 @@ impl<'de> Deserialize<'de> for Card {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Card {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

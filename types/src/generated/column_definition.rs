@@ -86,3 +86,6 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for ColumnDefinition {
+    const ID_REQUIRED: bool = false;
+}

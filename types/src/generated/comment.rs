@@ -102,7 +102,7 @@ impl<'de> Deserialize<'de> for Comment {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => entity_type = crate::decode::field(&mut map, "entity_type")?,
                         2 => added_by = crate::decode::field(&mut map, "added_by")?,
                         3 => notes = crate::decode::field(&mut map, "notes")?,
@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for Comment {
                     }
                 }
                 Ok(Comment {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     entity_type,
                     added_by,
                     notes,
@@ -144,6 +144,9 @@ impl<'de> Deserialize<'de> for Comment {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Comment {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

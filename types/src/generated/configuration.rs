@@ -108,6 +108,9 @@ impl<'de> Deserialize<'de> for Configuration {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Configuration {
+    const ID_REQUIRED: bool = false;
+}
 /// What `GET /configurations` (`configuration.list`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -132,6 +132,9 @@ impl<'de> Deserialize<'de> for Connection {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Connection {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -105,7 +105,7 @@ impl<'de> Deserialize<'de> for Contact {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => first_name = crate::decode::field(&mut map, "first_name")?,
                         2 => last_name = crate::decode::field(&mut map, "last_name")?,
                         3 => email = crate::decode::field(&mut map, "email")?,
@@ -138,7 +138,7 @@ impl<'de> Deserialize<'de> for Contact {
                     }
                 }
                 Ok(Contact {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     first_name,
                     last_name,
                     email,
@@ -154,4 +154,7 @@ impl<'de> Deserialize<'de> for Contact {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Contact {
+    const ID_REQUIRED: bool = true;
 }

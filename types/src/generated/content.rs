@@ -1463,672 +1463,981 @@ impl<'de> Deserialize<'de> for Content {
                     };
                     match slot {
                         #[cfg(feature = "addon")]
-                        0 => addon = crate::decode::field(&mut map, "addon")?,
+                        0 => {
+                            addon = crate::decode::embedded(
+                                &mut map,
+                                "addon",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "address")]
-                        1 => address = crate::decode::field(&mut map, "address")?,
+                        1 => {
+                            address = crate::decode::embedded(
+                                &mut map,
+                                "address",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "advance_invoice_schedule")]
                         2 => {
-                            advance_invoice_schedule = crate::decode::field(
+                            advance_invoice_schedule = crate::decode::embedded(
                                 &mut map,
                                 "advance_invoice_schedule",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "alert")]
-                        3 => alert = crate::decode::field(&mut map, "alert")?,
+                        3 => {
+                            alert = crate::decode::embedded(
+                                &mut map,
+                                "alert",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "alert_status")]
                         4 => {
-                            alert_status = crate::decode::field(
+                            alert_status = crate::decode::embedded(
                                 &mut map,
                                 "alert_status",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "async_response")]
                         5 => {
-                            async_response = crate::decode::field(
+                            async_response = crate::decode::embedded(
                                 &mut map,
                                 "async_response",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "async_response_list")]
                         6 => {
-                            async_response_list = crate::decode::field(
+                            async_response_list = crate::decode::embedded(
                                 &mut map,
                                 "async_response_list",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "attached_item")]
                         7 => {
-                            attached_item = crate::decode::field(
+                            attached_item = crate::decode::embedded(
                                 &mut map,
                                 "attached_item",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "attribute")]
-                        8 => attribute = crate::decode::field(&mut map, "attribute")?,
+                        8 => {
+                            attribute = crate::decode::embedded(
+                                &mut map,
+                                "attribute",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "billing_configuration")]
                         9 => {
-                            billing_configuration = crate::decode::field(
+                            billing_configuration = crate::decode::embedded(
                                 &mut map,
                                 "billing_configuration",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "brand")]
-                        10 => brand = crate::decode::field(&mut map, "brand")?,
+                        10 => {
+                            brand = crate::decode::embedded(
+                                &mut map,
+                                "brand",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "business_entity")]
                         11 => {
-                            business_entity = crate::decode::field(
+                            business_entity = crate::decode::embedded(
                                 &mut map,
                                 "business_entity",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "business_entity_transfer")]
                         12 => {
-                            business_entity_transfer = crate::decode::field(
+                            business_entity_transfer = crate::decode::embedded(
                                 &mut map,
                                 "business_entity_transfer",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "card")]
-                        13 => card = crate::decode::field(&mut map, "card")?,
+                        13 => {
+                            card = crate::decode::embedded(&mut map, "card", &mut extra)?;
+                        }
                         #[cfg(feature = "column_definition")]
                         14 => {
-                            column_definition = crate::decode::field(
+                            column_definition = crate::decode::embedded(
                                 &mut map,
                                 "column_definition",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "comment")]
-                        15 => comment = crate::decode::field(&mut map, "comment")?,
+                        15 => {
+                            comment = crate::decode::embedded(
+                                &mut map,
+                                "comment",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "configuration")]
                         16 => {
-                            configuration = crate::decode::field(
+                            configuration = crate::decode::embedded(
                                 &mut map,
                                 "configuration",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "contact")]
-                        17 => contact = crate::decode::field(&mut map, "contact")?,
+                        17 => {
+                            contact = crate::decode::embedded(
+                                &mut map,
+                                "contact",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "contract_term")]
                         18 => {
-                            contract_term = crate::decode::field(
+                            contract_term = crate::decode::embedded(
                                 &mut map,
                                 "contract_term",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "coupon")]
-                        19 => coupon = crate::decode::field(&mut map, "coupon")?,
+                        19 => {
+                            coupon = crate::decode::embedded(
+                                &mut map,
+                                "coupon",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "coupon_code")]
                         20 => {
-                            coupon_code = crate::decode::field(&mut map, "coupon_code")?;
+                            coupon_code = crate::decode::embedded(
+                                &mut map,
+                                "coupon_code",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "coupon_set")]
-                        21 => coupon_set = crate::decode::field(&mut map, "coupon_set")?,
+                        21 => {
+                            coupon_set = crate::decode::embedded(
+                                &mut map,
+                                "coupon_set",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "cpq_quote_signature")]
                         22 => {
-                            cpq_quote_signature = crate::decode::field(
+                            cpq_quote_signature = crate::decode::embedded(
                                 &mut map,
                                 "cpq_quote_signature",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "credit_note")]
                         23 => {
-                            credit_note = crate::decode::field(&mut map, "credit_note")?;
+                            credit_note = crate::decode::embedded(
+                                &mut map,
+                                "credit_note",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "credit_note_estimate")]
                         24 => {
-                            credit_note_estimate = crate::decode::field(
+                            credit_note_estimate = crate::decode::embedded(
                                 &mut map,
                                 "credit_note_estimate",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "credit_unit")]
                         25 => {
-                            credit_unit = crate::decode::field(&mut map, "credit_unit")?;
+                            credit_unit = crate::decode::embedded(
+                                &mut map,
+                                "credit_unit",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "currency")]
-                        26 => currency = crate::decode::field(&mut map, "currency")?,
+                        26 => {
+                            currency = crate::decode::embedded(
+                                &mut map,
+                                "currency",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "customer")]
-                        27 => customer = crate::decode::field(&mut map, "customer")?,
+                        27 => {
+                            customer = crate::decode::embedded(
+                                &mut map,
+                                "customer",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "customer_entitlement")]
                         28 => {
-                            customer_entitlement = crate::decode::field(
+                            customer_entitlement = crate::decode::embedded(
                                 &mut map,
                                 "customer_entitlement",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "differential_price")]
                         29 => {
-                            differential_price = crate::decode::field(
+                            differential_price = crate::decode::embedded(
                                 &mut map,
                                 "differential_price",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "discount")]
-                        30 => discount = crate::decode::field(&mut map, "discount")?,
+                        30 => {
+                            discount = crate::decode::embedded(
+                                &mut map,
+                                "discount",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "download")]
-                        31 => download = crate::decode::field(&mut map, "download")?,
+                        31 => {
+                            download = crate::decode::embedded(
+                                &mut map,
+                                "download",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "einvoice")]
-                        32 => einvoice = crate::decode::field(&mut map, "einvoice")?,
+                        32 => {
+                            einvoice = crate::decode::embedded(
+                                &mut map,
+                                "einvoice",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "entitlement")]
                         33 => {
-                            entitlement = crate::decode::field(&mut map, "entitlement")?;
+                            entitlement = crate::decode::embedded(
+                                &mut map,
+                                "entitlement",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "entitlement_override")]
                         34 => {
-                            entitlement_override = crate::decode::field(
+                            entitlement_override = crate::decode::embedded(
                                 &mut map,
                                 "entitlement_override",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "estimate")]
-                        35 => estimate = crate::decode::field(&mut map, "estimate")?,
+                        35 => {
+                            estimate = crate::decode::embedded(
+                                &mut map,
+                                "estimate",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "event")]
-                        36 => event = crate::decode::field(&mut map, "event")?,
+                        36 => {
+                            event = crate::decode::embedded(
+                                &mut map,
+                                "event",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "export")]
-                        37 => export = crate::decode::field(&mut map, "export")?,
+                        37 => {
+                            export = crate::decode::embedded(
+                                &mut map,
+                                "export",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "feature")]
-                        38 => feature = crate::decode::field(&mut map, "feature")?,
+                        38 => {
+                            feature = crate::decode::embedded(
+                                &mut map,
+                                "feature",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "filter_condition")]
                         39 => {
-                            filter_condition = crate::decode::field(
+                            filter_condition = crate::decode::embedded(
                                 &mut map,
                                 "filter_condition",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "gateway_error_detail")]
                         40 => {
-                            gateway_error_detail = crate::decode::field(
+                            gateway_error_detail = crate::decode::embedded(
                                 &mut map,
                                 "gateway_error_detail",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "gateway_payment_method_token")]
                         41 => {
-                            gateway_payment_method_token = crate::decode::field(
+                            gateway_payment_method_token = crate::decode::embedded(
                                 &mut map,
                                 "gateway_payment_method_token",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "gift")]
-                        42 => gift = crate::decode::field(&mut map, "gift")?,
+                        42 => {
+                            gift = crate::decode::embedded(&mut map, "gift", &mut extra)?;
+                        }
                         #[cfg(feature = "grant_block")]
                         43 => {
-                            grant_block = crate::decode::field(&mut map, "grant_block")?;
+                            grant_block = crate::decode::embedded(
+                                &mut map,
+                                "grant_block",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "hierarchy")]
-                        44 => hierarchy = crate::decode::field(&mut map, "hierarchy")?,
+                        44 => {
+                            hierarchy = crate::decode::embedded(
+                                &mut map,
+                                "hierarchy",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "hosted_page")]
                         45 => {
-                            hosted_page = crate::decode::field(&mut map, "hosted_page")?;
+                            hosted_page = crate::decode::embedded(
+                                &mut map,
+                                "hosted_page",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "impacted_customer")]
                         46 => {
-                            impacted_customer = crate::decode::field(
+                            impacted_customer = crate::decode::embedded(
                                 &mut map,
                                 "impacted_customer",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "impacted_item")]
                         47 => {
-                            impacted_item = crate::decode::field(
+                            impacted_item = crate::decode::embedded(
                                 &mut map,
                                 "impacted_item",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "impacted_item_price")]
                         48 => {
-                            impacted_item_price = crate::decode::field(
+                            impacted_item_price = crate::decode::embedded(
                                 &mut map,
                                 "impacted_item_price",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "impacted_subscription")]
                         49 => {
-                            impacted_subscription = crate::decode::field(
+                            impacted_subscription = crate::decode::embedded(
                                 &mut map,
                                 "impacted_subscription",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "in_app_subscription")]
                         50 => {
-                            in_app_subscription = crate::decode::field(
+                            in_app_subscription = crate::decode::embedded(
                                 &mut map,
                                 "in_app_subscription",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "invoice")]
-                        51 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        51 => {
+                            invoice = crate::decode::embedded(
+                                &mut map,
+                                "invoice",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "invoice_estimate")]
                         52 => {
-                            invoice_estimate = crate::decode::field(
+                            invoice_estimate = crate::decode::embedded(
                                 &mut map,
                                 "invoice_estimate",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "item")]
-                        53 => item = crate::decode::field(&mut map, "item")?,
+                        53 => {
+                            item = crate::decode::embedded(&mut map, "item", &mut extra)?;
+                        }
                         #[cfg(feature = "item_entitlement")]
                         54 => {
-                            item_entitlement = crate::decode::field(
+                            item_entitlement = crate::decode::embedded(
                                 &mut map,
                                 "item_entitlement",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "item_family")]
                         55 => {
-                            item_family = crate::decode::field(&mut map, "item_family")?;
+                            item_family = crate::decode::embedded(
+                                &mut map,
+                                "item_family",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "item_price")]
-                        56 => item_price = crate::decode::field(&mut map, "item_price")?,
+                        56 => {
+                            item_price = crate::decode::embedded(
+                                &mut map,
+                                "item_price",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "ledger_account_balance")]
                         57 => {
-                            ledger_account_balance = crate::decode::field(
+                            ledger_account_balance = crate::decode::embedded(
                                 &mut map,
                                 "ledger_account_balance",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "ledger_entry")]
                         58 => {
-                            ledger_entry = crate::decode::field(
+                            ledger_entry = crate::decode::embedded(
                                 &mut map,
                                 "ledger_entry",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "ledger_operation")]
                         59 => {
-                            ledger_operation = crate::decode::field(
+                            ledger_operation = crate::decode::embedded(
                                 &mut map,
                                 "ledger_operation",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "metadata")]
-                        60 => metadata = crate::decode::field(&mut map, "metadata")?,
+                        60 => {
+                            metadata = crate::decode::embedded(
+                                &mut map,
+                                "metadata",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "meter")]
-                        61 => meter = crate::decode::field(&mut map, "meter")?,
+                        61 => {
+                            meter = crate::decode::embedded(
+                                &mut map,
+                                "meter",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "metered_feature")]
                         62 => {
-                            metered_feature = crate::decode::field(
+                            metered_feature = crate::decode::embedded(
                                 &mut map,
                                 "metered_feature",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "non_subscription")]
                         63 => {
-                            non_subscription = crate::decode::field(
+                            non_subscription = crate::decode::embedded(
                                 &mut map,
                                 "non_subscription",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "offer_event")]
                         64 => {
-                            offer_event = crate::decode::field(&mut map, "offer_event")?;
+                            offer_event = crate::decode::embedded(
+                                &mut map,
+                                "offer_event",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "offer_fulfillment")]
                         65 => {
-                            offer_fulfillment = crate::decode::field(
+                            offer_fulfillment = crate::decode::embedded(
                                 &mut map,
                                 "offer_fulfillment",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_one_time_order")]
                         66 => {
-                            omnichannel_one_time_order = crate::decode::field(
+                            omnichannel_one_time_order = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_one_time_order",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_one_time_order_item")]
                         67 => {
-                            omnichannel_one_time_order_item = crate::decode::field(
+                            omnichannel_one_time_order_item = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_one_time_order_item",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription")]
                         68 => {
-                            omnichannel_subscription = crate::decode::field(
+                            omnichannel_subscription = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_subscription",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item")]
                         69 => {
-                            omnichannel_subscription_item = crate::decode::field(
+                            omnichannel_subscription_item = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_subscription_item",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item_metric")]
                         70 => {
-                            omnichannel_subscription_item_metric = crate::decode::field(
+                            omnichannel_subscription_item_metric = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_subscription_item_metric",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item_offer")]
                         71 => {
-                            omnichannel_subscription_item_offer = crate::decode::field(
+                            omnichannel_subscription_item_offer = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_subscription_item_offer",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(
                             feature = "omnichannel_subscription_item_scheduled_change"
                         )]
                         72 => {
-                            omnichannel_subscription_item_scheduled_change = crate::decode::field(
+                            omnichannel_subscription_item_scheduled_change = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_subscription_item_scheduled_change",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "omnichannel_transaction")]
                         73 => {
-                            omnichannel_transaction = crate::decode::field(
+                            omnichannel_transaction = crate::decode::embedded(
                                 &mut map,
                                 "omnichannel_transaction",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "order")]
-                        74 => order = crate::decode::field(&mut map, "order")?,
+                        74 => {
+                            order = crate::decode::embedded(
+                                &mut map,
+                                "order",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "payment_intent")]
                         75 => {
-                            payment_intent = crate::decode::field(
+                            payment_intent = crate::decode::embedded(
                                 &mut map,
                                 "payment_intent",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "payment_reference_number")]
                         76 => {
-                            payment_reference_number = crate::decode::field(
+                            payment_reference_number = crate::decode::embedded(
                                 &mut map,
                                 "payment_reference_number",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "payment_schedule")]
                         77 => {
-                            payment_schedule = crate::decode::field(
+                            payment_schedule = crate::decode::embedded(
                                 &mut map,
                                 "payment_schedule",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "payment_schedule_estimate")]
                         78 => {
-                            payment_schedule_estimate = crate::decode::field(
+                            payment_schedule_estimate = crate::decode::embedded(
                                 &mut map,
                                 "payment_schedule_estimate",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "payment_schedule_scheme")]
                         79 => {
-                            payment_schedule_scheme = crate::decode::field(
+                            payment_schedule_scheme = crate::decode::embedded(
                                 &mut map,
                                 "payment_schedule_scheme",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "payment_source")]
                         80 => {
-                            payment_source = crate::decode::field(
+                            payment_source = crate::decode::embedded(
                                 &mut map,
                                 "payment_source",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "payment_voucher")]
                         81 => {
-                            payment_voucher = crate::decode::field(
+                            payment_voucher = crate::decode::embedded(
                                 &mut map,
                                 "payment_voucher",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "personalized_offer")]
                         82 => {
-                            personalized_offer = crate::decode::field(
+                            personalized_offer = crate::decode::embedded(
                                 &mut map,
                                 "personalized_offer",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "plan")]
-                        83 => plan = crate::decode::field(&mut map, "plan")?,
+                        83 => {
+                            plan = crate::decode::embedded(&mut map, "plan", &mut extra)?;
+                        }
                         #[cfg(feature = "portal_session")]
                         84 => {
-                            portal_session = crate::decode::field(
+                            portal_session = crate::decode::embedded(
                                 &mut map,
                                 "portal_session",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "price_variant")]
                         85 => {
-                            price_variant = crate::decode::field(
+                            price_variant = crate::decode::embedded(
                                 &mut map,
                                 "price_variant",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "pricing_page_session")]
                         86 => {
-                            pricing_page_session = crate::decode::field(
+                            pricing_page_session = crate::decode::embedded(
                                 &mut map,
                                 "pricing_page_session",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "promotional_credit")]
                         87 => {
-                            promotional_credit = crate::decode::field(
+                            promotional_credit = crate::decode::embedded(
                                 &mut map,
                                 "promotional_credit",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "promotional_grant")]
                         88 => {
-                            promotional_grant = crate::decode::field(
+                            promotional_grant = crate::decode::embedded(
                                 &mut map,
                                 "promotional_grant",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "purchase")]
-                        89 => purchase = crate::decode::field(&mut map, "purchase")?,
+                        89 => {
+                            purchase = crate::decode::embedded(
+                                &mut map,
+                                "purchase",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "quote")]
-                        90 => quote = crate::decode::field(&mut map, "quote")?,
+                        90 => {
+                            quote = crate::decode::embedded(
+                                &mut map,
+                                "quote",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "quote_entitlement")]
                         91 => {
-                            quote_entitlement = crate::decode::field(
+                            quote_entitlement = crate::decode::embedded(
                                 &mut map,
                                 "quote_entitlement",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "quote_line_group")]
                         92 => {
-                            quote_line_group = crate::decode::field(
+                            quote_line_group = crate::decode::embedded(
                                 &mut map,
                                 "quote_line_group",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "quoted_charge")]
                         93 => {
-                            quoted_charge = crate::decode::field(
+                            quoted_charge = crate::decode::embedded(
                                 &mut map,
                                 "quoted_charge",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "quoted_delta_ramp")]
                         94 => {
-                            quoted_delta_ramp = crate::decode::field(
+                            quoted_delta_ramp = crate::decode::embedded(
                                 &mut map,
                                 "quoted_delta_ramp",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "quoted_ramp")]
                         95 => {
-                            quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?;
+                            quoted_ramp = crate::decode::embedded(
+                                &mut map,
+                                "quoted_ramp",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "quoted_subscription")]
                         96 => {
-                            quoted_subscription = crate::decode::field(
+                            quoted_subscription = crate::decode::embedded(
                                 &mut map,
                                 "quoted_subscription",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "ramp")]
-                        97 => ramp = crate::decode::field(&mut map, "ramp")?,
+                        97 => {
+                            ramp = crate::decode::embedded(&mut map, "ramp", &mut extra)?;
+                        }
                         #[cfg(feature = "recorded_purchase")]
                         98 => {
-                            recorded_purchase = crate::decode::field(
+                            recorded_purchase = crate::decode::embedded(
                                 &mut map,
                                 "recorded_purchase",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "resource_migration")]
                         99 => {
-                            resource_migration = crate::decode::field(
+                            resource_migration = crate::decode::embedded(
                                 &mut map,
                                 "resource_migration",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "rule")]
-                        100 => rule = crate::decode::field(&mut map, "rule")?,
+                        100 => {
+                            rule = crate::decode::embedded(&mut map, "rule", &mut extra)?;
+                        }
                         #[cfg(feature = "site_migration_detail")]
                         101 => {
-                            site_migration_detail = crate::decode::field(
+                            site_migration_detail = crate::decode::embedded(
                                 &mut map,
                                 "site_migration_detail",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "subscription")]
                         102 => {
-                            subscription = crate::decode::field(
+                            subscription = crate::decode::embedded(
                                 &mut map,
                                 "subscription",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "subscription_entitlement")]
                         103 => {
-                            subscription_entitlement = crate::decode::field(
+                            subscription_entitlement = crate::decode::embedded(
                                 &mut map,
                                 "subscription_entitlement",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "subscription_entitlements_created_detail")]
                         104 => {
-                            subscription_entitlements_created_detail = crate::decode::field(
+                            subscription_entitlements_created_detail = crate::decode::embedded(
                                 &mut map,
                                 "subscription_entitlements_created_detail",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "subscription_entitlements_updated_detail")]
                         105 => {
-                            subscription_entitlements_updated_detail = crate::decode::field(
+                            subscription_entitlements_updated_detail = crate::decode::embedded(
                                 &mut map,
                                 "subscription_entitlements_updated_detail",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "subscription_estimate")]
                         106 => {
-                            subscription_estimate = crate::decode::field(
+                            subscription_estimate = crate::decode::embedded(
                                 &mut map,
                                 "subscription_estimate",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "tax_withheld")]
                         107 => {
-                            tax_withheld = crate::decode::field(
+                            tax_withheld = crate::decode::embedded(
                                 &mut map,
                                 "tax_withheld",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "third_party_payment_method")]
                         108 => {
-                            third_party_payment_method = crate::decode::field(
+                            third_party_payment_method = crate::decode::embedded(
                                 &mut map,
                                 "third_party_payment_method",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "time_machine")]
                         109 => {
-                            time_machine = crate::decode::field(
+                            time_machine = crate::decode::embedded(
                                 &mut map,
                                 "time_machine",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "token")]
-                        110 => token = crate::decode::field(&mut map, "token")?,
+                        110 => {
+                            token = crate::decode::embedded(
+                                &mut map,
+                                "token",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "transaction")]
                         111 => {
-                            transaction = crate::decode::field(&mut map, "transaction")?;
+                            transaction = crate::decode::embedded(
+                                &mut map,
+                                "transaction",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "unbilled_charge")]
                         112 => {
-                            unbilled_charge = crate::decode::field(
+                            unbilled_charge = crate::decode::embedded(
                                 &mut map,
                                 "unbilled_charge",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "usage")]
-                        113 => usage = crate::decode::field(&mut map, "usage")?,
+                        113 => {
+                            usage = crate::decode::embedded(
+                                &mut map,
+                                "usage",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "usage_charge")]
                         114 => {
-                            usage_charge = crate::decode::field(
+                            usage_charge = crate::decode::embedded(
                                 &mut map,
                                 "usage_charge",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "usage_event")]
                         115 => {
-                            usage_event = crate::decode::field(&mut map, "usage_event")?;
+                            usage_event = crate::decode::embedded(
+                                &mut map,
+                                "usage_event",
+                                &mut extra,
+                            )?;
                         }
                         #[cfg(feature = "usage_file")]
-                        116 => usage_file = crate::decode::field(&mut map, "usage_file")?,
+                        116 => {
+                            usage_file = crate::decode::embedded(
+                                &mut map,
+                                "usage_file",
+                                &mut extra,
+                            )?;
+                        }
                         #[cfg(feature = "usage_summary")]
                         117 => {
-                            usage_summary = crate::decode::field(
+                            usage_summary = crate::decode::embedded(
                                 &mut map,
                                 "usage_summary",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "vaulted_payment_method")]
                         118 => {
-                            vaulted_payment_method = crate::decode::field(
+                            vaulted_payment_method = crate::decode::embedded(
                                 &mut map,
                                 "vaulted_payment_method",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "virtual_bank_account")]
                         119 => {
-                            virtual_bank_account = crate::decode::field(
+                            virtual_bank_account = crate::decode::embedded(
                                 &mut map,
                                 "virtual_bank_account",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "webhook_endpoint")]
                         120 => {
-                            webhook_endpoint = crate::decode::field(
+                            webhook_endpoint = crate::decode::embedded(
                                 &mut map,
                                 "webhook_endpoint",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "subscription")]
                         121 => {
-                            subscriptions = crate::decode::optional_list(
+                            subscriptions = crate::decode::embedded_list(
                                 &mut map,
                                 "subscriptions",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "unbilled_charge")]
                         122 => {
-                            unbilled_charges = crate::decode::optional_list(
+                            unbilled_charges = crate::decode::embedded_list(
                                 &mut map,
                                 "unbilled_charges",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "credit_note")]
                         123 => {
-                            credit_notes = crate::decode::optional_list(
+                            credit_notes = crate::decode::embedded_list(
                                 &mut map,
                                 "credit_notes",
+                                &mut extra,
                             )?;
                         }
                         #[cfg(feature = "advance_invoice_schedule")]
                         124 => {
-                            advance_invoice_schedules = crate::decode::optional_list(
+                            advance_invoice_schedules = crate::decode::embedded_list(
                                 &mut map,
                                 "advance_invoice_schedules",
+                                &mut extra,
                             )?;
                         }
                         _ => {
@@ -2393,4 +2702,7 @@ impl<'de> Deserialize<'de> for Content {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Content {
+    const ID_REQUIRED: bool = false;
 }

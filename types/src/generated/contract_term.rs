@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => status = crate::decode::field(&mut map, "status")?,
                         2 => {
                             contract_start = crate::decode::field(
@@ -200,7 +200,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                     }
                 }
                 Ok(ContractTerm {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     status,
                     contract_start,
                     contract_end,
@@ -219,6 +219,9 @@ impl<'de> Deserialize<'de> for ContractTerm {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for ContractTerm {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

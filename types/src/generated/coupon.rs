@@ -238,7 +238,7 @@ impl<'de> Deserialize<'de> for Coupon {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             invoice_name = crate::decode::field(
@@ -392,7 +392,7 @@ impl<'de> Deserialize<'de> for Coupon {
                     }
                 }
                 Ok(Coupon {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     invoice_name,
                     discount_type,
@@ -433,6 +433,9 @@ impl<'de> Deserialize<'de> for Coupon {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Coupon {
+    const ID_REQUIRED: bool = true;
 }
 /// The `ItemConstraint` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -97,7 +97,7 @@ impl<'de> Deserialize<'de> for CouponSet {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
                         2 => name = crate::decode::field(&mut map, "name")?,
                         3 => total_count = crate::decode::field(&mut map, "total_count")?,
@@ -128,7 +128,7 @@ impl<'de> Deserialize<'de> for CouponSet {
                     }
                 }
                 Ok(CouponSet {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     coupon_id,
                     name,
                     total_count,
@@ -142,6 +142,9 @@ impl<'de> Deserialize<'de> for CouponSet {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for CouponSet {
+    const ID_REQUIRED: bool = true;
 }
 /// What `POST /coupon_sets` (`coupon_set.create`) returns.
 #[derive(Debug, Clone, PartialEq)]

@@ -124,7 +124,7 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => status = crate::decode::field(&mut map, "status")?,
                         2 => name = crate::decode::field(&mut map, "name")?,
                         3 => {
@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                     }
                 }
                 Ok(CpqQuoteSignature {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     status,
                     name,
                     document_name,
@@ -191,6 +191,9 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for CpqQuoteSignature {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

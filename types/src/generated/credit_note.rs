@@ -330,7 +330,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => {
                             subscription_id = crate::decode::field(
@@ -551,7 +551,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                     }
                 }
                 Ok(CreditNote {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     subscription_id,
                     reference_invoice_id,
@@ -608,6 +608,9 @@ impl<'de> Deserialize<'de> for CreditNote {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for CreditNote {
+    const ID_REQUIRED: bool = true;
 }
 pub use super::invoice::BillingAddress;
 pub use super::invoice::ExchangeRate;

@@ -222,6 +222,9 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for CreditNoteEstimate {
+    const ID_REQUIRED: bool = false;
+}
 /// The `LineItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

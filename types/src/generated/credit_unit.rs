@@ -117,7 +117,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             external_name = crate::decode::field(
@@ -162,7 +162,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
                     }
                 }
                 Ok(CreditUnit {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     external_name,
                     status,
@@ -180,6 +180,9 @@ impl<'de> Deserialize<'de> for CreditUnit {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for CreditUnit {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

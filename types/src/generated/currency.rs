@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for Currency {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => enabled = crate::decode::field(&mut map, "enabled")?,
                         2 => forex_type = crate::decode::field(&mut map, "forex_type")?,
                         3 => {
@@ -125,7 +125,7 @@ impl<'de> Deserialize<'de> for Currency {
                     }
                 }
                 Ok(Currency {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     enabled,
                     forex_type,
                     currency_code,
@@ -138,6 +138,9 @@ impl<'de> Deserialize<'de> for Currency {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Currency {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `ForexType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -416,7 +416,7 @@ impl<'de> Deserialize<'de> for Customer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => first_name = crate::decode::field(&mut map, "first_name")?,
                         2 => last_name = crate::decode::field(&mut map, "last_name")?,
                         3 => email = crate::decode::field(&mut map, "email")?,
@@ -737,7 +737,7 @@ impl<'de> Deserialize<'de> for Customer {
                     }
                 }
                 Ok(Customer {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     first_name,
                     last_name,
                     email,
@@ -810,6 +810,9 @@ impl<'de> Deserialize<'de> for Customer {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Customer {
+    const ID_REQUIRED: bool = true;
 }
 pub use super::payment_source::BillingAddress;
 /// The `ReferralUrl` sub-object.

@@ -114,6 +114,9 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for CustomerEntitlement {
+    const ID_REQUIRED: bool = false;
+}
 /// One entry of a page of `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             item_price_id = crate::decode::field(
                                 &mut map,
@@ -204,7 +204,7 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                     }
                 }
                 Ok(DifferentialPrice {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     item_price_id,
                     parent_item_id,
                     price,
@@ -226,6 +226,9 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for DifferentialPrice {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Tier` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -153,7 +153,7 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             invoice_name = crate::decode::field(
                                 &mut map,
@@ -215,7 +215,7 @@ impl<'de> Deserialize<'de> for Discount {
                     }
                 }
                 Ok(Discount {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     invoice_name,
                     r#type,
                     percentage,
@@ -240,6 +240,9 @@ impl<'de> Deserialize<'de> for Discount {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Discount {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -97,3 +97,6 @@ impl<'de> Deserialize<'de> for Download {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Download {
+    const ID_REQUIRED: bool = false;
+}

@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             reference_id = crate::decode::field(
                                 &mut map,
@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                     }
                 }
                 Ok(Einvoice {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     reference_id,
                     reference_number,
                     status,
@@ -140,6 +140,9 @@ impl<'de> Deserialize<'de> for Einvoice {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Einvoice {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

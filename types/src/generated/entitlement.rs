@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for Entitlement {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => entity_id = crate::decode::field(&mut map, "entity_id")?,
                         2 => entity_type = crate::decode::field(&mut map, "entity_type")?,
                         3 => feature_id = crate::decode::field(&mut map, "feature_id")?,
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for Entitlement {
                     }
                 }
                 Ok(Entitlement {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     entity_id,
                     entity_type,
                     feature_id,
@@ -135,6 +135,9 @@ impl<'de> Deserialize<'de> for Entitlement {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Entitlement {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -123,7 +123,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             subscription_id = crate::decode::field(
                                 &mut map,
@@ -169,7 +169,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                     }
                 }
                 Ok(EntitlementOverride {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     subscription_id,
                     entity_id,
                     entity_type,
@@ -188,6 +188,9 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for EntitlementOverride {
+    const ID_REQUIRED: bool = true;
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]

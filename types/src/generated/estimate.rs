@@ -119,51 +119,59 @@ impl<'de> Deserialize<'de> for Estimate {
                     match slot {
                         0 => created_at = crate::decode::field(&mut map, "created_at")?,
                         1 => {
-                            subscription_estimate = crate::decode::field(
+                            subscription_estimate = crate::decode::embedded(
                                 &mut map,
                                 "subscription_estimate",
+                                &mut extra,
                             )?;
                         }
                         2 => {
-                            subscription_estimates = crate::decode::optional_list(
+                            subscription_estimates = crate::decode::embedded_list(
                                 &mut map,
                                 "subscription_estimates",
+                                &mut extra,
                             )?;
                         }
                         3 => {
-                            invoice_estimate = crate::decode::field(
+                            invoice_estimate = crate::decode::embedded(
                                 &mut map,
                                 "invoice_estimate",
+                                &mut extra,
                             )?;
                         }
                         4 => {
-                            invoice_estimates = crate::decode::optional_list(
+                            invoice_estimates = crate::decode::embedded_list(
                                 &mut map,
                                 "invoice_estimates",
+                                &mut extra,
                             )?;
                         }
                         5 => {
-                            payment_schedule_estimates = crate::decode::optional_list(
+                            payment_schedule_estimates = crate::decode::embedded_list(
                                 &mut map,
                                 "payment_schedule_estimates",
+                                &mut extra,
                             )?;
                         }
                         6 => {
-                            next_invoice_estimate = crate::decode::field(
+                            next_invoice_estimate = crate::decode::embedded(
                                 &mut map,
                                 "next_invoice_estimate",
+                                &mut extra,
                             )?;
                         }
                         7 => {
-                            credit_note_estimates = crate::decode::optional_list(
+                            credit_note_estimates = crate::decode::embedded_list(
                                 &mut map,
                                 "credit_note_estimates",
+                                &mut extra,
                             )?;
                         }
                         8 => {
-                            unbilled_charge_estimates = crate::decode::optional_list(
+                            unbilled_charge_estimates = crate::decode::embedded_list(
                                 &mut map,
                                 "unbilled_charge_estimates",
+                                &mut extra,
                             )?;
                         }
                         9 => {
@@ -196,6 +204,9 @@ impl<'de> Deserialize<'de> for Estimate {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Estimate {
+    const ID_REQUIRED: bool = false;
 }
 /// Values of `GiftSubscriptionPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

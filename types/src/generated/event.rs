@@ -119,7 +119,7 @@ impl<'de> Deserialize<'de> for Event {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => occurred_at = crate::decode::field(&mut map, "occurred_at")?,
                         2 => source = crate::decode::field(&mut map, "source")?,
                         3 => user = crate::decode::field(&mut map, "user")?,
@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for Event {
                         }
                         7 => event_type = crate::decode::field(&mut map, "event_type")?,
                         8 => api_version = crate::decode::field(&mut map, "api_version")?,
-                        9 => content = Some(crate::decode::field(&mut map, "content")?),
+                        9 => content = crate::decode::field(&mut map, "content")?,
                         10 => {
                             origin_user = crate::decode::field(&mut map, "origin_user")?;
                         }
@@ -161,7 +161,7 @@ impl<'de> Deserialize<'de> for Event {
                     }
                 }
                 Ok(Event {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     occurred_at,
                     source,
                     user,
@@ -179,6 +179,9 @@ impl<'de> Deserialize<'de> for Event {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Event {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Webhook` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

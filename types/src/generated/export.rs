@@ -91,7 +91,7 @@ impl<'de> Deserialize<'de> for Export {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             operation_type = crate::decode::field(
                                 &mut map,
@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for Export {
                     }
                 }
                 Ok(Export {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     operation_type,
                     mime_type,
                     status,
@@ -129,6 +129,9 @@ impl<'de> Deserialize<'de> for Export {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Export {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Download` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -117,7 +117,7 @@ impl<'de> Deserialize<'de> for Feature {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => description = crate::decode::field(&mut map, "description")?,
                         3 => status = crate::decode::field(&mut map, "status")?,
@@ -147,7 +147,7 @@ impl<'de> Deserialize<'de> for Feature {
                     }
                 }
                 Ok(Feature {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     description,
                     status,
@@ -165,6 +165,9 @@ impl<'de> Deserialize<'de> for Feature {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Feature {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Level` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -91,6 +91,9 @@ impl<'de> Deserialize<'de> for FilterCondition {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for FilterCondition {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `Field`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -223,3 +223,6 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for GatewayErrorDetail {
+    const ID_REQUIRED: bool = false;
+}

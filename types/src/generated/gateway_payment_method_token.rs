@@ -103,7 +103,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             gateway_account_id = crate::decode::field(
                                 &mut map,
@@ -145,7 +145,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                     }
                 }
                 Ok(GatewayPaymentMethodToken {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     gateway_account_id,
                     gateway_name,
                     gateway_customer_id,
@@ -160,6 +160,9 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for GatewayPaymentMethodToken {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -122,7 +122,7 @@ impl<'de> Deserialize<'de> for Gift {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => status = crate::decode::field(&mut map, "status")?,
                         2 => {
                             scheduled_at = crate::decode::field(
@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for Gift {
                     }
                 }
                 Ok(Gift {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     status,
                     scheduled_at,
                     auto_claim,
@@ -190,6 +190,9 @@ impl<'de> Deserialize<'de> for Gift {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Gift {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Gifter` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

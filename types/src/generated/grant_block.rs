@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             subscription_id = crate::decode::field(
                                 &mut map,
@@ -261,7 +261,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                     }
                 }
                 Ok(GrantBlock {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     subscription_id,
                     account_type,
                     unit_id,
@@ -289,6 +289,9 @@ impl<'de> Deserialize<'de> for GrantBlock {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for GrantBlock {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `AccountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

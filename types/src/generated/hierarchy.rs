@@ -129,3 +129,6 @@ impl<'de> Deserialize<'de> for Hierarchy {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Hierarchy {
+    const ID_REQUIRED: bool = false;
+}

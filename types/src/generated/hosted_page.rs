@@ -139,7 +139,13 @@ impl<'de> Deserialize<'de> for HostedPage {
                         7 => created_at = crate::decode::field(&mut map, "created_at")?,
                         8 => expires_at = crate::decode::field(&mut map, "expires_at")?,
                         9 => layout = crate::decode::field(&mut map, "layout")?,
-                        10 => content = crate::decode::field(&mut map, "content")?,
+                        10 => {
+                            content = crate::decode::embedded(
+                                &mut map,
+                                "content",
+                                &mut extra,
+                            )?;
+                        }
                         11 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         12 => {
                             resource_version = crate::decode::field(
@@ -195,6 +201,9 @@ impl<'de> Deserialize<'de> for HostedPage {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for HostedPage {
+    const ID_REQUIRED: bool = false;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -85,6 +85,9 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for ImpactedCustomer {
+    const ID_REQUIRED: bool = false;
+}
 /// The `Download` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -93,6 +93,9 @@ impl<'de> Deserialize<'de> for ImpactedItemPrice {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for ImpactedItemPrice {
+    const ID_REQUIRED: bool = false;
+}
 /// The `Download` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

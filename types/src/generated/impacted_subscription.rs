@@ -98,6 +98,9 @@ impl<'de> Deserialize<'de> for ImpactedSubscription {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for ImpactedSubscription {
+    const ID_REQUIRED: bool = false;
+}
 /// The `Download` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -119,6 +119,9 @@ impl<'de> Deserialize<'de> for InAppSubscription {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for InAppSubscription {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `StoreStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

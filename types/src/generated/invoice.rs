@@ -440,7 +440,7 @@ impl<'de> Deserialize<'de> for Invoice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => {
                             payment_owner = crate::decode::field(
@@ -762,7 +762,7 @@ impl<'de> Deserialize<'de> for Invoice {
                     }
                 }
                 Ok(Invoice {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     payment_owner,
                     subscription_id,
@@ -840,6 +840,9 @@ impl<'de> Deserialize<'de> for Invoice {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Invoice {
+    const ID_REQUIRED: bool = true;
 }
 /// The `ExchangeRate` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -234,6 +234,9 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for InvoiceEstimate {
+    const ID_REQUIRED: bool = false;
+}
 /// The `LineItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

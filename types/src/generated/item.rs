@@ -210,7 +210,7 @@ impl<'de> Deserialize<'de> for Item {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             external_name = crate::decode::field(
@@ -337,7 +337,7 @@ impl<'de> Deserialize<'de> for Item {
                     }
                 }
                 Ok(Item {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     external_name,
                     description,
@@ -373,6 +373,9 @@ impl<'de> Deserialize<'de> for Item {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Item {
+    const ID_REQUIRED: bool = true;
 }
 /// The `ApplicableItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => item_id = crate::decode::field(&mut map, "item_id")?,
                         2 => item_type = crate::decode::field(&mut map, "item_type")?,
                         3 => feature_id = crate::decode::field(&mut map, "feature_id")?,
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                     }
                 }
                 Ok(ItemEntitlement {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     item_id,
                     item_type,
                     feature_id,
@@ -135,6 +135,9 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for ItemEntitlement {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `ItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -107,7 +107,7 @@ impl<'de> Deserialize<'de> for ItemFamily {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => description = crate::decode::field(&mut map, "description")?,
                         3 => status = crate::decode::field(&mut map, "status")?,
@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for ItemFamily {
                     }
                 }
                 Ok(ItemFamily {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     description,
                     status,
@@ -156,6 +156,9 @@ impl<'de> Deserialize<'de> for ItemFamily {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for ItemFamily {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -296,7 +296,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             item_family_id = crate::decode::field(
@@ -477,7 +477,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                     }
                 }
                 Ok(ItemPrice {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     item_family_id,
                     item_id,
@@ -527,6 +527,9 @@ impl<'de> Deserialize<'de> for ItemPrice {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for ItemPrice {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Tier` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -144,6 +144,9 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for LedgerAccountBalance {
+    const ID_REQUIRED: bool = false;
+}
 /// The `ProvisionedBalance` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -138,7 +138,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             subscription_id = crate::decode::field(
                                 &mut map,
@@ -209,7 +209,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                     }
                 }
                 Ok(LedgerEntry {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     subscription_id,
                     account_type,
                     unit_id,
@@ -231,6 +231,9 @@ impl<'de> Deserialize<'de> for LedgerEntry {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for LedgerEntry {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `AccountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -155,7 +155,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             subscription_id = crate::decode::field(
                                 &mut map,
@@ -227,7 +227,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                     }
                 }
                 Ok(LedgerOperation {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     subscription_id,
                     unit_id,
                     unit_type,
@@ -250,6 +250,9 @@ impl<'de> Deserialize<'de> for LedgerOperation {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for LedgerOperation {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

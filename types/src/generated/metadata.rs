@@ -79,3 +79,6 @@ impl<'de> Deserialize<'de> for Metadata {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Metadata {
+    const ID_REQUIRED: bool = false;
+}

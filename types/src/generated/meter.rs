@@ -118,7 +118,7 @@ impl<'de> Deserialize<'de> for Meter {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => description = crate::decode::field(&mut map, "description")?,
                         3 => r#type = crate::decode::field(&mut map, "type")?,
@@ -127,15 +127,17 @@ impl<'de> Deserialize<'de> for Meter {
                         6 => created_at = crate::decode::field(&mut map, "created_at")?,
                         7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         8 => {
-                            column_definitions = crate::decode::optional_list(
+                            column_definitions = crate::decode::embedded_list(
                                 &mut map,
                                 "column_definitions",
+                                &mut extra,
                             )?;
                         }
                         9 => {
-                            features = crate::decode::optional_list(
+                            features = crate::decode::embedded_list(
                                 &mut map,
                                 "features",
+                                &mut extra,
                             )?;
                         }
                         10 => {
@@ -152,7 +154,7 @@ impl<'de> Deserialize<'de> for Meter {
                     }
                 }
                 Ok(Meter {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     description,
                     r#type,
@@ -169,6 +171,9 @@ impl<'de> Deserialize<'de> for Meter {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Meter {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

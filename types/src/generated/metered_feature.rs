@@ -109,22 +109,24 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => description = crate::decode::field(&mut map, "description")?,
                         3 => r#type = crate::decode::field(&mut map, "type")?,
                         4 => status = crate::decode::field(&mut map, "status")?,
                         5 => query = crate::decode::field(&mut map, "query")?,
                         6 => {
-                            column_definitions = crate::decode::optional_list(
+                            column_definitions = crate::decode::embedded_list(
                                 &mut map,
                                 "column_definitions",
+                                &mut extra,
                             )?;
                         }
                         7 => {
-                            features = crate::decode::optional_list(
+                            features = crate::decode::embedded_list(
                                 &mut map,
                                 "features",
+                                &mut extra,
                             )?;
                         }
                         8 => {
@@ -141,7 +143,7 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                     }
                 }
                 Ok(MeteredFeature {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     description,
                     r#type,
@@ -156,6 +158,9 @@ impl<'de> Deserialize<'de> for MeteredFeature {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for MeteredFeature {
+    const ID_REQUIRED: bool = true;
 }
 /// What `POST /metered_features` (`metered_feature.create`) returns.
 #[derive(Debug, Clone, PartialEq)]

@@ -97,6 +97,9 @@ impl<'de> Deserialize<'de> for NonSubscription {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for NonSubscription {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `ProcessReceiptProductType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -70,6 +70,9 @@ impl<'de> Deserialize<'de> for OfferEvent {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for OfferEvent {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `OfferEventsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

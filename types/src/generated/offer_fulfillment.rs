@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             personalized_offer_id = crate::decode::field(
                                 &mut map,
@@ -160,7 +160,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                     }
                 }
                 Ok(OfferFulfillment {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     personalized_offer_id,
                     option_id,
                     processing_type,
@@ -177,6 +177,9 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OfferFulfillment {
+    const ID_REQUIRED: bool = true;
 }
 /// The `OfferFulfillmentError` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => app_id = crate::decode::field(&mut map, "app_id")?,
                         2 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         3 => {
@@ -146,15 +146,17 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                             )?;
                         }
                         8 => {
-                            omnichannel_one_time_order_items = crate::decode::optional_list(
+                            omnichannel_one_time_order_items = crate::decode::embedded_list(
                                 &mut map,
                                 "omnichannel_one_time_order_items",
+                                &mut extra,
                             )?;
                         }
                         9 => {
-                            purchase_transaction = crate::decode::field(
+                            purchase_transaction = crate::decode::embedded(
                                 &mut map,
                                 "purchase_transaction",
+                                &mut extra,
                             )?;
                         }
                         10 => {
@@ -171,7 +173,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                     }
                 }
                 Ok(OmnichannelOneTimeOrder {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     app_id,
                     customer_id,
                     id_at_source,
@@ -188,6 +190,9 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OmnichannelOneTimeOrder {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -103,7 +103,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             item_id_at_source = crate::decode::field(
                                 &mut map,
@@ -150,7 +150,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                     }
                 }
                 Ok(OmnichannelOneTimeOrderItem {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     item_id_at_source,
                     item_type_at_source,
                     quantity,
@@ -165,4 +165,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OmnichannelOneTimeOrderItem {
+    const ID_REQUIRED: bool = true;
 }

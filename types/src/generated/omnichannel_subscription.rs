@@ -138,7 +138,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             id_at_source = crate::decode::field(
                                 &mut map,
@@ -163,15 +163,17 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                             )?;
                         }
                         9 => {
-                            omnichannel_subscription_items = crate::decode::optional_list(
+                            omnichannel_subscription_items = crate::decode::embedded_list(
                                 &mut map,
                                 "omnichannel_subscription_items",
+                                &mut extra,
                             )?;
                         }
                         10 => {
-                            initial_purchase_transaction = crate::decode::field(
+                            initial_purchase_transaction = crate::decode::embedded(
                                 &mut map,
                                 "initial_purchase_transaction",
+                                &mut extra,
                             )?;
                         }
                         11 => {
@@ -188,7 +190,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                     }
                 }
                 Ok(OmnichannelSubscription {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     id_at_source,
                     app_id,
                     source,
@@ -206,6 +208,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OmnichannelSubscription {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

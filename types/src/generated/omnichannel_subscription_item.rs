@@ -177,7 +177,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             item_id_at_source = crate::decode::field(
                                 &mut map,
@@ -249,9 +249,10 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                             )?;
                         }
                         16 => {
-                            omnichannel_subscription_item_offers = crate::decode::optional_list(
+                            omnichannel_subscription_item_offers = crate::decode::embedded_list(
                                 &mut map,
                                 "omnichannel_subscription_item_offers",
+                                &mut extra,
                             )?;
                         }
                         17 => {
@@ -277,7 +278,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                     }
                 }
                 Ok(OmnichannelSubscriptionItem {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     item_id_at_source,
                     item_parent_id_at_source,
                     status,
@@ -303,6 +304,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OmnichannelSubscriptionItem {
+    const ID_REQUIRED: bool = true;
 }
 /// The `UpcomingRenewal` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

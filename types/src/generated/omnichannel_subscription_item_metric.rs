@@ -182,3 +182,6 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for OmnichannelSubscriptionItemMetric {
+    const ID_REQUIRED: bool = false;
+}

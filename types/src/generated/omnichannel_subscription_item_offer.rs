@@ -138,7 +138,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             offer_id_at_source = crate::decode::field(
                                 &mut map,
@@ -211,7 +211,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                     }
                 }
                 Ok(OmnichannelSubscriptionItemOffer {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     offer_id_at_source,
                     category,
                     category_at_source,
@@ -233,4 +233,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OmnichannelSubscriptionItemOffer {
+    const ID_REQUIRED: bool = true;
 }

@@ -159,6 +159,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for OmnichannelSubscriptionItemScheduledChange {
+    const ID_REQUIRED: bool = false;
+}
 /// The `CurrentState` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

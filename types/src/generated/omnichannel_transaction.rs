@@ -134,7 +134,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             id_at_source = crate::decode::field(
                                 &mut map,
@@ -190,7 +190,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                     }
                 }
                 Ok(OmnichannelTransaction {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     id_at_source,
                     app_id,
                     price_currency,
@@ -209,6 +209,9 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for OmnichannelTransaction {
+    const ID_REQUIRED: bool = true;
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

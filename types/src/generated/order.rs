@@ -351,7 +351,7 @@ impl<'de> Deserialize<'de> for Order {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             document_number = crate::decode::field(
                                 &mut map,
@@ -580,7 +580,7 @@ impl<'de> Deserialize<'de> for Order {
                     }
                 }
                 Ok(Order {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     document_number,
                     invoice_id,
                     subscription_id,
@@ -643,6 +643,9 @@ impl<'de> Deserialize<'de> for Order {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Order {
+    const ID_REQUIRED: bool = true;
 }
 /// The `OrderLineItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

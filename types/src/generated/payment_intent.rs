@@ -173,7 +173,7 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => status = crate::decode::field(&mut map, "status")?,
                         2 => {
                             currency_code = crate::decode::field(
@@ -262,7 +262,7 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                     }
                 }
                 Ok(PaymentIntent {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     status,
                     currency_code,
                     amount,
@@ -290,6 +290,9 @@ impl<'de> Deserialize<'de> for PaymentIntent {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PaymentIntent {
+    const ID_REQUIRED: bool = true;
 }
 /// The `PaymentAttempt` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -419,9 +422,10 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                         7 => created_at = crate::decode::field(&mut map, "created_at")?,
                         8 => modified_at = crate::decode::field(&mut map, "modified_at")?,
                         9 => {
-                            error_detail = crate::decode::field(
+                            error_detail = crate::decode::embedded(
                                 &mut map,
                                 "error_detail",
+                                &mut extra,
                             )?;
                         }
                         10 => {

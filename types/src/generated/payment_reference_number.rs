@@ -80,7 +80,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => r#type = crate::decode::field(&mut map, "type")?,
                         2 => number = crate::decode::field(&mut map, "number")?,
                         3 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
@@ -98,7 +98,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                     }
                 }
                 Ok(PaymentReferenceNumber {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     r#type,
                     number,
                     invoice_id,
@@ -109,6 +109,9 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PaymentReferenceNumber {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -96,7 +96,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => scheme_id = crate::decode::field(&mut map, "scheme_id")?,
                         2 => entity_type = crate::decode::field(&mut map, "entity_type")?,
                         3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                     }
                 }
                 Ok(PaymentScheduleEstimate {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     scheme_id,
                     entity_type,
                     entity_id,
@@ -141,6 +141,9 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PaymentScheduleEstimate {
+    const ID_REQUIRED: bool = true;
 }
 /// The `ScheduleEntry` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

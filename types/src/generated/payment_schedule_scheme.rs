@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => description = crate::decode::field(&mut map, "description")?,
                         3 => {
@@ -151,7 +151,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                     }
                 }
                 Ok(PaymentScheduleScheme {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     description,
                     number_of_schedules,
@@ -168,6 +168,9 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PaymentScheduleScheme {
+    const ID_REQUIRED: bool = true;
 }
 /// The `PreferredSchedule` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

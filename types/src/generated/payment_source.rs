@@ -196,7 +196,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             resource_version = crate::decode::field(
                                 &mut map,
@@ -287,7 +287,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                     }
                 }
                 Ok(PaymentSource {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     resource_version,
                     updated_at,
                     created_at,
@@ -319,6 +319,9 @@ impl<'de> Deserialize<'de> for PaymentSource {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PaymentSource {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Card` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

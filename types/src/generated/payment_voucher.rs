@@ -164,7 +164,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             id_at_gateway = crate::decode::field(
                                 &mut map,
@@ -240,7 +240,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                     }
                 }
                 Ok(PaymentVoucher {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     id_at_gateway,
                     payment_voucher_type,
                     expires_at,
@@ -267,6 +267,9 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PaymentVoucher {
+    const ID_REQUIRED: bool = true;
 }
 /// The `LinkedInvoice` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

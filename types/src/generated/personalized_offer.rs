@@ -83,7 +83,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => offer_id = crate::decode::field(&mut map, "offer_id")?,
                         2 => content = crate::decode::field(&mut map, "content")?,
                         3 => options = crate::decode::optional_list(&mut map, "options")?,
@@ -101,7 +101,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                     }
                 }
                 Ok(PersonalizedOffer {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     offer_id,
                     content,
                     options,
@@ -112,6 +112,9 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PersonalizedOffer {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Content` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

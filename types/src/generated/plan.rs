@@ -356,7 +356,7 @@ impl<'de> Deserialize<'de> for Plan {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             invoice_name = crate::decode::field(
@@ -613,7 +613,7 @@ impl<'de> Deserialize<'de> for Plan {
                     }
                 }
                 Ok(Plan {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     invoice_name,
                     description,
@@ -676,6 +676,9 @@ impl<'de> Deserialize<'de> for Plan {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Plan {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Tier` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

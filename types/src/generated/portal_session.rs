@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for PortalSession {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => token = crate::decode::field(&mut map, "token")?,
                         2 => access_url = crate::decode::field(&mut map, "access_url")?,
                         3 => {
@@ -176,7 +176,7 @@ impl<'de> Deserialize<'de> for PortalSession {
                     }
                 }
                 Ok(PortalSession {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     token,
                     access_url,
                     redirect_url,
@@ -196,6 +196,9 @@ impl<'de> Deserialize<'de> for PortalSession {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PortalSession {
+    const ID_REQUIRED: bool = true;
 }
 /// The `LinkedCustomer` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -128,7 +128,7 @@ impl<'de> Deserialize<'de> for PriceVariant {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => {
                             external_name = crate::decode::field(
@@ -180,7 +180,7 @@ impl<'de> Deserialize<'de> for PriceVariant {
                     }
                 }
                 Ok(PriceVariant {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     external_name,
                     variant_group,
@@ -200,6 +200,9 @@ impl<'de> Deserialize<'de> for PriceVariant {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PriceVariant {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Attribute` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -99,6 +99,9 @@ impl<'de> Deserialize<'de> for PricingPageSession {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for PricingPageSession {
+    const ID_REQUIRED: bool = false;
+}
 /// What `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

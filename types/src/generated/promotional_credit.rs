@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => r#type = crate::decode::field(&mut map, "type")?,
                         3 => {
@@ -176,7 +176,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                     }
                 }
                 Ok(PromotionalCredit {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     r#type,
                     amount_in_decimal,
@@ -196,6 +196,9 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for PromotionalCredit {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

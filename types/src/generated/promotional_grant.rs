@@ -115,6 +115,9 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for PromotionalGrant {
+    const ID_REQUIRED: bool = false;
+}
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -123,6 +123,9 @@ impl<'de> Deserialize<'de> for Purchase {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Purchase {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

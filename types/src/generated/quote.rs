@@ -312,7 +312,7 @@ impl<'de> Deserialize<'de> for Quote {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => po_number = crate::decode::field(&mut map, "po_number")?,
                         3 => customer_id = crate::decode::field(&mut map, "customer_id")?,
@@ -485,7 +485,7 @@ impl<'de> Deserialize<'de> for Quote {
                     }
                 }
                 Ok(Quote {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     po_number,
                     customer_id,
@@ -534,6 +534,9 @@ impl<'de> Deserialize<'de> for Quote {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Quote {
+    const ID_REQUIRED: bool = true;
 }
 pub use super::invoice::BillingAddress;
 pub use super::credit_note_estimate::LineItemDiscount;

@@ -194,6 +194,9 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for QuoteEntitlement {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -193,6 +193,9 @@ impl<'de> Deserialize<'de> for QuoteLineGroup {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for QuoteLineGroup {
+    const ID_REQUIRED: bool = false;
+}
 /// The `LineItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

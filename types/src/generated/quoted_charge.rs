@@ -131,6 +131,9 @@ impl<'de> Deserialize<'de> for QuotedCharge {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for QuotedCharge {
+    const ID_REQUIRED: bool = false;
+}
 /// The `Charge` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -84,6 +84,9 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for QuotedDeltaRamp {
+    const ID_REQUIRED: bool = false;
+}
 /// The `LineItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             line_items = crate::decode::optional_list(
                                 &mut map,
@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                     }
                 }
                 Ok(QuotedRamp {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     line_items,
                     discounts,
                     item_tiers,
@@ -143,6 +143,9 @@ impl<'de> Deserialize<'de> for QuotedRamp {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for QuotedRamp {
+    const ID_REQUIRED: bool = true;
 }
 /// The `LineItem` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -194,7 +194,7 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => plan_id = crate::decode::field(&mut map, "plan_id")?,
                         2 => {
                             plan_quantity = crate::decode::field(
@@ -317,7 +317,7 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                     }
                 }
                 Ok(QuotedSubscription {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     plan_id,
                     plan_quantity,
                     plan_unit_price,
@@ -349,6 +349,9 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for QuotedSubscription {
+    const ID_REQUIRED: bool = true;
 }
 /// The `Addon` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for Ramp {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => description = crate::decode::field(&mut map, "description")?,
                         2 => {
                             subscription_id = crate::decode::field(
@@ -257,7 +257,7 @@ impl<'de> Deserialize<'de> for Ramp {
                     }
                 }
                 Ok(Ramp {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     description,
                     subscription_id,
                     effective_from,
@@ -283,6 +283,9 @@ impl<'de> Deserialize<'de> for Ramp {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Ramp {
+    const ID_REQUIRED: bool = true;
 }
 /// The `ItemsToAdd` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => app_id = crate::decode::field(&mut map, "app_id")?,
                         3 => source = crate::decode::field(&mut map, "source")?,
@@ -181,7 +181,7 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                     }
                 }
                 Ok(RecordedPurchase {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     app_id,
                     source,
@@ -199,6 +199,9 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for RecordedPurchase {
+    const ID_REQUIRED: bool = true;
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

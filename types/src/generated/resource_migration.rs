@@ -117,6 +117,9 @@ impl<'de> Deserialize<'de> for ResourceMigration {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for ResourceMigration {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for Rule {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => namespace = crate::decode::field(&mut map, "namespace")?,
                         2 => rule_name = crate::decode::field(&mut map, "rule_name")?,
                         3 => rule_order = crate::decode::field(&mut map, "rule_order")?,
@@ -136,7 +136,7 @@ impl<'de> Deserialize<'de> for Rule {
                     }
                 }
                 Ok(Rule {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     namespace,
                     rule_name,
                     rule_order,
@@ -153,6 +153,9 @@ impl<'de> Deserialize<'de> for Rule {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Rule {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -120,6 +120,9 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for SiteMigrationDetail {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -507,7 +507,7 @@ impl<'de> Deserialize<'de> for Subscription {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             currency_code = crate::decode::field(
                                 &mut map,
@@ -867,7 +867,7 @@ impl<'de> Deserialize<'de> for Subscription {
                     }
                 }
                 Ok(Subscription {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     currency_code,
                     plan_id,
                     plan_quantity,
@@ -953,6 +953,9 @@ impl<'de> Deserialize<'de> for Subscription {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Subscription {
+    const ID_REQUIRED: bool = true;
 }
 pub use super::invoice::ShippingAddress;
 /// The `SubscriptionItem` sub-object.

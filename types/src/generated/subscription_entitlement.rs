@@ -191,6 +191,9 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for SubscriptionEntitlement {
+    const ID_REQUIRED: bool = false;
+}
 /// The `Component` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -245,9 +248,10 @@ impl<'de> Deserialize<'de> for Component {
                     };
                     match slot {
                         0 => {
-                            entitlement_overrides = crate::decode::field(
+                            entitlement_overrides = crate::decode::embedded(
                                 &mut map,
                                 "entitlement_overrides",
+                                &mut extra,
                             )?;
                         }
                         1 => {

@@ -90,3 +90,6 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsCreatedDetail {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for SubscriptionEntitlementsCreatedDetail {
+    const ID_REQUIRED: bool = false;
+}

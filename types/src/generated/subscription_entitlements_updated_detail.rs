@@ -90,3 +90,6 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for SubscriptionEntitlementsUpdatedDetail {
+    const ID_REQUIRED: bool = false;
+}

@@ -156,6 +156,9 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for SubscriptionEstimate {
+    const ID_REQUIRED: bool = false;
+}
 /// The `ShippingAddress` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

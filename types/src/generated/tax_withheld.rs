@@ -122,7 +122,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => user = crate::decode::field(&mut map, "user")?,
                         2 => {
                             reference_number = crate::decode::field(
@@ -173,7 +173,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                     }
                 }
                 Ok(TaxWithheld {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     user,
                     reference_number,
                     description,
@@ -192,6 +192,9 @@ impl<'de> Deserialize<'de> for TaxWithheld {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for TaxWithheld {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

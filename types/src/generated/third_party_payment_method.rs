@@ -108,3 +108,6 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for ThirdPartyPaymentMethod {
+    const ID_REQUIRED: bool = false;
+}

@@ -142,6 +142,9 @@ impl<'de> Deserialize<'de> for TimeMachine {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for TimeMachine {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `TimeTravelStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

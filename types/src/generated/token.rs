@@ -124,7 +124,7 @@ impl<'de> Deserialize<'de> for Token {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => gateway = crate::decode::field(&mut map, "gateway")?,
                         2 => {
                             gateway_account_id = crate::decode::field(
@@ -165,7 +165,7 @@ impl<'de> Deserialize<'de> for Token {
                     }
                 }
                 Ok(Token {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     gateway,
                     gateway_account_id,
                     payment_method_type,
@@ -184,6 +184,9 @@ impl<'de> Deserialize<'de> for Token {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Token {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

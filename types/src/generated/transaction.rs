@@ -297,7 +297,7 @@ impl<'de> Deserialize<'de> for Transaction {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => {
                             subscription_id = crate::decode::field(
@@ -507,7 +507,7 @@ impl<'de> Deserialize<'de> for Transaction {
                     }
                 }
                 Ok(Transaction {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     subscription_id,
                     gateway_account_id,
@@ -560,6 +560,9 @@ impl<'de> Deserialize<'de> for Transaction {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Transaction {
+    const ID_REQUIRED: bool = true;
 }
 /// The `LinkedInvoice` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

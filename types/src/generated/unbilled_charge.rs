@@ -282,6 +282,9 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for UnbilledCharge {
+    const ID_REQUIRED: bool = false;
+}
 /// The `Tier` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

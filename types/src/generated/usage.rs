@@ -173,6 +173,9 @@ impl<'de> Deserialize<'de> for Usage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Usage {
+    const ID_REQUIRED: bool = false;
+}
 /// Values of `ListSource`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -160,6 +160,9 @@ impl<'de> Deserialize<'de> for UsageCharge {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for UsageCharge {
+    const ID_REQUIRED: bool = false;
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

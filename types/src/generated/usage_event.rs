@@ -115,6 +115,9 @@ impl<'de> Deserialize<'de> for UsageEvent {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for UsageEvent {
+    const ID_REQUIRED: bool = false;
+}
 /// What `POST /usage_events` (`usage_event.create`) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

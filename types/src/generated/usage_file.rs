@@ -148,7 +148,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
                         3 => error_code = crate::decode::field(&mut map, "error_code")?,
@@ -233,7 +233,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                     }
                 }
                 Ok(UsageFile {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     mime_type,
                     error_code,
@@ -257,6 +257,9 @@ impl<'de> Deserialize<'de> for UsageFile {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for UsageFile {
+    const ID_REQUIRED: bool = true;
 }
 /// The `UploadDetail` sub-object.
 #[derive(Debug, Clone, PartialEq, Default)]

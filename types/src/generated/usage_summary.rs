@@ -125,6 +125,9 @@ impl<'de> Deserialize<'de> for UsageSummary {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for UsageSummary {
+    const ID_REQUIRED: bool = false;
+}
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

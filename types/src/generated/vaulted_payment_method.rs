@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => {
                             credit_card_id = crate::decode::field(
@@ -111,7 +111,7 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                     }
                 }
                 Ok(VaultedPaymentMethod {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     credit_card_id,
                     created_at,
@@ -123,6 +123,9 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for VaultedPaymentMethod {
+    const ID_REQUIRED: bool = true;
 }
 /// What `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq)]

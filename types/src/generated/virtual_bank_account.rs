@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         2 => email = crate::decode::field(&mut map, "email")?,
                         3 => scheme = crate::decode::field(&mut map, "scheme")?,
@@ -194,7 +194,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                     }
                 }
                 Ok(VirtualBankAccount {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     customer_id,
                     email,
                     scheme,
@@ -216,6 +216,9 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for VirtualBankAccount {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `Scheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => name = crate::decode::field(&mut map, "name")?,
                         2 => url = crate::decode::field(&mut map, "url")?,
                         3 => {
@@ -150,7 +150,7 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                     }
                 }
                 Ok(WebhookEndpoint {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     name,
                     url,
                     send_card_resource,
@@ -166,6 +166,9 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for WebhookEndpoint {
+    const ID_REQUIRED: bool = true;
 }
 /// What `POST /webhook_endpoints` (`webhook_endpoint.create`) returns.
 #[derive(Debug, Clone, PartialEq)]

@@ -121,8 +121,8 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                         }
                     };
                     match slot {
-                        0 => content = Some(crate::decode::field(&mut map, "content")?),
-                        1 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => content = crate::decode::field(&mut map, "content")?,
+                        1 => id = crate::decode::field(&mut map, "id")?,
                         2 => occurred_at = crate::decode::field(&mut map, "occurred_at")?,
                         3 => source = crate::decode::field(&mut map, "source")?,
                         4 => user = crate::decode::field(&mut map, "user")?,
@@ -164,7 +164,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                 }
                 Ok(WebhookEvent {
                     content: content.unwrap_or_default(),
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     occurred_at,
                     source,
                     user,
@@ -181,6 +181,9 @@ impl<'de> Deserialize<'de> for WebhookEvent {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for WebhookEvent {
+    const ID_REQUIRED: bool = true;
 }
 /// Values of `WebhookStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

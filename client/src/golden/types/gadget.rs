@@ -97,6 +97,9 @@ impl<'de> Deserialize<'de> for Gadget {
         deserializer.deserialize_map(Fields)
     }
 }
+impl crate::decode::Resource for Gadget {
+    const ID_REQUIRED: bool = false;
+}
 /// One part of a product.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for Widget {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => r#type = crate::decode::field(&mut map, "type")?,
                         2 => count = crate::decode::field(&mut map, "count")?,
                         3 => total = crate::decode::field(&mut map, "total")?,
@@ -158,7 +158,13 @@ impl<'de> Deserialize<'de> for Widget {
                         10 => tags = crate::decode::optional_list(&mut map, "tags")?,
                         11 => dimensions = crate::decode::field(&mut map, "dimensions")?,
                         12 => parts = crate::decode::optional_list(&mut map, "parts")?,
-                        13 => owner = crate::decode::field(&mut map, "owner")?,
+                        13 => {
+                            owner = crate::decode::embedded(
+                                &mut map,
+                                "owner",
+                                &mut extra,
+                            )?;
+                        }
                         14 => color = crate::decode::field(&mut map, "color")?,
                         15 => {
                             crate::decode::read_object_key(
@@ -174,7 +180,7 @@ impl<'de> Deserialize<'de> for Widget {
                     }
                 }
                 Ok(Widget {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: id.ok_or_else(crate::decode::missing_id)?,
                     r#type,
                     count,
                     total,
@@ -196,6 +202,9 @@ impl<'de> Deserialize<'de> for Widget {
         }
         deserializer.deserialize_map(Fields)
     }
+}
+impl crate::decode::Resource for Widget {
+    const ID_REQUIRED: bool = true;
 }
 pub use super::gadget::Part;
 /// The `Dimensions` sub-object.
