@@ -92,6 +92,22 @@ impl Failure {
         )
     }
 
+    /// 400 for an idempotency key given again with another path id or other parameters:
+    /// a key replays only the request it first answered.
+    pub fn idempotency_key_reused(operation: &str) -> Self {
+        Self::chargebee(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            "invalid_request",
+            None,
+            format!(
+                "chargebee-idempotency-key : the key was used for a {operation} request with \
+                 other parameters; a key replays only the request it first answered, so send \
+                 these parameters with a new key"
+            ),
+        )
+    }
+
     /// 501 for an operation the emulator does not model, naming it and the opt-in.
     pub fn not_emulated(operation: &str) -> Self {
         Self::chargebee(

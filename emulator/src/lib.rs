@@ -21,8 +21,9 @@
 //!   POSTed in order with HTTP Basic.
 //! - **Faults** on demand ([`Emulator::inject`]): the next calls answer 429 or 503, never
 //!   answer, or lose their connection.
-//! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` gets the first
-//!   answer again, marked `chargebee-idempotency-replayed: true`.
+//! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` with the same path id
+//!   and parameters gets the first answer again, marked `chargebee-idempotency-replayed:
+//!   true`; with other parameters it is refused (400 `invalid_request`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -52,6 +53,7 @@ use server::Shared;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
+pub use store::STATE_VERSION;
 use tokio::sync::oneshot;
 
 /// Whether the emulator models `operation` (`resource.operation`, such as `customer.create`):

@@ -8,7 +8,7 @@ use crate::failure::Failure;
 use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
-use crate::store::{self, Connection, Store};
+use crate::store::{self, Connection, Replay, Store};
 use crate::{billing, control, crud, events, pages, synth, Config};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCod
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chargebee_description::{Api, Base, Body, Method, Operation};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -360,18 +360,22 @@ fn call(
         })
         .flatten()
         .map(|k| format!("{}:{k}", op.id));
+    let id = route.id.as_deref();
+    let request = store::text(&json!({"id": id, "params": &params.values}));
     let mut store = shared.store();
     if let Some(key) = &replay_key {
-        if let Some((status, body)) = store.replays.get(key) {
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
-            let mut response = text_response(status, body.to_string());
+        if let Some(replay) = store.replays.get(key) {
+            if replay.request != request {
+                return Err(Failure::idempotency_key_reused(&op.id));
+            }
+            let status = StatusCode::from_u16(replay.status).unwrap_or(StatusCode::OK);
+            let mut response = text_response(status, replay.body.to_string());
             response
                 .headers_mut()
                 .insert(REPLAYED, HeaderValue::from_static("true"));
             return Ok(response);
         }
     }
-    let id = route.id.as_deref();
     // An id of a kept resource that the store does not hold names nothing, whatever the
     // operation (modeled or not).
     let unknown = id
@@ -411,7 +415,12 @@ fn call(
     };
     let text = store::text(&body);
     if let Some(key) = replay_key {
-        store.replays.insert(key, (status.as_u16(), text.clone()));
+        let replay = Replay {
+            status: status.as_u16(),
+            body: text.clone(),
+            request,
+        };
+        store.replays.insert(key, replay);
     }
     Ok(text_response(status, text.into()))
 }

@@ -5,9 +5,10 @@
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// The version of the state [`Store::snapshot`] writes and [`Store::restore`] reads; a state of
-/// another version is refused, not misread.
-pub const STATE_VERSION: u64 = 1;
+/// The version of the state `Emulator::state` (and `--state`) writes and `Emulator::restore`
+/// reads; a state of another version is refused, not misread. Version 2 added the request
+/// each idempotency key answered.
+pub const STATE_VERSION: u64 = 2;
 
 /// Everything the emulator remembers between requests.
 #[derive(Debug, Default)]
@@ -15,8 +16,17 @@ pub struct Store {
     collections: HashMap<String, Collection>,
     next_id: u64,
     pub connections: Vec<Connection>,
-    /// Answers by idempotency key: status and body.
-    pub replays: HashMap<String, (u16, Box<str>)>,
+    /// Answers by idempotency key.
+    pub replays: HashMap<String, Replay>,
+}
+
+/// The answer given to an idempotency key, and the request it answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    pub status: u16,
+    pub body: Box<str>,
+    /// The request's path id and parameters as compact JSON: the key replays only this.
+    pub request: Box<str>,
 }
 
 /// The objects of one resource, each with its place in creation order.
@@ -70,7 +80,10 @@ impl Store {
         let replays: Map<String, Value> = self
             .replays
             .iter()
-            .map(|(key, (status, body))| (key.clone(), json!({"status": status, "body": &**body})))
+            .map(|(key, r)| {
+                let answer = json!({"status": r.status, "body": &*r.body, "request": &*r.request});
+                (key.clone(), answer)
+            })
             .collect();
         json!({
             "version": STATE_VERSION,
@@ -149,10 +162,18 @@ impl Store {
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())
                 .ok_or_else(|| format!("`replays.{key}.status` is not an HTTP status"))?;
-            let body = answer["body"]
-                .as_str()
-                .ok_or_else(|| format!("`replays.{key}.body` is not text"))?;
-            store.replays.insert(key.clone(), (status, body.into()));
+            let text = |field: &str| {
+                answer[field]
+                    .as_str()
+                    .map(Box::from)
+                    .ok_or_else(|| format!("`replays.{key}.{field}` is not text"))
+            };
+            let replay = Replay {
+                status,
+                body: text("body")?,
+                request: text("request")?,
+            };
+            store.replays.insert(key.clone(), replay);
         }
         Ok(store)
     }
@@ -251,9 +272,14 @@ mod tests {
             status: "ACTIVE".into(),
             created: 5,
         });
-        store
-            .replays
-            .insert("customer.create:k1".into(), (200, "{\"a\":1}".into()));
+        store.replays.insert(
+            "customer.create:k1".into(),
+            Replay {
+                status: 200,
+                body: "{\"a\":1}".into(),
+                request: "{\"params\":{}}".into(),
+            },
+        );
         let snapshot = store.snapshot();
         let mut restored = Store::restore(&snapshot).unwrap();
         assert_eq!(restored.snapshot(), snapshot);
@@ -271,11 +297,11 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"version": 1, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 2, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
-        let e = Store::restore(&json!({"version": 1, "collections": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 2, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");
-        let e = Store::restore(&json!({"version": 1, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 2, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
         assert!(e.contains("replays.k.body"), "{e}");
     }
 
@@ -286,7 +312,7 @@ mod tests {
         state["version"] = json!(STATE_VERSION + 1);
         let e = Store::restore(&state).unwrap_err();
         assert!(
-            e.contains("version 2") && e.contains("another release"),
+            e.contains(&format!("version {}", STATE_VERSION + 1)) && e.contains("another release"),
             "{e}"
         );
         state.as_object_mut().unwrap().remove("version");

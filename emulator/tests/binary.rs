@@ -130,7 +130,9 @@ fn bad_arguments_and_bad_state_are_refused() {
         "chargebee-emulator-bad-{}.json",
         std::process::id()
     ));
-    std::fs::write(&file, r#"{"version": 1, "next_id": "many"}"#).unwrap();
+    let state =
+        serde_json::json!({"version": chargebee_emulator::STATE_VERSION, "next_id": "many"});
+    std::fs::write(&file, state.to_string()).unwrap();
     let out = run(&["--port", "0", "--state", file.to_str().unwrap()]);
     std::fs::remove_file(&file).unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -216,7 +218,7 @@ async fn sigterm_saves_the_state_atomically() {
     signal(child, "TERM");
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).expect("saved on SIGTERM")).unwrap();
-    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["version"], chargebee_emulator::STATE_VERSION);
     assert_eq!(
         saved["collections"]["customer"][0]["email"],
         "term@example.com"

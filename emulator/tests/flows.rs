@@ -3,7 +3,7 @@
 
 use chargebee::customer::ListSortField;
 use chargebee::objects::CreateBillingAddressParams;
-use chargebee::{EnumFilter, ExtraFields, Sort, StringFilter, TimestampFilter};
+use chargebee::{ApiErrorCode, EnumFilter, ExtraFields, Sort, StringFilter, TimestampFilter};
 use chargebee_emulator::Emulator;
 use futures::TryStreamExt;
 use serde_json::json;
@@ -238,7 +238,7 @@ async fn a_reused_idempotency_key_replays_the_first_answer() {
     let (again, info) = client
         .customers()
         .create()
-        .email("twice@example.com")
+        .email("once@example.com")
         .idempotency_key("key-1")
         .send_with_info()
         .await
@@ -248,6 +248,34 @@ async fn a_reused_idempotency_key_replays_the_first_answer() {
     let page = client.customers().list().send().await.unwrap();
     assert_eq!(page.list.len(), 1, "the replay created nothing");
 
+    // The same key with other parameters is refused, and changes nothing.
+    let error = client
+        .customers()
+        .create()
+        .email("twice@example.com")
+        .idempotency_key("key-1")
+        .send()
+        .await
+        .unwrap_err();
+    let api = error.api_error().expect("an API error");
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(api.api_error_code, Some(ApiErrorCode::InvalidRequest));
+    let message = api.message.as_deref().unwrap_or_default();
+    assert!(message.contains("other parameters"), "{message}");
+    // The same key on another operation is another key.
+    let (updated, info) = client
+        .customers()
+        .update(&first.customer.id)
+        .first_name("Once")
+        .idempotency_key("key-1")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert!(!info.replayed);
+    assert_eq!(updated.customer.first_name.as_deref(), Some("Once"));
+    let page = client.customers().list().send().await.unwrap();
+    assert_eq!(page.list.len(), 1);
+
     // The answers given to keys are part of the state: a saved and loaded emulator replays.
     let restored = Emulator::start().await.unwrap();
     restored.restore(&emulator.state()).unwrap();
@@ -255,7 +283,7 @@ async fn a_reused_idempotency_key_replays_the_first_answer() {
         .direct_client()
         .customers()
         .create()
-        .email("thrice@example.com")
+        .email("once@example.com")
         .idempotency_key("key-1")
         .send_with_info()
         .await
