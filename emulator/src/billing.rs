@@ -4,6 +4,7 @@
 //!
 //! Terms are counted in days: a month is 30 days, a year 365.
 
+use crate::crud;
 use crate::failure::Failure;
 use crate::params::Params;
 use crate::store::Store;
@@ -65,9 +66,7 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
 }
 
 fn find(store: &Store, resource: &str, id: &str) -> Result<Map<String, Value>, Failure> {
-    store
-        .get(resource, id)
-        .ok_or_else(|| Failure::not_found(resource, id))
+    crud::live(store, resource, id).ok_or_else(|| Failure::not_found(resource, id))
 }
 
 /// `{"subscription": …, "customer": …}` with the subscription's customer as stored.
@@ -131,7 +130,7 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
             .get("item_price_id")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let price = store.get("item_price", price_id).ok_or_else(|| {
+        let price = crud::live(store, "item_price", price_id).ok_or_else(|| {
             Failure::missing(
                 "item_price",
                 price_id,
@@ -359,7 +358,7 @@ fn checkout(call: Call<'_>) -> Result<Value, Failure> {
             .get("item_price_id")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if store.get("item_price", price_id).is_none() {
+        if !crud::holds(store, "item_price", price_id) {
             return Err(Failure::missing(
                 "item_price",
                 price_id,
@@ -404,7 +403,7 @@ fn portal_session(call: Call<'_>) -> Result<Value, Failure> {
         .and_then(|c| c.get("id"))
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if store.get("customer", customer_id).is_none() {
+    if !crud::holds(store, "customer", customer_id) {
         return Err(Failure::missing("customer", customer_id, "customer[id]"));
     }
     let id = store.new_id("portal_session");

@@ -1,56 +1,129 @@
-//! The stateful resources: create, retrieve, update, delete and list keep and read objects
-//! in the store. Which struct a resource is, and which fields its answers carry, come from the
-//! description.
+//! The kept resources: create, retrieve, update, delete and list keep and read objects in the
+//! store, the same way for every resource named here. Which struct a resource is, and which
+//! fields its answers carry, come from the description; what a new object holds where its
+//! parameters are silent comes from `defaults`.
 
+use crate::defaults;
 use crate::failure::Failure;
 use crate::filter::matches;
 use crate::params::Params;
 use crate::store::Store;
-use crate::synth;
 use chargebee_description::{Api, Field, Operation, Type};
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
-/// Resources whose create, retrieve, update, delete and list operations keep state.
-pub const STATEFUL: [&str; 4] = ["customer", "item_family", "item", "item_price"];
+/// Resources whose create, retrieve, update, delete and list operations are kept in the
+/// store and do nothing else (no billing).
+pub const KEPT: [&str; 15] = [
+    "customer",
+    "item_family",
+    "item",
+    "item_price",
+    "plan",
+    "addon",
+    "coupon",
+    "coupon_set",
+    "feature",
+    "price_variant",
+    "differential_price",
+    "attached_item",
+    "webhook_endpoint",
+    "comment",
+    "alert",
+];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
-const LISTED: [&str; 3] = ["subscription", "invoice", "event"];
+pub const LISTED: [&str; 3] = ["subscription", "invoice", "event"];
 
 /// Resources kept elsewhere whose list and retrieve are not served here.
 const KEPT_ELSEWHERE: [&str; 2] = ["hosted_page", "portal_session"];
 
-/// The kept resource whose id `op`'s path takes (`customer` for `{customer_id}`), if any: an
-/// id the store does not hold names nothing, whatever the operation.
-pub fn path_resource(op: &Operation) -> Option<&'static str> {
-    let open = op.path.find('{')?;
-    let name = op.path[open + 1..].split('}').next()?.strip_suffix("_id")?;
-    STATEFUL
-        .iter()
+/// Whether `resource` is kept in the store, here or elsewhere.
+fn is_kept(resource: &str) -> bool {
+    KEPT.iter()
         .chain(&LISTED)
         .chain(&KEPT_ELSEWHERE)
-        .find(|kept| **kept == name)
-        .copied()
+        .any(|kept| *kept == resource)
+}
+
+/// The kept resource an id parameter or path placeholder names: `customer` for
+/// `customer_id`, `item` for `parent_item_id`.
+fn referenced(name: &str) -> Option<&str> {
+    let resource = name.strip_suffix("_id")?;
+    [
+        resource,
+        resource.strip_prefix("parent_").unwrap_or(resource),
+    ]
+    .into_iter()
+    .find(|r| is_kept(r))
+}
+
+/// The placeholder of `op`'s path (`customer_id` in `/customers/{customer_id}`), if any.
+fn placeholder(op: &Operation) -> Option<&str> {
+    let open = op.path.find('{')?;
+    op.path[open + 1..].split('}').next()
+}
+
+/// The kept resource whose id `op`'s path takes (`customer` for `{customer_id}`, `item` for
+/// `{parent_item_id}`), if any: an id the store does not hold names nothing, whatever the
+/// operation.
+pub fn path_resource(op: &Operation) -> Option<&str> {
+    referenced(placeholder(op)?)
+}
+
+/// The object `id` of `resource`, unless the store does not hold it or keeps it only as
+/// deleted.
+pub fn live(store: &Store, resource: &str, id: &str) -> Option<Map<String, Value>> {
+    store.get(resource, id).filter(|o| !is_deleted(o))
+}
+
+/// Whether the store holds `id` of `resource` and it is not deleted.
+pub fn holds(store: &Store, resource: &str, id: &str) -> bool {
+    live(store, resource, id).is_some()
+}
+
+/// Whether an object is kept only as deleted (`deleted: true` or `status: deleted`): lists
+/// show it with `include_deleted`, every other operation answers 404.
+fn is_deleted(object: &Map<String, Value>) -> bool {
+    object.get("deleted") == Some(&Value::Bool(true))
+        || object.get("status").and_then(Value::as_str) == Some("deleted")
 }
 
 /// Page size when a list names none.
 const DEFAULT_LIMIT: usize = 10;
 
-/// Whether `op` is served from the store.
-fn handles(op: &Operation) -> bool {
+/// What a kept operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Create,
+    Retrieve,
+    Update,
+    Delete,
+    List,
+}
+
+/// The verb of `op` when the store serves it: any of the five for a resource of [`KEPT`]
+/// (a coupon's `create_for_items` and `update_for_items` are its create and update), list and
+/// retrieve for one of [`LISTED`].
+fn verb(op: &Operation) -> Option<Verb> {
     let resource = op.resource.as_str();
-    let kept = matches!(
-        op.name.as_str(),
-        "create" | "retrieve" | "update" | "delete" | "list"
-    );
-    (STATEFUL.contains(&resource) && kept)
-        || (LISTED.contains(&resource) && matches!(op.name.as_str(), "list" | "retrieve"))
+    let verb = match op.name.as_str() {
+        "create" | "create_for_items" => Verb::Create,
+        "retrieve" => Verb::Retrieve,
+        "update" | "update_for_items" => Verb::Update,
+        "delete" => Verb::Delete,
+        "list" => Verb::List,
+        _ => return None,
+    };
+    let served = KEPT.contains(&resource)
+        || (LISTED.contains(&resource) && matches!(verb, Verb::Retrieve | Verb::List));
+    served.then_some(verb)
 }
 
 /// Whether `op` is served from the store: one of the operations named here, answering its
 /// resource.
 pub fn models(api: &Api, op: &Operation) -> bool {
-    handles(op) && resource_struct(api, op).is_some()
+    verb(op).is_some() && resource_struct(api, op).is_some()
 }
 
 /// The qualified struct name of `op`'s resource (`customer.Customer`).
@@ -63,7 +136,36 @@ fn resource_struct<'a>(api: &Api, op: &'a Operation) -> Option<&'a str> {
     })
 }
 
-/// Serves a stateful operation; `now` stamps what it creates or changes.
+/// Whether deleting an object of `resource` keeps it, marked deleted: its list takes
+/// `include_deleted`.
+fn keeps_deleted(api: &Api, resource: &str) -> bool {
+    api.operation(&format!("{resource}.list"))
+        .is_some_and(|list| list.params.iter().any(|p| p.name == "include_deleted"))
+}
+
+/// Refuses a parameter naming a kept object the store does not hold (`item_id` of an item
+/// price, `coupon_id` of a coupon set; a comment's `entity_id` of its `entity_type`), with
+/// Chargebee's 404 naming the parameter.
+fn check_references(store: &Store, resource: &str, params: &Params) -> Result<(), Failure> {
+    for (key, value) in &params.values {
+        let (Some(target), Some(id)) = (referenced(key), value.as_str()) else {
+            continue;
+        };
+        if target != resource && !holds(store, target, id) {
+            return Err(Failure::missing(target, id, key));
+        }
+    }
+    let entity = params.values.get("entity_type").and_then(Value::as_str);
+    let entity_id = params.values.get("entity_id").and_then(Value::as_str);
+    if let (Some(target), Some(id)) = (entity, entity_id) {
+        if is_kept(target) && !holds(store, target, id) {
+            return Err(Failure::missing(target, id, "entity_id"));
+        }
+    }
+    Ok(())
+}
+
+/// Serves a kept operation; `now` stamps what it creates or changes.
 pub fn run(
     api: &Api,
     store: &mut Store,
@@ -72,19 +174,37 @@ pub fn run(
     params: &Params,
     now: i64,
 ) -> Result<Value, Failure> {
-    let Some(name) = resource_struct(api, op) else {
+    let (Some(verb), Some(name)) = (verb(op), resource_struct(api, op)) else {
         return Err(Failure::not_emulated(&op.id));
     };
     let resource = op.resource.as_str();
     let def = &api.structs[name];
-    let existing = |store: &Store, id: Option<&str>| -> Result<Map<String, Value>, Failure> {
+    let has_field = |field: &str| def.fields.iter().any(|f| f.name == field);
+    // The path's id names the object itself, or (`/items/{parent_item_id}/attached_items`)
+    // the object it belongs to.
+    let own_id = placeholder(op).is_some_and(|p| p == format!("{resource}_id"));
+    let parent = placeholder(op)
+        .filter(|_| !own_id)
+        .zip(id)
+        .filter(|(field, _)| has_field(field));
+    let existing = |store: &Store| -> Result<Map<String, Value>, Failure> {
         let id = id.unwrap_or_default();
-        store
-            .get(resource, id)
-            .ok_or_else(|| Failure::not_found(resource, id))
+        live(store, resource, id).ok_or_else(|| Failure::not_found(resource, id))
     };
-    let object = match op.name.as_str() {
-        "create" => {
+    let stamp = |object: &mut Map<String, Value>| {
+        for (field, value) in [
+            ("updated_at", json!(now)),
+            ("modified_at", json!(now)),
+            ("resource_version", json!(now * 1000)),
+        ] {
+            if has_field(field) {
+                object.insert(field.into(), value);
+            }
+        }
+    };
+    let object = match verb {
+        Verb::Create => {
+            check_references(store, resource, params)?;
             let id = match params.values.get("id").and_then(Value::as_str) {
                 Some(id) if store.get(resource, id).is_some() => {
                     return Err(Failure::duplicate(resource, id))
@@ -94,66 +214,55 @@ pub fn run(
             };
             let mut object = Map::new();
             object.insert("id".into(), json!(id));
+            if let Some((field, parent_id)) = parent {
+                object.insert(field.to_string(), json!(parent_id));
+            }
             merge(api, &def.fields, &params.values, &mut object);
-            let time = now;
-            for (field, value) in [
-                ("created_at", json!(time)),
-                ("updated_at", json!(time)),
-                ("resource_version", json!(time * 1000)),
-            ] {
-                if def.fields.iter().any(|f| f.name == field) {
-                    object.insert(field.into(), value);
-                }
+            if has_field("created_at") {
+                object.insert("created_at".into(), json!(now));
             }
-            for f in &def.fields {
-                if f.required && !object.contains_key(&f.name) {
-                    // Amounts and counts start at zero; other kinds take a synthesized value.
-                    let value = match f.ty {
-                        Type::I32 | Type::I64 | Type::F64 => Some(json!(0)),
-                        _ => synth::value(api, &f.ty, &f.name, 1),
-                    };
-                    if let Some(v) = value {
-                        object.insert(f.name.clone(), v);
-                    }
-                }
-            }
+            stamp(&mut object);
+            defaults::fill(resource, &mut object, has_field, |r, id| live(store, r, id));
             if let Some(tag) = &def.object {
                 object.insert("object".into(), json!(tag));
             }
             store.put(resource, &id, &object);
             object
         }
-        "retrieve" => existing(store, id)?,
-        "update" => {
-            let mut object = existing(store, id)?;
+        Verb::Retrieve => existing(store)?,
+        Verb::Update => {
+            let mut object = existing(store)?;
+            check_references(store, resource, params)?;
             merge(api, &def.fields, &params.values, &mut object);
-            let time = now;
-            if object.contains_key("updated_at") {
-                object.insert("updated_at".into(), json!(time));
-            }
-            if object.contains_key("resource_version") {
-                object.insert("resource_version".into(), json!(time * 1000));
-            }
+            stamp(&mut object);
             store.put(resource, id.unwrap_or_default(), &object);
             object
         }
-        "delete" => {
-            let mut object = existing(store, id)?;
-            store.remove(resource, id.unwrap_or_default());
-            if def.fields.iter().any(|f| f.name == "deleted") {
+        Verb::Delete => {
+            let mut object = existing(store)?;
+            if has_field("deleted") {
                 object.insert("deleted".into(), json!(true));
             }
-            if let Some(status) = def.fields.iter().find(|f| f.name == "status") {
-                if let Type::Enum(e) = &status.ty {
-                    if api.enums[e].iter().any(|v| v == "deleted") {
-                        object.insert("status".into(), json!("deleted"));
-                    }
+            if let Some(Type::Enum(e)) = def
+                .fields
+                .iter()
+                .find(|f| f.name == "status")
+                .map(|f| &f.ty)
+            {
+                if api.enums[e].iter().any(|v| v == "deleted") {
+                    object.insert("status".into(), json!("deleted"));
                 }
+            }
+            let id = id.unwrap_or_default();
+            if keeps_deleted(api, resource) && is_deleted(&object) {
+                stamp(&mut object);
+                store.put(resource, id, &object);
+            } else {
+                store.remove(resource, id);
             }
             object
         }
-        "list" => return list(api, store, op, name, params),
-        _ => return Err(Failure::not_emulated(&op.id)),
+        Verb::List => return list(api, store, op, name, params, parent),
     };
     Ok(envelope(api, store, op, name, object))
 }
@@ -170,7 +279,7 @@ fn envelope(
     let mut out = Map::new();
     let related = |tag: &str| {
         let id = object.get(&format!("{tag}_id"))?.as_str()?;
-        store.get(tag, id)
+        live(store, tag, id)
     };
     for f in &op.returns {
         if matches!(&f.ty, Type::Struct(s) if s == name) {
@@ -218,45 +327,90 @@ fn merge(
                     }
                 }
             }
-            (ty, value) if fits(ty, value) => {
-                object.insert(key.clone(), value.clone());
+            (ty, value) => {
+                // A parameter named like a field but shaped otherwise (ids where the resource
+                // holds objects) is not stored.
+                if let Some(value) = shaped(api, ty, value) {
+                    object.insert(key.clone(), value);
+                }
             }
-            // A parameter named like a field but shaped otherwise (ids where the resource
-            // holds objects) is not stored.
-            _ => {}
         }
     }
 }
 
-/// Whether a parameter value has the JSON shape of a resource field of type `ty`.
-fn fits(ty: &Type, value: &Value) -> bool {
+/// `value` as a field of type `ty` holds it, or `None` when it has another shape: list
+/// entries that are objects keep the keys their struct names, and text holding JSON (a JSON
+/// parameter such as a coupon's `currencies`) is read as that JSON where the field is a list or
+/// an object.
+fn shaped(api: &Api, ty: &Type, value: &Value) -> Option<Value> {
     match (ty, value) {
-        (Type::Json, _) | (_, Value::Null) => true,
-        (Type::String | Type::Enum(_), Value::String(_)) => true,
-        (Type::Bool, Value::Bool(_)) => true,
-        (Type::I32 | Type::I64 | Type::Timestamp, Value::Number(n)) => n.is_i64(),
-        (Type::F64, Value::Number(_)) => true,
-        (Type::List(inner), Value::Array(items)) => items.iter().all(|item| fits(inner, item)),
-        (Type::Struct(_), Value::Object(_)) => true,
-        _ => false,
+        (Type::Json, _) | (_, Value::Null) => Some(value.clone()),
+        (Type::List(_) | Type::Struct(_), Value::String(text)) => {
+            let parsed: Value = serde_json::from_str(text).ok()?;
+            (!parsed.is_string())
+                .then(|| shaped(api, ty, &parsed))
+                .flatten()
+        }
+        (Type::Struct(s), Value::Object(inner)) => {
+            let def = &api.structs[s];
+            let mut entry = Map::new();
+            merge(api, &def.fields, inner, &mut entry);
+            if let Some(tag) = &def.object {
+                entry.insert("object".into(), json!(tag));
+            }
+            Some(Value::Object(entry))
+        }
+        (Type::List(inner), Value::Array(items)) => items
+            .iter()
+            .map(|item| shaped(api, inner, item))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array),
+        (Type::String | Type::Enum(_), Value::String(_)) | (Type::Bool, Value::Bool(_)) => {
+            Some(value.clone())
+        }
+        (Type::I32 | Type::I64 | Type::Timestamp, Value::Number(n)) if n.is_i64() => {
+            Some(value.clone())
+        }
+        (Type::F64, Value::Number(_)) => Some(value.clone()),
+        _ => None,
     }
 }
 
-/// A page of stored objects: filtered, sorted (newest first unless `sort_by` says; objects
-/// that sort alike keep their creation order), and cut after the `offset` cursor and at
-/// `limit`.
+/// A page of stored objects: those of the path's parent (`parent`: field and id), equal to
+/// each plain parameter naming a field (a comment list's `entity_id`), matching every filter,
+/// and deleted ones only with `include_deleted=true`; sorted (newest first unless `sort_by`
+/// says; objects that sort alike keep their creation order), and cut after the `offset`
+/// cursor and at `limit`.
 fn list(
     api: &Api,
     store: &Store,
     op: &Operation,
     name: &str,
     params: &Params,
+    parent: Option<(&str, &str)>,
 ) -> Result<Value, Failure> {
     let resource = op.resource.as_str();
+    let def = &api.structs[name];
+    let include_deleted = params.values.get("include_deleted") == Some(&Value::Bool(true));
+    let mut equal: Vec<(&str, &Value)> = params
+        .values
+        .iter()
+        .filter(|(key, value)| {
+            !value.is_object() && !value.is_array() && def.fields.iter().any(|f| &f.name == *key)
+        })
+        .map(|(key, value)| (key.as_str(), value))
+        .collect();
+    let parent_id = parent.map(|(field, id)| (field, json!(id)));
+    if let Some((field, id)) = &parent_id {
+        equal.push((field, id));
+    }
     let sort = params.sort.as_ref();
     let mut found = Vec::new();
     for stored in store.positioned(resource) {
-        let mut keep = true;
+        let mut keep = include_deleted || !is_deleted(&stored.object);
+        keep &= equal
+            .iter()
+            .all(|(field, value)| stored.object.get(*field) == Some(*value));
         for condition in &params.filters {
             keep &= matches(&stored.object, condition)?;
         }

@@ -1,47 +1,64 @@
 //! Events: what changed, recorded as Chargebee records it (`event.list`, `event.retrieve`),
 //! and POSTed in order to a configured webhook URL with HTTP Basic, as Chargebee delivers them.
 
+use crate::crud;
 use crate::store::Store;
 use crate::Webhook;
-use chargebee_description::Operation;
+use chargebee_description::{Api, Operation};
 use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 
-/// The events a successful call of `op` with answer `answer` raises: type and content keys.
-fn raised(op: &Operation, answer: &Value) -> Vec<(String, Vec<&'static str>)> {
+/// The event type of an operation of a kept resource: `{resource}_created`, `_updated` (or
+/// `_changed`) and `_deleted`, where Chargebee has such an event.
+fn kept_event(api: &Api, op: &Operation) -> Option<String> {
     let resource = op.resource.as_str();
-    let one = |kind: String, keys: Vec<&'static str>| vec![(kind, keys)];
-    let key: Option<&'static str> = match resource {
-        "customer" => Some("customer"),
-        "item_family" => Some("item_family"),
-        "item" => Some("item"),
-        "item_price" => Some("item_price"),
-        _ => None,
+    if !crud::KEPT.contains(&resource) {
+        return None;
+    }
+    let endings: &[&str] = match op.name.as_str() {
+        "create" | "create_for_items" => &["created"],
+        "update" | "update_for_items" => &["updated", "changed"],
+        "delete" => &["deleted"],
+        _ => return None,
     };
-    match (op.id.as_str(), key) {
-        (_, Some(key)) => match op.name.as_str() {
-            "create" => one(format!("{resource}_created"), vec![key]),
-            "update" if resource == "customer" => one("customer_changed".into(), vec![key]),
-            "update" => one(format!("{resource}_updated"), vec![key]),
-            "delete" => one(format!("{resource}_deleted"), vec![key]),
-            _ => Vec::new(),
-        },
-        ("subscription.create_with_items", None) => {
+    let known = api.enums.get(EVENT_TYPES)?;
+    endings
+        .iter()
+        .map(|ending| format!("{resource}_{ending}"))
+        .find(|kind| known.contains(kind))
+}
+
+/// The enum of Chargebee's event types in the description.
+const EVENT_TYPES: &str = "enums.EventType";
+
+/// The events a successful call of `op` with answer `answer` raises: type and content keys.
+fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>)> {
+    let one = |kind: &str, keys: &[&str]| {
+        vec![(
+            kind.to_string(),
+            keys.iter().map(|k| k.to_string()).collect(),
+        )]
+    };
+    if let Some(kind) = kept_event(api, op) {
+        return vec![(kind, vec![op.resource.clone()])];
+    }
+    match op.id.as_str() {
+        "subscription.create_with_items" => {
             let mut events = one(
-                "subscription_created".into(),
-                vec!["subscription", "customer", "invoice"],
+                "subscription_created",
+                &["subscription", "customer", "invoice"],
             );
             if answer.get("invoice").is_some() {
-                events.push(("invoice_generated".into(), vec!["invoice"]));
+                events.extend(one("invoice_generated", &["invoice"]));
             }
             events
         }
-        ("subscription.cancel_for_items" | "subscription.cancel", None) => {
+        "subscription.cancel_for_items" | "subscription.cancel" => {
             let kind = match answer["subscription"]["status"].as_str() {
                 Some("cancelled") => "subscription_cancelled",
                 _ => "subscription_cancellation_scheduled",
             };
-            one(kind.into(), vec!["subscription", "customer"])
+            one(kind, &["subscription", "customer"])
         }
         _ => Vec::new(),
     }
@@ -49,6 +66,7 @@ fn raised(op: &Operation, answer: &Value) -> Vec<(String, Vec<&'static str>)> {
 
 /// Records the events a call raised and returns them, to be delivered.
 pub fn record(
+    api: &Api,
     store: &mut Store,
     op: &Operation,
     answer: &Value,
@@ -56,11 +74,11 @@ pub fn record(
     delivered: bool,
 ) -> Vec<Value> {
     let mut out = Vec::new();
-    for (kind, keys) in raised(op, answer) {
+    for (kind, keys) in raised(api, op, answer) {
         let mut content = Map::new();
         for key in keys {
-            if let Some(value) = answer.get(key) {
-                content.insert(key.to_string(), value.clone());
+            if let Some(value) = answer.get(&key) {
+                content.insert(key, value.clone());
             }
         }
         let id = store.new_id("event");

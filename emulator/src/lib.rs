@@ -2,9 +2,11 @@
 //! spec generates (`chargebee-description`): every operation of the spec is routed, and its
 //! parameters are checked as Chargebee checks them.
 //!
-//! - **Stateful**: create, retrieve, update, delete and list of customers, item families,
-//!   items and item prices (custom fields kept; list filters, `sort_by`, `limit` and
-//!   `offset` paging); subscriptions created with items for a customer, listed, retrieved
+//! - **Stateful**: create, retrieve, update, delete and list of the [`KEPT_RESOURCES`]
+//!   (customers, the product catalog of both versions, coupons, comments, …; custom fields
+//!   kept; documented defaults for what a create leaves out, nothing made up; references
+//!   checked; list filters, `sort_by`, `limit`, `offset` paging and `include_deleted`);
+//!   subscriptions created with items for a customer, listed, retrieved
 //!   and cancelled (at once, at term end or on a date); the invoice a new active
 //!   subscription raises, and its PDF (`invoice.pdf` links to a real PDF); hosted checkout
 //!   pages and portal sessions whose URLs open pages on the emulator; the Maton connections
@@ -37,6 +39,7 @@
 mod billing;
 mod control;
 mod crud;
+mod defaults;
 mod events;
 mod failure;
 mod faults;
@@ -67,6 +70,10 @@ pub fn models(operation: &str) -> bool {
             || crud::models(api, op)
     })
 }
+
+/// The resources kept generically: their create, retrieve, update, delete and list
+/// operations keep and read objects in the emulator's state, and do nothing else.
+pub const KEPT_RESOURCES: &[&str] = &crud::KEPT;
 
 /// The Maton API key an emulator accepts unless configured otherwise.
 pub const DEFAULT_MATON_API_KEY: &str = "emulator-maton-key";

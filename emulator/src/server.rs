@@ -380,7 +380,7 @@ fn call(
     // operation (modeled or not).
     let unknown = id
         .zip(crud::path_resource(op))
-        .filter(|(id, resource)| store.get(resource, id).is_none());
+        .filter(|(id, resource)| !crud::holds(&store, resource, id));
     let answer = if let Some((id, resource)) = unknown {
         Err(Failure::not_found(resource, id))
     } else if base == Base::Control {
@@ -400,7 +400,14 @@ fn call(
         synthesized(shared, op)
     };
     let events = match &answer {
-        Ok(body) => events::record(&mut store, op, body, unix_now(), shared.webhook.is_some()),
+        Ok(body) => events::record(
+            api,
+            &mut store,
+            op,
+            body,
+            unix_now(),
+            shared.webhook.is_some(),
+        ),
         Err(_) => Vec::new(),
     };
     if let Some(webhook) = &shared.webhook {

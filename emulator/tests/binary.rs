@@ -154,15 +154,13 @@ async fn synthesis_is_asked_for_by_operation_or_for_all() {
         "--maton-key",
         "key-from-flag",
         "--synthesize-op",
-        "coupon.list",
+        "quote.list",
     ]);
     let client = client(&url);
-    let listed = client
-        .call("coupon.list", None, serde_json::json!({}))
-        .await;
+    let listed = client.call("quote.list", None, serde_json::json!({})).await;
     assert!(listed.is_ok(), "{listed:?}");
     let e = client
-        .call("coupon.retrieve", Some("c1"), serde_json::json!({}))
+        .call("credit_note.retrieve", Some("cn1"), serde_json::json!({}))
         .await
         .unwrap_err();
     assert!(e.api_error().is_some_and(|a| a.is_not_emulated()), "{e}");
@@ -170,15 +168,15 @@ async fn synthesis_is_asked_for_by_operation_or_for_all() {
 
     for (args, problem) in [
         (
-            &["--synthesize-op", "coupon.fly"][..],
-            "`coupon.fly` is not an operation",
+            &["--synthesize-op", "quote.fly"][..],
+            "`quote.fly` is not an operation",
         ),
         (
-            &["--synthesize", "--synthesize-op", "coupon.list"][..],
+            &["--synthesize", "--synthesize-op", "quote.list"][..],
             "go alone",
         ),
         (
-            &["--synthesize-op", "coupon.list", "--synthesize"][..],
+            &["--synthesize-op", "quote.list", "--synthesize"][..],
             "go alone",
         ),
     ] {

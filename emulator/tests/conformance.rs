@@ -12,25 +12,40 @@ use serde_json::{json, Value};
 const SAMPLE_ID: &str = "sample_id";
 
 /// The kept resources `seed` makes a sample object of.
-const SEEDED: [&str; 6] = [
+const SEEDED: [&str; 17] = [
     "customer",
     "subscription",
     "invoice",
     "item_family",
     "item",
     "item_price",
+    "plan",
+    "addon",
+    "coupon",
+    "coupon_set",
+    "feature",
+    "price_variant",
+    "differential_price",
+    "attached_item",
+    "webhook_endpoint",
+    "comment",
+    "alert",
 ];
 
-/// Whether `op`'s path names an object of one of the `SEEDED` resources by id.
+/// Whether `op`'s path names an object of one of the `SEEDED` resources by id (`{item_id}`,
+/// or `{parent_item_id}` for the item an attached item belongs to).
 fn names_seeded(op: &chargebee_description::Operation) -> bool {
-    SEEDED
-        .iter()
-        .any(|resource| op.path.contains(&format!("{{{resource}_id}}")))
+    let Some(placeholder) = op.path.split('{').nth(1).and_then(|p| p.split('}').next()) else {
+        return false;
+    };
+    let named = placeholder.strip_suffix("_id").unwrap_or(placeholder);
+    let named = named.strip_prefix("parent_").unwrap_or(named);
+    SEEDED.contains(&named)
 }
 
-/// Makes every kept resource a path can name hold an object `sample_id` (a customer, item
-/// family, item, item price, subscription and its invoice), and returns that state, to restore
-/// before each call (calls delete and change what they name).
+/// Makes every kept resource a path can name hold an object `sample_id` (those of `SEEDED`:
+/// a customer, the catalog, a subscription and its invoice, …), and returns that state, to
+/// restore before each call (calls delete and change what they name).
 async fn seed(emulator: &Emulator) -> Value {
     let client = emulator.direct_client();
     client
@@ -70,10 +85,34 @@ async fn seed(emulator: &Emulator) -> Value {
         .send()
         .await
         .unwrap();
-    // The invoice the subscription raised, under the sample id.
+    // The other kept resources through their create operations, in an order that creates
+    // what each one refers to first; every reference names the sample objects.
+    let api = Api::embedded();
+    for resource in &SEEDED[6..] {
+        let op = api.operation(&format!("{resource}.create")).unwrap();
+        let mut params = api.sample_params(op);
+        for (key, value) in params.as_object_mut().unwrap() {
+            if key == "id" || (key.ends_with("_id") && value.is_string()) {
+                *value = json!(SAMPLE_ID);
+            }
+            if key == "entity_type" {
+                *value = json!("customer");
+            }
+        }
+        let id = op.path.contains('{').then_some(SAMPLE_ID);
+        client
+            .call(&op.id, id, params)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+    }
+    // The invoice the subscription raised, and what was created without an `id` parameter,
+    // under the sample id.
     let mut state = emulator.state();
-    let invoice = &mut state["collections"]["invoice"][0];
-    invoice["id"] = json!(SAMPLE_ID);
+    for resource in SEEDED {
+        let object = &mut state["collections"][resource][0];
+        assert!(object.is_object(), "{resource} was created");
+        object["id"] = json!(SAMPLE_ID);
+    }
     emulator.restore(&state).unwrap();
     state
 }
@@ -140,18 +179,185 @@ async fn operations_not_modeled_answer_not_emulated_by_default() {
     );
     // Opting in one operation synthesizes that one only.
     let config = Config {
-        synthesize: Synthesis::Operations(["coupon.create".to_string()].into()),
+        synthesize: Synthesis::Operations(["credit_note.create".to_string()].into()),
         ..Config::default()
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
-    let coupon = api.sample_params(api.operation("coupon.create").unwrap());
-    assert!(client.call("coupon.create", None, coupon).await.is_ok());
+    let credit_note = api.sample_params(api.operation("credit_note.create").unwrap());
+    assert!(client
+        .call("credit_note.create", None, credit_note)
+        .await
+        .is_ok());
     let e = client
-        .call("coupon.retrieve", Some(SAMPLE_ID), json!({}))
+        .call("credit_note.retrieve", Some(SAMPLE_ID), json!({}))
         .await
         .unwrap_err();
     assert!(e.api_error().is_some_and(|a| a.is_not_emulated()), "{e}");
+}
+
+/// `op`'s sample parameters with every reference naming the sample objects, and `id` (when
+/// it takes one) set to `id`.
+fn params_for(api: &Api, op: &chargebee_description::Operation, id: &str) -> Value {
+    let mut params = api.sample_params(op);
+    for (key, value) in params.as_object_mut().unwrap() {
+        if key == "id" {
+            *value = json!(id);
+        } else if key.ends_with("_id") && value.is_string() {
+            *value = json!(SAMPLE_ID);
+        } else if key == "entity_type" {
+            *value = json!("customer");
+        }
+    }
+    params
+}
+
+/// The scalar parameters of `params` that name a field of `resource`'s struct.
+fn scalar_fields(api: &Api, resource: &str, params: &Value) -> Vec<(String, Value)> {
+    let def = api
+        .structs
+        .values()
+        .find(|s| s.object.as_deref() == Some(resource))
+        .unwrap();
+    params
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, value)| {
+            !value.is_object() && !value.is_array() && def.fields.iter().any(|f| &f.name == *key)
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+/// Every kept resource through its own operations, with every parameter each takes: create
+/// stores every field it was sent, retrieve answers what create answered, list finds it,
+/// update changes every field it is sent, and delete makes it unknown to retrieve and to
+/// lists (lists that take `include_deleted` show it, marked deleted, when asked).
+#[tokio::test]
+async fn every_kept_resource_is_created_read_listed_updated_and_deleted() {
+    let api = Api::embedded();
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    let seeded = seed(&emulator).await;
+    for resource in chargebee_emulator::KEPT_RESOURCES {
+        emulator.restore(&seeded).unwrap();
+        let op = |name: &str| api.operation(&format!("{resource}.{name}"));
+        let path_id = |op: &chargebee_description::Operation, own: &str| {
+            let placeholder = op.path.split('{').nth(1)?.split('}').next()?;
+            Some(if placeholder == format!("{resource}_id") {
+                own.to_string()
+            } else {
+                SAMPLE_ID.to_string()
+            })
+        };
+        let create = op("create").unwrap();
+        let sent = params_for(api, create, "fresh");
+        let created = client
+            .call(&create.id, path_id(create, "").as_deref(), sent.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", create.id));
+        let object = &created[*resource];
+        let id = object["id"].as_str().unwrap().to_string();
+        for (key, value) in scalar_fields(api, resource, &sent) {
+            assert_eq!(object[&key], value, "{resource}.create stores `{key}`");
+        }
+        if let Some(retrieve) = op("retrieve") {
+            let read = client
+                .call(
+                    &retrieve.id,
+                    path_id(retrieve, &id).as_deref(),
+                    params_for(api, retrieve, &id),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", retrieve.id));
+            assert_eq!(&read[*resource], object, "{resource}.retrieve");
+        }
+        let list = op("list").unwrap();
+        let listed = |params: Value| {
+            let client = &client;
+            let list_id = path_id(list, "");
+            async move {
+                let page = client
+                    .call(&list.id, list_id.as_deref(), params)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", list.id));
+                page["list"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|entry| entry[*resource].clone())
+                    .collect::<Vec<Value>>()
+            }
+        };
+        let found = listed(json!({"limit": 100})).await;
+        assert!(
+            found.iter().any(|o| o["id"] == id.as_str()),
+            "{resource}.list"
+        );
+        if let Some(update) = op("update") {
+            let changes = params_for(api, update, &id);
+            let updated = client
+                .call(&update.id, path_id(update, &id).as_deref(), changes.clone())
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", update.id));
+            for (key, value) in scalar_fields(api, resource, &changes) {
+                assert_eq!(
+                    updated[*resource][&key], value,
+                    "{resource}.update changes `{key}`"
+                );
+            }
+        }
+        let delete = op("delete").unwrap();
+        client
+            .call(
+                &delete.id,
+                path_id(delete, &id).as_deref(),
+                params_for(api, delete, &id),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", delete.id));
+        if let Some(retrieve) = op("retrieve") {
+            let e = client
+                .call(
+                    &retrieve.id,
+                    path_id(retrieve, &id).as_deref(),
+                    params_for(api, retrieve, &id),
+                )
+                .await
+                .unwrap_err();
+            assert!(e.is_not_found(), "{resource} deleted: {e}");
+        }
+        let found = listed(json!({"limit": 100})).await;
+        assert!(
+            found.iter().all(|o| o["id"] != id.as_str()),
+            "{resource}.list after delete"
+        );
+        if list.params.iter().any(|p| p.name == "include_deleted") {
+            let found = listed(json!({"limit": 100, "include_deleted": true})).await;
+            let kept = found.iter().find(|o| o["id"] == id.as_str());
+            let kept = kept.unwrap_or_else(|| panic!("{resource}.list include_deleted"));
+            assert!(
+                kept["deleted"] == true || kept["status"] == "deleted",
+                "{resource}: {kept}"
+            );
+        }
+    }
+}
+
+/// README.md names exactly the resources kept generically, in the code's order: the
+/// backticked names of its "**Kept in memory, generically**" paragraph, up to the first full
+/// stop.
+#[test]
+fn the_readme_names_the_resources_kept_generically() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("**Kept in memory, generically**:")
+        .expect("the README has the paragraph");
+    let paragraph = &readme[start..];
+    let names = &paragraph[..paragraph.find(". ").unwrap()];
+    let named: Vec<&str> = names.split('`').skip(1).step_by(2).collect();
+    assert_eq!(named, chargebee_emulator::KEPT_RESOURCES);
 }
 
 /// Whether a call answered, or answered Chargebee's 404.
@@ -161,8 +367,8 @@ fn answered_or_404(outcome: &Result<Value, chargebee::Error>) -> bool {
         .map_or_else(chargebee::Error::is_not_found, |_| true)
 }
 
-/// Every operation whose path names a customer, subscription, invoice, item family, item or
-/// item price by id answers 404 `resource_not_found` for an id never created, modeled or not.
+/// Every operation whose path names a kept object (one of `SEEDED`) by id answers 404
+/// `resource_not_found` for an id never created, modeled or not.
 #[tokio::test]
 async fn an_unknown_id_of_a_kept_resource_is_404_on_every_operation() {
     let api = Api::embedded();

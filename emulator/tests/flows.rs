@@ -418,3 +418,146 @@ async fn items_and_prices_are_kept() {
         Some("id")
     );
 }
+
+/// A new object holds what Chargebee documents for the parameters left out, copies what
+/// Chargebee copies from the object it refers to, and nothing else: a field with no such
+/// value stays absent. A reference to an object that does not exist is refused by name.
+#[tokio::test]
+async fn new_objects_hold_documented_defaults_and_nothing_made_up() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    let call = |op: &'static str, id: Option<&'static str>, params: serde_json::Value| {
+        let client = client.clone();
+        async move { client.call(op, id, params).await }
+    };
+    let customer = call("customer.create", None, json!({"email": "d@example.com"}))
+        .await
+        .unwrap();
+    let customer = &customer["customer"];
+    assert_eq!(customer["auto_collection"], "on");
+    assert_eq!(customer["card_status"], "no_card");
+    assert_eq!(customer["taxability"], "taxable");
+    assert_eq!(customer["net_term_days"], 0);
+    assert_eq!(customer["excess_payments"], 0);
+    assert_eq!(customer["deleted"], false);
+    for absent in [
+        "first_name",
+        "company",
+        "billing_address",
+        "preferred_currency_code",
+    ] {
+        assert!(
+            customer.get(absent).is_none(),
+            "customer.{absent}: {customer}"
+        );
+    }
+
+    let e = call(
+        "item.create",
+        None,
+        json!({"id": "pro", "name": "Pro", "type": "plan", "item_family_id": "none"}),
+    )
+    .await
+    .unwrap_err();
+    let api = e.api_error().unwrap();
+    assert_eq!(
+        (api.status, api.param.as_deref()),
+        (404, Some("item_family_id"))
+    );
+    call(
+        "item_family.create",
+        None,
+        json!({"id": "saas", "name": "SaaS"}),
+    )
+    .await
+    .unwrap();
+    let item = call(
+        "item.create",
+        None,
+        json!({"id": "pro", "name": "Pro", "type": "plan", "item_family_id": "saas"}),
+    )
+    .await
+    .unwrap();
+    let item = &item["item"];
+    assert_eq!(item["status"], "active");
+    assert_eq!(item["enabled_for_checkout"], true);
+    assert_eq!(item["enabled_in_portal"], true);
+    assert_eq!(item["is_giftable"], false);
+    assert_eq!(item["metered"], false);
+    assert_eq!(item["item_applicability"], "all");
+    for absent in ["unit", "description", "usage_calculation", "redirect_url"] {
+        assert!(item.get(absent).is_none(), "item.{absent}: {item}");
+    }
+
+    let e = call(
+        "item_price.create",
+        None,
+        json!({"id": "pro-m", "name": "Pro monthly", "item_id": "basic", "price": 4900}),
+    )
+    .await
+    .unwrap_err();
+    let api = e.api_error().unwrap();
+    assert_eq!((api.status, api.param.as_deref()), (404, Some("item_id")));
+    let price = call(
+        "item_price.create",
+        None,
+        json!({"id": "pro-m", "name": "Pro monthly", "item_id": "pro", "price": 4900,
+               "currency_code": "USD", "period": 1, "period_unit": "month"}),
+    )
+    .await
+    .unwrap();
+    let price = &price["item_price"];
+    assert_eq!(price["item_type"], "plan", "copied from the item");
+    assert_eq!(price["item_family_id"], "saas", "copied from the item");
+    assert_eq!(price["status"], "active");
+    assert_eq!(price["pricing_model"], "flat_fee");
+    assert_eq!(price["free_quantity"], 0);
+    assert_eq!(price["price"], 4900);
+    for absent in ["tiers", "trial_period", "description", "shipping_period"] {
+        assert!(price.get(absent).is_none(), "item_price.{absent}: {price}");
+    }
+}
+
+/// Deleting a customer keeps it only for lists that ask for deleted ones (`include_deleted`),
+/// marked `deleted: true`; every other operation no longer knows it.
+#[tokio::test]
+async fn a_deleted_customer_is_listed_only_with_include_deleted() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    for id in ["stays", "goes"] {
+        client.customers().create().id(id).send().await.unwrap();
+    }
+    let deleted = client.customers().delete("goes").send().await.unwrap();
+    assert_eq!(deleted.customer.deleted, Some(true));
+    let e = client
+        .customers()
+        .retrieve("goes")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let e = client.customers().update("goes").send().await.unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let ids = |page: chargebee::Page<chargebee::customer::ListEntry>| {
+        page.list
+            .into_iter()
+            .map(|e| (e.customer.id, e.customer.deleted))
+            .collect::<Vec<_>>()
+    };
+    let page = client.customers().list().send().await.unwrap();
+    assert_eq!(ids(page), [("stays".to_string(), Some(false))]);
+    let page = client
+        .customers()
+        .list()
+        .include_deleted(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(page),
+        [
+            ("goes".to_string(), Some(true)),
+            ("stays".to_string(), Some(false))
+        ]
+    );
+}
