@@ -89,6 +89,42 @@ fn is_deleted(object: &Map<String, Value>) -> bool {
         || object.get("status").and_then(Value::as_str) == Some("deleted")
 }
 
+/// What deleting an object of a resource deletes with it, as Chargebee documents: a
+/// customer's subscriptions, invoices, credit notes and payment sources (those whose
+/// `customer_id` names it).
+const CASCADES: [(&str, &[&str]); 1] = [(
+    "customer",
+    &["subscription", "invoice", "credit_note", "payment_source"],
+)];
+
+/// An object a delete removed along with the one it was called for.
+pub struct Removed {
+    pub resource: &'static str,
+    pub object: Map<String, Value>,
+}
+
+/// Removes what deleting `id` of `resource` deletes with it, in each resource's creation
+/// order.
+fn cascade(store: &mut Store, resource: &str, id: &str) -> Vec<Removed> {
+    let mut removed = Vec::new();
+    let key = format!("{resource}_id");
+    for (_, children) in CASCADES.iter().filter(|(owner, _)| *owner == resource) {
+        for child in children.iter() {
+            for stored in store.positioned(child) {
+                if stored.object.get(&key).and_then(Value::as_str) == Some(id) {
+                    let child_id = stored.object["id"].as_str().unwrap_or_default().to_string();
+                    store.remove(child, &child_id);
+                    removed.push(Removed {
+                        resource: child,
+                        object: stored.object,
+                    });
+                }
+            }
+        }
+    }
+    removed
+}
+
 /// Page size when a list names none.
 const DEFAULT_LIMIT: usize = 10;
 
@@ -165,7 +201,8 @@ fn check_references(store: &Store, resource: &str, params: &Params) -> Result<()
     Ok(())
 }
 
-/// Serves a kept operation; `now` stamps what it creates or changes.
+/// Serves a kept operation; `now` stamps what it creates or changes. Returns the answer and
+/// what a delete removed with the object.
 pub fn run(
     api: &Api,
     store: &mut Store,
@@ -173,7 +210,7 @@ pub fn run(
     id: Option<&str>,
     params: &Params,
     now: i64,
-) -> Result<Value, Failure> {
+) -> Result<(Value, Vec<Removed>), Failure> {
     let (Some(verb), Some(name)) = (verb(op), resource_struct(api, op)) else {
         return Err(Failure::not_emulated(&op.id));
     };
@@ -260,11 +297,12 @@ pub fn run(
             } else {
                 store.remove(resource, id);
             }
-            object
+            let removed = cascade(store, resource, id);
+            return Ok((envelope(api, store, op, name, object), removed));
         }
-        Verb::List => return list(api, store, op, name, params, parent),
+        Verb::List => return Ok((list(api, store, op, name, params, parent)?, Vec::new())),
     };
-    Ok(envelope(api, store, op, name, object))
+    Ok((envelope(api, store, op, name, object), Vec::new()))
 }
 
 /// The answer's keys: the object under its resource's key, and each other resource the

@@ -64,6 +64,53 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
     }
 }
 
+/// Records `{resource}_deleted` (where Chargebee has that event) for an object a delete
+/// removed with the one it was called for, and returns it, to be delivered.
+pub fn record_removed(
+    api: &Api,
+    store: &mut Store,
+    removed: &crud::Removed,
+    now: i64,
+    delivered: bool,
+) -> Option<Value> {
+    let kind = format!("{}_deleted", removed.resource);
+    if !api.enums.get(EVENT_TYPES)?.contains(&kind) {
+        return None;
+    }
+    let mut content = Map::new();
+    content.insert(
+        removed.resource.to_string(),
+        Value::Object(removed.object.clone()),
+    );
+    Some(put_event(store, kind, content, now, delivered))
+}
+
+/// Stores an event of type `kind` and returns it.
+fn put_event(
+    store: &mut Store,
+    kind: String,
+    content: Map<String, Value>,
+    now: i64,
+    delivered: bool,
+) -> Value {
+    let id = store.new_id("event");
+    let event = json!({
+        "id": id,
+        "occurred_at": now,
+        "source": "api",
+        "object": "event",
+        "api_version": "v2",
+        "event_type": kind,
+        "webhook_status": if delivered { "scheduled" } else { "not_configured" },
+        "content": content,
+    });
+    let Value::Object(map) = &event else {
+        unreachable!("built as an object")
+    };
+    store.put("event", &id, map);
+    event
+}
+
 /// Records the events a call raised and returns them, to be delivered.
 pub fn record(
     api: &Api,
@@ -81,21 +128,7 @@ pub fn record(
                 content.insert(key, value.clone());
             }
         }
-        let id = store.new_id("event");
-        let event = json!({
-            "id": id,
-            "occurred_at": now,
-            "source": "api",
-            "object": "event",
-            "api_version": "v2",
-            "event_type": kind,
-            "webhook_status": if delivered { "scheduled" } else { "not_configured" },
-            "content": content,
-        });
-        let Value::Object(map) = &event else {
-            unreachable!("built as an object")
-        };
-        store.put("event", &id, map);
+        let event = put_event(store, kind, content, now, delivered);
         out.push(event);
     }
     out

@@ -381,6 +381,7 @@ fn call(
     let unknown = id
         .zip(crud::path_resource(op))
         .filter(|(id, resource)| !crud::holds(&store, resource, id));
+    let mut removed = Vec::new();
     let answer = if let Some((id, resource)) = unknown {
         Err(Failure::not_found(resource, id))
     } else if base == Base::Control {
@@ -395,21 +396,28 @@ fn call(
         };
         billing::run(op, call)
     } else if crud::models(api, op) {
-        crud::run(api, &mut store, op, id, &params, unix_now())
+        crud::run(api, &mut store, op, id, &params, unix_now()).map(|(answer, gone)| {
+            removed = gone;
+            answer
+        })
     } else {
         synthesized(shared, op)
     };
-    let events = match &answer {
-        Ok(body) => events::record(
-            api,
-            &mut store,
-            op,
-            body,
-            unix_now(),
-            shared.webhook.is_some(),
-        ),
+    let delivered = shared.webhook.is_some();
+    let mut events = match &answer {
+        Ok(body) => events::record(api, &mut store, op, body, unix_now(), delivered),
         Err(_) => Vec::new(),
     };
+    // What a delete removed with its object, after the object's own event.
+    for gone in &removed {
+        events.extend(events::record_removed(
+            api,
+            &mut store,
+            gone,
+            unix_now(),
+            delivered,
+        ));
+    }
     if let Some(webhook) = &shared.webhook {
         for event in events {
             // The delivery task lives as long as the emulator; a send cannot fail before.

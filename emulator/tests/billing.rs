@@ -5,7 +5,7 @@
 use chargebee::enums::CancelOption;
 use chargebee::objects::SubscriptionItemsParams;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
-use chargebee::EnumFilter;
+use chargebee::{ApiEnum, EnumFilter};
 use chargebee_emulator::Emulator;
 use support::catalog;
 
@@ -225,7 +225,7 @@ async fn reqwest_get(url: &str) -> Vec<u8> {
 }
 
 /// An answer embeds a related object as stored, or leaves it out: a subscription whose
-/// customer is gone is answered without one, never with a made-up customer.
+/// customer is not stored is answered without one, never with a made-up customer.
 #[tokio::test]
 async fn a_related_object_that_is_not_stored_is_left_out() {
     let emulator = Emulator::start().await.unwrap();
@@ -257,7 +257,11 @@ async fn a_related_object_that_is_not_stored_is_left_out() {
         .await
         .unwrap();
     assert_eq!(kept["customer"]["id"], "cus_gone", "the stored customer");
-    client.customers().delete("cus_gone").send().await.unwrap();
+    // Deleting the customer would delete the subscription too: take the customer out of a
+    // saved state instead.
+    let mut state = emulator.state();
+    state["collections"]["customer"] = serde_json::json!([]);
+    emulator.restore(&state).unwrap();
     let raw: serde_json::Value = reqwest::Client::new()
         .get(format!(
             "{}/api/v2/subscriptions/{}",
@@ -273,4 +277,104 @@ async fn a_related_object_that_is_not_stored_is_left_out() {
         .unwrap();
     assert_eq!(raw["subscription"]["id"], subscription.id.as_str());
     assert!(raw.get("customer").is_none(), "{raw}");
+}
+
+/// Deleting a customer deletes its subscriptions and invoices (Chargebee also deletes its
+/// credit notes and payment sources), leaves other customers' alone, and records
+/// `customer_deleted` then a `…_deleted` event for each object it took with it.
+#[tokio::test]
+async fn deleting_a_customer_deletes_its_subscriptions_and_invoices() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let mut subscriptions = Vec::new();
+    for customer in ["cus_goes", "cus_stays"] {
+        client
+            .customers()
+            .create()
+            .id(customer)
+            .send()
+            .await
+            .unwrap();
+        let created = client
+            .subscriptions()
+            .create_with_items(customer)
+            .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+                "pro-usd-monthly",
+            )])
+            .send()
+            .await
+            .unwrap();
+        let invoice = created.invoice.expect("an invoice").id;
+        subscriptions.push((created.subscription.id, invoice));
+    }
+    client.customers().delete("cus_goes").send().await.unwrap();
+
+    let (gone_subscription, gone_invoice) = &subscriptions[0];
+    let e = client
+        .subscriptions()
+        .retrieve(gone_subscription)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let e = client
+        .invoices()
+        .retrieve(gone_invoice)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let (kept_subscription, kept_invoice) = &subscriptions[1];
+    client
+        .subscriptions()
+        .retrieve(kept_subscription)
+        .send()
+        .await
+        .unwrap();
+    client
+        .invoices()
+        .retrieve(kept_invoice)
+        .send()
+        .await
+        .unwrap();
+    let listed = client.subscriptions().list().send().await.unwrap();
+    let ids: Vec<&str> = listed
+        .list
+        .iter()
+        .map(|e| e.subscription.id.as_str())
+        .collect();
+    assert_eq!(ids, [kept_subscription.as_str()]);
+
+    // The newest events first: the customer's, then what went with it, in order.
+    let events = client.events().list().limit(3).send().await.unwrap();
+    let raised: Vec<(String, Option<String>)> = events
+        .list
+        .iter()
+        .rev()
+        .map(|e| {
+            let content = &e.event.content;
+            let id = content
+                .subscription
+                .as_ref()
+                .map(|s| s.id.clone())
+                .or_else(|| content.invoice.as_ref().map(|i| i.id.clone()))
+                .or_else(|| content.customer.as_ref().map(|c| c.id.clone()));
+            (
+                e.event.event_type.as_ref().unwrap().as_str().to_string(),
+                id,
+            )
+        })
+        .collect();
+    assert_eq!(
+        raised,
+        [
+            ("customer_deleted".to_string(), Some("cus_goes".to_string())),
+            (
+                "subscription_deleted".to_string(),
+                Some(gone_subscription.clone())
+            ),
+            ("invoice_deleted".to_string(), Some(gone_invoice.clone())),
+        ]
+    );
 }
