@@ -8,7 +8,7 @@ use crate::failure::Failure;
 use crate::filter::matches;
 use crate::params::Params;
 use crate::store::Store;
-use chargebee_description::{Api, Field, Operation, Type};
+use chargebee_description::{Api, Field, Method, Operation, Type};
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
@@ -140,7 +140,7 @@ enum Verb {
 
 /// The verb of `op` when the store serves it: any of the five for a resource of [`KEPT`]
 /// (a coupon's `create_for_items` and `update_for_items` are its create and update), list and
-/// retrieve for one of [`LISTED`].
+/// retrieve for one of [`LISTED`]; a scoped list (`invoices_for_subscription`) is a list.
 fn verb(op: &Operation) -> Option<Verb> {
     let resource = op.resource.as_str();
     let verb = match op.name.as_str() {
@@ -149,11 +149,21 @@ fn verb(op: &Operation) -> Option<Verb> {
         "update" | "update_for_items" => Verb::Update,
         "delete" => Verb::Delete,
         "list" => Verb::List,
+        name if is_scoped_list(op, name) => Verb::List,
         _ => return None,
     };
     let served = KEPT.contains(&resource)
         || (LISTED.contains(&resource) && matches!(verb, Verb::Retrieve | Verb::List));
     served.then_some(verb)
+}
+
+/// Whether `op` lists a resource's objects that belong to the one its path names:
+/// `subscriptions_for_customer` at `/customers/{customer_id}/subscriptions`.
+fn is_scoped_list(op: &Operation, name: &str) -> bool {
+    let parent = placeholder(op).and_then(|p| p.strip_suffix("_id"));
+    op.method == Method::Get
+        && op.paginated
+        && parent.is_some_and(|parent| name == format!("{}s_for_{parent}", op.resource))
 }
 
 /// Whether `op` is served from the store: one of the operations named here, answering its

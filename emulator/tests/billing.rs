@@ -378,3 +378,73 @@ async fn deleting_a_customer_deletes_its_subscriptions_and_invoices() {
         ]
     );
 }
+
+/// Lists scoped by a path id read the same store: a customer's subscriptions and invoices,
+/// a subscription's invoices; an unknown customer is 404.
+#[tokio::test]
+async fn lists_scoped_by_a_path_id_read_the_store() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let mut made = Vec::new();
+    for customer in ["cus_a", "cus_b", "cus_a"] {
+        if client.customers().retrieve(customer).send().await.is_err() {
+            client
+                .customers()
+                .create()
+                .id(customer)
+                .send()
+                .await
+                .unwrap();
+        }
+        let created = client
+            .subscriptions()
+            .create_with_items(customer)
+            .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+                "pro-usd-monthly",
+            )])
+            .send()
+            .await
+            .unwrap();
+        made.push((created.subscription.id, created.invoice.unwrap().id));
+    }
+    let page = client
+        .subscriptions()
+        .subscriptions_for_customer("cus_a")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page
+        .list
+        .iter()
+        .map(|e| e.subscription.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [made[2].0.as_str(), made[0].0.as_str()],
+        "newest first"
+    );
+    let page = client
+        .invoices()
+        .invoices_for_customer("cus_b")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page.list.iter().map(|e| e.invoice.id.as_str()).collect();
+    assert_eq!(ids, [made[1].1.as_str()]);
+    let page = client
+        .invoices()
+        .invoices_for_subscription(&made[2].0)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page.list.iter().map(|e| e.invoice.id.as_str()).collect();
+    assert_eq!(ids, [made[2].1.as_str()]);
+    let e = client
+        .subscriptions()
+        .subscriptions_for_customer("cus_nobody")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+}
