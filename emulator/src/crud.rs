@@ -5,26 +5,26 @@
 
 use crate::defaults;
 use crate::failure::Failure;
-use crate::filter::matches;
+use crate::filter::{matches, top_key};
 use crate::params::Params;
-use crate::store::Store;
+use crate::store::{Column, Store};
 use chargebee_description::{Api, Field, Method, Operation, Type};
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
 /// Resources whose create, retrieve, update, delete and list operations are kept in the
-/// store and do nothing else (no billing).
+/// store and do nothing else (no billing); each after those it can refer to.
 pub const KEPT: [&str; 15] = [
     "customer",
     "item_family",
     "item",
+    "price_variant",
     "item_price",
     "plan",
     "addon",
     "coupon",
     "coupon_set",
     "feature",
-    "price_variant",
     "differential_price",
     "attached_item",
     "webhook_endpoint",
@@ -110,13 +110,13 @@ fn cascade(store: &mut Store, resource: &str, id: &str) -> Vec<Removed> {
     let key = format!("{resource}_id");
     for (_, children) in CASCADES.iter().filter(|(owner, _)| *owner == resource) {
         for child in children.iter() {
-            for stored in store.positioned(child) {
-                if stored.object.get(&key).and_then(Value::as_str) == Some(id) {
-                    let child_id = stored.object["id"].as_str().unwrap_or_default().to_string();
+            for object in store.all(child) {
+                if object.get(&key).and_then(Value::as_str) == Some(id) {
+                    let child_id = object["id"].as_str().unwrap_or_default().to_string();
                     store.remove(child, &child_id);
                     removed.push(Removed {
                         resource: child,
-                        object: stored.object,
+                        object,
                     });
                 }
             }
@@ -431,7 +431,7 @@ fn shaped(api: &Api, ty: &Type, value: &Value) -> Option<Value> {
 /// cursor and at `limit`.
 fn list(
     api: &Api,
-    store: &Store,
+    store: &mut Store,
     op: &Operation,
     name: &str,
     params: &Params,
@@ -453,39 +453,80 @@ fn list(
         equal.push((field, id));
     }
     let sort = params.sort.as_ref();
+    // Rows are chosen on the indexed fields; only the page's objects are parsed.
+    let mut fields = vec!["deleted", "status"];
+    fields.extend(equal.iter().map(|(field, _)| *field));
+    fields.extend(params.filters.iter().map(|c| top_key(&c.field)));
+    fields.extend(sort.map(|(field, _)| field.as_str()));
+    store.index(resource, &fields);
+    let store: &Store = store;
+    let view = store.view(resource);
+    let columns: Vec<(&str, Column)> = fields.iter().map(|f| (*f, view.column(f))).collect();
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+    let ascending = sort.map(|(_, ascending)| *ascending);
+    let after = match &params.offset {
+        None => None,
+        Some(offset) => Some(
+            Place::decode(offset, sort.is_some())
+                .ok_or_else(|| Failure::param("offset", "is not an offset this list gave"))?,
+        ),
+    };
+    // A list without `sort_by` is newest first, the order rows are read in here: its scan
+    // starts after the offset and stops one row past the page. A sorted list reads every row.
+    let rows: Box<dyn Iterator<Item = (u64, &str)>> = match sort {
+        None => Box::new(view.rows_newest_first()),
+        Some(_) => Box::new(view.rows()),
+    };
     let mut found = Vec::new();
-    for stored in store.positioned(resource) {
-        let mut keep = include_deleted || !is_deleted(&stored.object);
+    for (position, id) in rows {
+        let get = |field: &str| {
+            columns
+                .iter()
+                .find(|(f, _)| *f == field)
+                .and_then(|(_, column)| column.get(position))
+        };
+        let deleted = get("deleted") == Some(&Value::Bool(true))
+            || get("status").and_then(Value::as_str) == Some("deleted");
+        let mut keep = include_deleted || !deleted;
         keep &= equal
             .iter()
-            .all(|(field, value)| stored.object.get(*field) == Some(*value));
+            .all(|(field, value)| get(field) == Some(*value));
         for condition in &params.filters {
-            keep &= matches(&stored.object, condition)?;
+            keep &= matches(get, condition)?;
         }
-        if keep {
-            let key = sort.map(|(field, _)| sort_key(&stored.object, field));
-            let place = Place {
-                key,
-                position: stored.position,
-            };
-            found.push((place, stored.object));
+        if !keep {
+            continue;
+        }
+        let key = sort.map(|(field, _)| get(field).and_then(Value::as_f64).unwrap_or(f64::MIN));
+        let place = Place { key, position };
+        if sort.is_none() {
+            if after.is_some_and(|after| place.order(&after, None) != Ordering::Greater) {
+                continue;
+            }
+            found.push((place, id));
+            if found.len() > limit {
+                break;
+            }
+        } else {
+            found.push((place, id));
         }
     }
-    let ascending = sort.map(|(_, ascending)| *ascending);
-    found.sort_by(|(a, _), (b, _)| a.order(b, ascending));
-    let start = match &params.offset {
-        None => 0,
-        Some(offset) => {
-            let after = Place::decode(offset, sort.is_some())
-                .ok_or_else(|| Failure::param("offset", "is not an offset this list gave"))?;
-            found.partition_point(|(place, _)| place.order(&after, ascending) != Ordering::Greater)
+    let start = match (sort, after) {
+        (Some(_), after) => {
+            found.sort_by(|(a, _), (b, _)| a.order(b, ascending));
+            after.map_or(0, |after| {
+                found.partition_point(|(place, _)| {
+                    place.order(&after, ascending) != Ordering::Greater
+                })
+            })
         }
+        (None, _) => 0,
     };
-    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     let page = &found[start..found.len().min(start + limit)];
     let entries: Vec<Value> = page
         .iter()
-        .map(|(_, o)| envelope(api, store, op, name, o.clone()))
+        .filter_map(|(_, id)| view.object(id))
+        .map(|object| envelope(api, store, op, name, object))
         .collect();
     let mut answer = json!({ "list": entries });
     if start + limit < found.len() {
@@ -494,14 +535,6 @@ fn list(
         }
     }
     Ok(answer)
-}
-
-/// The value an object sorts by under `field`: a number, or the lowest when absent.
-fn sort_key(object: &Map<String, Value>, field: &str) -> f64 {
-    object
-        .get(field)
-        .and_then(Value::as_f64)
-        .unwrap_or(f64::MIN)
 }
 
 /// Where an object stands in a list: its sort value (under `sort_by`) and its creation

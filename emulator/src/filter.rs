@@ -3,22 +3,31 @@
 use crate::failure::Failure;
 use crate::params::Condition;
 use chargebee_description::FilterKind;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// The value at a filter's key: `email`, or `relationship[parent_id]` one level down.
-fn lookup<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+/// The top-level key a filter's key reads: `relationship` for `relationship[parent_id]`.
+pub fn top_key(key: &str) -> &str {
+    key.split_once('[').map_or(key, |(outer, _)| outer)
+}
+
+/// The value at a filter's key, with `get` reading an object's top-level keys: `email`, or
+/// `relationship[parent_id]` one level down.
+fn lookup<'a>(get: &impl Fn(&str) -> Option<&'a Value>, key: &str) -> Option<&'a Value> {
     match key.split_once('[') {
-        Some((outer, inner)) => object.get(outer)?.get(inner.trim_end_matches(']')),
-        None => object.get(key),
+        Some((outer, inner)) => get(outer)?.get(inner.trim_end_matches(']')),
+        None => get(key),
     }
     .filter(|v| !v.is_null())
 }
 
-/// Whether `object` passes `condition`; a value that cannot be read for its operator is refused.
-pub fn matches(object: &Map<String, Value>, condition: &Condition) -> Result<bool, Failure> {
-    let key = format!("{}[{}]", condition.field, condition.op);
-    let bad = |why: &str| Failure::param(&key, why);
-    let actual = lookup(object, &condition.field);
+/// Whether the object whose top-level keys `get` reads passes `condition`; a value that
+/// cannot be read for its operator is refused.
+pub fn matches<'a>(
+    get: impl Fn(&str) -> Option<&'a Value>,
+    condition: &Condition,
+) -> Result<bool, Failure> {
+    let bad = |why: &str| Failure::param(&format!("{}[{}]", condition.field, condition.op), why);
+    let actual = lookup(&get, &condition.field);
     let raw = condition.value.as_str();
     let number = |text: &str| {
         text.trim()
@@ -46,6 +55,8 @@ pub fn matches(object: &Map<String, Value>, condition: &Condition) -> Result<boo
         };
         if numeric {
             Ok(actual.as_f64() == Some(number(expected)?))
+        } else if let Value::String(text) = actual {
+            Ok(text == expected)
         } else {
             Ok(as_text(actual) == expected)
         }
@@ -62,7 +73,10 @@ pub fn matches(object: &Map<String, Value>, condition: &Condition) -> Result<boo
         },
         "is" => equal(raw)?,
         "is_not" => actual.is_some() && !equal(raw)?,
-        "starts_with" => actual.is_some_and(|a| as_text(a).starts_with(raw)),
+        "starts_with" => actual.is_some_and(|a| match a {
+            Value::String(text) => text.starts_with(raw),
+            other => other.to_string().starts_with(raw),
+        }),
         "in" | "not_in" => {
             let mut found = false;
             for item in list()? {
@@ -119,7 +133,8 @@ mod tests {
             op: op.into(),
             value: value.into(),
         };
-        matches(object.as_object().unwrap(), &condition)
+        let object = object.as_object().unwrap();
+        matches(|key| object.get(key), &condition)
     }
 
     #[test]

@@ -38,13 +38,78 @@ struct Collection {
     objects: HashMap<String, (u64, Box<str>)>,
     /// The position the next new object takes.
     next_position: u64,
+    /// The values of the top-level fields lists filter and sort by, by position, built on a
+    /// list's first use of the field and kept current by every write: a filtered list reads
+    /// them instead of parsing every object.
+    columns: HashMap<String, Vec<Option<Value>>>,
 }
 
-/// An object read from the store, with its creation position: later objects have higher
-/// positions, and a position is never reused, so it orders objects stably under writes.
-pub struct Stored {
-    pub position: u64,
-    pub object: Map<String, Value>,
+impl Collection {
+    /// Sets `position`'s entry in every column from `object` (`None` removes it).
+    fn index(&mut self, position: u64, object: Option<&Map<String, Value>>) {
+        let slot = position as usize;
+        for (field, column) in &mut self.columns {
+            let value = object
+                .and_then(|o| o.get(field))
+                .filter(|v| !v.is_null())
+                .cloned();
+            if column.len() <= slot {
+                column.resize(slot + 1, None);
+            }
+            column[slot] = value;
+        }
+    }
+}
+
+/// One indexed field's values, by position.
+#[derive(Clone, Copy)]
+pub struct Column<'a>(Option<&'a [Option<Value>]>);
+
+impl<'a> Column<'a> {
+    /// The value at `position`, if the object there has one.
+    pub fn get(&self, position: u64) -> Option<&'a Value> {
+        self.0?.get(position as usize)?.as_ref()
+    }
+}
+
+/// One resource's objects as a list reads them: ids in creation order with their positions
+/// (later objects have higher ones, and a position is never reused, so it orders objects
+/// stably under writes), the indexed fields' values, and whole objects parsed on demand.
+pub struct View<'a> {
+    collection: Option<&'a Collection>,
+}
+
+impl<'a> View<'a> {
+    /// Every object's position and id, oldest first.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, &'a str)> {
+        self.collection
+            .into_iter()
+            .flat_map(|c| c.order.iter().map(|(p, id)| (*p, id.as_str())))
+    }
+
+    /// Every object's position and id, newest first.
+    pub fn rows_newest_first(&self) -> impl Iterator<Item = (u64, &'a str)> {
+        self.collection
+            .into_iter()
+            .flat_map(|c| c.order.iter().rev().map(|(p, id)| (*p, id.as_str())))
+    }
+
+    /// The values of `field`, which was indexed.
+    pub fn column(&self, field: &str) -> Column<'a> {
+        Column(
+            self.collection
+                .and_then(|c| c.columns.get(field))
+                .map(Vec::as_slice),
+        )
+    }
+
+    /// The object `id`, parsed.
+    pub fn object(&self, id: &str) -> Option<Map<String, Value>> {
+        self.collection?
+            .objects
+            .get(id)
+            .map(|(_, text)| parse(text))
+    }
 }
 
 /// A Maton connection between the account and a Chargebee site.
@@ -196,14 +261,43 @@ impl Store {
     pub fn put(&mut self, resource: &str, id: &str, object: &Map<String, Value>) {
         let c = self.collections.entry(resource.to_string()).or_default();
         let text = text(object);
-        match c.objects.get_mut(id) {
-            Some((_, kept)) => *kept = text,
+        let position = match c.objects.get_mut(id) {
+            Some((position, kept)) => {
+                *kept = text;
+                *position
+            }
             None => {
                 let position = c.next_position;
                 c.next_position += 1;
                 c.order.insert(position, id.to_string());
                 c.objects.insert(id.to_string(), (position, text));
+                position
             }
+        };
+        c.index(position, Some(object));
+    }
+
+    /// Makes the top-level `fields` of `resource` readable through [`View::column`].
+    pub fn index(&mut self, resource: &str, fields: &[&str]) {
+        let Some(c) = self.collections.get_mut(resource) else {
+            return;
+        };
+        for field in fields {
+            if c.columns.contains_key(*field) {
+                continue;
+            }
+            let mut column = vec![None; c.next_position as usize];
+            for (position, text) in c.objects.values() {
+                column[*position as usize] = parse(text).remove(*field).filter(|v| !v.is_null());
+            }
+            c.columns.insert(field.to_string(), column);
+        }
+    }
+
+    /// The objects of `resource` as a list reads them.
+    pub fn view(&self, resource: &str) -> View<'_> {
+        View {
+            collection: self.collections.get(resource),
         }
     }
 
@@ -211,28 +305,18 @@ impl Store {
         let c = self.collections.get_mut(resource)?;
         let (position, removed) = c.objects.remove(id)?;
         c.order.remove(&position);
+        c.index(position, None);
         Some(parse(&removed))
     }
 
     /// Every object of `resource`, oldest first.
     pub fn all(&self, resource: &str) -> Vec<Map<String, Value>> {
-        self.positioned(resource)
-            .into_iter()
-            .map(|stored| stored.object)
-            .collect()
-    }
-
-    /// Every object of `resource` with its creation position, oldest first.
-    pub fn positioned(&self, resource: &str) -> Vec<Stored> {
         match self.collections.get(resource) {
             Some(c) => c
                 .order
                 .values()
                 .filter_map(|id| c.objects.get(id))
-                .map(|(position, text)| Stored {
-                    position: *position,
-                    object: parse(text),
-                })
+                .map(|(_, text)| parse(text))
                 .collect(),
             None => Vec::new(),
         }
@@ -320,6 +404,53 @@ mod tests {
         assert!(e.contains("no `version`"), "{e}");
     }
 
+    /// An indexed field follows every write: create, update, a field removed, delete.
+    #[test]
+    fn indexed_fields_follow_writes() {
+        let mut store = Store::default();
+        store.put(
+            "customer",
+            "a",
+            json!({"id": "a", "email": "a@x"}).as_object().unwrap(),
+        );
+        store.index("customer", &["email"]);
+        store.put(
+            "customer",
+            "b",
+            json!({"id": "b", "email": "b@x"}).as_object().unwrap(),
+        );
+        store.put(
+            "customer",
+            "a",
+            json!({"id": "a", "email": "a2@x"}).as_object().unwrap(),
+        );
+        store.put(
+            "customer",
+            "c",
+            json!({"id": "c", "email": null}).as_object().unwrap(),
+        );
+        let emails = |store: &Store| {
+            let view = store.view("customer");
+            view.rows()
+                .map(|(position, id)| (id.to_string(), view.column("email").get(position).cloned()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            emails(&store),
+            [
+                ("a".to_string(), Some(json!("a2@x"))),
+                ("b".to_string(), Some(json!("b@x"))),
+                ("c".to_string(), None),
+            ]
+        );
+        store.put("customer", "b", json!({"id": "b"}).as_object().unwrap());
+        store.remove("customer", "a");
+        assert_eq!(
+            emails(&store),
+            [("b".to_string(), None), ("c".to_string(), None)]
+        );
+    }
+
     #[test]
     fn positions_grow_and_are_never_reused() {
         let mut store = Store::default();
@@ -334,9 +465,9 @@ mod tests {
             json!({"id": "a", "x": 1}).as_object().unwrap(),
         );
         let kept: Vec<(u64, String)> = store
-            .positioned("customer")
-            .into_iter()
-            .map(|s| (s.position, s.object["id"].as_str().unwrap().to_string()))
+            .view("customer")
+            .rows()
+            .map(|(position, id)| (position, id.to_string()))
             .collect();
         assert_eq!(
             kept,
