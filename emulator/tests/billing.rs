@@ -279,6 +279,24 @@ async fn a_related_object_that_is_not_stored_is_left_out() {
     assert!(raw.get("customer").is_none(), "{raw}");
 }
 
+/// Subscribes `customer` to the catalog's monthly price: the subscription's id and that of
+/// the invoice it raised.
+async fn subscribe(client: &chargebee::Client, customer: &str) -> (String, String) {
+    let created = client
+        .subscriptions()
+        .create_with_items(customer)
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )])
+        .send()
+        .await
+        .unwrap();
+    let invoice = created
+        .invoice
+        .expect("an active subscription raises an invoice");
+    (created.subscription.id, invoice.id)
+}
+
 /// Deleting a customer deletes its subscriptions and invoices (Chargebee also deletes its
 /// credit notes and payment sources), leaves other customers' alone, and records
 /// `customer_deleted` then a `…_deleted` event for each object it took with it.
@@ -296,17 +314,7 @@ async fn deleting_a_customer_deletes_its_subscriptions_and_invoices() {
             .send()
             .await
             .unwrap();
-        let created = client
-            .subscriptions()
-            .create_with_items(customer)
-            .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
-                "pro-usd-monthly",
-            )])
-            .send()
-            .await
-            .unwrap();
-        let invoice = created.invoice.expect("an invoice").id;
-        subscriptions.push((created.subscription.id, invoice));
+        subscriptions.push(subscribe(&client, customer).await);
     }
     client.customers().delete("cus_goes").send().await.unwrap();
 
@@ -397,16 +405,7 @@ async fn lists_scoped_by_a_path_id_read_the_store() {
                 .await
                 .unwrap();
         }
-        let created = client
-            .subscriptions()
-            .create_with_items(customer)
-            .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
-                "pro-usd-monthly",
-            )])
-            .send()
-            .await
-            .unwrap();
-        made.push((created.subscription.id, created.invoice.unwrap().id));
+        made.push(subscribe(&client, customer).await);
     }
     let page = client
         .subscriptions()

@@ -11,28 +11,29 @@ use serde_json::{json, Value};
 /// The id every path below names.
 const SAMPLE_ID: &str = "sample_id";
 
-/// The kept resources `seed` makes a sample object of.
-const SEEDED: [&str; 17] = [
+/// The resources `seed` creates through the typed client, in this order, before the other
+/// resources kept generically: a customer, its catalog, and a subscription with its invoice.
+const SEEDED_FIRST: [&str; 6] = [
     "customer",
-    "subscription",
-    "invoice",
     "item_family",
     "item",
     "item_price",
-    "plan",
-    "addon",
-    "coupon",
-    "coupon_set",
-    "feature",
-    "price_variant",
-    "differential_price",
-    "attached_item",
-    "webhook_endpoint",
-    "comment",
-    "alert",
+    "subscription",
+    "invoice",
 ];
 
-/// Whether `op`'s path names an object of one of the `SEEDED` resources by id (`{item_id}`,
+/// Every resource `seed` makes a sample object of: `SEEDED_FIRST`, then the other resources
+/// kept generically.
+fn seeded() -> impl Iterator<Item = &'static str> {
+    SEEDED_FIRST.into_iter().chain(
+        chargebee_emulator::KEPT_RESOURCES
+            .iter()
+            .copied()
+            .filter(|r| !SEEDED_FIRST.contains(r)),
+    )
+}
+
+/// Whether `op`'s path names an object of one of the `seeded()` resources by id (`{item_id}`,
 /// or `{parent_item_id}` for the item an attached item belongs to).
 fn names_seeded(op: &chargebee_description::Operation) -> bool {
     let Some(placeholder) = op.path.split('{').nth(1).and_then(|p| p.split('}').next()) else {
@@ -40,10 +41,10 @@ fn names_seeded(op: &chargebee_description::Operation) -> bool {
     };
     let named = placeholder.strip_suffix("_id").unwrap_or(placeholder);
     let named = named.strip_prefix("parent_").unwrap_or(named);
-    SEEDED.contains(&named)
+    seeded().any(|r| r == named)
 }
 
-/// Makes every kept resource a path can name hold an object `sample_id` (those of `SEEDED`:
+/// Makes every kept resource a path can name hold an object `sample_id` (those of `seeded()`:
 /// a customer, the catalog, a subscription and its invoice, …), and returns that state, to
 /// restore before each call (calls delete and change what they name).
 async fn seed(emulator: &Emulator) -> Value {
@@ -88,17 +89,9 @@ async fn seed(emulator: &Emulator) -> Value {
     // The other kept resources through their create operations, in an order that creates
     // what each one refers to first; every reference names the sample objects.
     let api = Api::embedded();
-    for resource in &SEEDED[6..] {
+    for resource in seeded().skip(SEEDED_FIRST.len()) {
         let op = api.operation(&format!("{resource}.create")).unwrap();
-        let mut params = api.sample_params(op);
-        for (key, value) in params.as_object_mut().unwrap() {
-            if key == "id" || (key.ends_with("_id") && value.is_string()) {
-                *value = json!(SAMPLE_ID);
-            }
-            if key == "entity_type" {
-                *value = json!("customer");
-            }
-        }
+        let params = params_for(api, op, SAMPLE_ID);
         let id = op.path.contains('{').then_some(SAMPLE_ID);
         client
             .call(&op.id, id, params)
@@ -108,7 +101,7 @@ async fn seed(emulator: &Emulator) -> Value {
     // The invoice the subscription raised, and what was created without an `id` parameter,
     // under the sample id.
     let mut state = emulator.state();
-    for resource in SEEDED {
+    for resource in seeded() {
         let object = &mut state["collections"][resource][0];
         assert!(object.is_object(), "{resource} was created");
         object["id"] = json!(SAMPLE_ID);
@@ -367,7 +360,7 @@ fn answered_or_404(outcome: &Result<Value, chargebee::Error>) -> bool {
         .map_or_else(chargebee::Error::is_not_found, |_| true)
 }
 
-/// Every operation whose path names a kept object (one of `SEEDED`) by id answers 404
+/// Every operation whose path names a kept object (one of `seeded()`) by id answers 404
 /// `resource_not_found` for an id never created, modeled or not.
 #[tokio::test]
 async fn an_unknown_id_of_a_kept_resource_is_404_on_every_operation() {
