@@ -123,8 +123,7 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
             "cannot be blank",
         ));
     }
-    let mut items = Vec::new();
-    let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
+    let mut prices = Vec::new();
     for (i, entry) in requested.iter().enumerate() {
         let price_id = entry
             .get("item_price_id")
@@ -137,6 +136,12 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
                 &format!("subscription_items[item_price_id][{i}]"),
             )
         })?;
+        prices.push((entry, price_id, price));
+    }
+    check_items(&prices.iter().map(|(_, _, price)| price).collect::<Vec<_>>())?;
+    let mut items = Vec::new();
+    let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
+    for (entry, price_id, price) in prices {
         let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
         let unit_price = entry
             .get("unit_price")
@@ -221,6 +226,56 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         answer["invoice"] = Value::Object(raise_invoice(store, &subscription, &customer, now));
     }
     Ok(answer)
+}
+
+/// The rules Chargebee documents for a subscription's item prices: exactly one of a plan
+/// item; every one in the plan's currency; an addon's recurring price billed every period the
+/// plan's is. A broken rule names the entry (`subscription_items[item_price_id][1]`).
+fn check_items(prices: &[&Map<String, Value>]) -> Result<(), Failure> {
+    let param = |i: usize| format!("subscription_items[item_price_id][{i}]");
+    let kind = |price: &Map<String, Value>| text(price, "item_type").map(str::to_string);
+    let plans: Vec<usize> = (0..prices.len())
+        .filter(|i| kind(prices[*i]).as_deref() == Some("plan"))
+        .collect();
+    let plan = match plans.as_slice() {
+        [] => {
+            return Err(Failure::param(
+                "subscription_items[item_price_id]",
+                "no item price of a plan item: a subscription needs exactly one",
+            ))
+        }
+        [one] => prices[*one],
+        [_, second, ..] => {
+            return Err(Failure::param(
+                &param(*second),
+                "is a second plan item price: a subscription takes exactly one",
+            ))
+        }
+    };
+    let currency = text(plan, "currency_code");
+    let billed = (int(plan, "period"), text(plan, "period_unit"));
+    for (i, price) in prices.iter().enumerate() {
+        if text(price, "currency_code") != currency {
+            return Err(Failure::param(
+                &param(i),
+                format!(
+                    "is priced in {}, the plan in {}: every item price of a subscription \
+                     shares the plan's currency",
+                    text(price, "currency_code").unwrap_or("no currency"),
+                    currency.unwrap_or("no currency"),
+                ),
+            ));
+        }
+        let recurring_addon = kind(price).as_deref() == Some("addon")
+            && price.get("period_unit").is_some_and(|u| !u.is_null());
+        if recurring_addon && (int(price, "period"), text(price, "period_unit")) != billed {
+            return Err(Failure::param(
+                &param(i),
+                "is an addon billed on another period than the plan's",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The first invoice of a new active subscription: paid when the customer has a valid card,

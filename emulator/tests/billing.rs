@@ -447,3 +447,98 @@ async fn lists_scoped_by_a_path_id_read_the_store() {
         .unwrap_err();
     assert!(e.is_not_found(), "{e}");
 }
+
+/// A subscription's item prices follow Chargebee's rules: exactly one plan item price, every
+/// price in the plan's currency, a recurring addon billed every period the plan is. A broken
+/// rule is a 400 naming the entry, and nothing is kept.
+#[tokio::test]
+async fn a_subscription_takes_one_plan_and_matching_prices() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    client
+        .customers()
+        .create()
+        .id("cus_r")
+        .send()
+        .await
+        .unwrap();
+    let call = |op: &'static str, params: serde_json::Value| {
+        let client = client.clone();
+        async move { client.call(op, None, params).await.unwrap() }
+    };
+    call(
+        "item.create",
+        serde_json::json!({"id": "seats", "name": "Seats", "type": "addon", "item_family_id": "saas"}),
+    )
+    .await;
+    call(
+        "item.create",
+        serde_json::json!({"id": "team", "name": "Team", "type": "plan", "item_family_id": "saas"}),
+    )
+    .await;
+    for (id, item, currency, unit) in [
+        ("seats-usd-monthly", "seats", "USD", "month"),
+        ("seats-usd-yearly", "seats", "USD", "year"),
+        ("seats-eur-monthly", "seats", "EUR", "month"),
+        ("team-usd-monthly", "team", "USD", "month"),
+    ] {
+        call(
+            "item_price.create",
+            serde_json::json!({"id": id, "name": id, "item_id": item, "price": 500,
+                "currency_code": currency, "period": 1, "period_unit": unit}),
+        )
+        .await;
+    }
+    let subscribe = |prices: &'static [&'static str]| {
+        let client = client.clone();
+        async move {
+            client
+                .subscriptions()
+                .create_with_items("cus_r")
+                .subscription_items(
+                    prices
+                        .iter()
+                        .map(|p| CreateWithItemsSubscriptionItemsParams::new(*p))
+                        .collect(),
+                )
+                .send()
+                .await
+        }
+    };
+    for (prices, param) in [
+        (
+            &["seats-usd-monthly"][..],
+            "subscription_items[item_price_id]",
+        ),
+        (
+            &["pro-usd-monthly", "team-usd-monthly"][..],
+            "subscription_items[item_price_id][1]",
+        ),
+        (
+            &["pro-usd-monthly", "seats-eur-monthly"][..],
+            "subscription_items[item_price_id][1]",
+        ),
+        (
+            &["seats-usd-yearly", "pro-usd-monthly"][..],
+            "subscription_items[item_price_id][0]",
+        ),
+    ] {
+        let e = subscribe(prices).await.unwrap_err();
+        let api = e.api_error().unwrap_or_else(|| panic!("{prices:?}: {e}"));
+        assert_eq!(
+            (api.status, api.param.as_deref()),
+            (400, Some(param)),
+            "{prices:?}: {e}"
+        );
+    }
+    let listed = client.subscriptions().list().send().await.unwrap();
+    assert!(listed.list.is_empty(), "a refused subscription is not kept");
+    let created = subscribe(&["pro-usd-monthly", "seats-usd-monthly"])
+        .await
+        .unwrap();
+    let items = created.subscription.subscription_items.unwrap_or_default();
+    assert_eq!(items.len(), 2);
+    // 49.00 for the plan and 5.00 for one seat, in cents.
+    assert_eq!(created.invoice.unwrap().total, Some(4_900 + 500));
+}
