@@ -179,7 +179,6 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         "id": id,
         "customer_id": customer_id,
         "status": status,
-        "currency_code": currency.unwrap_or_else(|| "USD".into()),
         "billing_period": period,
         "billing_period_unit": unit,
         "subscription_items": items,
@@ -197,6 +196,10 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         "object": "subscription",
     });
     let fields = subscription.as_object_mut().expect("built as an object");
+    // The plan's price names the currency; one without a currency makes none up.
+    if let Some(currency) = currency {
+        fields.insert("currency_code".into(), json!(currency));
+    }
     if status == "active" {
         fields.insert("activated_at".into(), json!(now));
         fields.insert("started_at".into(), json!(now));
@@ -326,7 +329,7 @@ fn raise_invoice(
         "date": now,
         "due_date": now,
         "price_type": "tax_exclusive",
-        "currency_code": subscription["currency_code"],
+        "currency_code": subscription.get("currency_code"),
         "tax": 0,
         "sub_total": total,
         "total": total,
