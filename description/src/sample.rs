@@ -1,8 +1,12 @@
 //! Parameters synthesized from the description, for tests that call every operation: each
-//! value is deterministic and passes every check the spec states (type, enum, length).
+//! value is deterministic and passes every check the spec states (type, enum, length) and
+//! Chargebee's formats (an `email` is an address).
 
 use crate::{Api, Field, FilterKind, Method, Operation, Type};
 use serde_json::{json, Map, Value};
+
+/// The value of every `email` parameter.
+const SAMPLE_EMAIL: &str = "sample@example.com";
 
 impl Api {
     /// Parameters for `op` in the official SDKs' JSON shape: every parameter (objects to
@@ -69,10 +73,12 @@ impl Api {
         let mut out = Map::new();
         for f in fields {
             if depth < 4 || f.required {
-                out.insert(
-                    f.name.clone(),
-                    self.sample_value(&f.ty, f.max_length, depth),
-                );
+                let value = if f.name == "email" && f.ty == Type::String {
+                    json!(SAMPLE_EMAIL)
+                } else {
+                    self.sample_value(&f.ty, f.max_length, depth)
+                };
+                out.insert(f.name.clone(), value);
             }
         }
         Value::Object(out)

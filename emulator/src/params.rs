@@ -273,6 +273,28 @@ fn place(
     Ok(())
 }
 
+/// Checks text whose parameter has a format: an `email` (`customer[email]`,
+/// `billing_address[email]`) is one address, `local@domain.tld`, without spaces. An empty
+/// value (which clears the field) passes.
+fn check_format(key: &str, text: &str) -> Result<(), Failure> {
+    let name = key.rsplit('[').next().unwrap_or(key).trim_end_matches(']');
+    if name != "email" || text.is_empty() {
+        return Ok(());
+    }
+    let valid = text.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !text.chars().any(char::is_whitespace);
+    if valid {
+        Ok(())
+    } else {
+        Err(Failure::param(key, "is not a valid email address"))
+    }
+}
+
 /// A form value converted to the JSON of its type, or the reason it cannot be.
 fn scalar(
     api: &Api,
@@ -291,6 +313,7 @@ fn scalar(
                     ));
                 }
             }
+            check_format(key, raw)?;
             Value::String(raw.to_string())
         }
         Type::Bool => match raw {
@@ -431,6 +454,7 @@ fn check_json_value(
                     ),
                 ));
             }
+            check_format(key, s)?;
             true
         }
         (Type::Enum(_), Value::String(s)) => {
@@ -462,7 +486,28 @@ fn check_json_value(
 
 #[cfg(test)]
 mod tests {
-    use super::segments;
+    use super::{check_format, segments};
+
+    #[test]
+    fn email_parameters_take_one_address() {
+        for good in ["ada@example.com", "a.b+tag@mail.example.co.uk", ""] {
+            assert!(check_format("customer[email]", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a@b@c.com",
+            "ada @x.com",
+            "ada@.com",
+            "ada@x.",
+        ] {
+            let e = check_format("billing_address[email]", bad).unwrap_err();
+            assert_eq!(e.body["param"], "billing_address[email]", "{bad}");
+        }
+        assert!(check_format("first_name", "not an address").is_ok());
+    }
 
     #[test]
     fn keys_split_into_segments() {

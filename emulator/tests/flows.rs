@@ -561,3 +561,42 @@ async fn a_deleted_customer_is_listed_only_with_include_deleted() {
         ]
     );
 }
+
+/// An `email` parameter takes one address, at any depth, in form and JSON bodies alike;
+/// anything else is a 400 naming the parameter, and nothing is created.
+#[tokio::test]
+async fn an_email_parameter_takes_one_address() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    let e = client
+        .customers()
+        .create()
+        .email("ada.example.com")
+        .send()
+        .await
+        .unwrap_err();
+    let api = e.api_error().unwrap();
+    assert_eq!((api.status, api.param.as_deref()), (400, Some("email")));
+    let e = client
+        .call(
+            "customer.create",
+            None,
+            json!({"billing_address": {"email": "ada@example"}}),
+        )
+        .await
+        .unwrap_err();
+    let api = e.api_error().unwrap();
+    assert_eq!(
+        (api.status, api.param.as_deref()),
+        (400, Some("billing_address[email]"))
+    );
+    let page = client.customers().list().send().await.unwrap();
+    assert!(page.list.is_empty());
+    client
+        .customers()
+        .create()
+        .email("ada@example.com")
+        .send()
+        .await
+        .unwrap();
+}
