@@ -235,6 +235,15 @@ fn params_naming(
             *value = serde_json::json!(if first { SEED } else { id });
         } else if key == "entity_type" {
             *value = serde_json::json!("customer");
+        } else if op.id == "item.create" && key == "type" {
+            // A plan, so the seed price can start a subscription.
+            *value = serde_json::json!("plan");
+        } else if key == "subscription_items" {
+            // A subscription takes one plan item price: the seed's.
+            if let Some(entries) = value.as_array_mut() {
+                entries.truncate(1);
+            }
+            refer_to_seeds(key, value);
         } else {
             refer_to_seeds(key, value);
         }

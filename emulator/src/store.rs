@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The version of the state `Emulator::state` (and `--state`) writes and `Emulator::restore`
 /// reads; a state of another version is refused, not misread. Version 2 added the request
@@ -33,9 +34,9 @@ pub struct Replay {
 #[derive(Debug, Default)]
 struct Collection {
     /// Ids by creation position.
-    order: BTreeMap<u64, String>,
+    order: BTreeMap<u64, Arc<str>>,
     /// Each object's creation position and JSON text, by id.
-    objects: HashMap<String, (u64, Box<str>)>,
+    objects: HashMap<Arc<str>, (u64, Box<str>)>,
     /// The position the next new object takes.
     next_position: u64,
     /// The values of the top-level fields lists filter and sort by, by position, built on a
@@ -84,14 +85,14 @@ impl<'a> View<'a> {
     pub fn rows(&self) -> impl Iterator<Item = (u64, &'a str)> {
         self.collection
             .into_iter()
-            .flat_map(|c| c.order.iter().map(|(p, id)| (*p, id.as_str())))
+            .flat_map(|c| c.order.iter().map(|(p, id)| (*p, &**id)))
     }
 
     /// Every object's position and id, newest first.
     pub fn rows_newest_first(&self) -> impl Iterator<Item = (u64, &'a str)> {
         self.collection
             .into_iter()
-            .flat_map(|c| c.order.iter().rev().map(|(p, id)| (*p, id.as_str())))
+            .flat_map(|c| c.order.iter().rev().map(|(p, id)| (*p, &**id)))
     }
 
     /// The values of `field`, which was indexed.
@@ -269,8 +270,10 @@ impl Store {
             None => {
                 let position = c.next_position;
                 c.next_position += 1;
-                c.order.insert(position, id.to_string());
-                c.objects.insert(id.to_string(), (position, text));
+                // One allocation of the id, shared by both maps.
+                let id: Arc<str> = Arc::from(id);
+                c.order.insert(position, Arc::clone(&id));
+                c.objects.insert(id, (position, text));
                 position
             }
         };
