@@ -48,7 +48,7 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
         "subscription.create_with_items" => create_subscription(call, id),
         "subscription.cancel_for_items" | "subscription.cancel" => cancel(call, id),
         "invoice.pdf" => {
-            find(call.store, "invoice", id)?;
+            crud::find(call.store, "invoice", id)?;
             Ok(json!({ "download": {
                 "download_url": format!("{}/downloads/invoices/{id}.pdf", call.base_url),
                 "valid_till": call.now + DOWNLOAD_SECONDS,
@@ -58,15 +58,11 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
         }
         "hosted_page.checkout_new_for_items" => checkout(call),
         "hosted_page.retrieve" => {
-            Ok(json!({ "hosted_page": find(call.store, "hosted_page", id)? }))
+            Ok(json!({ "hosted_page": crud::find(call.store, "hosted_page", id)? }))
         }
         "portal_session.create" => portal_session(call),
         other => Err(Failure::no_route("serve", other)),
     }
-}
-
-fn find(store: &Store, resource: &str, id: &str) -> Result<Map<String, Value>, Failure> {
-    crud::live(store, resource, id).ok_or_else(|| Failure::not_found(resource, id))
 }
 
 /// `{"subscription": …, "customer": …}` with the subscription's customer as stored.
@@ -75,7 +71,7 @@ fn with_customer(store: &Store, subscription: Map<String, Value>) -> Result<Valu
         .get("customer_id")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let customer = find(store, "customer", customer_id)?;
+    let customer = crud::find(store, "customer", customer_id)?;
     Ok(json!({ "subscription": subscription, "customer": customer }))
 }
 
@@ -103,7 +99,7 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
     let Call {
         store, params, now, ..
     } = call;
-    let customer = find(store, "customer", customer_id)?;
+    let customer = crud::find(store, "customer", customer_id)?;
     let values = &params.values;
     let id = match text(values, "id") {
         Some(id) if store.get("subscription", id).is_some() => {
@@ -358,7 +354,7 @@ fn cancel(call: Call<'_>, id: &str) -> Result<Value, Failure> {
     let Call {
         store, params, now, ..
     } = call;
-    let mut subscription = find(store, "subscription", id)?;
+    let mut subscription = crud::find(store, "subscription", id)?;
     if text(&subscription, "status") == Some("cancelled") {
         return Err(Failure::invalid_state(format!(
             "subscription {id} is already cancelled"

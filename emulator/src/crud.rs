@@ -77,6 +77,11 @@ pub fn live(store: &Store, resource: &str, id: &str) -> Option<Map<String, Value
     store.get(resource, id).filter(|o| !is_deleted(o))
 }
 
+/// [`live`], or Chargebee's 404 for `id`.
+pub fn find(store: &Store, resource: &str, id: &str) -> Result<Map<String, Value>, Failure> {
+    live(store, resource, id).ok_or_else(|| Failure::not_found(resource, id))
+}
+
 /// Whether the store holds `id` of `resource` and it is not deleted.
 pub fn holds(store: &Store, resource: &str, id: &str) -> bool {
     live(store, resource, id).is_some()
@@ -85,8 +90,13 @@ pub fn holds(store: &Store, resource: &str, id: &str) -> bool {
 /// Whether an object is kept only as deleted (`deleted: true` or `status: deleted`): lists
 /// show it with `include_deleted`, every other operation answers 404.
 fn is_deleted(object: &Map<String, Value>) -> bool {
-    object.get("deleted") == Some(&Value::Bool(true))
-        || object.get("status").and_then(Value::as_str) == Some("deleted")
+    marked_deleted(|field| object.get(field))
+}
+
+/// [`is_deleted`] for an object whose top-level fields `get` reads.
+fn marked_deleted<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> bool {
+    get("deleted") == Some(&Value::Bool(true))
+        || get("status").and_then(Value::as_str) == Some("deleted")
 }
 
 /// What deleting an object of a resource deletes with it, as Chargebee documents: a
@@ -108,12 +118,20 @@ pub struct Removed {
 fn cascade(store: &mut Store, resource: &str, id: &str) -> Vec<Removed> {
     let mut removed = Vec::new();
     let key = format!("{resource}_id");
+    let owner = json!(id);
     for (_, children) in CASCADES.iter().filter(|(owner, _)| *owner == resource) {
         for child in children.iter() {
-            for object in store.all(child) {
-                if object.get(&key).and_then(Value::as_str) == Some(id) {
-                    let child_id = object["id"].as_str().unwrap_or_default().to_string();
-                    store.remove(child, &child_id);
+            // The owner's field is read from the index, as a list reads it.
+            store.index(child, &[&key]);
+            let view = store.view(child);
+            let column = view.column(&key);
+            let owned: Vec<String> = view
+                .rows()
+                .filter(|(position, _)| column.get(*position) == Some(&owner))
+                .map(|(_, child_id)| child_id.to_string())
+                .collect();
+            for child_id in owned {
+                if let Some(object) = store.remove(child, &child_id) {
                     removed.push(Removed {
                         resource: child,
                         object,
@@ -130,7 +148,7 @@ const DEFAULT_LIMIT: usize = 10;
 
 /// What a kept operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verb {
+pub enum Verb {
     Create,
     Retrieve,
     Update,
@@ -141,7 +159,7 @@ enum Verb {
 /// The verb of `op` when the store serves it: any of the five for a resource of [`KEPT`]
 /// (a coupon's `create_for_items` and `update_for_items` are its create and update), list and
 /// retrieve for one of [`LISTED`]; a scoped list (`invoices_for_subscription`) is a list.
-fn verb(op: &Operation) -> Option<Verb> {
+pub fn verb(op: &Operation) -> Option<Verb> {
     let resource = op.resource.as_str();
     let verb = match op.name.as_str() {
         "create" | "create_for_items" => Verb::Create,
@@ -234,10 +252,7 @@ pub fn run(
         .filter(|_| !own_id)
         .zip(id)
         .filter(|(field, _)| has_field(field));
-    let existing = |store: &Store| -> Result<Map<String, Value>, Failure> {
-        let id = id.unwrap_or_default();
-        live(store, resource, id).ok_or_else(|| Failure::not_found(resource, id))
-    };
+    let existing = |store: &Store| find(store, resource, id.unwrap_or_default());
     let stamp = |object: &mut Map<String, Value>| {
         for (field, value) in [
             ("updated_at", json!(now)),
@@ -485,9 +500,7 @@ fn list(
                 .find(|(f, _)| *f == field)
                 .and_then(|(_, column)| column.get(position))
         };
-        let deleted = get("deleted") == Some(&Value::Bool(true))
-            || get("status").and_then(Value::as_str) == Some("deleted");
-        let mut keep = include_deleted || !deleted;
+        let mut keep = include_deleted || !marked_deleted(get);
         keep &= equal
             .iter()
             .all(|(field, value)| get(field) == Some(*value));

@@ -15,11 +15,11 @@ fn kept_event(api: &Api, op: &Operation) -> Option<String> {
     if !crud::KEPT.contains(&resource) {
         return None;
     }
-    let endings: &[&str] = match op.name.as_str() {
-        "create" | "create_for_items" => &["created"],
-        "update" | "update_for_items" => &["updated", "changed"],
-        "delete" => &["deleted"],
-        _ => return None,
+    let endings: &[&str] = match crud::verb(op)? {
+        crud::Verb::Create => &["created"],
+        crud::Verb::Update => &["updated", "changed"],
+        crud::Verb::Delete => &["deleted"],
+        crud::Verb::Retrieve | crud::Verb::List => return None,
     };
     let known = api.enums.get(EVENT_TYPES)?;
     endings
