@@ -317,53 +317,53 @@ wire_enum! {
 wire_enum! {
     /// Chargebee's machine-readable error codes (`api_error_code`).
     ApiErrorCode {
-        /// `resource_not_found` (HTTP 404).
+        /// `resource_not_found`.
         ResourceNotFound = "resource_not_found",
         /// `resource_limit_exhausted`.
         ResourceLimitExhausted = "resource_limit_exhausted",
-        /// `param_wrong_value` (HTTP 400).
+        /// `param_wrong_value`.
         ParamWrongValue = "param_wrong_value",
-        /// `duplicate_entry` (HTTP 400).
+        /// `duplicate_entry`.
         DuplicateEntry = "duplicate_entry",
         /// `db_connection_failure`.
         DbConnectionFailure = "db_connection_failure",
-        /// `invalid_state_for_request` (HTTP 409).
+        /// `invalid_state_for_request`.
         InvalidStateForRequest = "invalid_state_for_request",
-        /// `http_method_not_supported` (HTTP 405).
+        /// `http_method_not_supported`.
         HttpMethodNotSupported = "http_method_not_supported",
-        /// `invalid_request` (HTTP 400).
+        /// `invalid_request`.
         InvalidRequest = "invalid_request",
         /// `unable_to_process_request`.
         UnableToProcessRequest = "unable_to_process_request",
-        /// `api_request_limit_exceeded` (HTTP 429).
+        /// `api_request_limit_exceeded`.
         ApiRequestLimitExceeded = "api_request_limit_exceeded",
-        /// `lock_timeout` (HTTP 429).
+        /// `lock_timeout`.
         LockTimeout = "lock_timeout",
-        /// `api_authentication_failed` (HTTP 401).
+        /// `api_authentication_failed`.
         ApiAuthenticationFailed = "api_authentication_failed",
-        /// `basic_authentication_failed` (HTTP 401).
+        /// `basic_authentication_failed`.
         BasicAuthenticationFailed = "basic_authentication_failed",
-        /// `api_authorization_failed` (HTTP 403).
+        /// `api_authorization_failed`.
         ApiAuthorizationFailed = "api_authorization_failed",
-        /// `site_not_found` (HTTP 404).
+        /// `site_not_found`.
         SiteNotFound = "site_not_found",
-        /// `site_not_ready` (HTTP 503).
+        /// `site_not_ready`.
         SiteNotReady = "site_not_ready",
-        /// `site_read_only_mode` (HTTP 503).
+        /// `site_read_only_mode`.
         SiteReadOnlyMode = "site_read_only_mode",
         /// `configuration_incompatible`.
         ConfigurationIncompatible = "configuration_incompatible",
         /// `request_blocked`.
         RequestBlocked = "request_blocked",
-        /// `internal_error` (HTTP 500).
+        /// `internal_error`.
         InternalError = "internal_error",
-        /// `internal_temporary_error` (HTTP 503).
+        /// `internal_temporary_error`.
         InternalTemporaryError = "internal_temporary_error",
-        /// `payment_processing_failed` (HTTP 402).
+        /// `payment_processing_failed`.
         PaymentProcessingFailed = "payment_processing_failed",
-        /// `payment_method_verification_failed` (HTTP 402).
+        /// `payment_method_verification_failed`.
         PaymentMethodVerificationFailed = "payment_method_verification_failed",
-        /// `payment_method_not_present` (HTTP 402).
+        /// `payment_method_not_present`.
         PaymentMethodNotPresent = "payment_method_not_present",
         /// `payment_gateway_currency_incompatible`.
         PaymentGatewayCurrencyIncompatible = "payment_gateway_currency_incompatible",
@@ -371,9 +371,34 @@ wire_enum! {
         PaymentIntentInvalid = "payment_intent_invalid",
         /// `payment_intent_invalid_amount`.
         PaymentIntentInvalidAmount = "payment_intent_invalid_amount",
-        /// `not_emulated` (HTTP 501): not Chargebee's; `chargebee-emulator` answers it for an
+        /// `not_emulated`: not Chargebee's; `chargebee-emulator` answers it for an
         /// operation it does not model, instead of a made-up success.
         NotEmulated = "not_emulated",
+    }
+}
+
+impl ApiErrorCode {
+    /// The HTTP status Chargebee answers with this code, as its error table lists it; `None`
+    /// where the table gives none (or for a code this crate does not know). The emulator
+    /// answers every error it gives with this status.
+    pub fn http_status(&self) -> Option<u16> {
+        use ApiErrorCode::*;
+        Some(match self {
+            ResourceNotFound | SiteNotFound => 404,
+            ParamWrongValue | DuplicateEntry | InvalidRequest => 400,
+            InvalidStateForRequest => 409,
+            HttpMethodNotSupported => 405,
+            ApiRequestLimitExceeded | LockTimeout => 429,
+            ApiAuthenticationFailed | BasicAuthenticationFailed => 401,
+            ApiAuthorizationFailed => 403,
+            SiteNotReady | SiteReadOnlyMode | InternalTemporaryError => 503,
+            InternalError => 500,
+            PaymentProcessingFailed | PaymentMethodVerificationFailed | PaymentMethodNotPresent => {
+                402
+            }
+            NotEmulated => 501,
+            _ => return None,
+        })
     }
 }
 

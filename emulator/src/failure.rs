@@ -2,10 +2,8 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chargebee::{ApiEnum, ApiErrorCode};
 use serde_json::{json, Value};
-
-/// The `api_error_code` of an operation the emulator does not model.
-const NOT_EMULATED: &str = "not_emulated";
 
 /// A request the emulator refuses, with the answer to give.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,17 +15,21 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// Chargebee's error JSON.
+    /// Chargebee's error JSON for `code`, with the HTTP status Chargebee's error table gives
+    /// it ([`ApiErrorCode::http_status`]).
     fn chargebee(
-        status: StatusCode,
         kind: Option<&str>,
-        code: &str,
+        code: ApiErrorCode,
         param: Option<&str>,
         message: String,
     ) -> Self {
+        let status = code
+            .http_status()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .expect("the emulator answers only codes whose status Chargebee documents");
         let mut body = json!({
             "message": message,
-            "api_error_code": code,
+            "api_error_code": code.as_str(),
             "http_status_code": status.as_u16(),
         });
         if let Some(kind) = kind {
@@ -46,9 +48,8 @@ impl Failure {
     /// 400 for a parameter Chargebee would refuse, named as sent (`customer[email]`).
     pub fn param(param: &str, problem: impl std::fmt::Display) -> Self {
         Self::chargebee(
-            StatusCode::BAD_REQUEST,
             Some("invalid_request"),
-            "param_wrong_value",
+            ApiErrorCode::ParamWrongValue,
             Some(param),
             format!("{param} : {problem}"),
         )
@@ -62,9 +63,8 @@ impl Failure {
     /// 404 for an id, given as parameter `param`, that names nothing.
     pub fn missing(resource: &str, id: &str, param: &str) -> Self {
         Self::chargebee(
-            StatusCode::NOT_FOUND,
             Some("invalid_request"),
-            "resource_not_found",
+            ApiErrorCode::ResourceNotFound,
             Some(param),
             format!("{resource} not found for id {id}"),
         )
@@ -73,20 +73,18 @@ impl Failure {
     /// 400 for an id already taken.
     pub fn duplicate(resource: &str, id: &str) -> Self {
         Self::chargebee(
-            StatusCode::BAD_REQUEST,
             Some("invalid_request"),
-            "duplicate_entry",
+            ApiErrorCode::DuplicateEntry,
             Some("id"),
             format!("id : the value {id} is already present for another {resource}"),
         )
     }
 
-    /// 400 for a request the current state does not allow.
+    /// 409 for a request the current state does not allow.
     pub fn invalid_state(message: impl Into<String>) -> Self {
         Self::chargebee(
-            StatusCode::BAD_REQUEST,
             Some("invalid_request"),
-            "invalid_state_for_request",
+            ApiErrorCode::InvalidStateForRequest,
             None,
             message.into(),
         )
@@ -96,9 +94,8 @@ impl Failure {
     /// a key replays only the request it first answered.
     pub fn idempotency_key_reused(operation: &str) -> Self {
         Self::chargebee(
-            StatusCode::BAD_REQUEST,
             Some("invalid_request"),
-            "invalid_request",
+            ApiErrorCode::InvalidRequest,
             None,
             format!(
                 "chargebee-idempotency-key : the key was used for a {operation} request with \
@@ -111,9 +108,8 @@ impl Failure {
     /// 501 for an operation the emulator does not model, naming it and the opt-in.
     pub fn not_emulated(operation: &str) -> Self {
         Self::chargebee(
-            StatusCode::NOT_IMPLEMENTED,
             None,
-            NOT_EMULATED,
+            ApiErrorCode::NotEmulated,
             None,
             format!(
                 "{operation} is not emulated: the emulator does not model it and answers no \
@@ -127,9 +123,8 @@ impl Failure {
     /// 401 for a wrong or missing Chargebee API key (direct calls).
     pub fn direct_unauthorized() -> Self {
         Self::chargebee(
-            StatusCode::UNAUTHORIZED,
             None,
-            "api_authentication_failed",
+            ApiErrorCode::ApiAuthenticationFailed,
             None,
             "Sorry, authentication failed. Invalid api key".into(),
         )
@@ -138,9 +133,8 @@ impl Failure {
     /// 404 for a path no operation serves.
     pub fn no_route(method: &str, path: &str) -> Self {
         Self::chargebee(
-            StatusCode::NOT_FOUND,
             Some("invalid_request"),
-            "resource_not_found",
+            ApiErrorCode::ResourceNotFound,
             None,
             format!("no operation serves {method} {path}"),
         )
@@ -149,9 +143,8 @@ impl Failure {
     /// 405 for a path an operation serves, called with another HTTP method.
     pub fn method_not_allowed(method: &str, path: &str) -> Self {
         Self::chargebee(
-            StatusCode::METHOD_NOT_ALLOWED,
             Some("invalid_request"),
-            "http_method_not_supported",
+            ApiErrorCode::HttpMethodNotSupported,
             None,
             format!("{method} is not a method {path} answers to"),
         )
@@ -187,5 +180,56 @@ impl IntoResponse for Failure {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every Chargebee error the emulator gives carries the status of its code in the table
+    /// (`http_status_code` in the body too), checked against statuses written out here.
+    #[test]
+    fn each_error_takes_its_codes_status() {
+        let cases = [
+            (
+                Failure::param("email", "is invalid"),
+                "param_wrong_value",
+                400,
+            ),
+            (
+                Failure::not_found("customer", "x"),
+                "resource_not_found",
+                404,
+            ),
+            (Failure::duplicate("customer", "x"), "duplicate_entry", 400),
+            (
+                Failure::invalid_state("no"),
+                "invalid_state_for_request",
+                409,
+            ),
+            (
+                Failure::idempotency_key_reused("customer.create"),
+                "invalid_request",
+                400,
+            ),
+            (Failure::not_emulated("quote.create"), "not_emulated", 501),
+            (
+                Failure::direct_unauthorized(),
+                "api_authentication_failed",
+                401,
+            ),
+            (Failure::no_route("GET", "/x"), "resource_not_found", 404),
+            (
+                Failure::method_not_allowed("PUT", "/customers"),
+                "http_method_not_supported",
+                405,
+            ),
+        ];
+        for (failure, code, status) in cases {
+            assert_eq!(failure.body["api_error_code"], code);
+            assert_eq!(failure.status.as_u16(), status, "{code}");
+            assert_eq!(failure.body["http_status_code"], status, "{code}");
+        }
     }
 }

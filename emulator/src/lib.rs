@@ -44,6 +44,7 @@ mod events;
 mod failure;
 mod faults;
 mod filter;
+mod ids;
 mod pages;
 mod params;
 mod routes;

@@ -2,6 +2,7 @@
 //! given to idempotency keys. Objects and answers are kept as compact JSON text, which takes
 //! a fifth of the memory of a parsed map, and are parsed when read.
 
+use crate::ids;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -244,10 +245,24 @@ impl Store {
         Ok(store)
     }
 
-    /// A new id for `resource` (`emu_customer_1`).
+    /// A new id for `resource`, in the shape [`ids::shape`] gives it, that no stored object
+    /// of `resource` has.
     pub fn new_id(&mut self, resource: &str) -> String {
-        self.next_id += 1;
-        format!("emu_{resource}_{}", self.next_id)
+        let shape = ids::shape(resource);
+        let collection = self.collections.get(resource);
+        let mut number = collection.map_or(0, |c| c.next_position);
+        loop {
+            self.next_id += 1;
+            number += 1;
+            let id = ids::format(shape, self.next_id, number);
+            let taken = match resource {
+                "connection" => self.connections.iter().any(|c| c.id == id),
+                _ => collection.is_some_and(|c| c.objects.contains_key(id.as_str())),
+            };
+            if !taken {
+                return id;
+            }
+        }
     }
 
     pub fn get(&self, resource: &str, id: &str) -> Option<Map<String, Value>> {

@@ -53,6 +53,13 @@ async fn a_subscription_raises_an_invoice_and_is_cancelled() {
         Some(subscription.id.as_str())
     );
     assert_eq!(invoice.total, Some(14_700));
+    assert_eq!(invoice.id, "1", "invoices are numbered in sequence");
+    assert_eq!(subscription.id.len(), 16, "{}", subscription.id);
+    assert!(
+        subscription.id.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "{}",
+        subscription.id
+    );
     assert_eq!(
         invoice.status,
         Some(chargebee::invoice::Status::PaymentDue),
@@ -121,10 +128,10 @@ async fn a_subscription_raises_an_invoice_and_is_cancelled() {
         .send()
         .await
         .unwrap_err();
-    assert!(
-        again.api_error().is_some_and(|e| e.is_invalid_state()),
-        "{again}"
-    );
+    let refusal = again.api_error().expect("Chargebee's error JSON");
+    assert!(refusal.is_invalid_state(), "{again}");
+    assert_eq!(refusal.status, 409, "Chargebee's status for this code");
+    assert_eq!(refusal.http_status_code, Some(409));
     let kept = client
         .subscriptions()
         .retrieve(&subscription.id)
