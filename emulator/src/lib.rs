@@ -24,8 +24,11 @@
 //! - **Faults** on demand ([`Emulator::inject`]): the next calls answer 429 or 503, never
 //!   answer, or lose their connection.
 //! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` with the same path id
-//!   and parameters gets the first answer again, marked `chargebee-idempotency-replayed:
-//!   true`; with other parameters it is refused (400 `invalid_request`).
+//!   and parameters within 30 minutes gets the first answer again, marked
+//!   `chargebee-idempotency-replayed: true`; with other parameters it is refused (400
+//!   `invalid_request`).
+//! - **One clock** ([`Emulator::clock`]): ticking with the wall clock, or standing still at
+//!   [`Config::now`] until moved forward.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,6 +40,8 @@
 //! ```
 
 mod billing;
+mod calendar;
+mod clock;
 mod control;
 mod crud;
 mod defaults;
@@ -52,6 +57,8 @@ mod server;
 mod store;
 mod synth;
 
+pub use calendar::parse_time;
+pub use clock::{BackwardsError, Clock};
 pub use faults::{Fault, FaultKind};
 use server::Shared;
 use std::collections::BTreeSet;
@@ -93,6 +100,9 @@ pub struct Config {
     /// Which operations the emulator does not model answer a made-up body instead of
     /// `not_emulated`: none unless asked for.
     pub synthesize: Synthesis,
+    /// The time, in Unix seconds, the emulator's [`Clock`] starts at and stands still at
+    /// until it is moved (reproducible runs); `None` ticks with the wall clock.
+    pub now: Option<i64>,
 }
 
 /// Whether operations the emulator does not model answer a synthesized body: every field of
@@ -139,6 +149,7 @@ impl Default for Config {
             rate_limit: true,
             webhook: None,
             synthesize: Synthesis::Off,
+            now: None,
         }
     }
 }
@@ -218,8 +229,14 @@ impl Emulator {
         self.shared.inject(fault);
     }
 
-    /// Everything the emulator keeps, as JSON: stored objects by resource, connections and
-    /// the id counter (not the answers kept for idempotency keys).
+    /// The emulator's clock: every time it stamps or compares reads it. Move it with
+    /// [`Clock::set`] or [`Clock::advance`] (forward only).
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Everything the emulator keeps, as JSON: stored objects by resource, connections, the
+    /// id counter and the answers kept for idempotency keys (not the clock's time).
     pub fn state(&self) -> serde_json::Value {
         self.shared.snapshot()
     }

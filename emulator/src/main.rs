@@ -1,7 +1,8 @@
 //! `chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] [--no-rate-limit]
 //! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]
-//! [--synthesize | --synthesize-op OPERATION …]`: serves the emulator on 127.0.0.1 until
-//! interrupted. Operations it does not model answer `not_emulated` (HTTP 501) unless
+//! [--synthesize | --synthesize-op OPERATION …] [--now TIME]`: serves the emulator on
+//! 127.0.0.1 until interrupted. With `--now` (Unix seconds or `2026-01-01T00:00:00Z`) its
+//! clock starts at that time and stands still until moved, so runs are reproducible. Operations it does not model answer `not_emulated` (HTTP 501) unless
 //! `--synthesize` (all of them) or `--synthesize-op` (that one) asks for made-up answers.
 //! The gateway key is `--maton-key`, else `MATON_API_KEY` from the environment, else the
 //! default key, which is printed. With
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] \
 [--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD] \
-[--synthesize | --synthesize-op OPERATION ...]";
+[--synthesize | --synthesize-op OPERATION ...] [--now TIME]";
 
 const SYNTHESIS_CLASH: &str =
     "--synthesize (every operation) and --synthesize-op (some) go alone; give one of them";
@@ -54,6 +55,11 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 config.chargebee_api_key = Some(value.clone());
             }
             "--no-rate-limit" => config.rate_limit = false,
+            "--now" => {
+                let value = args.next().ok_or("--now needs a time")?;
+                config.now =
+                    Some(chargebee_emulator::parse_time(value).map_err(|e| format!("--now: {e}"))?);
+            }
             "--synthesize" => match config.synthesize {
                 Synthesis::Operations(_) => return Err(SYNTHESIS_CLASH.into()),
                 _ => config.synthesize = Synthesis::All,
@@ -203,6 +209,9 @@ async fn main() -> ExitCode {
             "  synthesized placeholder bodies for: {}",
             ids.iter().cloned().collect::<Vec<_>>().join(", ")
         ),
+    }
+    if let Some(now) = config.now {
+        println!("  clock: stands at {now} (Unix seconds) until moved");
     }
     if config.maton_api_key == chargebee_emulator::DEFAULT_MATON_API_KEY {
         println!("  gateway key: {}", config.maton_api_key);

@@ -4,6 +4,7 @@
 //! checked, then served from the store, or refused as `not_emulated` when nothing models it
 //! (synthesized only when the configuration asks).
 
+use crate::clock::Clock;
 use crate::failure::Failure;
 use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
@@ -19,7 +20,7 @@ use chargebee_description::{Api, Base, Body, Method, Operation};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 use tokio::sync::mpsc;
 
 /// Where faults can be injected over HTTP.
@@ -30,6 +31,30 @@ pub const GATEWAY_RATE: f64 = 10.0;
 
 /// The header that replays an answer for a reused idempotency key.
 const REPLAYED: &str = "chargebee-idempotency-replayed";
+
+/// The header that carries an idempotency key.
+const IDEMPOTENCY_KEY: &str = "chargebee-idempotency-key";
+
+/// How long Chargebee remembers an idempotency key: 30 minutes, in seconds.
+const IDEMPOTENCY_WINDOW: i64 = 30 * 60;
+
+/// The longest idempotency key Chargebee takes, in characters.
+const IDEMPOTENCY_KEY_MAX: usize = 100;
+
+/// The text of an idempotency key header, or a 400 naming it when it is not text or longer
+/// than Chargebee takes.
+fn idempotency_key(value: &HeaderValue) -> Result<&str, Failure> {
+    let key = value
+        .to_str()
+        .map_err(|_| Failure::param(IDEMPOTENCY_KEY, "is not visible ASCII text"))?;
+    if key.chars().count() > IDEMPOTENCY_KEY_MAX {
+        return Err(Failure::param(
+            IDEMPOTENCY_KEY,
+            format!("cannot be more than {IDEMPOTENCY_KEY_MAX} characters"),
+        ));
+    }
+    Ok(key)
+}
 
 /// What every request handler shares.
 pub struct Shared {
@@ -44,17 +69,19 @@ pub struct Shared {
     faults: Mutex<Faults>,
     /// Queue of events to POST to the configured webhook.
     webhook: Option<mpsc::UnboundedSender<Value>>,
+    pub clock: Clock,
 }
 
 impl Shared {
     pub fn new(config: Config, base_url: String) -> Self {
         let api = Api::embedded();
+        let clock = Clock::new(config.now);
         let mut store = Store::default();
         store.connections.push(Connection {
             id: "conn_emulator".into(),
             app: "chargebee".into(),
             status: "ACTIVE".into(),
-            created: unix_now(),
+            created: clock.now(),
         });
         let webhook = config.webhook.clone().map(events::deliverer);
         Shared {
@@ -66,6 +93,7 @@ impl Shared {
             base_url,
             faults: Mutex::new(Faults::default()),
             webhook,
+            clock,
         }
     }
 
@@ -106,12 +134,6 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take(operation)
     }
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Which front door a path comes through, with the path below that door's API root.
@@ -352,22 +374,24 @@ fn call(
     })?;
     let op = route.op;
     let params = read_params(api, op, uri, body)?;
-    let replay_key = (method == Method::Post)
-        .then(|| {
-            headers
-                .get("chargebee-idempotency-key")
-                .and_then(|v| v.to_str().ok())
-        })
-        .flatten()
-        .map(|k| format!("{}:{k}", op.id));
+    let replay_key = match headers.get(IDEMPOTENCY_KEY) {
+        Some(key) if method == Method::Post => Some(format!("{}:{}", op.id, idempotency_key(key)?)),
+        _ => None,
+    };
     let id = route.id.as_deref();
     // What a key replays: only calls that send one pay for writing it down.
     let request = replay_key
         .as_ref()
         .map(|_| store::text(&json!({"id": id, "params": &params.values})));
+    let now = shared.clock.now();
     let mut store = shared.store();
     if let (Some(key), Some(request)) = (&replay_key, &request) {
-        if let Some(replay) = store.replays.get(key) {
+        // A key is remembered for Chargebee's window; after it, the call runs anew.
+        let remembered = store
+            .replays
+            .get(key)
+            .filter(|r| now - r.at < IDEMPOTENCY_WINDOW);
+        if let Some(replay) = remembered {
             if replay.request != *request {
                 return Err(Failure::idempotency_key_reused(&op.id));
             }
@@ -388,18 +412,18 @@ fn call(
     let answer = if let Some((id, resource)) = unknown {
         Err(Failure::not_found(resource, id))
     } else if base == Base::Control {
-        control::run(&mut store, op, id, &params, &shared.base_url, unix_now())
+        control::run(&mut store, op, id, &params, &shared.base_url, now)
     } else if billing::handles(op) {
         let call = billing::Call {
             store: &mut store,
             id,
             params: &params,
             base_url: &shared.base_url,
-            now: unix_now(),
+            now,
         };
         billing::run(op, call)
     } else if crud::models(api, op) {
-        crud::run(api, &mut store, op, id, &params, unix_now()).map(|(answer, gone)| {
+        crud::run(api, &mut store, op, id, &params, now).map(|(answer, gone)| {
             removed = gone;
             answer
         })
@@ -408,17 +432,13 @@ fn call(
     };
     let delivered = shared.webhook.is_some();
     let mut events = match &answer {
-        Ok(body) => events::record(api, &mut store, op, body, unix_now(), delivered),
+        Ok(body) => events::record(api, &mut store, op, body, now, delivered),
         Err(_) => Vec::new(),
     };
     // What a delete removed with its object, after the object's own event.
     for gone in &removed {
         events.extend(events::record_removed(
-            api,
-            &mut store,
-            gone,
-            unix_now(),
-            delivered,
+            api, &mut store, gone, now, delivered,
         ));
     }
     if let Some(webhook) = &shared.webhook {
@@ -437,8 +457,9 @@ fn call(
             status: status.as_u16(),
             body: text.clone(),
             request,
+            at: now,
         };
-        store.replays.insert(key, replay);
+        store.remember(key, replay, now - IDEMPOTENCY_WINDOW);
     }
     Ok(text_response(status, text.into()))
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 /// The version of the state `Emulator::state` (and `--state`) writes and `Emulator::restore`
 /// reads; a state of another version is refused, not misread. Version 2 added the request
-/// each idempotency key answered.
-pub const STATE_VERSION: u64 = 2;
+/// each idempotency key answered, version 3 when it answered.
+pub const STATE_VERSION: u64 = 3;
 
 /// Everything the emulator remembers between requests.
 #[derive(Debug, Default)]
@@ -29,6 +29,8 @@ pub struct Replay {
     pub body: Box<str>,
     /// The request's path id and parameters as compact JSON: the key replays only this.
     pub request: Box<str>,
+    /// When it was answered, in Unix seconds.
+    pub at: i64,
 }
 
 /// The objects of one resource, each with its place in creation order.
@@ -148,7 +150,12 @@ impl Store {
             .replays
             .iter()
             .map(|(key, r)| {
-                let answer = json!({"status": r.status, "body": &*r.body, "request": &*r.request});
+                let answer = json!({
+                    "status": r.status,
+                    "body": &*r.body,
+                    "request": &*r.request,
+                    "at": r.at,
+                });
                 (key.clone(), answer)
             })
             .collect();
@@ -239,10 +246,24 @@ impl Store {
                 status,
                 body: text("body")?,
                 request: text("request")?,
+                at: answer["at"]
+                    .as_i64()
+                    .ok_or_else(|| format!("`replays.{key}.at` is not a time"))?,
             };
             store.replays.insert(key.clone(), replay);
         }
         Ok(store)
+    }
+
+    /// Keeps the answer to an idempotency key. Answers given before `forget_before` are out
+    /// of the window and dropped now and then, so the memory they take stays bounded by the
+    /// keys of one window.
+    pub fn remember(&mut self, key: String, replay: Replay, forget_before: i64) {
+        let count = self.replays.len();
+        if count >= 1024 && count.is_power_of_two() {
+            self.replays.retain(|_, r| r.at >= forget_before);
+        }
+        self.replays.insert(key, replay);
     }
 
     /// A new id for `resource`, in the shape [`ids::shape`] gives it, that no stored object
@@ -380,6 +401,7 @@ mod tests {
                 status: 200,
                 body: "{\"a\":1}".into(),
                 request: "{\"params\":{}}".into(),
+                at: 1_767_225_600,
             },
         );
         let snapshot = store.snapshot();
@@ -399,11 +421,11 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"version": 2, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
-        let e = Store::restore(&json!({"version": 2, "collections": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 3, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");
-        let e = Store::restore(&json!({"version": 2, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
         assert!(e.contains("replays.k.body"), "{e}");
     }
 

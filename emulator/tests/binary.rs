@@ -190,6 +190,34 @@ async fn synthesis_is_asked_for_by_operation_or_for_all() {
     }
 }
 
+/// `--now` starts the clock at a time given as a UTC date, and it stands there: what is
+/// created is stamped with it; a time that is not one is refused before the program starts.
+#[tokio::test]
+async fn now_sets_the_clock() {
+    let (child, url) = start(&[
+        "--port",
+        "0",
+        "--maton-key",
+        "key-from-flag",
+        "--now",
+        "2026-03-01T12:00:00Z",
+    ]);
+    let client = client(&url);
+    let created = client.customers().create().send().await.unwrap().customer;
+    // 2026-03-01 is day 20,513 after 1970-01-01: 56 years with 14 leap days, plus 31 + 28.
+    let expected = (56 * 365 + 14 + 31 + 28) * 86_400 + 12 * 3600;
+    assert_eq!(created.created_at, Some(chargebee::Timestamp(expected)));
+    interrupt(child);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_chargebee-emulator"))
+        .args(["--now", "2026-02-30"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--now: `2026-02-30` is not a time"), "{stderr}");
+}
+
 /// SIGTERM (what `kill` and service managers send) saves the state as Ctrl-C does, and the
 /// file is replaced whole: no partial file is left beside it.
 #[tokio::test]

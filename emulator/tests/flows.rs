@@ -3,10 +3,13 @@
 
 use chargebee::customer::ListSortField;
 use chargebee::objects::CreateBillingAddressParams;
-use chargebee::{ApiErrorCode, EnumFilter, ExtraFields, Sort, StringFilter, TimestampFilter};
-use chargebee_emulator::Emulator;
+use chargebee::{
+    ApiErrorCode, EnumFilter, ExtraFields, Sort, StringFilter, Timestamp, TimestampFilter,
+};
+use chargebee_emulator::{Config, Emulator};
 use futures::TryStreamExt;
 use serde_json::json;
+use std::time::Duration;
 
 #[tokio::test]
 async fn customers_are_kept_updated_listed_and_deleted() {
@@ -290,6 +293,58 @@ async fn a_reused_idempotency_key_replays_the_first_answer() {
         .unwrap();
     assert!(info.replayed, "replayed after a state save and load");
     assert_eq!(after.customer, first.customer);
+}
+
+/// Chargebee remembers a key for 30 minutes: within them the call replays, after them it
+/// runs anew. Times are the emulator's clock, which stands still at the configured start.
+#[tokio::test]
+async fn an_idempotency_key_is_remembered_for_thirty_minutes() {
+    // 2026-01-01T00:00:00Z.
+    let start = 1_767_225_600;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    let create = |key: &'static str| {
+        client
+            .customers()
+            .create()
+            .email("once@example.com")
+            .idempotency_key(key)
+            .send_with_info()
+    };
+    let (first, _) = create("window").await.unwrap();
+    assert_eq!(
+        first.customer.created_at,
+        Some(Timestamp(start)),
+        "stamped by the clock"
+    );
+
+    emulator.clock().advance(Duration::from_secs(30 * 60 - 1));
+    let (again, info) = create("window").await.unwrap();
+    assert!(info.replayed, "29 min 59 s later: a replay");
+    assert_eq!(again.customer.id, first.customer.id);
+
+    emulator.clock().advance(Duration::from_secs(1));
+    let (fresh, info) = create("window").await.unwrap();
+    assert!(!info.replayed, "30 minutes later the key is forgotten");
+    assert_ne!(fresh.customer.id, first.customer.id);
+    assert_eq!(fresh.customer.created_at, Some(Timestamp(start + 30 * 60)));
+    let page = client.customers().list().send().await.unwrap();
+    assert_eq!(page.list.len(), 2);
+
+    // Chargebee takes keys of up to 100 characters.
+    let long: &'static str = "k".repeat(101).leak();
+    let refused = create(long).await.unwrap_err();
+    let api = refused.api_error().expect("an API error");
+    assert_eq!(refused.status(), Some(400));
+    assert_eq!(api.param.as_deref(), Some("chargebee-idempotency-key"));
+    let page = client.customers().list().send().await.unwrap();
+    assert_eq!(page.list.len(), 2, "a refused key creates nothing");
+    let exact: &'static str = "k".repeat(100).leak();
+    assert!(create(exact).await.is_ok(), "100 characters are taken");
 }
 
 /// The ids of one page of customers, and its `next_offset`.
