@@ -1,11 +1,11 @@
 //! The billing flows kept as state: subscriptions created with items for a customer,
-//! cancelled now or at term end; the invoice each new active subscription raises, and its PDF;
-//! hosted checkout pages and portal sessions whose URLs point at the emulator.
-//!
-//! Terms are counted in days: a month is 30 days, a year 365.
+//! cancelled now, at term end or on a date; the invoice each term of an active subscription
+//! raises, and its PDF; hosted checkout pages and portal sessions whose URLs point at the
+//! emulator. What happens to a subscription over time is `lifecycle`'s.
 
 use crate::crud;
 use crate::failure::Failure;
+use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
 use chargebee_description::Operation;
@@ -73,18 +73,6 @@ fn with_customer(store: &Store, subscription: Map<String, Value>) -> Result<Valu
         .unwrap_or_default();
     let customer = crud::find(store, "customer", customer_id)?;
     Ok(json!({ "subscription": subscription, "customer": customer }))
-}
-
-/// Seconds in `count` units of `unit` (`day`, `week`, `month`, `year`).
-fn term_seconds(count: i64, unit: &str) -> i64 {
-    let day = 86_400;
-    count.max(1)
-        * match unit {
-            "day" => day,
-            "week" => 7 * day,
-            "year" => 365 * day,
-            _ => 30 * day,
-        }
 }
 
 fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -159,32 +147,34 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
             "object": "subscription_item",
         }));
     }
-    let start = int(values, "start_date").unwrap_or(now).max(now);
-    let trial_end = int(values, "trial_end").filter(|t| *t > now);
-    let status = if trial_end.is_some() {
-        "in_trial"
-    } else if start > now {
-        "future"
-    } else {
-        "active"
+    let start = match int(values, "start_date") {
+        Some(start) if start < now => {
+            return Err(Failure::param(
+                "start_date",
+                "is in the past: backdating is off on the emulated site",
+            ))
+        }
+        start => start.unwrap_or(now),
     };
-    let term_start = trial_end.unwrap_or(start);
-    let term_end = term_start + term_seconds(period, &unit);
+    let trial_end = match int(values, "trial_end") {
+        Some(end) if end <= start => {
+            return Err(Failure::param(
+                "trial_end",
+                "must be after the subscription's start",
+            ))
+        }
+        end => end,
+    };
     let mrr: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
     let mut subscription = json!({
         "id": id,
         "customer_id": customer_id,
-        "status": status,
         "billing_period": period,
         "billing_period_unit": unit,
         "subscription_items": items,
-        "start_date": start,
         "created_at": now,
         "updated_at": now,
         "resource_version": now * 1000,
-        "current_term_start": term_start,
-        "current_term_end": term_end,
-        "next_billing_at": term_end,
         "due_invoices_count": 0,
         "mrr": mrr,
         "has_scheduled_changes": false,
@@ -196,33 +186,44 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
     if let Some(currency) = currency {
         fields.insert("currency_code".into(), json!(currency));
     }
-    if status == "active" {
-        fields.insert("activated_at".into(), json!(now));
-        fields.insert("started_at".into(), json!(now));
-    }
-    if let Some(t) = trial_end {
-        fields.insert("trial_start".into(), json!(now));
-        fields.insert("trial_end".into(), json!(t));
+    if let Some(cycles) = int(values, "billing_cycles") {
+        fields.insert("remaining_billing_cycles".into(), json!(cycles));
     }
     for (key, value) in values {
         if key.starts_with("cf_")
-            || matches!(
-                key.as_str(),
-                "meta_data" | "po_number" | "billing_cycles" | "auto_collection"
-            )
+            || matches!(key.as_str(), "meta_data" | "po_number" | "auto_collection")
         {
             fields.insert(key.clone(), value.clone());
         }
     }
+    if start > now {
+        fields.insert("status".into(), json!("future"));
+        fields.insert("start_date".into(), json!(start));
+        if let Some(end) = trial_end {
+            fields.insert("trial_end".into(), json!(end));
+        }
+    } else if let Some(end) = trial_end {
+        fields.insert("status".into(), json!("in_trial"));
+        fields.insert("started_at".into(), json!(now));
+        fields.insert("trial_start".into(), json!(now));
+        fields.insert("trial_end".into(), json!(end));
+    } else {
+        lifecycle::activate(store, fields, now);
+    }
     let subscription = fields.clone();
-    store.put("subscription", &id, &subscription);
+    lifecycle::save(store, &subscription);
     let mut answer = json!({ "subscription": subscription, "customer": customer });
     let invoice_now = values
         .get("invoice_immediately")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    if status == "active" && invoice_now {
-        answer["invoice"] = Value::Object(raise_invoice(store, &subscription, &customer, now));
+    let billed = matches!(
+        text(&subscription, "status"),
+        Some("active" | "non_renewing")
+    );
+    if billed && invoice_now {
+        let invoice = raise_invoice(store, &subscription, &customer, now, true);
+        answer["invoice"] = Value::Object(invoice);
     }
     Ok(answer)
 }
@@ -277,15 +278,17 @@ fn check_items(prices: &[&Map<String, Value>]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The first invoice of a new active subscription: paid when the customer has a valid card,
-/// else due.
-fn raise_invoice(
+/// The invoice for `subscription`'s current term, raised at `now` (`first`: its first):
+/// paid when the customer has a valid card, else due.
+pub fn raise_invoice(
     store: &mut Store,
     subscription: &Map<String, Value>,
     customer: &Map<String, Value>,
     now: i64,
+    first: bool,
 ) -> Map<String, Value> {
     let id = store.new_id("invoice");
+    let term_start = int(subscription, "current_term_start").unwrap_or(now);
     let term_end = int(subscription, "current_term_end").unwrap_or(now);
     let items = subscription
         .get("subscription_items")
@@ -299,7 +302,7 @@ fn raise_invoice(
             json!({
                 "id": format!("li_{id}_{i}"),
                 "subscription_id": subscription["id"],
-                "date_from": now,
+                "date_from": term_start,
                 "date_to": term_end,
                 "unit_amount": item["unit_price"],
                 "quantity": item["quantity"],
@@ -333,7 +336,7 @@ fn raise_invoice(
         "amount_due": if paid { 0 } else { total },
         "amount_adjusted": 0,
         "credits_applied": 0,
-        "first_invoice": true,
+        "first_invoice": first,
         "term_finalized": true,
         "is_gifted": false,
         "generated_at": now,
@@ -389,7 +392,7 @@ fn cancel(call: Call<'_>, id: &str) -> Result<Value, Failure> {
     }
     subscription.insert("updated_at".into(), json!(now));
     subscription.insert("resource_version".into(), json!(now * 1000));
-    store.put("subscription", id, &subscription);
+    lifecycle::save(store, &subscription);
     with_customer(store, subscription)
 }
 

@@ -18,6 +18,8 @@ struct Reading {
     /// The time at `since`, or the time the clock stands at when `since` is `None`.
     at: i64,
     since: Option<Instant>,
+    /// Where the clock started, or was last reset to.
+    genesis: i64,
 }
 
 impl Reading {
@@ -53,11 +55,19 @@ impl Clock {
     /// A clock standing still at `start`, or ticking from the wall clock's time without one.
     pub(crate) fn new(start: Option<i64>) -> Clock {
         let reading = match start {
-            Some(at) => Reading { at, since: None },
-            None => Reading {
-                at: wall_now(),
-                since: Some(Instant::now()),
+            Some(at) => Reading {
+                at,
+                since: None,
+                genesis: at,
             },
+            None => {
+                let at = wall_now();
+                Reading {
+                    at,
+                    since: Some(Instant::now()),
+                    genesis: at,
+                }
+            }
         };
         Clock {
             reading: Mutex::new(reading),
@@ -93,6 +103,22 @@ impl Clock {
             reading.since = Some(Instant::now());
         }
         Ok(())
+    }
+
+    /// Where the clock started, or was last reset to.
+    pub fn genesis(&self) -> i64 {
+        self.reading().genesis
+    }
+
+    /// Puts the clock at `to`, backwards too, and makes that its genesis: what the time
+    /// machine's `start_afresh` does.
+    pub fn reset(&self, to: i64) {
+        let mut reading = self.reading();
+        reading.at = to;
+        reading.genesis = to;
+        if reading.since.is_some() {
+            reading.since = Some(Instant::now());
+        }
     }
 
     /// Moves the clock forward by `by` (whole seconds; the rest is dropped).
@@ -132,6 +158,12 @@ mod tests {
             }
         );
         assert_eq!(clock.now(), 1_767_312_000, "a refused move changes nothing");
+        assert_eq!(clock.genesis(), 1_767_225_600);
+        clock.reset(1_700_000_000);
+        assert_eq!(
+            (clock.now(), clock.genesis()),
+            (1_700_000_000, 1_700_000_000)
+        );
     }
 
     #[test]

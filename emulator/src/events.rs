@@ -85,8 +85,8 @@ pub fn record_removed(
     Some(put_event(store, kind, content, now, delivered))
 }
 
-/// Stores an event of type `kind` and returns it.
-fn put_event(
+/// Stores an event of type `kind` that occurred at `now` and returns it.
+pub fn put_event(
     store: &mut Store,
     kind: String,
     content: Map<String, Value>,

@@ -7,8 +7,10 @@
 //!   kept; documented defaults for what a create leaves out, nothing made up; references
 //!   checked; list filters, `sort_by`, `limit`, `offset` paging and `include_deleted`);
 //!   subscriptions created with items for a customer, listed, retrieved
-//!   and cancelled (at once, at term end or on a date); the invoice a new active
-//!   subscription raises, and its PDF (`invoice.pdf` links to a real PDF); hosted checkout
+//!   and cancelled (at once, at term end or on a date), and their life over time (future
+//!   starts, trial ends, renewals on calendar terms, billing cycles running out, scheduled
+//!   cancellations); the invoice each term raises, and its PDF (`invoice.pdf` links to a
+//!   real PDF); Chargebee's time machine over the emulator's clock; hosted checkout
 //!   pages and portal sessions whose URLs open pages on the emulator; the Maton connections
 //!   of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
@@ -50,15 +52,18 @@ mod failure;
 mod faults;
 mod filter;
 mod ids;
+mod lifecycle;
 mod pages;
 mod params;
 mod routes;
+mod schedule;
 mod server;
 mod store;
 mod synth;
+mod time_machine;
 
 pub use calendar::parse_time;
-pub use clock::{BackwardsError, Clock};
+pub use clock::BackwardsError;
 pub use faults::{Fault, FaultKind};
 use server::Shared;
 use std::collections::BTreeSet;
@@ -75,6 +80,7 @@ pub fn models(operation: &str) -> bool {
     api.operation(operation).is_some_and(|op| {
         op.base == chargebee_description::Base::Control
             || billing::handles(op)
+            || time_machine::handles(op)
             || crud::models(api, op)
     })
 }
@@ -154,6 +160,36 @@ impl Default for Config {
     }
 }
 
+/// The clock of a running emulator ([`Emulator::clock`]), in Unix seconds.
+pub struct EmulatorClock<'a> {
+    shared: &'a Shared,
+}
+
+impl EmulatorClock<'_> {
+    /// The emulator's time now.
+    pub fn now(&self) -> i64 {
+        self.shared.clock.now()
+    }
+
+    /// Whether the clock stands still between moves ([`Config::now`] was given).
+    pub fn is_frozen(&self) -> bool {
+        self.shared.clock.is_frozen()
+    }
+
+    /// Moves the clock to `to`, not before its time, and runs what fell due on the way.
+    pub fn set(&self, to: i64) -> Result<(), BackwardsError> {
+        self.shared.clock.set(to)?;
+        self.shared.catch_up();
+        Ok(())
+    }
+
+    /// Moves the clock forward by `by` (whole seconds) and runs what fell due on the way.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.shared.clock.advance(by);
+        self.shared.catch_up();
+    }
+}
+
 /// Why a state could not be restored: what in it is malformed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateError(String);
@@ -229,10 +265,13 @@ impl Emulator {
         self.shared.inject(fault);
     }
 
-    /// The emulator's clock: every time it stamps or compares reads it. Move it with
-    /// [`Clock::set`] or [`Clock::advance`] (forward only).
-    pub fn clock(&self) -> &Clock {
-        &self.shared.clock
+    /// The emulator's clock: every time it stamps or compares reads it. Moving it with
+    /// [`EmulatorClock::set`] or [`EmulatorClock::advance`] (forward only) runs what falls
+    /// due on the way, in time order, as if that much time had passed.
+    pub fn clock(&self) -> EmulatorClock<'_> {
+        EmulatorClock {
+            shared: &self.shared,
+        }
     }
 
     /// Everything the emulator keeps, as JSON: stored objects by resource, connections, the

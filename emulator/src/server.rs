@@ -10,7 +10,7 @@ use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
-use crate::{billing, control, crud, events, pages, synth, Config};
+use crate::{billing, control, crud, events, lifecycle, pages, synth, time_machine, Config};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
@@ -113,6 +113,23 @@ impl Shared {
         let restored = Store::restore(state)?;
         *self.store() = restored;
         Ok(())
+    }
+
+    /// Runs every lifecycle action due by the clock's time and delivers their events.
+    pub fn catch_up(&self) {
+        let now = self.clock.now();
+        let events = lifecycle::catch_up(&mut self.store(), now, self.webhook.is_some());
+        self.deliver(events);
+    }
+
+    /// Sends `events` to the configured webhook, in order.
+    fn deliver(&self, events: Vec<Value>) {
+        if let Some(webhook) = &self.webhook {
+            for event in events {
+                // The delivery task lives as long as the emulator; a send cannot fail before.
+                let _ = webhook.send(event);
+            }
+        }
     }
 
     /// Adds a fault for the next calls.
@@ -385,6 +402,9 @@ fn call(
         .map(|_| store::text(&json!({"id": id, "params": &params.values})));
     let now = shared.clock.now();
     let mut store = shared.store();
+    let delivered = shared.webhook.is_some();
+    // What fell due since the last call happens first, each at its own time.
+    let mut events = lifecycle::catch_up(&mut store, now, delivered);
     if let (Some(key), Some(request)) = (&replay_key, &request) {
         // A key is remembered for Chargebee's window; after it, the call runs anew.
         let remembered = store
@@ -413,6 +433,9 @@ fn call(
         Err(Failure::not_found(resource, id))
     } else if base == Base::Control {
         control::run(&mut store, op, id, &params, &shared.base_url, now)
+    } else if time_machine::handles(op) {
+        let name = id.unwrap_or_default();
+        time_machine::run(op, &mut store, &shared.clock, name, &params)
     } else if billing::handles(op) {
         let call = billing::Call {
             store: &mut store,
@@ -430,23 +453,21 @@ fn call(
     } else {
         synthesized(shared, op)
     };
-    let delivered = shared.webhook.is_some();
-    let mut events = match &answer {
-        Ok(body) => events::record(api, &mut store, op, body, now, delivered),
-        Err(_) => Vec::new(),
-    };
+    if let Ok(body) = &answer {
+        events.extend(events::record(api, &mut store, op, body, now, delivered));
+    }
+    // A time machine that travelled runs what fell due on the way.
+    if time_machine::handles(op) {
+        let travelled_to = shared.clock.now();
+        events.extend(lifecycle::catch_up(&mut store, travelled_to, delivered));
+    }
     // What a delete removed with its object, after the object's own event.
     for gone in &removed {
         events.extend(events::record_removed(
             api, &mut store, gone, now, delivered,
         ));
     }
-    if let Some(webhook) = &shared.webhook {
-        for event in events {
-            // The delivery task lives as long as the emulator; a send cannot fail before.
-            let _ = webhook.send(event);
-        }
-    }
+    shared.deliver(events);
     let (status, body) = match answer {
         Ok(body) => (StatusCode::OK, body),
         Err(failure) => (failure.status, failure.body),

@@ -3,13 +3,15 @@
 //! a fifth of the memory of a parsed map, and are parsed when read.
 
 use crate::ids;
+use crate::schedule::Schedule;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// The version of the state `Emulator::state` (and `--state`) writes and `Emulator::restore`
 /// reads; a state of another version is refused, not misread. Version 2 added the request
-/// each idempotency key answered, version 3 when it answered.
+/// each idempotency key answered, version 3 when it answered, the subscriptions' schedule
+/// and the time machine.
 pub const STATE_VERSION: u64 = 3;
 
 /// Everything the emulator remembers between requests.
@@ -20,6 +22,10 @@ pub struct Store {
     pub connections: Vec<Connection>,
     /// Answers by idempotency key.
     pub replays: HashMap<String, Replay>,
+    /// When subscriptions' next lifecycle actions fall due.
+    pub schedule: Schedule,
+    /// The time machine, once a call has used it.
+    pub time_machine: Option<Map<String, Value>>,
 }
 
 /// The answer given to an idempotency key, and the request it answered.
@@ -165,6 +171,8 @@ impl Store {
             "collections": collections,
             "connections": connections,
             "replays": replays,
+            "schedule": self.schedule.snapshot(),
+            "time_machine": self.time_machine,
         })
     }
 
@@ -252,7 +260,18 @@ impl Store {
             };
             store.replays.insert(key.clone(), replay);
         }
+        store.schedule = Schedule::restore(&state["schedule"])?;
+        store.time_machine = match &state["time_machine"] {
+            Value::Null => None,
+            Value::Object(machine) => Some(machine.clone()),
+            _ => return Err("`time_machine` is not an object".into()),
+        };
         Ok(store)
+    }
+
+    /// Forgets every object of `resource`.
+    pub fn clear(&mut self, resource: &str) {
+        self.collections.remove(resource);
     }
 
     /// Keeps the answer to an idempotency key. Answers given before `forget_before` are out
@@ -421,7 +440,7 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}}})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
         let e = Store::restore(&json!({"version": 3, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");

@@ -215,7 +215,10 @@ async fn now_sets_the_clock() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--now: `2026-02-30` is not a time"), "{stderr}");
+    assert!(
+        stderr.contains("--now: `2026-02-30` is not a time"),
+        "{stderr}"
+    );
 }
 
 /// SIGTERM (what `kill` and service managers send) saves the state as Ctrl-C does, and the

@@ -134,3 +134,77 @@ async fn changes_are_delivered_in_order_with_basic_auth() {
         .event;
     assert_eq!(one.event_type, Some(EventType::ItemFamilyCreated));
 }
+
+/// Moving the clock delivers what fell due without any call: a renewal's events reach the
+/// webhook, decodable, with the renewal's time and the new term.
+#[tokio::test]
+async fn moving_the_clock_delivers_renewals() {
+    let (url, mut received) = receiver().await;
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        webhook: Some(Webhook {
+            url,
+            username: "hook".into(),
+            password: "s3cret".into(),
+        }),
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    client.customers().create().id("ada").send().await.unwrap();
+    client
+        .subscriptions()
+        .create_with_items("ada")
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )])
+        .send()
+        .await
+        .unwrap();
+    let before = [
+        EventType::ItemFamilyCreated,
+        EventType::ItemCreated,
+        EventType::ItemPriceCreated,
+        EventType::CustomerCreated,
+        EventType::SubscriptionCreated,
+        EventType::InvoiceGenerated,
+    ];
+    for want in &before {
+        let (_, body) = tokio::time::timeout(Duration::from_secs(5), received.recv())
+            .await
+            .expect("delivered in time")
+            .unwrap();
+        assert_eq!(parse_event(&body).unwrap().event_type.as_ref(), Some(want));
+    }
+
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let may = 1_778_414_400; // 2026-05-10T12:00:00Z
+    emulator.clock().set(april).unwrap();
+    let (_, body) = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .expect("delivered without a call")
+        .unwrap();
+    let renewed = parse_event(&body).unwrap();
+    assert_eq!(renewed.event_type, Some(EventType::SubscriptionRenewed));
+    assert_eq!(renewed.occurred_at.map(|t| t.0), Some(april));
+    let subscription = renewed.content.subscription.expect("the subscription");
+    assert_eq!(subscription.current_term_start.map(|t| t.0), Some(april));
+    assert_eq!(subscription.current_term_end.map(|t| t.0), Some(may));
+    let (_, body) = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .expect("delivered without a call")
+        .unwrap();
+    let invoiced = parse_event(&body).unwrap();
+    assert_eq!(invoiced.event_type, Some(EventType::InvoiceGenerated));
+    assert_eq!(
+        invoiced
+            .content
+            .invoice
+            .expect("the invoice")
+            .date
+            .map(|t| t.0),
+        Some(april)
+    );
+}

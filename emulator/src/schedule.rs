@@ -1,0 +1,114 @@
+//! When each subscription's next lifecycle action falls due, and the anchor its terms count
+//! from. Due times are hints: the lifecycle checks each against the stored subscription
+//! before acting, so a subscription changed or deleted since leaves only a stale hint.
+
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a subscription's terms count from: term `n` ends at
+/// `calendar::term_end(at, n, …)`, and `terms` have ended since `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    pub at: i64,
+    pub terms: i64,
+}
+
+/// Due times and anchors, by subscription id.
+#[derive(Debug, Default)]
+pub struct Schedule {
+    due: BTreeSet<(i64, String)>,
+    anchors: BTreeMap<String, Anchor>,
+}
+
+impl Schedule {
+    /// Notes that `id` has an action due at `at`.
+    pub fn plan(&mut self, id: &str, at: i64) {
+        self.due.insert((at, id.to_string()));
+    }
+
+    /// The earliest action due at or before `now`, taken off the schedule: its time and
+    /// subscription id. Ties go in id order, so every run is the same.
+    pub fn next_due(&mut self, now: i64) -> Option<(i64, String)> {
+        let first = self.due.first()?;
+        if first.0 > now {
+            return None;
+        }
+        self.due.pop_first()
+    }
+
+    pub fn anchor(&self, id: &str) -> Option<Anchor> {
+        self.anchors.get(id).copied()
+    }
+
+    pub fn set_anchor(&mut self, id: &str, anchor: Anchor) {
+        self.anchors.insert(id.to_string(), anchor);
+    }
+
+    /// Forgets a subscription that is gone.
+    pub fn forget(&mut self, id: &str) {
+        self.anchors.remove(id);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        *self = Schedule::default();
+    }
+
+    /// The schedule as JSON, in a fixed order.
+    pub fn snapshot(&self) -> Value {
+        let due: Vec<Value> = self.due.iter().map(|(at, id)| json!([at, id])).collect();
+        let anchors: serde_json::Map<String, Value> = self
+            .anchors
+            .iter()
+            .map(|(id, a)| (id.clone(), json!({"at": a.at, "terms": a.terms})))
+            .collect();
+        json!({"due": due, "anchors": anchors})
+    }
+
+    /// The schedule `snapshot` wrote, or what in it is malformed.
+    pub fn restore(state: &Value) -> Result<Schedule, String> {
+        let mut schedule = Schedule::default();
+        let due = state["due"]
+            .as_array()
+            .ok_or("`schedule.due` is not a list")?;
+        for (i, entry) in due.iter().enumerate() {
+            let (Some(at), Some(id)) = (entry[0].as_i64(), entry[1].as_str()) else {
+                return Err(format!("`schedule.due[{i}]` is not [time, id]"));
+            };
+            schedule.plan(id, at);
+        }
+        let anchors = state["anchors"]
+            .as_object()
+            .ok_or("`schedule.anchors` is not an object")?;
+        for (id, anchor) in anchors {
+            let (Some(at), Some(terms)) = (anchor["at"].as_i64(), anchor["terms"].as_i64()) else {
+                return Err(format!("`schedule.anchors.{id}` is not {{at, terms}}"));
+            };
+            schedule.set_anchor(id, Anchor { at, terms });
+        }
+        Ok(schedule)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_come_due_in_time_order_then_id_order() {
+        let mut schedule = Schedule::default();
+        schedule.plan("b", 20);
+        schedule.plan("a", 20);
+        schedule.plan("c", 10);
+        schedule.plan("d", 30);
+        assert_eq!(schedule.next_due(25), Some((10, "c".into())));
+        assert_eq!(schedule.next_due(25), Some((20, "a".into())));
+        assert_eq!(schedule.next_due(25), Some((20, "b".into())));
+        assert_eq!(schedule.next_due(25), None, "30 is not due at 25");
+        let anchor = Anchor { at: 5, terms: 2 };
+        schedule.set_anchor("d", anchor);
+        let restored = Schedule::restore(&schedule.snapshot()).unwrap();
+        assert_eq!(restored.snapshot(), schedule.snapshot());
+        assert_eq!(restored.anchor("d"), Some(anchor));
+    }
+}
