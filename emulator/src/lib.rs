@@ -106,8 +106,9 @@ pub struct Config {
     /// Which operations the emulator does not model answer a made-up body instead of
     /// `not_emulated`: none unless asked for.
     pub synthesize: Synthesis,
-    /// The time, in Unix seconds, the emulator's [`Clock`] starts at and stands still at
-    /// until it is moved (reproducible runs); `None` ticks with the wall clock.
+    /// The time, in Unix seconds, the emulator's clock ([`Emulator::clock`]) starts at and
+    /// stands still at until it is moved (reproducible runs); `None` ticks with the wall
+    /// clock.
     pub now: Option<i64>,
 }
 
