@@ -271,3 +271,91 @@ fn refer_to_seeds(key: &str, value: &mut serde_json::Value) {
         _ => {}
     }
 }
+
+/// A year of renewals: 10,000 monthly subscriptions created through the client, then the
+/// emulator's clock moved 365 days, which renews each 12 times (120,000 renewals, each with
+/// its invoice and two events). The time and peak heap of the move, beside the time the
+/// 10,000 creates took.
+pub async fn renewals() -> Row {
+    let count = 10_000;
+    // 2026-03-10T12:00:00Z; 365 days later is 2027-03-10, the twelfth renewal.
+    let config = Config {
+        now: Some(1_773_144_000),
+        ..unlimited()
+    };
+    let emulator = Emulator::start_with(config, 0)
+        .await
+        .expect("emulator starts");
+    let client = emulator.direct_client();
+    client
+        .item_families()
+        .create("saas", "SaaS")
+        .send()
+        .await
+        .unwrap();
+    client
+        .items()
+        .create("pro", "Pro", chargebee::enums::ItemType::Plan, "saas")
+        .send()
+        .await
+        .unwrap();
+    client
+        .item_prices()
+        .create("pro-monthly", "Pro monthly", "pro")
+        .price(4_900)
+        .currency_code("USD")
+        .period(1)
+        .period_unit(chargebee::enums::PeriodUnit::Month)
+        .send()
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let callers = (0..CALLERS).map(|caller| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            for i in (caller..count).step_by(CALLERS) {
+                let customer = format!("cus-{i}");
+                client.customers().create().id(&customer).send().await?;
+                client
+                    .subscriptions()
+                    .create_with_items(&customer)
+                    .subscription_items(vec![
+                        chargebee::subscription::CreateWithItemsSubscriptionItemsParams::new(
+                            "pro-monthly",
+                        ),
+                    ])
+                    .send()
+                    .await?;
+            }
+            Ok::<_, chargebee::Error>(())
+        })
+    });
+    for joined in try_join_all(callers).await.expect("callers finish") {
+        joined.expect("creates succeed");
+    }
+    let created = start.elapsed();
+    let watch = HeapWatch::start();
+    let start = Instant::now();
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(365 * 86_400));
+    let moved = start.elapsed();
+    let peak = watch.peak();
+    drop(watch);
+    let state = emulator.state();
+    let invoices = state["collections"]["invoice"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(invoices, count * 13, "a first invoice and 12 renewals each");
+    Row {
+        name: "emulator: a year of 10,000 renewals",
+        value: format!(
+            "{:.2} s, {:.0} MB peak",
+            moved.as_secs_f64(),
+            peak as f64 / 1e6
+        ),
+        baseline: format!("10,000 creates {:.2} s", created.as_secs_f64()),
+        ratio: moved.as_secs_f64() / created.as_secs_f64(),
+        target: "≤ 2 s, ≤ 1 GB peak",
+    }
+}

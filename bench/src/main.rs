@@ -1,7 +1,7 @@
 //! `bench/run.sh [group]` (or `cargo run --release -p chargebee-bench -- [group]`): measures
 //! the client against its baselines in one run and prints a table of figures and ratios.
-//! `group` is one of `generation`, `decode`, `encode`, `requests`, `pagination`, `emulator`;
-//! without it, every group runs.
+//! `group` is one of `generation`, `decode`, `encode`, `requests`, `pagination`, `emulator`,
+//! `renewals`; without it, every group runs.
 //!
 //! 1. generation: load + validate + emit the whole spec, against loading the YAML alone;
 //! 2. decoding: a 100-entry customer page into the generated types, against a minimal
@@ -16,7 +16,10 @@
 //! 6. emulator: customer retrieves/s through the client (target ≥ 5,000), against a server
 //!    answering a fixed body; the heap 100,000 stored customers take (target ≤ 200 MB); a
 //!    filtered, sorted page over them (target ≤ 20 ms), against the unfiltered first page;
-//!    and the heap of about 100,000 objects over 20 resources (target ≤ 300 MB).
+//!    and the heap of about 100,000 objects over 20 resources (target ≤ 300 MB);
+//! 7. renewals: 10,000 monthly subscriptions moved a year on the emulator's clock (120,000
+//!    renewals with their invoices and events; target ≤ 2 s and ≤ 1 GB peak heap), beside
+//!    the time their creates took.
 
 mod baseline;
 mod emulator;
@@ -77,6 +80,9 @@ fn main() {
         rows.push(runtime.block_on(emulator::throughput(CUSTOMER)));
         rows.extend(runtime.block_on(emulator::storage()));
         rows.push(runtime.block_on(emulator::mixed_storage()));
+    }
+    if wanted("renewals") {
+        rows.push(runtime.block_on(emulator::renewals()));
     }
     println!(
         "{:<34} {:>16} {:>34} {:>8}  target",

@@ -1,7 +1,7 @@
-//! The billing flows kept as state: subscriptions created with items for a customer,
-//! cancelled now, at term end or on a date; the invoice each term of an active subscription
-//! raises, and its PDF; hosted checkout pages and portal sessions whose URLs point at the
-//! emulator. What happens to a subscription over time is `lifecycle`'s.
+//! The billing flows kept as state: subscriptions created with items for a customer; the
+//! invoice each term of an active subscription raises, and its PDF; hosted checkout pages and
+//! portal sessions whose URLs point at the emulator. What calls do to a subscription later is
+//! `transitions`'s, what happens to it over time `lifecycle`'s.
 
 use crate::crud;
 use crate::failure::Failure;
@@ -12,10 +12,8 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 7] = [
+const SERVED: [&str; 5] = [
     "subscription.create_with_items",
-    "subscription.cancel_for_items",
-    "subscription.cancel",
     "invoice.pdf",
     "hosted_page.checkout_new_for_items",
     "hosted_page.retrieve",
@@ -46,7 +44,6 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
     let id = call.id.unwrap_or_default();
     match op.id.as_str() {
         "subscription.create_with_items" => create_subscription(call, id),
-        "subscription.cancel_for_items" | "subscription.cancel" => cancel(call, id),
         "invoice.pdf" => {
             crud::find(call.store, "invoice", id)?;
             Ok(json!({ "download": {
@@ -63,16 +60,6 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
         "portal_session.create" => portal_session(call),
         other => Err(Failure::no_route("serve", other)),
     }
-}
-
-/// `{"subscription": …, "customer": …}` with the subscription's customer as stored.
-fn with_customer(store: &Store, subscription: Map<String, Value>) -> Result<Value, Failure> {
-    let customer_id = subscription
-        .get("customer_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let customer = crud::find(store, "customer", customer_id)?;
-    Ok(json!({ "subscription": subscription, "customer": customer }))
 }
 
 fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -351,49 +338,6 @@ pub fn raise_invoice(
     };
     store.put("invoice", &id, &invoice);
     invoice
-}
-
-fn cancel(call: Call<'_>, id: &str) -> Result<Value, Failure> {
-    let Call {
-        store, params, now, ..
-    } = call;
-    let mut subscription = crud::find(store, "subscription", id)?;
-    if text(&subscription, "status") == Some("cancelled") {
-        return Err(Failure::invalid_state(format!(
-            "subscription {id} is already cancelled"
-        )));
-    }
-    let values = &params.values;
-    let option = text(values, "cancel_option");
-    let at_term_end = values.get("end_of_term").and_then(Value::as_bool) == Some(true)
-        || option == Some("end_of_term");
-    let cancel_at = match option {
-        Some("specific_date") => Some(
-            int(values, "cancel_at")
-                .ok_or_else(|| Failure::param("cancel_at", "cannot be blank"))?,
-        ),
-        _ if at_term_end => Some(int(&subscription, "current_term_end").unwrap_or(now)),
-        _ => None,
-    };
-    match cancel_at.filter(|at| *at > now) {
-        Some(at) => {
-            subscription.insert("status".into(), json!("non_renewing"));
-            subscription.insert("cancelled_at".into(), json!(at));
-            subscription.remove("next_billing_at");
-        }
-        None => {
-            subscription.insert("status".into(), json!("cancelled"));
-            subscription.insert("cancelled_at".into(), json!(now));
-            subscription.remove("next_billing_at");
-        }
-    }
-    if let Some(reason) = text(values, "cancel_reason_code") {
-        subscription.insert("cancel_reason_code".into(), json!(reason));
-    }
-    subscription.insert("updated_at".into(), json!(now));
-    subscription.insert("resource_version".into(), json!(now * 1000));
-    lifecycle::save(store, &subscription);
-    with_customer(store, subscription)
 }
 
 fn checkout(call: Call<'_>) -> Result<Value, Failure> {

@@ -53,12 +53,30 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             }
             events
         }
-        "subscription.cancel_for_items" | "subscription.cancel" => {
-            let kind = match answer["subscription"]["status"].as_str() {
-                Some("cancelled") => "subscription_cancelled",
-                _ => "subscription_cancellation_scheduled",
+        id if id.starts_with("subscription.") => {
+            let status = answer["subscription"]["status"]
+                .as_str()
+                .unwrap_or_default();
+            let kind = match (op.name.as_str(), status) {
+                ("cancel" | "cancel_for_items", "cancelled") => "subscription_cancelled",
+                ("cancel" | "cancel_for_items", _) => "subscription_cancellation_scheduled",
+                ("remove_scheduled_cancellation", _) => {
+                    "subscription_scheduled_cancellation_removed"
+                }
+                ("pause", "paused") => "subscription_paused",
+                ("pause", _) => "subscription_pause_scheduled",
+                ("resume", "paused") => "subscription_resumption_scheduled",
+                ("resume", _) => "subscription_resumed",
+                ("remove_scheduled_pause", _) => "subscription_scheduled_pause_removed",
+                ("remove_scheduled_resumption", _) => "subscription_scheduled_resumption_removed",
+                ("reactivate", _) => "subscription_reactivated",
+                _ => return Vec::new(),
             };
-            one(kind, &["subscription", "customer"])
+            let mut events = one(kind, &["subscription", "customer", "invoice"]);
+            if answer.get("invoice").is_some() {
+                events.extend(one("invoice_generated", &["invoice"]));
+            }
+            events
         }
         _ => Vec::new(),
     }

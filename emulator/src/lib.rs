@@ -61,6 +61,7 @@ mod server;
 mod store;
 mod synth;
 mod time_machine;
+mod transitions;
 
 pub use calendar::parse_time;
 pub use clock::BackwardsError;
@@ -81,6 +82,7 @@ pub fn models(operation: &str) -> bool {
         op.base == chargebee_description::Base::Control
             || billing::handles(op)
             || time_machine::handles(op)
+            || transitions::handles(op)
             || crud::models(api, op)
     })
 }

@@ -1,7 +1,8 @@
 //! A subscription's life over time, as Chargebee documents it: a `future` subscription starts
 //! on its `start_date` (into its trial when it has a `trial_end`), a trial ends in activation,
 //! an active subscription renews at each term end, counting down `remaining_billing_cycles`
-//! and turning `non_renewing` when none remain, and a `non_renewing` one is cancelled at its
+//! and turning `non_renewing` when none remain, a scheduled pause begins and a paused
+//! subscription resumes into a new term, and a `non_renewing` one is cancelled at its
 //! `cancelled_at`. Each step raises its invoice and events at the time it falls due, not when
 //! it is noticed: moving the clock a year runs every renewal of that year in order.
 
@@ -21,13 +22,46 @@ fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
     object.get(key).and_then(Value::as_i64)
 }
 
-/// When `subscription`'s next action falls due, if it has one.
-fn next_action(subscription: &Map<String, Value>) -> Option<i64> {
+/// What happens to a subscription when its time comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// A `future` subscription starts.
+    Start,
+    /// A trial ends: the subscription activates.
+    EndTrial,
+    /// A term ends and the next starts.
+    Renew,
+    /// A scheduled pause begins.
+    Pause,
+    /// A paused subscription resumes.
+    Resume,
+    /// A scheduled cancellation happens.
+    Cancel,
+}
+
+/// `subscription`'s next action and when it falls due, if it has one. A pause due with a
+/// renewal or a cancellation comes first.
+fn next_action(subscription: &Map<String, Value>) -> Option<(i64, Action)> {
+    let at = |key: &str, action: Action| int(subscription, key).map(|t| (t, action));
+    let earliest = |a: Option<(i64, Action)>, b: Option<(i64, Action)>| match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    };
     match text(subscription, "status")? {
-        "future" => int(subscription, "start_date"),
-        "in_trial" => int(subscription, "trial_end"),
-        "active" => int(subscription, "current_term_end"),
-        "non_renewing" => int(subscription, "cancelled_at"),
+        "future" => at("start_date", Action::Start),
+        "in_trial" => at("trial_end", Action::EndTrial),
+        "active" => earliest(
+            at("pause_date", Action::Pause),
+            at("current_term_end", Action::Renew),
+        ),
+        "non_renewing" => earliest(
+            at("pause_date", Action::Pause),
+            at("cancelled_at", Action::Cancel),
+        ),
+        "paused" => earliest(
+            at("resume_date", Action::Resume),
+            at("cancelled_at", Action::Cancel),
+        ),
         _ => None,
     }
 }
@@ -36,13 +70,13 @@ fn next_action(subscription: &Map<String, Value>) -> Option<i64> {
 pub fn save(store: &mut Store, subscription: &Map<String, Value>) {
     let id = text(subscription, "id").unwrap_or_default().to_string();
     store.put("subscription", &id, subscription);
-    if let Some(at) = next_action(subscription) {
+    if let Some((at, _)) = next_action(subscription) {
         store.schedule.plan(&id, at);
     }
 }
 
 /// The billing period of `subscription`: its length in units, and the unit.
-fn period(subscription: &Map<String, Value>) -> (i64, Unit) {
+pub fn period(subscription: &Map<String, Value>) -> (i64, Unit) {
     let length = int(subscription, "billing_period").unwrap_or(1);
     let unit = text(subscription, "billing_period_unit")
         .and_then(Unit::parse)
@@ -84,6 +118,34 @@ fn start_term(store: &Store, subscription: &mut Map<String, Value>, at: i64) {
     }
 }
 
+/// Pauses `subscription` now: it stops renewing until it resumes.
+pub fn pause(subscription: &mut Map<String, Value>) {
+    subscription.insert("status".into(), json!("paused"));
+    subscription.remove("next_billing_at");
+}
+
+/// Resumes `subscription` at `at`: a new term starts then, as Chargebee starts one on
+/// resumption, and its invoice is raised and returned.
+pub fn resume(
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    at: i64,
+) -> Map<String, Value> {
+    subscription.remove("pause_date");
+    subscription.remove("resume_date");
+    let cancel_at = int(subscription, "cancelled_at");
+    activate(store, subscription, at);
+    // A cancellation scheduled before the pause still stands.
+    if let Some(cancel_at) = cancel_at {
+        subscription.insert("status".into(), json!("non_renewing"));
+        subscription.insert("cancelled_at".into(), json!(cancel_at));
+        subscription.remove("next_billing_at");
+    }
+    let customer_id = text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+    billing::raise_invoice(store, subscription, &customer, at, false)
+}
+
 /// Stamps a change made at `at`.
 fn touch(subscription: &mut Map<String, Value>, at: i64) {
     subscription.insert("updated_at".into(), json!(at));
@@ -100,18 +162,21 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Value> {
             continue;
         };
         // A hint that no longer matches the subscription was superseded by a later change.
-        if next_action(&subscription) != Some(at) {
-            continue;
+        match next_action(&subscription) {
+            Some((due, action)) if due == at => {
+                raised.extend(act(store, subscription, action, at, delivered));
+            }
+            _ => {}
         }
-        raised.extend(act(store, subscription, at, delivered));
     }
     raised
 }
 
-/// Carries out `subscription`'s action due at `at`.
+/// Carries out `subscription`'s `action`, due at `at`.
 fn act(
     store: &mut Store,
     mut subscription: Map<String, Value>,
+    action: Action,
     at: i64,
     delivered: bool,
 ) -> Vec<Value> {
@@ -119,12 +184,9 @@ fn act(
     let Some(customer) = crud::live(store, "customer", customer_id) else {
         return Vec::new();
     };
-    let status = text(&subscription, "status")
-        .unwrap_or_default()
-        .to_string();
     let mut invoice = None;
-    let kind = match status.as_str() {
-        "future" => {
+    let kind = match action {
+        Action::Start => {
             match int(&subscription, "trial_end").filter(|end| *end > at) {
                 Some(_) => {
                     subscription.insert("status".into(), json!("in_trial"));
@@ -144,7 +206,7 @@ fn act(
             }
             "subscription_started"
         }
-        "in_trial" => {
+        Action::EndTrial => {
             activate(store, &mut subscription, at);
             invoice = Some(billing::raise_invoice(
                 store,
@@ -155,7 +217,7 @@ fn act(
             ));
             "subscription_activated"
         }
-        "active" => {
+        Action::Renew => {
             let id = text(&subscription, "id").unwrap_or_default().to_string();
             if let Some(mut anchor) = store.schedule.anchor(&id) {
                 anchor.terms += 1;
@@ -171,12 +233,22 @@ fn act(
             ));
             "subscription_renewed"
         }
-        "non_renewing" => {
+        Action::Pause => {
+            pause(&mut subscription);
+            "subscription_paused"
+        }
+        Action::Resume => {
+            invoice = Some(resume(store, &mut subscription, at));
+            "subscription_resumed"
+        }
+        Action::Cancel => {
             subscription.insert("status".into(), json!("cancelled"));
             subscription.remove("next_billing_at");
+            for pause in ["pause_date", "resume_date"] {
+                subscription.remove(pause);
+            }
             "subscription_cancelled"
         }
-        _ => return Vec::new(),
     };
     touch(&mut subscription, at);
     save(store, &subscription);

@@ -10,7 +10,9 @@ use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
-use crate::{billing, control, crud, events, lifecycle, pages, synth, time_machine, Config};
+use crate::{
+    billing, control, crud, events, lifecycle, pages, synth, time_machine, transitions, Config,
+};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
@@ -436,6 +438,9 @@ fn call(
     } else if time_machine::handles(op) {
         let name = id.unwrap_or_default();
         time_machine::run(op, &mut store, &shared.clock, name, &params)
+    } else if transitions::handles(op) {
+        let id = id.unwrap_or_default();
+        transitions::run(op, &mut store, id, &params, now)
     } else if billing::handles(op) {
         let call = billing::Call {
             store: &mut store,

@@ -433,3 +433,271 @@ async fn the_time_machine_travels_and_starts_afresh() {
     let created = call(&client, "customer.create", None, json!({"id": "ada"})).await;
     assert_eq!(created["customer"]["created_at"], genesis);
 }
+
+/// The status code and `api_error_code` of a refused call, and its `param`.
+async fn refusal(
+    client: &Client,
+    operation: &str,
+    id: &str,
+    params: Value,
+) -> (u16, String, Option<String>) {
+    let e = client
+        .call(operation, Some(id), params)
+        .await
+        .expect_err(operation);
+    let api = e.api_error().unwrap_or_else(|| panic!("{operation}: {e}"));
+    let code = api
+        .api_error_code
+        .as_ref()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    (api.status, code, api.param.clone())
+}
+
+/// A monthly subscription `sub` for `ada`, created at the emulator's time.
+async fn monthly(client: &Client) {
+    call(
+        client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+}
+
+/// Paused now with a resume date: no renewal while paused; on the resume date a new term
+/// starts from it, with its invoice.
+#[tokio::test]
+async fn a_pause_with_a_resume_date() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let march_20 = 1_774_008_000; // 2026-03-20T12:00:00Z
+    let april_20 = 1_776_686_400; // 2026-04-20T12:00:00Z
+    let may_20 = 1_779_278_400; // 2026-05-20T12:00:00Z
+    emulator.clock().set(march_20).unwrap();
+    let paused = call(
+        &client,
+        "subscription.pause",
+        Some("sub"),
+        json!({"pause_option": "immediately", "resume_date": april_20}),
+    )
+    .await;
+    let sub = &paused["subscription"];
+    assert_eq!(sub["status"], "paused");
+    assert_eq!(sub["pause_date"], march_20);
+    assert_eq!(sub["resume_date"], april_20);
+    assert!(sub.get("next_billing_at").is_none());
+
+    // 10 April, the old term end, passes without a renewal.
+    emulator.clock().set(april_20 - 1).unwrap();
+    assert_eq!(subscription(&client, "sub").await["status"], "paused");
+    assert_eq!(invoices(&client, "sub").await.len(), 1);
+
+    emulator.clock().set(april_20).unwrap();
+    let sub = subscription(&client, "sub").await;
+    assert_eq!(sub["status"], "active");
+    assert_eq!(sub["current_term_start"], april_20);
+    assert_eq!(sub["current_term_end"], may_20);
+    assert!(sub.get("pause_date").is_none() && sub.get("resume_date").is_none());
+    let april_10 = 1_775_822_400; // 2026-04-10T12:00:00Z
+    assert_eq!(
+        invoices(&client, "sub").await,
+        [
+            (start, start, april_10, true),
+            (april_20, april_20, may_20, false)
+        ]
+    );
+    let recorded = events(&client).await;
+    let tail = &recorded[recorded.len() - 3..];
+    assert_eq!(
+        tail,
+        [
+            ("subscription_paused".to_string(), march_20),
+            ("subscription_resumed".to_string(), april_20),
+            ("invoice_generated".to_string(), april_20),
+        ]
+    );
+}
+
+/// Paused at the end of the term: the pause is scheduled, then begins at the term end
+/// instead of the renewal; a resume call starts a new term at once.
+#[tokio::test]
+async fn a_pause_at_term_end_then_a_resume_now() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let april_10 = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let scheduled = call(
+        &client,
+        "subscription.pause",
+        Some("sub"),
+        json!({"pause_option": "end_of_term"}),
+    )
+    .await;
+    assert_eq!(scheduled["subscription"]["status"], "active");
+    assert_eq!(scheduled["subscription"]["pause_date"], april_10);
+
+    let april_20 = 1_776_686_400; // 2026-04-20T12:00:00Z
+    emulator.clock().set(april_20).unwrap();
+    let sub = subscription(&client, "sub").await;
+    assert_eq!(sub["status"], "paused");
+    assert_eq!(invoices(&client, "sub").await.len(), 1, "no renewal");
+
+    let resumed = call(
+        &client,
+        "subscription.resume",
+        Some("sub"),
+        json!({"resume_option": "immediately"}),
+    )
+    .await;
+    let may_20 = 1_779_278_400; // 2026-05-20T12:00:00Z
+    assert_eq!(resumed["subscription"]["status"], "active");
+    assert_eq!(resumed["subscription"]["current_term_start"], april_20);
+    assert_eq!(resumed["subscription"]["current_term_end"], may_20);
+    assert_eq!(resumed["invoice"]["date"], april_20);
+    let kinds: Vec<String> = events(&client).await.into_iter().map(|e| e.0).collect();
+    assert_eq!(
+        kinds[kinds.len() - 4..],
+        [
+            "subscription_pause_scheduled",
+            "subscription_paused",
+            "subscription_resumed",
+            "invoice_generated"
+        ]
+    );
+}
+
+/// Paused for two billing cycles: from the end of the term, 10 April, until 10 June.
+#[tokio::test]
+async fn a_pause_for_billing_cycles() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let paused = call(
+        &client,
+        "subscription.pause",
+        Some("sub"),
+        json!({"pause_option": "billing_cycles", "skip_billing_cycles": 2}),
+    )
+    .await;
+    let april_10 = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let june_10 = 1_781_092_800; // 2026-06-10T12:00:00Z
+    assert_eq!(paused["subscription"]["pause_date"], april_10);
+    assert_eq!(paused["subscription"]["resume_date"], june_10);
+    emulator.clock().set(june_10).unwrap();
+    let dates: Vec<i64> = invoices(&client, "sub").await.iter().map(|i| i.0).collect();
+    assert_eq!(dates, [start, june_10]);
+}
+
+/// A cancelled subscription is reactivated into a new term from now, with its invoice; a
+/// scheduled cancellation removed lets the subscription renew.
+#[tokio::test]
+async fn reactivation_and_a_removed_cancellation() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    let march_20 = 1_774_008_000; // 2026-03-20T12:00:00Z
+    let april_20 = 1_776_686_400; // 2026-04-20T12:00:00Z
+    emulator.clock().set(march_20).unwrap();
+    let reactivated = call(&client, "subscription.reactivate", Some("sub"), json!({})).await;
+    let sub = &reactivated["subscription"];
+    assert_eq!(sub["status"], "active");
+    assert_eq!(
+        (&sub["current_term_start"], &sub["current_term_end"]),
+        (&json!(march_20), &json!(april_20))
+    );
+    assert!(sub.get("cancelled_at").is_none());
+    assert_eq!(reactivated["invoice"]["date"], march_20);
+
+    call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("sub"),
+        json!({"cancel_option": "end_of_term"}),
+    )
+    .await;
+    let kept = call(
+        &client,
+        "subscription.remove_scheduled_cancellation",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(kept["subscription"]["status"], "active");
+    assert_eq!(kept["subscription"]["next_billing_at"], april_20);
+    emulator.clock().set(april_20).unwrap();
+    let sub = subscription(&client, "sub").await;
+    assert_eq!(sub["status"], "active", "renewed, not cancelled");
+    assert_eq!(sub["current_term_start"], april_20);
+    let kinds: Vec<String> = events(&client).await.into_iter().map(|e| e.0).collect();
+    assert!(
+        kinds.ends_with(&[
+            "subscription_cancelled".to_string(),
+            "subscription_reactivated".into(),
+            "invoice_generated".into(),
+            "subscription_cancellation_scheduled".into(),
+            "subscription_scheduled_cancellation_removed".into(),
+            "subscription_renewed".into(),
+            "invoice_generated".into(),
+        ]),
+        "{kinds:?}"
+    );
+}
+
+/// Transitions a state does not allow answer 409 `invalid_state_for_request` and change
+/// nothing; a scheduled option without its date is a 400 naming it.
+#[tokio::test]
+async fn transitions_a_state_does_not_allow_are_refused() {
+    let start = 1_773_144_000;
+    let (_emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let state = (409, "invalid_state_for_request".to_string(), None);
+    for operation in [
+        "subscription.resume",
+        "subscription.reactivate",
+        "subscription.remove_scheduled_cancellation",
+        "subscription.remove_scheduled_pause",
+        "subscription.remove_scheduled_resumption",
+    ] {
+        assert_eq!(
+            refusal(&client, operation, "sub", json!({})).await,
+            state,
+            "{operation} on an active subscription"
+        );
+    }
+    assert_eq!(
+        refusal(
+            &client,
+            "subscription.pause",
+            "sub",
+            json!({"pause_option": "specific_date"})
+        )
+        .await,
+        (400, "param_wrong_value".into(), Some("pause_date".into()))
+    );
+    let before = subscription(&client, "sub").await;
+    call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    for operation in ["subscription.pause", "subscription.cancel_for_items"] {
+        assert_eq!(
+            refusal(&client, operation, "sub", json!({})).await,
+            state,
+            "{operation} on a cancelled subscription"
+        );
+    }
+    assert_eq!(before["status"], "active");
+    assert_eq!(subscription(&client, "sub").await["status"], "cancelled");
+}

@@ -1,0 +1,300 @@
+//! What a call may do to a subscription in each state, as Chargebee documents it: cancel
+//! (now, at term end, on a date), remove a scheduled cancellation, pause (now, at term end, on
+//! a date, for a number of billing cycles) and resume (now or on a date), remove a scheduled
+//! pause or resumption, and reactivate a cancelled subscription. Any other transition answers
+//! `invalid_state_for_request`. What then happens over time is `lifecycle`'s.
+
+use crate::billing;
+use crate::calendar;
+use crate::crud;
+use crate::failure::Failure;
+use crate::lifecycle;
+use crate::params::Params;
+use crate::store::Store;
+use chargebee_description::Operation;
+use serde_json::{json, Map, Value};
+
+/// Operations this module serves.
+const SERVED: [&str; 8] = [
+    "subscription.cancel_for_items",
+    "subscription.cancel",
+    "subscription.remove_scheduled_cancellation",
+    "subscription.pause",
+    "subscription.resume",
+    "subscription.remove_scheduled_pause",
+    "subscription.remove_scheduled_resumption",
+    "subscription.reactivate",
+];
+
+/// Whether `op` is served here.
+pub fn handles(op: &Operation) -> bool {
+    SERVED.contains(&op.id.as_str())
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
+    object.get(key).and_then(Value::as_i64)
+}
+
+/// Refuses the call unless the subscription's status is one of `allowed`.
+fn require(
+    subscription: &Map<String, Value>,
+    allowed: &[&str],
+    action: &str,
+) -> Result<(), Failure> {
+    let status = text(subscription, "status").unwrap_or_default();
+    if allowed.contains(&status) {
+        return Ok(());
+    }
+    Err(Failure::invalid_state(format!(
+        "subscription {} is {status}: only a subscription that is {} can be {action}",
+        text(subscription, "id").unwrap_or_default(),
+        allowed.join(" or "),
+    )))
+}
+
+/// A time parameter that must be after `now`, when given.
+fn future_time(values: &Map<String, Value>, key: &str, now: i64) -> Result<Option<i64>, Failure> {
+    match int(values, key) {
+        Some(at) if at <= now => Err(Failure::param(key, "must be in the future")),
+        at => Ok(at),
+    }
+}
+
+/// Serves one transition of subscription `id` at `now`.
+pub fn run(
+    op: &Operation,
+    store: &mut Store,
+    id: &str,
+    params: &Params,
+    now: i64,
+) -> Result<Value, Failure> {
+    let mut subscription = crud::find(store, "subscription", id)?;
+    let values = &params.values;
+    let mut invoice = None;
+    match op.name.as_str() {
+        "cancel" | "cancel_for_items" => cancel(&mut subscription, values, now)?,
+        "remove_scheduled_cancellation" => {
+            require(&subscription, &["non_renewing"], "kept from cancelling")?;
+            subscription.insert("status".into(), json!("active"));
+            subscription.remove("cancelled_at");
+            let term_end = int(&subscription, "current_term_end");
+            subscription.insert("next_billing_at".into(), json!(term_end));
+            // With no cycles given, the subscription renews until told otherwise.
+            match int(values, "billing_cycles") {
+                Some(cycles) => {
+                    subscription.insert("remaining_billing_cycles".into(), json!(cycles));
+                }
+                None => {
+                    subscription.remove("remaining_billing_cycles");
+                }
+            }
+        }
+        "pause" => pause(store, &mut subscription, values, now)?,
+        "resume" => {
+            require(&subscription, &["paused"], "resumed")?;
+            match text(values, "resume_option").unwrap_or("immediately") {
+                "specific_date" => {
+                    let at = future_time(values, "resume_date", now)?
+                        .ok_or_else(|| Failure::param("resume_date", "cannot be blank"))?;
+                    subscription.insert("resume_date".into(), json!(at));
+                }
+                _ => {
+                    refuse_unbilled(op, values)?;
+                    invoice = Some(lifecycle::resume(store, &mut subscription, now));
+                }
+            }
+        }
+        "remove_scheduled_pause" => {
+            let scheduled = matches!(
+                text(&subscription, "status"),
+                Some("active" | "non_renewing")
+            ) && subscription.contains_key("pause_date");
+            if !scheduled {
+                return Err(Failure::invalid_state(format!(
+                    "subscription {id} has no scheduled pause"
+                )));
+            }
+            subscription.remove("pause_date");
+            subscription.remove("resume_date");
+        }
+        "remove_scheduled_resumption" => {
+            require(&subscription, &["paused"], "kept paused")?;
+            if subscription.remove("resume_date").is_none() {
+                return Err(Failure::invalid_state(format!(
+                    "subscription {id} has no scheduled resumption"
+                )));
+            }
+        }
+        "reactivate" => {
+            require(&subscription, &["cancelled"], "reactivated")?;
+            if int(values, "reactivate_from").is_some_and(|from| from != now) {
+                return Err(Failure::param(
+                    "reactivate_from",
+                    "must be now: backdating is off on the emulated site",
+                ));
+            }
+            let trial_end = future_time(values, "trial_end", now)?;
+            for gone in ["cancelled_at", "cancel_reason", "cancel_reason_code"] {
+                subscription.remove(gone);
+            }
+            if let Some(cycles) = int(values, "billing_cycles") {
+                subscription.insert("remaining_billing_cycles".into(), json!(cycles));
+            }
+            match trial_end {
+                Some(end) => {
+                    subscription.insert("status".into(), json!("in_trial"));
+                    subscription.insert("trial_start".into(), json!(now));
+                    subscription.insert("trial_end".into(), json!(end));
+                    subscription.remove("next_billing_at");
+                }
+                None => {
+                    lifecycle::activate(store, &mut subscription, now);
+                    if values.get("invoice_immediately").and_then(Value::as_bool) != Some(false) {
+                        invoice = Some(invoice_now(store, &subscription, now)?);
+                    }
+                }
+            }
+        }
+        other => return Err(Failure::no_route("serve", other)),
+    }
+    subscription.insert("updated_at".into(), json!(now));
+    subscription.insert("resource_version".into(), json!(now * 1000));
+    lifecycle::save(store, &subscription);
+    let customer_id = text(&subscription, "customer_id").unwrap_or_default();
+    let customer = crud::find(store, "customer", customer_id)?;
+    let mut answer = json!({ "subscription": subscription, "customer": customer });
+    if let Some(invoice) = invoice {
+        answer["invoice"] = Value::Object(invoice);
+    }
+    Ok(answer)
+}
+
+/// The invoice for the term that starts now.
+fn invoice_now(
+    store: &mut Store,
+    subscription: &Map<String, Value>,
+    now: i64,
+) -> Result<Map<String, Value>, Failure> {
+    let customer_id = text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::find(store, "customer", customer_id)?;
+    Ok(billing::raise_invoice(
+        store,
+        subscription,
+        &customer,
+        now,
+        false,
+    ))
+}
+
+/// Charges left for the next invoice need unbilled charges, which are not emulated: that
+/// choice is refused by name rather than dropped.
+fn refuse_unbilled(op: &Operation, values: &Map<String, Value>) -> Result<(), Failure> {
+    if text(values, "charges_handling") == Some("add_to_unbilled_charges") {
+        return Err(Failure::not_emulated(&format!(
+            "{} with charges_handling=add_to_unbilled_charges",
+            op.id
+        )));
+    }
+    Ok(())
+}
+
+fn cancel(
+    subscription: &mut Map<String, Value>,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<(), Failure> {
+    require(
+        subscription,
+        &["future", "in_trial", "active", "non_renewing", "paused"],
+        "cancelled",
+    )?;
+    let option = text(values, "cancel_option");
+    let at_term_end = values.get("end_of_term").and_then(Value::as_bool) == Some(true)
+        || option == Some("end_of_term");
+    let cancel_at = match option {
+        Some("specific_date") => Some(
+            int(values, "cancel_at")
+                .ok_or_else(|| Failure::param("cancel_at", "cannot be blank"))?,
+        ),
+        _ if at_term_end => Some(int(subscription, "current_term_end").unwrap_or(now)),
+        _ => None,
+    };
+    match cancel_at.filter(|at| *at > now) {
+        Some(at) => {
+            subscription.insert("status".into(), json!("non_renewing"));
+            subscription.insert("cancelled_at".into(), json!(at));
+        }
+        None => {
+            subscription.insert("status".into(), json!("cancelled"));
+            subscription.insert("cancelled_at".into(), json!(now));
+        }
+    }
+    subscription.remove("next_billing_at");
+    if let Some(reason) = text(values, "cancel_reason_code") {
+        subscription.insert("cancel_reason_code".into(), json!(reason));
+    }
+    Ok(())
+}
+
+/// Pauses now, or schedules the pause (`pause_date`), with a `resume_date` when one is given
+/// or follows from `skip_billing_cycles`.
+fn pause(
+    store: &Store,
+    subscription: &mut Map<String, Value>,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<(), Failure> {
+    require(subscription, &["active", "non_renewing"], "paused")?;
+    let term_end = int(subscription, "current_term_end").unwrap_or(now);
+    let (pause_at, mut resume_at) = match text(values, "pause_option").unwrap_or("immediately") {
+        "end_of_term" => (term_end, None),
+        "specific_date" => {
+            let at = future_time(values, "pause_date", now)?
+                .ok_or_else(|| Failure::param("pause_date", "cannot be blank"))?;
+            (at, None)
+        }
+        "billing_cycles" => {
+            let skip = int(values, "skip_billing_cycles")
+                .filter(|n| *n > 0)
+                .ok_or_else(|| Failure::param("skip_billing_cycles", "cannot be blank"))?;
+            let (length, unit) = lifecycle::period(subscription);
+            let id = text(subscription, "id").unwrap_or_default();
+            let resume = store
+                .schedule
+                .anchor(id)
+                .map(|a| calendar::term_end(a.at, a.terms + 1 + skip, length, unit));
+            (term_end, resume)
+        }
+        _ => (now, None),
+    };
+    if let Some(cancel_at) = int(subscription, "cancelled_at") {
+        if pause_at >= cancel_at {
+            return Err(Failure::param(
+                "pause_date",
+                "must be before the subscription's scheduled cancellation",
+            ));
+        }
+    }
+    match int(values, "resume_date") {
+        Some(at) if at <= pause_at => {
+            return Err(Failure::param(
+                "resume_date",
+                "must be after the pause date",
+            ))
+        }
+        Some(at) => resume_at = Some(at),
+        None => {}
+    }
+    subscription.insert("pause_date".into(), json!(pause_at));
+    if let Some(at) = resume_at {
+        subscription.insert("resume_date".into(), json!(at));
+    }
+    if pause_at <= now {
+        lifecycle::pause(subscription);
+    }
+    Ok(())
+}
