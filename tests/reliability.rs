@@ -599,3 +599,106 @@ async fn the_key_never_shows_in_logs() {
         "no forged line: {text}"
     );
 }
+
+/// The time machine waiter polls `retrieve` until the travel has an outcome: `succeeded`
+/// returns the machine, `failed` is `Error::TimeTravel` with Chargebee's failure fields, and
+/// no outcome within the timeout is `Error::Deadline` counting the polls.
+#[tokio::test]
+async fn the_time_machine_waiter_polls_until_an_outcome() {
+    let machine = |status: &str, extra: serde_json::Value| {
+        let mut body = json!({"name": "delorean", "time_travel_status": status,
+                              "genesis_time": 1_767_225_600, "destination_time": 1_769_904_000,
+                              "object": "time_machine"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        Reply::json(200, json!({ "time_machine": body }).to_string())
+    };
+    let polling = chargebee::Polling {
+        interval: Duration::from_millis(5),
+        timeout: Duration::from_secs(5),
+    };
+
+    let server = MockServer::start(vec![
+        machine("in_progress", json!({})),
+        machine("in_progress", json!({})),
+        machine("succeeded", json!({})),
+    ])
+    .await;
+    let done = client(&server, RetryPolicy::none())
+        .time_machines()
+        .wait_for_travel("delorean", polling)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.destination_time,
+        Some(chargebee::Timestamp(1_769_904_000))
+    );
+    let lines: Vec<String> = server.requests().iter().map(|r| r.line.clone()).collect();
+    assert_eq!(lines, ["GET /api/v2/time_machines/delorean HTTP/1.1"; 3]);
+
+    let server = MockServer::start(vec![
+        machine("in_progress", json!({})),
+        machine(
+            "failed",
+            json!({"failure_code": "internal_error", "failure_reason": "travel stopped",
+                   "error_json": "{\"api_error_code\":\"internal_error\"}"}),
+        ),
+    ])
+    .await;
+    let failed = client(&server, RetryPolicy::none())
+        .time_machines()
+        .wait_for_travel("delorean", polling)
+        .await
+        .unwrap_err();
+    match &failed {
+        Error::TimeTravel {
+            machine,
+            status,
+            failure_code,
+            failure_reason,
+            error_json,
+        } => {
+            assert_eq!(machine, "delorean");
+            assert_eq!(status, "failed");
+            assert_eq!(failure_code.as_deref(), Some("internal_error"));
+            assert_eq!(failure_reason.as_deref(), Some("travel stopped"));
+            assert_eq!(
+                error_json.as_deref(),
+                Some("{\"api_error_code\":\"internal_error\"}")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        failed.to_string(),
+        "time machine delorean: travel failed (internal_error): travel stopped"
+    );
+
+    let server = MockServer::with_handler(Arc::new(move |_: &Recorded| {
+        machine("in_progress", json!({}))
+    }))
+    .await;
+    let started = Instant::now();
+    let waited = client(&server, RetryPolicy::none())
+        .time_machines()
+        .wait_for_travel(
+            "delorean",
+            chargebee::Polling {
+                interval: Duration::from_millis(20),
+                timeout: Duration::from_millis(200),
+            },
+        )
+        .await
+        .unwrap_err();
+    let Error::Deadline {
+        attempts, timeout, ..
+    } = waited
+    else {
+        panic!("{waited:?}")
+    };
+    assert_eq!(timeout, Duration::from_millis(200));
+    assert_eq!(attempts as usize, server.requests().len());
+    assert!(attempts >= 3, "{attempts} polls");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

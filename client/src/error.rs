@@ -87,7 +87,8 @@ pub enum Error {
     },
     /// The call did not finish within its timeout: queueing in the rate limiter, attempts
     /// and waits included. Also returned at once when the rate limiter's next slot comes
-    /// after the deadline.
+    /// after the deadline, and by a waiter (`wait_for_travel`) whose polls saw no outcome
+    /// within its timeout (`attempts` is then the number of polls).
     #[error("{operation}: no answer within the call's timeout of {timeout:?} ({attempts} attempts started)")]
     Deadline {
         /// The operation, as `resource.operation`.
@@ -138,6 +139,26 @@ pub enum Error {
         status: u16,
         /// The configured limit.
         limit: usize,
+    },
+    /// A time machine reported that its travel failed, or that time travel is not enabled
+    /// for the site, with Chargebee's failure fields as it gave them. Chargebee asks for the
+    /// machine to be started afresh after a failure.
+    #[error(
+        "time machine {machine}: travel {status}{}{}",
+        failure_code.as_deref().map(|c| format!(" ({})", escape_controls(c))).unwrap_or_default(),
+        failure_reason.as_deref().map(|r| format!(": {}", escape_controls(r))).unwrap_or_default()
+    )]
+    TimeTravel {
+        /// The machine's name.
+        machine: String,
+        /// Its `time_travel_status`: `failed` or `not_enabled`.
+        status: String,
+        /// `failure_code`, in Chargebee's error-code convention.
+        failure_code: Option<String>,
+        /// `failure_reason`.
+        failure_reason: Option<String>,
+        /// `error_json`: the failure as Chargebee's error JSON, as text.
+        error_json: Option<String>,
     },
     /// The client was configured wrongly (missing key, bad site or URL).
     #[error("invalid client configuration: {0}")]

@@ -19,6 +19,8 @@ mod raw;
 mod request;
 mod retry;
 mod transport;
+#[cfg(feature = "time_machine")]
+mod waiters;
 #[cfg(feature = "webhook_event")]
 pub mod webhook;
 
@@ -44,6 +46,8 @@ pub use raw::RawRequest;
 pub use request::{Idempotent, NotIdempotent, Request};
 pub use retry::RetryPolicy;
 pub use transport::{HttpMethod, ResponseInfo};
+#[cfg(feature = "time_machine")]
+pub use waiters::Polling;
 // The runtime lives in `chargebee-types`; these names give it the paths the generated code
 // uses (`crate::form::Form`). The golden copy compiles models and params in this crate too.
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use crate::crud;
 use crate::failure::Failure;
+use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -209,8 +210,9 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         Some("active" | "non_renewing")
     );
     if billed && invoice_now {
-        let invoice = raise_invoice(store, &subscription, &customer, now, true);
-        answer["invoice"] = Value::Object(invoice);
+        let card_valid = invoices::card_valid(&customer);
+        let invoice = invoices::raise(store, &subscription, card_valid, now, true);
+        answer["invoice"] = Value::Object(invoice.object());
     }
     Ok(answer)
 }
@@ -263,81 +265,6 @@ fn check_items(prices: &[&Map<String, Value>]) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-/// The invoice for `subscription`'s current term, raised at `now` (`first`: its first):
-/// paid when the customer has a valid card, else due.
-pub fn raise_invoice(
-    store: &mut Store,
-    subscription: &Map<String, Value>,
-    customer: &Map<String, Value>,
-    now: i64,
-    first: bool,
-) -> Map<String, Value> {
-    let id = store.new_id("invoice");
-    let term_start = int(subscription, "current_term_start").unwrap_or(now);
-    let term_end = int(subscription, "current_term_end").unwrap_or(now);
-    let items = subscription
-        .get("subscription_items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let line_items: Vec<Value> = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            json!({
-                "id": format!("li_{id}_{i}"),
-                "subscription_id": subscription["id"],
-                "date_from": term_start,
-                "date_to": term_end,
-                "unit_amount": item["unit_price"],
-                "quantity": item["quantity"],
-                "amount": item["amount"],
-                "is_taxed": false,
-                "tax_amount": 0,
-                "description": item["item_price_id"],
-                "entity_type": format!("{}_item_price", item["item_type"].as_str().unwrap_or("plan")),
-                "entity_id": item["item_price_id"],
-                "customer_id": subscription["customer_id"],
-                "object": "line_item",
-            })
-        })
-        .collect();
-    let total: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
-    let paid = text(customer, "card_status") == Some("valid") || total == 0;
-    let invoice = json!({
-        "id": id,
-        "customer_id": subscription["customer_id"],
-        "subscription_id": subscription["id"],
-        "recurring": true,
-        "status": if paid { "paid" } else { "payment_due" },
-        "date": now,
-        "due_date": now,
-        "price_type": "tax_exclusive",
-        "currency_code": subscription.get("currency_code"),
-        "tax": 0,
-        "sub_total": total,
-        "total": total,
-        "amount_paid": if paid { total } else { 0 },
-        "amount_due": if paid { 0 } else { total },
-        "amount_adjusted": 0,
-        "credits_applied": 0,
-        "first_invoice": first,
-        "term_finalized": true,
-        "is_gifted": false,
-        "generated_at": now,
-        "updated_at": now,
-        "resource_version": now * 1000,
-        "line_items": line_items,
-        "deleted": false,
-        "object": "invoice",
-    });
-    let Value::Object(invoice) = invoice else {
-        unreachable!("built as an object")
-    };
-    store.put("invoice", &id, &invoice);
-    invoice
 }
 
 fn checkout(call: Call<'_>) -> Result<Value, Failure> {

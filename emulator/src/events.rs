@@ -5,7 +5,7 @@ use crate::crud;
 use crate::store::Store;
 use crate::Webhook;
 use chargebee_description::{Api, Operation};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
 /// The event type of an operation of a kept resource: `{resource}_created`, `_updated` (or
@@ -83,14 +83,14 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
 }
 
 /// Records `{resource}_deleted` (where Chargebee has that event) for an object a delete
-/// removed with the one it was called for, and returns it, to be delivered.
+/// removed with the one it was called for; returns it when it is to be delivered.
 pub fn record_removed(
     api: &Api,
     store: &mut Store,
     removed: &crud::Removed,
     now: i64,
     delivered: bool,
-) -> Option<Value> {
+) -> Option<String> {
     let kind = format!("{}_deleted", removed.resource);
     if !api.enums.get(EVENT_TYPES)?.contains(&kind) {
         return None;
@@ -100,36 +100,66 @@ pub fn record_removed(
         removed.resource.to_string(),
         Value::Object(removed.object.clone()),
     );
-    Some(put_event(store, kind, content, now, delivered))
+    put_event(store, kind, content, now, delivered)
 }
 
-/// Stores an event of type `kind` that occurred at `now` and returns it.
+/// Stores an event of type `kind` that occurred at `now`; returns its text when it is to be
+/// `delivered`.
 pub fn put_event(
     store: &mut Store,
     kind: String,
     content: Map<String, Value>,
     now: i64,
     delivered: bool,
-) -> Value {
-    let id = store.new_id("event");
-    let event = json!({
-        "id": id,
-        "occurred_at": now,
-        "source": "api",
-        "object": "event",
-        "api_version": "v2",
-        "event_type": kind,
-        "webhook_status": if delivered { "scheduled" } else { "not_configured" },
-        "content": content,
-    });
-    let Value::Object(map) = &event else {
-        unreachable!("built as an object")
-    };
-    store.put("event", &id, map);
-    event
+) -> Option<String> {
+    let parts: Vec<(String, Box<str>)> = content
+        .iter()
+        .map(|(key, value)| (key.clone(), crate::store::text(value)))
+        .collect();
+    let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (k.as_str(), &**v)).collect();
+    put_event_text(store, &kind, &parts, now, delivered)
 }
 
-/// Records the events a call raised and returns them, to be delivered.
+/// Stores an event of type `kind` that occurred at `now`, its content given as keys and the
+/// JSON text of each value (objects as the store keeps them, copied rather than serialized
+/// again); returns its text when it is to be `delivered`. Keys are written in the order a
+/// serialized object has them.
+pub fn put_event_text(
+    store: &mut Store,
+    kind: &str,
+    content: &[(&str, &str)],
+    now: i64,
+    delivered: bool,
+) -> Option<String> {
+    let id = store.new_id("event");
+    let quoted = |text: &str| serde_json::to_string(text).expect("text serializes");
+    let status = if delivered {
+        "scheduled"
+    } else {
+        "not_configured"
+    };
+    let size: usize = content.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+    let mut text = String::with_capacity(size + 256);
+    text.push_str(r#"{"api_version":"v2","content":{"#);
+    for (i, (key, value)) in content.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&quoted(key));
+        text.push(':');
+        text.push_str(value);
+    }
+    text.push_str(&format!(
+        r#"}},"event_type":{},"id":{},"object":"event","occurred_at":{now},"source":"api","webhook_status":"{status}"}}"#,
+        quoted(kind),
+        quoted(&id),
+    ));
+    let copy = delivered.then(|| text.clone());
+    store.put_text("event", &id, text.into_boxed_str(), None);
+    copy
+}
+
+/// Records the events a call raised; returns those to be delivered.
 pub fn record(
     api: &Api,
     store: &mut Store,
@@ -137,7 +167,7 @@ pub fn record(
     answer: &Value,
     now: i64,
     delivered: bool,
-) -> Vec<Value> {
+) -> Vec<String> {
     let mut out = Vec::new();
     for (kind, keys) in raised(api, op, answer) {
         let mut content = Map::new();
@@ -146,15 +176,14 @@ pub fn record(
                 content.insert(key, value.clone());
             }
         }
-        let event = put_event(store, kind, content, now, delivered);
-        out.push(event);
+        out.extend(put_event(store, kind, content, now, delivered));
     }
     out
 }
 
 /// Starts the task that POSTs events to `webhook`, one at a time in the order sent.
-pub fn deliverer(webhook: Webhook) -> mpsc::UnboundedSender<Value> {
-    let (send, mut receive) = mpsc::unbounded_channel::<Value>();
+pub fn deliverer(webhook: Webhook) -> mpsc::UnboundedSender<String> {
+    let (send, mut receive) = mpsc::unbounded_channel::<String>();
     tokio::spawn(async move {
         let http = reqwest::Client::new();
         while let Some(event) = receive.recv().await {
@@ -162,7 +191,8 @@ pub fn deliverer(webhook: Webhook) -> mpsc::UnboundedSender<Value> {
             let _ = http
                 .post(&webhook.url)
                 .basic_auth(&webhook.username, Some(&webhook.password))
-                .json(&event)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(event)
                 .send()
                 .await;
         }

@@ -52,6 +52,7 @@ mod failure;
 mod faults;
 mod filter;
 mod ids;
+mod invoices;
 mod lifecycle;
 mod pages;
 mod params;

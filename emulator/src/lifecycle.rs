@@ -6,13 +6,14 @@
 //! `cancelled_at`. Each step raises its invoice and events at the time it falls due, not when
 //! it is noticed: moving the clock a year runs every renewal of that year in order.
 
-use crate::billing;
 use crate::calendar::{self, Unit};
 use crate::crud;
 use crate::events;
+use crate::invoices::{self, Raised};
 use crate::schedule::Anchor;
 use crate::store::Store;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
@@ -126,11 +127,7 @@ pub fn pause(subscription: &mut Map<String, Value>) {
 
 /// Resumes `subscription` at `at`: a new term starts then, as Chargebee starts one on
 /// resumption, and its invoice is raised and returned.
-pub fn resume(
-    store: &mut Store,
-    subscription: &mut Map<String, Value>,
-    at: i64,
-) -> Map<String, Value> {
+pub fn resume(store: &mut Store, subscription: &mut Map<String, Value>, at: i64) -> Raised {
     subscription.remove("pause_date");
     subscription.remove("resume_date");
     let cancel_at = int(subscription, "cancelled_at");
@@ -142,8 +139,9 @@ pub fn resume(
         subscription.remove("next_billing_at");
     }
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-    billing::raise_invoice(store, subscription, &customer, at, false)
+    let card_valid = crud::live(store, "customer", customer_id)
+        .is_some_and(|customer| invoices::card_valid(&customer));
+    invoices::raise(store, subscription, card_valid, at, false)
 }
 
 /// Stamps a change made at `at`.
@@ -153,9 +151,12 @@ fn touch(subscription: &mut Map<String, Value>, at: i64) {
 }
 
 /// Runs every action due at or before `now`, in time order, each at its own time; returns
-/// the events they raised, to be delivered.
-pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Value> {
+/// the events they raised when they are to be `delivered` (a year of renewals raises
+/// hundreds of thousands, kept only as the store keeps them otherwise).
+pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<String> {
     let mut raised = Vec::new();
+    // Customers do not change while time passes: each is read once.
+    let mut customers = HashMap::new();
     while let Some((at, id)) = store.schedule.next_due(now) {
         let Some(subscription) = crud::live(store, "subscription", &id) else {
             store.schedule.forget(&id);
@@ -164,7 +165,14 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Value> {
         // A hint that no longer matches the subscription was superseded by a later change.
         match next_action(&subscription) {
             Some((due, action)) if due == at => {
-                raised.extend(act(store, subscription, action, at, delivered));
+                raised.extend(act(
+                    store,
+                    &mut customers,
+                    subscription,
+                    action,
+                    at,
+                    delivered,
+                ));
             }
             _ => {}
         }
@@ -172,18 +180,39 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Value> {
     raised
 }
 
-/// Carries out `subscription`'s `action`, due at `at`.
+/// What an action needs of a customer: whether its card pays an invoice, and its JSON text.
+struct Payer {
+    card_valid: bool,
+    text: String,
+}
+
+/// Carries out `subscription`'s `action`, due at `at`; returns the events raised, to be
+/// delivered (none when they are not).
 fn act(
     store: &mut Store,
+    customers: &mut HashMap<String, Payer>,
     mut subscription: Map<String, Value>,
     action: Action,
     at: i64,
     delivered: bool,
-) -> Vec<Value> {
-    let customer_id = text(&subscription, "customer_id").unwrap_or_default();
-    let Some(customer) = crud::live(store, "customer", customer_id) else {
-        return Vec::new();
-    };
+) -> Vec<String> {
+    let customer_id = text(&subscription, "customer_id")
+        .unwrap_or_default()
+        .to_string();
+    if !customers.contains_key(&customer_id) {
+        let Some(customer) = crud::live(store, "customer", &customer_id) else {
+            return Vec::new();
+        };
+        let payer = Payer {
+            card_valid: invoices::card_valid(&customer),
+            text: store
+                .text_of("customer", &customer_id)
+                .unwrap_or_default()
+                .to_string(),
+        };
+        customers.insert(customer_id.clone(), payer);
+    }
+    let payer = &customers[&customer_id];
     let mut invoice = None;
     let kind = match action {
         Action::Start => {
@@ -195,10 +224,10 @@ fn act(
                 }
                 None => {
                     activate(store, &mut subscription, at);
-                    invoice = Some(billing::raise_invoice(
+                    invoice = Some(invoices::raise(
                         store,
                         &subscription,
-                        &customer,
+                        payer.card_valid,
                         at,
                         true,
                     ));
@@ -208,10 +237,10 @@ fn act(
         }
         Action::EndTrial => {
             activate(store, &mut subscription, at);
-            invoice = Some(billing::raise_invoice(
+            invoice = Some(invoices::raise(
                 store,
                 &subscription,
-                &customer,
+                payer.card_valid,
                 at,
                 true,
             ));
@@ -224,10 +253,10 @@ fn act(
                 store.schedule.set_anchor(&id, anchor);
             }
             start_term(store, &mut subscription, at);
-            invoice = Some(billing::raise_invoice(
+            invoice = Some(invoices::raise(
                 store,
                 &subscription,
-                &customer,
+                payer.card_valid,
                 at,
                 false,
             ));
@@ -252,28 +281,24 @@ fn act(
     };
     touch(&mut subscription, at);
     save(store, &subscription);
-    let mut content = Map::new();
-    content.insert("subscription".into(), Value::Object(subscription));
-    content.insert("customer".into(), Value::Object(customer));
+    // The content is the objects as stored: their texts are copied, not serialized again.
+    let id = text(&subscription, "id").unwrap_or_default();
+    let subscription_text = store
+        .text_of("subscription", id)
+        .unwrap_or_default()
+        .to_string();
+    let mut content = vec![("customer", payer.text.as_str())];
     if let Some(invoice) = &invoice {
-        content.insert("invoice".into(), Value::Object(invoice.clone()));
+        content.push(("invoice", invoice.text.as_str()));
     }
-    let mut raised = vec![events::put_event(
-        store,
-        kind.to_string(),
-        content,
-        at,
-        delivered,
-    )];
-    if let Some(invoice) = invoice {
-        let mut content = Map::new();
-        content.insert("invoice".into(), Value::Object(invoice));
-        raised.push(events::put_event(
-            store,
-            "invoice_generated".into(),
-            content,
-            at,
-            delivered,
+    content.push(("subscription", subscription_text.as_str()));
+    let mut raised = Vec::new();
+    raised.extend(events::put_event_text(store, kind, &content, at, delivered));
+    if let Some(invoice) = &invoice {
+        let content = [("invoice", invoice.text.as_str())];
+        let event = "invoice_generated";
+        raised.extend(events::put_event_text(
+            store, event, &content, at, delivered,
         ));
     }
     raised

@@ -70,7 +70,7 @@ pub struct Shared {
     pub base_url: String,
     faults: Mutex<Faults>,
     /// Queue of events to POST to the configured webhook.
-    webhook: Option<mpsc::UnboundedSender<Value>>,
+    webhook: Option<mpsc::UnboundedSender<String>>,
     pub clock: Clock,
 }
 
@@ -125,7 +125,7 @@ impl Shared {
     }
 
     /// Sends `events` to the configured webhook, in order.
-    fn deliver(&self, events: Vec<Value>) {
+    fn deliver(&self, events: Vec<String>) {
         if let Some(webhook) = &self.webhook {
             for event in events {
                 // The delivery task lives as long as the emulator; a send cannot fail before.

@@ -315,8 +315,24 @@ impl Store {
 
     /// Stores `object` under `id`, replacing any object with that id in place.
     pub fn put(&mut self, resource: &str, id: &str, object: &Map<String, Value>) {
+        self.put_text(resource, id, text(object), Some(object));
+    }
+
+    /// Stores the JSON text of an object under `id`, as [`Store::put`] does; `object` is the
+    /// same object parsed, when the caller has it (it is parsed here only when a list reads
+    /// an indexed field of `resource`).
+    pub fn put_text(
+        &mut self,
+        resource: &str,
+        id: &str,
+        text: Box<str>,
+        object: Option<&Map<String, Value>>,
+    ) {
         let c = self.collections.entry(resource.to_string()).or_default();
-        let text = text(object);
+        let parsed = match object {
+            None if !c.columns.is_empty() => Some(parse(&text)),
+            _ => None,
+        };
         let position = match c.objects.get_mut(id) {
             Some((position, kept)) => {
                 *kept = text;
@@ -332,7 +348,16 @@ impl Store {
                 position
             }
         };
-        c.index(position, Some(object));
+        c.index(position, object.or(parsed.as_ref()));
+    }
+
+    /// The JSON text of object `id` of `resource`, as stored.
+    pub fn text_of(&self, resource: &str, id: &str) -> Option<&str> {
+        self.collections
+            .get(resource)?
+            .objects
+            .get(id)
+            .map(|(_, text)| &**text)
     }
 
     /// Makes the top-level `fields` of `resource` readable through [`View::column`].

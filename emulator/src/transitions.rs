@@ -4,10 +4,10 @@
 //! pause or resumption, and reactivate a cancelled subscription. Any other transition answers
 //! `invalid_state_for_request`. What then happens over time is `lifecycle`'s.
 
-use crate::billing;
 use crate::calendar;
 use crate::crud;
 use crate::failure::Failure;
+use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -104,7 +104,7 @@ pub fn run(
                 }
                 _ => {
                     refuse_unbilled(op, values)?;
-                    invoice = Some(lifecycle::resume(store, &mut subscription, now));
+                    invoice = Some(lifecycle::resume(store, &mut subscription, now).object());
                 }
             }
         }
@@ -181,13 +181,8 @@ fn invoice_now(
 ) -> Result<Map<String, Value>, Failure> {
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
     let customer = crud::find(store, "customer", customer_id)?;
-    Ok(billing::raise_invoice(
-        store,
-        subscription,
-        &customer,
-        now,
-        false,
-    ))
+    let card_valid = invoices::card_valid(&customer);
+    Ok(invoices::raise(store, subscription, card_valid, now, false).object())
 }
 
 /// Charges left for the next invoice need unbilled charges, which are not emulated: that

@@ -701,3 +701,84 @@ async fn transitions_a_state_does_not_allow_are_refused() {
     assert_eq!(before["status"], "active");
     assert_eq!(subscription(&client, "sub").await["status"], "cancelled");
 }
+
+/// The typed client's waiter drives the emulator's time machine as it would Chargebee's:
+/// travel, then poll until the travel has succeeded.
+#[tokio::test]
+async fn the_client_waits_for_the_time_machine() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (_emulator, client) = emulator_at(now).await;
+    monthly(&client).await;
+    let may = 1_778_414_400; // 2026-05-10T12:00:00Z
+    let travelling = client
+        .time_machines()
+        .travel_forward("delorean")
+        .destination_time(chargebee::Timestamp(may))
+        .send()
+        .await
+        .unwrap()
+        .time_machine;
+    assert_eq!(
+        travelling.time_travel_status,
+        Some(chargebee::time_machine::TimeTravelStatus::InProgress)
+    );
+    let polling = chargebee::Polling {
+        interval: Duration::from_millis(5),
+        timeout: Duration::from_secs(5),
+    };
+    let arrived = client
+        .time_machines()
+        .wait_for_travel("delorean", polling)
+        .await
+        .unwrap();
+    assert_eq!(arrived.destination_time, Some(chargebee::Timestamp(may)));
+    assert_eq!(invoices(&client, "sub").await.len(), 3);
+}
+
+/// The same calls from the same start time give the same state, byte for byte: ids, times
+/// and the order of everything kept follow from the calls alone (and the idempotency keys
+/// they carry).
+#[tokio::test]
+async fn runs_from_the_same_start_are_identical() {
+    let mut states = Vec::new();
+    for _ in 0..2 {
+        let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+        let (emulator, client) = emulator_at(start).await;
+        for customer in ["bob", "cy"] {
+            call(&client, "customer.create", None, json!({"id": customer})).await;
+        }
+        for customer in ["ada", "bob", "cy"] {
+            call(
+                &client,
+                "subscription.create_with_items",
+                Some(customer),
+                json!({"trial_end": start + 86_400 * 7,
+                       "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+            )
+            .await;
+        }
+        emulator.clock().advance(Duration::from_secs(86_400 * 100));
+        call(
+            &client,
+            "customer.create",
+            None,
+            json!({"email": "late@example.com"}),
+        )
+        .await;
+        // The client gives every create a random idempotency key, which the state keeps with
+        // its answer: the answers are compared without the keys.
+        let mut state = emulator.state();
+        let replays = state.as_object_mut().unwrap().remove("replays").unwrap();
+        let mut answers: Vec<String> = replays
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|answer| answer.to_string())
+            .collect();
+        answers.sort();
+        states.push((serde_json::to_string(&state).unwrap(), answers));
+    }
+    assert_eq!(states[0], states[1]);
+    assert!(states[0].0.contains("subscription_renewed"));
+    assert_eq!(states[0].1.len(), 11, "every create's answer is kept");
+}
