@@ -118,6 +118,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             url,
             username: USER.into(),
             password: PASSWORD.into(),
+            disorder: false,
         }),
         ..Config::default()
     };

@@ -35,6 +35,9 @@ pub const KEPT: [&str; 15] = [
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
 pub const LISTED: [&str; 3] = ["subscription", "invoice", "event"];
 
+/// Resources of [`LISTED`] whose delete is served here too.
+const DELETED_HERE: [&str; 1] = ["subscription"];
+
 /// Resources kept elsewhere whose list and retrieve are not served here.
 const KEPT_ELSEWHERE: [&str; 2] = ["hosted_page", "portal_session"];
 
@@ -101,11 +104,17 @@ fn marked_deleted<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> bool {
 
 /// What deleting an object of a resource deletes with it, as Chargebee documents: a
 /// customer's subscriptions, invoices, credit notes and payment sources (those whose
-/// `customer_id` names it).
-const CASCADES: [(&str, &[&str]); 1] = [(
-    "customer",
-    &["subscription", "invoice", "credit_note", "payment_source"],
-)];
+/// `customer_id` names it); a subscription's invoices, credit notes, transactions and usages.
+const CASCADES: [(&str, &[&str]); 2] = [
+    (
+        "customer",
+        &["subscription", "invoice", "credit_note", "payment_source"],
+    ),
+    (
+        "subscription",
+        &["invoice", "credit_note", "transaction", "usage"],
+    ),
+];
 
 /// An object a delete removed along with the one it was called for.
 pub struct Removed {
@@ -158,7 +167,8 @@ pub enum Verb {
 
 /// The verb of `op` when the store serves it: any of the five for a resource of [`KEPT`]
 /// (a coupon's `create_for_items` and `update_for_items` are its create and update), list and
-/// retrieve for one of [`LISTED`]; a scoped list (`invoices_for_subscription`) is a list.
+/// retrieve for one of [`LISTED`], delete for one of [`DELETED_HERE`]; a scoped list
+/// (`invoices_for_subscription`) is a list.
 pub fn verb(op: &Operation) -> Option<Verb> {
     let resource = op.resource.as_str();
     let verb = match op.name.as_str() {
@@ -171,7 +181,8 @@ pub fn verb(op: &Operation) -> Option<Verb> {
         _ => return None,
     };
     let served = KEPT.contains(&resource)
-        || (LISTED.contains(&resource) && matches!(verb, Verb::Retrieve | Verb::List));
+        || (LISTED.contains(&resource) && matches!(verb, Verb::Retrieve | Verb::List))
+        || (DELETED_HERE.contains(&resource) && verb == Verb::Delete);
     served.then_some(verb)
 }
 

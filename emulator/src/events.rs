@@ -3,18 +3,14 @@
 
 use crate::crud;
 use crate::store::Store;
-use crate::Webhook;
+use crate::webhooks::Delivery;
 use chargebee_description::{Api, Operation};
 use serde_json::{Map, Value};
-use tokio::sync::mpsc;
 
-/// The event type of an operation of a kept resource: `{resource}_created`, `_updated` (or
+/// The event type of an operation the store serves: `{resource}_created`, `_updated` (or
 /// `_changed`) and `_deleted`, where Chargebee has such an event.
 fn kept_event(api: &Api, op: &Operation) -> Option<String> {
     let resource = op.resource.as_str();
-    if !crud::KEPT.contains(&resource) {
-        return None;
-    }
     let endings: &[&str] = match crud::verb(op)? {
         crud::Verb::Create => &["created"],
         crud::Verb::Update => &["updated", "changed"],
@@ -39,8 +35,10 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             keys.iter().map(|k| k.to_string()).collect(),
         )]
     };
+    // The content is the answer: the object, and the objects it names as stored.
     if let Some(kind) = kept_event(api, op) {
-        return vec![(kind, vec![op.resource.clone()])];
+        let keys = answer.as_object().map(|a| a.keys().cloned().collect());
+        return vec![(kind, keys.unwrap_or_default())];
     }
     match op.id.as_str() {
         "subscription.create_with_items" => {
@@ -90,7 +88,7 @@ pub fn record_removed(
     removed: &crud::Removed,
     now: i64,
     delivered: bool,
-) -> Option<String> {
+) -> Option<Delivery> {
     let kind = format!("{}_deleted", removed.resource);
     if !api.enums.get(EVENT_TYPES)?.contains(&kind) {
         return None;
@@ -103,15 +101,15 @@ pub fn record_removed(
     put_event(store, kind, content, now, delivered)
 }
 
-/// Stores an event of type `kind` that occurred at `now`; returns its text when it is to be
-/// `delivered`.
+/// Stores an event of type `kind` that occurred at `now`; returns its delivery when it is
+/// to be `delivered`.
 pub fn put_event(
     store: &mut Store,
     kind: String,
     content: Map<String, Value>,
     now: i64,
     delivered: bool,
-) -> Option<String> {
+) -> Option<Delivery> {
     let parts: Vec<(String, Box<str>)> = content
         .iter()
         .map(|(key, value)| (key.clone(), crate::store::text(value)))
@@ -122,15 +120,15 @@ pub fn put_event(
 
 /// Stores an event of type `kind` that occurred at `now`, its content given as keys and the
 /// JSON text of each value (objects as the store keeps them, copied rather than serialized
-/// again); returns its text when it is to be `delivered`. Keys are written in the order a
-/// serialized object has them.
+/// again); returns its first delivery when it is to be `delivered`. Keys are written in the
+/// order a serialized object has them.
 pub fn put_event_text(
     store: &mut Store,
     kind: &str,
     content: &[(&str, &str)],
     now: i64,
     delivered: bool,
-) -> Option<String> {
+) -> Option<Delivery> {
     let id = store.new_id("event");
     let quoted = |text: &str| serde_json::to_string(text).expect("text serializes");
     let status = if delivered {
@@ -154,9 +152,13 @@ pub fn put_event_text(
         quoted(kind),
         quoted(&id),
     ));
-    let copy = delivered.then(|| text.clone());
+    let delivery = delivered.then(|| Delivery {
+        event_id: id.clone(),
+        text: text.clone(),
+        attempt: 1,
+    });
     store.put_text("event", &id, text.into_boxed_str(), None);
-    copy
+    delivery
 }
 
 /// Records the events a call raised; returns those to be delivered.
@@ -167,7 +169,7 @@ pub fn record(
     answer: &Value,
     now: i64,
     delivered: bool,
-) -> Vec<String> {
+) -> Vec<Delivery> {
     let mut out = Vec::new();
     for (kind, keys) in raised(api, op, answer) {
         let mut content = Map::new();
@@ -179,23 +181,4 @@ pub fn record(
         out.extend(put_event(store, kind, content, now, delivered));
     }
     out
-}
-
-/// Starts the task that POSTs events to `webhook`, one at a time in the order sent.
-pub fn deliverer(webhook: Webhook) -> mpsc::UnboundedSender<String> {
-    let (send, mut receive) = mpsc::unbounded_channel::<String>();
-    tokio::spawn(async move {
-        let http = reqwest::Client::new();
-        while let Some(event) = receive.recv().await {
-            // A receiver that fails is the user's code under test; the emulator carries on.
-            let _ = http
-                .post(&webhook.url)
-                .basic_auth(&webhook.username, Some(&webhook.password))
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(event)
-                .send()
-                .await;
-        }
-    });
-    send
 }

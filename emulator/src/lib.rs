@@ -63,6 +63,7 @@ mod store;
 mod synth;
 mod time_machine;
 mod transitions;
+mod webhooks;
 
 pub use calendar::parse_time;
 pub use clock::BackwardsError;
@@ -144,11 +145,18 @@ impl Synthesis {
 }
 
 /// A webhook endpoint: events are POSTed to `url` with HTTP Basic, in the order they happen.
+/// An answer other than HTTP 200 is a failure, retried on Chargebee's schedule (2 minutes, 6
+/// minutes, 30 minutes, 1 hour, 5 hours, 1 day and 2 days apart) on the emulator's clock;
+/// each event's `webhook_status` says how it went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
     pub url: String,
     pub username: String,
     pub password: String,
+    /// Deliver each event twice, and each new event before the one raised just before it,
+    /// as retries and concurrency can make Chargebee's deliveries arrive: for testing a
+    /// receiver's handling of duplicates and order. Off by default.
+    pub disorder: bool,
 }
 
 impl Default for Config {
@@ -234,7 +242,8 @@ impl Emulator {
         }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let address = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config.clone(), format!("http://{address}")));
+        let base_url = format!("http://{address}");
+        let shared = Arc::new_cyclic(|me| Shared::new(config.clone(), base_url, me.clone()));
         let router = axum::Router::new()
             .fallback(server::handle)
             .with_state(shared.clone());

@@ -12,6 +12,7 @@ use crate::events;
 use crate::invoices::{self, Raised};
 use crate::schedule::Anchor;
 use crate::store::Store;
+use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -153,7 +154,7 @@ fn touch(subscription: &mut Map<String, Value>, at: i64) {
 /// Runs every action due at or before `now`, in time order, each at its own time; returns
 /// the events they raised when they are to be `delivered` (a year of renewals raises
 /// hundreds of thousands, kept only as the store keeps them otherwise).
-pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<String> {
+pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     let mut raised = Vec::new();
     // Customers do not change while time passes: each is read once.
     let mut customers = HashMap::new();
@@ -195,7 +196,7 @@ fn act(
     action: Action,
     at: i64,
     delivered: bool,
-) -> Vec<String> {
+) -> Vec<Delivery> {
     let customer_id = text(&subscription, "customer_id")
         .unwrap_or_default()
         .to_string();

@@ -1,20 +1,26 @@
 //! `chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] [--no-rate-limit]
-//! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]
-//! [--synthesize | --synthesize-op OPERATION …] [--now TIME]`: serves the emulator on
-//! 127.0.0.1 until interrupted. With `--now` (Unix seconds or `2026-01-01T00:00:00Z`) its
-//! clock starts at that time and stands still until moved, so runs are reproducible. Operations it does not model answer `not_emulated` (HTTP 501) unless
-//! `--synthesize` (all of them) or `--synthesize-op` (that one) asks for made-up answers.
-//! The gateway key is `--maton-key`, else `MATON_API_KEY` from the environment, else the
-//! default key, which is printed. With
-//! `--state`, what the emulator keeps is loaded from FILE when it exists and saved to it,
-//! atomically, on Ctrl-C or SIGTERM.
+//! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD
+//! [--webhook-disorder]] [--synthesize | --synthesize-op OPERATION …] [--now TIME]`: serves
+//! the emulator on 127.0.0.1 until interrupted.
+//!
+//! - With `--now` (Unix seconds or `2026-01-01T00:00:00Z`) its clock starts at that time and
+//!   stands still until moved, so runs are reproducible.
+//! - Operations it does not model answer `not_emulated` (HTTP 501) unless `--synthesize` (all
+//!   of them) or `--synthesize-op` (that one) asks for made-up answers.
+//! - The gateway key is `--maton-key`, else `MATON_API_KEY` from the environment, else the
+//!   default key, which is printed.
+//! - With `--state`, what the emulator keeps is loaded from FILE when it exists and saved to
+//!   it, atomically, on Ctrl-C or SIGTERM.
+//! - With `--webhook`, events are POSTed there and retried on failure; `--webhook-disorder`
+//!   delivers each twice and out of order.
 
 use chargebee_emulator::{Config, Emulator, Synthesis, Webhook};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] \
-[--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD] \
+[--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD \
+[--webhook-disorder]] \
 [--synthesize | --synthesize-op OPERATION ...] [--now TIME]";
 
 const SYNTHESIS_CLASH: &str =
@@ -37,6 +43,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut port = 12111;
     let mut state = None;
     let (mut hook_url, mut hook_user, mut hook_password) = (None, None, None);
+    let mut disorder = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -55,6 +62,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 config.chargebee_api_key = Some(value.clone());
             }
             "--no-rate-limit" => config.rate_limit = false,
+            "--webhook-disorder" => disorder = true,
             "--now" => {
                 let value = args.next().ok_or("--now needs a time")?;
                 config.now =
@@ -102,7 +110,11 @@ fn parse(args: &[String]) -> Result<Options, String> {
             url,
             username,
             password,
+            disorder,
         }),
+        (None, None, None) if disorder => {
+            return Err("--webhook-disorder goes with --webhook".into())
+        }
         (None, None, None) => None,
         _ => return Err("--webhook, --webhook-user and --webhook-password go together".into()),
     };

@@ -10,6 +10,7 @@ use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
+use crate::webhooks::{self, Delivery};
 use crate::{
     billing, control, crud, events, lifecycle, pages, synth, time_machine, transitions, Config,
 };
@@ -21,7 +22,7 @@ use base64::Engine;
 use chargebee_description::{Api, Base, Body, Method, Operation};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Instant;
 use tokio::sync::mpsc;
 
@@ -70,12 +71,14 @@ pub struct Shared {
     pub base_url: String,
     faults: Mutex<Faults>,
     /// Queue of events to POST to the configured webhook.
-    webhook: Option<mpsc::UnboundedSender<String>>,
+    webhook: Option<mpsc::UnboundedSender<Delivery>>,
     pub clock: Clock,
 }
 
 impl Shared {
-    pub fn new(config: Config, base_url: String) -> Self {
+    /// The shared state of an emulator; `me` is where it will live, for the webhook task to
+    /// report deliveries to.
+    pub fn new(config: Config, base_url: String, me: Weak<Shared>) -> Self {
         let api = Api::embedded();
         let clock = Clock::new(config.now);
         let mut store = Store::default();
@@ -85,7 +88,7 @@ impl Shared {
             status: "ACTIVE".into(),
             created: clock.now(),
         });
-        let webhook = config.webhook.clone().map(events::deliverer);
+        let webhook = config.webhook.clone().map(|w| webhooks::start(w, me));
         Shared {
             api,
             routes: Routes::new(api),
@@ -117,21 +120,42 @@ impl Shared {
         Ok(())
     }
 
-    /// Runs every lifecycle action due by the clock's time and delivers their events.
+    /// Runs every lifecycle action and webhook retry due by the clock's time, and delivers
+    /// their events.
     pub fn catch_up(&self) {
         let now = self.clock.now();
-        let events = lifecycle::catch_up(&mut self.store(), now, self.webhook.is_some());
-        self.deliver(events);
+        let mut store = self.store();
+        let mut deliveries = lifecycle::catch_up(&mut store, now, self.webhook.is_some());
+        deliveries.extend(store.due_retries(now));
+        drop(store);
+        self.deliver(deliveries);
     }
 
-    /// Sends `events` to the configured webhook, in order.
-    fn deliver(&self, events: Vec<String>) {
+    /// Sends `deliveries` to the configured webhook, in order.
+    fn deliver(&self, deliveries: Vec<Delivery>) {
         if let Some(webhook) = &self.webhook {
-            for event in events {
+            for delivery in deliveries {
                 // The delivery task lives as long as the emulator; a send cannot fail before.
-                let _ = webhook.send(event);
+                let _ = webhook.send(delivery);
             }
         }
+    }
+
+    /// Records how a delivery went: the event's `webhook_status`, and its next attempt on
+    /// Chargebee's retry schedule after a failure.
+    pub fn delivered(&self, delivery: &Delivery, ok: bool) {
+        let now = self.clock.now();
+        let mut store = self.store();
+        let retry_in = webhooks::RETRY_DELAYS.get(delivery.attempt as usize - 1);
+        let status = match (ok, retry_in) {
+            (true, _) => "succeeded",
+            (false, Some(delay)) => {
+                store.plan_retry(now + delay, &delivery.event_id, delivery.attempt + 1);
+                "re_scheduled"
+            }
+            (false, None) => "failed",
+        };
+        store.set_webhook_status(&delivery.event_id, status);
     }
 
     /// Adds a fault for the next calls.
@@ -402,11 +426,12 @@ fn call(
     let request = replay_key
         .as_ref()
         .map(|_| store::text(&json!({"id": id, "params": &params.values})));
+    // What fell due since the last call happens first, each at its own time.
+    shared.catch_up();
     let now = shared.clock.now();
     let mut store = shared.store();
     let delivered = shared.webhook.is_some();
-    // What fell due since the last call happens first, each at its own time.
-    let mut events = lifecycle::catch_up(&mut store, now, delivered);
+    let mut events = Vec::new();
     if let (Some(key), Some(request)) = (&replay_key, &request) {
         // A key is remembered for Chargebee's window; after it, the call runs anew.
         let remembered = store
@@ -465,6 +490,7 @@ fn call(
     if time_machine::handles(op) {
         let travelled_to = shared.clock.now();
         events.extend(lifecycle::catch_up(&mut store, travelled_to, delivered));
+        events.extend(store.due_retries(travelled_to));
     }
     // What a delete removed with its object, after the object's own event.
     for gone in &removed {

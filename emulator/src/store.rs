@@ -4,14 +4,15 @@
 
 use crate::ids;
 use crate::schedule::Schedule;
+use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The version of the state `Emulator::state` (and `--state`) writes and `Emulator::restore`
 /// reads; a state of another version is refused, not misread. Version 2 added the request
-/// each idempotency key answered, version 3 when it answered, the subscriptions' schedule
-/// and the time machine.
+/// each idempotency key answered, version 3 when it answered, the subscriptions' schedule,
+/// the time machine and the webhook deliveries to try again.
 pub const STATE_VERSION: u64 = 3;
 
 /// Everything the emulator remembers between requests.
@@ -26,6 +27,8 @@ pub struct Store {
     pub schedule: Schedule,
     /// The time machine, once a call has used it.
     pub time_machine: Option<Map<String, Value>>,
+    /// Webhook deliveries to try again: when, the event's id, and the attempt.
+    retries: BTreeSet<(i64, String, u32)>,
 }
 
 /// The answer given to an idempotency key, and the request it answered.
@@ -173,6 +176,7 @@ impl Store {
             "replays": replays,
             "schedule": self.schedule.snapshot(),
             "time_machine": self.time_machine,
+            "webhook_retries": self.retries.iter().map(|(at, id, attempt)| json!([at, id, attempt])).collect::<Vec<_>>(),
         })
     }
 
@@ -266,7 +270,59 @@ impl Store {
             Value::Object(machine) => Some(machine.clone()),
             _ => return Err("`time_machine` is not an object".into()),
         };
+        let retries = state["webhook_retries"]
+            .as_array()
+            .ok_or("`webhook_retries` is not a list")?;
+        for (i, retry) in retries.iter().enumerate() {
+            let (Some(at), Some(id), Some(attempt)) = (
+                retry[0].as_i64(),
+                retry[1].as_str(),
+                retry[2].as_u64().and_then(|a| u32::try_from(a).ok()),
+            ) else {
+                return Err(format!(
+                    "`webhook_retries[{i}]` is not [time, event id, attempt]"
+                ));
+            };
+            store.plan_retry(at, id, attempt);
+        }
         Ok(store)
+    }
+
+    /// Notes that event `event_id` is to be delivered again at `at`, as attempt `attempt`.
+    pub fn plan_retry(&mut self, at: i64, event_id: &str, attempt: u32) {
+        self.retries.insert((at, event_id.to_string(), attempt));
+    }
+
+    /// The deliveries due again by `now`, taken off the list, in time order; an event
+    /// delivered since, or gone, is not sent again.
+    pub fn due_retries(&mut self, now: i64) -> Vec<Delivery> {
+        let mut due = Vec::new();
+        while self.retries.first().is_some_and(|(at, _, _)| *at <= now) {
+            let Some((_, event_id, attempt)) = self.retries.pop_first() else {
+                break;
+            };
+            let Some(text) = self.text_of("event", &event_id) else {
+                continue;
+            };
+            let event: Map<String, Value> = parse(text);
+            if event.get("webhook_status").and_then(Value::as_str) == Some("succeeded") {
+                continue;
+            }
+            due.push(Delivery {
+                event_id,
+                text: text.to_string(),
+                attempt,
+            });
+        }
+        due
+    }
+
+    /// Sets the `webhook_status` of event `event_id`, if it is still kept.
+    pub fn set_webhook_status(&mut self, event_id: &str, status: &str) {
+        if let Some(mut event) = self.get("event", event_id) {
+            event.insert("webhook_status".into(), json!(status));
+            self.put("event", event_id, &event);
+        }
     }
 
     /// Forgets every object of `resource`.
@@ -465,7 +521,7 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}}})).unwrap_err();
+        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}}, "webhook_retries": []})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
         let e = Store::restore(&json!({"version": 3, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");

@@ -782,3 +782,33 @@ async fn runs_from_the_same_start_are_identical() {
     assert!(states[0].0.contains("subscription_renewed"));
     assert_eq!(states[0].1.len(), 11, "every create's answer is kept");
 }
+
+/// Deleting a subscription deletes its invoices, as Chargebee documents, each with its event
+/// after `subscription_deleted`; nothing renews after.
+#[tokio::test]
+async fn a_deleted_subscription_takes_its_invoices_and_stops_renewing() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    emulator.clock().set(april).unwrap();
+    assert_eq!(invoices(&client, "sub").await.len(), 2);
+
+    let deleted = call(&client, "subscription.delete", Some("sub"), json!({})).await;
+    assert_eq!(deleted["subscription"]["id"], "sub");
+    let gone = client
+        .call("subscription.retrieve", Some("sub"), json!({}))
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    assert_eq!(invoices(&client, "sub").await, []);
+
+    let june = 1_781_092_800; // 2026-06-10T12:00:00Z
+    emulator.clock().set(june).unwrap();
+    assert_eq!(invoices(&client, "sub").await, []);
+    let kinds: Vec<String> = events(&client).await.into_iter().map(|e| e.0).collect();
+    assert_eq!(
+        kinds[kinds.len() - 3..],
+        ["subscription_deleted", "invoice_deleted", "invoice_deleted"]
+    );
+}

@@ -5,9 +5,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use chargebee::enums::EventType;
+use chargebee::event::WebhookStatus;
 use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
 use chargebee::webhook::{parse_event, verify_basic_auth};
 use chargebee_emulator::{Config, Emulator, Webhook};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::catalog;
 use tokio::sync::mpsc;
@@ -42,6 +44,7 @@ async fn changes_are_delivered_in_order_with_basic_auth() {
         url,
         username: "hook".into(),
         password: "s3cret".into(),
+        disorder: false,
     };
     let config = Config {
         webhook: Some(webhook),
@@ -146,6 +149,7 @@ async fn moving_the_clock_delivers_renewals() {
             url,
             username: "hook".into(),
             password: "s3cret".into(),
+            disorder: false,
         }),
         now: Some(start),
         ..Config::default()
@@ -206,5 +210,154 @@ async fn moving_the_clock_delivers_renewals() {
             .date
             .map(|t| t.0),
         Some(april)
+    );
+}
+
+/// A receiver that answers HTTP 500 twice, then 200: the event is delivered three times, 2
+/// and then 6 minutes apart on the emulator's clock, and its `webhook_status` goes
+/// `re_scheduled`, then `succeeded`.
+#[tokio::test]
+async fn a_failed_delivery_is_retried_on_chargebees_schedule() {
+    let answers = Arc::new(Mutex::new(vec![500u16, 500, 200]));
+    let (send, mut received) = mpsc::unbounded_channel::<Bytes>();
+    let app = axum::Router::new().fallback(move |body: Bytes| {
+        let (answers, send) = (answers.clone(), send.clone());
+        async move {
+            let _ = send.send(body);
+            let status = answers.lock().unwrap().remove(0);
+            axum::http::StatusCode::from_u16(status).unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let config = Config {
+        webhook: Some(Webhook {
+            url,
+            username: "hook".into(),
+            password: "s3cret".into(),
+            disorder: false,
+        }),
+        now: Some(1_773_144_000),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    client.customers().create().id("ada").send().await.unwrap();
+    let status = |client: chargebee::Client| async move {
+        let page = client.events().list().send().await.unwrap();
+        let event = page.list[0].event.clone();
+        (event.id, event.webhook_status)
+    };
+    let wait_for = |want: WebhookStatus| {
+        let client = client.clone();
+        async move {
+            for _ in 0..200 {
+                let (_, got) = status(client.clone()).await;
+                if got.as_ref() == Some(&want) {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            panic!("webhook_status never became {want:?}");
+        }
+    };
+    let first = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    wait_for(WebhookStatus::ReScheduled).await;
+    // Not before the 2 minutes are up.
+    emulator.clock().advance(Duration::from_secs(119));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), received.recv())
+            .await
+            .is_err()
+    );
+    emulator.clock().advance(Duration::from_secs(1));
+    let second = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    wait_for(WebhookStatus::ReScheduled).await;
+    emulator.clock().advance(Duration::from_secs(360));
+    let third = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    wait_for(WebhookStatus::Succeeded).await;
+    let (id, _) = status(client.clone()).await;
+    for body in [first, second, third] {
+        assert_eq!(
+            parse_event(&body).unwrap().id,
+            id,
+            "the same event each time"
+        );
+    }
+    // Nothing more is sent.
+    emulator.clock().advance(Duration::from_secs(86_400 * 3));
+    client.customers().list().send().await.unwrap();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), received.recv())
+            .await
+            .is_err()
+    );
+}
+
+/// With `disorder`, each event comes twice and after the one raised next: a subscription's
+/// creation raises `subscription_created` then `invoice_generated`, which arrive as
+/// `invoice_generated` twice, then `subscription_created` twice.
+#[tokio::test]
+async fn disorder_delivers_twice_and_out_of_order() {
+    // The catalog and customer come from a state made without a webhook, so the one call
+    // below raises the only events.
+    let setup = Emulator::start().await.unwrap();
+    catalog(&setup.direct_client()).await;
+    setup
+        .direct_client()
+        .customers()
+        .create()
+        .id("ada")
+        .send()
+        .await
+        .unwrap();
+    let (url, mut received) = receiver().await;
+    let config = Config {
+        webhook: Some(Webhook {
+            url,
+            username: "hook".into(),
+            password: "s3cret".into(),
+            disorder: true,
+        }),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    emulator.restore(&setup.state()).unwrap();
+    emulator
+        .direct_client()
+        .subscriptions()
+        .create_with_items("ada")
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )])
+        .send()
+        .await
+        .unwrap();
+    let mut kinds = Vec::new();
+    for _ in 0..4 {
+        let (_, body) = tokio::time::timeout(Duration::from_secs(5), received.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        kinds.push(parse_event(&body).unwrap().event_type.unwrap());
+    }
+    assert_eq!(
+        kinds,
+        [
+            EventType::InvoiceGenerated,
+            EventType::InvoiceGenerated,
+            EventType::SubscriptionCreated,
+            EventType::SubscriptionCreated
+        ]
     );
 }
