@@ -6,6 +6,7 @@ use crate::store::Store;
 use crate::webhooks::Delivery;
 use chargebee_description::{Api, Operation};
 use serde_json::{Map, Value};
+use std::fmt::Write;
 
 /// The event type of an operation the store serves: `{resource}_created`, `_updated` (or
 /// `_changed`) and `_deleted`, where Chargebee has such an event.
@@ -147,11 +148,13 @@ pub fn put_event_text(
         text.push(':');
         text.push_str(value);
     }
-    text.push_str(&format!(
+    write!(
+        text,
         r#"}},"event_type":{},"id":{},"object":"event","occurred_at":{now},"source":"api","webhook_status":"{status}"}}"#,
         quoted(kind),
         quoted(&id),
-    ));
+    )
+    .expect("writing to a String succeeds");
     let delivery = delivered.then(|| Delivery {
         event_id: id.clone(),
         text: text.clone(),

@@ -120,6 +120,20 @@ impl Failure {
         )
     }
 
+    /// 501 for a way of calling a modeled operation that the emulator does not model (an
+    /// option that needs proration, unbilled charges, …), naming it and what to send instead.
+    pub fn not_emulated_option(operation: &str, option: &str, instead: &str) -> Self {
+        Self::chargebee(
+            None,
+            ApiErrorCode::NotEmulated,
+            None,
+            format!(
+                "{operation} with {option} is not emulated: the emulator does not model it and \
+                 answers no made-up success; {instead}"
+            ),
+        )
+    }
+
     /// 401 for a wrong or missing Chargebee API key (direct calls).
     pub fn direct_unauthorized() -> Self {
         Self::chargebee(
@@ -214,6 +228,11 @@ mod tests {
                 400,
             ),
             (Failure::not_emulated("quote.create"), "not_emulated", 501),
+            (
+                Failure::not_emulated_option("subscription.resume", "x", "y"),
+                "not_emulated",
+                501,
+            ),
             (
                 Failure::direct_unauthorized(),
                 "api_authentication_failed",

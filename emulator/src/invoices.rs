@@ -145,7 +145,9 @@ pub fn raise(
         deleted: false,
         object: "invoice",
     };
-    let text = serde_json::to_string(&invoice).expect("an invoice serializes");
+    let mut bytes = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut bytes, &invoice).expect("an invoice serializes");
+    let text = String::from_utf8(bytes).expect("serde_json writes UTF-8");
     store.put_text("invoice", &id, text.clone().into_boxed_str(), None);
     Raised { text }
 }

@@ -10,12 +10,14 @@ use crate::failure::Failure;
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
+use crate::schedule::Anchor;
 use crate::store::Store;
 use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 8] = [
+const SERVED: [&str; 9] = [
+    "subscription.change_term_end",
     "subscription.cancel_for_items",
     "subscription.cancel",
     "subscription.remove_scheduled_cancellation",
@@ -94,6 +96,7 @@ pub fn run(
             }
         }
         "pause" => pause(store, &mut subscription, values, now)?,
+        "change_term_end" => change_term_end(op, store, &mut subscription, values, now)?,
         "resume" => {
             require(&subscription, &["paused"], "resumed")?;
             match text(values, "resume_option").unwrap_or("immediately") {
@@ -189,10 +192,11 @@ fn invoice_now(
 /// choice is refused by name rather than dropped.
 fn refuse_unbilled(op: &Operation, values: &Map<String, Value>) -> Result<(), Failure> {
     if text(values, "charges_handling") == Some("add_to_unbilled_charges") {
-        return Err(Failure::not_emulated(&format!(
-            "{} with charges_handling=add_to_unbilled_charges",
-            op.id
-        )));
+        return Err(Failure::not_emulated_option(
+            &op.id,
+            "charges_handling=add_to_unbilled_charges",
+            "unbilled charges are not kept; send charges_handling=invoice_immediately",
+        ));
     }
     Ok(())
 }
@@ -231,6 +235,55 @@ fn cancel(
     subscription.remove("next_billing_at");
     if let Some(reason) = text(values, "cancel_reason_code") {
         subscription.insert("cancel_reason_code".into(), json!(reason));
+    }
+    Ok(())
+}
+
+/// Moves the end of the current term (of a trial: its end; of a subscription scheduled to
+/// cancel: the cancellation) to `term_ends_at`; renewals then count from it, and a pause
+/// scheduled for the old term end moves with it. Proration is not emulated, so the call must
+/// say `prorate: false`.
+fn change_term_end(
+    op: &Operation,
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<(), Failure> {
+    require(
+        subscription,
+        &["in_trial", "active", "non_renewing"],
+        "given a new term end",
+    )?;
+    if values.get("prorate").and_then(Value::as_bool) != Some(false) {
+        return Err(Failure::not_emulated_option(
+            &op.id,
+            "proration",
+            "send prorate=false to move the term end without credits or charges",
+        ));
+    }
+    let end = future_time(values, "term_ends_at", now)?
+        .ok_or_else(|| Failure::param("term_ends_at", "cannot be blank"))?;
+    let old_end = int(subscription, "current_term_end");
+    let status = text(subscription, "status").map(str::to_string);
+    match status.as_deref() {
+        Some("in_trial") => {
+            subscription.insert("trial_end".into(), json!(end));
+        }
+        status => {
+            subscription.insert("current_term_end".into(), json!(end));
+            if status == Some("non_renewing") {
+                subscription.insert("cancelled_at".into(), json!(end));
+            } else {
+                subscription.insert("next_billing_at".into(), json!(end));
+            }
+            if old_end.is_some() && int(subscription, "pause_date") == old_end {
+                subscription.insert("pause_date".into(), json!(end));
+            }
+            // The next term ends one period after the new end: it is term 0 of a new count.
+            let id = text(subscription, "id").unwrap_or_default();
+            store.schedule.set_anchor(id, Anchor { at: end, terms: -1 });
+        }
     }
     Ok(())
 }

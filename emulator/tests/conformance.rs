@@ -381,7 +381,10 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     if op.resource == "subscription" {
         if let Some(params) = params.as_object_mut() {
             params.remove("reactivate_from");
-            for key in ["pause_date", "resume_date", "trial_end"] {
+            if op.id == "subscription.change_term_end" {
+                params.insert("prorate".into(), json!(false));
+            }
+            for key in ["pause_date", "resume_date", "trial_end", "term_ends_at"] {
                 if params.contains_key(key) {
                     params.insert(key.into(), json!(later));
                 }

@@ -812,3 +812,61 @@ async fn a_deleted_subscription_takes_its_invoices_and_stops_renewing() {
         ["subscription_deleted", "invoice_deleted", "invoice_deleted"]
     );
 }
+
+/// A new term end moves the billing date: renewals count from it. The call must turn
+/// proration off, since proration is not emulated; a trial's end moves the same way.
+#[tokio::test]
+async fn a_changed_term_end_moves_the_billing_date() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let march_25 = 1_774_440_000; // 2026-03-25T12:00:00Z
+    let (status, code, _) = refusal(
+        &client,
+        "subscription.change_term_end",
+        "sub",
+        json!({"term_ends_at": march_25}),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (501, "not_emulated"), "proration");
+    let changed = call(
+        &client,
+        "subscription.change_term_end",
+        Some("sub"),
+        json!({"term_ends_at": march_25, "prorate": false}),
+    )
+    .await;
+    assert_eq!(changed["subscription"]["current_term_end"], march_25);
+    assert_eq!(changed["subscription"]["next_billing_at"], march_25);
+
+    let april_25 = 1_777_118_400; // 2026-04-25T12:00:00Z
+    let may_25 = 1_779_710_400; // 2026-05-25T12:00:00Z
+    emulator.clock().set(april_25).unwrap();
+    let dates: Vec<(i64, i64, i64)> = invoices(&client, "sub")
+        .await
+        .iter()
+        .map(|i| (i.0, i.1, i.2))
+        .collect();
+    let april_10 = 1_775_822_400; // 2026-04-10T12:00:00Z
+    assert_eq!(
+        dates,
+        [
+            (start, start, april_10),
+            (march_25, march_25, april_25),
+            (april_25, april_25, may_25)
+        ],
+        "the first invoice keeps the term it was raised for"
+    );
+    let (status, code, param) = refusal(
+        &client,
+        "subscription.change_term_end",
+        "sub",
+        json!({"term_ends_at": april_25, "prorate": false}),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str(), param.as_deref()),
+        (400, "param_wrong_value", Some("term_ends_at")),
+        "a time not in the future"
+    );
+}
