@@ -701,4 +701,28 @@ async fn the_time_machine_waiter_polls_until_an_outcome() {
     assert_eq!(attempts as usize, server.requests().len());
     assert!(attempts >= 3, "{attempts} polls");
     assert!(started.elapsed() < Duration::from_secs(2));
+
+    // A poll that the deadline cuts short ends the wait with the wait's own timeout.
+    let server = MockServer::with_handler(Arc::new(move |_: &Recorded| {
+        machine("in_progress", json!({})).delayed(Duration::from_millis(150))
+    }))
+    .await;
+    let waited = client(&server, RetryPolicy::none())
+        .time_machines()
+        .wait_for_travel(
+            "delorean",
+            chargebee::Polling {
+                interval: Duration::from_millis(5),
+                timeout: Duration::from_millis(250),
+            },
+        )
+        .await
+        .unwrap_err();
+    let Error::Deadline {
+        attempts, timeout, ..
+    } = waited
+    else {
+        panic!("{waited:?}")
+    };
+    assert_eq!((timeout, attempts), (Duration::from_millis(250), 2));
 }

@@ -47,12 +47,12 @@ impl TimeMachines {
                 return Err(waited_too_long(polling, polls));
             }
             polls += 1;
-            let machine = self
-                .retrieve(name.clone())
-                .timeout(remaining)
-                .send()
-                .await?
-                .time_machine;
+            // A poll cut short by the deadline is the wait running out.
+            let machine = match self.retrieve(name.clone()).timeout(remaining).send().await {
+                Ok(answer) => answer.time_machine,
+                Err(Error::Deadline { .. }) => return Err(waited_too_long(polling, polls)),
+                Err(other) => return Err(other),
+            };
             match &machine.time_travel_status {
                 Some(TimeTravelStatus::Succeeded) => return Ok(machine),
                 Some(status @ (TimeTravelStatus::Failed | TimeTravelStatus::NotEnabled)) => {
