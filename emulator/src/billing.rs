@@ -210,8 +210,8 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         Some("active" | "non_renewing")
     );
     if billed && invoice_now {
-        let card_valid = invoices::card_valid(&customer);
-        let invoice = invoices::raise(store, &subscription, card_valid, now, true);
+        let terms = invoices::Terms::of(&customer);
+        let invoice = invoices::raise(store, &subscription, terms, now, true);
         answer["invoice"] = Value::Object(invoice.object());
     }
     Ok(answer)

@@ -1,6 +1,8 @@
 //! The invoice a subscription's term raises: one line per subscription item at its price and
-//! quantity, no tax, paid when the customer has a valid card and due otherwise. Written
-//! straight to JSON text, since a year of renewals raises hundreds of thousands.
+//! quantity, no tax. Paid when it is collected automatically from a valid card; otherwise
+//! `posted` until its due date when the customer has Net D payment terms (`net_term_days`),
+//! then `payment_due`, or `payment_due` at once without them. Written straight to JSON text,
+//! since a year of renewals raises hundreds of thousands.
 
 use crate::store::Store;
 use serde::Serialize;
@@ -66,17 +68,40 @@ struct LineItem<'a> {
     object: &'static str,
 }
 
-/// Whether `customer` has a card Chargebee would charge.
-pub fn card_valid(customer: &Map<String, Value>) -> bool {
-    customer.get("card_status").and_then(Value::as_str) == Some("valid")
+/// How a customer pays its invoices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terms {
+    /// Whether invoices are collected automatically (`auto_collection: on`).
+    pub auto_collection: bool,
+    /// Whether the customer has a card Chargebee would charge.
+    pub card_valid: bool,
+    /// Days an uncollected invoice stays `posted` before it is due (Net D); 0 for none.
+    pub net_term_days: i64,
+}
+
+impl Terms {
+    /// `customer`'s terms.
+    pub fn of(customer: &Map<String, Value>) -> Terms {
+        let text = |key: &str| customer.get(key).and_then(Value::as_str);
+        Terms {
+            auto_collection: text("auto_collection") != Some("off"),
+            card_valid: text("card_status") == Some("valid"),
+            net_term_days: customer
+                .get("net_term_days")
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
+        }
+    }
 }
 
 /// Raises and stores the invoice for `subscription`'s current term at `now` (`first`: its
-/// first invoice); `card_valid` says whether the customer's card pays it.
+/// first invoice), paid or not as the customer's `terms` (and the subscription's own
+/// `auto_collection`, when it has one) say. An invoice left `posted` is put on the schedule
+/// for its due date.
 pub fn raise(
     store: &mut Store,
     subscription: &Map<String, Value>,
-    card_valid: bool,
+    terms: Terms,
     now: i64,
     first: bool,
 ) -> Raised {
@@ -117,15 +142,30 @@ pub fn raise(
         })
         .collect();
     let total: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
-    let paid = card_valid || total == 0;
+    let auto_collection = match subscription.get("auto_collection").and_then(Value::as_str) {
+        Some(setting) => setting != "off",
+        None => terms.auto_collection,
+    };
+    let paid = (auto_collection && terms.card_valid) || total == 0;
+    let posted = !paid && terms.net_term_days > 0;
+    let due_date = if posted {
+        now + terms.net_term_days * 86_400
+    } else {
+        now
+    };
+    let status = match (paid, posted) {
+        (true, _) => "paid",
+        (false, true) => "posted",
+        (false, false) => "payment_due",
+    };
     let invoice = Invoice {
         id: &id,
         customer_id: field("customer_id"),
         subscription_id: field("id"),
         recurring: true,
-        status: if paid { "paid" } else { "payment_due" },
+        status,
         date: now,
-        due_date: now,
+        due_date,
         price_type: "tax_exclusive",
         currency_code: subscription.get("currency_code"),
         tax: 0,
@@ -149,5 +189,8 @@ pub fn raise(
     serde_json::to_writer(&mut bytes, &invoice).expect("an invoice serializes");
     let text = String::from_utf8(bytes).expect("serde_json writes UTF-8");
     store.put_text("invoice", &id, text.clone().into_boxed_str(), None);
+    if posted {
+        store.schedule.plan_invoice(&id, due_date);
+    }
     Raised { text }
 }

@@ -10,7 +10,7 @@ use crate::calendar::{self, Unit};
 use crate::crud;
 use crate::events;
 use crate::invoices::{self, Raised};
-use crate::schedule::Anchor;
+use crate::schedule::{Anchor, Due};
 use crate::store::Store;
 use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
@@ -140,9 +140,14 @@ pub fn resume(store: &mut Store, subscription: &mut Map<String, Value>, at: i64)
         subscription.remove("next_billing_at");
     }
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let card_valid = crud::live(store, "customer", customer_id)
-        .is_some_and(|customer| invoices::card_valid(&customer));
-    invoices::raise(store, subscription, card_valid, at, false)
+    let terms = crud::live(store, "customer", customer_id)
+        .map(|customer| invoices::Terms::of(&customer))
+        .unwrap_or(invoices::Terms {
+            auto_collection: true,
+            card_valid: false,
+            net_term_days: 0,
+        });
+    invoices::raise(store, subscription, terms, at, false)
 }
 
 /// Stamps a change made at `at`.
@@ -158,7 +163,14 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     let mut raised = Vec::new();
     // Customers do not change while time passes: each is read once.
     let mut customers = HashMap::new();
-    while let Some((at, id)) = store.schedule.next_due(now) {
+    while let Some((at, due)) = store.schedule.next_due(now) {
+        let id = match due {
+            Due::Invoice(id) => {
+                fall_due(store, &id, at);
+                continue;
+            }
+            Due::Subscription(id) => id,
+        };
         let Some(subscription) = crud::live(store, "subscription", &id) else {
             store.schedule.forget(&id);
             continue;
@@ -181,9 +193,22 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     raised
 }
 
-/// What an action needs of a customer: whether its card pays an invoice, and its JSON text.
+/// Makes a `posted` invoice whose due date is `at` `payment_due`.
+fn fall_due(store: &mut Store, id: &str, at: i64) {
+    let Some(mut invoice) = crud::live(store, "invoice", id) else {
+        return;
+    };
+    let posted = text(&invoice, "status") == Some("posted");
+    if posted && int(&invoice, "due_date") == Some(at) {
+        invoice.insert("status".into(), json!("payment_due"));
+        touch(&mut invoice, at);
+        store.put("invoice", id, &invoice);
+    }
+}
+
+/// What an action needs of a customer: how it pays its invoices, and its JSON text.
 struct Payer {
-    card_valid: bool,
+    terms: invoices::Terms,
     text: String,
 }
 
@@ -205,7 +230,7 @@ fn act(
             return Vec::new();
         };
         let payer = Payer {
-            card_valid: invoices::card_valid(&customer),
+            terms: invoices::Terms::of(&customer),
             text: store
                 .text_of("customer", &customer_id)
                 .unwrap_or_default()
@@ -225,26 +250,14 @@ fn act(
                 }
                 None => {
                     activate(store, &mut subscription, at);
-                    invoice = Some(invoices::raise(
-                        store,
-                        &subscription,
-                        payer.card_valid,
-                        at,
-                        true,
-                    ));
+                    invoice = Some(invoices::raise(store, &subscription, payer.terms, at, true));
                 }
             }
             "subscription_started"
         }
         Action::EndTrial => {
             activate(store, &mut subscription, at);
-            invoice = Some(invoices::raise(
-                store,
-                &subscription,
-                payer.card_valid,
-                at,
-                true,
-            ));
+            invoice = Some(invoices::raise(store, &subscription, payer.terms, at, true));
             "subscription_activated"
         }
         Action::Renew => {
@@ -257,7 +270,7 @@ fn act(
             invoice = Some(invoices::raise(
                 store,
                 &subscription,
-                payer.card_valid,
+                payer.terms,
                 at,
                 false,
             ));

@@ -1,6 +1,7 @@
 //! When each subscription's next lifecycle action falls due, and the anchor its terms count
-//! from. Due times are hints: the lifecycle checks each against the stored subscription
-//! before acting, so a subscription changed or deleted since leaves only a stale hint.
+//! from; when each `posted` invoice falls due. Due times are hints: the lifecycle checks each
+//! against the stored object before acting, so an object changed or deleted since leaves
+//! only a stale hint.
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,11 +14,19 @@ pub struct Anchor {
     pub terms: i64,
 }
 
-/// Due times and anchors, by subscription id.
+/// Due times and anchors, by subscription id, and invoices' due dates.
 #[derive(Debug, Default)]
 pub struct Schedule {
     due: BTreeSet<(i64, String)>,
     anchors: BTreeMap<String, Anchor>,
+    invoices_due: BTreeSet<(i64, String)>,
+}
+
+/// What falls due: a subscription's next action, or an invoice's due date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    Subscription(String),
+    Invoice(String),
 }
 
 impl Schedule {
@@ -26,14 +35,35 @@ impl Schedule {
         self.due.insert((at, id.to_string()));
     }
 
-    /// The earliest action due at or before `now`, taken off the schedule: its time and
-    /// subscription id. Ties go in id order, so every run is the same.
-    pub fn next_due(&mut self, now: i64) -> Option<(i64, String)> {
-        let first = self.due.first()?;
-        if first.0 > now {
-            return None;
+    /// Notes that invoice `id` falls due at `at`.
+    pub fn plan_invoice(&mut self, id: &str, at: i64) {
+        self.invoices_due.insert((at, id.to_string()));
+    }
+
+    /// The earliest thing due at or before `now`, taken off the schedule, with its time. An
+    /// invoice due at the same time as a subscription's action comes first; ties go in id
+    /// order, so every run is the same.
+    pub fn next_due(&mut self, now: i64) -> Option<(i64, Due)> {
+        let subscription = self.due.first().map(|(at, _)| *at).filter(|at| *at <= now);
+        let invoice = self
+            .invoices_due
+            .first()
+            .map(|(at, _)| *at)
+            .filter(|at| *at <= now);
+        match (subscription, invoice) {
+            (Some(s), Some(i)) if s < i => self.pop_subscription(),
+            (_, Some(_)) => {
+                let (at, id) = self.invoices_due.pop_first()?;
+                Some((at, Due::Invoice(id)))
+            }
+            (Some(_), None) => self.pop_subscription(),
+            (None, None) => None,
         }
-        self.due.pop_first()
+    }
+
+    fn pop_subscription(&mut self) -> Option<(i64, Due)> {
+        let (at, id) = self.due.pop_first()?;
+        Some((at, Due::Subscription(id)))
     }
 
     pub fn anchor(&self, id: &str) -> Option<Anchor> {
@@ -56,13 +86,19 @@ impl Schedule {
 
     /// The schedule as JSON, in a fixed order.
     pub fn snapshot(&self) -> Value {
-        let due: Vec<Value> = self.due.iter().map(|(at, id)| json!([at, id])).collect();
+        let pairs = |set: &BTreeSet<(i64, String)>| -> Vec<Value> {
+            set.iter().map(|(at, id)| json!([at, id])).collect()
+        };
         let anchors: serde_json::Map<String, Value> = self
             .anchors
             .iter()
             .map(|(id, a)| (id.clone(), json!({"at": a.at, "terms": a.terms})))
             .collect();
-        json!({"due": due, "anchors": anchors})
+        json!({
+            "due": pairs(&self.due),
+            "anchors": anchors,
+            "invoices_due": pairs(&self.invoices_due),
+        })
     }
 
     /// The schedule `snapshot` wrote, or what in it is malformed.
@@ -76,6 +112,15 @@ impl Schedule {
                 return Err(format!("`schedule.due[{i}]` is not [time, id]"));
             };
             schedule.plan(id, at);
+        }
+        let invoices_due = state["invoices_due"]
+            .as_array()
+            .ok_or("`schedule.invoices_due` is not a list")?;
+        for (i, entry) in invoices_due.iter().enumerate() {
+            let (Some(at), Some(id)) = (entry[0].as_i64(), entry[1].as_str()) else {
+                return Err(format!("`schedule.invoices_due[{i}]` is not [time, id]"));
+            };
+            schedule.plan_invoice(id, at);
         }
         let anchors = state["anchors"]
             .as_object()
@@ -101,9 +146,12 @@ mod tests {
         schedule.plan("a", 20);
         schedule.plan("c", 10);
         schedule.plan("d", 30);
-        assert_eq!(schedule.next_due(25), Some((10, "c".into())));
-        assert_eq!(schedule.next_due(25), Some((20, "a".into())));
-        assert_eq!(schedule.next_due(25), Some((20, "b".into())));
+        schedule.plan_invoice("7", 20);
+        let sub = |id: &str| Due::Subscription(id.into());
+        assert_eq!(schedule.next_due(25), Some((10, sub("c"))));
+        assert_eq!(schedule.next_due(25), Some((20, Due::Invoice("7".into()))));
+        assert_eq!(schedule.next_due(25), Some((20, sub("a"))));
+        assert_eq!(schedule.next_due(25), Some((20, sub("b"))));
         assert_eq!(schedule.next_due(25), None, "30 is not due at 25");
         let anchor = Anchor { at: 5, terms: 2 };
         schedule.set_anchor("d", anchor);

@@ -184,8 +184,8 @@ fn invoice_now(
 ) -> Result<Map<String, Value>, Failure> {
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
     let customer = crud::find(store, "customer", customer_id)?;
-    let card_valid = invoices::card_valid(&customer);
-    Ok(invoices::raise(store, subscription, card_valid, now, false).object())
+    let terms = invoices::Terms::of(&customer);
+    Ok(invoices::raise(store, subscription, terms, now, false).object())
 }
 
 /// Charges left for the next invoice need unbilled charges, which are not emulated: that

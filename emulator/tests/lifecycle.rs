@@ -870,3 +870,51 @@ async fn a_changed_term_end_moves_the_billing_date() {
         "a time not in the future"
     );
 }
+
+/// Net D: for a customer invoiced without automatic collection and with `net_term_days`,
+/// each invoice is `posted` with its due date that many days after it, and `payment_due`
+/// from then on; with automatic collection and a valid card it would be paid instead.
+#[tokio::test]
+async fn net_d_invoices_are_posted_until_due() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    call(
+        &client,
+        "customer.create",
+        None,
+        json!({"id": "net", "auto_collection": "off", "net_term_days": 30}),
+    )
+    .await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("net"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let due = 1_775_736_000; // 2026-04-09T12:00:00Z, 30 days on
+    assert_eq!(created["invoice"]["status"], "posted");
+    assert_eq!(created["invoice"]["due_date"], due);
+    let first = created["invoice"]["id"].as_str().unwrap().to_string();
+    let status = |client: Client, id: String| async move {
+        call(&client, "invoice.retrieve", Some(&id), json!({})).await["invoice"]["status"].clone()
+    };
+    emulator.clock().set(due - 1).unwrap();
+    assert_eq!(status(client.clone(), first.clone()).await, "posted");
+    emulator.clock().set(due).unwrap();
+    assert_eq!(status(client.clone(), first.clone()).await, "payment_due");
+
+    // The renewal on 10 April is posted in turn, due on 10 May.
+    emulator.clock().set(1_775_822_400).unwrap();
+    let page = call(
+        &client,
+        "invoice.list",
+        None,
+        json!({"subscription_id": {"is": "sub"}, "status": {"is": "posted"}}),
+    )
+    .await;
+    let posted = page["list"].as_array().unwrap();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0]["invoice"]["date"], 1_775_822_400); // 2026-04-10T12:00:00Z
+    assert_eq!(posted[0]["invoice"]["due_date"], 1_778_414_400); // 2026-05-10T12:00:00Z
+}
