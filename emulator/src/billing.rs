@@ -95,46 +95,12 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
             "cannot be blank",
         ));
     }
-    let mut prices = Vec::new();
-    for (i, entry) in requested.iter().enumerate() {
-        let price_id = entry
-            .get("item_price_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let price = crud::live(store, "item_price", price_id).ok_or_else(|| {
-            Failure::missing(
-                "item_price",
-                price_id,
-                &format!("subscription_items[item_price_id][{i}]"),
-            )
-        })?;
-        prices.push((entry, price_id, price));
-    }
-    check_items(&prices.iter().map(|(_, _, price)| price).collect::<Vec<_>>())?;
-    let mut items = Vec::new();
-    let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
-    for (entry, price_id, price) in prices {
-        let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
-        let unit_price = entry
-            .get("unit_price")
-            .and_then(Value::as_i64)
-            .or_else(|| int(&price, "price"))
-            .unwrap_or(0);
-        let item_type = text(&price, "item_type").unwrap_or("plan");
-        if item_type == "plan" || currency.is_none() {
-            currency = text(&price, "currency_code").map(str::to_string);
-            period = int(&price, "period").unwrap_or(1);
-            unit = text(&price, "period_unit").unwrap_or("month").to_string();
-        }
-        items.push(json!({
-            "item_price_id": price_id,
-            "item_type": item_type,
-            "quantity": quantity,
-            "unit_price": unit_price,
-            "amount": unit_price * quantity,
-            "object": "subscription_item",
-        }));
-    }
+    let Priced {
+        items,
+        currency,
+        period,
+        unit,
+    } = priced(store, &requested)?;
     let start = match int(values, "start_date") {
         Some(start) if start < now => {
             return Err(Failure::param(
@@ -215,6 +181,65 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         answer["invoice"] = Value::Object(invoice.object());
     }
     Ok(answer)
+}
+
+/// A subscription's items as priced from the store, and the plan's currency and period.
+pub struct Priced {
+    pub items: Vec<Value>,
+    pub currency: Option<String>,
+    pub period: i64,
+    pub unit: String,
+}
+
+/// Prices `requested` entries (`item_price_id`, optional `quantity` and `unit_price`) from the
+/// stored item prices, checked against the rules Chargebee documents ([`check_items`]).
+pub fn priced(store: &Store, requested: &[Value]) -> Result<Priced, Failure> {
+    let mut prices = Vec::new();
+    for (i, entry) in requested.iter().enumerate() {
+        let price_id = entry
+            .get("item_price_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let price = crud::live(store, "item_price", price_id).ok_or_else(|| {
+            Failure::missing(
+                "item_price",
+                price_id,
+                &format!("subscription_items[item_price_id][{i}]"),
+            )
+        })?;
+        prices.push((entry, price_id, price));
+    }
+    check_items(&prices.iter().map(|(_, _, price)| price).collect::<Vec<_>>())?;
+    let mut items = Vec::new();
+    let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
+    for (entry, price_id, price) in prices {
+        let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
+        let unit_price = entry
+            .get("unit_price")
+            .and_then(Value::as_i64)
+            .or_else(|| int(&price, "price"))
+            .unwrap_or(0);
+        let item_type = text(&price, "item_type").unwrap_or("plan");
+        if item_type == "plan" || currency.is_none() {
+            currency = text(&price, "currency_code").map(str::to_string);
+            period = int(&price, "period").unwrap_or(1);
+            unit = text(&price, "period_unit").unwrap_or("month").to_string();
+        }
+        items.push(json!({
+            "item_price_id": price_id,
+            "item_type": item_type,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "amount": unit_price * quantity,
+            "object": "subscription_item",
+        }));
+    }
+    Ok(Priced {
+        items,
+        currency,
+        period,
+        unit,
+    })
 }
 
 /// The rules Chargebee documents for a subscription's item prices: exactly one of a plan

@@ -69,6 +69,11 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
                 ("remove_scheduled_pause", _) => "subscription_scheduled_pause_removed",
                 ("remove_scheduled_resumption", _) => "subscription_scheduled_resumption_removed",
                 ("reactivate", _) => "subscription_reactivated",
+                ("update_for_items", _) => match answer["subscription"]["has_scheduled_changes"] {
+                    Value::Bool(true) => "subscription_changes_scheduled",
+                    _ => "subscription_changed",
+                },
+                ("remove_scheduled_changes", _) => "subscription_scheduled_changes_removed",
                 _ => return Vec::new(),
             };
             let mut events = one(kind, &["subscription", "customer", "invoice"]);

@@ -43,6 +43,7 @@
 
 mod billing;
 mod calendar;
+mod changes;
 mod clock;
 mod control;
 mod crud;
@@ -85,6 +86,7 @@ pub fn models(operation: &str) -> bool {
             || billing::handles(op)
             || time_machine::handles(op)
             || transitions::handles(op)
+            || changes::handles(op)
             || crud::models(api, op)
     })
 }

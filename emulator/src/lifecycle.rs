@@ -7,6 +7,7 @@
 //! it is noticed: moving the clock a year runs every renewal of that year in order.
 
 use crate::calendar::{self, Unit};
+use crate::changes;
 use crate::crud;
 use crate::events;
 use crate::invoices::{self, Raised};
@@ -35,14 +36,16 @@ enum Action {
     Renew,
     /// A scheduled pause begins.
     Pause,
+    /// Scheduled changes to the items apply.
+    Change,
     /// A paused subscription resumes.
     Resume,
     /// A scheduled cancellation happens.
     Cancel,
 }
 
-/// `subscription`'s next action and when it falls due, if it has one. A pause due with a
-/// renewal or a cancellation comes first.
+/// `subscription`'s next action and when it falls due, if it has one. Of actions due at the
+/// same time, a pause comes first, then scheduled changes, then a renewal or cancellation.
 fn next_action(subscription: &Map<String, Value>) -> Option<(i64, Action)> {
     let at = |key: &str, action: Action| int(subscription, key).map(|t| (t, action));
     let earliest = |a: Option<(i64, Action)>, b: Option<(i64, Action)>| match (a, b) {
@@ -53,11 +56,17 @@ fn next_action(subscription: &Map<String, Value>) -> Option<(i64, Action)> {
         "future" => at("start_date", Action::Start),
         "in_trial" => at("trial_end", Action::EndTrial),
         "active" => earliest(
-            at("pause_date", Action::Pause),
+            earliest(
+                at("pause_date", Action::Pause),
+                at("changes_scheduled_at", Action::Change),
+            ),
             at("current_term_end", Action::Renew),
         ),
         "non_renewing" => earliest(
-            at("pause_date", Action::Pause),
+            earliest(
+                at("pause_date", Action::Pause),
+                at("changes_scheduled_at", Action::Change),
+            ),
             at("cancelled_at", Action::Cancel),
         ),
         "paused" => earliest(
@@ -279,6 +288,24 @@ fn act(
         Action::Pause => {
             pause(&mut subscription);
             "subscription_paused"
+        }
+        Action::Change => {
+            let id = text(&subscription, "id").unwrap_or_default().to_string();
+            let pending = store.schedule.drop_changes(&id).unwrap_or(Value::Null);
+            let period = |object: &Map<String, Value>| {
+                (
+                    object.get("billing_period").cloned(),
+                    object.get("billing_period_unit").cloned(),
+                )
+            };
+            // A new billing period counts its terms from the change.
+            if let Some(fields) = pending.as_object() {
+                if period(fields) != period(&subscription) {
+                    store.schedule.set_anchor(&id, Anchor { at, terms: -1 });
+                }
+            }
+            changes::apply(&mut subscription, &pending);
+            "subscription_changed"
         }
         Action::Resume => {
             invoice = Some(resume(store, &mut subscription, at));

@@ -20,6 +20,8 @@ pub struct Schedule {
     due: BTreeSet<(i64, String)>,
     anchors: BTreeMap<String, Anchor>,
     invoices_due: BTreeSet<(i64, String)>,
+    /// Each subscription's scheduled changes: the fields it takes when they apply.
+    changes: BTreeMap<String, Value>,
 }
 
 /// What falls due: a subscription's next action, or an invoice's due date.
@@ -74,9 +76,25 @@ impl Schedule {
         self.anchors.insert(id.to_string(), anchor);
     }
 
+    /// Keeps `pending` as subscription `id`'s scheduled changes, replacing any.
+    pub fn set_changes(&mut self, id: &str, pending: Value) {
+        self.changes.insert(id.to_string(), pending);
+    }
+
+    /// Subscription `id`'s scheduled changes.
+    pub fn changes(&self, id: &str) -> Option<&Value> {
+        self.changes.get(id)
+    }
+
+    /// Takes subscription `id`'s scheduled changes off the schedule.
+    pub fn drop_changes(&mut self, id: &str) -> Option<Value> {
+        self.changes.remove(id)
+    }
+
     /// Forgets a subscription that is gone.
     pub fn forget(&mut self, id: &str) {
         self.anchors.remove(id);
+        self.changes.remove(id);
     }
 
     /// Forgets everything.
@@ -98,6 +116,7 @@ impl Schedule {
             "due": pairs(&self.due),
             "anchors": anchors,
             "invoices_due": pairs(&self.invoices_due),
+            "changes": self.changes,
         })
     }
 
@@ -121,6 +140,12 @@ impl Schedule {
                 return Err(format!("`schedule.invoices_due[{i}]` is not [time, id]"));
             };
             schedule.plan_invoice(id, at);
+        }
+        let changes = state["changes"]
+            .as_object()
+            .ok_or("`schedule.changes` is not an object")?;
+        for (id, pending) in changes {
+            schedule.set_changes(id, pending.clone());
         }
         let anchors = state["anchors"]
             .as_object()

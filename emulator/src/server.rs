@@ -12,7 +12,8 @@ use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
-    billing, control, crud, events, lifecycle, pages, synth, time_machine, transitions, Config,
+    billing, changes, control, crud, events, lifecycle, pages, synth, time_machine, transitions,
+    Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -463,6 +464,9 @@ fn call(
     } else if time_machine::handles(op) {
         let name = id.unwrap_or_default();
         time_machine::run(op, &mut store, &shared.clock, name, &params)
+    } else if changes::handles(op) {
+        let id = id.unwrap_or_default();
+        changes::run(op, &mut store, id, &params, now)
     } else if transitions::handles(op) {
         let id = id.unwrap_or_default();
         transitions::run(op, &mut store, id, &params, now)

@@ -524,7 +524,7 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}, "invoices_due": []}, "webhook_retries": []})).unwrap_err();
+        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}, "invoices_due": [], "changes": {}}, "webhook_retries": []})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
         let e = Store::restore(&json!({"version": 3, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");

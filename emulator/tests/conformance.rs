@@ -376,7 +376,22 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             subscription["cancelled_at"] = json!(later);
         }
         "subscription.remove_scheduled_pause" => subscription["pause_date"] = json!(later),
+        "subscription.remove_scheduled_changes"
+        | "subscription.retrieve_with_scheduled_changes" => {
+            subscription["has_scheduled_changes"] = json!(true);
+            subscription["changes_scheduled_at"] = json!(later);
+            let items = subscription["subscription_items"].clone();
+            state["schedule"]["changes"][SAMPLE_ID] = json!({ "subscription_items": items });
+        }
         _ => {}
+    }
+    // The item changes the emulator carries out, at the term end.
+    if op.id == "subscription.update_for_items" {
+        if let Some(params) = params.as_object_mut() {
+            let taken = ["subscription_items", "replace_items_list", "po_number", "meta_data"];
+            params.retain(|key, _| taken.contains(&key.as_str()));
+            params.insert("end_of_term".into(), json!(true));
+        }
     }
     if op.resource == "subscription" {
         if let Some(params) = params.as_object_mut() {

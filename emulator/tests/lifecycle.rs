@@ -918,3 +918,123 @@ async fn net_d_invoices_are_posted_until_due() {
     assert_eq!(posted[0]["invoice"]["date"], 1_775_822_400); // 2026-04-10T12:00:00Z
     assert_eq!(posted[0]["invoice"]["due_date"], 1_778_414_400); // 2026-05-10T12:00:00Z
 }
+
+/// Changes to the items: scheduled for the term end, shown by
+/// `retrieve_with_scheduled_changes`, applied at the term end before the renewal, whose
+/// invoice bills the new quantity; at once without proration; a scheduled change removed.
+#[tokio::test]
+async fn item_changes_now_and_at_the_term_end() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let three = json!({"subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 3}],
+                       "end_of_term": true});
+    let scheduled = call(&client, "subscription.update_for_items", Some("sub"), three).await;
+    let sub = &scheduled["subscription"];
+    assert_eq!(sub["has_scheduled_changes"], true);
+    assert_eq!(sub["changes_scheduled_at"], april);
+    assert_eq!(sub["subscription_items"][0]["quantity"], 1, "not yet");
+    let future = call(
+        &client,
+        "subscription.retrieve_with_scheduled_changes",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        future["subscription"]["subscription_items"][0]["quantity"],
+        3
+    );
+    assert_eq!(future["subscription"]["mrr"], 14_700);
+
+    emulator.clock().set(april).unwrap();
+    let sub = subscription(&client, "sub").await;
+    assert_eq!(sub["subscription_items"][0]["quantity"], 3);
+    assert_eq!(sub["has_scheduled_changes"], false);
+    let page = call(
+        &client,
+        "invoice.list",
+        None,
+        json!({"subscription_id": {"is": "sub"}, "date": {"on": april}}),
+    )
+    .await;
+    assert_eq!(page["list"][0]["invoice"]["total"], 14_700, "3 × 49.00");
+    let recorded = events(&client).await;
+    assert_eq!(
+        recorded[recorded.len() - 4..],
+        [
+            ("subscription_changes_scheduled".to_string(), start),
+            ("subscription_changed".to_string(), april),
+            ("subscription_renewed".to_string(), april),
+            ("invoice_generated".to_string(), april),
+        ]
+    );
+
+    // At once: proration must be turned off.
+    let two = json!({"subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 2}]});
+    let (status, code, _) =
+        refusal(&client, "subscription.update_for_items", "sub", two.clone()).await;
+    assert_eq!((status, code.as_str()), (501, "not_emulated"));
+    let mut now = two.clone();
+    now["prorate"] = json!(false);
+    let changed = call(&client, "subscription.update_for_items", Some("sub"), now).await;
+    assert_eq!(
+        changed["subscription"]["subscription_items"][0]["quantity"],
+        2
+    );
+    assert_eq!(changed["subscription"]["mrr"], 9_800);
+    assert!(changed.get("invoice").is_none());
+
+    // A scheduled change removed leaves the items as they are at the term end.
+    let mut later = two;
+    later["subscription_items"][0]["quantity"] = json!(5);
+    later["end_of_term"] = json!(true);
+    call(&client, "subscription.update_for_items", Some("sub"), later).await;
+    let removed = call(
+        &client,
+        "subscription.remove_scheduled_changes",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(removed["subscription"]["has_scheduled_changes"], false);
+    let (status, code, _) = refusal(
+        &client,
+        "subscription.retrieve_with_scheduled_changes",
+        "sub",
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (409, "invalid_state_for_request"));
+    emulator.clock().set(1_778_414_400).unwrap(); // 2026-05-10T12:00:00Z
+    let sub = subscription(&client, "sub").await;
+    assert_eq!(sub["subscription_items"][0]["quantity"], 2);
+}
+
+/// A switch to a yearly price at the term end bills yearly from then: the next term ends a
+/// year after the change.
+#[tokio::test]
+async fn a_switch_to_yearly_at_the_term_end() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        json!({"subscription_items": [{"item_price_id": "pro-usd-yearly"}],
+               "replace_items_list": true, "end_of_term": true}),
+    )
+    .await;
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    emulator.clock().set(april).unwrap();
+    let sub = subscription(&client, "sub").await;
+    assert_eq!(sub["billing_period_unit"], "year");
+    assert_eq!(sub["current_term_start"], april);
+    assert_eq!(sub["current_term_end"], 1_807_358_400); // 2027-04-10T12:00:00Z
+    assert_eq!(
+        sub["subscription_items"][0]["item_price_id"],
+        "pro-usd-yearly"
+    );
+}

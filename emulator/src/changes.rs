@@ -1,0 +1,237 @@
+//! Changes to a subscription's items (`update_for_items`): at once, or scheduled for the end
+//! of the term or a date (`has_scheduled_changes`, `changes_scheduled_at`), applied then by
+//! `lifecycle`; `retrieve_with_scheduled_changes` shows the subscription as it will be and
+//! `remove_scheduled_changes` drops them. Proration is not emulated: a change at once to a
+//! subscription past its trial must say `prorate: false`, and a change of billing period
+//! waits for the term end.
+
+use crate::billing::{self, Priced};
+use crate::crud;
+use crate::failure::Failure;
+use crate::lifecycle;
+use crate::params::Params;
+use crate::store::Store;
+use chargebee_description::Operation;
+use serde_json::{json, Map, Value};
+
+/// Operations this module serves.
+const SERVED: [&str; 3] = [
+    "subscription.update_for_items",
+    "subscription.retrieve_with_scheduled_changes",
+    "subscription.remove_scheduled_changes",
+];
+
+/// The `update_for_items` parameters the emulator carries out (custom fields `cf_*` too);
+/// any other is refused by name rather than dropped.
+const TAKEN: [&str; 9] = [
+    "subscription_items",
+    "replace_items_list",
+    "end_of_term",
+    "change_option",
+    "changes_scheduled_at",
+    "prorate",
+    "invoice_immediately",
+    "po_number",
+    "meta_data",
+];
+
+/// Whether `op` is served here.
+pub fn handles(op: &Operation) -> bool {
+    SERVED.contains(&op.id.as_str())
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
+    object.get(key).and_then(Value::as_i64)
+}
+
+/// Serves one operation on subscription `id` at `now`.
+pub fn run(
+    op: &Operation,
+    store: &mut Store,
+    id: &str,
+    params: &Params,
+    now: i64,
+) -> Result<Value, Failure> {
+    let mut subscription = crud::find(store, "subscription", id)?;
+    let scheduled = subscription.get("has_scheduled_changes") == Some(&Value::Bool(true));
+    let none_scheduled =
+        || Failure::invalid_state(format!("subscription {id} has no scheduled changes"));
+    match op.name.as_str() {
+        "retrieve_with_scheduled_changes" => {
+            let pending = store.schedule.changes(id).ok_or_else(none_scheduled)?;
+            if !scheduled {
+                return Err(none_scheduled());
+            }
+            apply(&mut subscription, pending);
+            let customer_id = text(&subscription, "customer_id").unwrap_or_default();
+            let customer = crud::find(store, "customer", customer_id)?;
+            return Ok(json!({ "subscription": subscription, "customer": customer }));
+        }
+        "remove_scheduled_changes" => {
+            if !scheduled {
+                return Err(none_scheduled());
+            }
+            store.schedule.drop_changes(id);
+            subscription.insert("has_scheduled_changes".into(), json!(false));
+            subscription.remove("changes_scheduled_at");
+        }
+        _ => update(op, store, &mut subscription, &params.values, now)?,
+    }
+    subscription.insert("updated_at".into(), json!(now));
+    subscription.insert("resource_version".into(), json!(now * 1000));
+    lifecycle::save(store, &subscription);
+    let customer_id = text(&subscription, "customer_id").unwrap_or_default();
+    let customer = crud::find(store, "customer", customer_id)?;
+    Ok(json!({ "subscription": subscription, "customer": customer }))
+}
+
+/// `update_for_items`: the new list of items, applied at once or scheduled.
+fn update(
+    op: &Operation,
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<(), Failure> {
+    let id = text(subscription, "id").unwrap_or_default().to_string();
+    let status = text(subscription, "status").unwrap_or_default().to_string();
+    if !["future", "in_trial", "active", "non_renewing"].contains(&status.as_str()) {
+        return Err(Failure::invalid_state(format!(
+            "subscription {id} is {status}: only a future, in_trial, active or non_renewing \
+             subscription can change its items"
+        )));
+    }
+    if let Some(key) = values
+        .keys()
+        .find(|k| !TAKEN.contains(&k.as_str()) && !k.starts_with("cf_"))
+    {
+        return Err(Failure::not_emulated_option(
+            &op.id,
+            &format!("`{key}`"),
+            "leave it out: the emulator does not model it",
+        ));
+    }
+    let priced = billing::priced(store, &entries(subscription, values))?;
+    if priced.currency.as_deref() != text(subscription, "currency_code") {
+        return Err(Failure::param(
+            "subscription_items[item_price_id]",
+            "names a plan priced in another currency than the subscription's",
+        ));
+    }
+    let at_term_end = values.get("end_of_term").and_then(Value::as_bool) == Some(true)
+        || text(values, "change_option") == Some("end_of_term");
+    let at = match text(values, "change_option") {
+        Some("specific_date") => Some(
+            int(values, "changes_scheduled_at")
+                .filter(|at| *at > now)
+                .ok_or_else(|| Failure::param("changes_scheduled_at", "must be in the future"))?,
+        ),
+        _ if at_term_end => int(subscription, "current_term_end"),
+        _ => None,
+    };
+    for key in ["po_number", "meta_data"] {
+        if let Some(value) = values.get(key) {
+            subscription.insert(key.into(), value.clone());
+        }
+    }
+    let pending = json!({
+        "subscription_items": priced.items,
+        "mrr": priced.items.iter().filter_map(|i| i["amount"].as_i64()).sum::<i64>(),
+        "billing_period": priced.period,
+        "billing_period_unit": priced.unit,
+    });
+    match at {
+        Some(at) => {
+            store.schedule.set_changes(&id, pending);
+            subscription.insert("has_scheduled_changes".into(), json!(true));
+            subscription.insert("changes_scheduled_at".into(), json!(at));
+        }
+        None => {
+            let past_trial = matches!(status.as_str(), "active" | "non_renewing");
+            if past_trial && values.get("prorate").and_then(Value::as_bool) != Some(false) {
+                return Err(Failure::not_emulated_option(
+                    &op.id,
+                    "proration",
+                    "send prorate=false to change the items without credits or charges, or \
+                     end_of_term=true to change them at the term end",
+                ));
+            }
+            if period_changes(subscription, &priced) {
+                return Err(Failure::not_emulated_option(
+                    &op.id,
+                    "a change of billing period at once",
+                    "send end_of_term=true to change the period at the term end",
+                ));
+            }
+            // A change at once replaces any scheduled before it.
+            store.schedule.drop_changes(&id);
+            apply(subscription, &pending);
+        }
+    }
+    Ok(())
+}
+
+/// The entries the subscription's items become: the sent list when it replaces them
+/// (`replace_items_list`), else the current items with the sent ones changed or added.
+fn entries(subscription: &Map<String, Value>, values: &Map<String, Value>) -> Vec<Value> {
+    let sent: Vec<Value> = values
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if values.get("replace_items_list").and_then(Value::as_bool) == Some(true) {
+        return sent;
+    }
+    let mut entries: Vec<Value> = subscription
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    json!({
+                        "item_price_id": item["item_price_id"],
+                        "quantity": item["quantity"],
+                        "unit_price": item["unit_price"],
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for entry in sent {
+        let same = |e: &&mut Value| e["item_price_id"] == entry["item_price_id"];
+        match entries.iter_mut().find(same) {
+            Some(kept) => {
+                for key in ["quantity", "unit_price"] {
+                    if let Some(value) = entry.get(key) {
+                        kept[key] = value.clone();
+                    }
+                }
+            }
+            None => entries.push(entry),
+        }
+    }
+    entries
+}
+
+/// Whether `priced` bills on another period than the subscription.
+fn period_changes(subscription: &Map<String, Value>, priced: &Priced) -> bool {
+    int(subscription, "billing_period") != Some(priced.period)
+        || text(subscription, "billing_period_unit") != Some(priced.unit.as_str())
+}
+
+/// Makes `subscription` what `pending` describes (items, `mrr`, billing period) and clears
+/// its scheduled changes.
+pub fn apply(subscription: &mut Map<String, Value>, pending: &Value) {
+    if let Some(pending) = pending.as_object() {
+        for (key, value) in pending {
+            subscription.insert(key.clone(), value.clone());
+        }
+    }
+    subscription.insert("has_scheduled_changes".into(), json!(false));
+    subscription.remove("changes_scheduled_at");
+}
