@@ -230,6 +230,10 @@ fn params_naming(
     first: bool,
 ) -> serde_json::Value {
     let mut params = api.sample_params(op);
+    // A subscription starts now: the samples' fixed times are in the past.
+    for time in ["start_date", "trial_end"] {
+        params.as_object_mut().unwrap().remove(time);
+    }
     for (key, value) in params.as_object_mut().unwrap() {
         if key == "id" {
             *value = serde_json::json!(if first { SEED } else { id });

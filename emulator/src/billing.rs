@@ -5,6 +5,7 @@
 
 use crate::crud;
 use crate::failure::Failure;
+use crate::fields::{int, text};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
@@ -61,14 +62,6 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
         "portal_session.create" => portal_session(call),
         other => Err(Failure::no_route("serve", other)),
     }
-}
-
-fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
-}
-
-fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
-    object.get(key).and_then(Value::as_i64)
 }
 
 fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failure> {

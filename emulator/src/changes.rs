@@ -8,6 +8,7 @@
 use crate::billing::{self, Priced};
 use crate::crud;
 use crate::failure::Failure;
+use crate::fields::{int, text};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -38,14 +39,6 @@ const TAKEN: [&str; 9] = [
 /// Whether `op` is served here.
 pub fn handles(op: &Operation) -> bool {
     SERVED.contains(&op.id.as_str())
-}
-
-fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
-}
-
-fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
-    object.get(key).and_then(Value::as_i64)
 }
 
 /// Serves one operation on subscription `id` at `now`.

@@ -51,6 +51,7 @@ mod defaults;
 mod events;
 mod failure;
 mod faults;
+mod fields;
 mod filter;
 mod ids;
 mod invoices;

@@ -10,20 +10,13 @@ use crate::calendar::{self, Unit};
 use crate::changes;
 use crate::crud;
 use crate::events;
+use crate::fields::{int, text};
 use crate::invoices::{self, Raised};
 use crate::schedule::{Anchor, Due};
 use crate::store::Store;
 use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-
-fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
-}
-
-fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
-    object.get(key).and_then(Value::as_i64)
-}
 
 /// What happens to a subscription when its time comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 use crate::calendar;
 use crate::crud;
 use crate::failure::Failure;
+use crate::fields::{int, text};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
@@ -31,14 +32,6 @@ const SERVED: [&str; 9] = [
 /// Whether `op` is served here.
 pub fn handles(op: &Operation) -> bool {
     SERVED.contains(&op.id.as_str())
-}
-
-fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
-}
-
-fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
-    object.get(key).and_then(Value::as_i64)
 }
 
 /// Refuses the call unless the subscription's status is one of `allowed`.
