@@ -388,7 +388,12 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     // The item changes the emulator carries out, at the term end.
     if op.id == "subscription.update_for_items" {
         if let Some(params) = params.as_object_mut() {
-            let taken = ["subscription_items", "replace_items_list", "po_number", "meta_data"];
+            let taken = [
+                "subscription_items",
+                "replace_items_list",
+                "po_number",
+                "meta_data",
+            ];
             params.retain(|key, _| taken.contains(&key.as_str()));
             params.insert("end_of_term".into(), json!(true));
         }
