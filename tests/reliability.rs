@@ -726,3 +726,49 @@ async fn the_time_machine_waiter_polls_until_an_outcome() {
     };
     assert_eq!((timeout, attempts), (Duration::from_millis(250), 2));
 }
+
+/// The export waiter polls `retrieve` until the file is ready: `completed` returns the
+/// export with its download, `failed` is `Error::ExportFailed`.
+#[tokio::test]
+async fn the_export_waiter_polls_until_the_file_is_ready() {
+    let export = |status: &str, download: bool| {
+        let mut body = json!({"id": "exp_1", "operation_type": "customers", "status": status,
+                              "mime_type": "zip", "created_at": 1_767_225_600,
+                              "object": "export"});
+        if download {
+            body["download"] = json!({"download_url": "https://files.example/exp_1.zip",
+                                      "valid_till": 1_767_229_200, "object": "download"});
+        }
+        Reply::json(200, json!({ "export": body }).to_string())
+    };
+    let polling = chargebee::Polling {
+        interval: Duration::from_millis(5),
+        timeout: Duration::from_secs(5),
+    };
+    let server =
+        MockServer::start(vec![export("in_process", false), export("completed", true)]).await;
+    let ready = client(&server, RetryPolicy::none())
+        .exports()
+        .wait_for_download("exp_1", polling)
+        .await
+        .unwrap();
+    let download = ready.download.expect("a completed export has its download");
+    assert_eq!(
+        download.download_url.as_deref(),
+        Some("https://files.example/exp_1.zip")
+    );
+    let lines: Vec<String> = server.requests().iter().map(|r| r.line.clone()).collect();
+    assert_eq!(lines, ["GET /api/v2/exports/exp_1 HTTP/1.1"; 2]);
+
+    let server = MockServer::start(vec![export("failed", false)]).await;
+    let failed = client(&server, RetryPolicy::none())
+        .exports()
+        .wait_for_download("exp_1", polling)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&failed, Error::ExportFailed { export } if export == "exp_1"),
+        "{failed:?}"
+    );
+    assert_eq!(failed.to_string(), "export exp_1: failed");
+}

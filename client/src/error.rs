@@ -87,8 +87,8 @@ pub enum Error {
     },
     /// The call did not finish within its timeout: queueing in the rate limiter, attempts
     /// and waits included. Also returned at once when the rate limiter's next slot comes
-    /// after the deadline, and by a waiter (`wait_for_travel`) whose polls saw no outcome
-    /// within its timeout (`attempts` is then the number of polls).
+    /// after the deadline, and by a waiter (`wait_for_travel`, `wait_for_download`) whose
+    /// polls saw no outcome within its timeout (`attempts` is then the number of polls).
     #[error("{operation}: no answer within the call's timeout of {timeout:?} ({attempts} attempts started)")]
     Deadline {
         /// The operation, as `resource.operation`.
@@ -159,6 +159,12 @@ pub enum Error {
         failure_reason: Option<String>,
         /// `error_json`: the failure as Chargebee's error JSON, as text.
         error_json: Option<String>,
+    },
+    /// An export reported that it failed (`status: failed`): Chargebee gives no reason.
+    #[error("export {}: failed", escape_controls(export))]
+    ExportFailed {
+        /// The export's id.
+        export: String,
     },
     /// The client was configured wrongly (missing key, bad site or URL).
     #[error("invalid client configuration: {0}")]

@@ -19,7 +19,7 @@ mod raw;
 mod request;
 mod retry;
 mod transport;
-#[cfg(feature = "time_machine")]
+#[cfg(any(feature = "time_machine", feature = "export"))]
 mod waiters;
 #[cfg(feature = "webhook_event")]
 pub mod webhook;
@@ -46,7 +46,7 @@ pub use raw::RawRequest;
 pub use request::{Idempotent, NotIdempotent, Request};
 pub use retry::RetryPolicy;
 pub use transport::{HttpMethod, ResponseInfo};
-#[cfg(feature = "time_machine")]
+#[cfg(any(feature = "time_machine", feature = "export"))]
 pub use waiters::Polling;
 // The runtime lives in `chargebee-types`; these names give it the paths the generated code
 // uses (`crate::form::Form`). The golden copy compiles models and params in this crate too.
