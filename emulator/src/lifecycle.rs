@@ -16,6 +16,7 @@ use crate::schedule::{Anchor, Due};
 use crate::store::Store;
 use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// What happens to a subscription when its time comes.
@@ -163,8 +164,10 @@ fn touch(subscription: &mut Map<String, Value>, at: i64) {
 /// hundreds of thousands, kept only as the store keeps them otherwise).
 pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     let mut raised = Vec::new();
-    // Customers do not change while time passes: each is read once.
+    // Nothing else writes while time passes: each customer and subscription is read from the
+    // store once, and a subscription is kept here as it was last saved.
     let mut customers = HashMap::new();
+    let mut subscriptions: HashMap<String, Map<String, Value>> = HashMap::new();
     while let Some((at, due)) = store.schedule.next_due(now) {
         let id = match due {
             Due::Invoice(id) => {
@@ -173,12 +176,18 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
             }
             Due::Subscription(id) => id,
         };
-        let Some(subscription) = crud::live(store, "subscription", &id) else {
-            store.schedule.forget(&id);
-            continue;
+        let subscription = match subscriptions.entry(id.clone()) {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(slot) => match crud::live(store, "subscription", &id) {
+                Some(read) => slot.insert(read),
+                None => {
+                    store.schedule.forget(&id);
+                    continue;
+                }
+            },
         };
         // A hint that no longer matches the subscription was superseded by a later change.
-        match next_action(&subscription) {
+        match next_action(subscription) {
             Some((due, action)) if due == at => {
                 raised.extend(act(
                     store,
@@ -219,12 +228,12 @@ struct Payer {
 fn act(
     store: &mut Store,
     customers: &mut HashMap<String, Payer>,
-    mut subscription: Map<String, Value>,
+    subscription: &mut Map<String, Value>,
     action: Action,
     at: i64,
     delivered: bool,
 ) -> Vec<Delivery> {
-    let customer_id = text(&subscription, "customer_id")
+    let customer_id = text(subscription, "customer_id")
         .unwrap_or_default()
         .to_string();
     if !customers.contains_key(&customer_id) {
@@ -244,46 +253,40 @@ fn act(
     let mut invoice = None;
     let kind = match action {
         Action::Start => {
-            match int(&subscription, "trial_end").filter(|end| *end > at) {
+            match int(subscription, "trial_end").filter(|end| *end > at) {
                 Some(_) => {
                     subscription.insert("status".into(), json!("in_trial"));
                     subscription.insert("trial_start".into(), json!(at));
                     subscription.insert("started_at".into(), json!(at));
                 }
                 None => {
-                    activate(store, &mut subscription, at);
-                    invoice = Some(invoices::raise(store, &subscription, payer.terms, at, true));
+                    activate(store, subscription, at);
+                    invoice = Some(invoices::raise(store, subscription, payer.terms, at, true));
                 }
             }
             "subscription_started"
         }
         Action::EndTrial => {
-            activate(store, &mut subscription, at);
-            invoice = Some(invoices::raise(store, &subscription, payer.terms, at, true));
+            activate(store, subscription, at);
+            invoice = Some(invoices::raise(store, subscription, payer.terms, at, true));
             "subscription_activated"
         }
         Action::Renew => {
-            let id = text(&subscription, "id").unwrap_or_default().to_string();
+            let id = text(subscription, "id").unwrap_or_default().to_string();
             if let Some(mut anchor) = store.schedule.anchor(&id) {
                 anchor.terms += 1;
                 store.schedule.set_anchor(&id, anchor);
             }
-            start_term(store, &mut subscription, at);
-            invoice = Some(invoices::raise(
-                store,
-                &subscription,
-                payer.terms,
-                at,
-                false,
-            ));
+            start_term(store, subscription, at);
+            invoice = Some(invoices::raise(store, subscription, payer.terms, at, false));
             "subscription_renewed"
         }
         Action::Pause => {
-            pause(&mut subscription);
+            pause(subscription);
             "subscription_paused"
         }
         Action::Change => {
-            let id = text(&subscription, "id").unwrap_or_default().to_string();
+            let id = text(subscription, "id").unwrap_or_default().to_string();
             let pending = store.schedule.drop_changes(&id).unwrap_or(Value::Null);
             let period = |object: &Map<String, Value>| {
                 (
@@ -293,15 +296,15 @@ fn act(
             };
             // A new billing period counts its terms from the change.
             if let Some(fields) = pending.as_object() {
-                if period(fields) != period(&subscription) {
+                if period(fields) != period(subscription) {
                     store.schedule.set_anchor(&id, Anchor { at, terms: -1 });
                 }
             }
-            changes::apply(&mut subscription, &pending);
+            changes::apply(subscription, &pending);
             "subscription_changed"
         }
         Action::Resume => {
-            invoice = Some(resume(store, &mut subscription, at));
+            invoice = Some(resume(store, subscription, at));
             "subscription_resumed"
         }
         Action::Cancel => {
@@ -313,10 +316,10 @@ fn act(
             "subscription_cancelled"
         }
     };
-    touch(&mut subscription, at);
-    save(store, &subscription);
+    touch(subscription, at);
+    save(store, subscription);
     // The content is the objects as stored: their texts are copied, not serialized again.
-    let id = text(&subscription, "id").unwrap_or_default();
+    let id = text(subscription, "id").unwrap_or_default();
     let subscription_text = store
         .text_of("subscription", id)
         .unwrap_or_default()
