@@ -6,13 +6,15 @@
 //!   (customers, the product catalog of both versions, coupons, comments, …; custom fields
 //!   kept; documented defaults for what a create leaves out, nothing made up; references
 //!   checked; list filters, `sort_by`, `limit`, `offset` paging and `include_deleted`);
-//!   subscriptions created with items for a customer, listed, retrieved
-//!   and cancelled (at once, at term end or on a date), and their life over time (future
-//!   starts, trial ends, renewals on calendar terms, billing cycles running out, scheduled
-//!   cancellations); the invoice each term raises, and its PDF (`invoice.pdf` links to a
-//!   real PDF); Chargebee's time machine over the emulator's clock; hosted checkout
-//!   pages and portal sessions whose URLs open pages on the emulator; the Maton connections
-//!   of the control API.
+//!   subscriptions created with items for a customer, listed, retrieved, deleted, and
+//!   moved between states as Chargebee allows (cancel, pause, resume, reactivate, a new term
+//!   end, item changes at once or scheduled; a transition the state does not allow answers
+//!   409 `invalid_state_for_request`), and their life over time (future starts, trial ends,
+//!   renewals on calendar terms, billing cycles running out, scheduled pauses, resumptions,
+//!   changes and cancellations); the invoice each term raises (paid, posted under Net D
+//!   terms, or due), and its PDF (`invoice.pdf` links to a real PDF); Chargebee's time
+//!   machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
+//!   open pages on the emulator; the Maton connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
 //!   success. [`Config::synthesize`] opts in to synthesized answers (every field present,
@@ -22,7 +24,8 @@
 //!   (`/api/v2/…`, HTTP Basic with the API key as user name) and the control API
 //!   (`/connections`).
 //! - **Events**: state changes are recorded (`event.list`) and, with [`Config::webhook`],
-//!   POSTed in order with HTTP Basic.
+//!   POSTed in order with HTTP Basic, a failed delivery retried on Chargebee's schedule on
+//!   the emulator's clock.
 //! - **Faults** on demand ([`Emulator::inject`]): the next calls answer 429 or 503, never
 //!   answer, or lose their connection.
 //! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` with the same path id
