@@ -8,7 +8,7 @@
 use crate::billing::{self, Priced};
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, text};
+use crate::fields::{future_time, int, text};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -55,14 +55,9 @@ pub fn run(
         || Failure::invalid_state(format!("subscription {id} has no scheduled changes"));
     match op.name.as_str() {
         "retrieve_with_scheduled_changes" => {
-            let pending = store.schedule.changes(id).ok_or_else(none_scheduled)?;
-            if !scheduled {
-                return Err(none_scheduled());
-            }
-            apply(&mut subscription, pending);
-            let customer_id = text(&subscription, "customer_id").unwrap_or_default();
-            let customer = crud::find(store, "customer", customer_id)?;
-            return Ok(json!({ "subscription": subscription, "customer": customer }));
+            let pending = store.schedule.changes(id).filter(|_| scheduled);
+            apply(&mut subscription, pending.ok_or_else(none_scheduled)?);
+            return lifecycle::with_customer(store, &subscription);
         }
         "remove_scheduled_changes" => {
             if !scheduled {
@@ -74,12 +69,7 @@ pub fn run(
         }
         _ => update(op, store, &mut subscription, &params.values, now)?,
     }
-    subscription.insert("updated_at".into(), json!(now));
-    subscription.insert("resource_version".into(), json!(now * 1000));
-    lifecycle::save(store, &subscription);
-    let customer_id = text(&subscription, "customer_id").unwrap_or_default();
-    let customer = crud::find(store, "customer", customer_id)?;
-    Ok(json!({ "subscription": subscription, "customer": customer }))
+    lifecycle::save_and_answer(store, &mut subscription, now)
 }
 
 /// `update_for_items`: the new list of items, applied at once or scheduled.
@@ -119,9 +109,8 @@ fn update(
         || text(values, "change_option") == Some("end_of_term");
     let at = match text(values, "change_option") {
         Some("specific_date") => Some(
-            int(values, "changes_scheduled_at")
-                .filter(|at| *at > now)
-                .ok_or_else(|| Failure::param("changes_scheduled_at", "must be in the future"))?,
+            future_time(values, "changes_scheduled_at", now)?
+                .ok_or_else(|| Failure::param("changes_scheduled_at", "cannot be blank"))?,
         ),
         _ if at_term_end => int(subscription, "current_term_end"),
         _ => None,

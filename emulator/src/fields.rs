@@ -1,5 +1,6 @@
-//! Reading the fields of a stored object (a JSON object as the store parses it).
+//! Reading the fields of a stored object or of a call's parameters (JSON objects).
 
+use crate::failure::Failure;
 use serde_json::{Map, Value};
 
 /// The text field `key` of `object`, if it is text.
@@ -10,4 +11,16 @@ pub fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 /// The whole-number field `key` of `object`, if it is one.
 pub fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
     object.get(key).and_then(Value::as_i64)
+}
+
+/// The time parameter `key` of `values`, when given; one not after `now` is a 400 naming it.
+pub fn future_time(
+    values: &Map<String, Value>,
+    key: &str,
+    now: i64,
+) -> Result<Option<i64>, Failure> {
+    match int(values, key) {
+        Some(at) if at <= now => Err(Failure::param(key, "must be in the future")),
+        at => Ok(at),
+    }
 }

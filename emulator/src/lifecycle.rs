@@ -10,6 +10,7 @@ use crate::calendar::{self, Unit};
 use crate::changes;
 use crate::crud;
 use crate::events;
+use crate::failure::Failure;
 use crate::fields::{int, text};
 use crate::invoices::{self, Raised};
 use crate::schedule::{Anchor, Due};
@@ -143,14 +144,28 @@ pub fn resume(store: &mut Store, subscription: &mut Map<String, Value>, at: i64)
         subscription.remove("next_billing_at");
     }
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let terms = crud::live(store, "customer", customer_id)
-        .map(|customer| invoices::Terms::of(&customer))
-        .unwrap_or(invoices::Terms {
-            auto_collection: true,
-            card_valid: false,
-            net_term_days: 0,
-        });
+    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+    let terms = invoices::Terms::of(&customer);
     invoices::raise(store, subscription, terms, at, false)
+}
+
+/// Stores `subscription` as changed by a call at `now` and answers it with its customer as
+/// stored: `{"subscription": …, "customer": …}`.
+pub fn save_and_answer(
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    touch(subscription, now);
+    save(store, subscription);
+    with_customer(store, subscription)
+}
+
+/// `{"subscription": …, "customer": …}`, the customer as stored.
+pub fn with_customer(store: &Store, subscription: &Map<String, Value>) -> Result<Value, Failure> {
+    let customer_id = text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::find(store, "customer", customer_id)?;
+    Ok(json!({ "subscription": subscription, "customer": customer }))
 }
 
 /// Stamps a change made at `at`.

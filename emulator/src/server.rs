@@ -124,12 +124,16 @@ impl Shared {
     /// Runs every lifecycle action and webhook retry due by the clock's time, and delivers
     /// their events.
     pub fn catch_up(&self) {
-        let now = self.clock.now();
-        let mut store = self.store();
-        let mut deliveries = lifecycle::catch_up(&mut store, now, self.webhook.is_some());
-        deliveries.extend(store.due_retries(now));
-        drop(store);
+        let deliveries = self.fall_due(&mut self.store(), self.clock.now());
         self.deliver(deliveries);
+    }
+
+    /// Runs, in `store`, every lifecycle action due by `now`; returns their deliveries and
+    /// the webhook retries due by then.
+    fn fall_due(&self, store: &mut Store, now: i64) -> Vec<Delivery> {
+        let mut deliveries = lifecycle::catch_up(store, now, self.webhook.is_some());
+        deliveries.extend(store.due_retries(now));
+        deliveries
     }
 
     /// Sends `deliveries` to the configured webhook, in order.
@@ -492,9 +496,7 @@ fn call(
     }
     // A time machine that travelled runs what fell due on the way.
     if time_machine::handles(op) {
-        let travelled_to = shared.clock.now();
-        events.extend(lifecycle::catch_up(&mut store, travelled_to, delivered));
-        events.extend(store.due_retries(travelled_to));
+        events.extend(shared.fall_due(&mut store, shared.clock.now()));
     }
     // What a delete removed with its object, after the object's own event.
     for gone in &removed {

@@ -7,7 +7,7 @@
 use crate::calendar;
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, text};
+use crate::fields::{future_time, int, text};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
@@ -49,14 +49,6 @@ fn require(
         text(subscription, "id").unwrap_or_default(),
         allowed.join(" or "),
     )))
-}
-
-/// A time parameter that must be after `now`, when given.
-fn future_time(values: &Map<String, Value>, key: &str, now: i64) -> Result<Option<i64>, Failure> {
-    match int(values, key) {
-        Some(at) if at <= now => Err(Failure::param(key, "must be in the future")),
-        at => Ok(at),
-    }
 }
 
 /// Serves one transition of subscription `id` at `now`.
@@ -157,12 +149,7 @@ pub fn run(
         }
         other => return Err(Failure::no_route("serve", other)),
     }
-    subscription.insert("updated_at".into(), json!(now));
-    subscription.insert("resource_version".into(), json!(now * 1000));
-    lifecycle::save(store, &subscription);
-    let customer_id = text(&subscription, "customer_id").unwrap_or_default();
-    let customer = crud::find(store, "customer", customer_id)?;
-    let mut answer = json!({ "subscription": subscription, "customer": customer });
+    let mut answer = lifecycle::save_and_answer(store, &mut subscription, now)?;
     if let Some(invoice) = invoice {
         answer["invoice"] = Value::Object(invoice);
     }
