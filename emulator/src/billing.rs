@@ -112,6 +112,10 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         }
         end => end,
     };
+    // A subscription billed now raises its charges now, or they would be lost.
+    if start <= now && trial_end.is_none() {
+        invoices::refuse_unbilled("subscription.create_with_items", values)?;
+    }
     let mrr: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
     let mut subscription = json!({
         "id": id,
@@ -160,15 +164,11 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
     let subscription = fields.clone();
     lifecycle::save(store, &subscription);
     let mut answer = json!({ "subscription": subscription, "customer": customer });
-    let invoice_now = values
-        .get("invoice_immediately")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
     let billed = matches!(
         text(&subscription, "status"),
         Some("active" | "non_renewing")
     );
-    if billed && invoice_now {
+    if billed {
         let terms = invoices::Terms::of(&customer);
         let invoice = invoices::raise(store, &subscription, terms, now, true);
         answer["invoice"] = Value::Object(invoice.object());

@@ -4,6 +4,7 @@
 //! then `payment_due`, or `payment_due` at once without them. Written straight to JSON text,
 //! since a year of renewals raises hundreds of thousands.
 
+use crate::failure::Failure;
 use crate::store::Store;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -66,6 +67,28 @@ struct LineItem<'a> {
     entity_id: &'a Value,
     customer_id: &'a Value,
     object: &'static str,
+}
+
+/// Refuses, by name, a call that asks to leave the charges it raises unbilled
+/// (`invoice_immediately=false`, `charges_handling=add_to_unbilled_charges`): unbilled charges
+/// are not kept, and dropping the charges would be a success Chargebee does not give.
+pub fn refuse_unbilled(operation: &str, values: &Map<String, Value>) -> Result<(), Failure> {
+    let text = |key: &str| values.get(key).and_then(Value::as_str);
+    if text("charges_handling") == Some("add_to_unbilled_charges") {
+        return Err(Failure::not_emulated_option(
+            operation,
+            "charges_handling=add_to_unbilled_charges",
+            "unbilled charges are not kept; send charges_handling=invoice_immediately",
+        ));
+    }
+    if values.get("invoice_immediately").and_then(Value::as_bool) == Some(false) {
+        return Err(Failure::not_emulated_option(
+            operation,
+            "invoice_immediately=false",
+            "unbilled charges are not kept; leave invoice_immediately out to invoice now",
+        ));
+    }
+    Ok(())
 }
 
 /// How a customer pays its invoices.

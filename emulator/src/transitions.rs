@@ -91,7 +91,7 @@ pub fn run(
                     subscription.insert("resume_date".into(), json!(at));
                 }
                 _ => {
-                    refuse_unbilled(op, values)?;
+                    invoices::refuse_unbilled(&op.id, values)?;
                     invoice = Some(lifecycle::resume(store, &mut subscription, now).object());
                 }
             }
@@ -126,6 +126,9 @@ pub fn run(
                 ));
             }
             let trial_end = future_time(values, "trial_end", now)?;
+            if trial_end.is_none() {
+                invoices::refuse_unbilled(&op.id, values)?;
+            }
             for gone in ["cancelled_at", "cancel_reason", "cancel_reason_code"] {
                 subscription.remove(gone);
             }
@@ -141,9 +144,7 @@ pub fn run(
                 }
                 None => {
                     lifecycle::activate(store, &mut subscription, now);
-                    if values.get("invoice_immediately").and_then(Value::as_bool) != Some(false) {
-                        invoice = Some(invoice_now(store, &subscription, now)?);
-                    }
+                    invoice = Some(invoice_now(store, &subscription, now)?);
                 }
             }
         }
@@ -166,19 +167,6 @@ fn invoice_now(
     let customer = crud::find(store, "customer", customer_id)?;
     let terms = invoices::Terms::of(&customer);
     Ok(invoices::raise(store, subscription, terms, now, false).object())
-}
-
-/// Charges left for the next invoice need unbilled charges, which are not emulated: that
-/// choice is refused by name rather than dropped.
-fn refuse_unbilled(op: &Operation, values: &Map<String, Value>) -> Result<(), Failure> {
-    if text(values, "charges_handling") == Some("add_to_unbilled_charges") {
-        return Err(Failure::not_emulated_option(
-            &op.id,
-            "charges_handling=add_to_unbilled_charges",
-            "unbilled charges are not kept; send charges_handling=invoice_immediately",
-        ));
-    }
-    Ok(())
 }
 
 fn cancel(
