@@ -6,7 +6,6 @@ use crate::store::Store;
 use crate::webhooks::Delivery;
 use chargebee_description::{Api, Operation};
 use serde_json::{Map, Value};
-use std::fmt::Write;
 
 /// The event type of an operation the store serves: `{resource}_created`, `_updated` (or
 /// `_changed`) and `_deleted`, where Chargebee has such an event.
@@ -121,7 +120,25 @@ pub fn put_event(
         .map(|(key, value)| (key.clone(), crate::store::text(value)))
         .collect();
     let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (k.as_str(), &**v)).collect();
-    put_event_text(store, &kind, &parts, now, delivered)
+    put_event_text(store, &kind, &parts, now, Source::Api, delivered)
+}
+
+/// What caused an event (its `source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A call of the API.
+    Api,
+    /// Time passing: a renewal, a trial's end, a reminder, anything the clock runs.
+    ScheduledJob,
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::Api => "api",
+            Source::ScheduledJob => "scheduled_job",
+        }
+    }
 }
 
 /// Stores an event of type `kind` that occurred at `now`, its content given as keys and the
@@ -133,6 +150,7 @@ pub fn put_event_text(
     kind: &str,
     content: &[(&str, &str)],
     now: i64,
+    source: Source,
     delivered: bool,
 ) -> Option<Delivery> {
     let id = store.new_id("event");
@@ -142,24 +160,36 @@ pub fn put_event_text(
     } else {
         "not_configured"
     };
-    let size: usize = content.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let mut text = String::with_capacity(size + 256);
-    text.push_str(r#"{"api_version":"v2","content":{"#);
-    for (i, (key, value)) in content.iter().enumerate() {
+    // The text is written into one allocation of its exact size: events are the most
+    // numerous objects, and shrinking a larger buffer would copy each.
+    let tail = format!(
+        r#"}},"event_type":{},"id":{},"object":"event","occurred_at":{now},"source":"{}","webhook_status":"{status}"}}"#,
+        quoted(kind),
+        quoted(&id),
+        source.name(),
+    );
+    const HEAD: &str = r#"{"api_version":"v2","content":{"#;
+    let keys: Vec<String> = content.iter().map(|(key, _)| quoted(key)).collect();
+    let size = HEAD.len()
+        + content.len().saturating_sub(1)
+        + keys.iter().map(String::len).sum::<usize>()
+        + content
+            .iter()
+            .map(|(_, value)| value.len() + 1)
+            .sum::<usize>()
+        + tail.len();
+    let mut text = String::with_capacity(size);
+    text.push_str(HEAD);
+    for (i, (key, (_, value))) in keys.iter().zip(content).enumerate() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&quoted(key));
+        text.push_str(key);
         text.push(':');
         text.push_str(value);
     }
-    write!(
-        text,
-        r#"}},"event_type":{},"id":{},"object":"event","occurred_at":{now},"source":"api","webhook_status":"{status}"}}"#,
-        quoted(kind),
-        quoted(&id),
-    )
-    .expect("writing to a String succeeds");
+    text.push_str(&tail);
+    debug_assert_eq!(text.len(), size, "the size is exact");
     let delivery = delivered.then(|| Delivery {
         event_id: id.clone(),
         text: text.clone(),

@@ -1,6 +1,6 @@
 //! Failures injected on purpose, so users can test how their code copes: the next calls
 //! (optionally of one operation) answer 429, answer 503, never answer, or lose their
-//! connection mid-answer.
+//! connection mid-answer; or the next time travel fails.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -21,6 +21,10 @@ pub enum FaultKind {
     Timeout,
     /// The status line is sent, then the connection drops before the body.
     Reset,
+    /// The next `time_machine.travel_forward` is accepted but the travel does not happen:
+    /// the clock stays and the machine's `time_travel_status` turns `failed` (whatever
+    /// operation the fault names).
+    TravelFails,
 }
 
 /// A fault for the next `count` calls, of every operation or of one.
@@ -57,6 +61,7 @@ impl FaultKind {
             "unavailable" => FaultKind::Unavailable,
             "timeout" => FaultKind::Timeout,
             "reset" => FaultKind::Reset,
+            "travel_fails" => FaultKind::TravelFails,
             _ => return None,
         })
     }
@@ -75,12 +80,22 @@ impl Faults {
         }
     }
 
-    /// The fault for a call of `operation`, used up by one.
+    /// The fault that answers a call of `operation` in its place, used up by one.
     pub fn take(&mut self, operation: Option<&str>) -> Option<FaultKind> {
-        let at = self
-            .pending
-            .iter()
-            .position(|f| f.operation.is_none() || f.operation.as_deref() == operation)?;
+        self.take_first(|f| {
+            f.kind != FaultKind::TravelFails
+                && (f.operation.is_none() || f.operation.as_deref() == operation)
+        })
+    }
+
+    /// Whether the next time travel fails, used up by one.
+    pub fn take_travel_failure(&mut self) -> bool {
+        self.take_first(|f| f.kind == FaultKind::TravelFails)
+            .is_some()
+    }
+
+    fn take_first(&mut self, applies: impl Fn(&Fault) -> bool) -> Option<FaultKind> {
+        let at = self.pending.iter().position(applies)?;
         let fault = &mut self.pending[at];
         fault.count -= 1;
         let kind = fault.kind;
@@ -91,9 +106,10 @@ impl Faults {
     }
 }
 
-/// The answer a fault gives.
+/// The answer a fault taken by [`Faults::take`] gives.
 pub async fn answer(kind: FaultKind) -> Response {
     match kind {
+        FaultKind::TravelFails => unreachable!("a failing travel is answered by the time machine"),
         FaultKind::RateLimited => crate::failure::Failure::rate_limited(1).into_response(),
         FaultKind::Unavailable => crate::failure::Failure::gateway(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -145,5 +161,10 @@ mod tests {
             Some(FaultKind::Unavailable)
         );
         assert_eq!(faults.take(Some("customer.create")), None);
+        faults.add(Fault::new(FaultKind::TravelFails, 1));
+        let travel = Some("time_machine.travel_forward");
+        assert_eq!(faults.take(travel), None, "the time machine takes it");
+        assert!(faults.take_travel_failure());
+        assert!(!faults.take_travel_failure(), "used up");
     }
 }

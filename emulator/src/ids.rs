@@ -30,7 +30,7 @@ pub fn shape(resource: &str) -> Shape {
 pub fn format(shape: Shape, n: u64, number: u64) -> String {
     match shape {
         Shape::Number => number.to_string(),
-        Shape::Token(prefix) => format!("{prefix}{}", token(n)),
+        Shape::Token(prefix) => token(prefix, n),
         Shape::Uuid => {
             let (high, low) = (scramble(n), scramble(!n));
             let hex = format!("{high:016x}{low:016x}");
@@ -52,15 +52,16 @@ const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 
 /// 16 letters and digits: five from a second mix of `n`, then `scramble(n)` in 11 base-62
 /// digits, which tell every `n` apart.
-fn token(n: u64) -> String {
-    let mut out = Vec::with_capacity(16);
+fn token(prefix: &str, n: u64) -> String {
+    let mut out = Vec::with_capacity(prefix.len() + 16);
+    out.extend_from_slice(prefix.as_bytes());
     push_base62(
         &mut out,
         scramble(n ^ 0x5bd1_e995_a5a5_a5a5) % 62u64.pow(5),
         5,
     );
     push_base62(&mut out, scramble(n), 11);
-    String::from_utf8(out).expect("the alphabet is ASCII")
+    String::from_utf8(out).expect("the prefix and the alphabet are UTF-8")
 }
 
 /// Appends `value` as exactly `digits` base-62 digits, most significant first.
@@ -95,7 +96,7 @@ mod tests {
             assert!(seen.insert(id), "sequence number {n} repeats an id");
         }
         // u64::MAX needs all 11 digits: 62^11 > 2^64 > 62^10.
-        assert_eq!(token(u64::MAX).len(), 16);
+        assert_eq!(token("", u64::MAX).len(), 16);
     }
 
     #[test]

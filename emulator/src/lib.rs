@@ -11,7 +11,8 @@
 //!   end, item changes at once or scheduled; a transition the state does not allow answers
 //!   409 `invalid_state_for_request`), and their life over time (future starts, trial ends,
 //!   renewals on calendar terms, billing cycles running out, scheduled pauses, resumptions,
-//!   changes and cancellations); the invoice each term raises (paid, posted under Net D
+//!   changes and cancellations, and the reminders ahead of trial ends, renewals and
+//!   cancellations); the invoice each term raises (paid, posted under Net D
 //!   terms, or due), and its PDF (`invoice.pdf` links to a real PDF); Chargebee's time
 //!   machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
 //!   open pages on the emulator; the Maton connections of the control API.
@@ -27,7 +28,7 @@
 //!   POSTed in order with HTTP Basic, a failed delivery retried on Chargebee's schedule on
 //!   the emulator's clock.
 //! - **Faults** on demand ([`Emulator::inject`]): the next calls answer 429 or 503, never
-//!   answer, or lose their connection.
+//!   answer, or lose their connection; or the next time travel fails.
 //! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` with the same path id
 //!   and parameters within 30 minutes gets the first answer again, marked
 //!   `chargebee-idempotency-replayed: true`; with other parameters it is refused (400

@@ -14,11 +14,10 @@ use crate::failure::Failure;
 use crate::fields::{int, text};
 use crate::invoices::{self, Raised};
 use crate::schedule::{Anchor, Due};
-use crate::store::Store;
+use crate::store::{FastMap, Store};
 use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 
 /// What happens to a subscription when its time comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,33 +36,91 @@ enum Action {
     Resume,
     /// A scheduled cancellation happens.
     Cancel,
+    /// A reminder that something is coming: an event, no change.
+    Remind(Reminder),
+}
+
+/// The reminders Chargebee raises ahead of a subscription's next step, each a fixed time
+/// before it (Chargebee's events documentation: renewal 3 days before, trial end and
+/// scheduled cancellation 6 days before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reminder {
+    TrialEnd,
+    Renewal,
+    Cancellation,
+}
+
+const DAY: i64 = 86_400;
+
+impl Reminder {
+    /// How long before the step the reminder comes.
+    fn lead(self) -> i64 {
+        match self {
+            Reminder::TrialEnd | Reminder::Cancellation => 6 * DAY,
+            Reminder::Renewal => 3 * DAY,
+        }
+    }
+
+    fn event_type(self) -> &'static str {
+        match self {
+            Reminder::TrialEnd => "subscription_trial_end_reminder",
+            Reminder::Renewal => "subscription_renewal_reminder",
+            Reminder::Cancellation => "subscription_cancellation_reminder",
+        }
+    }
 }
 
 /// `subscription`'s next action and when it falls due, if it has one. Of actions due at the
-/// same time, a pause comes first, then scheduled changes, then a renewal or cancellation.
-fn next_action(subscription: &Map<String, Value>) -> Option<(i64, Action)> {
+/// same time, a pause comes first, then scheduled changes, then a renewal or cancellation,
+/// then a reminder. A reminder is due only after the subscription last changed and after
+/// the last reminder (`reminded`), so each is raised once and none is back-dated.
+fn next_action(subscription: &Map<String, Value>, reminded: Option<i64>) -> Option<(i64, Action)> {
     let at = |key: &str, action: Action| int(subscription, key).map(|t| (t, action));
     let earliest = |a: Option<(i64, Action)>, b: Option<(i64, Action)>| match (a, b) {
         (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
         (a, b) => a.or(b),
     };
+    let since = int(subscription, "updated_at").max(reminded);
+    let remind = |step: Option<(i64, Action)>, reminder: Reminder| {
+        let (step_at, _) = step?;
+        let at = step_at - reminder.lead();
+        (Some(at) > since).then_some((at, Action::Remind(reminder)))
+    };
     match text(subscription, "status")? {
         "future" => at("start_date", Action::Start),
-        "in_trial" => at("trial_end", Action::EndTrial),
-        "active" => earliest(
-            earliest(
+        "in_trial" => {
+            let end = at("trial_end", Action::EndTrial);
+            earliest(end, remind(end, Reminder::TrialEnd))
+        }
+        "active" => {
+            let renewal = at("current_term_end", Action::Renew);
+            let before = earliest(
                 at("pause_date", Action::Pause),
                 at("changes_scheduled_at", Action::Change),
-            ),
-            at("current_term_end", Action::Renew),
-        ),
-        "non_renewing" => earliest(
+            );
+            // A pause on or before the term's end means no renewal to remind of.
+            let paused_first = matches!((at("pause_date", Action::Pause), renewal),
+                (Some((pause, _)), Some((end, _))) if pause <= end);
+            let reminder = if paused_first {
+                None
+            } else {
+                remind(renewal, Reminder::Renewal)
+            };
+            earliest(earliest(before, renewal), reminder)
+        }
+        "non_renewing" => {
+            let cancel = at("cancelled_at", Action::Cancel);
             earliest(
-                at("pause_date", Action::Pause),
-                at("changes_scheduled_at", Action::Change),
-            ),
-            at("cancelled_at", Action::Cancel),
-        ),
+                earliest(
+                    earliest(
+                        at("pause_date", Action::Pause),
+                        at("changes_scheduled_at", Action::Change),
+                    ),
+                    cancel,
+                ),
+                remind(cancel, Reminder::Cancellation),
+            )
+        }
         "paused" => earliest(
             at("resume_date", Action::Resume),
             at("cancelled_at", Action::Cancel),
@@ -76,9 +133,20 @@ fn next_action(subscription: &Map<String, Value>) -> Option<(i64, Action)> {
 pub fn save(store: &mut Store, subscription: &Map<String, Value>) {
     let id = text(subscription, "id").unwrap_or_default().to_string();
     store.put("subscription", &id, subscription);
-    if let Some((at, _)) = next_action(subscription) {
-        store.schedule.plan(&id, at);
+    plan_next(store, &id, subscription);
+}
+
+/// Schedules `subscription`'s next action, if it has one, and returns it.
+fn plan_next(
+    store: &mut Store,
+    id: &str,
+    subscription: &Map<String, Value>,
+) -> Option<(i64, Action)> {
+    let next = next_action(subscription, store.schedule.reminded(id));
+    if let Some((at, _)) = next {
+        store.schedule.plan(id, at);
     }
+    next
 }
 
 /// The billing period of `subscription`: its length in units, and the unit.
@@ -181,8 +249,8 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     let mut raised = Vec::new();
     // Nothing else writes while time passes: each customer and subscription is read from the
     // store once, and a subscription is kept here as it was last saved.
-    let mut customers = HashMap::new();
-    let mut subscriptions: HashMap<String, Map<String, Value>> = HashMap::new();
+    let mut customers = FastMap::default();
+    let mut subscriptions: FastMap<String, Kept> = FastMap::default();
     while let Some((at, due)) = store.schedule.next_due(now) {
         let id = match due {
             Due::Invoice(id) => {
@@ -191,32 +259,43 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
             }
             Due::Subscription(id) => id,
         };
-        let subscription = match subscriptions.entry(id.clone()) {
+        let kept = match subscriptions.entry(id) {
             Entry::Occupied(kept) => kept.into_mut(),
-            Entry::Vacant(slot) => match crud::live(store, "subscription", &id) {
-                Some(read) => slot.insert(read),
+            Entry::Vacant(slot) => match crud::live(store, "subscription", slot.key()) {
+                Some(subscription) => {
+                    let next = next_action(&subscription, store.schedule.reminded(slot.key()));
+                    slot.insert(Kept { subscription, next })
+                }
                 None => {
-                    store.schedule.forget(&id);
+                    store.schedule.forget(slot.key());
                     continue;
                 }
             },
         };
         // A hint that no longer matches the subscription was superseded by a later change.
-        match next_action(subscription) {
+        match kept.next {
             Some((due, action)) if due == at => {
-                raised.extend(act(
+                let (events, next) = act(
                     store,
                     &mut customers,
-                    subscription,
+                    &mut kept.subscription,
                     action,
                     at,
                     delivered,
-                ));
+                );
+                raised.extend(events);
+                kept.next = next;
             }
             _ => {}
         }
     }
     raised
+}
+
+/// A subscription as the clock's advance last saved it, and its next action.
+struct Kept {
+    subscription: Map<String, Value>,
+    next: Option<(i64, Action)>,
 }
 
 /// Makes a `posted` invoice whose due date is `at` `payment_due`.
@@ -239,21 +318,21 @@ struct Payer {
 }
 
 /// Carries out `subscription`'s `action`, due at `at`; returns the events raised, to be
-/// delivered (none when they are not).
+/// delivered (none when they are not), and the subscription's next action.
 fn act(
     store: &mut Store,
-    customers: &mut HashMap<String, Payer>,
+    customers: &mut FastMap<String, Payer>,
     subscription: &mut Map<String, Value>,
     action: Action,
     at: i64,
     delivered: bool,
-) -> Vec<Delivery> {
+) -> (Vec<Delivery>, Option<(i64, Action)>) {
     let customer_id = text(subscription, "customer_id")
         .unwrap_or_default()
         .to_string();
     if !customers.contains_key(&customer_id) {
         let Some(customer) = crud::live(store, "customer", &customer_id) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let payer = Payer {
             terms: invoices::Terms::of(&customer),
@@ -265,8 +344,26 @@ fn act(
         customers.insert(customer_id.clone(), payer);
     }
     let payer = &customers[&customer_id];
+    let id = text(subscription, "id").unwrap_or_default().to_string();
     let mut invoice = None;
     let kind = match action {
+        Action::Remind(reminder) => {
+            // A reminder changes nothing: the subscription is not saved again.
+            store.schedule.set_reminded(&id, at);
+            let next = plan_next(store, &id, subscription);
+            let subscription_text = store
+                .text_of("subscription", &id)
+                .unwrap_or_default()
+                .to_string();
+            let content = [
+                ("customer", payer.text.as_str()),
+                ("subscription", subscription_text.as_str()),
+            ];
+            let kind = reminder.event_type();
+            let source = events::Source::ScheduledJob;
+            let event = events::put_event_text(store, kind, &content, at, source, delivered);
+            return (event.into_iter().collect(), next);
+        }
         Action::Start => {
             match int(subscription, "trial_end").filter(|end| *end > at) {
                 Some(_) => {
@@ -287,7 +384,6 @@ fn act(
             "subscription_activated"
         }
         Action::Renew => {
-            let id = text(subscription, "id").unwrap_or_default().to_string();
             if let Some(mut anchor) = store.schedule.anchor(&id) {
                 anchor.terms += 1;
                 store.schedule.set_anchor(&id, anchor);
@@ -301,7 +397,6 @@ fn act(
             "subscription_paused"
         }
         Action::Change => {
-            let id = text(subscription, "id").unwrap_or_default().to_string();
             let pending = store.schedule.drop_changes(&id).unwrap_or(Value::Null);
             let period = |object: &Map<String, Value>| {
                 (
@@ -332,11 +427,11 @@ fn act(
         }
     };
     touch(subscription, at);
-    save(store, subscription);
+    store.put("subscription", &id, subscription);
+    let next = plan_next(store, &id, subscription);
     // The content is the objects as stored: their texts are copied, not serialized again.
-    let id = text(subscription, "id").unwrap_or_default();
     let subscription_text = store
-        .text_of("subscription", id)
+        .text_of("subscription", &id)
         .unwrap_or_default()
         .to_string();
     let mut content = vec![("customer", payer.text.as_str())];
@@ -345,13 +440,16 @@ fn act(
     }
     content.push(("subscription", subscription_text.as_str()));
     let mut raised = Vec::new();
-    raised.extend(events::put_event_text(store, kind, &content, at, delivered));
+    let source = events::Source::ScheduledJob;
+    raised.extend(events::put_event_text(
+        store, kind, &content, at, source, delivered,
+    ));
     if let Some(invoice) = &invoice {
         let content = [("invoice", invoice.text.as_str())];
         let event = "invoice_generated";
         raised.extend(events::put_event_text(
-            store, event, &content, at, delivered,
+            store, event, &content, at, source, delivered,
         ));
     }
-    raised
+    (raised, next)
 }

@@ -3,6 +3,7 @@
 //! against the stored object before acting, so an object changed or deleted since leaves
 //! only a stale hint.
 
+use crate::store::FastMap;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,10 +19,12 @@ pub struct Anchor {
 #[derive(Debug, Default)]
 pub struct Schedule {
     due: BTreeSet<(i64, String)>,
-    anchors: BTreeMap<String, Anchor>,
+    anchors: FastMap<String, Anchor>,
     invoices_due: BTreeSet<(i64, String)>,
     /// Each subscription's scheduled changes: the fields it takes when they apply.
     changes: BTreeMap<String, Value>,
+    /// When each subscription's last reminder was raised.
+    reminded: FastMap<String, i64>,
 }
 
 /// What falls due: a subscription's next action, or an invoice's due date.
@@ -91,10 +94,21 @@ impl Schedule {
         self.changes.remove(id)
     }
 
+    /// When subscription `id`'s last reminder was raised.
+    pub fn reminded(&self, id: &str) -> Option<i64> {
+        self.reminded.get(id).copied()
+    }
+
+    /// Notes that subscription `id` was reminded of its next step at `at`.
+    pub fn set_reminded(&mut self, id: &str, at: i64) {
+        self.reminded.insert(id.to_string(), at);
+    }
+
     /// Forgets a subscription that is gone.
     pub fn forget(&mut self, id: &str) {
         self.anchors.remove(id);
         self.changes.remove(id);
+        self.reminded.remove(id);
     }
 
     /// Forgets everything.
@@ -107,16 +121,23 @@ impl Schedule {
         let pairs = |set: &BTreeSet<(i64, String)>| -> Vec<Value> {
             set.iter().map(|(at, id)| json!([at, id])).collect()
         };
+        // serde_json's map is ordered by key: the snapshot does not depend on hashing.
         let anchors: serde_json::Map<String, Value> = self
             .anchors
             .iter()
             .map(|(id, a)| (id.clone(), json!({"at": a.at, "terms": a.terms})))
+            .collect();
+        let reminded: serde_json::Map<String, Value> = self
+            .reminded
+            .iter()
+            .map(|(id, at)| (id.clone(), json!(at)))
             .collect();
         json!({
             "due": pairs(&self.due),
             "anchors": anchors,
             "invoices_due": pairs(&self.invoices_due),
             "changes": self.changes,
+            "reminded": reminded,
         })
     }
 
@@ -146,6 +167,15 @@ impl Schedule {
             .ok_or("`schedule.changes` is not an object")?;
         for (id, pending) in changes {
             schedule.set_changes(id, pending.clone());
+        }
+        let reminded = state["reminded"]
+            .as_object()
+            .ok_or("`schedule.reminded` is not an object")?;
+        for (id, at) in reminded {
+            let at = at
+                .as_i64()
+                .ok_or_else(|| format!("`schedule.reminded.{id}` is not a time"))?;
+            schedule.set_reminded(id, at);
         }
         let anchors = state["anchors"]
             .as_object()
@@ -180,8 +210,10 @@ mod tests {
         assert_eq!(schedule.next_due(25), None, "30 is not due at 25");
         let anchor = Anchor { at: 5, terms: 2 };
         schedule.set_anchor("d", anchor);
+        schedule.set_reminded("d", 7);
         let restored = Schedule::restore(&schedule.snapshot()).unwrap();
         assert_eq!(restored.snapshot(), schedule.snapshot());
         assert_eq!(restored.anchor("d"), Some(anchor));
+        assert_eq!(restored.reminded("d"), Some(7));
     }
 }

@@ -171,6 +171,14 @@ impl Shared {
             .add(fault);
     }
 
+    /// Whether the next time travel fails, an injected fault used up by one.
+    fn take_travel_failure(&self) -> bool {
+        self.faults
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take_travel_failure()
+    }
+
     /// The injected fault a call of `method` on `path` gets, if any (API calls only).
     fn fault_for(&self, method: &HttpMethod, path: &str) -> Option<FaultKind> {
         let (base, rest) = api_path(path)?;
@@ -295,7 +303,7 @@ fn inject_over_http(shared: &Shared, body: &Bytes) -> Result<Response, Failure> 
         .ok_or_else(|| {
             Failure::param(
                 "kind",
-                "is not one of: rate_limited, unavailable, timeout, reset",
+                "is not one of: rate_limited, unavailable, timeout, reset, travel_fails",
             )
         })?;
     let count = request["count"].as_u64().unwrap_or(1) as usize;
@@ -467,7 +475,8 @@ fn call(
         control::run(&mut store, op, id, &params, &shared.base_url, now)
     } else if time_machine::handles(op) {
         let name = id.unwrap_or_default();
-        time_machine::run(op, &mut store, &shared.clock, name, &params)
+        let fails = op.name == "travel_forward" && shared.take_travel_failure();
+        time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
     } else if changes::handles(op) {
         let id = id.unwrap_or_default();
         changes::run(op, &mut store, id, &params, now)

@@ -6,19 +6,24 @@ use crate::ids;
 use crate::schedule::Schedule;
 use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The version of the state `Emulator::state` (and `--state`) writes and `Emulator::restore`
 /// reads; a state of another version is refused, not misread. Version 2 added the request
 /// each idempotency key answered, version 3 when it answered, the subscriptions' schedule,
-/// the time machine and the webhook deliveries to try again.
-pub const STATE_VERSION: u64 = 3;
+/// the time machine and the webhook deliveries to try again, version 4 the reminders raised.
+pub const STATE_VERSION: u64 = 4;
+
+/// A hash map with a fast hash, for what is looked up by id on every write and every step of
+/// the clock: the keys are ids chosen by the emulator's own user, so the flooding SipHash
+/// guards against is not a risk here.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Everything the emulator remembers between requests.
 #[derive(Debug, Default)]
 pub struct Store {
-    collections: HashMap<String, Collection>,
+    collections: FastMap<String, Collection>,
     next_id: u64,
     pub connections: Vec<Connection>,
     /// Answers by idempotency key.
@@ -45,12 +50,11 @@ pub struct Replay {
 /// The objects of one resource, each with its place in creation order.
 #[derive(Debug, Default)]
 struct Collection {
-    /// Ids by creation position.
-    order: BTreeMap<u64, Arc<str>>,
+    /// Ids by creation position; `None` where an object was removed. A new object takes
+    /// the next position, its length: adding is a push.
+    order: Vec<Option<Arc<str>>>,
     /// Each object's creation position and JSON text, by id.
-    objects: HashMap<Arc<str>, (u64, Box<str>)>,
-    /// The position the next new object takes.
-    next_position: u64,
+    objects: FastMap<Arc<str>, (u64, Box<str>)>,
     /// The values of the top-level fields lists filter and sort by, by position, built on a
     /// list's first use of the field and kept current by every write: a filtered list reads
     /// them instead of parsing every object.
@@ -95,16 +99,14 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// Every object's position and id, oldest first.
     pub fn rows(&self) -> impl Iterator<Item = (u64, &'a str)> {
-        self.collection
-            .into_iter()
-            .flat_map(|c| c.order.iter().map(|(p, id)| (*p, &**id)))
+        self.collection.into_iter().flat_map(|c| slots(&c.order))
     }
 
     /// Every object's position and id, newest first.
     pub fn rows_newest_first(&self) -> impl Iterator<Item = (u64, &'a str)> {
         self.collection
             .into_iter()
-            .flat_map(|c| c.order.iter().rev().map(|(p, id)| (*p, &**id)))
+            .flat_map(|c| slots(&c.order).rev())
     }
 
     /// The values of `field`, which was indexed.
@@ -125,6 +127,14 @@ impl<'a> View<'a> {
     }
 }
 
+/// The ids held in `order`, each with its position.
+fn slots(order: &[Option<Arc<str>>]) -> impl DoubleEndedIterator<Item = (u64, &str)> {
+    order
+        .iter()
+        .enumerate()
+        .filter_map(|(position, id)| Some((position as u64, &**id.as_ref()?)))
+}
+
 /// A Maton connection between the account and a Chargebee site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
@@ -142,10 +152,8 @@ impl Store {
     pub fn snapshot(&self) -> Value {
         let mut collections = Map::new();
         for (resource, c) in &self.collections {
-            let objects: Vec<Value> = c
-                .order
-                .values()
-                .filter_map(|id| c.objects.get(id))
+            let objects: Vec<Value> = slots(&c.order)
+                .filter_map(|(_, id)| c.objects.get(id))
                 .map(|(_, text)| Value::Object(parse(text)))
                 .collect();
             collections.insert(resource.clone(), Value::Array(objects));
@@ -346,7 +354,7 @@ impl Store {
     pub fn new_id(&mut self, resource: &str) -> String {
         let shape = ids::shape(resource);
         let collection = self.collections.get(resource);
-        let mut number = collection.map_or(0, |c| c.next_position);
+        let mut number = collection.map_or(0, |c| c.order.len() as u64);
         loop {
             self.next_id += 1;
             number += 1;
@@ -384,7 +392,14 @@ impl Store {
         text: Box<str>,
         object: Option<&Map<String, Value>>,
     ) {
-        let c = self.collections.entry(resource.to_string()).or_default();
+        if !self.collections.contains_key(resource) {
+            self.collections
+                .insert(resource.to_string(), Collection::default());
+        }
+        let c = self
+            .collections
+            .get_mut(resource)
+            .expect("the collection was inserted above");
         let parsed = match object {
             None if !c.columns.is_empty() => Some(parse(&text)),
             _ => None,
@@ -395,11 +410,10 @@ impl Store {
                 *position
             }
             None => {
-                let position = c.next_position;
-                c.next_position += 1;
+                let position = c.order.len() as u64;
                 // One allocation of the id, shared by both maps.
                 let id: Arc<str> = Arc::from(id);
-                c.order.insert(position, Arc::clone(&id));
+                c.order.push(Some(Arc::clone(&id)));
                 c.objects.insert(id, (position, text));
                 position
             }
@@ -425,7 +439,7 @@ impl Store {
             if c.columns.contains_key(*field) {
                 continue;
             }
-            let mut column = vec![None; c.next_position as usize];
+            let mut column = vec![None; c.order.len()];
             for (position, text) in c.objects.values() {
                 column[*position as usize] = parse(text).remove(*field).filter(|v| !v.is_null());
             }
@@ -443,7 +457,9 @@ impl Store {
     pub fn remove(&mut self, resource: &str, id: &str) -> Option<Map<String, Value>> {
         let c = self.collections.get_mut(resource)?;
         let (position, removed) = c.objects.remove(id)?;
-        c.order.remove(&position);
+        if let Some(slot) = c.order.get_mut(position as usize) {
+            *slot = None;
+        }
         c.index(position, None);
         Some(parse(&removed))
     }
@@ -451,10 +467,8 @@ impl Store {
     /// Every object of `resource`, oldest first.
     pub fn all(&self, resource: &str) -> Vec<Map<String, Value>> {
         match self.collections.get(resource) {
-            Some(c) => c
-                .order
-                .values()
-                .filter_map(|id| c.objects.get(id))
+            Some(c) => slots(&c.order)
+                .filter_map(|(_, id)| c.objects.get(id))
                 .map(|(_, text)| parse(text))
                 .collect(),
             None => Vec::new(),
@@ -524,11 +538,11 @@ mod tests {
 
     #[test]
     fn malformed_state_is_refused_by_name() {
-        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}, "invoices_due": [], "changes": {}}, "webhook_retries": []})).unwrap_err();
+        let e = Store::restore(&json!({"version": STATE_VERSION, "next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": [], "replays": {}, "schedule": {"due": [], "anchors": {}, "invoices_due": [], "changes": {}, "reminded": {}}, "webhook_retries": []})).unwrap_err();
         assert!(e.contains("collections.customer[0]"), "{e}");
-        let e = Store::restore(&json!({"version": 3, "collections": {}})).unwrap_err();
+        let e = Store::restore(&json!({"version": STATE_VERSION, "collections": {}})).unwrap_err();
         assert!(e.contains("next_id"), "{e}");
-        let e = Store::restore(&json!({"version": 3, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
+        let e = Store::restore(&json!({"version": STATE_VERSION, "next_id": 1, "collections": {}, "connections": [], "replays": {"k": {"status": 200}}})).unwrap_err();
         assert!(e.contains("replays.k.body"), "{e}");
     }
 

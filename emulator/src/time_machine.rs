@@ -4,8 +4,13 @@
 //! answer and the first retrieve after it say `in_progress`, and later retrieves `succeeded`,
 //! so a client's polling loop runs as it would against Chargebee.
 //!
+//! A travel fails only when asked to ([`FaultKind::TravelFails`]): the clock stays, and the
+//! machine says `failed` with a `failure_reason` once the travel is no longer in progress.
+//!
 //! Unlike Chargebee's, it travels past the present time: that is what a test of next year's
 //! renewals needs.
+//!
+//! [`FaultKind::TravelFails`]: crate::FaultKind::TravelFails
 
 use crate::clock::Clock;
 use crate::failure::Failure;
@@ -31,6 +36,21 @@ const CUSTOMER_DATA: [&str; 10] = [
     "comment",
     "event",
 ];
+
+/// The fields that say why a travel failed.
+const FAILURE: [&str; 3] = ["failure_code", "failure_reason", "error_json"];
+
+/// The machine as a call answers it: while travel is in progress, why it will fail is not
+/// yet known.
+fn shown(machine: &Map<String, Value>) -> Map<String, Value> {
+    let mut shown = machine.clone();
+    if shown["time_travel_status"] == "in_progress" {
+        for field in FAILURE {
+            shown.remove(field);
+        }
+    }
+    shown
+}
 
 /// Operations this module serves.
 const SERVED: [&str; 3] = [
@@ -61,13 +81,15 @@ fn machine(store: &Store, clock: &Clock) -> Map<String, Value> {
     })
 }
 
-/// Serves one time machine operation for machine `name`.
+/// Serves one time machine operation for machine `name`; a travel `fails` when a fault was
+/// injected for it.
 pub fn run(
     op: &Operation,
     store: &mut Store,
     clock: &Clock,
     name: &str,
     params: &Params,
+    fails: bool,
 ) -> Result<Value, Failure> {
     if name != NAME {
         return Err(Failure::not_found("time_machine", name));
@@ -75,10 +97,12 @@ pub fn run(
     let mut machine = machine(store, clock);
     let answer = match op.name.as_str() {
         "retrieve" => {
-            let answer = machine.clone();
+            let answer = shown(&machine);
             // Travel ended within the call that started it: this answer still says so if it
-            // was in progress, the next ones say succeeded.
-            machine.insert("time_travel_status".into(), json!("succeeded"));
+            // was in progress, the next ones say how it ended.
+            let failed = machine.contains_key("failure_reason");
+            let status = if failed { "failed" } else { "succeeded" };
+            machine.insert("time_travel_status".into(), json!(status));
             answer
         }
         "travel_forward" => {
@@ -88,15 +112,29 @@ pub fn run(
                 .get("destination_time")
                 .and_then(Value::as_i64)
                 .unwrap_or(now);
-            clock.set(destination).map_err(|_| {
+            let backwards = || {
                 Failure::param(
                     "destination_time",
                     format!("is before the time machine's time, {now}: it travels forward only"),
                 )
-            })?;
+            };
+            for field in FAILURE {
+                machine.remove(field);
+            }
+            if destination < now {
+                return Err(backwards());
+            } else if fails {
+                let reason = format!(
+                    "injected fault: the travel to {destination} did not happen; \
+                     the time machine stays at {now}"
+                );
+                machine.insert("failure_reason".into(), json!(reason));
+            } else {
+                clock.set(destination).map_err(|_| backwards())?;
+            }
             machine.insert("destination_time".into(), json!(destination));
             machine.insert("time_travel_status".into(), json!("in_progress"));
-            machine.clone()
+            shown(&machine)
         }
         "start_afresh" => {
             let genesis = params
@@ -110,6 +148,9 @@ pub fn run(
             store.schedule.clear();
             store.replays.clear();
             clock.reset(genesis);
+            for field in FAILURE {
+                machine.remove(field);
+            }
             machine.insert("genesis_time".into(), json!(genesis));
             machine.insert("destination_time".into(), json!(genesis));
             machine.insert("time_travel_status".into(), json!("in_progress"));

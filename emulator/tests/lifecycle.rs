@@ -10,6 +10,8 @@ use chargebee_emulator::{Config, Emulator};
 use serde_json::{json, Value};
 use std::time::Duration;
 
+const DAY: i64 = 86_400;
+
 /// An emulator whose clock stands at `now`, with the catalog of `support::catalog` and a
 /// yearly price `pro-usd-yearly` of 490.00 USD.
 async fn emulator_at(now: i64) -> (Emulator, Client) {
@@ -149,13 +151,17 @@ async fn a_trial_then_twelve_monthly_renewals() {
         .collect();
     assert_eq!(invoices(&client, "sub").await, expected);
 
+    // Reminders come 6 days before the trial ends and 3 days before each renewal
+    // (Chargebee's events documentation): 25 January 09:00, then 25 February, 28 March, …
     let mut expected = vec![
         ("customer_created".to_string(), created_at),
         ("subscription_created".to_string(), created_at),
+        ("subscription_trial_end_reminder".to_string(), 1_769_331_600),
         ("subscription_activated".to_string(), trial_end),
         ("invoice_generated".to_string(), trial_end),
     ];
     for at in &boundaries[1..13] {
+        expected.push(("subscription_renewal_reminder".to_string(), *at - 3 * DAY));
         expected.push(("subscription_renewed".to_string(), *at));
         expected.push(("invoice_generated".to_string(), *at));
     }
@@ -287,17 +293,18 @@ async fn a_future_start_and_a_cancellation_at_term_end() {
     assert_eq!(sub["status"], "cancelled");
     assert_eq!(invoices(&client, "sub").await.len(), 1, "no renewal");
     let recorded = events(&client).await;
-    let tail: Vec<&str> = recorded[recorded.len() - 4..]
-        .iter()
-        .map(|(kind, _)| kind.as_str())
-        .collect();
+    // The cancellation reminder comes 6 days before: 4 May 2026, 12:00.
     assert_eq!(
-        tail,
+        recorded[recorded.len() - 5..],
         [
-            "subscription_started",
-            "invoice_generated",
-            "subscription_cancellation_scheduled",
-            "subscription_cancelled"
+            ("subscription_started".to_string(), april),
+            ("invoice_generated".to_string(), april),
+            ("subscription_cancellation_scheduled".to_string(), april),
+            (
+                "subscription_cancellation_reminder".to_string(),
+                1_777_896_000
+            ),
+            ("subscription_cancelled".to_string(), may),
         ]
     );
 }
@@ -645,6 +652,7 @@ async fn reactivation_and_a_removed_cancellation() {
             "invoice_generated".into(),
             "subscription_cancellation_scheduled".into(),
             "subscription_scheduled_cancellation_removed".into(),
+            "subscription_renewal_reminder".into(),
             "subscription_renewed".into(),
             "invoice_generated".into(),
         ]),
@@ -732,6 +740,72 @@ async fn the_client_waits_for_the_time_machine() {
         .await
         .unwrap();
     assert_eq!(arrived.destination_time, Some(chargebee::Timestamp(may)));
+    assert_eq!(invoices(&client, "sub").await.len(), 3);
+}
+
+/// A travel made to fail (`FaultKind::TravelFails`) is accepted as in progress, then says
+/// `failed` with its reason; the clock has not moved, nothing fell due, and the client's
+/// waiter ends in `Error::TimeTravel`. The next travel succeeds and clears the reason.
+#[tokio::test]
+async fn a_failed_travel_leaves_the_clock_and_the_waiter_says_why() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(now).await;
+    monthly(&client).await;
+    emulator.inject(chargebee_emulator::Fault::new(
+        chargebee_emulator::FaultKind::TravelFails,
+        1,
+    ));
+    let may = 1_778_414_400; // 2026-05-10T12:00:00Z
+    let accepted = call(
+        &client,
+        "time_machine.travel_forward",
+        Some("delorean"),
+        json!({"destination_time": may}),
+    )
+    .await;
+    assert_eq!(
+        accepted["time_machine"]["time_travel_status"],
+        "in_progress"
+    );
+    assert!(accepted["time_machine"].get("failure_reason").is_none());
+    let polling = chargebee::Polling {
+        interval: Duration::from_millis(5),
+        timeout: Duration::from_secs(5),
+    };
+    let failed = client
+        .time_machines()
+        .wait_for_travel("delorean", polling)
+        .await
+        .unwrap_err();
+    match failed {
+        chargebee::Error::TimeTravel {
+            status,
+            failure_reason,
+            ..
+        } => {
+            assert_eq!(status, "failed");
+            let reason = failure_reason.unwrap();
+            assert!(reason.contains("injected fault"), "{reason}");
+        }
+        other => panic!("expected a failed travel, got {other}"),
+    }
+    assert_eq!(emulator.clock().now(), now, "the clock stayed");
+    assert_eq!(invoices(&client, "sub").await.len(), 1, "nothing fell due");
+
+    call(
+        &client,
+        "time_machine.travel_forward",
+        Some("delorean"),
+        json!({"destination_time": may}),
+    )
+    .await;
+    let arrived = client
+        .time_machines()
+        .wait_for_travel("delorean", polling)
+        .await
+        .unwrap();
+    assert_eq!(arrived.failure_reason, None);
+    assert_eq!(emulator.clock().now(), may);
     assert_eq!(invoices(&client, "sub").await.len(), 3);
 }
 
@@ -962,9 +1036,11 @@ async fn item_changes_now_and_at_the_term_end() {
     assert_eq!(page["list"][0]["invoice"]["total"], 14_700, "3 × 49.00");
     let recorded = events(&client).await;
     assert_eq!(
-        recorded[recorded.len() - 4..],
+        recorded[recorded.len() - 5..],
         [
             ("subscription_changes_scheduled".to_string(), start),
+            // 7 April 2026, 12:00: 3 days before the renewal.
+            ("subscription_renewal_reminder".to_string(), 1_775_563_200),
             ("subscription_changed".to_string(), april),
             ("subscription_renewed".to_string(), april),
             ("invoice_generated".to_string(), april),
@@ -1074,4 +1150,84 @@ async fn charges_left_unbilled_are_refused_by_name() {
     .await;
     assert_eq!((status, code.as_str()), (501, "not_emulated"));
     assert_eq!(subscription(&client, "sub").await["status"], "cancelled");
+}
+
+/// Every event about subscription `id`, in order: (type, occurred_at, source).
+async fn events_of(client: &Client, id: &str) -> Vec<(String, i64, String)> {
+    let page = call(client, "event.list", None, json!({"limit": 100})).await;
+    let mut rows: Vec<(String, i64, String)> = page["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["event"])
+        .filter(|event| event["content"]["subscription"]["id"] == id)
+        .map(|event| {
+            (
+                event["event_type"].as_str().unwrap().to_string(),
+                event["occurred_at"].as_i64().unwrap(),
+                event["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+/// A renewal reminder comes once, 3 days ahead, and only for a renewal that will happen: a
+/// term end moved to 2 days away gets none (it would be back-dated), a term that ends in a
+/// pause gets none. Reminders come from the scheduler (`source: scheduled_job`).
+#[tokio::test]
+async fn reminders_come_once_and_only_ahead_of_what_happens() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "resting", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    call(
+        &client,
+        "subscription.pause",
+        Some("resting"),
+        json!({"pause_option": "end_of_term"}),
+    )
+    .await;
+    let march_12 = 1_773_316_800; // 2026-03-12T12:00:00Z
+    call(
+        &client,
+        "subscription.change_term_end",
+        Some("sub"),
+        json!({"term_ends_at": march_12, "prorate": false}),
+    )
+    .await;
+    let april_10 = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let april_12 = 1_775_995_200; // 2026-04-12T12:00:00Z
+    let may_12 = 1_778_587_200; // 2026-05-12T12:00:00Z
+    emulator.clock().set(may_12 - 1).unwrap();
+
+    let api = |kind: &str| (kind.to_string(), start, "api".to_string());
+    let job = |kind: &str, at: i64| (kind.to_string(), at, "scheduled_job".to_string());
+    assert_eq!(
+        events_of(&client, "sub").await,
+        [
+            // Chargebee documents no event for a moved term end.
+            api("subscription_created"),
+            job("subscription_renewed", march_12),
+            // 9 April 12:00 and 9 May 12:00: 3 days before 12 April and 12 May.
+            job("subscription_renewal_reminder", 1_775_736_000),
+            job("subscription_renewed", april_12),
+            job("subscription_renewal_reminder", 1_778_328_000),
+        ]
+    );
+    assert_eq!(
+        events_of(&client, "resting").await,
+        [
+            api("subscription_created"),
+            api("subscription_pause_scheduled"),
+            job("subscription_paused", april_10),
+        ]
+    );
 }

@@ -190,6 +190,17 @@ async fn moving_the_clock_delivers_renewals() {
         .await
         .expect("delivered without a call")
         .unwrap();
+    let reminder = parse_event(&body).unwrap();
+    assert_eq!(
+        reminder.event_type,
+        Some(EventType::SubscriptionRenewalReminder)
+    );
+    // 7 April 2026, 12:00: 3 days before the renewal.
+    assert_eq!(reminder.occurred_at.map(|t| t.0), Some(1_775_563_200));
+    let (_, body) = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .expect("delivered without a call")
+        .unwrap();
     let renewed = parse_event(&body).unwrap();
     assert_eq!(renewed.event_type, Some(EventType::SubscriptionRenewed));
     assert_eq!(renewed.occurred_at.map(|t| t.0), Some(april));
