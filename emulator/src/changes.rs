@@ -1,7 +1,9 @@
 //! Changes to a subscription's items (`update_for_items`): at once, or scheduled for the end
 //! of the term or a date (`has_scheduled_changes`, `changes_scheduled_at`), applied then by
 //! `lifecycle`; `retrieve_with_scheduled_changes` shows the subscription as it will be and
-//! `remove_scheduled_changes` drops them. Proration is not emulated: a change at once to a
+//! `remove_scheduled_changes` drops them. A new `trial_end` moves a future or in-trial
+//! subscription's trial end; `0` or the current time ends the trial now, activating the
+//! subscription with its first invoice (an earlier time, backdating, is not emulated). Proration is not emulated: a change at once to a
 //! subscription past its trial must say `prorate: false`, and a change of billing period
 //! waits for the term end.
 
@@ -9,6 +11,7 @@ use crate::billing::{self, Priced};
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{future_time, int, text};
+use crate::invoices::{self, Raised};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -24,8 +27,9 @@ const SERVED: [&str; 3] = [
 
 /// The `update_for_items` parameters the emulator carries out (custom fields `cf_*` too);
 /// any other is refused by name rather than dropped.
-const TAKEN: [&str; 9] = [
+const TAKEN: [&str; 10] = [
     "subscription_items",
+    "trial_end",
     "replace_items_list",
     "end_of_term",
     "change_option",
@@ -67,19 +71,27 @@ pub fn run(
             subscription.insert("has_scheduled_changes".into(), json!(false));
             subscription.remove("changes_scheduled_at");
         }
-        _ => update(op, store, &mut subscription, &params.values, now)?,
+        _ => {
+            let activated = update(op, store, &mut subscription, &params.values, now)?;
+            let mut answer = lifecycle::save_and_answer(store, &mut subscription, now)?;
+            if let Some(invoice) = activated {
+                answer["invoice"] = Value::Object(invoice.object());
+            }
+            return Ok(answer);
+        }
     }
     lifecycle::save_and_answer(store, &mut subscription, now)
 }
 
-/// `update_for_items`: the new list of items, applied at once or scheduled.
+/// `update_for_items`: the new list of items, applied at once or scheduled, and a new trial
+/// end; returns the first invoice when the trial ended now.
 fn update(
     op: &Operation,
     store: &mut Store,
     subscription: &mut Map<String, Value>,
     values: &Map<String, Value>,
     now: i64,
-) -> Result<(), Failure> {
+) -> Result<Option<Raised>, Failure> {
     let id = text(subscription, "id").unwrap_or_default().to_string();
     let status = text(subscription, "status").unwrap_or_default().to_string();
     if !["future", "in_trial", "active", "non_renewing"].contains(&status.as_str()) {
@@ -97,6 +109,28 @@ fn update(
             &format!("`{key}`"),
             "leave it out: the emulator does not model it",
         ));
+    }
+    let trial_end = int(values, "trial_end");
+    if trial_end.is_some() && !["future", "in_trial"].contains(&status.as_str()) {
+        return Err(Failure::invalid_state(format!(
+            "subscription {id} is {status}: only a future or in_trial subscription can be given \
+             a trial end"
+        )));
+    }
+    if trial_end.is_some_and(|end| end != 0 && end < now) && status == "in_trial" {
+        return Err(Failure::not_emulated_option(
+            &op.id,
+            "a trial end in the past (backdating)",
+            "send 0 or the current time to end the trial now, or a time to come",
+        ));
+    }
+    if let (Some(end), Some(start)) = (trial_end, int(subscription, "start_date")) {
+        if status == "future" && end < start {
+            return Err(Failure::param(
+                "trial_end",
+                format!("is before the subscription's start_date, {start}"),
+            ));
+        }
     }
     let priced = billing::priced(store, &entries(subscription, values))?;
     if priced.currency.as_deref() != text(subscription, "currency_code") {
@@ -154,7 +188,20 @@ fn update(
             apply(subscription, &pending);
         }
     }
-    Ok(())
+    let Some(end) = trial_end else {
+        return Ok(None);
+    };
+    if status == "future" || end > now {
+        subscription.insert("trial_end".into(), json!(end));
+        return Ok(None);
+    }
+    // 0 or the current time ends the trial now, billing the items as changed.
+    subscription.insert("trial_end".into(), json!(now));
+    lifecycle::activate(store, subscription, now);
+    let customer_id = text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+    let terms = invoices::Terms::of(&customer);
+    Ok(Some(invoices::raise(store, subscription, terms, now, true)))
 }
 
 /// The entries the subscription's items become: the sent list when it replaces them

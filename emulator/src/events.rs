@@ -76,6 +76,14 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
                 _ => return Vec::new(),
             };
             let mut events = one(kind, &["subscription", "customer", "invoice"]);
+            // A change that raised a subscription's first invoice ended its trial now.
+            let first = answer["invoice"]["first_invoice"] == Value::Bool(true);
+            if op.name == "update_for_items" && first {
+                events.extend(one(
+                    "subscription_activated",
+                    &["subscription", "customer", "invoice"],
+                ));
+            }
             if answer.get("invoice").is_some() {
                 events.extend(one("invoice_generated", &["invoice"]));
             }

@@ -1231,3 +1231,93 @@ async fn reminders_come_once_and_only_ahead_of_what_happens() {
         ]
     );
 }
+
+/// `update_for_items` with a `trial_end`: a later time moves the trial's end (and its
+/// reminder); `0` ends the trial now, activating the subscription with its first invoice for
+/// the items as changed; a time before now is refused by name, as is a new trial end for an
+/// active subscription.
+#[tokio::test]
+async fn a_trial_moved_then_ended_now() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (emulator, client) = emulator_at(start).await;
+    let march_24 = 1_774_353_600; // 2026-03-24T12:00:00Z
+    let march_31 = 1_774_958_400; // 2026-03-31T12:00:00Z
+    call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "trial_end": march_24,
+               "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let moved = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        json!({"trial_end": march_31}),
+    )
+    .await;
+    assert_eq!(moved["subscription"]["status"], "in_trial");
+    assert_eq!(moved["subscription"]["trial_end"], march_31);
+
+    let march_20 = 1_774_008_000; // 2026-03-20T12:00:00Z
+    emulator.clock().set(march_20).unwrap();
+    let backdated = client
+        .call(
+            "subscription.update_for_items",
+            Some("sub"),
+            json!({"trial_end": march_20 - 1}),
+        )
+        .await
+        .unwrap_err();
+    assert!(backdated.to_string().contains("backdating"), "{backdated}");
+
+    let ended = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        json!({"trial_end": 0,
+               "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 2}]}),
+    )
+    .await;
+    let sub = &ended["subscription"];
+    assert_eq!(sub["status"], "active");
+    assert_eq!(sub["trial_end"], march_20);
+    assert_eq!(sub["activated_at"], march_20);
+    assert_eq!(sub["current_term_start"], march_20);
+    assert_eq!(
+        sub["current_term_end"], 1_776_686_400,
+        "2026-04-20T12:00:00Z"
+    );
+    assert_eq!(ended["invoice"]["total"], 9_800, "2 × 49.00");
+    assert_eq!(ended["invoice"]["first_invoice"], true);
+    assert_eq!(
+        invoices(&client, "sub").await,
+        [(march_20, march_20, 1_776_686_400, true)]
+    );
+
+    let refused = refusal(
+        &client,
+        "subscription.update_for_items",
+        "sub",
+        json!({"trial_end": march_31}),
+    )
+    .await;
+    assert_eq!(refused, (409, "invalid_state_for_request".into(), None));
+    // The first trial-end reminder was due 18 March, before the move to 31 March; the moved
+    // end's, 25 March, comes after the trial ended now: neither is raised.
+    let kinds: Vec<String> = events_of(&client, "sub")
+        .await
+        .into_iter()
+        .map(|(kind, _, _)| kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "subscription_created",
+            "subscription_changed",
+            "subscription_changed",
+            "subscription_activated",
+        ]
+    );
+}
