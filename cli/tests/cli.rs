@@ -96,6 +96,8 @@ async fn the_everyday_flows() {
             "1",
             "--period_unit",
             "month",
+            "--pricing_model",
+            "per_unit",
         ],
     )
     .await

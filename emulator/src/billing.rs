@@ -9,6 +9,7 @@ use crate::fields::{int, text};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
+use crate::pricing;
 use crate::store::Store;
 use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
@@ -93,7 +94,7 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
         currency,
         period,
         unit,
-    } = priced(store, &requested)?;
+    } = priced(store, "subscription.create_with_items", &requested)?;
     let start = match int(values, "start_date") {
         Some(start) if start < now => {
             return Err(Failure::param(
@@ -185,8 +186,9 @@ pub struct Priced {
 }
 
 /// Prices `requested` entries (`item_price_id`, optional `quantity` and `unit_price`) from the
-/// stored item prices, checked against the rules Chargebee documents ([`check_items`]).
-pub fn priced(store: &Store, requested: &[Value]) -> Result<Priced, Failure> {
+/// stored item prices by their pricing models ([`pricing::charge`]), checked against the
+/// rules Chargebee documents ([`check_items`]); `operation` is named by refusals.
+pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Priced, Failure> {
     let mut prices = Vec::new();
     for (i, entry) in requested.iter().enumerate() {
         let price_id = entry
@@ -205,27 +207,28 @@ pub fn priced(store: &Store, requested: &[Value]) -> Result<Priced, Failure> {
     check_items(&prices.iter().map(|(_, _, price)| price).collect::<Vec<_>>())?;
     let mut items = Vec::new();
     let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
-    for (entry, price_id, price) in prices {
+    for (index, (entry, price_id, price)) in prices.into_iter().enumerate() {
         let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
-        let unit_price = entry
-            .get("unit_price")
-            .and_then(Value::as_i64)
-            .or_else(|| int(&price, "price"))
-            .unwrap_or(0);
+        let unit_price = entry.get("unit_price").and_then(Value::as_i64);
+        let at = pricing::Entry { operation, index };
+        let charge = pricing::charge(&price, quantity, unit_price, at)?;
         let item_type = text(&price, "item_type").unwrap_or("plan");
         if item_type == "plan" || currency.is_none() {
             currency = text(&price, "currency_code").map(str::to_string);
             period = int(&price, "period").unwrap_or(1);
             unit = text(&price, "period_unit").unwrap_or("month").to_string();
         }
-        items.push(json!({
+        let mut item = json!({
             "item_price_id": price_id,
             "item_type": item_type,
             "quantity": quantity,
-            "unit_price": unit_price,
-            "amount": unit_price * quantity,
+            "amount": charge.amount,
             "object": "subscription_item",
-        }));
+        });
+        if let Some(unit_price) = charge.unit_price {
+            item["unit_price"] = json!(unit_price);
+        }
+        items.push(item);
     }
     Ok(Priced {
         items,

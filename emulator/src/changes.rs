@@ -132,7 +132,7 @@ fn update(
             ));
         }
     }
-    let priced = billing::priced(store, &entries(subscription, values))?;
+    let priced = billing::priced(store, &op.id, &entries(subscription, values))?;
     if priced.currency.as_deref() != text(subscription, "currency_code") {
         return Err(Failure::param(
             "subscription_items[item_price_id]",

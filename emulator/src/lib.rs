@@ -62,6 +62,7 @@ mod invoices;
 mod lifecycle;
 mod pages;
 mod params;
+mod pricing;
 mod routes;
 mod schedule;
 mod server;

@@ -549,3 +549,81 @@ async fn a_subscription_takes_one_plan_and_matching_prices() {
     // 49.00 for the plan and 5.00 for one seat, in cents.
     assert_eq!(created.invoice.unwrap().total, Some(4_900 + 500));
 }
+
+/// Each pricing model prices a subscription's items and its first invoice, computed by hand:
+/// 25 seats on tiers 1–10 at 10.00, 11–20 at 8.00, 21 and up at 5.00 cost 205.00 tiered,
+/// 125.00 by volume and 5.00 stairstep; a flat fee takes no quantity.
+#[tokio::test]
+async fn pricing_models_price_items_and_invoices() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let call = |operation: &'static str, id: Option<&'static str>, params: serde_json::Value| {
+        let client = client.clone();
+        async move {
+            client
+                .call(operation, id, params)
+                .await
+                .unwrap_or_else(|e| panic!("{operation}: {e}"))
+        }
+    };
+    let tiers = serde_json::json!([
+        {"starting_unit": 1, "ending_unit": 10, "price": 1_000},
+        {"starting_unit": 11, "ending_unit": 20, "price": 800},
+        {"starting_unit": 21, "price": 500},
+    ]);
+    for model in ["tiered", "volume", "stairstep"] {
+        call(
+            "item_price.create",
+            None,
+            serde_json::json!({"id": format!("pro-{model}"), "name": format!("Pro {model}"),
+                               "item_id": "pro", "pricing_model": model, "tiers": tiers,
+                               "currency_code": "USD", "period": 1, "period_unit": "month"}),
+        )
+        .await;
+    }
+    call("customer.create", None, serde_json::json!({"id": "ada"})).await;
+    for (model, total) in [("tiered", 20_500), ("volume", 12_500), ("stairstep", 500)] {
+        let created = call(
+            "subscription.create_with_items",
+            Some("ada"),
+            serde_json::json!({"subscription_items": [
+                {"item_price_id": format!("pro-{model}"), "quantity": 25}]}),
+        )
+        .await;
+        let item = &created["subscription"]["subscription_items"][0];
+        assert_eq!(item["amount"], total, "{model}");
+        assert!(
+            item.get("unit_price").is_none(),
+            "{model} has no unit price"
+        );
+        assert_eq!(created["invoice"]["total"], total, "{model}");
+        assert_eq!(
+            created["invoice"]["line_items"][0]["amount"], total,
+            "{model}"
+        );
+    }
+    call(
+        "item_price.create",
+        None,
+        serde_json::json!({"id": "pro-flat", "name": "Pro flat", "item_id": "pro",
+                           "price": 4_900, "currency_code": "USD", "period": 1,
+                           "period_unit": "month"}),
+    )
+    .await;
+    let refused = client
+        .call(
+            "subscription.create_with_items",
+            Some("ada"),
+            serde_json::json!({"subscription_items": [
+                {"item_price_id": "pro-flat", "quantity": 2}]}),
+        )
+        .await
+        .unwrap_err();
+    let api = refused.api_error().expect("an API error");
+    assert_eq!(api.status, 400);
+    assert_eq!(
+        api.param.as_deref(),
+        Some("subscription_items[quantity][0]")
+    );
+}

@@ -1,10 +1,10 @@
 //! Setup shared by the emulator's tests.
 
-use chargebee::enums::{ItemType, PeriodUnit};
+use chargebee::enums::{ItemType, PeriodUnit, PricingModel};
 use chargebee::Client;
 
 /// A catalog of one plan: item family `saas`, item `pro`, and its monthly price
-/// `pro-usd-monthly` of 49.00 USD.
+/// `pro-usd-monthly` of 49.00 USD per unit.
 pub async fn catalog(client: &Client) {
     client
         .item_families()
@@ -21,6 +21,7 @@ pub async fn catalog(client: &Client) {
     client
         .item_prices()
         .create("pro-usd-monthly", "Pro monthly", "pro")
+        .pricing_model(PricingModel::PerUnit)
         .price(4_900)
         .currency_code("USD")
         .period(1)
