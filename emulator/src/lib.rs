@@ -153,7 +153,7 @@ impl Synthesis {
 }
 
 /// A webhook endpoint: events are POSTed to `url` with HTTP Basic, in the order they happen.
-/// An answer other than HTTP 200 is a failure, retried on Chargebee's schedule (2 minutes, 6
+/// An answer outside HTTP 2XX is a failure, retried on Chargebee's schedule (2 minutes, 6
 /// minutes, 30 minutes, 1 hour, 5 hours, 1 day and 2 days apart) on the emulator's clock;
 /// each event's `webhook_status` says how it went.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! Delivering events to the configured webhook as Chargebee does: POSTed one at a time in the
-//! order they happen, with HTTP Basic; an answer other than HTTP 200 is a failure, retried
+//! order they happen, with HTTP Basic; an answer outside HTTP 2XX is a failure, retried
 //! seven times on Chargebee's schedule, counted on the emulator's clock. Each event's
 //! `webhook_status` says where it stands: `scheduled`, `succeeded`, `re_scheduled` or
 //! `failed`. On request, deliveries come twice and out of order, so that a receiver's
@@ -43,7 +43,7 @@ pub fn start(webhook: Webhook, shared: Weak<Shared>) -> mpsc::UnboundedSender<De
                     .send()
                     .await;
                 // A receiver that fails is the user's code under test: it is retried.
-                let ok = answer.is_ok_and(|a| a.status() == reqwest::StatusCode::OK);
+                let ok = answer.is_ok_and(|a| a.status().is_success());
                 if let Some(shared) = shared.upgrade() {
                     shared.delivered(&delivery, ok);
                 }

@@ -224,12 +224,12 @@ async fn moving_the_clock_delivers_renewals() {
     );
 }
 
-/// A receiver that answers HTTP 500 twice, then 200: the event is delivered three times, 2
-/// and then 6 minutes apart on the emulator's clock, and its `webhook_status` goes
-/// `re_scheduled`, then `succeeded`.
+/// A receiver that answers HTTP 500, then 404, then 204: the event is delivered three times,
+/// 2 and then 6 minutes apart on the emulator's clock, and its `webhook_status` goes
+/// `re_scheduled`, then `succeeded` (any 2XX answer is a success, as Chargebee documents).
 #[tokio::test]
 async fn a_failed_delivery_is_retried_on_chargebees_schedule() {
-    let answers = Arc::new(Mutex::new(vec![500u16, 500, 200]));
+    let answers = Arc::new(Mutex::new(vec![500u16, 404, 204]));
     let (send, mut received) = mpsc::unbounded_channel::<Bytes>();
     let app = axum::Router::new().fallback(move |body: Bytes| {
         let (answers, send) = (answers.clone(), send.clone());
