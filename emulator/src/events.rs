@@ -41,6 +41,11 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
         return vec![(kind, keys.unwrap_or_default())];
     }
     match op.id.as_str() {
+        "invoice.record_payment" => {
+            let mut events = one("transaction_created", &["transaction"]);
+            events.extend(one("invoice_updated", &["invoice"]));
+            events
+        }
         "subscription.create_with_items" => {
             let mut events = one(
                 "subscription_created",

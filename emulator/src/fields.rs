@@ -1,7 +1,8 @@
-//! Reading the fields of a stored object or of a call's parameters (JSON objects).
+//! Reading the fields of a stored object or of a call's parameters (JSON objects), and
+//! stamping an object's change.
 
 use crate::failure::Failure;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 /// The text field `key` of `object`, if it is text.
 pub fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -23,4 +24,11 @@ pub fn future_time(
         Some(at) if at <= now => Err(Failure::param(key, "must be in the future")),
         at => Ok(at),
     }
+}
+
+/// Stamps a change of `object` made at `at`: `updated_at`, and `resource_version` in
+/// milliseconds.
+pub fn touch(object: &mut Map<String, Value>, at: i64) {
+    object.insert("updated_at".into(), json!(at));
+    object.insert("resource_version".into(), json!(at * 1000));
 }

@@ -1,6 +1,6 @@
 //! Generated ids in the shapes Chargebee and the Maton gateway give them: invoices and credit
 //! notes numbered in sequence (Chargebee's default numbering, without a site prefix), events
-//! `ev_` and 16 letters and digits, Maton connections a UUID, every other object 16 letters
+//! `ev_` and transactions `txn_` before 16 letters and digits, Maton connections a UUID, every other object 16 letters
 //! and digits. Ids derive from the store's sequence number, so a run is reproducible, and
 //! two sequence numbers never give the same id.
 
@@ -20,6 +20,7 @@ pub fn shape(resource: &str) -> Shape {
     match resource {
         "invoice" | "credit_note" => Shape::Number,
         "event" => Shape::Token("ev_"),
+        "transaction" => Shape::Token("txn_"),
         "connection" => Shape::Uuid,
         _ => Shape::Token(""),
     }
@@ -105,6 +106,11 @@ mod tests {
         assert_eq!(format(shape("credit_note"), 9, 12), "12");
         let event = format(shape("event"), 9, 0);
         assert!(event.starts_with("ev_") && event.len() == 19, "{event}");
+        let transaction = format(shape("transaction"), 9, 0);
+        assert!(
+            transaction.starts_with("txn_") && transaction.len() == 20,
+            "{transaction}"
+        );
         let uuid = format(shape("connection"), 9, 0);
         let groups: Vec<usize> = uuid.split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12], "{uuid}");

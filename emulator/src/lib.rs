@@ -13,7 +13,9 @@
 //!   renewals on calendar terms, billing cycles running out, scheduled pauses, resumptions,
 //!   changes and cancellations, and the reminders ahead of trial ends, renewals and
 //!   cancellations); the invoice each term raises (paid, posted under Net D
-//!   terms, or due), and its PDF (`invoice.pdf` links to a real PDF); Chargebee's time
+//!   terms, or due), priced by each item price's pricing model, and its PDF (`invoice.pdf`
+//!   links to a real PDF); payments recorded against invoices and their transactions;
+//!   Chargebee's time
 //!   machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
 //!   open pages on the emulator; the Maton connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
@@ -62,6 +64,7 @@ mod invoices;
 mod lifecycle;
 mod pages;
 mod params;
+mod payments;
 mod pricing;
 mod routes;
 mod schedule;
@@ -93,6 +96,7 @@ pub fn models(operation: &str) -> bool {
             || time_machine::handles(op)
             || transitions::handles(op)
             || changes::handles(op)
+            || payments::handles(op)
             || crud::models(api, op)
     })
 }

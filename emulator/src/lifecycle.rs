@@ -11,7 +11,7 @@ use crate::changes;
 use crate::crud;
 use crate::events;
 use crate::failure::Failure;
-use crate::fields::{int, text};
+use crate::fields::{int, text, touch};
 use crate::invoices::{self, Raised};
 use crate::schedule::{Anchor, Due};
 use crate::store::{FastMap, Store};
@@ -234,12 +234,6 @@ pub fn with_customer(store: &Store, subscription: &Map<String, Value>) -> Result
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
     let customer = crud::find(store, "customer", customer_id)?;
     Ok(json!({ "subscription": subscription, "customer": customer }))
-}
-
-/// Stamps a change made at `at`.
-fn touch(subscription: &mut Map<String, Value>, at: i64) {
-    subscription.insert("updated_at".into(), json!(at));
-    subscription.insert("resource_version".into(), json!(at * 1000));
 }
 
 /// Runs every action due at or before `now`, in time order, each at its own time; returns

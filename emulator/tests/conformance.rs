@@ -398,6 +398,17 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             params.insert("end_of_term".into(), json!(true));
         }
     }
+    // A payment as the emulator records it: the transaction's fields it keeps, dated now.
+    if op.id == "invoice.record_payment" {
+        if let Some(params) = params.as_object_mut() {
+            params.retain(|key, _| key == "transaction");
+            if let Some(transaction) = params["transaction"].as_object_mut() {
+                transaction.remove("date");
+                transaction.remove("custom_payment_method_id");
+                transaction.insert("status".into(), json!("success"));
+            }
+        }
+    }
     if op.resource == "subscription" {
         if let Some(params) = params.as_object_mut() {
             params.remove("reactivate_from");
