@@ -162,16 +162,14 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
     } else {
         lifecycle::activate(store, fields, now);
     }
-    let subscription = fields.clone();
-    lifecycle::save(store, &subscription);
-    let mut answer = json!({ "subscription": subscription, "customer": customer });
-    let billed = matches!(
-        text(&subscription, "status"),
-        Some("active" | "non_renewing")
-    );
-    if billed {
+    let billed = matches!(text(fields, "status"), Some("active" | "non_renewing"));
+    let invoice = billed.then(|| {
         let terms = invoices::Terms::of(&customer);
-        let invoice = invoices::raise(store, &subscription, terms, now, true);
+        invoices::raise(store, fields, terms, now, true)
+    });
+    lifecycle::save(store, fields);
+    let mut answer = json!({ "subscription": fields, "customer": customer });
+    if let Some(invoice) = invoice {
         answer["invoice"] = Value::Object(invoice.object());
     }
     Ok(answer)

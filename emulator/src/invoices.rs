@@ -7,7 +7,7 @@
 use crate::failure::Failure;
 use crate::store::Store;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 /// An invoice as stored: its JSON text.
 pub struct Raised {
@@ -123,7 +123,7 @@ impl Terms {
 /// for its due date.
 pub fn raise(
     store: &mut Store,
-    subscription: &Map<String, Value>,
+    subscription: &mut Map<String, Value>,
     terms: Terms,
     now: i64,
     first: bool,
@@ -215,5 +215,34 @@ pub fn raise(
     if posted {
         store.schedule.plan_invoice(&id, due_date);
     }
+    if status == "payment_due" {
+        owe(subscription, total, now);
+    }
     Raised { text }
+}
+
+/// Counts an invoice of `amount` that fell due at `at` in `subscription`'s dues:
+/// `due_invoices_count`, `total_dues`, and `due_since` (the oldest due invoice's time).
+pub fn owe(subscription: &mut Map<String, Value>, amount: i64, at: i64) {
+    let int = |s: &Map<String, Value>, key: &str| s.get(key).and_then(Value::as_i64);
+    let count = int(subscription, "due_invoices_count").unwrap_or(0) + 1;
+    let total = int(subscription, "total_dues").unwrap_or(0) + amount;
+    subscription.insert("due_invoices_count".into(), json!(count));
+    subscription.insert("total_dues".into(), json!(total));
+    subscription.entry("due_since").or_insert(json!(at));
+}
+
+/// Takes `paid` off `subscription`'s dues; `settled`: the invoice is paid off, and no longer
+/// counts. With no due invoice left, `due_since` and `total_dues` go.
+pub fn settle(subscription: &mut Map<String, Value>, paid: i64, settled: bool) {
+    let int = |s: &Map<String, Value>, key: &str| s.get(key).and_then(Value::as_i64);
+    let count = int(subscription, "due_invoices_count").unwrap_or(0) - i64::from(settled);
+    let total = int(subscription, "total_dues").unwrap_or(0) - paid;
+    subscription.insert("due_invoices_count".into(), json!(count.max(0)));
+    if count <= 0 {
+        subscription.remove("due_since");
+        subscription.remove("total_dues");
+    } else {
+        subscription.insert("total_dues".into(), json!(total.max(0)));
+    }
 }

@@ -248,7 +248,29 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     while let Some((at, due)) = store.schedule.next_due(now) {
         let id = match due {
             Due::Invoice(id) => {
-                fall_due(store, &id, at);
+                // The subscription owes the invoice from now: kept as it was last saved.
+                if let Some((subscription_id, amount)) = fall_due(store, &id, at) {
+                    let kept = match subscriptions.entry(subscription_id) {
+                        Entry::Occupied(kept) => Some(kept.into_mut()),
+                        Entry::Vacant(slot) => {
+                            crud::live(store, "subscription", slot.key()).map(|subscription| {
+                                slot.insert(Kept {
+                                    subscription,
+                                    next: None,
+                                })
+                            })
+                        }
+                    };
+                    if let Some(kept) = kept {
+                        invoices::owe(&mut kept.subscription, amount, at);
+                        touch(&mut kept.subscription, at);
+                        let id = text(&kept.subscription, "id")
+                            .unwrap_or_default()
+                            .to_string();
+                        store.put("subscription", &id, &kept.subscription);
+                        kept.next = plan_next(store, &id, &kept.subscription);
+                    }
+                }
                 continue;
             }
             Due::Subscription(id) => id,
@@ -292,17 +314,19 @@ struct Kept {
     next: Option<(i64, Action)>,
 }
 
-/// Makes a `posted` invoice whose due date is `at` `payment_due`.
-fn fall_due(store: &mut Store, id: &str, at: i64) {
-    let Some(mut invoice) = crud::live(store, "invoice", id) else {
-        return;
-    };
+/// Makes a `posted` invoice whose due date is `at` `payment_due`; returns its subscription
+/// and the amount it owes.
+fn fall_due(store: &mut Store, id: &str, at: i64) -> Option<(String, i64)> {
+    let mut invoice = crud::live(store, "invoice", id)?;
     let posted = text(&invoice, "status") == Some("posted");
-    if posted && int(&invoice, "due_date") == Some(at) {
-        invoice.insert("status".into(), json!("payment_due"));
-        touch(&mut invoice, at);
-        store.put("invoice", id, &invoice);
+    if !posted || int(&invoice, "due_date") != Some(at) {
+        return None;
     }
+    invoice.insert("status".into(), json!("payment_due"));
+    touch(&mut invoice, at);
+    store.put("invoice", id, &invoice);
+    let subscription = text(&invoice, "subscription_id")?.to_string();
+    Some((subscription, int(&invoice, "amount_due").unwrap_or(0)))
 }
 
 /// What an action needs of a customer: how it pays its invoices, and its JSON text.

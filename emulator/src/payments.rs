@@ -8,6 +8,8 @@
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{int, text, touch};
+use crate::invoices;
+use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
 use chargebee_description::Operation;
@@ -131,6 +133,14 @@ fn record(
     invoice.insert("linked_payments".into(), Value::Array(payments));
     touch(&mut invoice, now);
     store.put("invoice", id, &invoice);
+    // A payment against a due invoice lowers its subscription's dues.
+    let subscription_id = text(&invoice, "subscription_id").map(str::to_string);
+    let subscription = subscription_id.and_then(|s| crud::live(store, "subscription", &s));
+    if let (true, Some(mut subscription)) = (status != "posted" && applied > 0, subscription) {
+        invoices::settle(&mut subscription, applied, due == applied);
+        touch(&mut subscription, now);
+        lifecycle::save(store, &subscription);
+    }
 
     let mut transaction = Map::new();
     transaction.insert("id".into(), json!(transaction_id));

@@ -144,7 +144,7 @@ pub fn run(
                 }
                 None => {
                     lifecycle::activate(store, &mut subscription, now);
-                    invoice = Some(invoice_now(store, &subscription, now)?);
+                    invoice = Some(invoice_now(store, &mut subscription, now)?);
                 }
             }
         }
@@ -160,7 +160,7 @@ pub fn run(
 /// The invoice for the term that starts now.
 fn invoice_now(
     store: &mut Store,
-    subscription: &Map<String, Value>,
+    subscription: &mut Map<String, Value>,
     now: i64,
 ) -> Result<Map<String, Value>, Failure> {
     let customer_id = text(subscription, "customer_id").unwrap_or_default();

@@ -973,10 +973,27 @@ async fn net_d_invoices_are_posted_until_due() {
     let status = |client: Client, id: String| async move {
         call(&client, "invoice.retrieve", Some(&id), json!({})).await["invoice"]["status"].clone()
     };
+    let dues = |client: Client| async move {
+        let sub = subscription(&client, "sub").await;
+        (
+            sub["due_invoices_count"].clone(),
+            sub["total_dues"].clone(),
+            sub["due_since"].clone(),
+        )
+    };
     emulator.clock().set(due - 1).unwrap();
     assert_eq!(status(client.clone(), first.clone()).await, "posted");
+    assert_eq!(
+        dues(client.clone()).await,
+        (json!(0), Value::Null, Value::Null),
+        "not due yet"
+    );
     emulator.clock().set(due).unwrap();
     assert_eq!(status(client.clone(), first.clone()).await, "payment_due");
+    assert_eq!(
+        dues(client.clone()).await,
+        (json!(1), json!(4_900), json!(due))
+    );
 
     // The renewal on 10 April is posted in turn, due on 10 May.
     emulator.clock().set(1_775_822_400).unwrap();

@@ -67,6 +67,20 @@ async fn recorded_payments_pay_invoices_and_keep_the_excess() {
         partial["invoice"]["linked_payments"][0]["applied_amount"],
         2_000
     );
+    let dues = |client: Client| async move {
+        let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+        let sub = &sub["subscription"];
+        (
+            sub["due_invoices_count"].clone(),
+            sub["total_dues"].clone(),
+            sub["due_since"].clone(),
+        )
+    };
+    // The subscription still owes 29.00 on one invoice, due since it was raised.
+    assert_eq!(
+        dues(client.clone()).await,
+        (json!(1), json!(2_900), json!(now))
+    );
 
     // A failed payment is kept, and changes nothing.
     let failed = call(
@@ -101,6 +115,10 @@ async fn recorded_payments_pay_invoices_and_keep_the_excess() {
     assert_eq!(transaction["linked_invoices"][0]["invoice_status"], "paid");
     let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
     assert_eq!(customer["customer"]["excess_payments"], 2_100);
+    assert_eq!(
+        dues(client.clone()).await,
+        (json!(0), Value::Null, Value::Null)
+    );
 
     // Kept: retrieved and listed.
     let kept = call(&client, "transaction.retrieve", Some(&first), json!({})).await;
