@@ -164,8 +164,8 @@ fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failu
     }
     let billed = matches!(text(fields, "status"), Some("active" | "non_renewing"));
     let invoice = billed.then(|| {
-        let terms = invoices::Terms::of(&customer);
-        invoices::raise(store, fields, terms, now, true)
+        let terms = invoices::Terms::of(store, &customer);
+        invoices::raise(store, fields, &terms, now, true)
     });
     lifecycle::save(store, fields);
     let mut answer = json!({ "subscription": fields, "customer": customer });

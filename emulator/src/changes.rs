@@ -200,8 +200,14 @@ fn update(
     lifecycle::activate(store, subscription, now);
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
     let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-    let terms = invoices::Terms::of(&customer);
-    Ok(Some(invoices::raise(store, subscription, terms, now, true)))
+    let terms = invoices::Terms::of(store, &customer);
+    Ok(Some(invoices::raise(
+        store,
+        subscription,
+        &terms,
+        now,
+        true,
+    )))
 }
 
 /// The entries the subscription's items become: the sent list when it replaces them

@@ -33,7 +33,13 @@ pub const KEPT: [&str; 15] = [
 ];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
-pub const LISTED: [&str; 4] = ["subscription", "invoice", "event", "transaction"];
+pub const LISTED: [&str; 5] = [
+    "subscription",
+    "invoice",
+    "event",
+    "transaction",
+    "payment_source",
+];
 
 /// Resources of [`LISTED`] whose delete is served here too.
 const DELETED_HERE: [&str; 1] = ["subscription"];

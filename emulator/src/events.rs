@@ -41,6 +41,9 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
         return vec![(kind, keys.unwrap_or_default())];
     }
     match op.id.as_str() {
+        "payment_source.create_card" => {
+            one("payment_source_added", &["customer", "payment_source"])
+        }
         "invoice.record_payment" => {
             let mut events = one("transaction_created", &["transaction"]);
             events.extend(one("invoice_updated", &["invoice"]));
@@ -222,7 +225,9 @@ pub fn record(
     delivered: bool,
 ) -> Vec<Delivery> {
     let mut out = Vec::new();
-    for (kind, keys) in raised(api, op, answer) {
+    let kinds = raised(api, op, answer);
+    let raised_invoice = kinds.iter().any(|(kind, _)| kind == "invoice_generated");
+    for (kind, keys) in kinds {
         let mut content = Map::new();
         for key in keys {
             if let Some(value) = answer.get(&key) {
@@ -231,5 +236,38 @@ pub fn record(
         }
         out.extend(put_event(store, kind, content, now, delivered));
     }
+    // An invoice this call raised and charged: the charge's event follows.
+    let charge = answer["invoice"]["linked_payments"][0]["txn_id"].as_str();
+    if let (true, Some(transaction_id)) = (raised_invoice, charge) {
+        let transaction = store
+            .text_of("transaction", transaction_id)
+            .map(str::to_string);
+        if let Some(transaction) = transaction {
+            let texts: Vec<(&str, Box<str>)> = ["customer", "invoice", "subscription"]
+                .into_iter()
+                .filter_map(|key| Some((key, crate::store::text(answer.get(key)?))))
+                .collect();
+            let mut content: Vec<(&str, &str)> = texts.iter().map(|(k, v)| (*k, &**v)).collect();
+            content.push(("transaction", transaction.as_str()));
+            let succeeded = answer["invoice"]["status"] == "paid";
+            out.extend(put_event_text(
+                store,
+                payment_event(succeeded),
+                &content,
+                now,
+                Source::Api,
+                delivered,
+            ));
+        }
+    }
     out
+}
+
+/// The event of a charge that `succeeded` or failed.
+pub fn payment_event(succeeded: bool) -> &'static str {
+    if succeeded {
+        "payment_succeeded"
+    } else {
+        "payment_failed"
+    }
 }

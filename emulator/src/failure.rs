@@ -90,6 +90,16 @@ impl Failure {
         )
     }
 
+    /// 402 for a payment the gateway refused (`type: payment`).
+    pub fn payment_declined(message: impl Into<String>) -> Self {
+        Self::chargebee(
+            Some("payment"),
+            ApiErrorCode::PaymentProcessingFailed,
+            None,
+            message.into(),
+        )
+    }
+
     /// 400 for an idempotency key given again with another path id or other parameters:
     /// a key replays only the request it first answered.
     pub fn idempotency_key_reused(operation: &str) -> Self {
@@ -228,6 +238,11 @@ mod tests {
                 400,
             ),
             (Failure::not_emulated("quote.create"), "not_emulated", 501),
+            (
+                Failure::payment_declined("declined"),
+                "payment_processing_failed",
+                402,
+            ),
             (
                 Failure::not_emulated_option("subscription.resume", "x", "y"),
                 "not_emulated",

@@ -21,6 +21,7 @@ pub fn shape(resource: &str) -> Shape {
         "invoice" | "credit_note" => Shape::Number,
         "event" => Shape::Token("ev_"),
         "transaction" => Shape::Token("txn_"),
+        "payment_source" => Shape::Token("pm_"),
         "connection" => Shape::Uuid,
         _ => Shape::Token(""),
     }

@@ -1,17 +1,21 @@
 //! The invoice a subscription's term raises: one line per subscription item at its price and
-//! quantity, no tax. Paid when it is collected automatically from a valid card; otherwise
-//! `posted` until its due date when the customer has Net D payment terms (`net_term_days`),
-//! then `payment_due`, or `payment_due` at once without them. Written straight to JSON text,
+//! quantity, no tax. Collected automatically (`auto_collection: on`) from the customer's
+//! primary card, it is charged at once through the emulator's gateway: `paid` when the
+//! charge succeeds, `payment_due` when it fails. Otherwise it is `posted` until its due date
+//! when the customer has Net D payment terms (`net_term_days`), then `payment_due`, or
+//! `payment_due` at once without them. Written straight to JSON text,
 //! since a year of renewals raises hundreds of thousands.
 
 use crate::failure::Failure;
+use crate::gateway::{self, Card, Charged};
 use crate::store::Store;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-/// An invoice as stored: its JSON text.
+/// An invoice as stored: its JSON text, and the charge of its amount, if it was charged.
 pub struct Raised {
     pub text: String,
+    pub charged: Option<Charged>,
 }
 
 impl Raised {
@@ -44,6 +48,10 @@ struct Invoice<'a> {
     term_finalized: bool,
     is_gifted: bool,
     generated_at: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paid_at: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    linked_payments: Vec<Value>,
     updated_at: i64,
     resource_version: i64,
     line_items: Vec<LineItem<'a>>,
@@ -92,23 +100,23 @@ pub fn refuse_unbilled(operation: &str, values: &Map<String, Value>) -> Result<(
 }
 
 /// How a customer pays its invoices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
     /// Whether invoices are collected automatically (`auto_collection: on`).
     pub auto_collection: bool,
-    /// Whether the customer has a card Chargebee would charge.
-    pub card_valid: bool,
+    /// The valid primary card charged for them, if the customer has one.
+    pub card: Option<Card>,
     /// Days an uncollected invoice stays `posted` before it is due (Net D); 0 for none.
     pub net_term_days: i64,
 }
 
 impl Terms {
-    /// `customer`'s terms.
-    pub fn of(customer: &Map<String, Value>) -> Terms {
+    /// `customer`'s terms, its card read from `store`.
+    pub fn of(store: &Store, customer: &Map<String, Value>) -> Terms {
         let text = |key: &str| customer.get(key).and_then(Value::as_str);
         Terms {
             auto_collection: text("auto_collection") != Some("off"),
-            card_valid: text("card_status") == Some("valid"),
+            card: gateway::card_of(store, customer),
             net_term_days: customer
                 .get("net_term_days")
                 .and_then(Value::as_i64)
@@ -124,7 +132,7 @@ impl Terms {
 pub fn raise(
     store: &mut Store,
     subscription: &mut Map<String, Value>,
-    terms: Terms,
+    terms: &Terms,
     now: i64,
     first: bool,
 ) -> Raised {
@@ -169,8 +177,34 @@ pub fn raise(
         Some(setting) => setting != "off",
         None => terms.auto_collection,
     };
-    let paid = (auto_collection && terms.card_valid) || total == 0;
-    let posted = !paid && terms.net_term_days > 0;
+    let card = terms.card.as_ref().filter(|_| auto_collection && total > 0);
+    let charged = card.map(|card| {
+        let bill = gateway::Bill {
+            invoice_id: &id,
+            customer_id: field("customer_id"),
+            subscription_id: field("id"),
+            currency_code: subscription.get("currency_code"),
+            amount: total,
+            date: now,
+        };
+        gateway::charge(store, card, &bill, now)
+    });
+    let paid = total == 0 || charged.as_ref().is_some_and(|c| c.succeeded);
+    // A failed charge leaves the invoice due at once; without a charge Net D terms post it.
+    let posted = !paid && charged.is_none() && terms.net_term_days > 0;
+    let linked_payments: Vec<Value> = charged
+        .iter()
+        .map(|c| {
+            json!({
+                "txn_id": c.transaction_id,
+                "applied_amount": if c.succeeded { total } else { 0 },
+                "applied_at": now,
+                "txn_status": if c.succeeded { "success" } else { "failure" },
+                "txn_date": now,
+                "txn_amount": total,
+            })
+        })
+        .collect();
     let due_date = if posted {
         now + terms.net_term_days * 86_400
     } else {
@@ -202,6 +236,8 @@ pub fn raise(
         term_finalized: true,
         is_gifted: false,
         generated_at: now,
+        paid_at: paid.then_some(now),
+        linked_payments,
         updated_at: now,
         resource_version: now * 1000,
         line_items,
@@ -218,7 +254,7 @@ pub fn raise(
     if status == "payment_due" {
         owe(subscription, total, now);
     }
-    Raised { text }
+    Raised { text, charged }
 }
 
 /// Counts an invoice of `amount` that fell due at `at` in `subscription`'s dues:

@@ -59,6 +59,7 @@ mod failure;
 mod faults;
 mod fields;
 mod filter;
+mod gateway;
 mod ids;
 mod invoices;
 mod lifecycle;
@@ -97,6 +98,7 @@ pub fn models(operation: &str) -> bool {
             || transitions::handles(op)
             || changes::handles(op)
             || payments::handles(op)
+            || gateway::handles(op)
             || crud::models(api, op)
     })
 }

@@ -213,8 +213,8 @@ pub fn resume(store: &mut Store, subscription: &mut Map<String, Value>, at: i64)
     }
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
     let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-    let terms = invoices::Terms::of(&customer);
-    invoices::raise(store, subscription, terms, at, false)
+    let terms = invoices::Terms::of(store, &customer);
+    invoices::raise(store, subscription, &terms, at, false)
 }
 
 /// Stores `subscription` as changed by a call at `now` and answers it with its customer as
@@ -353,7 +353,7 @@ fn act(
             return (Vec::new(), None);
         };
         let payer = Payer {
-            terms: invoices::Terms::of(&customer),
+            terms: invoices::Terms::of(store, &customer),
             text: store
                 .text_of("customer", &customer_id)
                 .unwrap_or_default()
@@ -391,14 +391,14 @@ fn act(
                 }
                 None => {
                     activate(store, subscription, at);
-                    invoice = Some(invoices::raise(store, subscription, payer.terms, at, true));
+                    invoice = Some(invoices::raise(store, subscription, &payer.terms, at, true));
                 }
             }
             "subscription_started"
         }
         Action::EndTrial => {
             activate(store, subscription, at);
-            invoice = Some(invoices::raise(store, subscription, payer.terms, at, true));
+            invoice = Some(invoices::raise(store, subscription, &payer.terms, at, true));
             "subscription_activated"
         }
         Action::Renew => {
@@ -407,7 +407,13 @@ fn act(
                 store.schedule.set_anchor(&id, anchor);
             }
             start_term(store, subscription, at);
-            invoice = Some(invoices::raise(store, subscription, payer.terms, at, false));
+            invoice = Some(invoices::raise(
+                store,
+                subscription,
+                &payer.terms,
+                at,
+                false,
+            ));
             "subscription_renewed"
         }
         Action::Pause => {
@@ -468,6 +474,18 @@ fn act(
         raised.extend(events::put_event_text(
             store, event, &content, at, source, delivered,
         ));
+        if let Some(charged) = &invoice.charged {
+            let content = [
+                ("customer", payer.text.as_str()),
+                ("invoice", invoice.text.as_str()),
+                ("subscription", subscription_text.as_str()),
+                ("transaction", charged.text.as_str()),
+            ];
+            let event = events::payment_event(charged.succeeded);
+            raised.extend(events::put_event_text(
+                store, event, &content, at, source, delivered,
+            ));
+        }
     }
     (raised, next)
 }

@@ -12,8 +12,8 @@ use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
-    billing, changes, control, crud, events, lifecycle, pages, payments, synth, time_machine,
-    transitions, Config,
+    billing, changes, control, crud, events, gateway, lifecycle, pages, payments, synth,
+    time_machine, transitions, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -477,6 +477,8 @@ fn call(
         let name = id.unwrap_or_default();
         let fails = op.name == "travel_forward" && shared.take_travel_failure();
         time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
+    } else if gateway::handles(op) {
+        gateway::create_card(&mut store, &params.values, now)
     } else if payments::handles(op) {
         let id = id.unwrap_or_default();
         payments::run(op, &mut store, id, &params, now)

@@ -165,8 +165,8 @@ fn invoice_now(
 ) -> Result<Map<String, Value>, Failure> {
     let customer_id = text(subscription, "customer_id").unwrap_or_default();
     let customer = crud::find(store, "customer", customer_id)?;
-    let terms = invoices::Terms::of(&customer);
-    Ok(invoices::raise(store, subscription, terms, now, false).object())
+    let terms = invoices::Terms::of(store, &customer);
+    Ok(invoices::raise(store, subscription, &terms, now, false).object())
 }
 
 fn cancel(

@@ -12,14 +12,17 @@ use serde_json::{json, Value};
 const SAMPLE_ID: &str = "sample_id";
 
 /// The resources `seed` creates through the typed client, in this order, before the other
-/// resources kept generically: a customer, its catalog, and a subscription with its invoice.
-const SEEDED_FIRST: [&str; 6] = [
+/// resources kept generically: a customer with a card, its catalog, and a subscription with
+/// its invoice, paid by a charge to the card.
+const SEEDED_FIRST: [&str; 8] = [
     "customer",
+    "payment_source",
     "item_family",
     "item",
     "item_price",
     "subscription",
     "invoice",
+    "transaction",
 ];
 
 /// Every resource `seed` makes a sample object of: `SEEDED_FIRST`, then the other resources
@@ -54,6 +57,13 @@ async fn seed(emulator: &Emulator) -> Value {
         .create()
         .id(SAMPLE_ID)
         .send()
+        .await
+        .unwrap();
+    let card = json!({"customer_id": SAMPLE_ID,
+                      "card": {"number": "4111111111111111", "expiry_month": 12,
+                               "expiry_year": 2099}});
+    client
+        .call("payment_source.create_card", None, card)
         .await
         .unwrap();
     client
@@ -398,8 +408,21 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             params.insert("end_of_term".into(), json!(true));
         }
     }
-    // A payment as the emulator records it: the transaction's fields it keeps, dated now.
+    // A test card the emulator's gateway takes.
+    if op.id == "payment_source.create_card" {
+        if let Some(card) = params["card"].as_object_mut() {
+            card.insert("number".into(), json!("4111111111111111"));
+            card.insert("expiry_month".into(), json!(12));
+            card.insert("expiry_year".into(), json!(2099));
+        }
+    }
+    // A payment as the emulator records it, against the invoice left due: the transaction's
+    // fields it keeps, dated now.
     if op.id == "invoice.record_payment" {
+        let invoice = &mut state["collections"]["invoice"][0];
+        invoice["status"] = json!("payment_due");
+        invoice["amount_due"] = invoice["total"].clone();
+        invoice["amount_paid"] = json!(0);
         if let Some(params) = params.as_object_mut() {
             params.retain(|key, _| key == "transaction");
             if let Some(transaction) = params["transaction"].as_object_mut() {

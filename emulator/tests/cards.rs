@@ -1,0 +1,196 @@
+//! The emulator's card gateway: test cards added as payment sources, invoices collected
+//! automatically charged to the primary card when raised, at creation and at each renewal,
+//! each charge a transaction and a `payment_succeeded` or `payment_failed` event.
+
+use chargebee::Client;
+use chargebee_emulator::{Config, Emulator};
+use serde_json::{json, Value};
+
+mod support;
+
+async fn call(client: &Client, operation: &str, id: Option<&str>, params: Value) -> Value {
+    client
+        .call(operation, id, params)
+        .await
+        .unwrap_or_else(|e| panic!("{operation}: {e}"))
+}
+
+async fn add_card(
+    client: &Client,
+    customer: &str,
+    number: &str,
+) -> Result<Value, chargebee::Error> {
+    let params = json!({"customer_id": customer,
+                        "card": {"number": number, "expiry_month": 12, "expiry_year": 2030}});
+    client
+        .call("payment_source.create_card", None, params)
+        .await
+}
+
+/// Every event, oldest first: (type, occurred_at, source).
+async fn events(client: &Client) -> Vec<(String, i64, String)> {
+    let page = call(client, "event.list", None, json!({"limit": 100})).await;
+    let mut rows: Vec<(String, i64, String)> = page["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let e = &e["event"];
+            (
+                e["event_type"].as_str().unwrap().to_string(),
+                e["occurred_at"].as_i64().unwrap(),
+                e["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+#[tokio::test]
+async fn invoices_are_charged_to_the_primary_card() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    for id in ["ada", "bob"] {
+        call(&client, "customer.create", None, json!({"id": id})).await;
+    }
+
+    let added = add_card(&client, "ada", "4111 1111 1111 1111")
+        .await
+        .unwrap();
+    let source = &added["payment_source"];
+    let source_id = source["id"].as_str().unwrap().to_string();
+    assert!(source_id.starts_with("pm_"), "{source_id}");
+    assert_eq!(source["card"]["brand"], "visa");
+    assert_eq!(source["card"]["last4"], "1111");
+    assert_eq!(source["card"]["masked_number"], "************1111");
+    assert_eq!(added["customer"]["card_status"], "valid");
+    assert_eq!(added["customer"]["primary_payment_source_id"], source_id);
+
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "paid", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let invoice = &created["invoice"];
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["amount_paid"], 4_900);
+    assert_eq!(invoice["amount_due"], 0);
+    assert_eq!(invoice["paid_at"], now);
+    let txn = invoice["linked_payments"][0]["txn_id"].as_str().unwrap();
+    let transaction = call(&client, "transaction.retrieve", Some(txn), json!({})).await;
+    let transaction = &transaction["transaction"];
+    assert_eq!(transaction["status"], "success");
+    assert_eq!(transaction["amount"], 4_900);
+    assert_eq!(transaction["payment_method"], "card");
+    assert_eq!(transaction["payment_source_id"], source_id);
+    assert_eq!(created["subscription"]["due_invoices_count"], 0);
+
+    // A card whose charges are declined: the invoice stays due, the failure is kept.
+    add_card(&client, "bob", "4000000000000341").await.unwrap();
+    let declined = call(
+        &client,
+        "subscription.create_with_items",
+        Some("bob"),
+        json!({"id": "due", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    assert_eq!(declined["invoice"]["status"], "payment_due");
+    assert_eq!(declined["invoice"]["amount_due"], 4_900);
+    assert_eq!(declined["subscription"]["due_invoices_count"], 1);
+    let txn = declined["invoice"]["linked_payments"][0]["txn_id"]
+        .as_str()
+        .unwrap();
+    let failed = call(&client, "transaction.retrieve", Some(txn), json!({})).await;
+    assert_eq!(failed["transaction"]["status"], "failure");
+    assert_eq!(failed["transaction"]["error_code"], "card_declined");
+
+    // The renewal on 10 April is charged too, by the scheduler.
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    emulator.clock().set(april).unwrap();
+    let page = call(
+        &client,
+        "invoice.list",
+        None,
+        json!({"subscription_id": {"is": "paid"}, "date": {"on": april}}),
+    )
+    .await;
+    assert_eq!(page["list"][0]["invoice"]["status"], "paid");
+
+    let recorded = events(&client).await;
+    let api = |kind: &str, at: i64| (kind.to_string(), at, "api".to_string());
+    let job = |kind: &str, at: i64| (kind.to_string(), at, "scheduled_job".to_string());
+    let tail = &recorded[recorded.len() - 16..];
+    assert_eq!(
+        tail,
+        [
+            api("payment_source_added", now),
+            api("subscription_created", now),
+            api("invoice_generated", now),
+            api("payment_succeeded", now),
+            api("payment_source_added", now),
+            api("subscription_created", now),
+            api("invoice_generated", now),
+            api("payment_failed", now),
+            // 7 April 12:00: 3 days before each renewal.
+            job("subscription_renewal_reminder", 1_775_563_200),
+            job("subscription_renewal_reminder", 1_775_563_200),
+            // Renewals due at the same time run in id order: `due`, then `paid`.
+            job("subscription_renewed", april),
+            job("invoice_generated", april),
+            job("payment_failed", april),
+            job("subscription_renewed", april),
+            job("invoice_generated", april),
+            job("payment_succeeded", april),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn cards_the_gateway_refuses_are_not_kept() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    let declined = add_card(&client, "ada", "4000000000000002")
+        .await
+        .unwrap_err();
+    let api = declined.api_error().unwrap();
+    assert_eq!(api.status, 402);
+    assert_eq!(
+        api.api_error_code
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("payment_processing_failed")
+    );
+    let unknown = add_card(&client, "ada", "4242424242424242")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        unknown.api_error().unwrap().param.as_deref(),
+        Some("card[number]")
+    );
+    let expired = json!({"customer_id": "ada",
+                         "card": {"number": "4111111111111111", "expiry_month": 1,
+                                  "expiry_year": 2001}});
+    let expired = client
+        .call("payment_source.create_card", None, expired)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        expired.api_error().unwrap().param.as_deref(),
+        Some("card[expiry_year]")
+    );
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["card_status"], "no_card");
+    let sources = call(&client, "payment_source.list", None, json!({})).await;
+    assert_eq!(sources["list"].as_array().unwrap().len(), 0);
+}
