@@ -6,6 +6,7 @@
 //! `payment_due` at once without them. Written straight to JSON text,
 //! since a year of renewals raises hundreds of thousands.
 
+use crate::dunning;
 use crate::failure::Failure;
 use crate::gateway::{self, Card, Charged};
 use crate::store::Store;
@@ -52,6 +53,9 @@ struct Invoice<'a> {
     paid_at: Option<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     linked_payments: Vec<Value>,
+    /// `dunning_status`, `next_retry_at` and `dunning_attempts`, once a charge failed.
+    #[serde(flatten)]
+    dunning: Map<String, Value>,
     updated_at: i64,
     resource_version: i64,
     line_items: Vec<LineItem<'a>>,
@@ -189,6 +193,8 @@ pub fn raise(
         };
         gateway::charge(store, card, &bill, now)
     });
+    let failed = charged.as_ref().filter(|c| !c.succeeded);
+    let dunning = failed.map_or_else(Map::new, |c| dunning::start(store, &id, c, total, now));
     let paid = total == 0 || charged.as_ref().is_some_and(|c| c.succeeded);
     // A failed charge leaves the invoice due at once; without a charge Net D terms post it.
     let posted = !paid && charged.is_none() && terms.net_term_days > 0;
@@ -238,6 +244,7 @@ pub fn raise(
         generated_at: now,
         paid_at: paid.then_some(now),
         linked_payments,
+        dunning,
         updated_at: now,
         resource_version: now * 1000,
         line_items,

@@ -54,6 +54,7 @@ mod clock;
 mod control;
 mod crud;
 mod defaults;
+mod dunning;
 mod events;
 mod failure;
 mod faults;
@@ -128,6 +129,31 @@ pub struct Config {
     /// stands still at until it is moved (reproducible runs); `None` ticks with the wall
     /// clock.
     pub now: Option<i64>,
+    /// How a failed automatic charge is retried, and what happens when retries run out.
+    pub dunning: Dunning,
+}
+
+/// The site's dunning settings: after an invoice's automatic charge fails, it is charged
+/// again after each delay in `retry_after_days` (each counted from the attempt before), on
+/// the emulator's clock. When every retry has failed the invoice is `not_paid`, and with
+/// `cancel_subscription` its subscription is cancelled (`cancel_reason: not_paid`).
+///
+/// The default, three retries 3 days apart, then cancellation: three retries is Chargebee's
+/// number for its first dunning version; the delays are a site setting Chargebee leaves to
+/// each site, so set them to your site's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dunning {
+    pub retry_after_days: Vec<u32>,
+    pub cancel_subscription: bool,
+}
+
+impl Default for Dunning {
+    fn default() -> Self {
+        Dunning {
+            retry_after_days: vec![3, 3, 3],
+            cancel_subscription: true,
+        }
+    }
 }
 
 /// Whether operations the emulator does not model answer a synthesized body: every field of
@@ -182,6 +208,7 @@ impl Default for Config {
             webhook: None,
             synthesize: Synthesis::Off,
             now: None,
+            dunning: Dunning::default(),
         }
     }
 }

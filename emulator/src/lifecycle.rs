@@ -9,6 +9,7 @@
 use crate::calendar::{self, Unit};
 use crate::changes;
 use crate::crud;
+use crate::dunning;
 use crate::events;
 use crate::failure::Failure;
 use crate::fields::{int, text, touch};
@@ -248,29 +249,8 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
     while let Some((at, due)) = store.schedule.next_due(now) {
         let id = match due {
             Due::Invoice(id) => {
-                // The subscription owes the invoice from now: kept as it was last saved.
-                if let Some((subscription_id, amount)) = fall_due(store, &id, at) {
-                    let kept = match subscriptions.entry(subscription_id) {
-                        Entry::Occupied(kept) => Some(kept.into_mut()),
-                        Entry::Vacant(slot) => {
-                            crud::live(store, "subscription", slot.key()).map(|subscription| {
-                                slot.insert(Kept {
-                                    subscription,
-                                    next: None,
-                                })
-                            })
-                        }
-                    };
-                    if let Some(kept) = kept {
-                        invoices::owe(&mut kept.subscription, amount, at);
-                        touch(&mut kept.subscription, at);
-                        let id = text(&kept.subscription, "id")
-                            .unwrap_or_default()
-                            .to_string();
-                        store.put("subscription", &id, &kept.subscription);
-                        kept.next = plan_next(store, &id, &kept.subscription);
-                    }
-                }
+                let events = invoice_step(store, &mut subscriptions, &id, at, delivered);
+                raised.extend(events);
                 continue;
             }
             Due::Subscription(id) => id,
@@ -314,19 +294,109 @@ struct Kept {
     next: Option<(i64, Action)>,
 }
 
-/// Makes a `posted` invoice whose due date is `at` `payment_due`; returns its subscription
-/// and the amount it owes.
-fn fall_due(store: &mut Store, id: &str, at: i64) -> Option<(String, i64)> {
-    let mut invoice = crud::live(store, "invoice", id)?;
-    let posted = text(&invoice, "status") == Some("posted");
-    if !posted || int(&invoice, "due_date") != Some(at) {
-        return None;
+/// The subscription `id` as the clock's advance keeps it, read from the store the first time.
+fn kept<'a>(
+    store: &Store,
+    subscriptions: &'a mut FastMap<String, Kept>,
+    id: String,
+) -> Option<&'a mut Kept> {
+    match subscriptions.entry(id) {
+        Entry::Occupied(kept) => Some(kept.into_mut()),
+        Entry::Vacant(slot) => {
+            let subscription = crud::live(store, "subscription", slot.key())?;
+            let next = next_action(&subscription, store.schedule.reminded(slot.key()));
+            Some(slot.insert(Kept { subscription, next }))
+        }
     }
-    invoice.insert("status".into(), json!("payment_due"));
-    touch(&mut invoice, at);
-    store.put("invoice", id, &invoice);
-    let subscription = text(&invoice, "subscription_id")?.to_string();
-    Some((subscription, int(&invoice, "amount_due").unwrap_or(0)))
+}
+
+/// Invoice `id`'s step due at `at`: a `posted` invoice reaching its due date becomes
+/// `payment_due` and its subscription owes it; an invoice in dunning is charged again.
+/// Returns the events raised, to be delivered.
+fn invoice_step(
+    store: &mut Store,
+    subscriptions: &mut FastMap<String, Kept>,
+    id: &str,
+    at: i64,
+    delivered: bool,
+) -> Vec<Delivery> {
+    let Some(mut invoice) = crud::live(store, "invoice", id) else {
+        return Vec::new();
+    };
+    let subscription_id = text(&invoice, "subscription_id").map(str::to_string);
+    let mut kept = subscription_id.and_then(|s| kept(store, subscriptions, s));
+    let posted = text(&invoice, "status") == Some("posted");
+    if posted && int(&invoice, "due_date") == Some(at) {
+        invoice.insert("status".into(), json!("payment_due"));
+        touch(&mut invoice, at);
+        store.put("invoice", id, &invoice);
+        if let Some(kept) = kept {
+            let amount = int(&invoice, "amount_due").unwrap_or(0);
+            invoices::owe(&mut kept.subscription, amount, at);
+            touch(&mut kept.subscription, at);
+            save_kept(store, kept);
+        }
+        return Vec::new();
+    }
+    let subscription = kept.as_mut().map(|k| &mut k.subscription);
+    let Some(retried) = dunning::retry(store, &mut invoice, subscription, at) else {
+        return Vec::new();
+    };
+    let customer_id = text(&invoice, "customer_id").unwrap_or_default();
+    let customer = store
+        .text_of("customer", customer_id)
+        .unwrap_or("null")
+        .to_string();
+    let invoice_text = store.text_of("invoice", id).unwrap_or("null").to_string();
+    let subscription_text = match kept {
+        Some(kept) => {
+            save_kept(store, kept);
+            let id = text(&kept.subscription, "id").unwrap_or_default();
+            store
+                .text_of("subscription", id)
+                .unwrap_or("null")
+                .to_string()
+        }
+        None => "null".to_string(),
+    };
+    let source = events::Source::ScheduledJob;
+    let mut raised = Vec::new();
+    if let Some(charged) = &retried.charged {
+        let content = [
+            ("customer", customer.as_str()),
+            ("invoice", invoice_text.as_str()),
+            ("subscription", subscription_text.as_str()),
+            ("transaction", charged.text.as_str()),
+        ];
+        let event = events::payment_event(charged.succeeded);
+        raised.extend(events::put_event_text(
+            store, event, &content, at, source, delivered,
+        ));
+    }
+    if retried.cancelled {
+        let content = [
+            ("customer", customer.as_str()),
+            ("subscription", subscription_text.as_str()),
+        ];
+        raised.extend(events::put_event_text(
+            store,
+            "subscription_cancelled",
+            &content,
+            at,
+            source,
+            delivered,
+        ));
+    }
+    raised
+}
+
+/// Stores a subscription the clock's advance changed and schedules its next action.
+fn save_kept(store: &mut Store, kept: &mut Kept) {
+    let id = text(&kept.subscription, "id")
+        .unwrap_or_default()
+        .to_string();
+    store.put("subscription", &id, &kept.subscription);
+    kept.next = plan_next(store, &id, &kept.subscription);
 }
 
 /// What an action needs of a customer: how it pays its invoices, and its JSON text.

@@ -6,6 +6,7 @@
 //! `transaction.list`) linked to the invoice it paid.
 
 use crate::crud;
+use crate::dunning;
 use crate::failure::Failure;
 use crate::fields::{int, text, touch};
 use crate::invoices;
@@ -115,6 +116,7 @@ fn record(
         if due - applied == 0 {
             invoice.insert("status".into(), json!("paid"));
             invoice.insert("paid_at".into(), json!(date));
+            dunning::stop(&mut invoice);
         }
     }
     let mut payments = invoice

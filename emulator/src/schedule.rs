@@ -1,5 +1,6 @@
 //! When each subscription's next lifecycle action falls due, and the anchor its terms count
-//! from; when each `posted` invoice falls due. Due times are hints: the lifecycle checks each
+//! from; when each invoice's next step falls due (a `posted` invoice's due date, a dunning
+//! retry). Due times are hints: the lifecycle checks each
 //! against the stored object before acting, so an object changed or deleted since leaves
 //! only a stale hint.
 
@@ -15,7 +16,7 @@ pub struct Anchor {
     pub terms: i64,
 }
 
-/// Due times and anchors, by subscription id, and invoices' due dates.
+/// Due times and anchors, by subscription id, and invoices' next steps.
 #[derive(Debug, Default)]
 pub struct Schedule {
     due: BTreeSet<(i64, String)>,
@@ -40,7 +41,7 @@ impl Schedule {
         self.due.insert((at, id.to_string()));
     }
 
-    /// Notes that invoice `id` falls due at `at`.
+    /// Notes that invoice `id` has a step due at `at` (its due date, a dunning retry).
     pub fn plan_invoice(&mut self, id: &str, at: i64) {
         self.invoices_due.insert((at, id.to_string()));
     }

@@ -83,6 +83,7 @@ impl Shared {
         let api = Api::embedded();
         let clock = Clock::new(config.now);
         let mut store = Store::default();
+        store.dunning = config.dunning.clone();
         store.connections.push(Connection {
             id: "conn_emulator".into(),
             app: "chargebee".into(),
@@ -116,7 +117,8 @@ impl Shared {
 
     /// Replaces the store with `state`, keeping it when `state` is malformed.
     pub fn restore(&self, state: &Value) -> Result<(), String> {
-        let restored = Store::restore(state)?;
+        let mut restored = Store::restore(state)?;
+        restored.dunning = self.config.dunning.clone();
         *self.store() = restored;
         Ok(())
     }

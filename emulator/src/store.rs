@@ -34,6 +34,9 @@ pub struct Store {
     pub time_machine: Option<Map<String, Value>>,
     /// Webhook deliveries to try again: when, the event's id, and the attempt.
     retries: BTreeSet<(i64, String, u32)>,
+    /// The site's dunning settings, from the emulator's configuration (not part of the
+    /// state: a restored state takes the running emulator's).
+    pub dunning: crate::Dunning,
 }
 
 /// The answer given to an idempotency key, and the request it answered.

@@ -113,7 +113,8 @@ async fn invoices_are_charged_to_the_primary_card() {
     assert_eq!(failed["transaction"]["status"], "failure");
     assert_eq!(failed["transaction"]["error_code"], "card_declined");
 
-    // The renewal on 10 April is charged too, by the scheduler.
+    // The renewal on 10 April is charged too, by the scheduler; `due`, its retries failed,
+    // was cancelled before it.
     let april = 1_775_822_400; // 2026-04-10T12:00:00Z
     emulator.clock().set(april).unwrap();
     let page = call(
@@ -140,13 +141,13 @@ async fn invoices_are_charged_to_the_primary_card() {
             api("subscription_created", now),
             api("invoice_generated", now),
             api("payment_failed", now),
-            // 7 April 12:00: 3 days before each renewal.
+            // Dunning for `due`: retries on 13, 16 and 19 March fail, then it is cancelled.
+            job("payment_failed", 1_773_403_200),
+            job("payment_failed", 1_773_662_400),
+            job("payment_failed", 1_773_921_600),
+            job("subscription_cancelled", 1_773_921_600),
+            // 7 April 12:00: 3 days before the renewal of `paid`, charged when it renews.
             job("subscription_renewal_reminder", 1_775_563_200),
-            job("subscription_renewal_reminder", 1_775_563_200),
-            // Renewals due at the same time run in id order: `due`, then `paid`.
-            job("subscription_renewed", april),
-            job("invoice_generated", april),
-            job("payment_failed", april),
             job("subscription_renewed", april),
             job("invoice_generated", april),
             job("payment_succeeded", april),
@@ -193,4 +194,128 @@ async fn cards_the_gateway_refuses_are_not_kept() {
     assert_eq!(customer["customer"]["card_status"], "no_card");
     let sources = call(&client, "payment_source.list", None, json!({})).await;
     assert_eq!(sources["list"].as_array().unwrap().len(), 0);
+}
+
+/// Dunning on the emulator's clock with the default settings (three retries, 3 days apart,
+/// then cancellation): a retry after the card is replaced pays the invoice; retries that all
+/// fail leave it `not_paid` and cancel the subscription (`cancel_reason: not_paid`); a
+/// payment recorded mid-dunning stops it.
+#[tokio::test]
+async fn failed_charges_are_retried_then_cancel() {
+    const DAY: i64 = 86_400;
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    let mut invoices = std::collections::HashMap::new();
+    for (customer, card) in [
+        ("bob", "4000000000000341"),
+        ("cy", "4000000000009995"),
+        ("dee", "4000000000000341"),
+    ] {
+        call(&client, "customer.create", None, json!({"id": customer})).await;
+        add_card(&client, customer, card).await.unwrap();
+        let created = call(
+            &client,
+            "subscription.create_with_items",
+            Some(customer),
+            json!({"id": customer,
+                   "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+        )
+        .await;
+        let invoice = &created["invoice"];
+        assert_eq!(invoice["status"], "payment_due");
+        assert_eq!(invoice["dunning_status"], "in_progress");
+        assert_eq!(invoice["next_retry_at"], now + 3 * DAY);
+        assert_eq!(invoice["dunning_attempts"][0]["attempt"], 0);
+        invoices.insert(customer, invoice["id"].as_str().unwrap().to_string());
+    }
+    let invoice = |customer: &'static str| {
+        let (client, id) = (client.clone(), invoices[customer].clone());
+        async move { call(&client, "invoice.retrieve", Some(&id), json!({})).await["invoice"].clone() }
+    };
+    let subscription = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            call(&client, "subscription.retrieve", Some(id), json!({})).await["subscription"]
+                .clone()
+        }
+    };
+
+    // Dee pays by bank transfer a day in: dunning stops.
+    emulator.clock().set(now + DAY).unwrap();
+    call(
+        &client,
+        "invoice.record_payment",
+        Some(&invoices["dee"]),
+        json!({"transaction": {"payment_method": "bank_transfer"}}),
+    )
+    .await;
+
+    // The first retry, 13 March 12:00, fails for all who still owe.
+    emulator.clock().set(now + 3 * DAY).unwrap();
+    let bob = invoice("bob").await;
+    assert_eq!(bob["dunning_attempts"].as_array().unwrap().len(), 2);
+    assert_eq!(bob["next_retry_at"], now + 6 * DAY);
+    let dee = invoice("dee").await;
+    assert_eq!(dee["status"], "paid");
+    assert_eq!(dee["dunning_status"], "stopped");
+    assert_eq!(
+        dee["dunning_attempts"].as_array().unwrap().len(),
+        1,
+        "no retry"
+    );
+
+    // Bob replaces his card; the second retry, 16 March, succeeds.
+    emulator.clock().set(now + 4 * DAY).unwrap();
+    let good = json!({"customer_id": "bob", "replace_primary_payment_source": true,
+                      "card": {"number": "4111111111111111", "expiry_month": 12,
+                               "expiry_year": 2030}});
+    call(&client, "payment_source.create_card", None, good).await;
+    emulator.clock().set(now + 6 * DAY).unwrap();
+    let bob = invoice("bob").await;
+    assert_eq!(bob["status"], "paid");
+    assert_eq!(bob["dunning_status"], "success");
+    assert_eq!(bob["amount_paid"], 4_900);
+    assert_eq!(bob["paid_at"], now + 6 * DAY);
+    assert!(bob.get("next_retry_at").is_none());
+    assert_eq!(subscription("bob").await["due_invoices_count"], 0);
+
+    // Cy's third retry, 19 March, fails: not paid, and the subscription is cancelled.
+    emulator.clock().set(now + 9 * DAY - 1).unwrap();
+    assert_eq!(subscription("cy").await["status"], "active");
+    emulator.clock().set(now + 9 * DAY).unwrap();
+    let cy = invoice("cy").await;
+    assert_eq!(cy["status"], "not_paid");
+    assert_eq!(cy["dunning_status"], "exhausted");
+    assert_eq!(cy["dunning_attempts"].as_array().unwrap().len(), 4);
+    let sub = subscription("cy").await;
+    assert_eq!(sub["status"], "cancelled");
+    assert_eq!(sub["cancel_reason"], "not_paid");
+    assert_eq!(sub["cancelled_at"], now + 9 * DAY);
+    assert_eq!(sub["due_invoices_count"], 1);
+
+    let recorded = events(&client).await;
+    let late: Vec<(String, i64)> = recorded
+        .into_iter()
+        .filter(|(_, at, _)| *at > now + DAY)
+        .map(|(kind, at, _)| (kind, at))
+        .collect();
+    let at = |days: i64| now + days * DAY;
+    assert_eq!(
+        late,
+        [
+            ("payment_failed".to_string(), at(3)),
+            ("payment_failed".to_string(), at(3)),
+            ("payment_source_added".to_string(), at(4)),
+            ("payment_succeeded".to_string(), at(6)),
+            ("payment_failed".to_string(), at(6)),
+            ("payment_failed".to_string(), at(9)),
+            ("subscription_cancelled".to_string(), at(9)),
+        ]
+    );
 }
