@@ -1,7 +1,8 @@
 //! `chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] [--no-rate-limit]
 //! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD
-//! [--webhook-disorder]] [--synthesize | --synthesize-op OPERATION …] [--now TIME]`: serves
-//! the emulator on 127.0.0.1 until interrupted.
+//! [--webhook-disorder]] [--synthesize | --synthesize-op OPERATION …] [--now TIME]
+//! [--dunning-retry-days DAYS,…] [--dunning-keeps-subscriptions]`: serves the emulator on
+//! 127.0.0.1 until interrupted.
 //!
 //! - With `--now` (Unix seconds or `2026-01-01T00:00:00Z`) its clock starts at that time and
 //!   stands still until moved, so runs are reproducible.
@@ -13,6 +14,9 @@
 //!   it, atomically, on Ctrl-C or SIGTERM.
 //! - With `--webhook`, events are POSTed there and retried on failure; `--webhook-disorder`
 //!   delivers each twice and out of order.
+//! - `--dunning-retry-days 1,3,5` sets the days between dunning retries of a failed charge
+//!   (`--dunning-retry-days ""` for none); `--dunning-keeps-subscriptions` leaves a
+//!   subscription active when they run out instead of cancelling it.
 
 use chargebee_emulator::{Config, Emulator, Synthesis, Webhook};
 use std::path::{Path, PathBuf};
@@ -21,7 +25,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] \
 [--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD \
 [--webhook-disorder]] \
-[--synthesize | --synthesize-op OPERATION ...] [--now TIME]";
+[--synthesize | --synthesize-op OPERATION ...] [--now TIME] \
+[--dunning-retry-days DAYS,...] [--dunning-keeps-subscriptions]";
 
 const SYNTHESIS_CLASH: &str =
     "--synthesize (every operation) and --synthesize-op (some) go alone; give one of them";
@@ -62,6 +67,21 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 config.chargebee_api_key = Some(value.clone());
             }
             "--no-rate-limit" => config.rate_limit = false,
+            "--dunning-retry-days" => {
+                let value = args
+                    .next()
+                    .ok_or("--dunning-retry-days needs days, as 3,3,3")?;
+                config.dunning.retry_after_days = value
+                    .split(',')
+                    .filter(|day| !day.trim().is_empty())
+                    .map(|day| {
+                        day.trim().parse::<u32>().map_err(|_| {
+                            format!("--dunning-retry-days: `{day}` is not a number of days")
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            "--dunning-keeps-subscriptions" => config.dunning.cancel_subscription = false,
             "--webhook-disorder" => disorder = true,
             "--now" => {
                 let value = args.next().ok_or("--now needs a time")?;

@@ -125,6 +125,9 @@ fn bad_arguments_and_bad_state_are_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("eighty"));
     let out = run(&["--webhook", "http://127.0.0.1:1/"]);
     assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--dunning-retry-days", "3,soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`soon`"));
 
     let file = std::env::temp_dir().join(format!(
         "chargebee-emulator-bad-{}.json",
