@@ -234,6 +234,21 @@ fn params_naming(
     for time in ["start_date", "trial_end"] {
         params.as_object_mut().unwrap().remove(time);
     }
+    // Prices and quantities in whole units, per unit: decimals are not emulated.
+    if op.resource == "item_price" {
+        let fields = params.as_object_mut().unwrap();
+        for decimal in ["price_in_decimal", "free_quantity_in_decimal", "tiers"] {
+            fields.remove(decimal);
+        }
+        fields.insert("pricing_model".into(), serde_json::json!("per_unit"));
+    }
+    let items = params.get_mut("subscription_items");
+    if let Some(entries) = items.and_then(serde_json::Value::as_array_mut) {
+        for entry in entries.iter_mut().filter_map(|e| e.as_object_mut()) {
+            entry.remove("quantity_in_decimal");
+            entry.remove("unit_price_in_decimal");
+        }
+    }
     for (key, value) in params.as_object_mut().unwrap() {
         if key == "id" {
             *value = serde_json::json!(if first { SEED } else { id });

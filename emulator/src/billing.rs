@@ -206,9 +206,14 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
     let mut items = Vec::new();
     let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
     for (index, (entry, price_id, price)) in prices.into_iter().enumerate() {
+        let at = pricing::Entry { operation, index };
+        for decimal in ["quantity_in_decimal", "unit_price_in_decimal"] {
+            if entry.get(decimal).is_some_and(|v| !v.is_null()) {
+                return Err(at.not_modeled(&format!("subscription_items[{decimal}]")));
+            }
+        }
         let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
         let unit_price = entry.get("unit_price").and_then(Value::as_i64);
-        let at = pricing::Entry { operation, index };
         let charge = pricing::charge(&price, quantity, unit_price, at)?;
         let item_type = text(&price, "item_type").unwrap_or("plan");
         if item_type == "plan" || currency.is_none() {

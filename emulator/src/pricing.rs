@@ -36,7 +36,8 @@ impl Entry<'_> {
         format!("subscription_items[{field}][{}]", self.index)
     }
 
-    fn not_modeled(&self, what: &str) -> Failure {
+    /// `not_emulated` for `what`, a way of pricing the emulator does not model.
+    pub fn not_modeled(&self, what: &str) -> Failure {
         Failure::not_emulated_option(
             self.operation,
             what,
