@@ -6,7 +6,7 @@
 //! emulator, with no key. With `MATON_API_KEY` set, they run against the real Maton gateway
 //! instead, and create real objects in the connected Chargebee site.
 
-use chargebee::enums::{CancelOption, ItemType, PeriodUnit};
+use chargebee::enums::{CancelOption, ItemType, PeriodUnit, PricingModel};
 use chargebee::objects::SubscriptionItemsParams;
 use chargebee::portal_session::CreateCustomerParams;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
@@ -49,6 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     client
         .item_prices()
         .create(&price, format!("Guide plan {run} monthly"), &item)
+        .pricing_model(PricingModel::PerUnit)
         .price(2_500)
         .currency_code("USD")
         .period(1)

@@ -110,20 +110,14 @@ pub fn retry(
     }
     invoice.insert("dunning_attempts".into(), Value::Array(attempts));
     if let Some(charged) = &charged {
-        let mut payments = invoice
-            .get("linked_payments")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        payments.push(json!({
-            "txn_id": charged.transaction_id,
-            "applied_amount": if charged.succeeded { amount } else { 0 },
-            "applied_at": at,
-            "txn_status": if charged.succeeded { "success" } else { "failure" },
-            "txn_date": at,
-            "txn_amount": amount,
-        }));
-        invoice.insert("linked_payments".into(), Value::Array(payments));
+        let payment = invoices::LinkedPayment {
+            transaction_id: &charged.transaction_id,
+            succeeded: charged.succeeded,
+            applied: if charged.succeeded { amount } else { 0 },
+            amount,
+            date: at,
+        };
+        payment.link(invoice, at);
     }
     let succeeded = charged.as_ref().is_some_and(|c| c.succeeded);
     let mut cancelled = false;

@@ -201,14 +201,14 @@ pub fn raise(
     let linked_payments: Vec<Value> = charged
         .iter()
         .map(|c| {
-            json!({
-                "txn_id": c.transaction_id,
-                "applied_amount": if c.succeeded { total } else { 0 },
-                "applied_at": now,
-                "txn_status": if c.succeeded { "success" } else { "failure" },
-                "txn_date": now,
-                "txn_amount": total,
-            })
+            let payment = LinkedPayment {
+                transaction_id: &c.transaction_id,
+                succeeded: c.succeeded,
+                applied: if c.succeeded { total } else { 0 },
+                amount: total,
+                date: now,
+            };
+            payment.entry(now)
         })
         .collect();
     let due_date = if posted {
@@ -262,6 +262,46 @@ pub fn raise(
         owe(subscription, total, now);
     }
     Raised { text, charged }
+}
+
+/// A payment as an invoice lists it (`linked_payments`).
+#[derive(Debug, Clone, Copy)]
+pub struct LinkedPayment<'a> {
+    pub transaction_id: &'a str,
+    pub succeeded: bool,
+    /// What the payment took off the invoice.
+    pub applied: i64,
+    /// The transaction's amount and date.
+    pub amount: i64,
+    pub date: i64,
+}
+
+impl LinkedPayment<'_> {
+    /// The entry, applied at `at`.
+    pub fn entry(&self, at: i64) -> Value {
+        json!({
+            "txn_id": self.transaction_id,
+            "applied_amount": self.applied,
+            "applied_at": at,
+            "txn_status": if self.succeeded { "success" } else { "failure" },
+            "txn_date": self.date,
+            "txn_amount": self.amount,
+        })
+    }
+
+    /// Adds the entry, applied at `at`, to `invoice`'s `linked_payments`.
+    pub fn link(&self, invoice: &mut Map<String, Value>, at: i64) {
+        let entry = self.entry(at);
+        match invoice
+            .get_mut("linked_payments")
+            .and_then(Value::as_array_mut)
+        {
+            Some(payments) => payments.push(entry),
+            None => {
+                invoice.insert("linked_payments".into(), json!([entry]));
+            }
+        }
+    }
 }
 
 /// Counts an invoice of `amount` that fell due at `at` in `subscription`'s dues:

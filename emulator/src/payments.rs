@@ -119,20 +119,14 @@ fn record(
             dunning::stop(&mut invoice);
         }
     }
-    let mut payments = invoice
-        .get("linked_payments")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    payments.push(json!({
-        "txn_id": transaction_id,
-        "applied_amount": applied,
-        "applied_at": now,
-        "txn_status": if succeeded { "success" } else { "failure" },
-        "txn_date": date,
-        "txn_amount": amount,
-    }));
-    invoice.insert("linked_payments".into(), Value::Array(payments));
+    let payment = invoices::LinkedPayment {
+        transaction_id: &transaction_id,
+        succeeded,
+        applied,
+        amount,
+        date,
+    };
+    payment.link(&mut invoice, now);
     touch(&mut invoice, now);
     store.put("invoice", id, &invoice);
     // A payment against a due invoice lowers its subscription's dues.

@@ -4,6 +4,7 @@
 //! time below is a UTC date converted to Unix seconds by hand (`date -u -d … +%s`).
 
 mod support;
+use support::call;
 
 use chargebee::Client;
 use chargebee_emulator::{Config, Emulator};
@@ -32,13 +33,6 @@ async fn emulator_at(now: i64) -> (Emulator, Client) {
     .await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     (emulator, client)
-}
-
-async fn call(client: &Client, operation: &str, id: Option<&str>, params: Value) -> Value {
-    client
-        .call(operation, id, params)
-        .await
-        .unwrap_or_else(|e| panic!("{operation}: {e}"))
 }
 
 async fn subscription(client: &Client, id: &str) -> Value {

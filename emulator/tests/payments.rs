@@ -7,13 +7,7 @@ use chargebee_emulator::{Config, Emulator};
 use serde_json::{json, Value};
 
 mod support;
-
-async fn call(client: &Client, operation: &str, id: Option<&str>, params: Value) -> Value {
-    client
-        .call(operation, id, params)
-        .await
-        .unwrap_or_else(|e| panic!("{operation}: {e}"))
-}
+use support::call;
 
 /// The status, code and param of a refused call.
 async fn refusal(client: &Client, operation: &str, id: &str, params: Value) -> (u16, String) {

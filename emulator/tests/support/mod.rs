@@ -2,6 +2,7 @@
 
 use chargebee::enums::{ItemType, PeriodUnit, PricingModel};
 use chargebee::Client;
+use serde_json::Value;
 
 /// A catalog of one plan: item family `saas`, item `pro`, and its monthly price
 /// `pro-usd-monthly` of 49.00 USD per unit.
@@ -29,4 +30,13 @@ pub async fn catalog(client: &Client) {
         .send()
         .await
         .unwrap();
+}
+
+/// Calls `operation` by name with JSON parameters; panics, naming it, when it fails.
+#[allow(dead_code)] // not every test file calls by name
+pub async fn call(client: &Client, operation: &str, id: Option<&str>, params: Value) -> Value {
+    client
+        .call(operation, id, params)
+        .await
+        .unwrap_or_else(|e| panic!("{operation}: {e}"))
 }
