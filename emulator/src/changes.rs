@@ -10,7 +10,7 @@
 use crate::billing::{self, Priced};
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{future_time, int, text};
+use crate::fields::{future_time, int, only_taken, text};
 use crate::invoices::{self, Raised};
 use crate::lifecycle;
 use crate::params::Params;
@@ -100,16 +100,7 @@ fn update(
              subscription can change its items"
         )));
     }
-    if let Some(key) = values
-        .keys()
-        .find(|k| !TAKEN.contains(&k.as_str()) && !k.starts_with("cf_"))
-    {
-        return Err(Failure::not_emulated_option(
-            &op.id,
-            &format!("`{key}`"),
-            "leave it out: the emulator does not model it",
-        ));
-    }
+    only_taken(&op.id, values, &TAKEN, true, None)?;
     let trial_end = int(values, "trial_end");
     if trial_end.is_some() && !["future", "in_trial"].contains(&status.as_str()) {
         return Err(Failure::invalid_state(format!(
@@ -198,13 +189,9 @@ fn update(
     // 0 or the current time ends the trial now, billing the items as changed.
     subscription.insert("trial_end".into(), json!(now));
     lifecycle::activate(store, subscription, now);
-    let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-    let terms = invoices::Terms::of(store, &customer);
-    Ok(Some(invoices::raise(
+    Ok(Some(invoices::raise_for_customer(
         store,
         subscription,
-        &terms,
         now,
         true,
     )))

@@ -26,6 +26,35 @@ pub fn future_time(
     }
 }
 
+/// Refuses, by name, the first parameter of `values` outside `taken` (custom fields `cf_*`
+/// pass when `custom_fields`): `operation` does not model it, and dropping it would be a
+/// success Chargebee does not give. `within` names the object the parameters sit in
+/// (`transaction` for `transaction[amount]`).
+pub fn only_taken(
+    operation: &str,
+    values: &Map<String, Value>,
+    taken: &[&str],
+    custom_fields: bool,
+    within: Option<&str>,
+) -> Result<(), Failure> {
+    let allowed =
+        |key: &&String| taken.contains(&key.as_str()) || (custom_fields && key.starts_with("cf_"));
+    match values.keys().find(|key| !allowed(key)) {
+        Some(key) => {
+            let named = match within {
+                Some(object) => format!("`{object}[{key}]`"),
+                None => format!("`{key}`"),
+            };
+            Err(Failure::not_emulated_option(
+                operation,
+                &named,
+                "leave it out: the emulator does not model it",
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
 /// Stamps a change of `object` made at `at`: `updated_at`, and `resource_version` in
 /// milliseconds.
 pub fn touch(object: &mut Map<String, Value>, at: i64) {

@@ -6,8 +6,10 @@
 //! `payment_due` at once without them. Written straight to JSON text,
 //! since a year of renewals raises hundreds of thousands.
 
+use crate::crud;
 use crate::dunning;
 use crate::failure::Failure;
+use crate::fields::{self, int};
 use crate::gateway::{self, Card, Charged};
 use crate::store::Store;
 use serde::Serialize;
@@ -127,6 +129,19 @@ impl Terms {
                 .unwrap_or(0),
         }
     }
+}
+
+/// [`raise`] on the terms of `subscription`'s customer as stored.
+pub fn raise_for_customer(
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    now: i64,
+    first: bool,
+) -> Raised {
+    let customer_id = fields::text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+    let terms = Terms::of(store, &customer);
+    raise(store, subscription, &terms, now, first)
 }
 
 /// Raises and stores the invoice for `subscription`'s current term at `now` (`first`: its
@@ -307,7 +322,6 @@ impl LinkedPayment<'_> {
 /// Counts an invoice of `amount` that fell due at `at` in `subscription`'s dues:
 /// `due_invoices_count`, `total_dues`, and `due_since` (the oldest due invoice's time).
 pub fn owe(subscription: &mut Map<String, Value>, amount: i64, at: i64) {
-    let int = |s: &Map<String, Value>, key: &str| s.get(key).and_then(Value::as_i64);
     let count = int(subscription, "due_invoices_count").unwrap_or(0) + 1;
     let total = int(subscription, "total_dues").unwrap_or(0) + amount;
     subscription.insert("due_invoices_count".into(), json!(count));
@@ -318,7 +332,6 @@ pub fn owe(subscription: &mut Map<String, Value>, amount: i64, at: i64) {
 /// Takes `paid` off `subscription`'s dues; `settled`: the invoice is paid off, and no longer
 /// counts. With no due invoice left, `due_since` and `total_dues` go.
 pub fn settle(subscription: &mut Map<String, Value>, paid: i64, settled: bool) {
-    let int = |s: &Map<String, Value>, key: &str| s.get(key).and_then(Value::as_i64);
     let count = int(subscription, "due_invoices_count").unwrap_or(0) - i64::from(settled);
     let total = int(subscription, "total_dues").unwrap_or(0) - paid;
     subscription.insert("due_invoices_count".into(), json!(count.max(0)));

@@ -212,10 +212,7 @@ pub fn resume(store: &mut Store, subscription: &mut Map<String, Value>, at: i64)
         subscription.insert("cancelled_at".into(), json!(cancel_at));
         subscription.remove("next_billing_at");
     }
-    let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-    let terms = invoices::Terms::of(store, &customer);
-    invoices::raise(store, subscription, &terms, at, false)
+    invoices::raise_for_customer(store, subscription, at, false)
 }
 
 /// Stores `subscription` as changed by a call at `now` and answers it with its customer as
@@ -255,18 +252,8 @@ pub fn catch_up(store: &mut Store, now: i64, delivered: bool) -> Vec<Delivery> {
             }
             Due::Subscription(id) => id,
         };
-        let kept = match subscriptions.entry(id) {
-            Entry::Occupied(kept) => kept.into_mut(),
-            Entry::Vacant(slot) => match crud::live(store, "subscription", slot.key()) {
-                Some(subscription) => {
-                    let next = next_action(&subscription, store.schedule.reminded(slot.key()));
-                    slot.insert(Kept { subscription, next })
-                }
-                None => {
-                    store.schedule.forget(slot.key());
-                    continue;
-                }
-            },
+        let Some(kept) = kept(store, &mut subscriptions, id) else {
+            continue;
         };
         // A hint that no longer matches the subscription was superseded by a later change.
         match kept.next {
@@ -294,19 +281,25 @@ struct Kept {
     next: Option<(i64, Action)>,
 }
 
-/// The subscription `id` as the clock's advance keeps it, read from the store the first time.
+/// The subscription `id` as the clock's advance keeps it, read from the store the first time;
+/// `None`, and off the schedule, when it is gone.
 fn kept<'a>(
-    store: &Store,
+    store: &mut Store,
     subscriptions: &'a mut FastMap<String, Kept>,
     id: String,
 ) -> Option<&'a mut Kept> {
     match subscriptions.entry(id) {
         Entry::Occupied(kept) => Some(kept.into_mut()),
-        Entry::Vacant(slot) => {
-            let subscription = crud::live(store, "subscription", slot.key())?;
-            let next = next_action(&subscription, store.schedule.reminded(slot.key()));
-            Some(slot.insert(Kept { subscription, next }))
-        }
+        Entry::Vacant(slot) => match crud::live(store, "subscription", slot.key()) {
+            Some(subscription) => {
+                let next = next_action(&subscription, store.schedule.reminded(slot.key()));
+                Some(slot.insert(Kept { subscription, next }))
+            }
+            None => {
+                store.schedule.forget(slot.key());
+                None
+            }
+        },
     }
 }
 

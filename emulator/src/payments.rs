@@ -8,7 +8,7 @@
 use crate::crud;
 use crate::dunning;
 use crate::failure::Failure;
-use crate::fields::{int, text, touch};
+use crate::fields::{int, only_taken, text, touch};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
@@ -58,25 +58,13 @@ fn record(
     values: &Map<String, Value>,
     now: i64,
 ) -> Result<Value, Failure> {
-    if let Some(key) = values.keys().find(|k| k.as_str() != "transaction") {
-        return Err(Failure::not_emulated_option(
-            &op.id,
-            &format!("`{key}`"),
-            "leave it out: the emulator does not keep it with the payment",
-        ));
-    }
+    only_taken(&op.id, values, &["transaction"], false, None)?;
     let empty = Map::new();
     let sent = values
         .get("transaction")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    if let Some(key) = sent.keys().find(|k| !TAKEN.contains(&k.as_str())) {
-        return Err(Failure::not_emulated_option(
-            &op.id,
-            &format!("`transaction[{key}]`"),
-            "leave it out: the emulator does not model it",
-        ));
-    }
+    only_taken(&op.id, sent, &TAKEN, false, Some("transaction"))?;
     let mut invoice = crud::find(store, "invoice", id)?;
     let status = text(&invoice, "status").unwrap_or_default().to_string();
     if !["payment_due", "posted", "not_paid"].contains(&status.as_str()) {

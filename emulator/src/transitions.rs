@@ -144,7 +144,8 @@ pub fn run(
                 }
                 None => {
                     lifecycle::activate(store, &mut subscription, now);
-                    invoice = Some(invoice_now(store, &mut subscription, now)?);
+                    let raised = invoices::raise_for_customer(store, &mut subscription, now, false);
+                    invoice = Some(raised.object());
                 }
             }
         }
@@ -155,18 +156,6 @@ pub fn run(
         answer["invoice"] = Value::Object(invoice);
     }
     Ok(answer)
-}
-
-/// The invoice for the term that starts now.
-fn invoice_now(
-    store: &mut Store,
-    subscription: &mut Map<String, Value>,
-    now: i64,
-) -> Result<Map<String, Value>, Failure> {
-    let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let customer = crud::find(store, "customer", customer_id)?;
-    let terms = invoices::Terms::of(store, &customer);
-    Ok(invoices::raise(store, subscription, &terms, now, false).object())
 }
 
 fn cancel(
