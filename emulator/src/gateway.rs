@@ -8,7 +8,7 @@
 
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, text, touch};
+use crate::fields::{int, only_taken, text, touch};
 use crate::store::Store;
 use serde_json::{json, Map, Value};
 
@@ -82,6 +82,23 @@ pub fn handles(op: &chargebee_description::Operation) -> bool {
     SERVED.contains(&op.id.as_str())
 }
 
+/// The `card[…]` fields the card keeps as sent.
+const CARD_KEPT: [&str; 9] = [
+    "first_name",
+    "last_name",
+    "billing_addr1",
+    "billing_addr2",
+    "billing_city",
+    "billing_state_code",
+    "billing_state",
+    "billing_zip",
+    "billing_country",
+];
+
+/// The `card[…]` fields read to add the card (the CVV is checked by no test card and, as
+/// by any gateway, never kept); any other is refused by name.
+const CARD_READ: [&str; 3] = ["number", "expiry_month", "expiry_year"];
+
 /// The gateway's name on payment sources and transactions.
 const GATEWAY: &str = "chargebee";
 
@@ -100,6 +117,9 @@ pub fn create_card(
     values: &Map<String, Value>,
     now: i64,
 ) -> Result<Value, Failure> {
+    const OPERATION: &str = "payment_source.create_card";
+    let top = ["customer_id", "replace_primary_payment_source", "card"];
+    only_taken(OPERATION, values, &top, false, None)?;
     let customer_id = text(values, "customer_id").unwrap_or_default().to_string();
     let mut customer = crud::find(store, "customer", &customer_id)?;
     let empty = Map::new();
@@ -107,6 +127,13 @@ pub fn create_card(
         .get("card")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    let read: Vec<&str> = CARD_READ
+        .iter()
+        .chain(&CARD_KEPT)
+        .chain(&["cvv"])
+        .copied()
+        .collect();
+    only_taken(OPERATION, card, &read, false, Some("card"))?;
     let number: String = text(card, "number")
         .unwrap_or_default()
         .chars()
@@ -159,7 +186,7 @@ pub fn create_card(
         "masked_number": format!("{}{last4}", "*".repeat(number.len() - 4)),
         "object": "card",
     });
-    for key in ["first_name", "last_name"] {
+    for key in CARD_KEPT {
         if let Some(value) = card.get(key) {
             card_view[key] = value.clone();
         }

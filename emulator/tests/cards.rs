@@ -55,9 +55,15 @@ async fn invoices_are_charged_to_the_primary_card() {
         call(&client, "customer.create", None, json!({"id": id})).await;
     }
 
-    let added = add_card(&client, "ada", "4111 1111 1111 1111")
-        .await
-        .unwrap();
+    let params = json!({"customer_id": "ada",
+                        "card": {"number": "4111 1111 1111 1111", "expiry_month": 12,
+                                 "expiry_year": 2030, "cvv": "123", "billing_zip": "94110"}});
+    let added = call(&client, "payment_source.create_card", None, params).await;
+    assert_eq!(added["payment_source"]["card"]["billing_zip"], "94110");
+    assert!(
+        added["payment_source"]["card"].get("cvv").is_none(),
+        "a CVV is never kept"
+    );
     let source = &added["payment_source"];
     let source_id = source["id"].as_str().unwrap().to_string();
     assert!(source_id.starts_with("pm_"), "{source_id}");
@@ -165,6 +171,17 @@ async fn cards_the_gateway_refuses_are_not_kept() {
             .map(ToString::to_string)
             .as_deref(),
         Some("payment_processing_failed")
+    );
+    let scheme = json!({"customer_id": "ada",
+                        "card": {"number": "4111111111111111", "expiry_month": 12,
+                                 "expiry_year": 2030, "preferred_scheme": "visa"}});
+    let scheme = client
+        .call("payment_source.create_card", None, scheme)
+        .await
+        .unwrap_err();
+    assert!(
+        scheme.to_string().contains("card[preferred_scheme]"),
+        "{scheme}"
     );
     let unknown = add_card(&client, "ada", "4242424242424242")
         .await
