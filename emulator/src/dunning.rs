@@ -98,7 +98,10 @@ pub fn retry(
                 subscription_id: invoice.get("subscription_id").unwrap_or(&null),
                 currency_code: invoice.get("currency_code"),
                 amount,
-                date: at,
+                date: int(invoice, "date").unwrap_or(at),
+                total: int(invoice, "total").unwrap_or(amount),
+                due: amount,
+                status: "payment_due",
             };
             gateway::charge(store, &card, &bill, at)
         })

@@ -44,6 +44,10 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
         "payment_source.create_card" => {
             one("payment_source_added", &["customer", "payment_source"])
         }
+        "invoice.collect_payment" => one(
+            "payment_succeeded",
+            &["transaction", "invoice", "customer", "subscription"],
+        ),
         "invoice.record_payment" => {
             let mut events = one("transaction_created", &["transaction"]);
             events.extend(one("invoice_updated", &["invoice"]));
@@ -230,8 +234,12 @@ pub fn record(
     for (kind, keys) in kinds {
         let mut content = Map::new();
         for key in keys {
-            if let Some(value) = answer.get(&key) {
-                content.insert(key, value.clone());
+            if let Some(value) = answer
+                .get(&key)
+                .cloned()
+                .or_else(|| named(store, answer, &key))
+            {
+                content.insert(key, value);
             }
         }
         out.extend(put_event(store, kind, content, now, delivered));
@@ -261,6 +269,17 @@ pub fn record(
         }
     }
     out
+}
+
+/// The live `resource` an object of `answer` names by `{resource}_id`, as stored: the
+/// customer and subscription of an answer that carries only an invoice and a transaction.
+fn named(store: &Store, answer: &Value, resource: &str) -> Option<Value> {
+    let key = format!("{resource}_id");
+    let id = answer
+        .as_object()?
+        .values()
+        .find_map(|object| object.get(&key)?.as_str())?;
+    crud::live(store, resource, id).map(Value::Object)
 }
 
 /// The event of a charge that `succeeded` or failed.

@@ -3,7 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chargebee::{ApiEnum, ApiErrorCode};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// A request the emulator refuses, with the answer to give.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +12,9 @@ pub struct Failure {
     pub body: Value,
     /// Seconds to put in `Retry-After`.
     pub retry_after: Option<u64>,
+    /// Events the call raised before it failed, with their content: a declined charge is
+    /// kept, and so is its `payment_failed`.
+    pub events: Vec<(&'static str, Map<String, Value>)>,
 }
 
 impl Failure {
@@ -42,6 +45,7 @@ impl Failure {
             status,
             body,
             retry_after: None,
+            events: Vec::new(),
         }
     }
 
@@ -98,6 +102,22 @@ impl Failure {
             None,
             message.into(),
         )
+    }
+
+    /// 402 for a customer without a payment method to charge.
+    pub fn no_payment_method(message: impl Into<String>) -> Self {
+        Self::chargebee(
+            Some("payment"),
+            ApiErrorCode::PaymentMethodNotPresent,
+            None,
+            message.into(),
+        )
+    }
+
+    /// The failure, having raised event `kind` with `content` before it failed.
+    pub fn with_event(mut self, kind: &'static str, content: Map<String, Value>) -> Self {
+        self.events.push((kind, content));
+        self
     }
 
     /// 400 for an idempotency key given again with another path id or other parameters:
@@ -180,6 +200,7 @@ impl Failure {
             status,
             body: json!({ "error": message.into() }),
             retry_after: None,
+            events: Vec::new(),
         }
     }
 

@@ -229,7 +229,11 @@ pub fn create_card(
 
 /// `customer`'s primary card, when it has a valid one from the test cards.
 pub fn card_of(store: &Store, customer: &Map<String, Value>) -> Option<Card> {
-    let id = text(customer, "primary_payment_source_id")?;
+    card(store, text(customer, "primary_payment_source_id")?)
+}
+
+/// Payment source `id`, when it is a valid card from the test cards.
+pub fn card(store: &Store, id: &str) -> Option<Card> {
     let source = crud::live(store, "payment_source", id)?;
     if text(&source, "status") != Some("valid") {
         return None;
@@ -260,15 +264,24 @@ pub struct Bill<'a> {
     pub customer_id: &'a Value,
     pub subscription_id: &'a Value,
     pub currency_code: Option<&'a Value>,
+    /// What is charged.
     pub amount: i64,
+    /// The invoice's date, total, amount due and status before the charge.
     pub date: i64,
+    pub total: i64,
+    pub due: i64,
+    pub status: &'a str,
 }
 
 /// Charges `bill` to `card` at `now` and keeps the transaction.
 pub fn charge(store: &mut Store, card: &Card, bill: &Bill<'_>, now: i64) -> Charged {
     let id = store.new_id("transaction");
     let succeeded = card.behaviour == Behaviour::Succeeds;
-    let invoice_status = if succeeded { "paid" } else { "payment_due" };
+    let invoice_status = if succeeded && bill.amount >= bill.due {
+        "paid"
+    } else {
+        bill.status
+    };
     let mut transaction = json!({
         "id": id,
         "customer_id": bill.customer_id,
@@ -287,7 +300,7 @@ pub fn charge(store: &mut Store, card: &Card, bill: &Bill<'_>, now: i64) -> Char
             "applied_amount": if succeeded { bill.amount } else { 0 },
             "applied_at": now,
             "invoice_date": bill.date,
-            "invoice_total": bill.amount,
+            "invoice_total": bill.total,
             "invoice_status": invoice_status,
         }],
         "updated_at": now,

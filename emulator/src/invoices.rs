@@ -205,6 +205,9 @@ pub fn raise(
             currency_code: subscription.get("currency_code"),
             amount: total,
             date: now,
+            total,
+            due: total,
+            status: "payment_due",
         };
         gateway::charge(store, card, &bill, now)
     });

@@ -1,14 +1,16 @@
-//! Payments against invoices, as Chargebee documents recording one
-//! (`invoice.record_payment`): the invoice must be `payment_due`, `posted` or `not_paid`; a
-//! successful payment lowers its `amount_due` (the invoice turns `paid` at zero) and what
-//! exceeds the amount due goes to the customer's `excess_payments`; a failed one changes
-//! nothing but is kept. Every payment is a transaction (`transaction.retrieve`,
-//! `transaction.list`) linked to the invoice it paid.
+//! Payments against invoices, as Chargebee documents them. Only a `payment_due`, `posted` or
+//! `not_paid` invoice takes one. `invoice.record_payment` records a payment received outside
+//! Chargebee: a successful one lowers the invoice's `amount_due` (the invoice turns `paid` at
+//! zero) and what exceeds the amount due goes to the customer's `excess_payments`; a failed
+//! one changes nothing but is kept. `invoice.collect_payment` charges up to the amount due to
+//! a card through the emulator's gateway. Every payment is a transaction
+//! (`transaction.retrieve`, `transaction.list`) linked to the invoice it paid.
 
 use crate::crud;
 use crate::dunning;
 use crate::failure::Failure;
 use crate::fields::{int, only_taken, text, touch};
+use crate::gateway;
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
@@ -17,7 +19,10 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 1] = ["invoice.record_payment"];
+const SERVED: [&str; 2] = ["invoice.record_payment", "invoice.collect_payment"];
+
+/// The invoice statuses that take a payment.
+const PAYABLE: [&str; 3] = ["payment_due", "posted", "not_paid"];
 
 /// The `transaction[…]` fields a recorded payment takes; any other is refused by name.
 const TAKEN: [&str; 8] = [
@@ -46,8 +51,169 @@ pub fn run(
 ) -> Result<Value, Failure> {
     match op.name.as_str() {
         "record_payment" => record(op, store, id, &params.values, now),
+        "collect_payment" => collect(op, store, id, &params.values, now),
         other => Err(Failure::no_route("serve", other)),
     }
+}
+
+/// Invoice `id`, when its status takes a payment.
+fn payable(store: &Store, id: &str) -> Result<Map<String, Value>, Failure> {
+    let invoice = crud::find(store, "invoice", id)?;
+    let status = text(&invoice, "status").unwrap_or_default();
+    if !PAYABLE.contains(&status) {
+        return Err(Failure::invalid_state(format!(
+            "invoice {id} is {status}: only a payment_due, posted or not_paid invoice takes a \
+             payment"
+        )));
+    }
+    Ok(invoice)
+}
+
+/// Applies `payment` to `invoice` at `now` and stores it: a successful payment raises
+/// `amount_paid` and lowers `amount_due` by what it applies (the invoice is `paid`, and its
+/// dunning stopped, at zero) and lowers the subscription's dues; every payment is linked.
+fn apply(
+    store: &mut Store,
+    invoice: &mut Map<String, Value>,
+    payment: &invoices::LinkedPayment<'_>,
+    now: i64,
+) {
+    let id = text(invoice, "id").unwrap_or_default().to_string();
+    let status = text(invoice, "status").unwrap_or_default().to_string();
+    let due = int(invoice, "amount_due").unwrap_or(0);
+    let applied = payment.applied;
+    if payment.succeeded {
+        let paid = int(invoice, "amount_paid").unwrap_or(0) + applied;
+        invoice.insert("amount_paid".into(), json!(paid));
+        invoice.insert("amount_due".into(), json!(due - applied));
+        if due == applied {
+            invoice.insert("status".into(), json!("paid"));
+            invoice.insert("paid_at".into(), json!(payment.date));
+            dunning::stop(invoice);
+        }
+    }
+    payment.link(invoice, now);
+    touch(invoice, now);
+    store.put("invoice", &id, invoice);
+    // A payment against a due invoice lowers its subscription's dues.
+    let subscription_id = text(invoice, "subscription_id").map(str::to_string);
+    let subscription = subscription_id.and_then(|s| crud::live(store, "subscription", &s));
+    if let (true, Some(mut subscription)) = (status != "posted" && applied > 0, subscription) {
+        invoices::settle(&mut subscription, applied, due == applied);
+        touch(&mut subscription, now);
+        lifecycle::save(store, &subscription);
+    }
+}
+
+/// `collect_payment`: charges `amount` (the whole amount due when not sent) of invoice `id`
+/// to payment source `payment_source_id`, or to the customer's primary card. A declined
+/// charge is kept, raises `payment_failed` and answers 402 `payment_processing_failed`.
+fn collect(
+    op: &Operation,
+    store: &mut Store,
+    id: &str,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    if values.contains_key("authorization_transaction_id") {
+        return Err(Failure::not_emulated_option(
+            &op.id,
+            "`authorization_transaction_id`",
+            "the emulator's gateway holds no authorizations; collect with payment_source_id \
+             or the customer's primary card",
+        ));
+    }
+    // `payment_initiator` steers a gateway's customer authentication, which the emulator's
+    // test cards never ask for: it changes nothing here.
+    let taken = ["amount", "payment_source_id", "payment_initiator"];
+    only_taken(&op.id, values, &taken, false, None)?;
+    let mut invoice = payable(store, id)?;
+    let due = int(&invoice, "amount_due").unwrap_or(0);
+    if due <= 0 {
+        return Err(Failure::invalid_state(format!(
+            "invoice {id} has nothing to collect: its amount_due is 0"
+        )));
+    }
+    let amount = int(values, "amount").unwrap_or(due);
+    if amount < 1 {
+        return Err(Failure::param("amount", "must be at least 1"));
+    }
+    if amount > due {
+        return Err(Failure::param(
+            "amount",
+            format!("is more than invoice {id}'s amount_due, {due}"),
+        ));
+    }
+    let customer_id = text(&invoice, "customer_id")
+        .unwrap_or_default()
+        .to_string();
+    let card = match text(values, "payment_source_id") {
+        Some(source_id) => {
+            let source = crud::live(store, "payment_source", source_id)
+                .filter(|s| text(s, "customer_id") == Some(customer_id.as_str()));
+            if source.is_none() {
+                return Err(Failure::param(
+                    "payment_source_id",
+                    format!("names no payment source of customer {customer_id}"),
+                ));
+            }
+            gateway::card(store, source_id)
+                .ok_or_else(|| Failure::param("payment_source_id", "is not a valid card"))?
+        }
+        None => crud::live(store, "customer", &customer_id)
+            .and_then(|customer| gateway::card_of(store, &customer))
+            .ok_or_else(|| {
+                Failure::no_payment_method(format!(
+                    "customer {customer_id} has no valid payment source to collect invoice \
+                     {id} with"
+                ))
+            })?,
+    };
+    let null = Value::Null;
+    let field = |key: &str| invoice.get(key).unwrap_or(&null);
+    let bill = gateway::Bill {
+        invoice_id: id,
+        customer_id: field("customer_id"),
+        subscription_id: field("subscription_id"),
+        currency_code: invoice.get("currency_code"),
+        amount,
+        date: int(&invoice, "date").unwrap_or(now),
+        total: int(&invoice, "total").unwrap_or(0),
+        due,
+        status: text(&invoice, "status").unwrap_or_default(),
+    };
+    let charged = gateway::charge(store, &card, &bill, now);
+    let payment = invoices::LinkedPayment {
+        transaction_id: &charged.transaction_id,
+        succeeded: charged.succeeded,
+        applied: if charged.succeeded { amount } else { 0 },
+        amount,
+        date: now,
+    };
+    apply(store, &mut invoice, &payment, now);
+    let transaction: Map<String, Value> =
+        serde_json::from_str(&charged.text).expect("a transaction is a JSON object");
+    if !charged.succeeded {
+        let reason = text(&transaction, "error_text").unwrap_or("declined");
+        let message = format!(
+            "invoice {id}: the charge to payment source {} failed: {reason}",
+            card.source_id
+        );
+        let mut content = Map::new();
+        content.insert("transaction".into(), Value::Object(transaction.clone()));
+        content.insert("invoice".into(), Value::Object(invoice));
+        for (resource, key) in [
+            ("customer", "customer_id"),
+            ("subscription", "subscription_id"),
+        ] {
+            let object = text(&transaction, key).and_then(|id| crud::live(store, resource, id));
+            if let Some(object) = object {
+                content.insert(resource.into(), Value::Object(object));
+            }
+        }
+        return Err(Failure::payment_declined(message).with_event("payment_failed", content));
+    }
+    Ok(json!({ "invoice": invoice, "transaction": transaction }))
 }
 
 /// `record_payment`: a payment received outside Chargebee, applied to invoice `id`.
@@ -65,14 +231,7 @@ fn record(
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     only_taken(&op.id, sent, &TAKEN, false, Some("transaction"))?;
-    let mut invoice = crud::find(store, "invoice", id)?;
-    let status = text(&invoice, "status").unwrap_or_default().to_string();
-    if !["payment_due", "posted", "not_paid"].contains(&status.as_str()) {
-        return Err(Failure::invalid_state(format!(
-            "invoice {id} is {status}: a payment can be recorded only against a payment_due, \
-             posted or not_paid invoice"
-        )));
-    }
+    let mut invoice = payable(store, id)?;
     let due = int(&invoice, "amount_due").unwrap_or(0);
     let amount = int(sent, "amount").unwrap_or(due);
     let date = int(sent, "date").unwrap_or(now);
@@ -96,17 +255,6 @@ fn record(
         .unwrap_or_default()
         .to_string();
     let transaction_id = store.new_id("transaction");
-
-    if succeeded {
-        let paid = int(&invoice, "amount_paid").unwrap_or(0) + applied;
-        invoice.insert("amount_paid".into(), json!(paid));
-        invoice.insert("amount_due".into(), json!(due - applied));
-        if due - applied == 0 {
-            invoice.insert("status".into(), json!("paid"));
-            invoice.insert("paid_at".into(), json!(date));
-            dunning::stop(&mut invoice);
-        }
-    }
     let payment = invoices::LinkedPayment {
         transaction_id: &transaction_id,
         succeeded,
@@ -114,17 +262,7 @@ fn record(
         amount,
         date,
     };
-    payment.link(&mut invoice, now);
-    touch(&mut invoice, now);
-    store.put("invoice", id, &invoice);
-    // A payment against a due invoice lowers its subscription's dues.
-    let subscription_id = text(&invoice, "subscription_id").map(str::to_string);
-    let subscription = subscription_id.and_then(|s| crud::live(store, "subscription", &s));
-    if let (true, Some(mut subscription)) = (status != "posted" && applied > 0, subscription) {
-        invoices::settle(&mut subscription, applied, due == applied);
-        touch(&mut subscription, now);
-        lifecycle::save(store, &subscription);
-    }
+    apply(store, &mut invoice, &payment, now);
 
     let mut transaction = Map::new();
     transaction.insert("id".into(), json!(transaction_id));

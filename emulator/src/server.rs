@@ -507,8 +507,15 @@ fn call(
     } else {
         synthesized(shared, op)
     };
-    if let Ok(body) = &answer {
-        events.extend(events::record(api, &mut store, op, body, now, delivered));
+    match &answer {
+        Ok(body) => events.extend(events::record(api, &mut store, op, body, now, delivered)),
+        Err(failure) => {
+            for (kind, content) in &failure.events {
+                let content = content.clone();
+                let kind = kind.to_string();
+                events.extend(events::put_event(&mut store, kind, content, now, delivered));
+            }
+        }
     }
     // A time machine that travelled runs what fell due on the way.
     if time_machine::handles(op) {

@@ -116,6 +116,8 @@ async fn seed(emulator: &Emulator) -> Value {
         assert!(object.is_object(), "{resource} was created");
         object["id"] = json!(SAMPLE_ID);
     }
+    // The sample customer's primary card, under its new id.
+    state["collections"]["customer"][0]["primary_payment_source_id"] = json!(SAMPLE_ID);
     emulator.restore(&state).unwrap();
     state
 }
@@ -440,6 +442,17 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
                 transaction.remove("custom_payment_method_id");
                 transaction.insert("status".into(), json!("success"));
             }
+        }
+    }
+    // A collection of part of the invoice left due, from the sample customer's primary card.
+    if op.id == "invoice.collect_payment" {
+        let invoice = &mut state["collections"]["invoice"][0];
+        invoice["status"] = json!("payment_due");
+        invoice["amount_due"] = invoice["total"].clone();
+        invoice["amount_paid"] = json!(0);
+        if let Some(params) = params.as_object_mut() {
+            params.retain(|key, _| key == "amount" || key == "payment_initiator");
+            params.insert("amount".into(), json!(1));
         }
     }
     if op.resource == "subscription" {

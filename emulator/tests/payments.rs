@@ -154,3 +154,188 @@ async fn recorded_payments_pay_invoices_and_keep_the_excess() {
         ]
     );
 }
+
+/// A customer with a due invoice of 49.00 raised at `now`, no card yet: (client, invoice id).
+async fn due_invoice(emulator: &Emulator) -> (Client, String) {
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    assert_eq!(created["invoice"]["status"], "payment_due");
+    let invoice = created["invoice"]["id"].as_str().unwrap().to_string();
+    (client, invoice)
+}
+
+/// Adds test card `number` for customer `customer`; its payment source id.
+async fn add_card(client: &Client, customer: &str, number: &str) -> String {
+    let params = json!({"customer_id": customer,
+                        "card": {"number": number, "expiry_month": 12, "expiry_year": 2030}});
+    let added = call(client, "payment_source.create_card", None, params).await;
+    added["payment_source"]["id"].as_str().unwrap().to_string()
+}
+
+/// Every event type, oldest first.
+async fn event_types(client: &Client) -> Vec<String> {
+    let page = call(client, "event.list", None, json!({"limit": 100})).await;
+    let mut kinds: Vec<String> = page["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"]["event_type"].as_str().unwrap().to_string())
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+#[tokio::test]
+async fn collected_payments_charge_a_card_in_parts() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, invoice) = due_invoice(&emulator).await;
+
+    // No card yet: nothing to charge.
+    assert_eq!(
+        refusal(&client, "invoice.collect_payment", &invoice, json!({})).await,
+        (402, "payment_method_not_present".into())
+    );
+    let card = add_card(&client, "ada", "4111111111111111").await;
+
+    // 10.00 of 49.00 now; 39.00 stays due.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(3_600));
+    let part = call(
+        &client,
+        "invoice.collect_payment",
+        Some(&invoice),
+        json!({"amount": 1_000}),
+    )
+    .await;
+    assert_eq!(part["invoice"]["status"], "payment_due");
+    assert_eq!(part["invoice"]["amount_paid"], 1_000);
+    assert_eq!(part["invoice"]["amount_due"], 3_900);
+    let transaction = &part["transaction"];
+    assert_eq!(transaction["amount"], 1_000);
+    assert_eq!(transaction["status"], "success");
+    assert_eq!(transaction["payment_source_id"], card.as_str());
+    assert_eq!(transaction["date"], now + 3_600);
+    assert_eq!(transaction["linked_invoices"][0]["invoice_total"], 4_900);
+    assert_eq!(
+        transaction["linked_invoices"][0]["invoice_status"],
+        "payment_due"
+    );
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["total_dues"], 3_900);
+
+    // More than is due is refused by name; the rest, when not named, is what is due.
+    let (status, code) = refusal(
+        &client,
+        "invoice.collect_payment",
+        &invoice,
+        json!({"amount": 3_901}),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (400, "param_wrong_value"));
+    let rest = call(
+        &client,
+        "invoice.collect_payment",
+        Some(&invoice),
+        json!({}),
+    )
+    .await;
+    assert_eq!(rest["invoice"]["status"], "paid");
+    assert_eq!(rest["invoice"]["amount_paid"], 4_900);
+    assert_eq!(rest["invoice"]["amount_due"], 0);
+    assert_eq!(rest["invoice"]["paid_at"], now + 3_600);
+    assert_eq!(rest["transaction"]["amount"], 3_900);
+    assert_eq!(
+        rest["invoice"]["linked_payments"][1]["applied_amount"],
+        3_900
+    );
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["due_invoices_count"], 0);
+    assert_eq!(sub["subscription"].get("total_dues"), None);
+
+    // Paid: nothing left to collect.
+    assert_eq!(
+        refusal(&client, "invoice.collect_payment", &invoice, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+    let kinds = event_types(&client).await;
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        ["payment_succeeded", "payment_succeeded"]
+    );
+    let page = call(&client, "event.list", None, json!({"limit": 1})).await;
+    let content = &page["list"][0]["event"]["content"];
+    assert_eq!(content["customer"]["id"], "ada");
+    assert_eq!(content["subscription"]["id"], "sub");
+    assert_eq!(content["invoice"]["status"], "paid");
+}
+
+#[tokio::test]
+async fn declined_collections_are_kept_and_refused() {
+    let now = 1_773_144_000;
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, invoice) = due_invoice(&emulator).await;
+    let declining = add_card(&client, "ada", "4000000000000341").await;
+    call(&client, "customer.create", None, json!({"id": "bob"})).await;
+    let bobs = add_card(&client, "bob", "4111111111111111").await;
+
+    // Another customer's card is not this invoice's to charge.
+    let (status, code) = refusal(
+        &client,
+        "invoice.collect_payment",
+        &invoice,
+        json!({"payment_source_id": bobs}),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (400, "param_wrong_value"));
+    let authorized = json!({"authorization_transaction_id": "txn_1"});
+    let (status, code) = refusal(&client, "invoice.collect_payment", &invoice, authorized).await;
+    assert_eq!((status, code.as_str()), (501, "not_emulated"));
+
+    // The declined charge answers 402; its transaction and event are kept.
+    let e = client
+        .call(
+            "invoice.collect_payment",
+            Some(&invoice),
+            json!({"payment_source_id": declining}),
+        )
+        .await
+        .expect_err("declined");
+    let api = e.api_error().unwrap();
+    assert_eq!(api.status, 402);
+    assert_eq!(
+        api.api_error_code
+            .as_ref()
+            .map(|c| c.to_string())
+            .as_deref(),
+        Some("payment_processing_failed")
+    );
+    let kept = call(&client, "invoice.retrieve", Some(&invoice), json!({})).await;
+    let kept = &kept["invoice"];
+    assert_eq!(kept["status"], "payment_due");
+    assert_eq!(kept["amount_due"], 4_900);
+    assert_eq!(kept["linked_payments"][0]["txn_status"], "failure");
+    assert_eq!(kept["linked_payments"][0]["applied_amount"], 0);
+    let txn = kept["linked_payments"][0]["txn_id"].as_str().unwrap();
+    let transaction = call(&client, "transaction.retrieve", Some(txn), json!({})).await;
+    assert_eq!(transaction["transaction"]["status"], "failure");
+    assert_eq!(transaction["transaction"]["error_code"], "card_declined");
+    assert_eq!(event_types(&client).await.last().unwrap(), "payment_failed");
+}
