@@ -14,9 +14,8 @@
 //!   changes and cancellations, and the reminders ahead of trial ends, renewals and
 //!   cancellations); the invoice each term raises (paid, posted under Net D
 //!   terms, or due), priced by each item price's pricing model, and its PDF (`invoice.pdf`
-//!   links to a real PDF); payments recorded against invoices and their transactions;
-//!   Chargebee's time
-//!   machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
+//!   links to a real PDF); payments recorded against invoices or collected from cards, and
+//!   their transactions; Chargebee's time machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
 //!   open pages on the emulator; the Maton connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
