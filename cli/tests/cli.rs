@@ -459,14 +459,7 @@ async fn failures_as_json_on_stderr_when_asked() {
     );
 
     // An operation the emulator does not model says so, never a made-up success.
-    let run = chargebee(&[
-        "--emulator",
-        "--json-errors",
-        "credit_note",
-        "retrieve",
-        "cn1",
-    ])
-    .await;
+    let run = chargebee(&["--emulator", "--json-errors", "quote", "retrieve", "q1"]).await;
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
@@ -477,9 +470,9 @@ async fn failures_as_json_on_stderr_when_asked() {
     );
     assert_eq!(error["error"]["api_error"]["http_status_code"], 501);
     // Made-up answers only when asked for, and only with the emulator.
-    let run = chargebee(&["--emulator", "--synthesize", "credit_note", "list"]).await;
-    assert_eq!(run.json()["list"][0]["credit_note"]["id"], "id_1");
-    let run = chargebee(&["--synthesize", "credit_note", "list"]).await;
+    let run = chargebee(&["--emulator", "--synthesize", "quote", "list"]).await;
+    assert_eq!(run.json()["list"][0]["quote"]["id"], "id_1");
+    let run = chargebee(&["--synthesize", "quote", "list"]).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--emulator"), "{}", run.stderr);
 

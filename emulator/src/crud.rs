@@ -33,9 +33,10 @@ pub const KEPT: [&str; 15] = [
 ];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
-pub const LISTED: [&str; 5] = [
+pub const LISTED: [&str; 6] = [
     "subscription",
     "invoice",
+    "credit_note",
     "event",
     "transaction",
     "payment_source",

@@ -48,6 +48,13 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             "payment_succeeded",
             &["transaction", "invoice", "customer", "subscription"],
         ),
+        "credit_note.create" | "invoice.write_off" => {
+            let mut events = one("credit_note_created", &["credit_note"]);
+            events.extend(one("invoice_updated", &["invoice"]));
+            events
+        }
+        "invoice.void_invoice" => one("invoice_updated", &["invoice"]),
+        "invoice.delete" => one("invoice_deleted", &["invoice"]),
         "invoice.record_payment" => {
             let mut events = one("transaction_created", &["transaction"]);
             events.extend(one("invoice_updated", &["invoice"]));

@@ -322,6 +322,34 @@ impl LinkedPayment<'_> {
     }
 }
 
+/// Takes `amount` (a payment, an adjustment, a write-off) off `invoice`'s `amount_due` at
+/// `now`: at zero the invoice is `paid` (`paid_at`: `paid_at`) and its dunning stopped. The
+/// subscription of an invoice that was due owes that much less ([`settle`]); the caller
+/// stores the invoice.
+pub fn reduce(
+    store: &mut Store,
+    invoice: &mut Map<String, Value>,
+    amount: i64,
+    paid_at: i64,
+    now: i64,
+) {
+    let due = int(invoice, "amount_due").unwrap_or(0);
+    let was_due = fields::text(invoice, "status") != Some("posted");
+    invoice.insert("amount_due".into(), json!(due - amount));
+    if due == amount {
+        invoice.insert("status".into(), json!("paid"));
+        invoice.insert("paid_at".into(), json!(paid_at));
+        dunning::stop(invoice);
+    }
+    let subscription_id = fields::text(invoice, "subscription_id");
+    let subscription = subscription_id.and_then(|s| crud::live(store, "subscription", s));
+    if let (true, Some(mut subscription)) = (was_due && amount > 0, subscription) {
+        settle(&mut subscription, amount, due == amount);
+        fields::touch(&mut subscription, now);
+        crate::lifecycle::save(store, &subscription);
+    }
+}
+
 /// Counts an invoice of `amount` that fell due at `at` in `subscription`'s dues:
 /// `due_invoices_count`, `total_dues`, and `due_since` (the oldest due invoice's time).
 pub fn owe(subscription: &mut Map<String, Value>, amount: i64, at: i64) {

@@ -15,7 +15,8 @@
 //!   cancellations); the invoice each term raises (paid, posted under Net D
 //!   terms, or due), priced by each item price's pricing model, and its PDF (`invoice.pdf`
 //!   links to a real PDF); payments recorded against invoices or collected from cards, and
-//!   their transactions; Chargebee's time machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
+//!   their transactions; credit notes that adjust or credit an invoice; invoices written
+//!   off, voided or deleted; Chargebee's time machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
 //!   open pages on the emulator; the Maton connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
@@ -51,6 +52,7 @@ mod calendar;
 mod changes;
 mod clock;
 mod control;
+mod credit_notes;
 mod crud;
 mod defaults;
 mod dunning;
@@ -74,6 +76,7 @@ mod store;
 mod synth;
 mod time_machine;
 mod transitions;
+mod voiding;
 mod webhooks;
 
 pub use calendar::parse_time;
@@ -98,6 +101,8 @@ pub fn models(operation: &str) -> bool {
             || transitions::handles(op)
             || changes::handles(op)
             || payments::handles(op)
+            || credit_notes::handles(op)
+            || voiding::handles(op)
             || gateway::handles(op)
             || crud::models(api, op)
     })

@@ -7,12 +7,10 @@
 //! (`transaction.retrieve`, `transaction.list`) linked to the invoice it paid.
 
 use crate::crud;
-use crate::dunning;
 use crate::failure::Failure;
 use crate::fields::{int, only_taken, text, touch};
 use crate::gateway;
 use crate::invoices;
-use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
 use chargebee_description::Operation;
@@ -70,39 +68,23 @@ fn payable(store: &Store, id: &str) -> Result<Map<String, Value>, Failure> {
 }
 
 /// Applies `payment` to `invoice` at `now` and stores it: a successful payment raises
-/// `amount_paid` and lowers `amount_due` by what it applies (the invoice is `paid`, and its
-/// dunning stopped, at zero) and lowers the subscription's dues; every payment is linked.
+/// `amount_paid` and lowers what is due by what it applies ([`invoices::reduce`]); every
+/// payment is linked.
 fn apply(
     store: &mut Store,
     invoice: &mut Map<String, Value>,
     payment: &invoices::LinkedPayment<'_>,
     now: i64,
 ) {
-    let id = text(invoice, "id").unwrap_or_default().to_string();
-    let status = text(invoice, "status").unwrap_or_default().to_string();
-    let due = int(invoice, "amount_due").unwrap_or(0);
-    let applied = payment.applied;
     if payment.succeeded {
-        let paid = int(invoice, "amount_paid").unwrap_or(0) + applied;
+        let paid = int(invoice, "amount_paid").unwrap_or(0) + payment.applied;
         invoice.insert("amount_paid".into(), json!(paid));
-        invoice.insert("amount_due".into(), json!(due - applied));
-        if due == applied {
-            invoice.insert("status".into(), json!("paid"));
-            invoice.insert("paid_at".into(), json!(payment.date));
-            dunning::stop(invoice);
-        }
+        invoices::reduce(store, invoice, payment.applied, payment.date, now);
     }
     payment.link(invoice, now);
     touch(invoice, now);
+    let id = text(invoice, "id").unwrap_or_default().to_string();
     store.put("invoice", &id, invoice);
-    // A payment against a due invoice lowers its subscription's dues.
-    let subscription_id = text(invoice, "subscription_id").map(str::to_string);
-    let subscription = subscription_id.and_then(|s| crud::live(store, "subscription", &s));
-    if let (true, Some(mut subscription)) = (status != "posted" && applied > 0, subscription) {
-        invoices::settle(&mut subscription, applied, due == applied);
-        touch(&mut subscription, now);
-        lifecycle::save(store, &subscription);
-    }
 }
 
 /// `collect_payment`: charges `amount` (the whole amount due when not sent) of invoice `id`

@@ -12,8 +12,8 @@ use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
-    billing, changes, control, crud, events, gateway, lifecycle, pages, payments, synth,
-    time_machine, transitions, Config,
+    billing, changes, control, credit_notes, crud, events, gateway, lifecycle, pages, payments,
+    synth, time_machine, transitions, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -481,6 +481,10 @@ fn call(
         time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
     } else if gateway::handles(op) {
         gateway::create_card(&mut store, &params.values, now)
+    } else if voiding::handles(op) {
+        voiding::run(op, &mut store, id.unwrap_or_default(), &params, now)
+    } else if credit_notes::handles(op) {
+        credit_notes::run(op, &mut store, id, &params, now)
     } else if payments::handles(op) {
         let id = id.unwrap_or_default();
         payments::run(op, &mut store, id, &params, now)

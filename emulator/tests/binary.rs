@@ -163,7 +163,7 @@ async fn synthesis_is_asked_for_by_operation_or_for_all() {
     let listed = client.call("quote.list", None, serde_json::json!({})).await;
     assert!(listed.is_ok(), "{listed:?}");
     let e = client
-        .call("credit_note.retrieve", Some("cn1"), serde_json::json!({}))
+        .call("quote.retrieve", Some("q1"), serde_json::json!({}))
         .await
         .unwrap_err();
     assert!(e.api_error().is_some_and(|a| a.is_not_emulated()), "{e}");

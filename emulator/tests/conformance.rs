@@ -14,7 +14,7 @@ const SAMPLE_ID: &str = "sample_id";
 /// The resources `seed` creates through the typed client, in this order, before the other
 /// resources kept generically: a customer with a card, its catalog, and a subscription with
 /// its invoice, paid by a charge to the card.
-const SEEDED_FIRST: [&str; 8] = [
+const SEEDED_FIRST: [&str; 9] = [
     "customer",
     "payment_source",
     "item_family",
@@ -23,6 +23,7 @@ const SEEDED_FIRST: [&str; 8] = [
     "subscription",
     "invoice",
     "transaction",
+    "credit_note",
 ];
 
 /// Every resource `seed` makes a sample object of: `SEEDED_FIRST`, then the other resources
@@ -96,6 +97,14 @@ async fn seed(emulator: &Emulator) -> Value {
         .send()
         .await
         .unwrap();
+    // A refundable credit note of part of what the paid invoice took.
+    let invoices = client
+        .call("invoice.list", None, json!({"limit": 1}))
+        .await
+        .unwrap();
+    let note = json!({"reference_invoice_id": invoices["list"][0]["invoice"]["id"],
+                      "type": "refundable", "total": 1});
+    client.call("credit_note.create", None, note).await.unwrap();
     // The other kept resources through their create operations, in an order that creates
     // what each one refers to first; every reference names the sample objects.
     let api = Api::embedded();
@@ -187,18 +196,15 @@ async fn operations_not_modeled_answer_not_emulated_by_default() {
     );
     // Opting in one operation synthesizes that one only.
     let config = Config {
-        synthesize: Synthesis::Operations(["credit_note.create".to_string()].into()),
+        synthesize: Synthesis::Operations(["quote.list".to_string()].into()),
         ..Config::default()
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
-    let credit_note = api.sample_params(api.operation("credit_note.create").unwrap());
-    assert!(client
-        .call("credit_note.create", None, credit_note)
-        .await
-        .is_ok());
+    let quotes = api.sample_params(api.operation("quote.list").unwrap());
+    assert!(client.call("quote.list", None, quotes).await.is_ok());
     let e = client
-        .call("credit_note.retrieve", Some(SAMPLE_ID), json!({}))
+        .call("quote.retrieve", Some(SAMPLE_ID), json!({}))
         .await
         .unwrap_err();
     assert!(e.api_error().is_some_and(|a| a.is_not_emulated()), "{e}");
@@ -428,13 +434,44 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             card.insert("expiry_year".into(), json!(2099));
         }
     }
-    // A payment as the emulator records it, against the invoice left due: the transaction's
-    // fields it keeps, dated now.
-    if op.id == "invoice.record_payment" {
+    // The invoice left due for what pays, adjusts, writes off, voids or deletes it; an
+    // operation's comment is not kept.
+    let on_due_invoice = [
+        "invoice.record_payment",
+        "invoice.collect_payment",
+        "credit_note.create",
+        "invoice.write_off",
+        "invoice.void_invoice",
+        "invoice.delete",
+    ];
+    if on_due_invoice.contains(&op.id.as_str()) {
         let invoice = &mut state["collections"]["invoice"][0];
         invoice["status"] = json!("payment_due");
         invoice["amount_due"] = invoice["total"].clone();
         invoice["amount_paid"] = json!(0);
+        for held in ["linked_payments", "issued_credit_notes"] {
+            invoice.as_object_mut().unwrap().remove(held);
+        }
+        if let Some(params) = params.as_object_mut() {
+            params.remove("comment");
+        }
+    }
+    // An adjustment of part of it, as a total.
+    if op.id == "credit_note.create" {
+        if let Some(params) = params.as_object_mut() {
+            let taken = [
+                "reference_invoice_id",
+                "type",
+                "reason_code",
+                "create_reason_code",
+            ];
+            params.retain(|key, _| taken.contains(&key.as_str()));
+            params.insert("type".into(), json!("adjustment"));
+            params.insert("total".into(), json!(1));
+        }
+    }
+    // A payment as the emulator records it: the transaction's fields it keeps, dated now.
+    if op.id == "invoice.record_payment" {
         if let Some(params) = params.as_object_mut() {
             params.retain(|key, _| key == "transaction");
             if let Some(transaction) = params["transaction"].as_object_mut() {
@@ -446,10 +483,6 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     }
     // A collection of part of the invoice left due, from the sample customer's primary card.
     if op.id == "invoice.collect_payment" {
-        let invoice = &mut state["collections"]["invoice"][0];
-        invoice["status"] = json!("payment_due");
-        invoice["amount_due"] = invoice["total"].clone();
-        invoice["amount_paid"] = json!(0);
         if let Some(params) = params.as_object_mut() {
             params.retain(|key, _| key == "amount" || key == "payment_initiator");
             params.insert("amount".into(), json!(1));

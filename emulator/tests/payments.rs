@@ -339,3 +339,261 @@ async fn declined_collections_are_kept_and_refused() {
     assert_eq!(transaction["transaction"]["error_code"], "card_declined");
     assert_eq!(event_types(&client).await.last().unwrap(), "payment_failed");
 }
+
+#[tokio::test]
+async fn credit_notes_adjust_credit_and_write_off() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, invoice) = due_invoice(&emulator).await;
+
+    // 9.00 of the 49.00 due adjusted away: 40.00 still due.
+    let adjusted = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": invoice, "type": "adjustment", "total": 900,
+               "reason_code": "waiver", "create_reason_code": "Goodwill"}),
+    )
+    .await;
+    let note = &adjusted["credit_note"];
+    assert_eq!(note["type"], "adjustment");
+    assert_eq!(note["status"], "adjusted");
+    assert_eq!(note["total"], 900);
+    assert_eq!(note["amount_allocated"], 900);
+    assert_eq!(note["amount_available"], 0);
+    assert_eq!(note["reference_invoice_id"], invoice.as_str());
+    assert_eq!(note["customer_id"], "ada");
+    assert_eq!(note["currency_code"], "USD");
+    assert_eq!(note["date"], now);
+    assert_eq!(note["allocations"][0]["invoice_id"], invoice.as_str());
+    assert_eq!(note["allocations"][0]["allocated_amount"], 900);
+    assert_eq!(note["allocations"][0]["invoice_status"], "payment_due");
+    let adjustment_id = note["id"].as_str().unwrap().to_string();
+    let charged = &adjusted["invoice"];
+    assert_eq!(charged["amount_adjusted"], 900);
+    assert_eq!(charged["amount_due"], 4_000);
+    assert_eq!(charged["status"], "payment_due");
+    assert_eq!(
+        charged["adjustment_credit_notes"][0]["cn_id"],
+        adjustment_id.as_str()
+    );
+    assert_eq!(charged["adjustment_credit_notes"][0]["cn_total"], 900);
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["total_dues"], 4_000);
+
+    // Not more than is due; nothing paid yet, so nothing to give back.
+    let too_much = json!({"reference_invoice_id": invoice, "type": "adjustment", "total": 4_001});
+    let refused = client.call("credit_note.create", None, too_much).await;
+    let refused = refused.unwrap_err();
+    assert_eq!(refused.api_error().unwrap().param.as_deref(), Some("total"));
+    let unpaid = json!({"reference_invoice_id": invoice, "type": "refundable", "total": 1});
+    let refused = client.call("credit_note.create", None, unpaid).await;
+    assert_eq!(
+        refused.unwrap_err().api_error().unwrap().param.as_deref(),
+        Some("total")
+    );
+
+    // 15.00 paid, 10.00 of it credited back: the customer holds 10.00 of refundable credits.
+    call(
+        &client,
+        "invoice.record_payment",
+        Some(&invoice),
+        json!({"transaction": {"amount": 1_500, "payment_method": "cash"}}),
+    )
+    .await;
+    let credited = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": invoice, "type": "refundable", "total": 1_000,
+               "create_reason_code": "Goodwill"}),
+    )
+    .await;
+    let note = &credited["credit_note"];
+    assert_eq!(note["status"], "refund_due");
+    assert_eq!(note["amount_available"], 1_000);
+    assert_eq!(note["amount_allocated"], 0);
+    assert_eq!(note["amount_refunded"], 0);
+    assert_eq!(
+        credited["invoice"]["issued_credit_notes"][0]["cn_total"],
+        1_000
+    );
+    assert_eq!(credited["invoice"]["amount_due"], 2_500);
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 1_000);
+    // 5.00 of the payment is left to credit.
+    let beyond = json!({"reference_invoice_id": invoice, "type": "refundable", "total": 501});
+    let refused = client.call("credit_note.create", None, beyond).await;
+    assert_eq!(
+        refused.unwrap_err().api_error().unwrap().param.as_deref(),
+        Some("total")
+    );
+
+    // An invoice holding a payment cannot be voided.
+    assert_eq!(
+        refusal(&client, "invoice.void_invoice", &invoice, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+
+    // The 25.00 left written off: paid, 15.00 + 9.00 + 25.00 = 49.00.
+    emulator.clock().advance(std::time::Duration::from_secs(60));
+    let written = call(&client, "invoice.write_off", Some(&invoice), json!({})).await;
+    let written_off = &written["invoice"];
+    assert_eq!(written_off["status"], "paid");
+    assert_eq!(written_off["paid_at"], now + 60);
+    assert_eq!(written_off["amount_due"], 0);
+    assert_eq!(written_off["write_off_amount"], 2_500);
+    assert_eq!(written_off["amount_paid"], 1_500);
+    assert_eq!(written_off["amount_adjusted"], 900);
+    let note = &written["credit_note"];
+    assert_eq!(note["type"], "adjustment");
+    assert_eq!(note["reason_code"], "write_off");
+    assert_eq!(note["create_reason_code"], "Write Off");
+    assert_eq!(note["total"], 2_500);
+    assert_eq!(note["allocations"][0]["invoice_status"], "paid");
+    assert_eq!(
+        written_off["adjustment_credit_notes"][1]["cn_id"],
+        note["id"]
+    );
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["due_invoices_count"], 0);
+    assert_eq!(
+        refusal(&client, "invoice.write_off", &invoice, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+
+    // Kept: retrieved and listed, also the customer's.
+    let kept = call(
+        &client,
+        "credit_note.retrieve",
+        Some(&adjustment_id),
+        json!({}),
+    )
+    .await;
+    assert_eq!(kept["credit_note"]["total"], 900);
+    let listed = call(
+        &client,
+        "credit_note.credit_notes_for_customer",
+        Some("ada"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(listed["list"].as_array().unwrap().len(), 3);
+
+    // What is not modeled is refused by name.
+    let store = json!({"reference_invoice_id": invoice, "type": "store", "total": 1});
+    assert_eq!(
+        client
+            .call("credit_note.create", None, store)
+            .await
+            .unwrap_err()
+            .api_error()
+            .unwrap()
+            .status,
+        501
+    );
+    let standalone = json!({"customer_id": "ada", "type": "refundable", "total": 1});
+    assert_eq!(
+        client
+            .call("credit_note.create", None, standalone)
+            .await
+            .unwrap_err()
+            .api_error()
+            .unwrap()
+            .status,
+        501
+    );
+    let kinds = event_types(&client).await;
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        ["credit_note_created", "invoice_updated"]
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "credit_note_created").count(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn voided_and_deleted_invoices_are_no_longer_owed() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, first) = due_invoice(&emulator).await;
+
+    let voided = call(
+        &client,
+        "invoice.void_invoice",
+        Some(&first),
+        json!({"void_reason_code": "Raised in error"}),
+    )
+    .await;
+    let voided = &voided["invoice"];
+    assert_eq!(voided["status"], "voided");
+    assert_eq!(voided["voided_at"], now);
+    assert_eq!(voided["void_reason_code"], "Raised in error");
+    assert_eq!(voided["amount_due"], 4_900);
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["due_invoices_count"], 0);
+    assert_eq!(sub["subscription"].get("total_dues"), None);
+    assert_eq!(
+        refusal(&client, "invoice.void_invoice", &first, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+
+    // The renewal on 2026-04-10T12:00:00Z (31 days on) raises the next invoice; it is deleted.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(31 * 86_400));
+    let invoices = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    let second = invoices["list"][0]["invoice"].clone();
+    assert_eq!(second["date"], now + 31 * 86_400);
+    assert_eq!(second["status"], "payment_due");
+    let second = second["id"].as_str().unwrap().to_string();
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["total_dues"], 4_900);
+
+    let deleted = call(&client, "invoice.delete", Some(&second), json!({})).await;
+    assert_eq!(deleted["invoice"]["deleted"], true);
+    let gone = client
+        .call("invoice.retrieve", Some(&second), json!({}))
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    let listed = call(
+        &client,
+        "invoice.list",
+        None,
+        json!({"include_deleted": true, "id": {"is": second}}),
+    )
+    .await;
+    assert_eq!(listed["list"][0]["invoice"]["deleted"], true);
+    let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(sub["subscription"]["due_invoices_count"], 0);
+    assert_eq!(
+        event_types(&client).await.last().map(String::as_str),
+        Some("invoice_deleted")
+    );
+    // A comment is not kept, and is refused by name rather than dropped.
+    let (status, code) = refusal(
+        &client,
+        "invoice.void_invoice",
+        &first,
+        json!({"comment": "why"}),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (501, "not_emulated"));
+}

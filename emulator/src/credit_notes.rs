@@ -1,0 +1,337 @@
+//! Credit notes against an invoice, as Chargebee documents them (`credit_note.create`). An
+//! `adjustment` note takes part of what is still due off a `payment_due`, `posted` or
+//! `not_paid` invoice (`amount_adjusted`; the invoice is `paid` at zero); it is `adjusted`
+//! and allocated to the invoice at once. A `refundable` note gives back part of what was
+//! paid: it is `refund_due`, its `amount_available` kept as the customer's
+//! `refundable_credits`. Writing an invoice off (`invoice.write_off`) settles what is due
+//! with an adjustment note (`reason_code: write_off`) and sets `write_off_amount`.
+//!
+//! Notes are issued for a total, not line by line, and carry no `line_items`: how Chargebee
+//! spreads a total over an invoice's lines is not modeled.
+
+use crate::crud;
+use crate::failure::Failure;
+use crate::fields::{int, only_taken, text, touch};
+use crate::invoices;
+use crate::params::Params;
+use crate::store::Store;
+use chargebee_description::Operation;
+use serde_json::{json, Map, Value};
+
+/// Operations this module serves.
+const SERVED: [&str; 2] = ["credit_note.create", "invoice.write_off"];
+
+/// The parameters `credit_note.create` takes; any other is refused by name.
+const TAKEN: [&str; 7] = [
+    "reference_invoice_id",
+    "customer_id",
+    "total",
+    "type",
+    "reason_code",
+    "create_reason_code",
+    "date",
+];
+
+/// Invoice statuses an adjustment note (and a write-off) applies to.
+const ADJUSTABLE: [&str; 3] = ["payment_due", "posted", "not_paid"];
+
+/// Whether `op` is served here.
+pub fn handles(op: &Operation) -> bool {
+    SERVED.contains(&op.id.as_str())
+}
+
+/// Serves one credit note operation (`id`: the invoice a write-off names) at `now`.
+pub fn run(
+    op: &Operation,
+    store: &mut Store,
+    id: Option<&str>,
+    params: &Params,
+    now: i64,
+) -> Result<Value, Failure> {
+    match op.id.as_str() {
+        "credit_note.create" => create(op, store, &params.values, now),
+        "invoice.write_off" => write_off(op, store, id.unwrap_or_default(), &params.values, now),
+        other => Err(Failure::no_route("serve", other)),
+    }
+}
+
+/// What a credit note is issued for.
+struct Note<'a> {
+    /// `adjustment` or `refundable`.
+    kind: &'static str,
+    total: i64,
+    reason_code: Option<&'a Value>,
+    create_reason_code: Option<&'a Value>,
+    date: i64,
+}
+
+/// `credit_note.create` against the invoice `reference_invoice_id` names.
+fn create(
+    op: &Operation,
+    store: &mut Store,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    only_taken(&op.id, values, &TAKEN, false, None)?;
+    let kind = match text(values, "type").unwrap_or_default() {
+        "adjustment" => "adjustment",
+        "refundable" => "refundable",
+        other => {
+            return Err(Failure::not_emulated_option(
+                &op.id,
+                &format!("type `{other}`"),
+                "issue an adjustment or a refundable credit note",
+            ))
+        }
+    };
+    let Some(invoice_id) = text(values, "reference_invoice_id") else {
+        if kind == "refundable" && values.contains_key("customer_id") {
+            return Err(Failure::not_emulated_option(
+                &op.id,
+                "a refundable note without `reference_invoice_id`",
+                "standalone credit notes are not modeled; name the invoice it credits",
+            ));
+        }
+        return Err(Failure::param(
+            "reference_invoice_id",
+            format!("is required for a {kind} credit note"),
+        ));
+    };
+    let mut invoice = crud::live(store, "invoice", invoice_id)
+        .ok_or_else(|| Failure::missing("invoice", invoice_id, "reference_invoice_id"))?;
+    let customer_id = text(&invoice, "customer_id").unwrap_or_default();
+    if let Some(sent) = text(values, "customer_id").filter(|sent| *sent != customer_id) {
+        return Err(Failure::param(
+            "customer_id",
+            format!("is {sent}, but invoice {invoice_id} is customer {customer_id}'s"),
+        ));
+    }
+    let total = int(values, "total").unwrap_or(0);
+    if total < 1 {
+        return Err(Failure::param(
+            "total",
+            "is required and must be at least 1 (line_items are not modeled)",
+        ));
+    }
+    let date = int(values, "date").unwrap_or(now);
+    if date > now {
+        return Err(Failure::param("date", "is in the future"));
+    }
+    if date < int(&invoice, "date").unwrap_or(date) {
+        return Err(Failure::param(
+            "date",
+            format!("is before invoice {invoice_id}'s date"),
+        ));
+    }
+    let status = text(&invoice, "status").unwrap_or_default().to_string();
+    if kind == "adjustment" {
+        if !ADJUSTABLE.contains(&status.as_str()) {
+            return Err(Failure::invalid_state(format!(
+                "invoice {invoice_id} is {status}: an adjustment credit note applies only to a \
+                 payment_due, posted or not_paid invoice"
+            )));
+        }
+        let due = int(&invoice, "amount_due").unwrap_or(0);
+        if total > due {
+            return Err(Failure::param(
+                "total",
+                format!("is more than invoice {invoice_id}'s amount_due, {due}"),
+            ));
+        }
+    } else {
+        if !["paid", "payment_due", "posted", "not_paid"].contains(&status.as_str()) {
+            return Err(Failure::invalid_state(format!(
+                "invoice {invoice_id} is {status}: a refundable credit note needs a paid, \
+                 payment_due, posted or not_paid invoice"
+            )));
+        }
+        let refundable = refundable(&invoice);
+        if total > refundable {
+            return Err(Failure::param(
+                "total",
+                format!(
+                    "is more than invoice {invoice_id}'s refundable amount, {refundable} (what \
+                     was paid less the refundable credit notes issued for it)"
+                ),
+            ));
+        }
+    }
+    let note = Note {
+        kind,
+        total,
+        reason_code: values.get("reason_code"),
+        create_reason_code: values.get("create_reason_code"),
+        date,
+    };
+    if kind == "adjustment" {
+        let adjusted = int(&invoice, "amount_adjusted").unwrap_or(0) + total;
+        invoice.insert("amount_adjusted".into(), json!(adjusted));
+        invoices::reduce(store, &mut invoice, total, now, now);
+    }
+    let credit_note = issue(store, &mut invoice, &note, now);
+    Ok(json!({ "credit_note": credit_note, "invoice": invoice }))
+}
+
+/// What of `invoice` a refundable note can still give back: its successful payments, less
+/// the refundable notes issued for it that are not voided.
+fn refundable(invoice: &Map<String, Value>) -> i64 {
+    let entries = |key: &str| {
+        invoice
+            .get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let paid: i64 = entries("linked_payments")
+        .iter()
+        .filter(|p| p["txn_status"] == "success")
+        .filter_map(|p| p["applied_amount"].as_i64())
+        .sum();
+    let credited: i64 = entries("issued_credit_notes")
+        .iter()
+        .filter(|n| n["cn_status"] != "voided")
+        .filter_map(|n| n["cn_total"].as_i64())
+        .sum();
+    paid - credited
+}
+
+/// `invoice.write_off`: what invoice `id` still owes is settled by an adjustment credit note
+/// (`reason_code: write_off`, `create_reason_code: Write Off`); the invoice is `paid`, its
+/// `write_off_amount` that amount.
+fn write_off(
+    op: &Operation,
+    store: &mut Store,
+    id: &str,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    only_taken(&op.id, values, &[], false, None)?;
+    let mut invoice = crud::find(store, "invoice", id)?;
+    let status = text(&invoice, "status").unwrap_or_default();
+    if !ADJUSTABLE.contains(&status) {
+        return Err(Failure::invalid_state(format!(
+            "invoice {id} is {status}: only a payment_due, posted or not_paid invoice can be \
+             written off"
+        )));
+    }
+    let due = int(&invoice, "amount_due").unwrap_or(0);
+    let (reason_code, create_reason_code) = (json!("write_off"), json!("Write Off"));
+    let note = Note {
+        kind: "adjustment",
+        total: due,
+        reason_code: Some(&reason_code),
+        create_reason_code: Some(&create_reason_code),
+        date: now,
+    };
+    invoice.insert("write_off_amount".into(), json!(due));
+    invoices::reduce(store, &mut invoice, due, now, now);
+    let credit_note = issue(store, &mut invoice, &note, now);
+    Ok(json!({ "credit_note": credit_note, "invoice": invoice }))
+}
+
+/// Issues `note` against `invoice` at `now`, whose amounts the caller has already changed:
+/// keeps the credit note, lists it on the invoice (`adjustment_credit_notes` or
+/// `issued_credit_notes`) and stores the invoice; a refundable note's amount joins the
+/// customer's `refundable_credits`. Returns the credit note.
+fn issue(
+    store: &mut Store,
+    invoice: &mut Map<String, Value>,
+    note: &Note<'_>,
+    now: i64,
+) -> Map<String, Value> {
+    let id = store.new_id("credit_note");
+    let invoice_id = text(invoice, "id").unwrap_or_default().to_string();
+    let adjustment = note.kind == "adjustment";
+    let status = if adjustment { "adjusted" } else { "refund_due" };
+    let allocations = if adjustment {
+        json!([{
+            "invoice_id": invoice_id,
+            "allocated_amount": note.total,
+            "allocated_at": now,
+            "invoice_date": invoice.get("date"),
+            "invoice_status": invoice.get("status"),
+        }])
+    } else {
+        json!([])
+    };
+    let mut credit_note = Map::new();
+    for (key, value) in [
+        ("id", json!(id)),
+        ("customer_id", json!(invoice.get("customer_id"))),
+        ("reference_invoice_id", json!(invoice_id)),
+        ("type", json!(note.kind)),
+        ("status", json!(status)),
+        ("date", json!(note.date)),
+        ("price_type", json!(invoice.get("price_type"))),
+        ("total", json!(note.total)),
+        ("sub_total", json!(note.total)),
+        (
+            "amount_allocated",
+            json!(if adjustment { note.total } else { 0 }),
+        ),
+        ("amount_refunded", json!(0)),
+        (
+            "amount_available",
+            json!(if adjustment { 0 } else { note.total }),
+        ),
+        ("round_off_amount", json!(0)),
+        ("fractional_correction", json!(0)),
+        ("generated_at", json!(now)),
+        ("allocations", allocations),
+        ("linked_refunds", json!([])),
+        ("deleted", json!(false)),
+        ("object", json!("credit_note")),
+    ] {
+        credit_note.insert(key.into(), value);
+    }
+    for key in ["subscription_id", "currency_code"] {
+        if let Some(value) = invoice.get(key).filter(|v| !v.is_null()) {
+            credit_note.insert(key.into(), value.clone());
+        }
+    }
+    if let Some(code) = note.reason_code {
+        credit_note.insert("reason_code".into(), code.clone());
+    }
+    if let Some(code) = note.create_reason_code {
+        credit_note.insert("create_reason_code".into(), code.clone());
+    }
+    touch(&mut credit_note, now);
+    store.put("credit_note", &id, &credit_note);
+
+    let mut entry = json!({
+        "cn_id": id,
+        "cn_date": note.date,
+        "cn_total": note.total,
+        "cn_status": status,
+    });
+    if let Some(code) = note.reason_code {
+        entry["cn_reason_code"] = code.clone();
+    }
+    if let Some(code) = note.create_reason_code {
+        entry["cn_create_reason_code"] = code.clone();
+    }
+    let list = if adjustment {
+        "adjustment_credit_notes"
+    } else {
+        "issued_credit_notes"
+    };
+    match invoice.get_mut(list).and_then(Value::as_array_mut) {
+        Some(notes) => notes.push(entry),
+        None => {
+            invoice.insert(list.into(), json!([entry]));
+        }
+    }
+    touch(invoice, now);
+    store.put("invoice", &invoice_id, invoice);
+
+    if !adjustment {
+        let customer_id = text(invoice, "customer_id").unwrap_or_default().to_string();
+        if let Some(mut customer) = crud::live(store, "customer", &customer_id) {
+            let credits = int(&customer, "refundable_credits").unwrap_or(0) + note.total;
+            customer.insert("refundable_credits".into(), json!(credits));
+            touch(&mut customer, now);
+            store.put("customer", &customer_id, &customer);
+        }
+    }
+    credit_note
+}
