@@ -56,13 +56,16 @@ pub fn run(
 }
 
 /// What a credit note is issued for.
-struct Note<'a> {
+pub struct Note<'a> {
     /// `adjustment` or `refundable`.
-    kind: &'static str,
-    total: i64,
-    reason_code: Option<&'a Value>,
-    create_reason_code: Option<&'a Value>,
-    date: i64,
+    pub kind: &'static str,
+    pub total: i64,
+    pub reason_code: Option<&'a Value>,
+    pub create_reason_code: Option<&'a Value>,
+    pub date: i64,
+    /// A refundable note's refunds made with it (`linked_refunds` entries): refunded whole,
+    /// it is `refunded` at once.
+    pub refunds: Vec<Value>,
 }
 
 /// `credit_note.create` against the invoice `reference_invoice_id` names.
@@ -162,19 +165,21 @@ fn create(
         reason_code: values.get("reason_code"),
         create_reason_code: values.get("create_reason_code"),
         date,
+        refunds: Vec::new(),
     };
     if kind == "adjustment" {
         let adjusted = int(&invoice, "amount_adjusted").unwrap_or(0) + total;
         invoice.insert("amount_adjusted".into(), json!(adjusted));
         invoices::reduce(store, &mut invoice, total, now, now);
     }
-    let credit_note = issue(store, &mut invoice, &note, now);
+    let id = store.new_id("credit_note");
+    let credit_note = issue(store, &mut invoice, &note, id, now);
     Ok(json!({ "credit_note": credit_note, "invoice": invoice }))
 }
 
 /// What of `invoice` a refundable note can still give back: its successful payments, less
 /// the refundable notes issued for it that are not voided.
-fn refundable(invoice: &Map<String, Value>) -> i64 {
+pub fn refundable(invoice: &Map<String, Value>) -> i64 {
     let entries = |key: &str| {
         invoice
             .get(key)
@@ -222,27 +227,40 @@ fn write_off(
         reason_code: Some(&reason_code),
         create_reason_code: Some(&create_reason_code),
         date: now,
+        refunds: Vec::new(),
     };
     invoice.insert("write_off_amount".into(), json!(due));
     invoices::reduce(store, &mut invoice, due, now, now);
-    let credit_note = issue(store, &mut invoice, &note, now);
+    let id = store.new_id("credit_note");
+    let credit_note = issue(store, &mut invoice, &note, id, now);
     Ok(json!({ "credit_note": credit_note, "invoice": invoice }))
 }
 
-/// Issues `note` against `invoice` at `now`, whose amounts the caller has already changed:
-/// keeps the credit note, lists it on the invoice (`adjustment_credit_notes` or
-/// `issued_credit_notes`) and stores the invoice; a refundable note's amount joins the
-/// customer's `refundable_credits`. Returns the credit note.
-fn issue(
+/// Issues `note` as credit note `id` against `invoice` at `now`, whose amounts the caller
+/// has already changed: keeps the credit note, lists it on the invoice
+/// (`adjustment_credit_notes` or `issued_credit_notes`) and stores the invoice; what a
+/// refundable note leaves unrefunded joins the customer's `refundable_credits`. Returns the
+/// credit note.
+pub fn issue(
     store: &mut Store,
     invoice: &mut Map<String, Value>,
     note: &Note<'_>,
+    id: String,
     now: i64,
 ) -> Map<String, Value> {
-    let id = store.new_id("credit_note");
     let invoice_id = text(invoice, "id").unwrap_or_default().to_string();
     let adjustment = note.kind == "adjustment";
-    let status = if adjustment { "adjusted" } else { "refund_due" };
+    let refunded: i64 = note
+        .refunds
+        .iter()
+        .filter_map(|r| r["applied_amount"].as_i64())
+        .sum();
+    let available = if adjustment { 0 } else { note.total - refunded };
+    let status = match (adjustment, available) {
+        (true, _) => "adjusted",
+        (false, 0) => "refunded",
+        (false, _) => "refund_due",
+    };
     let allocations = if adjustment {
         json!([{
             "invoice_id": invoice_id,
@@ -269,16 +287,13 @@ fn issue(
             "amount_allocated",
             json!(if adjustment { note.total } else { 0 }),
         ),
-        ("amount_refunded", json!(0)),
-        (
-            "amount_available",
-            json!(if adjustment { 0 } else { note.total }),
-        ),
+        ("amount_refunded", json!(refunded)),
+        ("amount_available", json!(available)),
         ("round_off_amount", json!(0)),
         ("fractional_correction", json!(0)),
         ("generated_at", json!(now)),
         ("allocations", allocations),
-        ("linked_refunds", json!([])),
+        ("linked_refunds", json!(note.refunds)),
         ("deleted", json!(false)),
         ("object", json!("credit_note")),
     ] {
@@ -294,6 +309,9 @@ fn issue(
     }
     if let Some(code) = note.create_reason_code {
         credit_note.insert("create_reason_code".into(), code.clone());
+    }
+    if status == "refunded" {
+        credit_note.insert("refunded_at".into(), json!(now));
     }
     touch(&mut credit_note, now);
     store.put("credit_note", &id, &credit_note);
@@ -324,14 +342,19 @@ fn issue(
     touch(invoice, now);
     store.put("invoice", &invoice_id, invoice);
 
-    if !adjustment {
+    if available > 0 {
         let customer_id = text(invoice, "customer_id").unwrap_or_default().to_string();
-        if let Some(mut customer) = crud::live(store, "customer", &customer_id) {
-            let credits = int(&customer, "refundable_credits").unwrap_or(0) + note.total;
-            customer.insert("refundable_credits".into(), json!(credits));
-            touch(&mut customer, now);
-            store.put("customer", &customer_id, &customer);
-        }
+        add_credits(store, &customer_id, available, now);
     }
     credit_note
+}
+
+/// Adds `amount` (takes it, when negative) to customer `customer_id`'s `refundable_credits`.
+pub fn add_credits(store: &mut Store, customer_id: &str, amount: i64, now: i64) {
+    if let Some(mut customer) = crud::live(store, "customer", customer_id) {
+        let credits = int(&customer, "refundable_credits").unwrap_or(0) + amount;
+        customer.insert("refundable_credits".into(), json!(credits));
+        touch(&mut customer, now);
+        store.put("customer", customer_id, &customer);
+    }
 }

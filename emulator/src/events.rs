@@ -53,6 +53,22 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             events.extend(one("invoice_updated", &["invoice"]));
             events
         }
+        "invoice.refund" | "invoice.record_refund" => {
+            let mut events = one("credit_note_created", &["credit_note"]);
+            events.extend(one(
+                "payment_refunded",
+                &["transaction", "invoice", "credit_note", "customer"],
+            ));
+            events
+        }
+        "credit_note.refund" | "credit_note.record_refund" => {
+            let mut events = one("credit_note_updated", &["credit_note"]);
+            events.extend(one(
+                "payment_refunded",
+                &["transaction", "credit_note", "customer"],
+            ));
+            events
+        }
         "invoice.void_invoice" => one("invoice_updated", &["invoice"]),
         "invoice.delete" => one("invoice_deleted", &["invoice"]),
         "invoice.record_payment" => {

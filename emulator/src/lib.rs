@@ -15,8 +15,8 @@
 //!   cancellations); the invoice each term raises (paid, posted under Net D
 //!   terms, or due), priced by each item price's pricing model, and its PDF (`invoice.pdf`
 //!   links to a real PDF); payments recorded against invoices or collected from cards, and
-//!   their transactions; credit notes that adjust or credit an invoice; invoices written
-//!   off, voided or deleted; Chargebee's time machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
+//!   their transactions; credit notes that adjust or credit an invoice; refunds by card or
+//!   recorded; invoices written off, voided or deleted; Chargebee's time machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
 //!   open pages on the emulator; the Maton connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
@@ -69,6 +69,7 @@ mod pages;
 mod params;
 mod payments;
 mod pricing;
+mod refunds;
 mod routes;
 mod schedule;
 mod server;
@@ -103,6 +104,7 @@ pub fn models(operation: &str) -> bool {
             || payments::handles(op)
             || credit_notes::handles(op)
             || voiding::handles(op)
+            || refunds::handles(op)
             || gateway::handles(op)
             || crud::models(api, op)
     })

@@ -13,7 +13,7 @@ use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
     billing, changes, control, credit_notes, crud, events, gateway, lifecycle, pages, payments,
-    synth, time_machine, transitions, voiding, Config,
+    refunds, synth, time_machine, transitions, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -481,6 +481,8 @@ fn call(
         time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
     } else if gateway::handles(op) {
         gateway::create_card(&mut store, &params.values, now)
+    } else if refunds::handles(op) {
+        refunds::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if voiding::handles(op) {
         voiding::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if credit_notes::handles(op) {

@@ -125,8 +125,14 @@ async fn seed(emulator: &Emulator) -> Value {
         assert!(object.is_object(), "{resource} was created");
         object["id"] = json!(SAMPLE_ID);
     }
-    // The sample customer's primary card, under its new id.
+    // What names the renamed objects: the customer's primary card, the invoice's payment
+    // and credit note, the credit note's invoice.
     state["collections"]["customer"][0]["primary_payment_source_id"] = json!(SAMPLE_ID);
+    let invoice = &mut state["collections"]["invoice"][0];
+    invoice["linked_payments"][0]["txn_id"] = json!(SAMPLE_ID);
+    invoice["issued_credit_notes"][0]["cn_id"] = json!(SAMPLE_ID);
+    state["collections"]["credit_note"][0]["reference_invoice_id"] = json!(SAMPLE_ID);
+    state["collections"]["transaction"][0]["linked_invoices"][0]["invoice_id"] = json!(SAMPLE_ID);
     emulator.restore(&state).unwrap();
     state
 }
@@ -468,6 +474,32 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             params.retain(|key, _| taken.contains(&key.as_str()));
             params.insert("type".into(), json!("adjustment"));
             params.insert("total".into(), json!(1));
+        }
+    }
+    // A refund of 1 of the paid invoice's card payment, or of the refundable note; recorded,
+    // dated the invoice's date.
+    let refunds = [
+        "invoice.refund",
+        "invoice.record_refund",
+        "credit_note.refund",
+        "credit_note.record_refund",
+    ];
+    if refunds.contains(&op.id.as_str()) {
+        let date = state["collections"]["invoice"][0]["date"].clone();
+        if let Some(params) = params.as_object_mut() {
+            for unkept in ["comment", "customer_notes"] {
+                params.remove(unkept);
+            }
+            if params.contains_key("refund_amount") {
+                params.insert("refund_amount".into(), json!(1));
+            }
+        }
+        let transaction = params.get_mut("transaction").and_then(Value::as_object_mut);
+        if let Some(transaction) = transaction {
+            transaction.remove("custom_payment_method_id");
+            transaction.remove("id");
+            transaction.insert("amount".into(), json!(1));
+            transaction.insert("date".into(), date);
         }
     }
     // A payment as the emulator records it: the transaction's fields it keeps, dated now.

@@ -597,3 +597,249 @@ async fn voided_and_deleted_invoices_are_no_longer_owed() {
     .await;
     assert_eq!((status, code.as_str()), (501, "not_emulated"));
 }
+
+/// The `event_type`s of every event, counted by type.
+async fn count_events(client: &Client, kind: &str) -> usize {
+    event_types(client)
+        .await
+        .iter()
+        .filter(|k| k.as_str() == kind)
+        .count()
+}
+
+#[tokio::test]
+async fn card_payments_are_refunded_to_the_card() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    let card = add_card(&client, "ada", "4111111111111111").await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    assert_eq!(created["invoice"]["status"], "paid");
+    let invoice = created["invoice"]["id"].as_str().unwrap().to_string();
+    let payment = created["invoice"]["linked_payments"][0]["txn_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // 10.00 of 49.00 back to the card, through a note refunded at once.
+    let refunded = call(
+        &client,
+        "invoice.refund",
+        Some(&invoice),
+        json!({"refund_amount": 1_000,
+               "credit_note": {"reason_code": "product_unsatisfactory",
+                               "create_reason_code": "Bad week"}}),
+    )
+    .await;
+    let note = &refunded["credit_note"];
+    assert_eq!(note["type"], "refundable");
+    assert_eq!(note["status"], "refunded");
+    assert_eq!(note["total"], 1_000);
+    assert_eq!(note["amount_refunded"], 1_000);
+    assert_eq!(note["amount_available"], 0);
+    assert_eq!(note["refunded_at"], now);
+    assert_eq!(note["reason_code"], "product_unsatisfactory");
+    assert_eq!(note["create_reason_code"], "Bad week");
+    let refund = &refunded["transaction"];
+    assert_eq!(refund["type"], "refund");
+    assert_eq!(refund["amount"], 1_000);
+    assert_eq!(refund["status"], "success");
+    assert_eq!(refund["payment_source_id"], card.as_str());
+    assert_eq!(refund["reference_transaction_id"], payment.as_str());
+    assert_eq!(refund["linked_credit_notes"][0]["cn_id"], note["id"]);
+    assert_eq!(refund["linked_credit_notes"][0]["applied_amount"], 1_000);
+    assert_eq!(note["linked_refunds"][0]["txn_id"], refund["id"]);
+    assert_eq!(refunded["invoice"]["status"], "paid");
+    assert_eq!(
+        refunded["invoice"]["issued_credit_notes"][0]["cn_status"],
+        "refunded"
+    );
+    let paid = call(&client, "transaction.retrieve", Some(&payment), json!({})).await;
+    assert_eq!(
+        paid["transaction"]["linked_refunds"][0]["txn_amount"],
+        1_000
+    );
+
+    // 9.00 kept as credits; the card refund then gives back what is left to refund, 30.00.
+    let credited = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": invoice, "type": "refundable", "total": 900}),
+    )
+    .await;
+    let credit_id = credited["credit_note"]["id"].as_str().unwrap().to_string();
+    let rest = call(&client, "invoice.refund", Some(&invoice), json!({})).await;
+    assert_eq!(rest["transaction"]["amount"], 3_000);
+    assert_eq!(
+        refusal(&client, "invoice.refund", &invoice, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+
+    // The 9.00 note refunded to the card in two steps.
+    let part = call(
+        &client,
+        "credit_note.refund",
+        Some(&credit_id),
+        json!({"refund_amount": 400, "refund_reason_code": "Asked"}),
+    )
+    .await;
+    assert_eq!(part["credit_note"]["status"], "refund_due");
+    assert_eq!(part["credit_note"]["amount_available"], 500);
+    assert_eq!(part["credit_note"]["amount_refunded"], 400);
+    assert_eq!(
+        part["credit_note"]["linked_refunds"][0]["refund_reason_code"],
+        "Asked"
+    );
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 500);
+    let whole = call(&client, "credit_note.refund", Some(&credit_id), json!({})).await;
+    assert_eq!(whole["transaction"]["amount"], 500);
+    assert_eq!(whole["credit_note"]["status"], "refunded");
+    assert_eq!(whole["credit_note"]["amount_available"], 0);
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 0);
+    let kept = call(&client, "invoice.retrieve", Some(&invoice), json!({})).await;
+    assert_eq!(
+        kept["invoice"]["issued_credit_notes"][1]["cn_id"],
+        credit_id.as_str()
+    );
+    assert_eq!(
+        kept["invoice"]["issued_credit_notes"][1]["cn_status"],
+        "refunded"
+    );
+    assert_eq!(
+        refusal(&client, "credit_note.refund", &credit_id, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+    // Four refunds: 10.00 + 30.00 + 4.00 + 5.00 = 49.00.
+    let paid = call(&client, "transaction.retrieve", Some(&payment), json!({})).await;
+    let refunds = paid["transaction"]["linked_refunds"].as_array().unwrap();
+    let amounts: Vec<i64> = refunds
+        .iter()
+        .map(|r| r["txn_amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, [1_000, 3_000, 400, 500]);
+    assert_eq!(count_events(&client, "payment_refunded").await, 4);
+    assert_eq!(count_events(&client, "credit_note_updated").await, 2);
+}
+
+#[tokio::test]
+async fn recorded_refunds_draw_on_offline_payments_first() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, invoice) = due_invoice(&emulator).await;
+    // 30.00 in cash, then 19.00 from a card.
+    let cash = call(
+        &client,
+        "invoice.record_payment",
+        Some(&invoice),
+        json!({"transaction": {"amount": 3_000, "payment_method": "cash"}}),
+    )
+    .await;
+    let cash = cash["transaction"]["id"].as_str().unwrap().to_string();
+    add_card(&client, "ada", "4111111111111111").await;
+    let collected = call(
+        &client,
+        "invoice.collect_payment",
+        Some(&invoice),
+        json!({}),
+    )
+    .await;
+    assert_eq!(collected["invoice"]["status"], "paid");
+    let card_payment = collected["transaction"]["id"].as_str().unwrap().to_string();
+    // 2.00 kept as credits.
+    let credited = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": invoice, "type": "refundable", "total": 200}),
+    )
+    .await;
+    let credit_id = credited["credit_note"]["id"].as_str().unwrap().to_string();
+
+    let missing = json!({"transaction": {"amount": 100, "date": now}});
+    let refused = client
+        .call("invoice.record_refund", Some(&invoice), missing)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("payment_method"), "{refused}");
+
+    // 35.00 refunded by bank transfer: 30.00 of the cash, then 5.00 of the card payment.
+    let recorded = call(
+        &client,
+        "invoice.record_refund",
+        Some(&invoice),
+        json!({"transaction": {"amount": 3_500, "payment_method": "bank_transfer",
+                               "reference_number": "rf-1", "date": now}}),
+    )
+    .await;
+    let note = &recorded["credit_note"];
+    assert_eq!(note["status"], "refunded");
+    assert_eq!(note["total"], 3_500);
+    let parts: Vec<i64> = note["linked_refunds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["applied_amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(parts, [3_000, 500]);
+    let first = &recorded["transaction"];
+    assert_eq!(first["amount"], 3_000);
+    assert_eq!(first["gateway"], "not_applicable");
+    assert_eq!(first["payment_method"], "bank_transfer");
+    assert_eq!(first["reference_number"], "rf-1");
+    assert_eq!(first["reference_transaction_id"], cash.as_str());
+    let second = note["linked_refunds"][1]["txn_id"].as_str().unwrap();
+    let second = call(&client, "transaction.retrieve", Some(second), json!({})).await;
+    assert_eq!(
+        second["transaction"]["reference_transaction_id"],
+        card_payment.as_str()
+    );
+
+    // The 2.00 note recorded as refunded by check: cash is spent, so from the card payment.
+    let note_refund = call(
+        &client,
+        "credit_note.record_refund",
+        Some(&credit_id),
+        json!({"transaction": {"payment_method": "check", "date": now}}),
+    )
+    .await;
+    assert_eq!(note_refund["credit_note"]["status"], "refunded");
+    assert_eq!(note_refund["transaction"]["amount"], 200);
+    assert_eq!(
+        note_refund["transaction"]["reference_transaction_id"],
+        card_payment.as_str()
+    );
+
+    // What is left, 12.00 (49.00 - 35.00 - 2.00), goes back to the card.
+    let online = call(&client, "invoice.refund", Some(&invoice), json!({})).await;
+    assert_eq!(online["transaction"]["amount"], 1_200);
+    assert_eq!(online["transaction"]["gateway"], "chargebee");
+    assert_eq!(
+        refusal(
+            &client,
+            "invoice.record_refund",
+            &invoice,
+            json!({"transaction": {"payment_method": "cash", "date": now}})
+        )
+        .await,
+        (409, "invalid_state_for_request".into())
+    );
+}
