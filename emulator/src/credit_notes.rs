@@ -358,3 +358,25 @@ pub fn add_credits(store: &mut Store, customer_id: &str, amount: i64, now: i64) 
         store.put("customer", customer_id, &customer);
     }
 }
+
+/// Sets the status credit note `note` has on the invoice it was issued for
+/// (`issued_credit_notes`) to `status`, at `now`.
+pub fn show_status(store: &mut Store, note: &Map<String, Value>, status: &str, now: i64) {
+    let (Some(id), Some(invoice_id)) = (text(note, "id"), text(note, "reference_invoice_id"))
+    else {
+        return;
+    };
+    let Some(mut invoice) = crud::live(store, "invoice", invoice_id) else {
+        return;
+    };
+    if let Some(issued) = invoice
+        .get_mut("issued_credit_notes")
+        .and_then(Value::as_array_mut)
+    {
+        for entry in issued.iter_mut().filter(|e| e["cn_id"] == id) {
+            entry["cn_status"] = json!(status);
+        }
+        touch(&mut invoice, now);
+        store.put("invoice", invoice_id, &invoice);
+    }
+}

@@ -1,11 +1,13 @@
 //! The invoice a subscription's term raises: one line per subscription item at its price and
-//! quantity, no tax. Collected automatically (`auto_collection: on`) from the customer's
-//! primary card, it is charged at once through the emulator's gateway: `paid` when the
-//! charge succeeds, `payment_due` when it fails. Otherwise it is `posted` until its due date
-//! when the customer has Net D payment terms (`net_term_days`), then `payment_due`, or
-//! `payment_due` at once without them. Written straight to JSON text,
-//! since a year of renewals raises hundreds of thousands.
+//! quantity, no tax. The customer's refundable credits (`credits`) pay what they can first.
+//! The rest, collected automatically (`auto_collection: on`) from the customer's primary
+//! card, is charged at once through the emulator's gateway: `paid` when the charge succeeds,
+//! `payment_due` when it fails. Otherwise it is `posted` until its due date when the
+//! customer has Net D payment terms (`net_term_days`), then `payment_due`, or `payment_due`
+//! at once without them. Written straight to JSON text, since a year of renewals raises
+//! hundreds of thousands.
 
+use crate::credits;
 use crate::crud;
 use crate::dunning;
 use crate::failure::Failure;
@@ -55,6 +57,8 @@ struct Invoice<'a> {
     paid_at: Option<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     linked_payments: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    applied_credits: Vec<Value>,
     /// `dunning_status`, `next_retry_at` and `dunning_attempts`, once a charge failed.
     #[serde(flatten)]
     dunning: Map<String, Value>,
@@ -114,6 +118,8 @@ pub struct Terms {
     pub card: Option<Card>,
     /// Days an uncollected invoice stays `posted` before it is due (Net D); 0 for none.
     pub net_term_days: i64,
+    /// The customer's `refundable_credits`, applied to each new invoice first.
+    pub credits: i64,
 }
 
 impl Terms {
@@ -125,6 +131,10 @@ impl Terms {
             card: gateway::card_of(store, customer),
             net_term_days: customer
                 .get("net_term_days")
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
+            credits: customer
+                .get("refundable_credits")
                 .and_then(Value::as_i64)
                 .unwrap_or(0),
         }
@@ -192,28 +202,40 @@ pub fn raise(
         })
         .collect();
     let total: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
+    // The customer's refundable credits go first; the rest is collected.
+    let taken = match (
+        terms.credits > 0 && total > 0,
+        field("customer_id").as_str(),
+    ) {
+        (true, Some(customer_id)) => {
+            credits::take(store, customer_id, subscription.get("currency_code"), total)
+        }
+        _ => Vec::new(),
+    };
+    let credited: i64 = taken.iter().map(|t| t.amount).sum();
+    let due = total - credited;
     let auto_collection = match subscription.get("auto_collection").and_then(Value::as_str) {
         Some(setting) => setting != "off",
         None => terms.auto_collection,
     };
-    let card = terms.card.as_ref().filter(|_| auto_collection && total > 0);
+    let card = terms.card.as_ref().filter(|_| auto_collection && due > 0);
     let charged = card.map(|card| {
         let bill = gateway::Bill {
             invoice_id: &id,
             customer_id: field("customer_id"),
             subscription_id: field("id"),
             currency_code: subscription.get("currency_code"),
-            amount: total,
+            amount: due,
             date: now,
             total,
-            due: total,
+            due,
             status: "payment_due",
         };
         gateway::charge(store, card, &bill, now)
     });
     let failed = charged.as_ref().filter(|c| !c.succeeded);
-    let dunning = failed.map_or_else(Map::new, |c| dunning::start(store, &id, c, total, now));
-    let paid = total == 0 || charged.as_ref().is_some_and(|c| c.succeeded);
+    let dunning = failed.map_or_else(Map::new, |c| dunning::start(store, &id, c, due, now));
+    let paid = due == 0 || charged.as_ref().is_some_and(|c| c.succeeded);
     // A failed charge leaves the invoice due at once; without a charge Net D terms post it.
     let posted = !paid && charged.is_none() && terms.net_term_days > 0;
     let linked_payments: Vec<Value> = charged
@@ -222,8 +244,8 @@ pub fn raise(
             let payment = LinkedPayment {
                 transaction_id: &c.transaction_id,
                 succeeded: c.succeeded,
-                applied: if c.succeeded { total } else { 0 },
-                amount: total,
+                applied: if c.succeeded { due } else { 0 },
+                amount: due,
                 date: now,
             };
             payment.entry(now)
@@ -239,6 +261,7 @@ pub fn raise(
         (false, true) => "posted",
         (false, false) => "payment_due",
     };
+    let applied_credits = credits::allocate(store, taken, &id, now, status, now);
     let invoice = Invoice {
         id: &id,
         customer_id: field("customer_id"),
@@ -252,16 +275,17 @@ pub fn raise(
         tax: 0,
         sub_total: total,
         total,
-        amount_paid: if paid { total } else { 0 },
-        amount_due: if paid { 0 } else { total },
+        amount_paid: if paid { due } else { 0 },
+        amount_due: if paid { 0 } else { due },
         amount_adjusted: 0,
-        credits_applied: 0,
+        credits_applied: credited,
         first_invoice: first,
         term_finalized: true,
         is_gifted: false,
         generated_at: now,
         paid_at: paid.then_some(now),
         linked_payments,
+        applied_credits,
         dunning,
         updated_at: now,
         resource_version: now * 1000,
@@ -277,7 +301,7 @@ pub fn raise(
         store.schedule.plan_invoice(&id, due_date);
     }
     if status == "payment_due" {
-        owe(subscription, total, now);
+        owe(subscription, due, now);
     }
     Raised { text, charged }
 }

@@ -53,6 +53,7 @@ mod changes;
 mod clock;
 mod control;
 mod credit_notes;
+mod credits;
 mod crud;
 mod defaults;
 mod dunning;

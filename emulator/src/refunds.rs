@@ -383,7 +383,7 @@ fn refund_note(
     let invoice_id = text(&note, "reference_invoice_id")
         .unwrap_or_default()
         .to_string();
-    let mut invoice = crud::live(store, "invoice", &invoice_id).ok_or_else(|| {
+    let invoice = crud::live(store, "invoice", &invoice_id).ok_or_else(|| {
         Failure::invalid_state(format!("credit note {id} has no invoice to refund against"))
     })?;
     let available = int(&note, "amount_available").unwrap_or(0);
@@ -441,16 +441,7 @@ fn refund_note(
     }
     touch(&mut note, now);
     store.put("credit_note", id, &note);
-    if let Some(issued) = invoice
-        .get_mut("issued_credit_notes")
-        .and_then(Value::as_array_mut)
-    {
-        for entry in issued.iter_mut().filter(|e| e["cn_id"] == id) {
-            entry["cn_status"] = json!(status);
-        }
-        touch(&mut invoice, now);
-        store.put("invoice", &invoice_id, &invoice);
-    }
+    credit_notes::show_status(store, &note, status, now);
     let customer_id = text(&note, "customer_id").unwrap_or_default().to_string();
     credit_notes::add_credits(store, &customer_id, -amount, now);
     let transaction = crud::live(store, "transaction", &transaction_ids[0]);

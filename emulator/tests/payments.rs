@@ -843,3 +843,113 @@ async fn recorded_refunds_draw_on_offline_payments_first() {
         (409, "invalid_state_for_request".into())
     );
 }
+
+#[tokio::test]
+async fn refundable_credits_go_to_the_next_invoices_first() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let day = 86_400;
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let first = created["invoice"]["id"].as_str().unwrap().to_string();
+    let credit = |invoice: String, total: i64| {
+        let client = client.clone();
+        async move {
+            let params = json!({"reference_invoice_id": invoice, "type": "refundable",
+                                "total": total});
+            let note = call(&client, "credit_note.create", None, params).await;
+            note["credit_note"]["id"].as_str().unwrap().to_string()
+        }
+    };
+    let ten = credit(first.clone(), 1_000).await;
+    let latest = |client: Client| async move {
+        let page = call(
+            &client,
+            "invoice.invoices_for_subscription",
+            Some("sub"),
+            json!({"limit": 1}),
+        )
+        .await;
+        page["list"][0]["invoice"].clone()
+    };
+
+    // 2026-04-10: 49.00, 10.00 of it from the credits, 39.00 charged to the card.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(31 * day as u64));
+    let second = latest(client.clone()).await;
+    assert_eq!(second["date"], now + 31 * day);
+    assert_eq!(second["total"], 4_900);
+    assert_eq!(second["credits_applied"], 1_000);
+    assert_eq!(second["amount_paid"], 3_900);
+    assert_eq!(second["amount_due"], 0);
+    assert_eq!(second["status"], "paid");
+    assert_eq!(second["applied_credits"][0]["cn_id"], ten.as_str());
+    assert_eq!(second["applied_credits"][0]["applied_amount"], 1_000);
+    assert_eq!(second["applied_credits"][0]["cn_status"], "refunded");
+    assert_eq!(second["linked_payments"][0]["applied_amount"], 3_900);
+    let note = call(&client, "credit_note.retrieve", Some(&ten), json!({})).await;
+    let note = &note["credit_note"];
+    assert_eq!(note["status"], "refunded");
+    assert_eq!(note["amount_available"], 0);
+    assert_eq!(note["amount_allocated"], 1_000);
+    assert_eq!(note["refunded_at"], now + 31 * day);
+    assert_eq!(note["allocations"][0]["invoice_id"], second["id"]);
+    assert_eq!(note["allocations"][0]["invoice_status"], "paid");
+    let credited = call(&client, "invoice.retrieve", Some(&first), json!({})).await;
+    assert_eq!(
+        credited["invoice"]["issued_credit_notes"][0]["cn_status"],
+        "refunded"
+    );
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 0);
+
+    // 39.00 then 20.00 of credits, oldest note first: the 2026-05-10 invoice is paid by
+    // them alone, and 1.00 of the second note is left.
+    let second_id = second["id"].as_str().unwrap().to_string();
+    let thirty_nine = credit(second_id, 3_900).await;
+    let twenty = credit(first, 2_000).await;
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(30 * day as u64));
+    let third = latest(client.clone()).await;
+    assert_eq!(third["date"], now + 61 * day);
+    assert_eq!(third["credits_applied"], 4_900);
+    assert_eq!(third["amount_paid"], 0);
+    assert_eq!(third["amount_due"], 0);
+    assert_eq!(third["status"], "paid");
+    assert_eq!(third.get("linked_payments"), None);
+    let applied: Vec<(&str, i64)> = third["applied_credits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["cn_id"].as_str().unwrap(),
+                c["applied_amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        applied,
+        [(thirty_nine.as_str(), 3_900), (twenty.as_str(), 1_000)]
+    );
+    let left = call(&client, "credit_note.retrieve", Some(&twenty), json!({})).await;
+    assert_eq!(left["credit_note"]["status"], "refund_due");
+    assert_eq!(left["credit_note"]["amount_available"], 1_000);
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 1_000);
+}

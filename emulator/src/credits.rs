@@ -1,0 +1,123 @@
+//! Refundable credits applied to new invoices, as Chargebee documents: what the customer's
+//! `refund_due` credit notes have available is applied to each invoice raised for it, oldest
+//! note first, before the rest is collected. The invoice lists them (`applied_credits`,
+//! `credits_applied`); each note records the allocation (`allocations`, `amount_allocated`,
+//! `amount_available`) and is `refunded` once nothing is left; the customer's
+//! `refundable_credits` fall by what was applied.
+
+use crate::credit_notes;
+use crate::fields::{int, text, touch};
+use crate::store::Store;
+use serde_json::{json, Map, Value};
+
+/// A part of a credit note applied to an invoice.
+pub struct Taken {
+    note: Map<String, Value>,
+    pub amount: i64,
+}
+
+/// What the `refund_due` notes of customer `customer_id` in `currency` can give towards an
+/// invoice of `total`, oldest note first.
+pub fn take(
+    store: &mut Store,
+    customer_id: &str,
+    currency: Option<&Value>,
+    total: i64,
+) -> Vec<Taken> {
+    store.index("credit_note", &["customer_id"]);
+    let view = store.view("credit_note");
+    let column = view.column("customer_id");
+    let owner = json!(customer_id);
+    let ids: Vec<String> = view
+        .rows()
+        .filter(|(position, _)| column.get(*position) == Some(&owner))
+        .map(|(_, id)| id.to_string())
+        .collect();
+    let mut wanted = total;
+    let mut taken = Vec::new();
+    for id in ids {
+        if wanted == 0 {
+            break;
+        }
+        let Some(note) = crate::crud::live(store, "credit_note", &id) else {
+            continue;
+        };
+        let usable = text(&note, "type") == Some("refundable")
+            && text(&note, "status") == Some("refund_due")
+            && note.get("currency_code") == currency;
+        let available = int(&note, "amount_available").unwrap_or(0);
+        if usable && available > 0 {
+            let amount = available.min(wanted);
+            wanted -= amount;
+            taken.push(Taken { note, amount });
+        }
+    }
+    taken
+}
+
+/// Allocates what was `taken` to invoice `invoice_id` (dated `invoice_date`, `status` once
+/// raised) at `now`: stores each note and the customer's lower credits; returns the
+/// invoice's `applied_credits`.
+pub fn allocate(
+    store: &mut Store,
+    taken: Vec<Taken>,
+    invoice_id: &str,
+    invoice_date: i64,
+    status: &str,
+    now: i64,
+) -> Vec<Value> {
+    let mut applied = Vec::with_capacity(taken.len());
+    for Taken { mut note, amount } in taken {
+        let id = text(&note, "id").unwrap_or_default().to_string();
+        let available = int(&note, "amount_available").unwrap_or(0) - amount;
+        let allocated = int(&note, "amount_allocated").unwrap_or(0) + amount;
+        let note_status = if available == 0 {
+            "refunded"
+        } else {
+            "refund_due"
+        };
+        note.insert("amount_available".into(), json!(available));
+        note.insert("amount_allocated".into(), json!(allocated));
+        note.insert("status".into(), json!(note_status));
+        if available == 0 {
+            note.insert("refunded_at".into(), json!(now));
+        }
+        let allocation = json!({
+            "invoice_id": invoice_id,
+            "allocated_amount": amount,
+            "allocated_at": now,
+            "invoice_date": invoice_date,
+            "invoice_status": status,
+        });
+        match note.get_mut("allocations").and_then(Value::as_array_mut) {
+            Some(allocations) => allocations.push(allocation),
+            None => {
+                note.insert("allocations".into(), json!([allocation]));
+            }
+        }
+        touch(&mut note, now);
+        store.put("credit_note", &id, &note);
+        if available == 0 {
+            credit_notes::show_status(store, &note, note_status, now);
+        }
+        let mut entry = json!({
+            "cn_id": id,
+            "applied_amount": amount,
+            "applied_at": now,
+            "cn_date": note.get("date"),
+            "cn_status": note_status,
+        });
+        for (field, key) in [
+            ("cn_reason_code", "reason_code"),
+            ("cn_create_reason_code", "create_reason_code"),
+        ] {
+            if let Some(value) = note.get(key) {
+                entry[field] = value.clone();
+            }
+        }
+        applied.push(entry);
+        let customer_id = text(&note, "customer_id").unwrap_or_default().to_string();
+        credit_notes::add_credits(store, &customer_id, -amount, now);
+    }
+    applied
+}
