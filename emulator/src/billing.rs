@@ -1,6 +1,6 @@
 //! The billing flows kept as state: subscriptions created with items for a customer; the
-//! invoice each term of an active subscription raises, and its PDF; hosted checkout pages and
-//! portal sessions whose URLs point at the emulator. What calls do to a subscription later is
+//! invoice each term of an active subscription raises, and its PDF; hosted pages (created by
+//! `checkout`) retrieved, and portal sessions whose URLs point at the emulator. What calls do to a subscription later is
 //! `transitions`'s, what happens to it over time `lifecycle`'s.
 
 use crate::crud;
@@ -15,17 +15,15 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 5] = [
+const SERVED: [&str; 4] = [
     "subscription.create_with_items",
     "invoice.pdf",
-    "hosted_page.checkout_new_for_items",
     "hosted_page.retrieve",
     "portal_session.create",
 ];
 
-/// How long a download link, a hosted page and a portal session stay valid.
+/// How long a download link and a portal session stay valid.
 const DOWNLOAD_SECONDS: i64 = 3_600;
-const PAGE_SECONDS: i64 = 3 * 86_400;
 const SESSION_SECONDS: i64 = 3_600;
 
 /// Whether `op` is served here.
@@ -56,7 +54,6 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
                 "object": "download",
             }}))
         }
-        "hosted_page.checkout_new_for_items" => checkout(call),
         "hosted_page.retrieve" => {
             Ok(json!({ "hosted_page": crud::find(call.store, "hosted_page", id)? }))
         }
@@ -65,7 +62,9 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
     }
 }
 
-fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failure> {
+/// `subscription.create_with_items` for customer `customer_id`: the subscription, the
+/// customer, and the first invoice when it is billed now.
+pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failure> {
     let Call {
         store, params, now, ..
     } = call;
@@ -289,56 +288,6 @@ fn check_items(prices: &[&Map<String, Value>]) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-fn checkout(call: Call<'_>) -> Result<Value, Failure> {
-    let Call {
-        store,
-        params,
-        base_url,
-        now,
-        ..
-    } = call;
-    let requested = params
-        .values
-        .get("subscription_items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for (i, entry) in requested.iter().enumerate() {
-        let price_id = entry
-            .get("item_price_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !crud::holds(store, "item_price", price_id) {
-            return Err(Failure::missing(
-                "item_price",
-                price_id,
-                &format!("subscription_items[item_price_id][{i}]"),
-            ));
-        }
-    }
-    let id = store.new_id("hosted_page");
-    let mut page = json!({
-        "id": id,
-        "type": "checkout_new",
-        "url": format!("{base_url}/hosted_pages/{id}/checkout"),
-        "state": "created",
-        "embed": false,
-        "created_at": now,
-        "updated_at": now,
-        "expires_at": now + PAGE_SECONDS,
-        "resource_version": now * 1000,
-        "object": "hosted_page",
-    });
-    if let Some(content) = params.values.get("pass_thru_content") {
-        page["pass_thru_content"] = content.clone();
-    }
-    let Value::Object(page) = page else {
-        unreachable!("built as an object")
-    };
-    store.put("hosted_page", &id, &page);
-    Ok(json!({ "hosted_page": page }))
 }
 
 fn portal_session(call: Call<'_>) -> Result<Value, Failure> {

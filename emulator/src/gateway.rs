@@ -227,6 +227,12 @@ pub fn create_card(
     Ok(json!({ "customer": customer, "payment_source": source }))
 }
 
+/// The test card with `number` (spaces ignored), if it is one.
+pub fn test_card(number: &str) -> Option<&'static TestCard> {
+    let number: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+    TEST_CARDS.iter().find(|t| t.number == number)
+}
+
 /// `customer`'s primary card, when it has a valid one from the test cards.
 pub fn card_of(store: &Store, customer: &Map<String, Value>) -> Option<Card> {
     card(store, text(customer, "primary_payment_source_id")?)

@@ -12,12 +12,14 @@
 //!   409 `invalid_state_for_request`), and their life over time (future starts, trial ends,
 //!   renewals on calendar terms, billing cycles running out, scheduled pauses, resumptions,
 //!   changes and cancellations, and the reminders ahead of trial ends, renewals and
-//!   cancellations); the invoice each term raises (paid, posted under Net D
-//!   terms, or due), priced by each item price's pricing model, and its PDF (`invoice.pdf`
-//!   links to a real PDF); payments recorded against invoices or collected from cards, and
-//!   their transactions; credit notes that adjust or credit an invoice; refunds by card or
-//!   recorded; invoices written off, voided or deleted; Chargebee's time machine over the emulator's clock; hosted checkout pages and portal sessions whose URLs
-//!   open pages on the emulator; the Maton connections of the control API.
+//!   cancellations); the invoice each term raises (paid, posted under Net D terms, or due),
+//!   priced by each item price's pricing model, less the customer's refundable credits, and
+//!   its PDF (`invoice.pdf` links to a real PDF); payments recorded against invoices or
+//!   collected from cards, and their transactions; credit notes that adjust or credit an
+//!   invoice; refunds by card or recorded; invoices written off, voided or deleted;
+//!   Chargebee's time machine over the emulator's clock; hosted checkout pages whose card
+//!   form, submitted, creates the customer, card, subscription and invoice; portal sessions
+//!   whose URLs open pages on the emulator; the Maton connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
 //!   success. [`Config::synthesize`] opts in to synthesized answers (every field present,
@@ -50,6 +52,7 @@
 mod billing;
 mod calendar;
 mod changes;
+mod checkout;
 mod clock;
 mod control;
 mod credit_notes;
@@ -99,6 +102,7 @@ pub fn models(operation: &str) -> bool {
     api.operation(operation).is_some_and(|op| {
         op.base == chargebee_description::Base::Control
             || billing::handles(op)
+            || checkout::handles(op)
             || time_machine::handles(op)
             || transitions::handles(op)
             || changes::handles(op)

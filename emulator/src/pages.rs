@@ -1,6 +1,7 @@
-//! What the URLs in answers lead to: an invoice's PDF, a hosted checkout page and a portal
-//! page. They need no key, as a link sent to a customer needs none.
+//! What the URLs in answers lead to: an invoice's PDF, a hosted checkout page's form
+//! (`checkout`) and a portal page. They need no key, as a link sent to a customer needs none.
 
+use crate::checkout;
 use crate::store::Store;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,10 +28,7 @@ pub fn serve(store: &Store, path: &str) -> Option<Response> {
             }
         }
         ("hosted_pages", Some(id), Some("checkout"), None) => match store.get("hosted_page", id) {
-            Some(_) => html(
-                &format!("Checkout {id}"),
-                "A hosted checkout page of the Chargebee emulator.",
-            ),
+            Some(page) => checkout::form(&page, None),
             None => missing(),
         },
         ("portal", Some(token), None, None) => {
@@ -71,17 +69,26 @@ fn with_type(content_type: &'static str, body: Vec<u8>) -> Response {
 
 /// A page whose text is escaped for HTML.
 fn html(title: &str, text: &str) -> Response {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head><body><h1>{0}</h1><p>{1}</p></body></html>",
+    document(StatusCode::OK, title, &format!("<p>{}</p>", escape(text)))
+}
+
+/// `text` escaped for HTML.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An HTML page titled `title` (escaped here) around `body` (HTML as given).
+pub fn document(status: StatusCode, title: &str, body: &str) -> Response {
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head><body><h1>{0}</h1>{body}</body></html>",
         escape(title),
-        escape(text)
     );
-    with_type("text/html; charset=utf-8", body.into_bytes())
+    let mut response = with_type("text/html; charset=utf-8", page.into_bytes());
+    *response.status_mut() = status;
+    response
 }
 
 /// A one-page PDF showing `line` (ASCII; other characters become `?`).

@@ -12,8 +12,8 @@ use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
-    billing, changes, control, credit_notes, crud, events, gateway, lifecycle, pages, payments,
-    refunds, synth, time_machine, transitions, voiding, Config,
+    billing, changes, checkout, control, credit_notes, crud, events, gateway, lifecycle, pages,
+    payments, refunds, synth, time_machine, transitions, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -285,10 +285,62 @@ fn serve(
             rate_limit(shared, &key)?;
             call(shared, Base::Control, method, rest, uri, headers, body)
         }
+        Door::Other if method == Method::Post => match checkout_path(path) {
+            Some(id) => Ok(submit_checkout(shared, id, body)),
+            None => Err(Failure::no_route(method.as_str(), path)),
+        },
         Door::Other => (method == Method::Get)
             .then(|| pages::serve(&shared.store(), path))
             .flatten()
             .ok_or_else(|| Failure::no_route(method.as_str(), path)),
+    }
+}
+
+/// The hosted page id of a checkout form's path, `/hosted_pages/{id}/checkout`.
+fn checkout_path(path: &str) -> Option<&str> {
+    let id = path
+        .strip_prefix("/hosted_pages/")?
+        .strip_suffix("/checkout")?;
+    (!id.is_empty() && !id.contains('/')).then_some(id)
+}
+
+/// A checkout form submitted for hosted page `id`: what it created, with their events,
+/// and the browser sent on (303 to the page's `redirect_url`, or a page saying it is done);
+/// or the form again with what is wrong.
+fn submit_checkout(shared: &Shared, id: &str, body: &Bytes) -> Response {
+    shared.catch_up();
+    let now = shared.clock.now();
+    let mut store = shared.store();
+    if store.get("hosted_page", id).is_none() {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let form = checkout::Form::parse(body);
+    let api = shared.api;
+    match checkout::complete(api, &mut store, id, &form, &shared.base_url, now) {
+        Ok(done) => {
+            let delivered = shared.webhook.is_some();
+            let mut deliveries = Vec::new();
+            for (operation, answer) in &done.calls {
+                if let Some(op) = api.operation(operation) {
+                    deliveries.extend(events::record(api, &mut store, op, answer, now, delivered));
+                }
+            }
+            shared.deliver(deliveries);
+            match done.redirect {
+                Some(url) => match HeaderValue::from_str(&url) {
+                    Ok(location) => {
+                        (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+                    }
+                    Err(_) => checkout::form(&done.page, None),
+                },
+                None => checkout::form(&done.page, None),
+            }
+        }
+        Err(failure) => {
+            let problem = failure.body["message"].as_str().unwrap_or("refused");
+            let page = store.get("hosted_page", id).unwrap_or_default();
+            checkout::form(&page, Some(problem))
+        }
     }
 }
 
@@ -496,6 +548,15 @@ fn call(
     } else if transitions::handles(op) {
         let id = id.unwrap_or_default();
         transitions::run(op, &mut store, id, &params, now)
+    } else if checkout::handles(op) {
+        let call = billing::Call {
+            store: &mut store,
+            id,
+            params: &params,
+            base_url: &shared.base_url,
+            now,
+        };
+        checkout::run(op, call)
     } else if billing::handles(op) {
         let call = billing::Call {
             store: &mut store,

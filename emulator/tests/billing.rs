@@ -627,3 +627,159 @@ async fn pricing_models_price_items_and_invoices() {
         Some("subscription_items[quantity][0]")
     );
 }
+
+/// Posts a checkout page's card form, not following redirects: (status, Location, body).
+async fn submit_card(url: &str, number: &str) -> (u16, Option<String>, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = [
+        ("card[number]", number),
+        ("card[expiry_month]", "12"),
+        ("card[expiry_year]", "2030"),
+    ];
+    let response = client.post(url).form(&form).send().await.unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    (status, location, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn hosted_checkout_completes_with_a_test_card() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(now),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let created = support::call(
+        &client,
+        "hosted_page.checkout_new_for_items",
+        None,
+        serde_json::json!({
+            "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 2}],
+            "subscription": {"id": "sub_ada"},
+            "customer": {"id": "ada", "email": "ada@example.com"},
+            "billing_address": {"first_name": "Ada", "city": "London", "country": "GB"},
+            "redirect_url": "https://shop.example/done",
+            "pass_thru_content": "order-7",
+        }),
+    )
+    .await;
+    let page = &created["hosted_page"];
+    assert_eq!(page["state"], "created");
+    assert_eq!(page["expires_at"], now + 3 * 86_400);
+    let id = page["id"].as_str().unwrap().to_string();
+    let url = page["url"].as_str().unwrap().to_string();
+    let early = client
+        .call("hosted_page.acknowledge", Some(&id), serde_json::json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(early.api_error().unwrap().status, 409);
+    let form = String::from_utf8_lossy(&reqwest_get(&url).await).to_string();
+    assert!(form.contains("name=\"card[number]\""), "{form}");
+
+    // A declined card creates nothing and shows the form again.
+    let (status, location, body) = submit_card(&url, "4000000000000341").await;
+    assert_eq!((status, location), (400, None));
+    assert!(body.contains("declined"), "{body}");
+    let missing = client
+        .call("customer.retrieve", Some("ada"), serde_json::json!({}))
+        .await
+        .unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+
+    // A good card: the customer, card, subscription and paid invoice, then the redirect.
+    let (status, location, _) = submit_card(&url, "4111 1111 1111 1111").await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("https://shop.example/done?id={id}&state=succeeded").as_str())
+    );
+    let done = support::call(
+        &client,
+        "hosted_page.retrieve",
+        Some(&id),
+        serde_json::json!({}),
+    )
+    .await;
+    let done = &done["hosted_page"];
+    assert_eq!(done["state"], "succeeded");
+    assert_eq!(done["pass_thru_content"], "order-7");
+    let content = &done["content"];
+    assert_eq!(content["customer"]["id"], "ada");
+    assert_eq!(content["customer"]["email"], "ada@example.com");
+    assert_eq!(content["customer"]["billing_address"]["city"], "London");
+    assert_eq!(content["customer"]["card_status"], "valid");
+    assert_eq!(content["subscription"]["id"], "sub_ada");
+    assert_eq!(content["subscription"]["status"], "active");
+    assert_eq!(content["subscription"]["current_term_start"], now);
+    assert_eq!(content["invoice"]["status"], "paid");
+    assert_eq!(content["invoice"]["total"], 9_800);
+    assert_eq!(content["invoice"]["amount_paid"], 9_800);
+    let page = support::call(&client, "event.list", None, serde_json::json!({"limit": 5})).await;
+    let mut kinds: Vec<&str> = page["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"]["event_type"].as_str().unwrap())
+        .collect();
+    kinds.reverse();
+    assert_eq!(
+        kinds,
+        [
+            "customer_created",
+            "payment_source_added",
+            "subscription_created",
+            "invoice_generated",
+            "payment_succeeded"
+        ]
+    );
+
+    // Submitted once only; then acknowledged once.
+    let (status, _, body) = submit_card(&url, "4111111111111111").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("succeeded"), "{body}");
+    let subscriptions =
+        support::call(&client, "subscription.list", None, serde_json::json!({})).await;
+    assert_eq!(subscriptions["list"].as_array().unwrap().len(), 1);
+    let acknowledged = support::call(
+        &client,
+        "hosted_page.acknowledge",
+        Some(&id),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(acknowledged["hosted_page"]["state"], "acknowledged");
+    let again = client
+        .call("hosted_page.acknowledge", Some(&id), serde_json::json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(again.api_error().unwrap().status, 409);
+
+    // What a checkout does not model is refused by name; a customer id taken is a duplicate.
+    let coupons = serde_json::json!({
+        "subscription_items": [{"item_price_id": "pro-usd-monthly"}],
+        "coupon_ids": ["SAVE10"],
+    });
+    let refused = client
+        .call("hosted_page.checkout_new_for_items", None, coupons)
+        .await
+        .unwrap_err();
+    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
+    let taken = serde_json::json!({
+        "subscription_items": [{"item_price_id": "pro-usd-monthly"}],
+        "customer": {"id": "ada"},
+    });
+    let refused = client
+        .call("hosted_page.checkout_new_for_items", None, taken)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.api_error().unwrap().status, 400);
+}

@@ -502,6 +502,32 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             transaction.insert("date".into(), date);
         }
     }
+    // A checkout for the sample price, for a new customer and subscription, with the
+    // parameters the emulator models.
+    if op.id == "hosted_page.checkout_new_for_items" {
+        if let Some(params) = params.as_object_mut() {
+            let taken = [
+                "subscription",
+                "customer",
+                "billing_address",
+                "billing_cycles",
+                "redirect_url",
+                "cancel_url",
+                "pass_thru_content",
+                "layout",
+            ];
+            params.retain(|key, _| taken.contains(&key.as_str()));
+            params.insert(
+                "subscription_items".into(),
+                json!([{ "item_price_id": SAMPLE_ID }]),
+            );
+            let subscription = json!({"trial_end": later, "auto_collection": "on"});
+            params.insert("subscription".into(), subscription);
+            if let Some(customer) = params.get_mut("customer").and_then(Value::as_object_mut) {
+                customer.remove("id");
+            }
+        }
+    }
     // A payment as the emulator records it: the transaction's fields it keeps, dated now.
     if op.id == "invoice.record_payment" {
         if let Some(params) = params.as_object_mut() {
