@@ -21,6 +21,8 @@ use serde_json::{json, Map, Value};
 pub struct Raised {
     pub text: String,
     pub charged: Option<Charged>,
+    /// What the subscription owes for it: its amount due when it is `payment_due`, else 0.
+    pub owed: i64,
 }
 
 impl Raised {
@@ -77,7 +79,7 @@ struct LineItem<'a> {
     date_to: i64,
     unit_amount: &'a Value,
     quantity: &'a Value,
-    amount: &'a Value,
+    amount: i64,
     is_taxed: bool,
     tax_amount: i64,
     description: &'a Value,
@@ -154,10 +156,17 @@ pub fn raise_for_customer(
     raise(store, subscription, &terms, now, first)
 }
 
+/// One charge of an invoice: a subscription item, what it costs, and the period it pays for.
+pub struct Charge<'a> {
+    pub item: &'a Value,
+    pub amount: i64,
+    pub from: i64,
+    pub to: i64,
+}
+
 /// Raises and stores the invoice for `subscription`'s current term at `now` (`first`: its
 /// first invoice), paid or not as the customer's `terms` (and the subscription's own
-/// `auto_collection`, when it has one) say. An invoice left `posted` is put on the schedule
-/// for its due date.
+/// `auto_collection`, when it has one) say, and counts it in the subscription's dues.
 pub fn raise(
     store: &mut Store,
     subscription: &mut Map<String, Value>,
@@ -165,32 +174,62 @@ pub fn raise(
     now: i64,
     first: bool,
 ) -> Raised {
+    let raised = {
+        let int = |key: &str| subscription.get(key).and_then(Value::as_i64);
+        let (from, to) = (
+            int("current_term_start").unwrap_or(now),
+            int("current_term_end").unwrap_or(now),
+        );
+        let items: &[Value] = subscription
+            .get("subscription_items")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice);
+        let charges: Vec<Charge> = items
+            .iter()
+            .map(|item| Charge {
+                item,
+                amount: item["amount"].as_i64().unwrap_or(0),
+                from,
+                to,
+            })
+            .collect();
+        bill(store, subscription, &charges, terms, now, first)
+    };
+    if raised.owed > 0 {
+        owe(subscription, raised.owed, now);
+    }
+    raised
+}
+
+/// Raises and stores an invoice of `charges` for `subscription` at `now` (`first`: its first
+/// invoice), paid or not as the customer's `terms` (and the subscription's own
+/// `auto_collection`, when it has one) say. An invoice left `posted` is put on the schedule
+/// for its due date; what the subscription owes for it is the caller's to count.
+pub fn bill(
+    store: &mut Store,
+    subscription: &Map<String, Value>,
+    charges: &[Charge<'_>],
+    terms: &Terms,
+    now: i64,
+    first: bool,
+) -> Raised {
     let id = store.new_id("invoice");
-    let int = |key: &str| subscription.get(key).and_then(Value::as_i64);
-    let (term_start, term_end) = (
-        int("current_term_start").unwrap_or(now),
-        int("current_term_end").unwrap_or(now),
-    );
     let null = Value::Null;
     let field = |key: &str| subscription.get(key).unwrap_or(&null);
-    let items: &[Value] = subscription
-        .get("subscription_items")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice);
-    let line_items: Vec<LineItem> = items
+    let line_items: Vec<LineItem> = charges
         .iter()
         .enumerate()
-        .map(|(i, item)| {
-            let item_field = |key: &str| item.get(key).unwrap_or(&null);
+        .map(|(i, charge)| {
+            let item_field = |key: &str| charge.item.get(key).unwrap_or(&null);
             let kind = item_field("item_type").as_str().unwrap_or("plan");
             LineItem {
                 id: format!("li_{id}_{i}"),
                 subscription_id: field("id"),
-                date_from: term_start,
-                date_to: term_end,
+                date_from: charge.from,
+                date_to: charge.to,
                 unit_amount: item_field("unit_price"),
                 quantity: item_field("quantity"),
-                amount: item_field("amount"),
+                amount: charge.amount,
                 is_taxed: false,
                 tax_amount: 0,
                 description: item_field("item_price_id"),
@@ -201,7 +240,7 @@ pub fn raise(
             }
         })
         .collect();
-    let total: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
+    let total: i64 = charges.iter().map(|c| c.amount).sum();
     // The customer's refundable credits go first; the rest is collected.
     let taken = match (
         terms.credits > 0 && total > 0,
@@ -300,10 +339,12 @@ pub fn raise(
     if posted {
         store.schedule.plan_invoice(&id, due_date);
     }
-    if status == "payment_due" {
-        owe(subscription, due, now);
+    let owed = if status == "payment_due" { due } else { 0 };
+    Raised {
+        text,
+        charged,
+        owed,
     }
-    Raised { text, charged }
 }
 
 /// A payment as an invoice lists it (`linked_payments`).
