@@ -3,9 +3,9 @@
 //! `lifecycle`; `retrieve_with_scheduled_changes` shows the subscription as it will be and
 //! `remove_scheduled_changes` drops them. A new `trial_end` moves a future or in-trial
 //! subscription's trial end; `0` or the current time ends the trial now, activating the
-//! subscription with its first invoice (an earlier time, backdating, is not emulated). Proration is not emulated: a change at once to a
-//! subscription past its trial must say `prorate: false`, and a change of billing period
-//! waits for the term end.
+//! subscription with its first invoice (an earlier time, backdating, is not emulated). A
+//! change at once to a subscription past its trial is prorated (`proration`) unless it says
+//! `prorate: false`; a change of billing period waits for the term end.
 
 use crate::billing::{self, Priced};
 use crate::crud;
@@ -14,6 +14,7 @@ use crate::fields::{future_time, int, only_taken, text};
 use crate::invoices::{self, Raised};
 use crate::lifecycle;
 use crate::params::Params;
+use crate::proration;
 use crate::store::Store;
 use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
@@ -72,10 +73,13 @@ pub fn run(
             subscription.remove("changes_scheduled_at");
         }
         _ => {
-            let activated = update(op, store, &mut subscription, &params.values, now)?;
+            let changed = update(op, store, &mut subscription, &params.values, now)?;
             let mut answer = lifecycle::save_and_answer(store, &mut subscription, now)?;
-            if let Some(invoice) = activated {
+            if let Some(invoice) = changed.invoice {
                 answer["invoice"] = Value::Object(invoice.object());
+            }
+            if !changed.credit_notes.is_empty() {
+                answer["credit_notes"] = json!(changed.credit_notes);
             }
             return Ok(answer);
         }
@@ -83,15 +87,22 @@ pub fn run(
     lifecycle::save_and_answer(store, &mut subscription, now)
 }
 
-/// `update_for_items`: the new list of items, applied at once or scheduled, and a new trial
-/// end; returns the first invoice when the trial ended now.
+/// What a change raised: the first invoice of a trial ended now, or the invoice and credit
+/// note of a prorated change.
+struct Changed {
+    invoice: Option<Raised>,
+    credit_notes: Vec<Map<String, Value>>,
+}
+
+/// `update_for_items`: the new list of items, applied at once (prorated) or scheduled, and a
+/// new trial end.
 fn update(
     op: &Operation,
     store: &mut Store,
     subscription: &mut Map<String, Value>,
     values: &Map<String, Value>,
     now: i64,
-) -> Result<Option<Raised>, Failure> {
+) -> Result<Changed, Failure> {
     let id = text(subscription, "id").unwrap_or_default().to_string();
     let status = text(subscription, "status").unwrap_or_default().to_string();
     if !["future", "in_trial", "active", "non_renewing"].contains(&status.as_str()) {
@@ -151,6 +162,10 @@ fn update(
         "billing_period": priced.period,
         "billing_period_unit": priced.unit,
     });
+    let mut changed = Changed {
+        invoice: None,
+        credit_notes: Vec::new(),
+    };
     match at {
         Some(at) => {
             store.schedule.set_changes(&id, pending);
@@ -158,15 +173,6 @@ fn update(
             subscription.insert("changes_scheduled_at".into(), json!(at));
         }
         None => {
-            let past_trial = matches!(status.as_str(), "active" | "non_renewing");
-            if past_trial && values.get("prorate").and_then(Value::as_bool) != Some(false) {
-                return Err(Failure::not_emulated_option(
-                    &op.id,
-                    "proration",
-                    "send prorate=false to change the items without credits or charges, or \
-                     end_of_term=true to change them at the term end",
-                ));
-            }
             if period_changes(subscription, &priced) {
                 return Err(Failure::not_emulated_option(
                     &op.id,
@@ -174,27 +180,43 @@ fn update(
                     "send end_of_term=true to change the period at the term end",
                 ));
             }
+            let past_trial = matches!(status.as_str(), "active" | "non_renewing");
+            let prorate = values.get("prorate").and_then(Value::as_bool) != Some(false);
+            let plan = match past_trial && prorate {
+                true => {
+                    invoices::refuse_unbilled(&op.id, values)?;
+                    Some(proration::plan(
+                        store,
+                        &op.id,
+                        subscription,
+                        &priced.items,
+                        now,
+                    )?)
+                }
+                false => None,
+            };
             // A change at once replaces any scheduled before it.
             store.schedule.drop_changes(&id);
             apply(subscription, &pending);
+            if let Some(plan) = plan {
+                let prorated = proration::carry_out(store, subscription, plan, now);
+                changed.invoice = prorated.invoice;
+                changed.credit_notes = prorated.credit_notes;
+            }
         }
     }
     let Some(end) = trial_end else {
-        return Ok(None);
+        return Ok(changed);
     };
     if status == "future" || end > now {
         subscription.insert("trial_end".into(), json!(end));
-        return Ok(None);
+        return Ok(changed);
     }
     // 0 or the current time ends the trial now, billing the items as changed.
     subscription.insert("trial_end".into(), json!(now));
     lifecycle::activate(store, subscription, now);
-    Ok(Some(invoices::raise_for_customer(
-        store,
-        subscription,
-        now,
-        true,
-    )))
+    changed.invoice = Some(invoices::raise_for_customer(store, subscription, now, true));
+    Ok(changed)
 }
 
 /// The entries the subscription's items become: the sent list when it replaces them

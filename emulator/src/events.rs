@@ -267,6 +267,19 @@ pub fn record(
         }
         out.extend(put_event(store, kind, content, now, delivered));
     }
+    // Credit notes this call issued (a prorated change's credits).
+    let notes = answer.get("credit_notes").and_then(Value::as_array);
+    for note in notes.into_iter().flatten() {
+        let mut content = Map::new();
+        content.insert("credit_note".into(), note.clone());
+        out.extend(put_event(
+            store,
+            "credit_note_created".into(),
+            content,
+            now,
+            delivered,
+        ));
+    }
     // An invoice this call raised and charged: the charge's event follows.
     let charge = answer["invoice"]["linked_payments"][0]["txn_id"].as_str();
     if let (true, Some(transaction_id)) = (raised_invoice, charge) {

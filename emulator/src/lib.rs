@@ -73,6 +73,7 @@ mod pages;
 mod params;
 mod payments;
 mod pricing;
+mod proration;
 mod refunds;
 mod routes;
 mod schedule;

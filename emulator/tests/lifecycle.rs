@@ -1058,7 +1058,8 @@ async fn item_changes_now_and_at_the_term_end() {
         ]
     );
 
-    // At once: proration must be turned off.
+    // At once, prorated: refused, since the renewal's invoice is due, not paid, and so has
+    // nothing to credit; without proration the items change alone.
     let two = json!({"subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 2}]});
     let (status, code, _) =
         refusal(&client, "subscription.update_for_items", "sub", two.clone()).await;

@@ -953,3 +953,129 @@ async fn refundable_credits_go_to_the_next_invoices_first() {
     let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
     assert_eq!(customer["customer"]["refundable_credits"], 1_000);
 }
+
+#[tokio::test]
+async fn changes_at_once_are_prorated_to_the_second() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z; the term ends 2026-04-10T12:00:00Z
+    let day = 86_400;
+    let term_end = start + 31 * day;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let first = created["invoice"]["id"].as_str().unwrap().to_string();
+    let quantity = |n: i64| json!({"subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": n}]});
+
+    // 2026-03-20T12:00:00Z, 21 of 31 days left, 1 → 3 seats: 49.00 × 21/31 = 33.1935… is
+    // credited (33.19) and 147.00 × 21/31 = 99.5806… charged (99.58); the card pays 66.39.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * day as u64));
+    let up = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        quantity(3),
+    )
+    .await;
+    assert_eq!(up["subscription"]["mrr"], 14_700);
+    let credit = &up["credit_notes"][0];
+    assert_eq!(credit["type"], "refundable");
+    assert_eq!(credit["reason_code"], "subscription_change");
+    assert_eq!(credit["total"], 3_319);
+    assert_eq!(credit["reference_invoice_id"], first.as_str());
+    let invoice = &up["invoice"];
+    assert_eq!(invoice["total"], 9_958);
+    assert_eq!(invoice["credits_applied"], 3_319);
+    assert_eq!(invoice["amount_paid"], 6_639);
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["first_invoice"], false);
+    let line = &invoice["line_items"][0];
+    assert_eq!(line["date_from"], start + 10 * day);
+    assert_eq!(line["date_to"], term_end);
+    assert_eq!(line["quantity"], 3);
+    assert_eq!(line["amount"], 9_958);
+    let note = call(
+        &client,
+        "credit_note.retrieve",
+        Some(credit["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(note["credit_note"]["status"], "refunded");
+
+    // 2026-03-31T12:00:00Z, 10 days left, 3 → 1: 147.00 × 10/31 = 47.419… credited (47.42)
+    // against the upgrade's invoice, 49.00 × 10/31 = 15.806… charged (15.81), paid by the
+    // credit; 31.61 stays with the customer for the renewal.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(11 * day as u64));
+    let down = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        quantity(1),
+    )
+    .await;
+    let credit = &down["credit_notes"][0];
+    assert_eq!(credit["total"], 4_742);
+    assert_eq!(credit["reference_invoice_id"], up["invoice"]["id"]);
+    assert_eq!(down["invoice"]["total"], 1_581);
+    assert_eq!(down["invoice"]["credits_applied"], 1_581);
+    assert_eq!(down["invoice"]["amount_paid"], 0);
+    assert_eq!(down["invoice"]["status"], "paid");
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 3_161);
+    let kinds = event_types(&client).await;
+    // Paid by the credit alone: no payment event.
+    assert_eq!(
+        kinds[kinds.len() - 3..],
+        [
+            "subscription_changed",
+            "invoice_generated",
+            "credit_note_created"
+        ]
+    );
+
+    // The renewal: 49.00, 31.61 of it from the credits, 17.39 charged.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * day as u64));
+    let page = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("sub"),
+        json!({"limit": 1}),
+    )
+    .await;
+    let renewal = &page["list"][0]["invoice"];
+    assert_eq!(renewal["date"], term_end);
+    assert_eq!(renewal["total"], 4_900);
+    assert_eq!(renewal["credits_applied"], 3_161);
+    assert_eq!(renewal["amount_paid"], 1_739);
+
+    // Without proration, nothing is credited or charged.
+    let mut unprorated = quantity(2);
+    unprorated["prorate"] = json!(false);
+    let plain = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        unprorated,
+    )
+    .await;
+    assert!(plain.get("invoice").is_none());
+    assert!(plain.get("credit_notes").is_none());
+}

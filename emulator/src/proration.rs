@@ -1,0 +1,205 @@
+//! Proration of a change at once to an active subscription's items (`update_for_items` with
+//! `prorate` left out or true), as Chargebee prorates on a site that bills to the
+//! millisecond, here at the emulator's one-second clock: an item whose price, quantity or
+//! unit price changes is credited for what is left of the current term at its old amount and
+//! charged for it at its new amount, each `amount × seconds left ÷ seconds in the term`,
+//! rounded to the nearest minor unit (halves up). An item added is only charged, one removed
+//! only credited, one unchanged neither. The credits are refundable credit notes
+//! (`reason_code: subscription_change`) against the term's paid invoices, newest first, each
+//! for up to what it was paid and has not yet credited; the charges one invoice raised at
+//! once, which those credits pay first, the rest collected as any invoice is. Credits the
+//! term's paid invoices cannot cover (an invoice still due) are refused by name.
+
+use crate::credit_notes::{self, Note};
+use crate::crud;
+use crate::failure::Failure;
+use crate::fields::{int, text};
+use crate::invoices::{self, Charge, Raised, Terms};
+use crate::store::Store;
+use serde_json::{json, Map, Value};
+
+/// What a change credits and charges, each item with its prorated amount.
+pub struct Plan {
+    credits: Vec<(Value, i64)>,
+    charges: Vec<(Value, i64)>,
+    /// The term's paid invoices the credits are issued against, and how much against each.
+    sources: Vec<(Map<String, Value>, i64)>,
+    term_end: i64,
+}
+
+/// `amount × left ÷ term`, rounded to the nearest minor unit, halves up.
+fn prorated(amount: i64, left: i64, term: i64) -> i64 {
+    let (amount, left, term) = (i128::from(amount), i128::from(left), i128::from(term));
+    let exact = amount * left;
+    let rounded = (2 * exact + term).div_euclid(2 * term);
+    i64::try_from(rounded).unwrap_or(i64::MAX)
+}
+
+/// Whether two subscription items bill the same: price, quantity, unit price and amount.
+fn same(old: &Value, new: &Value) -> bool {
+    ["item_price_id", "quantity", "unit_price", "amount"]
+        .iter()
+        .all(|key| old.get(*key) == new.get(*key))
+}
+
+/// What changing `subscription`'s items to `items` at `now` credits and charges; refused
+/// (`operation` named) when there are credits and the term's invoice is not paid.
+pub fn plan(
+    store: &mut Store,
+    operation: &str,
+    subscription: &Map<String, Value>,
+    items: &[Value],
+    now: i64,
+) -> Result<Plan, Failure> {
+    let start = int(subscription, "current_term_start").unwrap_or(now);
+    let end = int(subscription, "current_term_end").unwrap_or(now);
+    let (left, term) = (end - now, end - start);
+    let mut plan = Plan {
+        credits: Vec::new(),
+        charges: Vec::new(),
+        sources: Vec::new(),
+        term_end: end,
+    };
+    if left <= 0 || term <= 0 {
+        return Ok(plan);
+    }
+    let old: &[Value] = subscription
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let price_of = |item: &Value| item.get("item_price_id").cloned();
+    for item in old {
+        let kept = items.iter().find(|new| price_of(new) == price_of(item));
+        if kept.is_none_or(|new| !same(item, new)) {
+            let amount = prorated(int_of(item), left, term);
+            if amount > 0 {
+                plan.credits.push((item.clone(), amount));
+            }
+        }
+    }
+    for item in items {
+        let before = old.iter().find(|o| price_of(o) == price_of(item));
+        if before.is_none_or(|o| !same(o, item)) {
+            let amount = prorated(int_of(item), left, term);
+            if amount > 0 {
+                plan.charges.push((item.clone(), amount));
+            }
+        }
+    }
+    if plan.credits.is_empty() {
+        return Ok(plan);
+    }
+    let mut wanted: i64 = plan.credits.iter().map(|(_, amount)| amount).sum();
+    let id = text(subscription, "id").unwrap_or_default();
+    for invoice in term_invoices(store, id, end) {
+        let part = credit_notes::refundable(&invoice).min(wanted);
+        if part > 0 {
+            plan.sources.push((invoice, part));
+            wanted -= part;
+        }
+    }
+    if wanted > 0 {
+        return Err(Failure::not_emulated_option(
+            operation,
+            "proration credits beyond what the term's invoices were paid",
+            "pay the term's invoice first, or send prorate=false, or end_of_term=true",
+        ));
+    }
+    Ok(plan)
+}
+
+/// The amount of a subscription item.
+fn int_of(item: &Value) -> i64 {
+    item.get("amount").and_then(Value::as_i64).unwrap_or(0)
+}
+
+/// The paid invoices of subscription `id` for the term that ends at `end`, newest first.
+fn term_invoices(store: &mut Store, id: &str, end: i64) -> Vec<Map<String, Value>> {
+    store.index("invoice", &["subscription_id"]);
+    let view = store.view("invoice");
+    let column = view.column("subscription_id");
+    let owner = json!(id);
+    let ids: Vec<String> = view
+        .rows_newest_first()
+        .filter(|(position, _)| column.get(*position) == Some(&owner))
+        .map(|(_, invoice)| invoice.to_string())
+        .collect();
+    ids.iter()
+        .filter_map(|invoice| crud::live(store, "invoice", invoice))
+        .filter(|invoice| {
+            invoice["line_items"][0]["date_to"].as_i64() == Some(end)
+                && text(invoice, "status") == Some("paid")
+        })
+        .collect()
+}
+
+/// What a carried-out plan made.
+pub struct Prorated {
+    pub credit_notes: Vec<Map<String, Value>>,
+    pub invoice: Option<Raised>,
+}
+
+/// Carries out `plan` for `subscription`, its items already changed, at `now`: issues the
+/// credit notes, then raises the invoice of the charges and counts it in the dues.
+pub fn carry_out(
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    plan: Plan,
+    now: i64,
+) -> Prorated {
+    let reason = json!("subscription_change");
+    let mut credit_notes = Vec::new();
+    for (mut invoice, total) in plan.sources {
+        let note = Note {
+            kind: "refundable",
+            total,
+            reason_code: Some(&reason),
+            create_reason_code: None,
+            date: now,
+            refunds: Vec::new(),
+        };
+        let id = store.new_id("credit_note");
+        credit_notes.push(credit_notes::issue(store, &mut invoice, &note, id, now));
+    }
+    let invoice = (!plan.charges.is_empty()).then(|| {
+        let customer_id = text(subscription, "customer_id").unwrap_or_default();
+        let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+        let terms = Terms::of(store, &customer);
+        let charges: Vec<Charge> = plan
+            .charges
+            .iter()
+            .map(|(item, amount)| Charge {
+                item,
+                amount: *amount,
+                from: now,
+                to: plan.term_end,
+            })
+            .collect();
+        let raised = invoices::bill(store, subscription, &charges, &terms, now, false);
+        if raised.owed > 0 {
+            invoices::owe(subscription, raised.owed, now);
+        }
+        raised
+    });
+    Prorated {
+        credit_notes,
+        invoice,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prorated;
+
+    #[test]
+    fn prorations_round_to_the_nearest_minor_unit_halves_up() {
+        // 49.00 for 10 of 30 days: 16.333… → 16.33.
+        assert_eq!(prorated(4_900, 10, 30), 1_633);
+        // 1.00 for 1 of 8 parts: 12.5 → 13; 3 of 8: 37.5 → 38.
+        assert_eq!(prorated(100, 1, 8), 13);
+        assert_eq!(prorated(100, 3, 8), 38);
+        // A whole term is the whole amount; nothing left is nothing.
+        assert_eq!(prorated(4_900, 2_678_400, 2_678_400), 4_900);
+        assert_eq!(prorated(4_900, 0, 2_678_400), 0);
+    }
+}
