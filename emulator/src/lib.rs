@@ -17,6 +17,7 @@
 //!   its PDF (`invoice.pdf` links to a real PDF); payments recorded against invoices or
 //!   collected from cards, and their transactions; credit notes that adjust or credit an
 //!   invoice; refunds by card or recorded; invoices written off, voided or deleted;
+//!   estimates worked out by the same engine on a copy of the state;
 //!   Chargebee's time machine over the emulator's clock; hosted checkout pages whose card
 //!   form, submitted, creates the customer, card, subscription and invoice; portal sessions
 //!   whose URLs open pages on the emulator; the Maton connections of the control API.
@@ -60,6 +61,7 @@ mod credits;
 mod crud;
 mod defaults;
 mod dunning;
+mod estimates;
 mod events;
 mod failure;
 mod faults;
@@ -104,6 +106,7 @@ pub fn models(operation: &str) -> bool {
         op.base == chargebee_description::Base::Control
             || billing::handles(op)
             || checkout::handles(op)
+            || estimates::handles(op)
             || time_machine::handles(op)
             || transitions::handles(op)
             || changes::handles(op)

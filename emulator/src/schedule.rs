@@ -17,7 +17,7 @@ pub struct Anchor {
 }
 
 /// Due times and anchors, by subscription id, and invoices' next steps.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Schedule {
     due: BTreeSet<(i64, String)>,
     anchors: FastMap<String, Anchor>,

@@ -12,8 +12,8 @@ use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
-    billing, changes, checkout, control, credit_notes, crud, events, gateway, lifecycle, pages,
-    payments, refunds, synth, time_machine, transitions, voiding, Config,
+    billing, changes, checkout, control, credit_notes, crud, estimates, events, gateway, lifecycle,
+    pages, payments, refunds, synth, time_machine, transitions, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -533,6 +533,9 @@ fn call(
         time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
     } else if gateway::handles(op) {
         gateway::create_card(&mut store, &params.values, now)
+    } else if estimates::handles(op) {
+        let id = id.unwrap_or_default();
+        estimates::run(api, op, &store, id, &params, &shared.base_url, now)
     } else if refunds::handles(op) {
         refunds::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if voiding::handles(op) {

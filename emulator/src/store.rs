@@ -21,7 +21,7 @@ pub const STATE_VERSION: u64 = 4;
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Everything the emulator remembers between requests.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Store {
     collections: FastMap<String, Collection>,
     next_id: u64,
@@ -51,7 +51,7 @@ pub struct Replay {
 }
 
 /// The objects of one resource, each with its place in creation order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Collection {
     /// Ids by creation position; `None` where an object was removed. A new object takes
     /// the next position, its length: adding is a push.

@@ -528,6 +528,24 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             }
         }
     }
+    // Estimates with the parameters the emulator models, of the sample subscription and
+    // price.
+    let item = json!([{ "item_price_id": SAMPLE_ID }]);
+    let estimate = match op.id.as_str() {
+        "estimate.renewal_estimate" | "estimate.upcoming_invoices_estimate" => Some(json!({})),
+        "estimate.create_sub_item_for_customer_estimate" => {
+            Some(json!({ "subscription_items": item }))
+        }
+        "estimate.update_subscription_for_items" => Some(json!({
+            "subscription": { "id": SAMPLE_ID },
+            "subscription_items": item,
+            "end_of_term": true,
+        })),
+        _ => None,
+    };
+    if let Some(estimate) = estimate {
+        *params = estimate;
+    }
     // A payment as the emulator records it: the transaction's fields it keeps, dated now.
     if op.id == "invoice.record_payment" {
         if let Some(params) = params.as_object_mut() {

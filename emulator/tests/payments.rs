@@ -1079,3 +1079,194 @@ async fn changes_at_once_are_prorated_to_the_second() {
     assert!(plain.get("invoice").is_none());
     assert!(plain.get("credit_notes").is_none());
 }
+
+/// The fields an invoice estimate shares with the invoice it estimates, and its lines'.
+fn estimated_fields(invoice: &Value) -> Value {
+    let lines: Vec<Value> = invoice["line_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            json!([
+                line["date_from"],
+                line["date_to"],
+                line["quantity"],
+                line["unit_amount"],
+                line["amount"],
+                line["entity_id"]
+            ])
+        })
+        .collect();
+    json!({
+        "total": invoice["total"],
+        "sub_total": invoice["sub_total"],
+        "credits_applied": invoice["credits_applied"],
+        "currency_code": invoice["currency_code"],
+        "recurring": invoice["recurring"],
+        "lines": lines,
+    })
+}
+
+#[tokio::test]
+async fn estimates_are_the_invoices_the_operations_raise() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let day = 86_400;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    let items = |n: i64| json!([{"item_price_id": "pro-usd-monthly", "quantity": n}]);
+
+    // A creation: estimated, then carried out; the estimate created nothing.
+    let estimate = call(
+        &client,
+        "estimate.create_sub_item_for_customer_estimate",
+        Some("ada"),
+        json!({"subscription_items": items(2)}),
+    )
+    .await;
+    let estimate = &estimate["estimate"];
+    let invoice_estimate = &estimate["invoice_estimate"];
+    assert_eq!(invoice_estimate["total"], 9_800);
+    assert_eq!(invoice_estimate["amount_paid"], 0);
+    assert_eq!(invoice_estimate["amount_due"], 9_800);
+    assert_eq!(estimate["subscription_estimate"]["status"], "active");
+    assert_eq!(estimate["subscription_estimate"].get("id"), None);
+    assert_eq!(
+        estimate["subscription_estimate"]["next_billing_at"],
+        start + 31 * day
+    );
+    let listed = call(&client, "subscription.list", None, json!({})).await;
+    assert_eq!(listed["list"].as_array().unwrap().len(), 0);
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": items(2)}),
+    )
+    .await;
+    assert_eq!(
+        estimated_fields(invoice_estimate),
+        estimated_fields(&created["invoice"])
+    );
+
+    // A change at once on 2026-03-20: its prorated invoice and credit note.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * day as u64));
+    let change = json!({"subscription": {"id": "sub"}, "subscription_items": items(3)});
+    let estimate = call(
+        &client,
+        "estimate.update_subscription_for_items",
+        None,
+        change,
+    )
+    .await;
+    let estimate = &estimate["estimate"];
+    // 98.00 × 21/31 = 66.387… credited; 147.00 × 21/31 = 99.580… charged.
+    assert_eq!(estimate["credit_note_estimates"][0]["total"], 6_639);
+    assert_eq!(estimate["invoice_estimate"]["total"], 9_958);
+    assert_eq!(estimate["invoice_estimate"]["credits_applied"], 6_639);
+    assert_eq!(estimate["invoice_estimate"]["amount_due"], 3_319);
+    let changed = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        json!({"subscription_items": items(3)}),
+    )
+    .await;
+    assert_eq!(
+        estimated_fields(&estimate["invoice_estimate"]),
+        estimated_fields(&changed["invoice"])
+    );
+    assert_eq!(changed["credit_notes"][0]["total"], 6_639);
+
+    // A change at the term end: the next invoice bills it.
+    let later = json!({"subscription": {"id": "sub"}, "subscription_items": items(1),
+                       "end_of_term": true});
+    let estimate = call(
+        &client,
+        "estimate.update_subscription_for_items",
+        None,
+        later,
+    )
+    .await;
+    assert_eq!(
+        estimate["estimate"]["next_invoice_estimate"]["total"],
+        4_900
+    );
+    let scheduled = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+    assert_eq!(scheduled["subscription"]["has_scheduled_changes"], false);
+
+    // A renewal, with 10.00 of credits: estimated, then raised on 2026-04-10.
+    let first = created["invoice"]["id"].as_str().unwrap();
+    call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": first, "type": "refundable", "total": 1_000}),
+    )
+    .await;
+    let renewal = call(&client, "estimate.renewal_estimate", Some("sub"), json!({})).await;
+    let renewal = &renewal["estimate"];
+    let invoice_estimate = &renewal["invoice_estimate"];
+    assert_eq!(invoice_estimate["total"], 14_700);
+    assert_eq!(invoice_estimate["credits_applied"], 1_000);
+    assert_eq!(invoice_estimate["amount_due"], 13_700);
+    assert_eq!(
+        invoice_estimate["line_items"][0]["date_from"],
+        start + 31 * day
+    );
+    assert_eq!(
+        renewal["subscription_estimate"]["next_billing_at"],
+        start + 31 * day
+    );
+    let upcoming = call(
+        &client,
+        "estimate.upcoming_invoices_estimate",
+        Some("ada"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        estimated_fields(&upcoming["estimate"]["invoice_estimates"][0]),
+        estimated_fields(invoice_estimate)
+    );
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(21 * day as u64));
+    let page = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("sub"),
+        json!({"limit": 1}),
+    )
+    .await;
+    let raised = &page["list"][0]["invoice"];
+    assert_eq!(raised["date"], start + 31 * day);
+    assert_eq!(estimated_fields(invoice_estimate), estimated_fields(raised));
+
+    // A trial: the first invoice comes at its end.
+    call(&client, "customer.create", None, json!({"id": "bob"})).await;
+    let trial_end = start + 45 * day;
+    let estimate = call(
+        &client,
+        "estimate.create_sub_item_for_customer_estimate",
+        Some("bob"),
+        json!({"subscription": {"trial_end": trial_end}, "subscription_items": items(1)}),
+    )
+    .await;
+    let estimate = &estimate["estimate"];
+    assert_eq!(estimate.get("invoice_estimate"), None);
+    assert_eq!(estimate["next_invoice_estimate"]["total"], 4_900);
+    assert_eq!(
+        estimate["next_invoice_estimate"]["line_items"][0]["date_from"],
+        trial_end
+    );
+    assert_eq!(estimate["subscription_estimate"]["status"], "in_trial");
+}
