@@ -3,9 +3,10 @@
 //! `checkout`) retrieved, and portal sessions whose URLs point at the emulator. What calls do to a subscription later is
 //! `transitions`'s, what happens to it over time `lifecycle`'s.
 
+use crate::coupons;
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, text};
+use crate::fields::{int, only_taken, text};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
@@ -20,6 +21,24 @@ const SERVED: [&str; 4] = [
     "invoice.pdf",
     "hosted_page.retrieve",
     "portal_session.create",
+];
+
+/// The operation that creates a subscription with items.
+const OPERATION: &str = "subscription.create_with_items";
+
+/// The `create_with_items` parameters the emulator carries out (custom fields `cf_*` too);
+/// any other is refused by name rather than dropped.
+const CREATE_TAKEN: [&str; 10] = [
+    "id",
+    "subscription_items",
+    "trial_end",
+    "start_date",
+    "billing_cycles",
+    "auto_collection",
+    "po_number",
+    "meta_data",
+    "invoice_immediately",
+    "coupon_ids",
 ];
 
 /// How long a download link and a portal session stay valid.
@@ -70,6 +89,7 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
     } = call;
     let customer = crud::find(store, "customer", customer_id)?;
     let values = &params.values;
+    only_taken(OPERATION, values, &CREATE_TAKEN, true, None)?;
     let id = match text(values, "id") {
         Some(id) if store.get("subscription", id).is_some() => {
             return Err(Failure::duplicate("subscription", id))
@@ -93,7 +113,7 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
         currency,
         period,
         unit,
-    } = priced(store, "subscription.create_with_items", &requested)?;
+    } = priced(store, OPERATION, &requested)?;
     let start = match int(values, "start_date") {
         Some(start) if start < now => {
             return Err(Failure::param(
@@ -114,8 +134,13 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
     };
     // A subscription billed now raises its charges now, or they would be lost.
     if start <= now && trial_end.is_none() {
-        invoices::refuse_unbilled("subscription.create_with_items", values)?;
+        invoices::refuse_unbilled(OPERATION, values)?;
     }
+    let coupon_ids = values
+        .get("coupon_ids")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let coupons = coupons::apply(store, OPERATION, coupon_ids, currency.as_deref(), now)?;
     let mrr: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
     let mut subscription = json!({
         "id": id,
@@ -139,6 +164,9 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
     }
     if let Some(cycles) = int(values, "billing_cycles") {
         fields.insert("remaining_billing_cycles".into(), json!(cycles));
+    }
+    if !coupons.is_empty() {
+        fields.insert("coupons".into(), json!(coupons));
     }
     for (key, value) in values {
         if key.starts_with("cf_")
@@ -211,10 +239,29 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
                 return Err(at.not_modeled(&format!("subscription_items[{decimal}]")));
             }
         }
+        let item_type = text(&price, "item_type").unwrap_or("plan");
+        // What an entry may say beyond its price, quantity and unit price is not modeled:
+        // refused by name rather than dropped (its item type only restated).
+        let unmodeled = entry
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(key, value)| {
+                let restated = key.as_str() == "item_type" && value.as_str() == Some(item_type);
+                !value.is_null()
+                    && !restated
+                    && !matches!(key.as_str(), "item_price_id" | "quantity" | "unit_price")
+            });
+        if let Some((key, _)) = unmodeled {
+            return Err(Failure::not_emulated_option(
+                operation,
+                &format!("`subscription_items[{key}][{index}]`"),
+                "leave it out: the emulator does not model it",
+            ));
+        }
         let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
         let unit_price = entry.get("unit_price").and_then(Value::as_i64);
         let charge = pricing::charge(&price, quantity, unit_price, at)?;
-        let item_type = text(&price, "item_type").unwrap_or("plan");
         if item_type == "plan" || currency.is_none() {
             currency = text(&price, "currency_code").map(str::to_string);
             period = int(&price, "period").unwrap_or(1);

@@ -7,6 +7,7 @@
 //! at once without them. Written straight to JSON text, since a year of renewals raises
 //! hundreds of thousands.
 
+use crate::coupons;
 use crate::credits;
 use crate::crud;
 use crate::dunning;
@@ -61,6 +62,8 @@ struct Invoice<'a> {
     linked_payments: Vec<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     applied_credits: Vec<Value>,
+    #[serde(skip_serializing_if = "<[Value]>::is_empty")]
+    discounts: &'a [Value],
     /// `dunning_status`, `next_retry_at` and `dunning_attempts`, once a charge failed.
     #[serde(flatten)]
     dunning: Map<String, Value>,
@@ -174,6 +177,14 @@ pub fn raise(
     now: i64,
     first: bool,
 ) -> Raised {
+    let sub_total: i64 = subscription
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item["amount"].as_i64())
+        .sum();
+    let discounts = coupons::discounts(store, subscription, sub_total, now);
     let raised = {
         let int = |key: &str| subscription.get(key).and_then(Value::as_i64);
         let (from, to) = (
@@ -193,7 +204,7 @@ pub fn raise(
                 to,
             })
             .collect();
-        bill(store, subscription, &charges, terms, now, first)
+        bill(store, subscription, &charges, &discounts, terms, now, first)
     };
     if raised.owed > 0 {
         owe(subscription, raised.owed, now);
@@ -201,14 +212,16 @@ pub fn raise(
     raised
 }
 
-/// Raises and stores an invoice of `charges` for `subscription` at `now` (`first`: its first
-/// invoice), paid or not as the customer's `terms` (and the subscription's own
-/// `auto_collection`, when it has one) say. An invoice left `posted` is put on the schedule
-/// for its due date; what the subscription owes for it is the caller's to count.
+/// Raises and stores an invoice of `charges` less `discounts` (`discounts` entries) for
+/// `subscription` at `now` (`first`: its first invoice), paid or not as the customer's
+/// `terms` (and the subscription's own `auto_collection`, when it has one) say. An invoice
+/// left `posted` is put on the schedule for its due date; what the subscription owes for it
+/// is the caller's to count.
 pub fn bill(
     store: &mut Store,
     subscription: &Map<String, Value>,
     charges: &[Charge<'_>],
+    discounts: &[Value],
     terms: &Terms,
     now: i64,
     first: bool,
@@ -240,7 +253,9 @@ pub fn bill(
             }
         })
         .collect();
-    let total: i64 = charges.iter().map(|c| c.amount).sum();
+    let sub_total: i64 = charges.iter().map(|c| c.amount).sum();
+    let discounted: i64 = discounts.iter().filter_map(|d| d["amount"].as_i64()).sum();
+    let total = sub_total - discounted;
     // The customer's refundable credits go first; the rest is collected.
     let taken = match (
         terms.credits > 0 && total > 0,
@@ -312,7 +327,7 @@ pub fn bill(
         price_type: "tax_exclusive",
         currency_code: subscription.get("currency_code"),
         tax: 0,
-        sub_total: total,
+        sub_total,
         total,
         amount_paid: if paid { due } else { 0 },
         amount_due: if paid { 0 } else { due },
@@ -325,6 +340,7 @@ pub fn bill(
         paid_at: paid.then_some(now),
         linked_payments,
         applied_credits,
+        discounts,
         dunning,
         updated_at: now,
         resource_version: now * 1000,

@@ -56,6 +56,7 @@ mod changes;
 mod checkout;
 mod clock;
 mod control;
+mod coupons;
 mod credit_notes;
 mod credits;
 mod crud;

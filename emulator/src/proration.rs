@@ -63,6 +63,14 @@ pub fn plan(
     if left <= 0 || term <= 0 {
         return Ok(plan);
     }
+    let coupons = subscription.get("coupons").and_then(Value::as_array);
+    if coupons.is_some_and(|c| !c.is_empty()) {
+        return Err(Failure::not_emulated_option(
+            operation,
+            "proration of a subscription with a coupon",
+            "send prorate=false, or end_of_term=true",
+        ));
+    }
     let old: &[Value] = subscription
         .get("subscription_items")
         .and_then(Value::as_array)
@@ -175,7 +183,7 @@ pub fn carry_out(
                 to: plan.term_end,
             })
             .collect();
-        let raised = invoices::bill(store, subscription, &charges, &terms, now, false);
+        let raised = invoices::bill(store, subscription, &charges, &[], &terms, now, false);
         if raised.owed > 0 {
             invoices::owe(subscription, raised.owed, now);
         }

@@ -783,3 +783,149 @@ async fn hosted_checkout_completes_with_a_test_card() {
         .unwrap_err();
     assert_eq!(refused.api_error().unwrap().status, 400);
 }
+
+#[tokio::test]
+async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (april, may) = (1_775_822_400, 1_778_414_400); // 2026-04-10, 2026-05-10 12:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(start),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    for coupon in [
+        serde_json::json!({"id": "eighth", "name": "12.5% off", "discount_type": "percentage",
+               "discount_percentage": 12.5, "duration_type": "forever",
+               "apply_on": "invoice_amount"}),
+        serde_json::json!({"id": "five-off", "name": "5.00 off once", "discount_type": "fixed_amount",
+               "discount_amount": 500, "currency_code": "USD", "duration_type": "one_time",
+               "apply_on": "invoice_amount"}),
+        serde_json::json!({"id": "half-2m", "name": "Half off for two months",
+               "discount_type": "percentage", "discount_percentage": 50.0,
+               "duration_type": "limited_period", "period": 2, "period_unit": "month",
+               "apply_on": "invoice_amount", "max_redemptions": 1}),
+        serde_json::json!({"id": "five-eur", "name": "5.00 EUR off", "discount_type": "fixed_amount",
+               "discount_amount": 500, "currency_code": "EUR", "duration_type": "forever",
+               "apply_on": "invoice_amount"}),
+    ] {
+        support::call(&client, "coupon.create_for_items", None, coupon).await;
+    }
+    let subscribe = |customer: &'static str, coupon: &'static str| {
+        let client = client.clone();
+        async move {
+            support::call(
+                &client,
+                "customer.create",
+                None,
+                serde_json::json!({"id": customer}),
+            )
+            .await;
+            client
+                .call(
+                    "subscription.create_with_items",
+                    Some(customer),
+                    serde_json::json!({"id": customer, "coupon_ids": [coupon],
+                           "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+                )
+                .await
+        }
+    };
+    // 12.5 % of 49.00 is 6.125: 6.13 off, 42.87 due.
+    let eighth = subscribe("ann", "eighth").await.unwrap();
+    let invoice = &eighth["invoice"];
+    assert_eq!(invoice["sub_total"], 4_900);
+    assert_eq!(invoice["total"], 4_287);
+    assert_eq!(invoice["amount_due"], 4_287);
+    assert_eq!(invoice["discounts"][0]["amount"], 613);
+    assert_eq!(
+        invoice["discounts"][0]["entity_type"],
+        "document_level_coupon"
+    );
+    assert_eq!(invoice["discounts"][0]["entity_id"], "eighth");
+    assert_eq!(invoice["discounts"][0]["discount_type"], "percentage");
+    assert_eq!(eighth["subscription"]["coupons"][0]["coupon_id"], "eighth");
+    assert_eq!(eighth["subscription"]["coupons"][0]["applied_count"], 1);
+    let once = subscribe("ben", "five-off").await.unwrap();
+    assert_eq!(once["invoice"]["total"], 4_400);
+    let half = subscribe("cat", "half-2m").await.unwrap();
+    assert_eq!(half["invoice"]["total"], 2_450);
+    assert_eq!(half["subscription"]["coupons"][0]["apply_till"], may);
+
+    // Refused by name: another currency, an unknown coupon, a coupon used up, two coupons.
+    let refused = subscribe("dan", "five-eur").await.unwrap_err();
+    let api = refused.api_error().unwrap();
+    assert_eq!(
+        (api.status, api.param.as_deref()),
+        (400, Some("coupon_ids[0]"))
+    );
+    let refused = client
+        .call(
+            "subscription.create_with_items",
+            Some("dan"),
+            serde_json::json!({"coupon_ids": ["nope"],
+                   "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.is_not_found(), "{refused}");
+    let refused = client
+        .call(
+            "subscription.create_with_items",
+            Some("dan"),
+            serde_json::json!({"coupon_ids": ["half-2m"],
+                   "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.api_error().unwrap().status, 400, "{refused}");
+    let refused = client
+        .call(
+            "subscription.create_with_items",
+            Some("dan"),
+            serde_json::json!({"coupon_ids": ["eighth", "five-off"],
+                   "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
+    let coupon = support::call(
+        &client,
+        "coupon.retrieve",
+        Some("eighth"),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(coupon["coupon"]["redemptions"], 1);
+
+    // The renewals: forever again, one-time no more, two months then no more.
+    let total_on = |customer: &'static str, at: i64| {
+        let client = client.clone();
+        async move {
+            let page = support::call(
+                &client,
+                "invoice.list",
+                None,
+                serde_json::json!({"subscription_id": {"is": customer}, "date": {"on": at}}),
+            )
+            .await;
+            page["list"][0]["invoice"]["total"].clone()
+        }
+    };
+    emulator.clock().set(april).unwrap();
+    assert_eq!(total_on("ann", april).await, 4_287);
+    assert_eq!(total_on("ben", april).await, 4_900);
+    assert_eq!(total_on("cat", april).await, 2_450);
+    emulator.clock().set(may).unwrap();
+    assert_eq!(total_on("ann", may).await, 4_287);
+    assert_eq!(total_on("cat", may).await, 4_900);
+    let ann = support::call(
+        &client,
+        "subscription.retrieve",
+        Some("ann"),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(ann["subscription"]["coupons"][0]["applied_count"], 3);
+}

@@ -528,6 +528,25 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             }
         }
     }
+    // A subscription of the sample price for the sample customer, with the parameters the
+    // emulator carries out.
+    if op.id == "subscription.create_with_items" {
+        if let Some(params) = params.as_object_mut() {
+            let taken = [
+                "billing_cycles",
+                "auto_collection",
+                "po_number",
+                "meta_data",
+                "invoice_immediately",
+            ];
+            params.retain(|key, _| taken.contains(&key.as_str()) || key.starts_with("cf_"));
+            params.insert(
+                "subscription_items".into(),
+                json!([{ "item_price_id": SAMPLE_ID }]),
+            );
+            params.insert("invoice_immediately".into(), json!(true));
+        }
+    }
     // Estimates with the parameters the emulator models, of the sample subscription and
     // price.
     let item = json!([{ "item_price_id": SAMPLE_ID }]);
