@@ -19,7 +19,11 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 2] = ["credit_note.create", "invoice.write_off"];
+const SERVED: [&str; 3] = [
+    "credit_note.create",
+    "invoice.write_off",
+    "credit_note.void_credit_note",
+];
 
 /// The parameters `credit_note.create` takes; any other is refused by name.
 const TAKEN: [&str; 7] = [
@@ -40,7 +44,8 @@ pub fn handles(op: &Operation) -> bool {
     SERVED.contains(&op.id.as_str())
 }
 
-/// Serves one credit note operation (`id`: the invoice a write-off names) at `now`.
+/// Serves one credit note operation (`id`: the invoice a write-off names, the note a void
+/// names) at `now`.
 pub fn run(
     op: &Operation,
     store: &mut Store,
@@ -51,6 +56,10 @@ pub fn run(
     match op.id.as_str() {
         "credit_note.create" => create(op, store, &params.values, now),
         "invoice.write_off" => write_off(op, store, id.unwrap_or_default(), &params.values, now),
+        "credit_note.void_credit_note" => {
+            only_taken(&op.id, &params.values, &[], false, None)?;
+            void(store, id.unwrap_or_default(), now)
+        }
         other => Err(Failure::no_route("serve", other)),
     }
 }
@@ -347,6 +356,97 @@ pub fn issue(
         add_credits(store, &customer_id, available, now);
     }
     credit_note
+}
+
+/// `void_credit_note`: note `id` is `voided`. A refundable note must not be allocated or
+/// refunded yet; what it had available leaves the customer's credits. An adjustment note's
+/// amount is due again on its invoice, which is `not_paid` (less its write-off, for a
+/// write-off's note).
+fn void(store: &mut Store, id: &str, now: i64) -> Result<Value, Failure> {
+    let mut note = crud::find(store, "credit_note", id)?;
+    let status = text(&note, "status").unwrap_or_default().to_string();
+    if matches!(status.as_str(), "refunded" | "voided") {
+        return Err(Failure::invalid_state(format!(
+            "credit note {id} is {status}: it cannot be voided"
+        )));
+    }
+    let adjustment = text(&note, "type") == Some("adjustment");
+    let used = int(&note, "amount_allocated").unwrap_or(0) > 0
+        || note
+            .get("linked_refunds")
+            .and_then(Value::as_array)
+            .is_some_and(|r| !r.is_empty());
+    if !adjustment && used {
+        return Err(Failure::invalid_state(format!(
+            "credit note {id} is allocated to invoices or refunded: remove those first"
+        )));
+    }
+    let customer_id = text(&note, "customer_id").unwrap_or_default().to_string();
+    let available = int(&note, "amount_available").unwrap_or(0);
+    note.insert("status".into(), json!("voided"));
+    note.insert("voided_at".into(), json!(now));
+    touch(&mut note, now);
+    store.put("credit_note", id, &note);
+    let invoice_id = text(&note, "reference_invoice_id").unwrap_or_default();
+    let mut invoice = crud::live(store, "invoice", invoice_id);
+    if let Some(invoice) = invoice.as_mut() {
+        let list = if adjustment {
+            "adjustment_credit_notes"
+        } else {
+            "issued_credit_notes"
+        };
+        if let Some(entries) = invoice.get_mut(list).and_then(Value::as_array_mut) {
+            for entry in entries.iter_mut().filter(|e| e["cn_id"] == id) {
+                entry["cn_status"] = json!("voided");
+            }
+        }
+        if adjustment {
+            undo_adjustment(store, invoice, &note, now);
+        }
+        touch(invoice, now);
+        store.put("invoice", invoice_id, invoice);
+    }
+    if !adjustment && available > 0 {
+        add_credits(store, &customer_id, -available, now);
+    }
+    Ok(json!({ "credit_note": note }))
+}
+
+/// Makes what adjustment `note` took off `invoice` due again at `now`: the invoice is
+/// `not_paid`, its subscription owes it again.
+fn undo_adjustment(
+    store: &mut Store,
+    invoice: &mut Map<String, Value>,
+    note: &Map<String, Value>,
+    now: i64,
+) {
+    let total = int(note, "total").unwrap_or(0);
+    let (adjusted, written_off) = if text(note, "reason_code") == Some("write_off") {
+        ("write_off_amount", true)
+    } else {
+        ("amount_adjusted", false)
+    };
+    let left = int(invoice, adjusted).unwrap_or(0) - total;
+    invoice.insert(adjusted.into(), json!(left.max(0)));
+    if written_off && left <= 0 {
+        invoice.remove("write_off_amount");
+    }
+    let was_paid = text(invoice, "status") == Some("paid");
+    let due = int(invoice, "amount_due").unwrap_or(0) + total;
+    invoice.insert("amount_due".into(), json!(due));
+    invoice.insert("status".into(), json!("not_paid"));
+    invoice.remove("paid_at");
+    let subscription_id = text(invoice, "subscription_id").unwrap_or_default();
+    if let Some(mut subscription) = crud::live(store, "subscription", subscription_id) {
+        if was_paid {
+            invoices::owe(&mut subscription, total, now);
+        } else {
+            let owed = int(&subscription, "total_dues").unwrap_or(0) + total;
+            subscription.insert("total_dues".into(), json!(owed));
+        }
+        touch(&mut subscription, now);
+        crate::lifecycle::save(store, &subscription);
+    }
 }
 
 /// Adds `amount` (takes it, when negative) to customer `customer_id`'s `refundable_credits`.

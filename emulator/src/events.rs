@@ -69,6 +69,11 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             ));
             events
         }
+        "credit_note.void_credit_note" => {
+            let mut events = one("credit_note_updated", &["credit_note"]);
+            events.extend(one("invoice_updated", &["invoice"]));
+            events
+        }
         "invoice.void_invoice" => one("invoice_updated", &["invoice"]),
         "invoice.delete" => one("invoice_deleted", &["invoice"]),
         "invoice.record_payment" => {
@@ -307,14 +312,15 @@ pub fn record(
     out
 }
 
-/// The live `resource` an object of `answer` names by `{resource}_id`, as stored: the
-/// customer and subscription of an answer that carries only an invoice and a transaction.
+/// The live `resource` an object of `answer` names by `{resource}_id` (or
+/// `reference_{resource}_id`), as stored: the customer and subscription of an answer that
+/// carries only an invoice and a transaction, a credit note's invoice.
 fn named(store: &Store, answer: &Value, resource: &str) -> Option<Value> {
-    let key = format!("{resource}_id");
-    let id = answer
-        .as_object()?
-        .values()
-        .find_map(|object| object.get(&key)?.as_str())?;
+    let keys = [format!("{resource}_id"), format!("reference_{resource}_id")];
+    let id = answer.as_object()?.values().find_map(|object| {
+        keys.iter()
+            .find_map(|key| object.get(key.as_str())?.as_str())
+    })?;
     crud::live(store, resource, id).map(Value::Object)
 }
 

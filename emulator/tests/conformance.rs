@@ -502,6 +502,10 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             transaction.insert("date".into(), date);
         }
     }
+    // An operation's internal comment is kept by none the emulator models.
+    if let Some(params) = params.as_object_mut() {
+        params.remove("comment");
+    }
     // A checkout for the sample price, for a new customer and subscription, with the
     // parameters the emulator models.
     if op.id == "hosted_page.checkout_new_for_items" {

@@ -1270,3 +1270,99 @@ async fn estimates_are_the_invoices_the_operations_raise() {
     );
     assert_eq!(estimate["subscription_estimate"]["status"], "in_trial");
 }
+
+#[tokio::test]
+async fn voided_credit_notes_give_back_what_they_took() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, invoice) = due_invoice(&emulator).await;
+    let note = |params: Value| {
+        let client = client.clone();
+        async move {
+            let created = call(&client, "credit_note.create", None, params).await;
+            created["credit_note"]["id"].as_str().unwrap().to_string()
+        }
+    };
+    // 49.00: 9.00 adjusted, 15.00 paid (10.00 of it credited back), 25.00 written off.
+    let adjustment =
+        note(json!({"reference_invoice_id": invoice, "type": "adjustment", "total": 900})).await;
+    call(
+        &client,
+        "invoice.record_payment",
+        Some(&invoice),
+        json!({"transaction": {"amount": 1_500, "payment_method": "cash"}}),
+    )
+    .await;
+    let refundable =
+        note(json!({"reference_invoice_id": invoice, "type": "refundable", "total": 1_000})).await;
+    let written = call(&client, "invoice.write_off", Some(&invoice), json!({})).await;
+    let write_off = written["credit_note"]["id"].as_str().unwrap().to_string();
+    let void = |id: String| {
+        let client = client.clone();
+        async move {
+            call(
+                &client,
+                "credit_note.void_credit_note",
+                Some(&id),
+                json!({}),
+            )
+            .await
+        }
+    };
+    let dues = |client: Client| async move {
+        let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+        (
+            sub["subscription"]["due_invoices_count"].clone(),
+            sub["subscription"]["total_dues"].clone(),
+        )
+    };
+
+    // The write-off undone: 25.00 due again, not_paid.
+    let voided = void(write_off.clone()).await;
+    assert_eq!(voided["credit_note"]["status"], "voided");
+    assert_eq!(voided["credit_note"]["voided_at"], now);
+    let kept = call(&client, "invoice.retrieve", Some(&invoice), json!({})).await;
+    let kept = &kept["invoice"];
+    assert_eq!(kept["status"], "not_paid");
+    assert_eq!(kept["amount_due"], 2_500);
+    assert_eq!(kept.get("write_off_amount"), None);
+    assert_eq!(kept.get("paid_at"), None);
+    assert_eq!(kept["adjustment_credit_notes"][1]["cn_status"], "voided");
+    assert_eq!(dues(client.clone()).await, (json!(1), json!(2_500)));
+
+    // The unused refundable note: its 10.00 leave the customer's credits.
+    void(refundable).await;
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["refundable_credits"], 0);
+    let kept = call(&client, "invoice.retrieve", Some(&invoice), json!({})).await;
+    assert_eq!(
+        kept["invoice"]["issued_credit_notes"][0]["cn_status"],
+        "voided"
+    );
+
+    // The adjustment: 9.00 due again, 34.00 in all.
+    void(adjustment.clone()).await;
+    let kept = call(&client, "invoice.retrieve", Some(&invoice), json!({})).await;
+    assert_eq!(kept["invoice"]["amount_adjusted"], 0);
+    assert_eq!(kept["invoice"]["amount_due"], 3_400);
+    assert_eq!(dues(client.clone()).await, (json!(1), json!(3_400)));
+    assert_eq!(
+        refusal(
+            &client,
+            "credit_note.void_credit_note",
+            &adjustment,
+            json!({})
+        )
+        .await,
+        (409, "invalid_state_for_request".into())
+    );
+    let kinds = event_types(&client).await;
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        ["credit_note_updated", "invoice_updated"]
+    );
+}
