@@ -1,6 +1,6 @@
 //! The billing flows kept as state: subscriptions created with items for a customer; the
 //! invoice each term of an active subscription raises, and its PDF; hosted pages (created by
-//! `checkout`) retrieved, and portal sessions whose URLs point at the emulator. What calls do to a subscription later is
+//! `checkout`) retrieved. What calls do to a subscription later is
 //! `transitions`'s, what happens to it over time `lifecycle`'s.
 
 use crate::coupons;
@@ -16,11 +16,10 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 4] = [
+const SERVED: [&str; 3] = [
     "subscription.create_with_items",
     "invoice.pdf",
     "hosted_page.retrieve",
-    "portal_session.create",
 ];
 
 /// The operation that creates a subscription with items.
@@ -41,9 +40,8 @@ const CREATE_TAKEN: [&str; 10] = [
     "coupon_ids",
 ];
 
-/// How long a download link and a portal session stay valid.
+/// How long a download link stays valid.
 const DOWNLOAD_SECONDS: i64 = 3_600;
-const SESSION_SECONDS: i64 = 3_600;
 
 /// Whether `op` is served here.
 pub fn handles(op: &Operation) -> bool {
@@ -76,7 +74,6 @@ pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
         "hosted_page.retrieve" => {
             Ok(json!({ "hosted_page": crud::find(call.store, "hosted_page", id)? }))
         }
-        "portal_session.create" => portal_session(call),
         other => Err(Failure::no_route("serve", other)),
     }
 }
@@ -335,43 +332,4 @@ fn check_items(prices: &[&Map<String, Value>]) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-fn portal_session(call: Call<'_>) -> Result<Value, Failure> {
-    let Call {
-        store,
-        params,
-        base_url,
-        now,
-        ..
-    } = call;
-    let customer_id = params
-        .values
-        .get("customer")
-        .and_then(|c| c.get("id"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if !crud::holds(store, "customer", customer_id) {
-        return Err(Failure::missing("customer", customer_id, "customer[id]"));
-    }
-    let id = store.new_id("portal_session");
-    let token = format!("token_{id}");
-    let mut session = json!({
-        "id": id,
-        "token": token,
-        "access_url": format!("{base_url}/portal/{token}"),
-        "status": "created",
-        "created_at": now,
-        "expires_at": now + SESSION_SECONDS,
-        "customer_id": customer_id,
-        "object": "portal_session",
-    });
-    if let Some(url) = params.values.get("redirect_url") {
-        session["redirect_url"] = url.clone();
-    }
-    let Value::Object(session) = session else {
-        unreachable!("built as an object")
-    };
-    store.put("portal_session", &id, &session);
-    Ok(json!({ "portal_session": session }))
 }

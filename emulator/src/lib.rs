@@ -20,7 +20,8 @@
 //!   estimates worked out by the same engine on a copy of the state;
 //!   Chargebee's time machine over the emulator's clock; hosted checkout pages whose card
 //!   form, submitted, creates the customer, card, subscription and invoice; portal sessions
-//!   whose URLs open pages on the emulator; the Maton connections of the control API.
+//!   whose URLs open the portal once, activated and logged out; the Maton connections of
+//!   the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
 //!   success. [`Config::synthesize`] opts in to synthesized answers (every field present,
@@ -75,6 +76,7 @@ mod lifecycle;
 mod pages;
 mod params;
 mod payments;
+mod portal;
 mod pricing;
 mod proration;
 mod refunds;
@@ -107,6 +109,7 @@ pub fn models(operation: &str) -> bool {
         op.base == chargebee_description::Base::Control
             || billing::handles(op)
             || checkout::handles(op)
+            || portal::handles(op)
             || estimates::handles(op)
             || time_machine::handles(op)
             || transitions::handles(op)

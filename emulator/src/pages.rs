@@ -1,14 +1,16 @@
 //! What the URLs in answers lead to: an invoice's PDF, a hosted checkout page's form
-//! (`checkout`) and a portal page. They need no key, as a link sent to a customer needs none.
+//! (`checkout`) and a portal page (`portal`). They need no key, as a link sent to a customer
+//! needs none.
 
 use crate::checkout;
+use crate::portal;
 use crate::store::Store;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 /// The page at `path`, or `None` when `path` is not one of these URLs.
-pub fn serve(store: &Store, path: &str) -> Option<Response> {
+pub fn serve(store: &mut Store, path: &str, now: i64) -> Option<Response> {
     let mut parts = path.trim_start_matches('/').split('/');
     let response = match (parts.next()?, parts.next(), parts.next(), parts.next()) {
         ("downloads", Some("invoices"), Some(file), None) => {
@@ -31,25 +33,7 @@ pub fn serve(store: &Store, path: &str) -> Option<Response> {
             Some(page) => checkout::form(&page, None),
             None => missing(),
         },
-        ("portal", Some(token), None, None) => {
-            let session = store
-                .all("portal_session")
-                .into_iter()
-                .find(|s| s.get("token").and_then(Value::as_str) == Some(token));
-            match session {
-                Some(s) => {
-                    let customer = s
-                        .get("customer_id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    html(
-                        "Customer portal",
-                        &format!("The self-serve portal of customer {customer}."),
-                    )
-                }
-                None => missing(),
-            }
-        }
+        ("portal", Some(token), None, None) => return portal::open(store, token, now),
         _ => return None,
     };
     Some(response)
@@ -65,11 +49,6 @@ fn with_type(content_type: &'static str, body: Vec<u8>) -> Response {
         body,
     )
         .into_response()
-}
-
-/// A page whose text is escaped for HTML.
-fn html(title: &str, text: &str) -> Response {
-    document(StatusCode::OK, title, &format!("<p>{}</p>", escape(text)))
 }
 
 /// `text` escaped for HTML.

@@ -13,7 +13,7 @@ use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
     billing, changes, checkout, control, credit_notes, crud, estimates, events, gateway, lifecycle,
-    pages, payments, refunds, synth, time_machine, transitions, voiding, Config,
+    pages, payments, portal, refunds, synth, time_machine, transitions, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -290,7 +290,7 @@ fn serve(
             None => Err(Failure::no_route(method.as_str(), path)),
         },
         Door::Other => (method == Method::Get)
-            .then(|| pages::serve(&shared.store(), path))
+            .then(|| pages::serve(&mut shared.store(), path, shared.clock.now()))
             .flatten()
             .ok_or_else(|| Failure::no_route(method.as_str(), path)),
     }
@@ -551,6 +551,15 @@ fn call(
     } else if transitions::handles(op) {
         let id = id.unwrap_or_default();
         transitions::run(op, &mut store, id, &params, now)
+    } else if portal::handles(op) {
+        let call = billing::Call {
+            store: &mut store,
+            id,
+            params: &params,
+            base_url: &shared.base_url,
+            now,
+        };
+        portal::run(op, call)
     } else if checkout::handles(op) {
         let call = billing::Call {
             store: &mut store,

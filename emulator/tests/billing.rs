@@ -224,6 +224,82 @@ async fn hosted_pages_and_portal_sessions_point_at_the_emulator() {
     assert!(String::from_utf8_lossy(&reqwest_get(&access).await).contains("cus_portal"));
 }
 
+#[tokio::test]
+async fn portal_sessions_log_in_once_and_out() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(now),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    let json = |value: &str| serde_json::from_str::<serde_json::Value>(value).unwrap();
+    support::call(&client, "customer.create", None, json(r#"{"id": "ada"}"#)).await;
+    let create = json(r#"{"customer": {"id": "ada"}, "redirect_url": "https://app.example/back"}"#);
+    let created = support::call(&client, "portal_session.create", None, create.clone()).await;
+    let session = &created["portal_session"];
+    assert_eq!(session["status"], "created");
+    assert_eq!(session["expires_at"], now + 3_600);
+    assert_eq!(session["redirect_url"], "https://app.example/back");
+    let id = session["id"].as_str().unwrap().to_string();
+    let token = session["token"].as_str().unwrap().to_string();
+    let access = session["access_url"].as_str().unwrap().to_string();
+
+    // The link opens once, logging the session in.
+    emulator.clock().advance(std::time::Duration::from_secs(60));
+    assert!(String::from_utf8_lossy(&reqwest_get(&access).await).contains("ada"));
+    let again = reqwest::get(&access).await.unwrap();
+    assert_eq!(again.status(), 410);
+    let read = support::call(&client, "portal_session.retrieve", Some(&id), json("{}")).await;
+    assert_eq!(read["portal_session"]["status"], "logged_in");
+    assert_eq!(read["portal_session"]["login_at"], now + 60);
+
+    // activate checks the token; logout ends the session, once.
+    let wrong = client
+        .call(
+            "portal_session.activate",
+            Some(&id),
+            json(r#"{"token": "nope"}"#),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.api_error().unwrap().param.as_deref(), Some("token"));
+    let token_json = serde_json::json!({ "token": token });
+    let active = support::call(
+        &client,
+        "portal_session.activate",
+        Some(&id),
+        token_json.clone(),
+    )
+    .await;
+    assert_eq!(active["portal_session"]["status"], "logged_in");
+    assert_eq!(active["portal_session"]["login_at"], now + 60);
+    let out = support::call(&client, "portal_session.logout", Some(&id), json("{}")).await;
+    assert_eq!(out["portal_session"]["status"], "logged_out");
+    assert_eq!(out["portal_session"]["logout_at"], now + 60);
+    let out = support::call(&client, "portal_session.logout", Some(&id), json("{}")).await;
+    assert_eq!(out["portal_session"]["logout_at"], now + 60);
+    let late = client
+        .call("portal_session.activate", Some(&id), token_json)
+        .await
+        .unwrap_err();
+    assert_eq!(late.api_error().unwrap().status, 409);
+
+    // A link not opened within the hour is gone; forward_url is refused by name.
+    let created = support::call(&client, "portal_session.create", None, create).await;
+    let access = created["portal_session"]["access_url"].as_str().unwrap();
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(3_600));
+    assert_eq!(reqwest::get(access).await.unwrap().status(), 410);
+    let forward = json(r#"{"customer": {"id": "ada"}, "forward_url": "https://x.example"}"#);
+    let refused = client
+        .call("portal_session.create", None, forward)
+        .await
+        .unwrap_err();
+    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
+}
+
 /// The body of a plain GET.
 async fn reqwest_get(url: &str) -> Vec<u8> {
     let response = reqwest::get(url).await.unwrap();

@@ -506,6 +506,12 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     if let Some(params) = params.as_object_mut() {
         params.remove("comment");
     }
+    // A portal session goes to the portal's own page.
+    if op.id == "portal_session.create" {
+        if let Some(params) = params.as_object_mut() {
+            params.remove("forward_url");
+        }
+    }
     // A checkout for the sample price, for a new customer and subscription, with the
     // parameters the emulator models.
     if op.id == "hosted_page.checkout_new_for_items" {
