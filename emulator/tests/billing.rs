@@ -1005,3 +1005,128 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
     .await;
     assert_eq!(ann["subscription"]["coupons"][0]["applied_count"], 3);
 }
+
+#[tokio::test]
+async fn hosted_pages_change_a_subscription_and_its_card() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(start),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let json = |value: &str| serde_json::from_str::<serde_json::Value>(value).unwrap();
+    let subscribe = |customer: &'static str, card: Option<&'static str>| {
+        let client = client.clone();
+        async move {
+            let id = serde_json::json!({ "id": customer });
+            support::call(&client, "customer.create", None, id).await;
+            if let Some(number) = card {
+                let card = serde_json::json!({"customer_id": customer, "card": {
+                    "number": number, "expiry_month": 12, "expiry_year": 2030}});
+                support::call(&client, "payment_source.create_card", None, card).await;
+            }
+            let items = serde_json::json!({"id": customer,
+                "subscription_items": [{"item_price_id": "pro-usd-monthly"}]});
+            support::call(
+                &client,
+                "subscription.create_with_items",
+                Some(customer),
+                items,
+            )
+            .await
+        }
+    };
+    subscribe("ada", Some("4111111111111111")).await;
+    let page_for = |params: serde_json::Value, operation: &'static str| {
+        let client = client.clone();
+        async move {
+            let page = support::call(&client, operation, None, params).await;
+            page["hosted_page"]["url"].as_str().unwrap().to_string()
+        }
+    };
+
+    // Ten days in, 3 seats through a hosted page, paid with a new card: prorated as
+    // update_for_items prorates (33.19 credited, 99.58 charged, 66.39 from the card).
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * 86_400));
+    let existing = json(
+        r#"{"subscription": {"id": "ada"}, "redirect_url": "https://shop.example/changed",
+            "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 3}]}"#,
+    );
+    let url = page_for(existing, "hosted_page.checkout_existing_for_items").await;
+    let (status, location, _) = submit_card(&url, "5555555555554444").await;
+    assert_eq!(status, 303, "{location:?}");
+    let id = url.split('/').nth_back(1).unwrap().to_string();
+    let page = support::call(&client, "hosted_page.retrieve", Some(&id), json("{}")).await;
+    let page = &page["hosted_page"];
+    assert_eq!(page["type"], "checkout_existing");
+    assert_eq!(page["state"], "succeeded");
+    let content = &page["content"];
+    assert_eq!(
+        content["subscription"]["subscription_items"][0]["quantity"],
+        3
+    );
+    assert_eq!(content["invoice"]["total"], 9_958);
+    assert_eq!(content["invoice"]["amount_paid"], 6_639);
+    let primary = content["customer"]["primary_payment_source_id"].clone();
+    let source = support::call(
+        &client,
+        "payment_source.retrieve",
+        Some(primary.as_str().unwrap()),
+        json("{}"),
+    )
+    .await;
+    assert_eq!(source["payment_source"]["card"]["last4"], "4444");
+
+    // Managing payment sources: the new card becomes the primary one.
+    let manage = json(r#"{"customer": {"id": "ada"}}"#);
+    let url = page_for(manage, "hosted_page.manage_payment_sources").await;
+    let (status, _, body) = submit_card(&url, "378282246310005").await;
+    assert_eq!(status, 200, "{body}");
+    let customer = support::call(&client, "customer.retrieve", Some("ada"), json("{}")).await;
+    let primary = customer["customer"]["primary_payment_source_id"]
+        .as_str()
+        .unwrap();
+    let source = support::call(
+        &client,
+        "payment_source.retrieve",
+        Some(primary),
+        json("{}"),
+    )
+    .await;
+    assert_eq!(source["payment_source"]["card"]["last4"], "0005");
+
+    // A change the subscription refuses (its term's invoice is due, so nothing to credit)
+    // shows the form again and leaves the card out.
+    subscribe("bob", None).await;
+    let refused = json(
+        r#"{"subscription": {"id": "bob"},
+            "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 3}]}"#,
+    );
+    let url = page_for(refused, "hosted_page.checkout_existing_for_items").await;
+    let (status, _, body) = submit_card(&url, "4111111111111111").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("proration"), "{body}");
+    let bob = support::call(&client, "customer.retrieve", Some("bob"), json("{}")).await;
+    assert_eq!(bob["customer"].get("primary_payment_source_id"), None);
+    let sources = support::call(
+        &client,
+        "payment_source.list",
+        None,
+        json(r#"{"customer_id": {"is": "bob"}}"#),
+    )
+    .await;
+    assert_eq!(sources["list"].as_array().unwrap().len(), 0);
+    let unknown = client
+        .call(
+            "hosted_page.manage_payment_sources",
+            None,
+            json(r#"{"customer": {"id": "nobody"}}"#),
+        )
+        .await
+        .unwrap_err();
+    assert!(unknown.is_not_found(), "{unknown}");
+}

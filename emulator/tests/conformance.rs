@@ -506,6 +506,22 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     if let Some(params) = params.as_object_mut() {
         params.remove("comment");
     }
+    // Pages for the sample subscription and customer, with the parameters modeled.
+    let page = match op.id.as_str() {
+        "hosted_page.checkout_existing_for_items" => Some(json!({
+            "subscription": { "id": SAMPLE_ID },
+            "subscription_items": [{ "item_price_id": SAMPLE_ID, "quantity": 2 }],
+            "redirect_url": "https://example.com/done",
+        })),
+        "hosted_page.manage_payment_sources" => Some(json!({
+            "customer": { "id": SAMPLE_ID },
+            "redirect_url": "https://example.com/done",
+        })),
+        _ => None,
+    };
+    if let Some(page) = page {
+        *params = page;
+    }
     // A portal session goes to the portal's own page.
     if op.id == "portal_session.create" {
         if let Some(params) = params.as_object_mut() {
