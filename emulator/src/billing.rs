@@ -130,15 +130,22 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
         end => end,
     };
     // A subscription billed now raises its charges now, or they would be lost.
-    if start <= now && trial_end.is_none() {
+    let billed_now = start <= now && trial_end.is_none();
+    if billed_now {
         invoices::refuse_unbilled(OPERATION, values)?;
+    } else if items.iter().any(invoices::is_charge) {
+        return Err(Failure::not_emulated_option(
+            OPERATION,
+            "a one-time charge item on a subscription not billed now",
+            "add charge items to a subscription that starts now, without a trial",
+        ));
     }
     let coupon_ids = values
         .get("coupon_ids")
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
     let coupons = coupons::apply(store, OPERATION, coupon_ids, currency.as_deref(), now)?;
-    let mrr: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
+    let mrr = invoices::recurring_amount(&items);
     let mut subscription = json!({
         "id": id,
         "customer_id": customer_id,
@@ -237,6 +244,13 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
             }
         }
         let item_type = text(&price, "item_type").unwrap_or("plan");
+        if item_type == "addon" && price.get("period_unit").is_none_or(Value::is_null) {
+            return Err(Failure::not_emulated_option(
+                operation,
+                &format!("a non-recurring addon item price (`{price_id}`)"),
+                "use a charge item price for a one-time charge",
+            ));
+        }
         // What an entry may say beyond its price, quantity and unit price is not modeled:
         // refused by name rather than dropped (its item type only restated).
         let unmodeled = entry

@@ -134,6 +134,18 @@ fn update(
             ));
         }
     }
+    let sent = values.get("subscription_items").and_then(Value::as_array);
+    if sent.into_iter().flatten().any(|entry| {
+        let price = entry["item_price_id"].as_str().unwrap_or_default();
+        crud::live(store, "item_price", price)
+            .is_some_and(|p| p.get("item_type") == Some(&json!("charge")))
+    }) {
+        return Err(Failure::not_emulated_option(
+            &op.id,
+            "a one-time charge item in an item change",
+            "charge items are billed when a subscription is created",
+        ));
+    }
     let priced = billing::priced(store, &op.id, &entries(subscription, values))?;
     if priced.currency.as_deref() != text(subscription, "currency_code") {
         return Err(Failure::param(
@@ -158,7 +170,7 @@ fn update(
     }
     let pending = json!({
         "subscription_items": priced.items,
-        "mrr": priced.items.iter().filter_map(|i| i["amount"].as_i64()).sum::<i64>(),
+        "mrr": invoices::recurring_amount(&priced.items),
         "billing_period": priced.period,
         "billing_period_unit": priced.unit,
     });

@@ -159,6 +159,20 @@ pub fn raise_for_customer(
     raise(store, subscription, &terms, now, first)
 }
 
+/// Whether a subscription item is a one-time charge (`item_type: charge`).
+pub fn is_charge(item: &Value) -> bool {
+    item["item_type"] == "charge"
+}
+
+/// What a subscription's recurring items cost a term (its `mrr`), one-time charges left out.
+pub fn recurring_amount(items: &[Value]) -> i64 {
+    items
+        .iter()
+        .filter(|item| !is_charge(item))
+        .filter_map(|item| item["amount"].as_i64())
+        .sum()
+}
+
 /// One charge of an invoice: a subscription item, what it costs, and the period it pays for.
 pub struct Charge<'a> {
     pub item: &'a Value,
@@ -177,11 +191,14 @@ pub fn raise(
     now: i64,
     first: bool,
 ) -> Raised {
+    // One-time charges are billed on a subscription's first invoice only.
+    let billed = |item: &Value| first || !is_charge(item);
     let sub_total: i64 = subscription
         .get("subscription_items")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
+        .filter(|item| billed(item))
         .filter_map(|item| item["amount"].as_i64())
         .sum();
     let discounts = coupons::discounts(store, subscription, sub_total, now);
@@ -197,6 +214,7 @@ pub fn raise(
             .map_or(&[], Vec::as_slice);
         let charges: Vec<Charge> = items
             .iter()
+            .filter(|item| billed(item))
             .map(|item| Charge {
                 item,
                 amount: item["amount"].as_i64().unwrap_or(0),

@@ -76,7 +76,10 @@ pub fn plan(
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice);
     let price_of = |item: &Value| item.get("item_price_id").cloned();
-    for item in old {
+    // One-time charges were billed once; a change neither credits nor charges them.
+    let old: Vec<&Value> = old.iter().filter(|i| !invoices::is_charge(i)).collect();
+    let items: Vec<&Value> = items.iter().filter(|i| !invoices::is_charge(i)).collect();
+    for item in old.iter().copied() {
         let kept = items.iter().find(|new| price_of(new) == price_of(item));
         if kept.is_none_or(|new| !same(item, new)) {
             let amount = prorated(int_of(item), left, term);
@@ -85,7 +88,7 @@ pub fn plan(
             }
         }
     }
-    for item in items {
+    for item in items.iter().copied() {
         let before = old.iter().find(|o| price_of(o) == price_of(item));
         if before.is_none_or(|o| !same(o, item)) {
             let amount = prorated(int_of(item), left, term);

@@ -1130,3 +1130,85 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
         .unwrap_err();
     assert!(unknown.is_not_found(), "{unknown}");
 }
+
+#[tokio::test]
+async fn one_time_charges_are_billed_on_the_first_invoice_only() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(start),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let json = |value: &str| serde_json::from_str::<serde_json::Value>(value).unwrap();
+    support::call(
+        &client,
+        "item.create",
+        None,
+        json(r#"{"id": "setup", "name": "Setup", "type": "charge", "item_family_id": "saas"}"#),
+    )
+    .await;
+    support::call(
+        &client,
+        "item_price.create",
+        None,
+        json(
+            r#"{"id": "setup-usd", "name": "Setup", "item_id": "setup", "price": 9900,
+                "currency_code": "USD", "pricing_model": "flat_fee"}"#,
+        ),
+    )
+    .await;
+    support::call(&client, "customer.create", None, json(r#"{"id": "ada"}"#)).await;
+    let created = support::call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json(
+            r#"{"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"},
+                                                     {"item_price_id": "setup-usd"}]}"#,
+        ),
+    )
+    .await;
+    // 49.00 for the month and 99.00 set-up once; the subscription's mrr is the 49.00.
+    assert_eq!(created["invoice"]["total"], 14_800);
+    assert_eq!(
+        created["invoice"]["line_items"][1]["entity_id"],
+        "setup-usd"
+    );
+    assert_eq!(created["subscription"]["mrr"], 4_900);
+    emulator.clock().set(april).unwrap();
+    let page = support::call(
+        &client,
+        "invoice.list",
+        None,
+        json(r#"{"subscription_id": {"is": "sub"}, "date": {"on": 1775822400}}"#),
+    )
+    .await;
+    assert_eq!(page["list"][0]["invoice"]["total"], 4_900);
+    assert_eq!(
+        page["list"][0]["invoice"]["line_items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Not modeled, refused by name: a charge on a subscription billed later, or added later.
+    let trial = json(
+        r#"{"trial_end": 1778414400, "subscription_items": [
+            {"item_price_id": "pro-usd-monthly"}, {"item_price_id": "setup-usd"}]}"#,
+    );
+    let refused = client
+        .call("subscription.create_with_items", Some("ada"), trial)
+        .await
+        .unwrap_err();
+    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
+    let added = json(r#"{"subscription_items": [{"item_price_id": "setup-usd"}]}"#);
+    let refused = client
+        .call("subscription.update_for_items", Some("sub"), added)
+        .await
+        .unwrap_err();
+    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
+}
