@@ -44,6 +44,9 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
         "payment_source.create_card" => {
             one("payment_source_added", &["customer", "payment_source"])
         }
+        "payment_source.delete" | "payment_source.delete_local" => {
+            one("payment_source_deleted", &["customer", "payment_source"])
+        }
         "invoice.collect_payment" => one(
             "payment_succeeded",
             &["transaction", "invoice", "customer", "subscription"],

@@ -75,7 +75,11 @@ pub const TEST_CARDS: [TestCard; 6] = [
 ];
 
 /// Operations this module serves.
-const SERVED: [&str; 1] = ["payment_source.create_card"];
+const SERVED: [&str; 3] = [
+    "payment_source.create_card",
+    "payment_source.delete",
+    "payment_source.delete_local",
+];
 
 /// Whether `op` is served here.
 pub fn handles(op: &chargebee_description::Operation) -> bool {
@@ -108,6 +112,70 @@ pub struct Card {
     pub source_id: String,
     pub masked_number: String,
     pub behaviour: Behaviour,
+}
+
+/// Serves one payment source operation (`id`: the source a delete names) at `now`.
+pub fn run(
+    op: &chargebee_description::Operation,
+    store: &mut Store,
+    id: &str,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    match op.name.as_str() {
+        "create_card" => create_card(store, values, now),
+        // The emulator keeps no gateway records, so a delete and a local delete are one.
+        _ => {
+            only_taken(&op.id, values, &[], false, None)?;
+            delete(store, id, now)
+        }
+    }
+}
+
+/// Deletes payment source `id` at `now` (kept as `deleted: true`). When it was its
+/// customer's primary one, the customer's most recently added other source becomes primary,
+/// or, with none left, the customer has no payment method (`card_status: no_card`).
+fn delete(store: &mut Store, id: &str, now: i64) -> Result<Value, Failure> {
+    let mut source = crud::find(store, "payment_source", id)?;
+    source.insert("deleted".into(), json!(true));
+    touch(&mut source, now);
+    store.put("payment_source", id, &source);
+    let customer_id = text(&source, "customer_id").unwrap_or_default().to_string();
+    let mut customer = crud::find(store, "customer", &customer_id)?;
+    if text(&customer, "primary_payment_source_id") == Some(id) {
+        let others: Vec<Map<String, Value>> = store
+            .all("payment_source")
+            .into_iter()
+            .filter(|s| {
+                text(s, "customer_id") == Some(customer_id.as_str())
+                    && s.get("deleted") != Some(&json!(true))
+            })
+            .collect();
+        match others.last() {
+            Some(next) => make_primary(&mut customer, next),
+            None => {
+                for gone in ["primary_payment_source_id", "payment_method"] {
+                    customer.remove(gone);
+                }
+                customer.insert("card_status".into(), json!("no_card"));
+            }
+        }
+        touch(&mut customer, now);
+        store.put("customer", &customer_id, &customer);
+    }
+    Ok(json!({ "customer": customer, "payment_source": source }))
+}
+
+/// Makes `source` `customer`'s primary payment source.
+fn make_primary(customer: &mut Map<String, Value>, source: &Map<String, Value>) {
+    let id = text(source, "id").unwrap_or_default();
+    customer.insert("primary_payment_source_id".into(), json!(id));
+    customer.insert("card_status".into(), json!("valid"));
+    customer.insert(
+        "payment_method".into(),
+        json!({"type": "card", "reference_id": source.get("reference_id"), "gateway": GATEWAY,
+               "status": "valid", "object": "payment_method"}),
+    );
 }
 
 /// `payment_source.create_card` at `now`: the card kept as `customer_id`'s payment source,
@@ -214,13 +282,7 @@ pub fn create_card(
         .and_then(Value::as_bool)
         == Some(true);
     if replace || text(&customer, "primary_payment_source_id").is_none() {
-        customer.insert("primary_payment_source_id".into(), json!(id));
-        customer.insert("card_status".into(), json!("valid"));
-        customer.insert(
-            "payment_method".into(),
-            json!({"type": "card", "reference_id": format!("tok_{id}"), "gateway": GATEWAY,
-                   "status": "valid", "object": "payment_method"}),
-        );
+        make_primary(&mut customer, &source);
         touch(&mut customer, now);
         store.put("customer", &customer_id, &customer);
     }

@@ -532,7 +532,7 @@ fn call(
         let fails = op.name == "travel_forward" && shared.take_travel_failure();
         time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
     } else if gateway::handles(op) {
-        gateway::create_card(&mut store, &params.values, now)
+        gateway::run(op, &mut store, id.unwrap_or_default(), &params.values, now)
     } else if estimates::handles(op) {
         let id = id.unwrap_or_default();
         estimates::run(api, op, &store, id, &params, &shared.base_url, now)

@@ -330,3 +330,74 @@ async fn failed_charges_are_retried_then_cancel() {
         ]
     );
 }
+
+#[tokio::test]
+async fn deleting_a_primary_card_promotes_the_latest_other() {
+    let emulator = Emulator::start_with(Config::default(), 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    let first = add_card(&client, "ada", "4111111111111111").await.unwrap();
+    let first = first["payment_source"]["id"].as_str().unwrap().to_string();
+    let second = add_card(&client, "ada", "5555555555554444").await.unwrap();
+    let second = second["payment_source"]["id"].as_str().unwrap().to_string();
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(
+        customer["customer"]["primary_payment_source_id"],
+        first.as_str()
+    );
+
+    let deleted = call(&client, "payment_source.delete", Some(&first), json!({})).await;
+    assert_eq!(deleted["payment_source"]["deleted"], true);
+    assert_eq!(
+        deleted["customer"]["primary_payment_source_id"],
+        second.as_str()
+    );
+    assert_eq!(deleted["customer"]["card_status"], "valid");
+    let gone = client
+        .call("payment_source.retrieve", Some(&first), json!({}))
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+
+    // The last card gone: no payment method, and the next invoice is left due.
+    let deleted = call(
+        &client,
+        "payment_source.delete_local",
+        Some(&second),
+        json!({}),
+    )
+    .await;
+    let customer = &deleted["customer"];
+    assert_eq!(customer.get("primary_payment_source_id"), None);
+    assert_eq!(customer.get("payment_method"), None);
+    assert_eq!(customer["card_status"], "no_card");
+    let again = client
+        .call("payment_source.delete", Some(&second), json!({}))
+        .await
+        .unwrap_err();
+    assert!(again.is_not_found(), "{again}");
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    assert_eq!(created["invoice"]["status"], "payment_due");
+    let kinds: Vec<String> = events(&client)
+        .await
+        .into_iter()
+        .map(|(kind, _, _)| kind)
+        .filter(|kind| kind.starts_with("payment_source"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "payment_source_added",
+            "payment_source_added",
+            "payment_source_deleted",
+            "payment_source_deleted"
+        ]
+    );
+}
