@@ -449,6 +449,20 @@ fn undo_adjustment(
     }
 }
 
+/// Copies a credit note's `reason_code` and `create_reason_code` (from `note`, or from what
+/// was sent for one) into `entry`, an invoice's or transaction's list entry for it, as
+/// `cn_reason_code` and `cn_create_reason_code`.
+pub fn copy_reason_codes(entry: &mut Value, note: &Map<String, Value>) {
+    for (field, key) in [
+        ("cn_reason_code", "reason_code"),
+        ("cn_create_reason_code", "create_reason_code"),
+    ] {
+        if let Some(value) = note.get(key) {
+            entry[field] = value.clone();
+        }
+    }
+}
+
 /// Adds `amount` (takes it, when negative) to customer `customer_id`'s `refundable_credits`.
 pub fn add_credits(store: &mut Store, customer_id: &str, amount: i64, now: i64) {
     if let Some(mut customer) = crud::live(store, "customer", customer_id) {

@@ -24,15 +24,7 @@ pub fn take(
     currency: Option<&Value>,
     total: i64,
 ) -> Vec<Taken> {
-    store.index("credit_note", &["customer_id"]);
-    let view = store.view("credit_note");
-    let column = view.column("customer_id");
-    let owner = json!(customer_id);
-    let ids: Vec<String> = view
-        .rows()
-        .filter(|(position, _)| column.get(*position) == Some(&owner))
-        .map(|(_, id)| id.to_string())
-        .collect();
+    let ids = store.owned("credit_note", "customer_id", customer_id);
     let mut wanted = total;
     let mut taken = Vec::new();
     for id in ids {
@@ -107,14 +99,7 @@ pub fn allocate(
             "cn_date": note.get("date"),
             "cn_status": note_status,
         });
-        for (field, key) in [
-            ("cn_reason_code", "reason_code"),
-            ("cn_create_reason_code", "create_reason_code"),
-        ] {
-            if let Some(value) = note.get(key) {
-                entry[field] = value.clone();
-            }
-        }
+        credit_notes::copy_reason_codes(&mut entry, &note);
         applied.push(entry);
         let customer_id = text(&note, "customer_id").unwrap_or_default().to_string();
         credit_notes::add_credits(store, &customer_id, -amount, now);

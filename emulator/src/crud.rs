@@ -134,19 +134,10 @@ pub struct Removed {
 fn cascade(store: &mut Store, resource: &str, id: &str) -> Vec<Removed> {
     let mut removed = Vec::new();
     let key = format!("{resource}_id");
-    let owner = json!(id);
     for (_, children) in CASCADES.iter().filter(|(owner, _)| *owner == resource) {
         for child in children.iter() {
             // The owner's field is read from the index, as a list reads it.
-            store.index(child, &[&key]);
-            let view = store.view(child);
-            let column = view.column(&key);
-            let owned: Vec<String> = view
-                .rows()
-                .filter(|(position, _)| column.get(*position) == Some(&owner))
-                .map(|(_, child_id)| child_id.to_string())
-                .collect();
-            for child_id in owned {
+            for child_id in store.owned(child, &key, id) {
                 if let Some(object) = store.remove(child, &child_id) {
                     removed.push(Removed {
                         resource: child,

@@ -163,16 +163,9 @@ fn next_invoice(scratch: &mut Store, id: &str, now: i64) -> Result<Map<String, V
 
 /// The invoice subscription `id` raised at `at`, if any.
 fn invoice_at(store: &mut Store, id: &str, at: i64) -> Option<Map<String, Value>> {
-    store.index("invoice", &["subscription_id"]);
-    let view = store.view("invoice");
-    let column = view.column("subscription_id");
-    let owner = json!(id);
-    let ids: Vec<String> = view
-        .rows_newest_first()
-        .filter(|(position, _)| column.get(*position) == Some(&owner))
-        .map(|(_, invoice)| invoice.to_string())
-        .collect();
+    let ids = store.owned("invoice", "subscription_id", id);
     ids.iter()
+        .rev()
         .filter_map(|invoice| crud::live(store, "invoice", invoice))
         .find(|invoice| int(invoice, "date") == Some(at))
 }
@@ -256,27 +249,35 @@ fn creation(
         now,
     };
     let created = billing::create_subscription(call, id)?;
-    let subscription_id = created["subscription"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let mut subscription = created["subscription"]
+    let mut estimate = of_answer(&mut scratch, &created, now)?;
+    if !sent.contains_key("id") {
+        // A subscription not yet created has no id.
+        if let Some(Value::Object(subscription)) = estimate.get_mut("subscription_estimate") {
+            subscription.remove("id");
+        }
+    }
+    Ok(estimate)
+}
+
+/// The estimate of an operation's `answer` in `scratch` at `now`: the subscription as it
+/// leaves it, and the invoice it raised, or else the subscription's next invoice.
+fn of_answer(scratch: &mut Store, answer: &Value, now: i64) -> Result<Map<String, Value>, Failure> {
+    let subscription = answer["subscription"]
         .as_object()
         .cloned()
         .unwrap_or_default();
-    if !sent.contains_key("id") {
-        // A subscription not yet created has no id.
-        subscription.remove("id");
-    }
     let mut estimate = Map::new();
-    let subscription = subscription_estimate(&subscription);
-    estimate.insert("subscription_estimate".into(), subscription);
-    match created.get("invoice").and_then(Value::as_object) {
+    let id = text(&subscription, "id").unwrap_or_default().to_string();
+    estimate.insert(
+        "subscription_estimate".into(),
+        subscription_estimate(&subscription),
+    );
+    match answer.get("invoice").and_then(Value::as_object) {
         Some(invoice) => {
             estimate.insert("invoice_estimate".into(), invoice_estimate(invoice));
         }
         None => {
-            let invoice = next_invoice(&mut scratch, &subscription_id, now)?;
+            let invoice = next_invoice(scratch, &id, now)?;
             estimate.insert("next_invoice_estimate".into(), invoice_estimate(&invoice));
         }
     }
@@ -328,7 +329,7 @@ fn change(
         ..Params::default()
     };
     let changed = changes::run(operation, &mut scratch, &id, &params, now)?;
-    let mut estimate = Map::new();
+    let mut estimate = of_answer(&mut scratch, &changed, now)?;
     let notes: Vec<Value> = changed
         .get("credit_notes")
         .and_then(Value::as_array)
@@ -339,21 +340,6 @@ fn change(
         .collect();
     if !notes.is_empty() {
         estimate.insert("credit_note_estimates".into(), Value::Array(notes));
-    }
-    let subscription = changed["subscription"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let subscription = subscription_estimate(&subscription);
-    estimate.insert("subscription_estimate".into(), subscription);
-    match changed.get("invoice").and_then(Value::as_object) {
-        Some(invoice) => {
-            estimate.insert("invoice_estimate".into(), invoice_estimate(invoice));
-        }
-        None => {
-            let invoice = next_invoice(&mut scratch, &id, now)?;
-            estimate.insert("next_invoice_estimate".into(), invoice_estimate(&invoice));
-        }
     }
     Ok(estimate)
 }

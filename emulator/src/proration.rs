@@ -126,16 +126,9 @@ fn int_of(item: &Value) -> i64 {
 
 /// The paid invoices of subscription `id` for the term that ends at `end`, newest first.
 fn term_invoices(store: &mut Store, id: &str, end: i64) -> Vec<Map<String, Value>> {
-    store.index("invoice", &["subscription_id"]);
-    let view = store.view("invoice");
-    let column = view.column("subscription_id");
-    let owner = json!(id);
-    let ids: Vec<String> = view
-        .rows_newest_first()
-        .filter(|(position, _)| column.get(*position) == Some(&owner))
-        .map(|(_, invoice)| invoice.to_string())
-        .collect();
+    let ids = store.owned("invoice", "subscription_id", id);
     ids.iter()
+        .rev()
         .filter_map(|invoice| crud::live(store, "invoice", invoice))
         .filter(|invoice| {
             invoice["line_items"][0]["date_to"].as_i64() == Some(end)

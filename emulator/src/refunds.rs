@@ -327,14 +327,7 @@ fn refund_invoice(
         "cn_status": "refunded",
         "cn_reference_invoice_id": id,
     });
-    for (field, key) in [
-        ("cn_reason_code", "reason_code"),
-        ("cn_create_reason_code", "create_reason_code"),
-    ] {
-        if let Some(value) = sent_note.get(key) {
-            linked[field] = value.clone();
-        }
-    }
+    credit_notes::copy_reason_codes(&mut linked, sent_note);
     let mut transaction_ids = Vec::new();
     let mut refunds = Vec::new();
     for (payment, part) in draw(&payments, recorded.is_some(), amount) {
@@ -409,14 +402,7 @@ fn refund_note(
         "cn_status": status,
         "cn_reference_invoice_id": invoice_id,
     });
-    for (field, key) in [
-        ("cn_reason_code", "reason_code"),
-        ("cn_create_reason_code", "create_reason_code"),
-    ] {
-        if let Some(value) = note.get(key) {
-            linked[field] = value.clone();
-        }
-    }
+    credit_notes::copy_reason_codes(&mut linked, &note);
     let mut transaction_ids = Vec::new();
     let mut refunds: Vec<Value> = note
         .get("linked_refunds")

@@ -551,7 +551,7 @@ fn call(
     } else if transitions::handles(op) {
         let id = id.unwrap_or_default();
         transitions::run(op, &mut store, id, &params, now)
-    } else if portal::handles(op) {
+    } else if portal::handles(op) || checkout::handles(op) || billing::handles(op) {
         let call = billing::Call {
             store: &mut store,
             id,
@@ -559,25 +559,13 @@ fn call(
             base_url: &shared.base_url,
             now,
         };
-        portal::run(op, call)
-    } else if checkout::handles(op) {
-        let call = billing::Call {
-            store: &mut store,
-            id,
-            params: &params,
-            base_url: &shared.base_url,
-            now,
-        };
-        checkout::run(op, call)
-    } else if billing::handles(op) {
-        let call = billing::Call {
-            store: &mut store,
-            id,
-            params: &params,
-            base_url: &shared.base_url,
-            now,
-        };
-        billing::run(op, call)
+        if portal::handles(op) {
+            portal::run(op, call)
+        } else if checkout::handles(op) {
+            checkout::run(op, call)
+        } else {
+            billing::run(op, call)
+        }
     } else if crud::models(api, op) {
         crud::run(api, &mut store, op, id, &params, now).map(|(answer, gone)| {
             removed = gone;

@@ -451,6 +451,19 @@ impl Store {
     }
 
     /// The objects of `resource` as a list reads them.
+    /// The ids of the `resource` objects whose `field` is `owner` (a customer's invoices by
+    /// `customer_id`), oldest first, read from the field's index.
+    pub fn owned(&mut self, resource: &str, field: &str, owner: &str) -> Vec<String> {
+        self.index(resource, &[field]);
+        let view = self.view(resource);
+        let column = view.column(field);
+        let owner = Value::String(owner.to_string());
+        view.rows()
+            .filter(|(position, _)| column.get(*position) == Some(&owner))
+            .map(|(_, id)| id.to_string())
+            .collect()
+    }
+
     pub fn view(&self, resource: &str) -> View<'_> {
         View {
             collection: self.collections.get(resource),
