@@ -12,6 +12,7 @@ use crate::lifecycle;
 use crate::params::Params;
 use crate::pricing;
 use crate::store::Store;
+use crate::unbilled;
 use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
@@ -131,9 +132,7 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
     };
     // A subscription billed now raises its charges now, or they would be lost.
     let billed_now = start <= now && trial_end.is_none();
-    if billed_now {
-        invoices::refuse_unbilled(OPERATION, values)?;
-    } else if items.iter().any(invoices::is_charge) {
+    if !billed_now && items.iter().any(invoices::is_charge) {
         return Err(Failure::not_emulated_option(
             OPERATION,
             "a one-time charge item on a subscription not billed now",
@@ -194,7 +193,25 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
         lifecycle::activate(store, fields, now);
     }
     let billed = matches!(text(fields, "status"), Some("active" | "non_renewing"));
-    let invoice = billed.then(|| {
+    // `invoice_immediately=false` leaves the first term's charges unbilled.
+    let later = values.get("invoice_immediately").and_then(Value::as_bool) == Some(false);
+    if billed && later {
+        let (from, to) = (
+            int(fields, "current_term_start").unwrap_or(now),
+            int(fields, "current_term_end").unwrap_or(now),
+        );
+        let charges: Vec<invoices::Charge> = items
+            .iter()
+            .map(|item| invoices::Charge {
+                item,
+                amount: item["amount"].as_i64().unwrap_or(0),
+                from,
+                to,
+            })
+            .collect();
+        unbilled::keep(store, fields, &charges, now);
+    }
+    let invoice = (billed && !later).then(|| {
         let terms = invoices::Terms::of(store, &customer);
         invoices::raise(store, fields, &terms, now, true)
     });

@@ -146,6 +146,10 @@ fn update(
             "charge items are billed when a subscription is created",
         ));
     }
+    // A trial ended now is invoiced now.
+    if status == "in_trial" && trial_end.is_some_and(|end| end <= now) {
+        invoices::refuse_unbilled(&op.id, values)?;
+    }
     let priced = billing::priced(store, &op.id, &entries(subscription, values))?;
     if priced.currency.as_deref() != text(subscription, "currency_code") {
         return Err(Failure::param(
@@ -194,24 +198,23 @@ fn update(
             }
             let past_trial = matches!(status.as_str(), "active" | "non_renewing");
             let prorate = values.get("prorate").and_then(Value::as_bool) != Some(false);
+            let invoice_now =
+                values.get("invoice_immediately").and_then(Value::as_bool) != Some(false);
             let plan = match past_trial && prorate {
-                true => {
-                    invoices::refuse_unbilled(&op.id, values)?;
-                    Some(proration::plan(
-                        store,
-                        &op.id,
-                        subscription,
-                        &priced.items,
-                        now,
-                    )?)
-                }
+                true => Some(proration::plan(
+                    store,
+                    &op.id,
+                    subscription,
+                    &priced.items,
+                    now,
+                )?),
                 false => None,
             };
             // A change at once replaces any scheduled before it.
             store.schedule.drop_changes(&id);
             apply(subscription, &pending);
             if let Some(plan) = plan {
-                let prorated = proration::carry_out(store, subscription, plan, now);
+                let prorated = proration::carry_out(store, subscription, plan, invoice_now, now);
                 changed.invoice = prorated.invoice;
                 changed.credit_notes = prorated.credit_notes;
             }

@@ -33,10 +33,11 @@ pub const KEPT: [&str; 15] = [
 ];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
-pub const LISTED: [&str; 6] = [
+pub const LISTED: [&str; 7] = [
     "subscription",
     "invoice",
     "credit_note",
+    "unbilled_charge",
     "event",
     "transaction",
     "payment_source",

@@ -275,6 +275,19 @@ pub fn record(
         }
         out.extend(put_event(store, kind, content, now, delivered));
     }
+    // Invoices this call raised together (unbilled charges invoiced now).
+    let raised_together = answer.get("invoices").and_then(Value::as_array);
+    for invoice in raised_together.into_iter().flatten() {
+        let mut content = Map::new();
+        content.insert("invoice".into(), invoice.clone());
+        out.extend(put_event(
+            store,
+            "invoice_generated".into(),
+            content,
+            now,
+            delivered,
+        ));
+    }
     // Credit notes this call issued (a prorated change's credits).
     let notes = answer.get("credit_notes").and_then(Value::as_array);
     for note in notes.into_iter().flatten() {

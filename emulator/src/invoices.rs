@@ -15,6 +15,7 @@ use crate::failure::Failure;
 use crate::fields::{self, int};
 use crate::gateway::{self, Card, Charged};
 use crate::store::Store;
+use crate::unbilled;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -93,22 +94,25 @@ struct LineItem<'a> {
 }
 
 /// Refuses, by name, a call that asks to leave the charges it raises unbilled
-/// (`invoice_immediately=false`, `charges_handling=add_to_unbilled_charges`): unbilled charges
-/// are not kept, and dropping the charges would be a success Chargebee does not give.
+/// (`invoice_immediately=false`, `charges_handling=add_to_unbilled_charges`) where the
+/// emulator does not keep them unbilled: dropping the charges would be a success Chargebee
+/// does not give.
 pub fn refuse_unbilled(operation: &str, values: &Map<String, Value>) -> Result<(), Failure> {
     let text = |key: &str| values.get(key).and_then(Value::as_str);
     if text("charges_handling") == Some("add_to_unbilled_charges") {
         return Err(Failure::not_emulated_option(
             operation,
             "charges_handling=add_to_unbilled_charges",
-            "unbilled charges are not kept; send charges_handling=invoice_immediately",
+            "this operation's charges are not kept unbilled; send \
+             charges_handling=invoice_immediately",
         ));
     }
     if values.get("invoice_immediately").and_then(Value::as_bool) == Some(false) {
         return Err(Failure::not_emulated_option(
             operation,
             "invoice_immediately=false",
-            "unbilled charges are not kept; leave invoice_immediately out to invoice now",
+            "this operation's charges are not kept unbilled; leave invoice_immediately out \
+             to invoice now",
         ));
     }
     Ok(())
@@ -191,8 +195,13 @@ pub fn raise(
     now: i64,
     first: bool,
 ) -> Raised {
-    // One-time charges are billed on a subscription's first invoice only.
+    // One-time charges are billed on a subscription's first invoice only; charges left
+    // unbilled before come with the term.
     let billed = |item: &Value| first || !is_charge(item);
+    let id = fields::text(subscription, "id")
+        .unwrap_or_default()
+        .to_string();
+    let pending = unbilled::take(store, &id, now);
     let sub_total: i64 = subscription
         .get("subscription_items")
         .and_then(Value::as_array)
@@ -200,6 +209,7 @@ pub fn raise(
         .flatten()
         .filter(|item| billed(item))
         .filter_map(|item| item["amount"].as_i64())
+        .chain(pending.iter().map(|p| p.amount))
         .sum();
     let discounts = coupons::discounts(store, subscription, sub_total, now);
     let raised = {
@@ -221,6 +231,7 @@ pub fn raise(
                 from,
                 to,
             })
+            .chain(pending.iter().map(unbilled::Pending::charge))
             .collect();
         bill(store, subscription, &charges, &discounts, terms, now, first)
     };

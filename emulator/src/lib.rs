@@ -87,6 +87,7 @@ mod store;
 mod synth;
 mod time_machine;
 mod transitions;
+mod unbilled;
 mod voiding;
 mod webhooks;
 
@@ -118,6 +119,7 @@ pub fn models(operation: &str) -> bool {
             || credit_notes::handles(op)
             || voiding::handles(op)
             || refunds::handles(op)
+            || unbilled::handles(op)
             || gateway::handles(op)
             || crud::models(api, op)
     })

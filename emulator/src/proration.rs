@@ -16,6 +16,7 @@ use crate::failure::Failure;
 use crate::fields::{int, text};
 use crate::invoices::{self, Charge, Raised, Terms};
 use crate::store::Store;
+use crate::unbilled;
 use serde_json::{json, Map, Value};
 
 /// What a change credits and charges, each item with its prorated amount.
@@ -144,11 +145,13 @@ pub struct Prorated {
 }
 
 /// Carries out `plan` for `subscription`, its items already changed, at `now`: issues the
-/// credit notes, then raises the invoice of the charges and counts it in the dues.
+/// credit notes, then raises the invoice of the charges and counts it in the dues, or, not
+/// `invoice_now`, keeps the charges unbilled.
 pub fn carry_out(
     store: &mut Store,
     subscription: &mut Map<String, Value>,
     plan: Plan,
+    invoice_now: bool,
     now: i64,
 ) -> Prorated {
     let reason = json!("subscription_change");
@@ -165,20 +168,27 @@ pub fn carry_out(
         let id = store.new_id("credit_note");
         credit_notes.push(credit_notes::issue(store, &mut invoice, &note, id, now));
     }
-    let invoice = (!plan.charges.is_empty()).then(|| {
+    let charges: Vec<Charge> = plan
+        .charges
+        .iter()
+        .map(|(item, amount)| Charge {
+            item,
+            amount: *amount,
+            from: now,
+            to: plan.term_end,
+        })
+        .collect();
+    if !invoice_now {
+        unbilled::keep(store, subscription, &charges, now);
+        return Prorated {
+            credit_notes,
+            invoice: None,
+        };
+    }
+    let invoice = (!charges.is_empty()).then(|| {
         let customer_id = text(subscription, "customer_id").unwrap_or_default();
         let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
         let terms = Terms::of(store, &customer);
-        let charges: Vec<Charge> = plan
-            .charges
-            .iter()
-            .map(|(item, amount)| Charge {
-                item,
-                amount: *amount,
-                from: now,
-                to: plan.term_end,
-            })
-            .collect();
         let raised = invoices::bill(store, subscription, &charges, &[], &terms, now, false);
         if raised.owed > 0 {
             invoices::owe(subscription, raised.owed, now);

@@ -1366,3 +1366,128 @@ async fn voided_credit_notes_give_back_what_they_took() {
         ["credit_note_updated", "invoice_updated"]
     );
 }
+
+#[tokio::test]
+async fn charges_left_unbilled_are_billed_later() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let day = 86_400;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    let subscribe = |customer: &'static str, invoice_now: bool| {
+        let client = client.clone();
+        async move {
+            call(&client, "customer.create", None, json!({ "id": customer })).await;
+            add_card(&client, customer, "4111111111111111").await;
+            let params = json!({"id": customer, "invoice_immediately": invoice_now,
+                "subscription_items": [{"item_price_id": "pro-usd-monthly"}]});
+            call(
+                &client,
+                "subscription.create_with_items",
+                Some(customer),
+                params,
+            )
+            .await
+        }
+    };
+    let unbilled = |subscription: &'static str, deleted: bool| {
+        let client = client.clone();
+        async move {
+            let params = json!({"subscription_id": {"is": subscription},
+                                "include_deleted": deleted});
+            let page = call(&client, "unbilled_charge.list", None, params).await;
+            page["list"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["unbilled_charge"].clone())
+                .collect::<Vec<Value>>()
+        }
+    };
+
+    // Created without invoicing: the first term's 49.00 is left unbilled.
+    let ada = subscribe("ada", false).await;
+    assert!(ada.get("invoice").is_none());
+    assert_eq!(ada["subscription"]["status"], "active");
+    let charges = unbilled("ada", false).await;
+    assert_eq!(charges.len(), 1);
+    assert_eq!(charges[0]["amount"], 4_900);
+    assert_eq!(charges[0]["date_from"], start);
+    assert_eq!(charges[0]["date_to"], start + 31 * day);
+    assert_eq!(charges[0]["entity_id"], "pro-usd-monthly");
+    assert_eq!(charges[0]["entity_type"], "plan_item_price");
+
+    subscribe("cat", false).await;
+    let cat = unbilled("cat", false).await;
+    let id = cat[0]["id"].as_str().unwrap();
+    call(&client, "unbilled_charge.delete", Some(id), json!({})).await;
+    assert!(unbilled("cat", false).await.is_empty());
+
+    // A prorated upgrade left unbilled: the credit note now, the 99.58 charge unbilled,
+    // then invoiced on demand, paid by the credit (33.19) and the card (66.39).
+    subscribe("bob", true).await;
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * day as u64));
+    let changed = call(
+        &client,
+        "subscription.update_for_items",
+        Some("bob"),
+        json!({"invoice_immediately": false,
+               "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 3}]}),
+    )
+    .await;
+    assert!(changed.get("invoice").is_none());
+    assert_eq!(changed["credit_notes"][0]["total"], 3_319);
+    let charges = unbilled("bob", false).await;
+    assert_eq!(charges.len(), 1);
+    assert_eq!(charges[0]["amount"], 9_958);
+    assert_eq!(charges[0]["date_from"], start + 10 * day);
+    let invoiced = call(
+        &client,
+        "unbilled_charge.invoice_unbilled_charges",
+        None,
+        json!({"subscription_id": "bob"}),
+    )
+    .await;
+    let invoice = &invoiced["invoices"][0];
+    assert_eq!(invoice["total"], 9_958);
+    assert_eq!(invoice["credits_applied"], 3_319);
+    assert_eq!(invoice["amount_paid"], 6_639);
+    assert_eq!(invoice["line_items"][0]["date_from"], start + 10 * day);
+    assert!(unbilled("bob", false).await.is_empty());
+    let kept = unbilled("bob", true).await;
+    assert_eq!(kept[0]["deleted"], true);
+    let refused = client
+        .call("unbilled_charge.invoice_unbilled_charges", None, json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.api_error().unwrap().status, 400);
+
+    // ada's first term comes with the renewal; cat's, deleted, is never billed.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(21 * day as u64));
+    let renewal = |subscription: &'static str| {
+        let client = client.clone();
+        async move {
+            let page = call(
+                &client,
+                "invoice.invoices_for_subscription",
+                Some(subscription),
+                json!({"limit": 1}),
+            )
+            .await;
+            page["list"][0]["invoice"].clone()
+        }
+    };
+    let ada = renewal("ada").await;
+    assert_eq!(ada["date"], start + 31 * day);
+    assert_eq!(ada["total"], 9_800);
+    assert_eq!(ada["line_items"][1]["date_from"], start);
+    assert_eq!(renewal("cat").await["total"], 4_900);
+}
