@@ -301,11 +301,17 @@ pub fn record(
             delivered,
         ));
     }
-    // An invoice this call raised and charged: the charge's event follows.
-    let charge = answer["invoice"]["linked_payments"][0]["txn_id"].as_str();
+    // An invoice this call raised and charged: the charge's event follows. The charge is
+    // the transaction made for this invoice, after any earlier payments it took.
+    let payments = answer["invoice"]["linked_payments"].as_array();
+    let charge = payments
+        .and_then(|p| p.last())
+        .and_then(|p| p["txn_id"].as_str());
     if let (true, Some(transaction_id)) = (raised_invoice, charge) {
         let transaction = store
-            .text_of("transaction", transaction_id)
+            .get("transaction", transaction_id)
+            .filter(|t| t["linked_invoices"][0]["invoice_id"] == answer["invoice"]["id"])
+            .and_then(|_| store.text_of("transaction", transaction_id))
             .map(str::to_string);
         if let Some(transaction) = transaction {
             let texts: Vec<(&str, Box<str>)> = ["customer", "invoice", "subscription"]

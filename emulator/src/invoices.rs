@@ -1,16 +1,17 @@
 //! The invoice a subscription's term raises: one line per subscription item at its price and
-//! quantity, no tax. The customer's refundable credits (`credits`) pay what they can first.
-//! The rest, collected automatically (`auto_collection: on`) from the customer's primary
-//! card, is charged at once through the emulator's gateway: `paid` when the charge succeeds,
-//! `payment_due` when it fails. Otherwise it is `posted` until its due date when the
-//! customer has Net D payment terms (`net_term_days`), then `payment_due`, or `payment_due`
-//! at once without them. Written straight to JSON text, since a year of renewals raises
-//! hundreds of thousands.
+//! quantity, no tax. The customer's refundable credits (`credits`) pay what they can first,
+//! then its excess payments (`excess`). The rest, collected automatically
+//! (`auto_collection: on`) from the customer's primary card, is charged at once through the
+//! emulator's gateway: `paid` when the charge succeeds, `payment_due` when it fails.
+//! Otherwise it is `posted` until its due date when the customer has Net D payment terms
+//! (`net_term_days`), then `payment_due`, or `payment_due` at once without them. Written
+//! straight to JSON text, since a year of renewals raises hundreds of thousands.
 
 use crate::coupons;
 use crate::credits;
 use crate::crud;
 use crate::dunning;
+use crate::excess;
 use crate::failure::Failure;
 use crate::fields::{self, int};
 use crate::gateway::{self, Card, Charged};
@@ -129,6 +130,8 @@ pub struct Terms {
     pub net_term_days: i64,
     /// The customer's `refundable_credits`, applied to each new invoice first.
     pub credits: i64,
+    /// The customer's `excess_payments`, applied to each new invoice after its credits.
+    pub excess: i64,
 }
 
 impl Terms {
@@ -144,6 +147,10 @@ impl Terms {
                 .unwrap_or(0),
             credits: customer
                 .get("refundable_credits")
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
+            excess: customer
+                .get("excess_payments")
                 .and_then(Value::as_i64)
                 .unwrap_or(0),
         }
@@ -296,7 +303,21 @@ pub fn bill(
         _ => Vec::new(),
     };
     let credited: i64 = taken.iter().map(|t| t.amount).sum();
-    let due = total - credited;
+    // Then what the customer paid beyond earlier invoices.
+    let unused = match (
+        terms.excess > 0 && total > credited,
+        field("customer_id").as_str(),
+    ) {
+        (true, Some(customer_id)) => excess::take(
+            store,
+            customer_id,
+            subscription.get("currency_code"),
+            total - credited,
+        ),
+        _ => Vec::new(),
+    };
+    let prepaid: i64 = unused.iter().map(|t| t.amount).sum();
+    let due = total - credited - prepaid;
     let auto_collection = match subscription.get("auto_collection").and_then(Value::as_str) {
         Some(setting) => setting != "off",
         None => terms.auto_collection,
@@ -321,7 +342,7 @@ pub fn bill(
     let paid = due == 0 || charged.as_ref().is_some_and(|c| c.succeeded);
     // A failed charge leaves the invoice due at once; without a charge Net D terms post it.
     let posted = !paid && charged.is_none() && terms.net_term_days > 0;
-    let linked_payments: Vec<Value> = charged
+    let mut linked_payments: Vec<Value> = charged
         .iter()
         .map(|c| {
             let payment = LinkedPayment {
@@ -345,6 +366,9 @@ pub fn bill(
         (false, false) => "payment_due",
     };
     let applied_credits = credits::allocate(store, taken, &id, now, status, now);
+    let mut paid_before = excess::apply(store, unused, &id, (now, total, status), now);
+    paid_before.append(&mut linked_payments);
+    let linked_payments = paid_before;
     let invoice = Invoice {
         id: &id,
         customer_id: field("customer_id"),
@@ -358,7 +382,7 @@ pub fn bill(
         tax: 0,
         sub_total,
         total,
-        amount_paid: if paid { due } else { 0 },
+        amount_paid: prepaid + if paid { due } else { 0 },
         amount_due: if paid { 0 } else { due },
         amount_adjusted: 0,
         credits_applied: credited,

@@ -65,6 +65,7 @@ mod defaults;
 mod dunning;
 mod estimates;
 mod events;
+mod excess;
 mod failure;
 mod faults;
 mod fields;

@@ -1491,3 +1491,72 @@ async fn charges_left_unbilled_are_billed_later() {
     assert_eq!(ada["line_items"][1]["date_from"], start);
     assert_eq!(renewal("cat").await["total"], 4_900);
 }
+
+#[tokio::test]
+async fn excess_payments_pay_later_invoices_after_credits() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (april, may) = (1_775_822_400, 1_778_414_400); // 2026-04-10, 2026-05-10 12:00Z
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, invoice) = due_invoice(&emulator).await;
+    // 100.00 in cash for 49.00: 51.00 in excess; 10.00 of the 49.00 credited back.
+    let cash = call(
+        &client,
+        "invoice.record_payment",
+        Some(&invoice),
+        json!({"transaction": {"amount": 10_000, "payment_method": "cash"}}),
+    )
+    .await;
+    let cash = cash["transaction"]["id"].as_str().unwrap().to_string();
+    call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": invoice, "type": "refundable", "total": 1_000}),
+    )
+    .await;
+    let latest = |client: Client| async move {
+        let page = call(
+            &client,
+            "invoice.invoices_for_subscription",
+            Some("sub"),
+            json!({"limit": 1}),
+        )
+        .await;
+        page["list"][0]["invoice"].clone()
+    };
+
+    // April's 49.00: 10.00 of credits first, then 39.00 of the excess.
+    emulator.clock().set(april).unwrap();
+    let renewal = latest(client.clone()).await;
+    assert_eq!(renewal["date"], april);
+    assert_eq!(renewal["credits_applied"], 1_000);
+    assert_eq!(renewal["amount_paid"], 3_900);
+    assert_eq!(renewal["status"], "paid");
+    assert_eq!(renewal["linked_payments"][0]["txn_id"], cash.as_str());
+    assert_eq!(renewal["linked_payments"][0]["applied_amount"], 3_900);
+    let transaction = call(&client, "transaction.retrieve", Some(&cash), json!({})).await;
+    assert_eq!(transaction["transaction"]["amount_unused"], 1_200);
+    assert_eq!(
+        transaction["transaction"]["linked_invoices"][1]["invoice_id"],
+        renewal["id"]
+    );
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["excess_payments"], 1_200);
+    assert_eq!(customer["customer"]["refundable_credits"], 0);
+
+    // May's: the last 12.00 of the excess; 37.00 is due, with no card to charge.
+    emulator.clock().set(may).unwrap();
+    let renewal = latest(client.clone()).await;
+    assert_eq!(renewal["amount_paid"], 1_200);
+    assert_eq!(renewal["amount_due"], 3_700);
+    assert_eq!(renewal["status"], "payment_due");
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["excess_payments"], 0);
+    assert!(!event_types(&client)
+        .await
+        .contains(&"payment_succeeded".to_string()));
+}
