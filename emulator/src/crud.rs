@@ -33,11 +33,12 @@ pub const KEPT: [&str; 15] = [
 ];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
-pub const LISTED: [&str; 7] = [
+pub const LISTED: [&str; 8] = [
     "subscription",
     "invoice",
     "credit_note",
     "unbilled_charge",
+    "promotional_credit",
     "event",
     "transaction",
     "payment_source",

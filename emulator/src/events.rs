@@ -77,6 +77,19 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             events.extend(one("invoice_updated", &["invoice"]));
             events
         }
+        "promotional_credit.add"
+        | "promotional_credit.deduct"
+        | "promotional_credit.set"
+        | "customer.add_promotional_credits"
+        | "customer.deduct_promotional_credits"
+        | "customer.set_promotional_credits" => {
+            // The change's entry says whether it added or deducted.
+            let kind = match &answer["promotional_credit"]["type"] {
+                Value::String(kind) if kind == "decrement" => "promotional_credits_deducted",
+                _ => "promotional_credits_added",
+            };
+            one(kind, &["customer", "promotional_credit"])
+        }
         "invoice.void_invoice" => one("invoice_updated", &["invoice"]),
         "invoice.delete" => one("invoice_deleted", &["invoice"]),
         "invoice.record_payment" => {
@@ -260,6 +273,22 @@ pub fn record(
     delivered: bool,
 ) -> Vec<Delivery> {
     let mut out = Vec::new();
+    // A change of promotional credits made on the customer answers the customer alone; the
+    // change's entry is the latest one kept.
+    let with_entry;
+    let answer = match answer["customer"]["id"].as_str() {
+        Some(customer) if op.resource == "customer" && op.name.ends_with("promotional_credits") => {
+            with_entry = {
+                let mut answer = answer.clone();
+                if let Some(entry) = crate::promotions::latest(store, customer) {
+                    answer["promotional_credit"] = Value::Object(entry);
+                }
+                answer
+            };
+            &with_entry
+        }
+        _ => answer,
+    };
     let kinds = raised(api, op, answer);
     let raised_invoice = kinds.iter().any(|(kind, _)| kind == "invoice_generated");
     for (kind, keys) in kinds {

@@ -15,6 +15,7 @@ use crate::excess;
 use crate::failure::Failure;
 use crate::fields::{self, int};
 use crate::gateway::{self, Card, Charged};
+use crate::promotions;
 use crate::store::Store;
 use crate::unbilled;
 use serde::Serialize;
@@ -65,7 +66,7 @@ struct Invoice<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     applied_credits: Vec<Value>,
     #[serde(skip_serializing_if = "<[Value]>::is_empty")]
-    discounts: &'a [Value],
+    discounts: Vec<Value>,
     /// `dunning_status`, `next_retry_at` and `dunning_attempts`, once a charge failed.
     #[serde(flatten)]
     dunning: Map<String, Value>,
@@ -132,6 +133,8 @@ pub struct Terms {
     pub credits: i64,
     /// The customer's `excess_payments`, applied to each new invoice after its credits.
     pub excess: i64,
+    /// The customer's `promotional_credits`, taken off each new invoice before all else.
+    pub promotional: i64,
 }
 
 impl Terms {
@@ -151,6 +154,10 @@ impl Terms {
                 .unwrap_or(0),
             excess: customer
                 .get("excess_payments")
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
+            promotional: customer
+                .get("promotional_credits")
                 .and_then(Value::as_i64)
                 .unwrap_or(0),
         }
@@ -291,7 +298,16 @@ pub fn bill(
         .collect();
     let sub_total: i64 = charges.iter().map(|c| c.amount).sum();
     let discounted: i64 = discounts.iter().filter_map(|d| d["amount"].as_i64()).sum();
-    let total = sub_total - discounted;
+    let mut total = sub_total - discounted;
+    let mut discounts = discounts.to_vec();
+    // The customer's promotional credits come off first, as a discount.
+    if let (true, Some(customer_id)) = (terms.promotional > 0, field("customer_id").as_str()) {
+        let currency = subscription.get("currency_code").and_then(Value::as_str);
+        if let Some(promotion) = promotions::apply(store, customer_id, currency, &id, total, now) {
+            total -= promotion["amount"].as_i64().unwrap_or(0);
+            discounts.push(promotion);
+        }
+    }
     // The customer's refundable credits go first; the rest is collected.
     let taken = match (
         terms.credits > 0 && total > 0,

@@ -79,6 +79,7 @@ mod params;
 mod payments;
 mod portal;
 mod pricing;
+mod promotions;
 mod proration;
 mod refunds;
 mod routes;
@@ -121,6 +122,7 @@ pub fn models(operation: &str) -> bool {
             || voiding::handles(op)
             || refunds::handles(op)
             || unbilled::handles(op)
+            || promotions::handles(op)
             || gateway::handles(op)
             || crud::models(api, op)
     })

@@ -522,6 +522,22 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     if let Some(page) = page {
         *params = page;
     }
+    // Promotional credits of 1 changed, in whole minor units, for a customer holding some.
+    let promotional = [
+        "promotional_credit.add",
+        "promotional_credit.deduct",
+        "promotional_credit.set",
+        "customer.add_promotional_credits",
+        "customer.deduct_promotional_credits",
+        "customer.set_promotional_credits",
+    ];
+    if promotional.contains(&op.id.as_str()) {
+        state["collections"]["customer"][0]["promotional_credits"] = json!(10);
+        if let Some(params) = params.as_object_mut() {
+            params.remove("amount_in_decimal");
+            params.insert("amount".into(), json!(1));
+        }
+    }
     // A portal session goes to the portal's own page.
     if op.id == "portal_session.create" {
         if let Some(params) = params.as_object_mut() {

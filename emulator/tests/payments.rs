@@ -1560,3 +1560,130 @@ async fn excess_payments_pay_later_invoices_after_credits() {
         .await
         .contains(&"payment_succeeded".to_string()));
 }
+
+#[tokio::test]
+async fn promotional_credits_come_off_invoices_first() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    let added = call(
+        &client,
+        "customer.add_promotional_credits",
+        Some("ada"),
+        json!({"amount": 1_500, "currency_code": "USD", "description": "Referral"}),
+    )
+    .await;
+    assert_eq!(added["customer"]["promotional_credits"], 1_500);
+    let deducted = call(
+        &client,
+        "promotional_credit.deduct",
+        None,
+        json!({"customer_id": "ada", "amount": 500, "description": "Correction"}),
+    )
+    .await;
+    let entry = &deducted["promotional_credit"];
+    assert_eq!(entry["type"], "decrement");
+    assert_eq!(entry["amount"], 500);
+    assert_eq!(entry["closing_balance"], 1_000);
+    assert_eq!(entry["currency_code"], "USD");
+    assert_eq!(entry["credit_type"], "general");
+    let set = call(
+        &client,
+        "promotional_credit.set",
+        None,
+        json!({"customer_id": "ada", "amount": 2_000, "currency_code": "USD",
+               "description": "Loyalty", "credit_type": "loyalty_credits"}),
+    )
+    .await;
+    assert_eq!(set["promotional_credit"]["type"], "increment");
+    assert_eq!(set["promotional_credit"]["amount"], 1_000);
+    let entry_id = set["promotional_credit"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let too_much = client
+        .call(
+            "promotional_credit.deduct",
+            None,
+            json!({"customer_id": "ada", "amount": 5_000, "description": "x"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        too_much.api_error().unwrap().param.as_deref(),
+        Some("amount")
+    );
+    let euros = client
+        .call(
+            "customer.add_promotional_credits",
+            Some("ada"),
+            json!({"amount": 100, "currency_code": "EUR", "description": "x"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        euros.api_error().unwrap().param.as_deref(),
+        Some("currency_code")
+    );
+
+    // The first invoice: 49.00 less the 20.00 of promotional credits.
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let invoice = &created["invoice"];
+    assert_eq!(invoice["sub_total"], 4_900);
+    assert_eq!(invoice["total"], 2_900);
+    assert_eq!(invoice["amount_due"], 2_900);
+    assert_eq!(
+        invoice["discounts"][0]["entity_type"],
+        "promotional_credits"
+    );
+    assert_eq!(invoice["discounts"][0]["amount"], 2_000);
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["promotional_credits"], 0);
+    let listed = call(
+        &client,
+        "promotional_credit.list",
+        None,
+        json!({"customer_id": {"is": "ada"}}),
+    )
+    .await;
+    let entries = listed["list"].as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    let used = &entries[0]["promotional_credit"];
+    assert_eq!(used["type"], "decrement");
+    assert_eq!(used["amount"], 2_000);
+    assert_eq!(used["closing_balance"], 0);
+    assert_eq!(used["reference"], invoice["id"]);
+    let kept = call(
+        &client,
+        "promotional_credit.retrieve",
+        Some(&entry_id),
+        json!({}),
+    )
+    .await;
+    assert_eq!(kept["promotional_credit"]["credit_type"], "loyalty_credits");
+    let kinds = event_types(&client).await;
+    let promotional: Vec<&String> = kinds
+        .iter()
+        .filter(|k| k.starts_with("promotional"))
+        .collect();
+    assert_eq!(
+        promotional,
+        [
+            "promotional_credits_added",
+            "promotional_credits_deducted",
+            "promotional_credits_added"
+        ]
+    );
+}
