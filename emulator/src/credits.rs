@@ -3,10 +3,15 @@
 //! note first, before the rest is collected. The invoice lists them (`applied_credits`,
 //! `credits_applied`); each note records the allocation (`allocations`, `amount_allocated`,
 //! `amount_available`) and is `refunded` once nothing is left; the customer's
-//! `refundable_credits` fall by what was applied.
+//! `refundable_credits` fall by what was applied. `invoice.apply_credits` applies them the
+//! same way to an invoice already raised and still due.
 
 use crate::credit_notes;
+use crate::crud;
+use crate::failure::Failure;
 use crate::fields::{int, text, touch};
+use crate::invoices;
+use crate::payments;
 use crate::store::Store;
 use serde_json::{json, Map, Value};
 
@@ -31,7 +36,7 @@ pub fn take(
         if wanted == 0 {
             break;
         }
-        let Some(note) = crate::crud::live(store, "credit_note", &id) else {
+        let Some(note) = crud::live(store, "credit_note", &id) else {
             continue;
         };
         let usable = text(&note, "type") == Some("refundable")
@@ -105,4 +110,80 @@ pub fn allocate(
         credit_notes::add_credits(store, &customer_id, -amount, now);
     }
     applied
+}
+
+/// `invoice.apply_credits`: the customer's refundable credits applied to invoice `id` at
+/// `now`, from the notes `credit_notes[id]` names or else from all it has, oldest first, up
+/// to what is due.
+pub fn apply_to_invoice(
+    store: &mut Store,
+    id: &str,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    let mut invoice = payments::payable(store, id)?;
+    let due = int(&invoice, "amount_due").unwrap_or(0);
+    let customer_id = text(&invoice, "customer_id")
+        .unwrap_or_default()
+        .to_string();
+    let currency = invoice.get("currency_code").cloned();
+    let named = values.get("credit_notes").and_then(Value::as_array);
+    let taken = match named {
+        Some(named) => {
+            let mut wanted = due;
+            let mut taken = Vec::new();
+            for (i, entry) in named.iter().enumerate() {
+                let note_id = entry["id"].as_str().unwrap_or_default();
+                let note = crud::live(store, "credit_note", note_id)
+                    .filter(|n| {
+                        text(n, "customer_id") == Some(customer_id.as_str())
+                            && text(n, "type") == Some("refundable")
+                            && text(n, "status") == Some("refund_due")
+                            && n.get("currency_code") == currency.as_ref()
+                    })
+                    .ok_or_else(|| {
+                        Failure::param(
+                            &format!("credit_notes[id][{i}]"),
+                            format!("names no refund_due credit note of customer {customer_id}"),
+                        )
+                    })?;
+                let amount = int(&note, "amount_available").unwrap_or(0).min(wanted);
+                if amount > 0 {
+                    wanted -= amount;
+                    taken.push(Taken { note, amount });
+                }
+            }
+            taken
+        }
+        None => take(store, &customer_id, currency.as_ref(), due),
+    };
+    let applied: i64 = taken.iter().map(|t| t.amount).sum();
+    if applied == 0 {
+        return Err(Failure::invalid_state(format!(
+            "customer {customer_id} has no refundable credits to apply to invoice {id}"
+        )));
+    }
+    let status = if applied == due {
+        "paid"
+    } else {
+        text(&invoice, "status").unwrap_or_default()
+    }
+    .to_string();
+    let date = int(&invoice, "date").unwrap_or(now);
+    let entries = allocate(store, taken, id, date, &status, now);
+    let credited = int(&invoice, "credits_applied").unwrap_or(0) + applied;
+    invoice.insert("credits_applied".into(), json!(credited));
+    match invoice
+        .get_mut("applied_credits")
+        .and_then(Value::as_array_mut)
+    {
+        Some(list) => list.extend(entries),
+        None => {
+            invoice.insert("applied_credits".into(), Value::Array(entries));
+        }
+    }
+    invoices::reduce(store, &mut invoice, applied, now, now);
+    touch(&mut invoice, now);
+    store.put("invoice", id, &invoice);
+    Ok(json!({ "invoice": invoice }))
 }

@@ -90,6 +90,7 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             };
             one(kind, &["customer", "promotional_credit"])
         }
+        "invoice.apply_credits" | "invoice.apply_payments" => one("invoice_updated", &["invoice"]),
         "invoice.void_invoice" => one("invoice_updated", &["invoice"]),
         "invoice.delete" => one("invoice_deleted", &["invoice"]),
         "invoice.record_payment" => {

@@ -3,10 +3,14 @@
 //! raised for it after its refundable credits, oldest payment first, before the rest is
 //! collected. The invoice lists each as a payment (`linked_payments`, `amount_paid`); the
 //! payment lists the invoice (`linked_invoices`) and its `amount_unused` falls.
+//! `invoice.apply_payments` applies them the same way to an invoice already raised and
+//! still due.
 
 use crate::crud;
+use crate::failure::Failure;
 use crate::fields::{int, text, touch};
-use crate::invoices::LinkedPayment;
+use crate::invoices::{self, LinkedPayment};
+use crate::payments;
 use crate::store::Store;
 use serde_json::{json, Map, Value};
 
@@ -106,4 +110,91 @@ pub fn apply(
         }
     }
     linked
+}
+
+/// `invoice.apply_payments`: the customer's excess payments applied to invoice `id` at `now`,
+/// from the payments `transactions[id]` names (each up to `transactions[amount]`) or else
+/// from all it has, oldest first, up to what is due.
+pub fn apply_to_invoice(
+    store: &mut Store,
+    id: &str,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Value, Failure> {
+    let mut invoice = payments::payable(store, id)?;
+    let due = int(&invoice, "amount_due").unwrap_or(0);
+    let customer_id = text(&invoice, "customer_id")
+        .unwrap_or_default()
+        .to_string();
+    let currency = invoice.get("currency_code").cloned();
+    let named = values.get("transactions").and_then(Value::as_array);
+    let taken = match named {
+        Some(named) => {
+            let mut wanted = due;
+            let mut taken = Vec::new();
+            for (i, entry) in named.iter().enumerate() {
+                let transaction_id = entry["id"].as_str().unwrap_or_default();
+                let transaction = crud::live(store, "transaction", transaction_id)
+                    .filter(|t| {
+                        text(t, "customer_id") == Some(customer_id.as_str())
+                            && int(t, "amount_unused").unwrap_or(0) > 0
+                            && t.get("currency_code") == currency.as_ref()
+                    })
+                    .ok_or_else(|| {
+                        Failure::param(
+                            &format!("transactions[id][{i}]"),
+                            format!("names no unused payment of customer {customer_id}"),
+                        )
+                    })?;
+                let unused = int(&transaction, "amount_unused").unwrap_or(0);
+                let asked = entry["amount"].as_i64().unwrap_or(unused);
+                if asked < 1 || asked > unused {
+                    return Err(Failure::param(
+                        &format!("transactions[amount][{i}]"),
+                        format!("must be 1 to the payment's amount_unused, {unused}"),
+                    ));
+                }
+                let amount = asked.min(wanted);
+                if amount > 0 {
+                    wanted -= amount;
+                    taken.push(Taken {
+                        transaction,
+                        amount,
+                    });
+                }
+            }
+            taken
+        }
+        None => take(store, &customer_id, currency.as_ref(), due),
+    };
+    let applied: i64 = taken.iter().map(|t| t.amount).sum();
+    if applied == 0 {
+        return Err(Failure::invalid_state(format!(
+            "customer {customer_id} has no excess payments to apply to invoice {id}"
+        )));
+    }
+    let status = if applied == due {
+        "paid"
+    } else {
+        text(&invoice, "status").unwrap_or_default()
+    }
+    .to_string();
+    let date = int(&invoice, "date").unwrap_or(now);
+    let total = int(&invoice, "total").unwrap_or(0);
+    let entries = apply(store, taken, id, (date, total, &status), now);
+    let paid = int(&invoice, "amount_paid").unwrap_or(0) + applied;
+    invoice.insert("amount_paid".into(), json!(paid));
+    match invoice
+        .get_mut("linked_payments")
+        .and_then(Value::as_array_mut)
+    {
+        Some(list) => list.extend(entries),
+        None => {
+            invoice.insert("linked_payments".into(), Value::Array(entries));
+        }
+    }
+    invoices::reduce(store, &mut invoice, applied, now, now);
+    touch(&mut invoice, now);
+    store.put("invoice", id, &invoice);
+    Ok(json!({ "invoice": invoice }))
 }

@@ -3,10 +3,13 @@
 //! Chargebee: a successful one lowers the invoice's `amount_due` (the invoice turns `paid` at
 //! zero) and what exceeds the amount due goes to the customer's `excess_payments`; a failed
 //! one changes nothing but is kept. `invoice.collect_payment` charges up to the amount due to
-//! a card through the emulator's gateway. Every payment is a transaction
+//! a card through the emulator's gateway; `apply_credits` and `apply_payments` apply the
+//! customer's refundable credits and excess payments (`credits`, `excess`). Every payment is a transaction
 //! (`transaction.retrieve`, `transaction.list`) linked to the invoice it paid.
 
+use crate::credits;
 use crate::crud;
+use crate::excess;
 use crate::failure::Failure;
 use crate::fields::{int, only_taken, text, touch};
 use crate::gateway;
@@ -17,7 +20,12 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 2] = ["invoice.record_payment", "invoice.collect_payment"];
+const SERVED: [&str; 4] = [
+    "invoice.record_payment",
+    "invoice.collect_payment",
+    "invoice.apply_credits",
+    "invoice.apply_payments",
+];
 
 /// The invoice statuses that take a payment.
 const PAYABLE: [&str; 3] = ["payment_due", "posted", "not_paid"];
@@ -50,12 +58,20 @@ pub fn run(
     match op.name.as_str() {
         "record_payment" => record(op, store, id, &params.values, now),
         "collect_payment" => collect(op, store, id, &params.values, now),
+        "apply_credits" => {
+            only_taken(&op.id, &params.values, &["credit_notes"], false, None)?;
+            credits::apply_to_invoice(store, id, &params.values, now)
+        }
+        "apply_payments" => {
+            only_taken(&op.id, &params.values, &["transactions"], false, None)?;
+            excess::apply_to_invoice(store, id, &params.values, now)
+        }
         other => Err(Failure::no_route("serve", other)),
     }
 }
 
-/// Invoice `id`, when its status takes a payment.
-fn payable(store: &Store, id: &str) -> Result<Map<String, Value>, Failure> {
+/// Invoice `id`, when its status takes a payment (or credits).
+pub fn payable(store: &Store, id: &str) -> Result<Map<String, Value>, Failure> {
     let invoice = crud::find(store, "invoice", id)?;
     let status = text(&invoice, "status").unwrap_or_default();
     if !PAYABLE.contains(&status) {

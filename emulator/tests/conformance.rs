@@ -449,6 +449,8 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
         "invoice.write_off",
         "invoice.void_invoice",
         "invoice.delete",
+        "invoice.apply_credits",
+        "invoice.apply_payments",
     ];
     if on_due_invoice.contains(&op.id.as_str()) {
         let invoice = &mut state["collections"]["invoice"][0];
@@ -537,6 +539,15 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             params.remove("amount_in_decimal");
             params.insert("amount".into(), json!(1));
         }
+    }
+    // The sample refundable note, or 1 left unused of the sample payment, applied.
+    if op.id == "invoice.apply_credits" {
+        *params = json!({ "credit_notes": [{ "id": SAMPLE_ID }] });
+    }
+    if op.id == "invoice.apply_payments" {
+        state["collections"]["transaction"][0]["amount_unused"] = json!(1);
+        state["collections"]["customer"][0]["excess_payments"] = json!(1);
+        *params = json!({ "transactions": [{ "id": SAMPLE_ID, "amount": 1 }] });
     }
     // A portal session goes to the portal's own page.
     if op.id == "portal_session.create" {

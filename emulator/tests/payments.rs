@@ -1687,3 +1687,90 @@ async fn promotional_credits_come_off_invoices_first() {
         ]
     );
 }
+
+#[tokio::test]
+async fn credits_and_excess_payments_apply_to_invoices_already_due() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let (client, first) = due_invoice(&emulator).await;
+    let second = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub2", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let second = second["invoice"]["id"].as_str().unwrap().to_string();
+    // 60.00 in cash for the first 49.00: 11.00 in excess; 10.00 of it credited back.
+    let cash = call(
+        &client,
+        "invoice.record_payment",
+        Some(&first),
+        json!({"transaction": {"amount": 6_000, "payment_method": "cash"}}),
+    )
+    .await;
+    let cash = cash["transaction"]["id"].as_str().unwrap().to_string();
+    let note = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": first, "type": "refundable", "total": 1_000}),
+    )
+    .await;
+    let note = note["credit_note"]["id"].as_str().unwrap().to_string();
+
+    // The credits, then 5.00 of the excess, then the rest of it.
+    let credited = call(&client, "invoice.apply_credits", Some(&second), json!({})).await;
+    let invoice = &credited["invoice"];
+    assert_eq!(invoice["credits_applied"], 1_000);
+    assert_eq!(invoice["amount_due"], 3_900);
+    assert_eq!(invoice["applied_credits"][0]["cn_id"], note.as_str());
+    let part = call(
+        &client,
+        "invoice.apply_payments",
+        Some(&second),
+        json!({"transactions": [{"id": cash, "amount": 500}]}),
+    )
+    .await;
+    assert_eq!(part["invoice"]["amount_paid"], 500);
+    assert_eq!(part["invoice"]["amount_due"], 3_400);
+    let rest = call(&client, "invoice.apply_payments", Some(&second), json!({})).await;
+    assert_eq!(rest["invoice"]["amount_paid"], 1_100);
+    assert_eq!(rest["invoice"]["amount_due"], 2_800);
+    assert_eq!(rest["invoice"]["status"], "payment_due");
+    let transaction = call(&client, "transaction.retrieve", Some(&cash), json!({})).await;
+    assert_eq!(transaction["transaction"]["amount_unused"], 0);
+    let customer = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(customer["customer"]["excess_payments"], 0);
+    assert_eq!(customer["customer"]["refundable_credits"], 0);
+    let sub = call(&client, "subscription.retrieve", Some("sub2"), json!({})).await;
+    assert_eq!(sub["subscription"]["total_dues"], 2_800);
+
+    // Nothing left to apply; another customer's note is not this invoice's.
+    assert_eq!(
+        refusal(&client, "invoice.apply_payments", &second, json!({})).await,
+        (409, "invalid_state_for_request".into())
+    );
+    let foreign = json!({"credit_notes": [{"id": note}]});
+    call(&client, "customer.create", None, json!({"id": "bob"})).await;
+    let bob = call(
+        &client,
+        "subscription.create_with_items",
+        Some("bob"),
+        json!({"subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let bobs = bob["invoice"]["id"].as_str().unwrap();
+    let refused = client
+        .call("invoice.apply_credits", Some(bobs), foreign)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.api_error().unwrap().param.as_deref(),
+        Some("credit_notes[id][0]")
+    );
+}
