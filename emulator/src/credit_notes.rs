@@ -11,7 +11,7 @@
 
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, only_taken, text, touch};
+use crate::fields::{self, int, only_taken, text, touch};
 use crate::invoices;
 use crate::params::Params;
 use crate::store::Store;
@@ -342,12 +342,7 @@ pub fn issue(
     } else {
         "issued_credit_notes"
     };
-    match invoice.get_mut(list).and_then(Value::as_array_mut) {
-        Some(notes) => notes.push(entry),
-        None => {
-            invoice.insert(list.into(), json!([entry]));
-        }
-    }
+    fields::append(invoice, list, vec![entry]);
     touch(invoice, now);
     store.put("invoice", &invoice_id, invoice);
 

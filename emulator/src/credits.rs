@@ -9,7 +9,7 @@
 use crate::credit_notes;
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, text, touch};
+use crate::fields::{self, int, text, touch};
 use crate::invoices;
 use crate::payments;
 use crate::store::Store;
@@ -86,12 +86,7 @@ pub fn allocate(
             "invoice_date": invoice_date,
             "invoice_status": status,
         });
-        match note.get_mut("allocations").and_then(Value::as_array_mut) {
-            Some(allocations) => allocations.push(allocation),
-            None => {
-                note.insert("allocations".into(), json!([allocation]));
-            }
-        }
+        fields::append(&mut note, "allocations", vec![allocation]);
         touch(&mut note, now);
         store.put("credit_note", &id, &note);
         if available == 0 {
@@ -163,27 +158,15 @@ pub fn apply_to_invoice(
             "customer {customer_id} has no refundable credits to apply to invoice {id}"
         )));
     }
-    let status = if applied == due {
-        "paid"
-    } else {
-        text(&invoice, "status").unwrap_or_default()
-    }
-    .to_string();
+    let status = invoices::status_once_paid(&invoice, applied);
     let date = int(&invoice, "date").unwrap_or(now);
     let entries = allocate(store, taken, id, date, &status, now);
-    let credited = int(&invoice, "credits_applied").unwrap_or(0) + applied;
-    invoice.insert("credits_applied".into(), json!(credited));
-    match invoice
-        .get_mut("applied_credits")
-        .and_then(Value::as_array_mut)
-    {
-        Some(list) => list.extend(entries),
-        None => {
-            invoice.insert("applied_credits".into(), Value::Array(entries));
-        }
-    }
-    invoices::reduce(store, &mut invoice, applied, now, now);
-    touch(&mut invoice, now);
-    store.put("invoice", id, &invoice);
+    let applied_to = invoices::Applied {
+        entries,
+        list: "applied_credits",
+        counter: "credits_applied",
+        amount: applied,
+    };
+    applied_to.record(store, &mut invoice, now);
     Ok(json!({ "invoice": invoice }))
 }

@@ -8,7 +8,7 @@
 
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, text, touch};
+use crate::fields::{self, int, text, touch};
 use crate::invoices::{self, LinkedPayment};
 use crate::payments;
 use crate::store::Store;
@@ -80,15 +80,7 @@ pub fn apply(
             "invoice_total": total,
             "invoice_status": status,
         });
-        match transaction
-            .get_mut("linked_invoices")
-            .and_then(Value::as_array_mut)
-        {
-            Some(invoices) => invoices.push(entry),
-            None => {
-                transaction.insert("linked_invoices".into(), json!([entry]));
-            }
-        }
+        fields::append(&mut transaction, "linked_invoices", vec![entry]);
         touch(&mut transaction, now);
         store.put("transaction", &id, &transaction);
         let payment = LinkedPayment {
@@ -173,28 +165,16 @@ pub fn apply_to_invoice(
             "customer {customer_id} has no excess payments to apply to invoice {id}"
         )));
     }
-    let status = if applied == due {
-        "paid"
-    } else {
-        text(&invoice, "status").unwrap_or_default()
-    }
-    .to_string();
+    let status = invoices::status_once_paid(&invoice, applied);
     let date = int(&invoice, "date").unwrap_or(now);
     let total = int(&invoice, "total").unwrap_or(0);
     let entries = apply(store, taken, id, (date, total, &status), now);
-    let paid = int(&invoice, "amount_paid").unwrap_or(0) + applied;
-    invoice.insert("amount_paid".into(), json!(paid));
-    match invoice
-        .get_mut("linked_payments")
-        .and_then(Value::as_array_mut)
-    {
-        Some(list) => list.extend(entries),
-        None => {
-            invoice.insert("linked_payments".into(), Value::Array(entries));
-        }
-    }
-    invoices::reduce(store, &mut invoice, applied, now, now);
-    touch(&mut invoice, now);
-    store.put("invoice", id, &invoice);
+    let applied_to = invoices::Applied {
+        entries,
+        list: "linked_payments",
+        counter: "amount_paid",
+        amount: applied,
+    };
+    applied_to.record(store, &mut invoice, now);
     Ok(json!({ "invoice": invoice }))
 }

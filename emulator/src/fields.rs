@@ -55,6 +55,16 @@ pub fn only_taken(
     }
 }
 
+/// Appends `entries` to the list `key` of `object`, starting it when there is none.
+pub fn append(object: &mut Map<String, Value>, key: &str, entries: Vec<Value>) {
+    match object.get_mut(key).and_then(Value::as_array_mut) {
+        Some(list) => list.extend(entries),
+        None => {
+            object.insert(key.into(), Value::Array(entries));
+        }
+    }
+}
+
 /// Stamps a change of `object` made at `at`: `updated_at`, and `resource_version` in
 /// milliseconds.
 pub fn touch(object: &mut Map<String, Value>, at: i64) {

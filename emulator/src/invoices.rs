@@ -459,16 +459,7 @@ impl LinkedPayment<'_> {
 
     /// Adds the entry, applied at `at`, to `invoice`'s `linked_payments`.
     pub fn link(&self, invoice: &mut Map<String, Value>, at: i64) {
-        let entry = self.entry(at);
-        match invoice
-            .get_mut("linked_payments")
-            .and_then(Value::as_array_mut)
-        {
-            Some(payments) => payments.push(entry),
-            None => {
-                invoice.insert("linked_payments".into(), json!([entry]));
-            }
-        }
+        fields::append(invoice, "linked_payments", vec![self.entry(at)]);
     }
 }
 
@@ -497,6 +488,42 @@ pub fn reduce(
         settle(&mut subscription, amount, due == amount);
         fields::touch(&mut subscription, now);
         crate::lifecycle::save(store, &subscription);
+    }
+}
+
+/// The status `invoice` has once `amount` more of it is paid: `paid` when that is all it
+/// owes, else the one it has.
+pub fn status_once_paid(invoice: &Map<String, Value>, amount: i64) -> String {
+    if int(invoice, "amount_due") == Some(amount) {
+        "paid".to_string()
+    } else {
+        fields::text(invoice, "status")
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// Credits or earlier payments applied to an invoice already raised: the `entries` for its
+/// `list` (`applied_credits`, `linked_payments`) and the `amount` for its `counter`
+/// (`credits_applied`, `amount_paid`).
+pub struct Applied {
+    pub entries: Vec<Value>,
+    pub list: &'static str,
+    pub counter: &'static str,
+    pub amount: i64,
+}
+
+impl Applied {
+    /// Records it on `invoice` at `now`, takes it off what is due ([`reduce`]) and stores the
+    /// invoice.
+    pub fn record(self, store: &mut Store, invoice: &mut Map<String, Value>, now: i64) {
+        let counted = int(invoice, self.counter).unwrap_or(0) + self.amount;
+        invoice.insert(self.counter.into(), json!(counted));
+        fields::append(invoice, self.list, self.entries);
+        reduce(store, invoice, self.amount, now, now);
+        fields::touch(invoice, now);
+        let id = fields::text(invoice, "id").unwrap_or_default().to_string();
+        store.put("invoice", &id, invoice);
     }
 }
 

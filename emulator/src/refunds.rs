@@ -12,7 +12,7 @@
 use crate::credit_notes::{self, Note};
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, only_taken, text, touch};
+use crate::fields::{self, int, only_taken, text, touch};
 use crate::params::Params;
 use crate::store::Store;
 use chargebee_description::Operation;
@@ -230,12 +230,7 @@ fn refund(
         "txn_date": date,
         "txn_amount": amount,
     });
-    match paid.get_mut("linked_refunds").and_then(Value::as_array_mut) {
-        Some(refunds) => refunds.push(entry),
-        None => {
-            paid.insert("linked_refunds".into(), json!([entry]));
-        }
-    }
+    fields::append(&mut paid, "linked_refunds", vec![entry]);
     touch(&mut paid, now);
     store.put("transaction", &payment_id, &paid);
     let linked_refund = json!({
