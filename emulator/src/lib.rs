@@ -13,15 +13,17 @@
 //!   renewals on calendar terms, billing cycles running out, scheduled pauses, resumptions,
 //!   changes and cancellations, and the reminders ahead of trial ends, renewals and
 //!   cancellations); the invoice each term raises (paid, posted under Net D terms, or due),
-//!   priced by each item price's pricing model, less the customer's refundable credits, and
-//!   its PDF (`invoice.pdf` links to a real PDF); payments recorded against invoices or
+//!   priced by each item price's pricing model, less a coupon, then paid by the customer's
+//!   promotional credits, refundable credits and excess payments before its card is
+//!   charged, and its PDF (`invoice.pdf` links to a real PDF); item changes at once
+//!   prorated to the second, or left unbilled; payments recorded against invoices or
 //!   collected from cards, and their transactions; credit notes that adjust or credit an
 //!   invoice; refunds by card or recorded; invoices written off, voided or deleted;
-//!   estimates worked out by the same engine on a copy of the state;
-//!   Chargebee's time machine over the emulator's clock; hosted checkout pages whose card
-//!   form, submitted, creates the customer, card, subscription and invoice; portal sessions
-//!   whose URLs open the portal once, activated and logged out; the Maton connections of
-//!   the control API.
+//!   estimates worked out by the same engine on a copy of the state; Chargebee's time
+//!   machine over the emulator's clock; hosted pages whose card form, submitted, creates
+//!   the customer, card, subscription and invoice, changes a subscription or adds a card;
+//!   portal sessions whose URLs open the portal once, activated and logged out; the Maton
+//!   connections of the control API.
 //! - **Not emulated**: every other operation answers HTTP 501 with Chargebee's error JSON and
 //!   `api_error_code: "not_emulated"`, after its parameters are checked, never a made-up
 //!   success. [`Config::synthesize`] opts in to synthesized answers (every field present,
