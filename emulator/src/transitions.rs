@@ -34,6 +34,78 @@ pub fn handles(op: &Operation) -> bool {
     SERVED.contains(&op.id.as_str())
 }
 
+/// The parameters a transition carries out; for one it takes only as the emulator already
+/// behaves (no credits at a cancellation, dunning going on through a pause, …), the one value
+/// that says so. Any other parameter or value is refused by name rather than dropped.
+fn taken(name: &str) -> &'static [(&'static str, Option<&'static str>)] {
+    match name {
+        "cancel" | "cancel_for_items" => &[
+            ("cancel_option", None),
+            ("end_of_term", None),
+            ("cancel_at", None),
+            ("cancel_reason_code", None),
+            ("credit_option_for_current_term_charges", Some("none")),
+            ("account_receivables_handling", Some("no_action")),
+            ("refundable_credits_handling", Some("no_action")),
+        ],
+        "change_term_end" => &[
+            ("term_ends_at", None),
+            ("prorate", None),
+            ("invoice_immediately", None),
+        ],
+        "pause" => &[
+            ("pause_option", None),
+            ("pause_date", None),
+            ("skip_billing_cycles", None),
+            ("resume_date", None),
+            ("unbilled_charges_handling", Some("no_action")),
+            ("invoice_dunning_handling", Some("continue")),
+        ],
+        "resume" => &[
+            ("resume_option", None),
+            ("resume_date", None),
+            ("charges_handling", None),
+            ("unpaid_invoices_handling", Some("no_action")),
+            ("payment_initiator", None),
+        ],
+        "reactivate" => &[
+            ("trial_end", None),
+            ("billing_cycles", None),
+            ("reactivate_from", None),
+            ("invoice_immediately", None),
+            ("payment_initiator", None),
+        ],
+        "remove_scheduled_cancellation" => &[("billing_cycles", None)],
+        _ => &[],
+    }
+}
+
+/// Refuses, by name, a parameter of `op` outside [`taken`], or a value it takes only as
+/// the emulator behaves.
+fn only_taken(op: &Operation, values: &Map<String, Value>) -> Result<(), Failure> {
+    let taken = taken(&op.name);
+    for (key, value) in values {
+        match taken.iter().find(|(name, _)| name == key) {
+            None => {
+                return Err(Failure::not_emulated_option(
+                    &op.id,
+                    &format!("`{key}`"),
+                    "leave it out: the emulator does not model it",
+                ))
+            }
+            Some((_, Some(only))) if value.as_str() != Some(only) => {
+                return Err(Failure::not_emulated_option(
+                    &op.id,
+                    &format!("`{key}` other than {only}"),
+                    &format!("send {key}={only}, as the emulator behaves, or leave it out"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Refuses the call unless the subscription's status is one of `allowed`.
 fn require(
     subscription: &Map<String, Value>,
@@ -61,6 +133,7 @@ pub fn run(
 ) -> Result<Value, Failure> {
     let mut subscription = crud::find(store, "subscription", id)?;
     let values = &params.values;
+    only_taken(op, values)?;
     let mut invoice = None;
     match op.name.as_str() {
         "cancel" | "cancel_for_items" => cancel(&mut subscription, values, now)?,

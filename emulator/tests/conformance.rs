@@ -636,6 +636,54 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             params.insert("amount".into(), json!(1));
         }
     }
+    // What a transition takes only as the emulator behaves, said so; what it does not model,
+    // left out.
+    let as_modeled = [
+        ("credit_option_for_current_term_charges", Some("none")),
+        ("account_receivables_handling", Some("no_action")),
+        ("refundable_credits_handling", Some("no_action")),
+        ("unbilled_charges_handling", Some("no_action")),
+        ("invoice_dunning_handling", Some("continue")),
+        ("unpaid_invoices_handling", Some("no_action")),
+        ("unbilled_charges_option", None),
+        ("contract_term_cancel_option", None),
+        ("invoice_date", None),
+        ("event_based_addons", None),
+        ("include_cancellation_day_in_billing", None),
+        ("decommissioned", None),
+        ("trial_period_days", None),
+        ("billing_alignment_mode", None),
+        ("terms_to_charge", None),
+        ("contract_term_billing_cycle_on_renewal", None),
+        ("contract_term", None),
+        ("statement_descriptor", None),
+        ("payment_intent", None),
+    ];
+    let transitions = [
+        "subscription.cancel",
+        "subscription.cancel_for_items",
+        "subscription.pause",
+        "subscription.resume",
+        "subscription.reactivate",
+        "subscription.remove_scheduled_cancellation",
+    ];
+    if transitions.contains(&op.id.as_str()) {
+        if let Some(params) = params.as_object_mut() {
+            for (key, value) in as_modeled {
+                match value {
+                    Some(value) if params.contains_key(key) => {
+                        params.insert(key.into(), json!(value));
+                    }
+                    _ => {
+                        params.remove(key);
+                    }
+                }
+            }
+            if op.id == "subscription.cancel_for_items" {
+                params.remove("subscription_items");
+            }
+        }
+    }
     if op.resource == "subscription" {
         if let Some(params) = params.as_object_mut() {
             params.remove("reactivate_from");

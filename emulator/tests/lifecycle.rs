@@ -1322,3 +1322,38 @@ async fn a_trial_moved_then_ended_now() {
         ]
     );
 }
+
+/// A transition's option the emulator does not carry out is refused by name, and changes
+/// nothing; the one value that says what the emulator does is taken.
+#[tokio::test]
+async fn transition_options_not_modeled_are_refused_by_name() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let (_emulator, client) = emulator_at(start).await;
+    monthly(&client).await;
+    let (status, code, _) = refusal(
+        &client,
+        "subscription.cancel_for_items",
+        "sub",
+        json!({"credit_option_for_current_term_charges": "prorate"}),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (501, "not_emulated"));
+    let (status, _, _) = refusal(
+        &client,
+        "subscription.pause",
+        "sub",
+        json!({"pause_option": "immediately", "invoice_dunning_handling": "stop"}),
+    )
+    .await;
+    assert_eq!(status, 501);
+    assert_eq!(subscription(&client, "sub").await["status"], "active");
+    let cancelled = call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("sub"),
+        json!({"credit_option_for_current_term_charges": "none",
+               "cancel_reason_code": "Too expensive"}),
+    )
+    .await;
+    assert_eq!(cancelled["subscription"]["status"], "cancelled");
+}
