@@ -21,7 +21,7 @@ use crate::billing::{self, Call};
 use crate::changes;
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, only_taken, text, touch};
+use crate::fields::{self, int, only_taken, text, touch};
 use crate::gateway::{self, Behaviour};
 use crate::pages;
 use crate::params::Params;
@@ -161,8 +161,7 @@ fn create(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
 /// taken.
 fn check_new(op: &Operation, store: &Store, values: &Map<String, Value>) -> Result<(), Failure> {
     only_taken(&op.id, values, &NEW_TAKEN, false, None)?;
-    let empty = Map::new();
-    let object = |key: &str| values.get(key).and_then(Value::as_object).unwrap_or(&empty);
+    let object = |key: &str| fields::object(values, key);
     only_taken(
         &op.id,
         object("subscription"),
@@ -203,11 +202,7 @@ fn check_existing(
     values: &Map<String, Value>,
 ) -> Result<(), Failure> {
     only_taken(&op.id, values, &EXISTING_TAKEN, false, None)?;
-    let empty = Map::new();
-    let sent = values
-        .get("subscription")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let sent = fields::object(values, "subscription");
     only_taken(&op.id, sent, &["id"], false, Some("subscription"))?;
     let id = text(sent, "id").unwrap_or_default();
     let subscription = crud::live(store, "subscription", id)
@@ -391,13 +386,7 @@ fn complete_new(
     base_url: &str,
     now: i64,
 ) -> Result<Done, Failure> {
-    let empty = Map::new();
-    let object = |key: &str| {
-        request
-            .get(key)
-            .and_then(Value::as_object)
-            .unwrap_or(&empty)
-    };
+    let object = |key: &str| fields::object(request, key);
     // The customer, then the card, then the subscription: each undone if a later one fails.
     let mut customer_values = object("customer").clone();
     if let Some(address) = request.get("billing_address") {

@@ -18,7 +18,7 @@ use crate::billing::{self, Call};
 use crate::changes;
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, only_taken, text};
+use crate::fields::{self, int, only_taken, text};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -220,11 +220,7 @@ fn creation(
         "use_existing_balances",
     ];
     only_taken(&op.id, values, &taken, false, None)?;
-    let empty = Map::new();
-    let sent = values
-        .get("subscription")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let sent = fields::object(values, "subscription");
     only_taken(&op.id, sent, &NEW_SUBSCRIPTION, true, Some("subscription"))?;
     let mut create = sent.clone();
     for key in [
@@ -305,11 +301,7 @@ fn change(
         "use_existing_balances",
     ];
     only_taken(&op.id, values, &taken, false, None)?;
-    let empty = Map::new();
-    let sent = values
-        .get("subscription")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let sent = fields::object(values, "subscription");
     only_taken(&op.id, sent, &["id"], false, Some("subscription"))?;
     let id = text(sent, "id")
         .ok_or_else(|| Failure::param("subscription[id]", "cannot be blank"))?

@@ -113,12 +113,12 @@ pub fn apply_to_invoice(
     values: &Map<String, Value>,
     now: i64,
 ) -> Result<Value, Failure> {
-    let mut invoice = payments::payable(store, id)?;
-    let due = int(&invoice, "amount_due").unwrap_or(0);
-    let customer_id = text(&invoice, "customer_id")
-        .unwrap_or_default()
-        .to_string();
-    let currency = invoice.get("currency_code").cloned();
+    let payments::Owing {
+        mut invoice,
+        due,
+        customer_id,
+        currency,
+    } = payments::owing(store, id)?;
     let named = values.get("transactions").and_then(Value::as_array);
     let taken = match named {
         Some(named) => {
@@ -161,9 +161,11 @@ pub fn apply_to_invoice(
     };
     let applied: i64 = taken.iter().map(|t| t.amount).sum();
     if applied == 0 {
-        return Err(Failure::invalid_state(format!(
-            "customer {customer_id} has no excess payments to apply to invoice {id}"
-        )));
+        return Err(payments::nothing_to_apply(
+            "excess payments",
+            &customer_id,
+            id,
+        ));
     }
     let status = invoices::status_once_paid(&invoice, applied);
     let date = int(&invoice, "date").unwrap_or(now);

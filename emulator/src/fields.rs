@@ -55,6 +55,16 @@ pub fn only_taken(
     }
 }
 
+/// The nested object `key` of `values` (`transaction` for `transaction[amount]`), empty when
+/// none was sent.
+pub fn object<'a>(values: &'a Map<String, Value>, key: &str) -> &'a Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    values
+        .get(key)
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+}
+
 /// Appends `entries` to the list `key` of `object`, starting it when there is none.
 pub fn append(object: &mut Map<String, Value>, key: &str, entries: Vec<Value>) {
     match object.get_mut(key).and_then(Value::as_array_mut) {

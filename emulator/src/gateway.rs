@@ -8,7 +8,7 @@
 
 use crate::crud;
 use crate::failure::Failure;
-use crate::fields::{int, only_taken, text, touch};
+use crate::fields::{self, int, only_taken, text, touch};
 use crate::store::Store;
 use serde_json::{json, Map, Value};
 
@@ -190,11 +190,7 @@ pub fn create_card(
     only_taken(OPERATION, values, &top, false, None)?;
     let customer_id = text(values, "customer_id").unwrap_or_default().to_string();
     let mut customer = crud::find(store, "customer", &customer_id)?;
-    let empty = Map::new();
-    let card = values
-        .get("card")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let card = fields::object(values, "card");
     let read: Vec<&str> = CARD_READ
         .iter()
         .chain(&CARD_KEPT)

@@ -11,7 +11,7 @@ use crate::credits;
 use crate::crud;
 use crate::excess;
 use crate::failure::Failure;
-use crate::fields::{int, only_taken, text, touch};
+use crate::fields::{self, int, only_taken, text, touch};
 use crate::gateway;
 use crate::invoices;
 use crate::params::Params;
@@ -81,6 +81,34 @@ pub fn payable(store: &Store, id: &str) -> Result<Map<String, Value>, Failure> {
         )));
     }
     Ok(invoice)
+}
+
+/// An invoice that takes payments (or credits), what it still owes, and whose it is.
+pub struct Owing {
+    pub invoice: Map<String, Value>,
+    pub due: i64,
+    pub customer_id: String,
+    pub currency: Option<Value>,
+}
+
+/// Invoice `id` as [`Owing`], when its status takes a payment.
+pub fn owing(store: &Store, id: &str) -> Result<Owing, Failure> {
+    let invoice = payable(store, id)?;
+    Ok(Owing {
+        due: int(&invoice, "amount_due").unwrap_or(0),
+        customer_id: text(&invoice, "customer_id")
+            .unwrap_or_default()
+            .to_string(),
+        currency: invoice.get("currency_code").cloned(),
+        invoice,
+    })
+}
+
+/// 409 for applying a customer's `what` (`excess payments`) it has none of to invoice `id`.
+pub fn nothing_to_apply(what: &str, customer_id: &str, id: &str) -> Failure {
+    Failure::invalid_state(format!(
+        "customer {customer_id} has no {what} to apply to invoice {id}"
+    ))
 }
 
 /// Applies `payment` to `invoice` at `now` and stores it: a successful payment raises
@@ -223,11 +251,7 @@ fn record(
     now: i64,
 ) -> Result<Value, Failure> {
     only_taken(&op.id, values, &["transaction"], false, None)?;
-    let empty = Map::new();
-    let sent = values
-        .get("transaction")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let sent = fields::object(values, "transaction");
     only_taken(&op.id, sent, &TAKEN, false, Some("transaction"))?;
     let mut invoice = payable(store, id)?;
     let due = int(&invoice, "amount_due").unwrap_or(0);

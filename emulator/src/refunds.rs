@@ -68,11 +68,7 @@ struct Recorded {
 
 /// The `transaction[…]` of a recorded refund at `now`, checked.
 fn recorded(op: &Operation, values: &Map<String, Value>, now: i64) -> Result<Recorded, Failure> {
-    let empty = Map::new();
-    let sent = values
-        .get("transaction")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let sent = fields::object(values, "transaction");
     only_taken(&op.id, sent, &RECORDED, false, Some("transaction"))?;
     let payment_method = sent
         .get("payment_method")
@@ -285,11 +281,7 @@ fn refund_invoice(
         None => &["refund_amount", "credit_note"],
     };
     only_taken(&op.id, values, top, false, None)?;
-    let empty = Map::new();
-    let sent_note = values
-        .get("credit_note")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let sent_note = fields::object(values, "credit_note");
     let note_fields = ["reason_code", "create_reason_code"];
     only_taken(&op.id, sent_note, &note_fields, false, Some("credit_note"))?;
     let mut invoice = crud::find(store, "invoice", id)?;
