@@ -11,8 +11,12 @@
 //! - `upcoming_invoices_estimate`: that next invoice of each of a customer's subscriptions.
 //! - `create_sub_item_for_customer_estimate`: the invoice of a subscription created now, or,
 //!   when it is not billed now, its first invoice (`next_invoice_estimate`).
+//! - `create_sub_item_estimate`: the same for a customer not yet created (no credits, no
+//!   `customer_id`).
 //! - `update_subscription_for_items`: a change's prorated invoice and credit notes, or, for a
 //!   change without charges now, the next invoice (`next_invoice_estimate`).
+//! - `cancel_subscription_for_items`: the subscription as the cancellation leaves it, and the
+//!   invoice of its unbilled charges a cancellation now raises.
 
 use crate::billing::{self, Call};
 use crate::changes;
@@ -22,15 +26,18 @@ use crate::fields::{self, int, only_taken, text};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
+use crate::transitions;
 use chargebee_description::{Api, Operation};
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 4] = [
+const SERVED: [&str; 6] = [
     "estimate.renewal_estimate",
     "estimate.upcoming_invoices_estimate",
     "estimate.create_sub_item_for_customer_estimate",
+    "estimate.create_sub_item_estimate",
     "estimate.update_subscription_for_items",
+    "estimate.cancel_subscription_for_items",
 ];
 
 /// The `subscription[…]` fields a creation estimate takes.
@@ -87,8 +94,27 @@ pub fn run(
     let estimate = match op.name.as_str() {
         "renewal_estimate" => renewal(op, store, id, values, now)?,
         "upcoming_invoices_estimate" => upcoming(op, store, id, values, now)?,
-        "create_sub_item_for_customer_estimate" => creation(op, store, id, values, base_url, now)?,
+        "create_sub_item_for_customer_estimate" => {
+            crud::find(store, "customer", id)?;
+            creation(op, store.clone(), id, values, base_url, now)?
+        }
+        "create_sub_item_estimate" => {
+            let mut scratch = store.clone();
+            let create = api
+                .operation("customer.create")
+                .expect("the spec has customer.create");
+            let (created, _) = crud::run(api, &mut scratch, create, None, &Params::default(), now)?;
+            let customer = created["customer"]["id"].as_str().unwrap_or_default();
+            let mut estimate = creation(op, scratch, customer, values, base_url, now)?;
+            for invoice in ["invoice_estimate", "next_invoice_estimate"] {
+                if let Some(Value::Object(invoice)) = estimate.get_mut(invoice) {
+                    without_customer(invoice);
+                }
+            }
+            estimate
+        }
         "update_subscription_for_items" => change(api, op, store, values, now)?,
+        "cancel_subscription_for_items" => cancellation(api, op, store, id, values, now)?,
         other => return Err(Failure::no_route("serve", other)),
     };
     let mut estimate = estimate;
@@ -202,10 +228,10 @@ fn upcoming(
     Ok(estimate)
 }
 
-/// `create_sub_item_for_customer_estimate` for customer `id`.
+/// A creation estimate for customer `id`, worked out on `scratch`.
 fn creation(
     op: &Operation,
-    store: &Store,
+    mut scratch: Store,
     id: &str,
     values: &Map<String, Value>,
     base_url: &str,
@@ -217,6 +243,7 @@ fn creation(
         "subscription_items",
         "billing_cycles",
         "invoice_immediately",
+        "coupon_ids",
         "use_existing_balances",
     ];
     only_taken(&op.id, values, &taken, false, None)?;
@@ -227,12 +254,12 @@ fn creation(
         "subscription_items",
         "billing_cycles",
         "invoice_immediately",
+        "coupon_ids",
     ] {
         if let Some(value) = values.get(key) {
             create.insert(key.into(), value.clone());
         }
     }
-    let mut scratch = store.clone();
     let params = Params {
         values: create,
         ..Params::default()
@@ -334,6 +361,51 @@ fn change(
         estimate.insert("credit_note_estimates".into(), Value::Array(notes));
     }
     Ok(estimate)
+}
+
+/// `cancel_subscription_for_items` for subscription `id`.
+fn cancellation(
+    api: &Api,
+    op: &Operation,
+    store: &Store,
+    id: &str,
+    values: &Map<String, Value>,
+    now: i64,
+) -> Result<Map<String, Value>, Failure> {
+    transitions::only_taken(&op.id, "cancel_for_items", values)?;
+    let cancel = api
+        .operation("subscription.cancel_for_items")
+        .expect("the spec has subscription.cancel_for_items");
+    let mut scratch = store.clone();
+    let params = Params {
+        values: values.clone(),
+        ..Params::default()
+    };
+    let cancelled = transitions::run(cancel, &mut scratch, id, &params, now)?;
+    let mut estimate = Map::new();
+    let subscription = cancelled["subscription"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    estimate.insert(
+        "subscription_estimate".into(),
+        subscription_estimate(&subscription),
+    );
+    if let Some(invoice) = cancelled.get("invoice").and_then(Value::as_object) {
+        estimate.insert("invoice_estimate".into(), invoice_estimate(invoice));
+    }
+    Ok(estimate)
+}
+
+/// Takes the customer out of an invoice estimate for a customer not yet created.
+fn without_customer(invoice: &mut Map<String, Value>) {
+    invoice.remove("customer_id");
+    let lines = invoice.get_mut("line_items").and_then(Value::as_array_mut);
+    for line in lines.into_iter().flatten() {
+        if let Some(line) = line.as_object_mut() {
+            line.remove("customer_id");
+        }
+    }
 }
 
 /// A subscription's estimate: where it stands after the estimated operation.

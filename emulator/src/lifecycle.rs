@@ -3,7 +3,7 @@
 //! an active subscription renews at each term end, counting down `remaining_billing_cycles`
 //! and turning `non_renewing` when none remain, a scheduled pause begins and a paused
 //! subscription resumes into a new term, and a `non_renewing` one is cancelled at its
-//! `cancelled_at`. Each step raises its invoice and events at the time it falls due, not when
+//! `cancelled_at`, its unbilled charges billed then. Each step raises its invoice and events at the time it falls due, not when
 //! it is noticed: moving the clock a year runs every renewal of that year in order.
 
 use crate::calendar::{self, Unit};
@@ -16,6 +16,7 @@ use crate::fields::{int, text, touch};
 use crate::invoices::{self, Raised};
 use crate::schedule::{Anchor, Due};
 use crate::store::{FastMap, Store};
+use crate::unbilled;
 use crate::webhooks::Delivery;
 use serde_json::{json, Map, Value};
 use std::collections::hash_map::Entry;
@@ -510,6 +511,7 @@ fn act(
             for pause in ["pause_date", "resume_date"] {
                 subscription.remove(pause);
             }
+            invoice = unbilled::bill(store, subscription, at);
             "subscription_cancelled"
         }
     };

@@ -1,8 +1,10 @@
 //! What a call may do to a subscription in each state, as Chargebee documents it: cancel
 //! (now, at term end, on a date), remove a scheduled cancellation, pause (now, at term end, on
 //! a date, for a number of billing cycles) and resume (now or on a date), remove a scheduled
-//! pause or resumption, and reactivate a cancelled subscription. Any other transition answers
-//! `invalid_state_for_request`. What then happens over time is `lifecycle`'s.
+//! pause or resumption, and reactivate a cancelled subscription. A cancellation now bills the
+//! subscription's unbilled charges on one invoice (`unbilled_charges_option=invoice`, the
+//! default) or deletes them (`delete`); a scheduled one bills them when it takes effect. Any
+//! other transition answers `invalid_state_for_request`. What then happens over time is `lifecycle`'s.
 
 use crate::calendar;
 use crate::crud;
@@ -13,6 +15,7 @@ use crate::lifecycle;
 use crate::params::Params;
 use crate::schedule::Anchor;
 use crate::store::Store;
+use crate::unbilled;
 use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
@@ -47,6 +50,7 @@ fn taken(name: &str) -> &'static [(&'static str, Option<&'static str>)] {
             ("credit_option_for_current_term_charges", Some("none")),
             ("account_receivables_handling", Some("no_action")),
             ("refundable_credits_handling", Some("no_action")),
+            ("unbilled_charges_option", None),
         ],
         "change_term_end" => &[
             ("term_ends_at", None),
@@ -80,22 +84,22 @@ fn taken(name: &str) -> &'static [(&'static str, Option<&'static str>)] {
     }
 }
 
-/// Refuses, by name, a parameter of `op` outside [`taken`], or a value it takes only as
-/// the emulator behaves.
-fn only_taken(op: &Operation, values: &Map<String, Value>) -> Result<(), Failure> {
-    let taken = taken(&op.name);
+/// Refuses, by name, a parameter of `operation` (the transition `name`, or an estimate of it)
+/// outside [`taken`], or a value it takes only as the emulator behaves.
+pub fn only_taken(operation: &str, name: &str, values: &Map<String, Value>) -> Result<(), Failure> {
+    let taken = taken(name);
     for (key, value) in values {
         match taken.iter().find(|(name, _)| name == key) {
             None => {
                 return Err(Failure::not_emulated_option(
-                    &op.id,
+                    operation,
                     &format!("`{key}`"),
                     "leave it out: the emulator does not model it",
                 ))
             }
             Some((_, Some(only))) if value.as_str() != Some(only) => {
                 return Err(Failure::not_emulated_option(
-                    &op.id,
+                    operation,
                     &format!("`{key}` other than {only}"),
                     &format!("send {key}={only}, as the emulator behaves, or leave it out"),
                 ))
@@ -133,10 +137,27 @@ pub fn run(
 ) -> Result<Value, Failure> {
     let mut subscription = crud::find(store, "subscription", id)?;
     let values = &params.values;
-    only_taken(op, values)?;
+    only_taken(&op.id, &op.name, values)?;
     let mut invoice = None;
     match op.name.as_str() {
-        "cancel" | "cancel_for_items" => cancel(&mut subscription, values, now)?,
+        "cancel" | "cancel_for_items" => {
+            cancel(&mut subscription, values, now)?;
+            let option = text(values, "unbilled_charges_option");
+            if text(&subscription, "status") != Some("cancelled") && option.is_some() {
+                return Err(Failure::param(
+                    "unbilled_charges_option",
+                    "applies only to a cancellation now: a scheduled one bills them then",
+                ));
+            }
+            if text(&subscription, "status") == Some("cancelled") {
+                match option {
+                    Some("delete") => unbilled::delete_all(store, id, now),
+                    _ => {
+                        invoice = unbilled::bill(store, &mut subscription, now).map(|i| i.object())
+                    }
+                }
+            }
+        }
         "remove_scheduled_cancellation" => {
             require(&subscription, &["non_renewing"], "kept from cancelling")?;
             subscription.insert("status".into(), json!("active"));

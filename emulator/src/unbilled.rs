@@ -181,21 +181,48 @@ fn invoice_now(store: &mut Store, values: &Map<String, Value>, now: i64) -> Resu
         let Some(mut subscription) = crud::live(store, "subscription", &id) else {
             continue;
         };
-        let pending = take(store, &id, now);
-        if pending.is_empty() {
+        let Some(invoice) = bill(store, &mut subscription, now) else {
             continue;
-        }
-        let customer_id = text(&subscription, "customer_id").unwrap_or_default();
-        let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-        let terms = Terms::of(store, &customer);
-        let charges: Vec<Charge> = pending.iter().map(Pending::charge).collect();
-        let invoice = invoices::bill(store, &subscription, &charges, &[], &terms, now, false);
+        };
         if invoice.owed > 0 {
-            invoices::owe(&mut subscription, invoice.owed, now);
             touch(&mut subscription, now);
             lifecycle::save(store, &subscription);
         }
         raised.push(Value::Object(invoice.object()));
     }
     Ok(json!({ "invoices": raised }))
+}
+
+/// Bills `subscription`'s unbilled charges at `now` on one invoice, if it has any, and
+/// counts what it owes for it; saving the subscription is the caller's.
+pub fn bill(
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    now: i64,
+) -> Option<invoices::Raised> {
+    let id = text(subscription, "id").unwrap_or_default().to_string();
+    let pending = take(store, &id, now);
+    if pending.is_empty() {
+        return None;
+    }
+    let customer_id = text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+    let terms = Terms::of(store, &customer);
+    let charges: Vec<Charge> = pending.iter().map(Pending::charge).collect();
+    let invoice = invoices::bill(store, subscription, &charges, &[], &terms, now, false);
+    if invoice.owed > 0 {
+        invoices::owe(subscription, invoice.owed, now);
+    }
+    Some(invoice)
+}
+
+/// Deletes subscription `id`'s unbilled charges at `now`, unbilled.
+pub fn delete_all(store: &mut Store, id: &str, now: i64) {
+    for charge_id in store.owned("unbilled_charge", "subscription_id", id) {
+        if let Some(mut charge) = crud::live(store, "unbilled_charge", &charge_id) {
+            charge.insert("deleted".into(), json!(true));
+            touch(&mut charge, now);
+            store.put("unbilled_charge", &charge_id, &charge);
+        }
+    }
 }

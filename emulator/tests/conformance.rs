@@ -605,9 +605,10 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     let item = json!([{ "item_price_id": SAMPLE_ID }]);
     let estimate = match op.id.as_str() {
         "estimate.renewal_estimate" | "estimate.upcoming_invoices_estimate" => Some(json!({})),
-        "estimate.create_sub_item_for_customer_estimate" => {
+        "estimate.create_sub_item_for_customer_estimate" | "estimate.create_sub_item_estimate" => {
             Some(json!({ "subscription_items": item }))
         }
+        "estimate.cancel_subscription_for_items" => Some(json!({ "end_of_term": true })),
         "estimate.update_subscription_for_items" => Some(json!({
             "subscription": { "id": SAMPLE_ID },
             "subscription_items": item,

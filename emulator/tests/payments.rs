@@ -1774,3 +1774,171 @@ async fn credits_and_excess_payments_apply_to_invoices_already_due() {
         Some("credit_notes[id][0]")
     );
 }
+
+#[tokio::test]
+async fn cancellations_bill_unbilled_charges_as_their_estimates_say() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let day = 86_400;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    let items = json!([{"item_price_id": "pro-usd-monthly", "quantity": 2}]);
+
+    // A creation for a customer not yet created: 2 × 49.00, and nothing kept.
+    let estimate = call(
+        &client,
+        "estimate.create_sub_item_estimate",
+        None,
+        json!({"subscription_items": items}),
+    )
+    .await;
+    let invoice_estimate = &estimate["estimate"]["invoice_estimate"];
+    assert_eq!(invoice_estimate["total"], 9_800);
+    assert_eq!(invoice_estimate["amount_due"], 9_800);
+    assert_eq!(invoice_estimate.get("customer_id"), None);
+    assert_eq!(invoice_estimate["line_items"][0].get("customer_id"), None);
+    let customers = call(&client, "customer.list", None, json!({})).await;
+    assert_eq!(customers["list"].as_array().unwrap().len(), 0);
+
+    let subscribe = |customer: &'static str| {
+        let client = client.clone();
+        let items = items.clone();
+        async move {
+            call(&client, "customer.create", None, json!({ "id": customer })).await;
+            let params = json!({"id": customer, "invoice_immediately": false,
+                                "subscription_items": items});
+            call(
+                &client,
+                "subscription.create_with_items",
+                Some(customer),
+                params,
+            )
+            .await
+        }
+    };
+    let unbilled = |subscription: &'static str| {
+        let client = client.clone();
+        async move {
+            let params = json!({"subscription_id": {"is": subscription}});
+            let page = call(&client, "unbilled_charge.list", None, params).await;
+            page["list"].as_array().unwrap().len()
+        }
+    };
+    let created = subscribe("ada").await;
+    assert_eq!(
+        estimated_fields(invoice_estimate)["lines"],
+        json!([[start, start + 31 * day, 2, 4_900, 9_800, "pro-usd-monthly"]])
+    );
+    assert!(created.get("invoice").is_none());
+
+    // Cancelled now on 2026-03-15: the 98.00 left unbilled is invoiced, as estimated.
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(5 * day as u64));
+    let now = start + 5 * day;
+    let estimate = call(
+        &client,
+        "estimate.cancel_subscription_for_items",
+        Some("ada"),
+        json!({}),
+    )
+    .await;
+    let estimate = &estimate["estimate"];
+    assert_eq!(estimate["subscription_estimate"]["status"], "cancelled");
+    assert_eq!(estimate["invoice_estimate"]["total"], 9_800);
+    assert_eq!(unbilled("ada").await, 1);
+    let cancelled = call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("ada"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(cancelled["subscription"]["status"], "cancelled");
+    assert_eq!(cancelled["subscription"]["cancelled_at"], now);
+    let invoice = &cancelled["invoice"];
+    assert_eq!(invoice["date"], now);
+    assert_eq!(invoice["status"], "payment_due");
+    assert_eq!(
+        estimated_fields(&estimate["invoice_estimate"]),
+        estimated_fields(invoice)
+    );
+    assert_eq!(unbilled("ada").await, 0);
+    let ada = call(&client, "subscription.retrieve", Some("ada"), json!({})).await;
+    assert_eq!(ada["subscription"]["total_dues"], 9_800);
+    assert_eq!(count_events(&client, "invoice_generated").await, 1);
+
+    // Cancelled now with the charges deleted: no invoice.
+    subscribe("bob").await;
+    let params = json!({"unbilled_charges_option": "delete"});
+    let estimate = call(
+        &client,
+        "estimate.cancel_subscription_for_items",
+        Some("bob"),
+        params.clone(),
+    )
+    .await;
+    assert_eq!(estimate["estimate"].get("invoice_estimate"), None);
+    let cancelled = call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("bob"),
+        params,
+    )
+    .await;
+    assert_eq!(cancelled.get("invoice"), None);
+    assert_eq!(unbilled("bob").await, 0);
+
+    // Cancelled at the term end (2026-04-15): the charges are invoiced then.
+    subscribe("cat").await;
+    let at_end = json!({"end_of_term": true, "unbilled_charges_option": "delete"});
+    let (status, code) = refusal(&client, "subscription.cancel_for_items", "cat", at_end).await;
+    assert_eq!((status, code.as_str()), (400, "param_wrong_value"));
+    let params = json!({"end_of_term": true});
+    let estimate = call(
+        &client,
+        "estimate.cancel_subscription_for_items",
+        Some("cat"),
+        params.clone(),
+    )
+    .await;
+    let estimate = &estimate["estimate"];
+    assert_eq!(estimate["subscription_estimate"]["status"], "non_renewing");
+    assert_eq!(estimate.get("invoice_estimate"), None);
+    let scheduled = call(
+        &client,
+        "subscription.cancel_for_items",
+        Some("cat"),
+        params,
+    )
+    .await;
+    assert_eq!(scheduled.get("invoice"), None);
+    let term_end = now + 31 * day;
+    assert_eq!(scheduled["subscription"]["cancelled_at"], term_end);
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(31 * day as u64));
+    let page = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("cat"),
+        json!({}),
+    )
+    .await;
+    let invoices = page["list"].as_array().unwrap();
+    assert_eq!(invoices.len(), 1);
+    let invoice = &invoices[0]["invoice"];
+    assert_eq!(invoice["date"], term_end);
+    assert_eq!(invoice["total"], 9_800);
+    assert_eq!(
+        invoice["line_items"][0]["date_to"],
+        now + 31 * day,
+        "the charge's period is the first term's"
+    );
+    let cat = call(&client, "subscription.retrieve", Some("cat"), json!({})).await;
+    assert_eq!(cat["subscription"]["status"], "cancelled");
+}
