@@ -9,10 +9,12 @@
 //! invoice, a `forever` one to all, a `limited_period` one to invoices dated before its
 //! `apply_till`. The invoice shows it in `discounts` (`document_level_coupon`); how Chargebee
 //! spreads a discount over the lines (`line_item_discounts`) is not modeled, nor are coupons
-//! on an item (`apply_on: each_specified_item`), `offer_quantity` coupons, more than one
-//! coupon on a subscription, or coupon codes: each is refused by name.
+//! on an item (`apply_on: each_specified_item`), `offer_quantity` coupons or more than one
+//! coupon on a subscription: each is refused by name. A coupon code (`coupon_codes`) in
+//! `coupon_ids` applies its coupon and is redeemed; the entry names it (`coupon_code`).
 
 use crate::calendar::{self, Unit};
+use crate::coupon_codes;
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{int, text, touch};
@@ -40,15 +42,28 @@ pub fn apply(
     for (i, id) in ids.iter().enumerate() {
         let param = format!("coupon_ids[{i}]");
         let id = id.as_str().unwrap_or_default();
-        let coupon = crud::live(store, "coupon", id)
-            .ok_or_else(|| Failure::missing("coupon", id, &param))?;
+        // A coupon's id, or a coupon code standing for its coupon.
+        let (coupon, code) = match crud::live(store, "coupon", id) {
+            Some(coupon) => (coupon, None),
+            None => {
+                let coupon = coupon_codes::coupon_of(store, id)
+                    .and_then(|coupon| crud::live(store, "coupon", &coupon))
+                    .ok_or_else(|| Failure::missing("coupon", id, &param))?;
+                coupon_codes::redeemable(store, id, &param)?;
+                (coupon, Some(id))
+            }
+        };
         usable(operation, &coupon, &param, currency, now)?;
-        coupons.push(coupon);
+        coupons.push((coupon, code));
     }
     let mut entries = Vec::new();
-    for mut coupon in coupons {
+    for (mut coupon, code) in coupons {
         let id = text(&coupon, "id").unwrap_or_default().to_string();
         let mut entry = json!({ "coupon_id": id, "applied_count": 0, "object": "coupon" });
+        if let Some(code) = code {
+            coupon_codes::redeem(store, code);
+            entry["coupon_code"] = json!(code);
+        }
         if text(&coupon, "duration_type") == Some("limited_period") {
             let unit = text(&coupon, "period_unit").and_then(Unit::parse);
             let period = int(&coupon, "period");

@@ -33,7 +33,8 @@ pub const KEPT: [&str; 15] = [
 ];
 
 /// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
-pub const LISTED: [&str; 8] = [
+pub const LISTED: [&str; 9] = [
+    "coupon_code",
     "subscription",
     "invoice",
     "credit_note",

@@ -59,6 +59,7 @@ mod changes;
 mod checkout;
 mod clock;
 mod control;
+mod coupon_codes;
 mod coupons;
 mod credit_notes;
 mod credits;
@@ -125,6 +126,7 @@ pub fn models(operation: &str) -> bool {
             || refunds::handles(op)
             || unbilled::handles(op)
             || promotions::handles(op)
+            || coupon_codes::handles(op)
             || gateway::handles(op)
             || crud::models(api, op)
     })

@@ -12,9 +12,9 @@ use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
-    billing, changes, checkout, control, credit_notes, crud, estimates, events, gateway, lifecycle,
-    pages, payments, portal, promotions, refunds, synth, time_machine, transitions, unbilled,
-    voiding, Config,
+    billing, changes, checkout, control, coupon_codes, credit_notes, crud, estimates, events,
+    gateway, lifecycle, pages, payments, portal, promotions, refunds, synth, time_machine,
+    transitions, unbilled, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -537,6 +537,8 @@ fn call(
     } else if estimates::handles(op) {
         let id = id.unwrap_or_default();
         estimates::run(api, op, &store, id, &params, &shared.base_url, now)
+    } else if coupon_codes::handles(op) {
+        coupon_codes::run(op, &mut store, id.unwrap_or_default(), &params)
     } else if promotions::handles(op) {
         promotions::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if unbilled::handles(op) {

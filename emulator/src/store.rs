@@ -225,10 +225,11 @@ impl Store {
                 let fields = object
                     .as_object()
                     .ok_or_else(|| format!("`collections.{resource}[{i}]` is not an object"))?;
+                let key = key_field(resource);
                 let id = fields
-                    .get("id")
+                    .get(key)
                     .and_then(Value::as_str)
-                    .ok_or_else(|| format!("`collections.{resource}[{i}]` has no text `id`"))?;
+                    .ok_or_else(|| format!("`collections.{resource}[{i}]` has no text `{key}`"))?;
                 store.put(resource, id, fields);
             }
         }
@@ -489,6 +490,15 @@ impl Store {
                 .collect(),
             None => Vec::new(),
         }
+    }
+}
+
+/// The field an object of `resource` is kept under: its `id`, or a coupon code's `code`
+/// (coupon codes have no id).
+pub fn key_field(resource: &str) -> &'static str {
+    match resource {
+        "coupon_code" => "code",
+        _ => "id",
     }
 }
 

@@ -1212,3 +1212,158 @@ async fn one_time_charges_are_billed_on_the_first_invoice_only() {
         .unwrap_err();
     assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
 }
+
+#[tokio::test]
+async fn coupon_codes_stand_for_their_coupon_once() {
+    use serde_json::json;
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let call = |operation: &'static str, id: Option<&str>, params: serde_json::Value| {
+        let client = client.clone();
+        let id = id.map(str::to_string);
+        async move { client.call(operation, id.as_deref(), params).await }
+    };
+    for (id, percent) in [("tenth", 10.0), ("half", 50.0)] {
+        let coupon = json!({"id": id, "name": id, "discount_type": "percentage",
+            "discount_percentage": percent, "duration_type": "forever",
+            "apply_on": "invoice_amount"});
+        call("coupon.create_for_items", None, coupon).await.unwrap();
+    }
+    let code = |code: &'static str| json!({"coupon_id": "tenth", "coupon_set_name": "Launch", "code": code});
+    let created = call("coupon_code.create", None, code("LAUNCH-1"))
+        .await
+        .unwrap();
+    let created = &created["coupon_code"];
+    assert_eq!(created["status"], "not_redeemed");
+    assert_eq!(created["coupon_set_name"], "Launch");
+    // The set of that name was created with the code.
+    let set_id = created["coupon_set_id"].as_str().unwrap();
+    let counts = || async {
+        let set = call("coupon_set.retrieve", Some(set_id), json!({}))
+            .await
+            .unwrap();
+        let set = &set["coupon_set"];
+        (
+            set["total_count"].clone(),
+            set["redeemed_count"].clone(),
+            set["archived_count"].clone(),
+        )
+    };
+    assert_eq!(counts().await, (json!(1), json!(0), json!(0)));
+    let more = json!({"code": ["LAUNCH-2", "LAUNCH-3"]});
+    call("coupon_set.add_coupon_codes", Some(set_id), more)
+        .await
+        .unwrap();
+    assert_eq!(counts().await, (json!(3), json!(0), json!(0)));
+
+    // A code taken, or a set of another coupon, is refused naming it; nothing is added.
+    let taken = json!({"code": ["LAUNCH-4", "LAUNCH-2"]});
+    let e = call("coupon_set.add_coupon_codes", Some(set_id), taken)
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_error().unwrap().param.as_deref(), Some("code[1]"));
+    let e = call("coupon_code.retrieve", Some("LAUNCH-4"), json!({}))
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let other = json!({"coupon_id": "half", "coupon_set_name": "Launch", "code": "HALF-1"});
+    let e = call("coupon_code.create", None, other).await.unwrap_err();
+    assert_eq!(
+        e.api_error().unwrap().param.as_deref(),
+        Some("coupon_set_name")
+    );
+    assert_eq!(counts().await, (json!(3), json!(0), json!(0)));
+
+    // Redeemed by a subscription: its coupon's 10 % off 49.00 is 4.90, and the code is used.
+    let subscribe = |customer: &'static str, code: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .call("customer.create", None, json!({"id": customer}))
+                .await
+                .unwrap();
+            client
+                .call(
+                    "subscription.create_with_items",
+                    Some(customer),
+                    json!({"coupon_ids": [code],
+                           "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+                )
+                .await
+        }
+    };
+    let redeemed = subscribe("ada", "LAUNCH-1").await.unwrap();
+    assert_eq!(redeemed["invoice"]["total"], 4_410);
+    assert_eq!(redeemed["invoice"]["discounts"][0]["entity_id"], "tenth");
+    let entry = &redeemed["subscription"]["coupons"][0];
+    assert_eq!(entry["coupon_id"], "tenth");
+    assert_eq!(entry["coupon_code"], "LAUNCH-1");
+    let kept = call("coupon_code.retrieve", Some("LAUNCH-1"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(kept["coupon_code"]["status"], "redeemed");
+    assert_eq!(counts().await, (json!(3), json!(1), json!(0)));
+    let coupon = call("coupon.retrieve", Some("tenth"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(coupon["coupon"]["redemptions"], 1);
+    let again = subscribe("bob", "LAUNCH-1").await.unwrap_err();
+    let api = again.api_error().unwrap();
+    assert_eq!(
+        (api.status, api.param.as_deref()),
+        (400, Some("coupon_ids[0]"))
+    );
+
+    // Archived: no longer redeemable; a redeemed code cannot be archived.
+    let archived = call("coupon_code.archive", Some("LAUNCH-2"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(archived["coupon_code"]["status"], "archived");
+    assert_eq!(counts().await, (json!(3), json!(1), json!(1)));
+    let e = subscribe("cat", "LAUNCH-2").await.unwrap_err();
+    assert_eq!(
+        e.api_error().unwrap().param.as_deref(),
+        Some("coupon_ids[0]")
+    );
+    let e = call("coupon_code.archive", Some("LAUNCH-1"), json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_error().unwrap().status, 409);
+
+    // The unused codes deleted: only LAUNCH-3 was unused.
+    call(
+        "coupon_set.delete_unused_coupon_codes",
+        Some(set_id),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(counts().await, (json!(2), json!(1), json!(1)));
+    let e = call("coupon_code.retrieve", Some("LAUNCH-3"), json!({}))
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let listed = call(
+        "coupon_code.list",
+        None,
+        json!({"status": {"is": "redeemed"}}),
+    )
+    .await
+    .unwrap();
+    let codes: Vec<&serde_json::Value> = listed["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["coupon_code"]["code"])
+        .collect();
+    assert_eq!(codes, [&json!("LAUNCH-1")]);
+
+    // Saved and loaded, codes are kept under their code.
+    let state = emulator.state();
+    emulator.restore(&state).unwrap();
+    let kept = call("coupon_code.retrieve", Some("LAUNCH-1"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(kept["coupon_code"]["status"], "redeemed");
+}

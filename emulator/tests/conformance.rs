@@ -117,6 +117,10 @@ async fn seed(emulator: &Emulator) -> Value {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", op.id));
     }
+    // A coupon code of the sample coupon, named by the sample id.
+    let code = json!({"coupon_id": SAMPLE_ID, "coupon_set_name": "Sample codes",
+                      "code": SAMPLE_ID});
+    client.call("coupon_code.create", None, code).await.unwrap();
     // The invoice the subscription raised, and what was created without an `id` parameter,
     // under the sample id.
     let mut state = emulator.state();
@@ -618,6 +622,10 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     };
     if let Some(estimate) = estimate {
         *params = estimate;
+    }
+    // Codes added to a set are distinct.
+    if op.id == "coupon_set.add_coupon_codes" {
+        *params = json!({ "code": ["SAMPLE-A", "SAMPLE-B"] });
     }
     // A payment as the emulator records it: the transaction's fields it keeps, dated now.
     if op.id == "invoice.record_payment" {
