@@ -6,8 +6,10 @@
 //! `refundable_credits`. Writing an invoice off (`invoice.write_off`) settles what is due
 //! with an adjustment note (`reason_code: write_off`) and sets `write_off_amount`.
 //!
-//! Notes are issued for a total, not line by line, and carry no `line_items`: how Chargebee
-//! spreads a total over an invoice's lines is not modeled.
+//! A note is issued for a `total` (it then carries no `line_items`: how Chargebee spreads a
+//! total over an invoice's lines is not modeled) or by line (`line_items`: each an invoice
+//! line and the amount of it credited, the total their sum). `void_credit_note` and `delete`
+//! withdraw what a note did.
 
 use crate::crud;
 use crate::failure::Failure;
@@ -19,14 +21,16 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 3] = [
+const SERVED: [&str; 4] = [
     "credit_note.create",
     "invoice.write_off",
     "credit_note.void_credit_note",
+    "credit_note.delete",
 ];
 
 /// The parameters `credit_note.create` takes; any other is refused by name.
-const TAKEN: [&str; 7] = [
+const TAKEN: [&str; 8] = [
+    "line_items",
     "reference_invoice_id",
     "customer_id",
     "total",
@@ -60,6 +64,10 @@ pub fn run(
             only_taken(&op.id, &params.values, &[], false, None)?;
             void(store, id.unwrap_or_default(), now)
         }
+        "credit_note.delete" => {
+            only_taken(&op.id, &params.values, &[], false, None)?;
+            delete(store, id.unwrap_or_default(), now)
+        }
         other => Err(Failure::no_route("serve", other)),
     }
 }
@@ -75,6 +83,8 @@ pub struct Note<'a> {
     /// A refundable note's refunds made with it (`linked_refunds` entries): refunded whole,
     /// it is `refunded` at once.
     pub refunds: Vec<Value>,
+    /// The invoice lines it credits, by line (`line_items`); none for a note for a total.
+    pub lines: Vec<Value>,
 }
 
 /// `credit_note.create` against the invoice `reference_invoice_id` names.
@@ -118,11 +128,27 @@ fn create(
             format!("is {sent}, but invoice {invoice_id} is customer {customer_id}'s"),
         ));
     }
-    let total = int(values, "total").unwrap_or(0);
+    let lines = match values.get("line_items").and_then(Value::as_array) {
+        Some(sent) => {
+            if values.contains_key("total") {
+                return Err(Failure::param(
+                    "total",
+                    "cannot be sent with line_items: the note's total is their sum",
+                ));
+            }
+            credited_lines(op, store, &invoice, sent)?
+        }
+        None => Vec::new(),
+    };
+    let total = if lines.is_empty() {
+        int(values, "total").unwrap_or(0)
+    } else {
+        lines.iter().filter_map(|l| l["amount"].as_i64()).sum()
+    };
     if total < 1 {
         return Err(Failure::param(
             "total",
-            "is required and must be at least 1 (line_items are not modeled)",
+            "is required (or line_items) and must be at least 1",
         ));
     }
     let date = int(values, "date").unwrap_or(now);
@@ -175,6 +201,7 @@ fn create(
         create_reason_code: values.get("create_reason_code"),
         date,
         refunds: Vec::new(),
+        lines,
     };
     if kind == "adjustment" {
         let adjusted = int(&invoice, "amount_adjusted").unwrap_or(0) + total;
@@ -184,6 +211,98 @@ fn create(
     let id = store.new_id("credit_note");
     let credit_note = issue(store, &mut invoice, &note, id, now);
     Ok(json!({ "credit_note": credit_note, "invoice": invoice }))
+}
+
+/// The lines a note crediting `invoice` by line (`line_items` as `sent`) carries: each names
+/// a line of the invoice (`reference_line_item_id`) and credits `amount` of it, at most what
+/// the notes issued for it (neither voided nor deleted) have not credited yet; the whole of
+/// that when no amount is sent.
+fn credited_lines(
+    op: &Operation,
+    store: &mut Store,
+    invoice: &Map<String, Value>,
+    sent: &[Value],
+) -> Result<Vec<Value>, Failure> {
+    let invoice_id = text(invoice, "id").unwrap_or_default();
+    let mut credited: Vec<(String, i64)> = Vec::new();
+    for note_id in store.owned("credit_note", "reference_invoice_id", invoice_id) {
+        let Some(note) = crud::live(store, "credit_note", &note_id) else {
+            continue;
+        };
+        if text(&note, "status") == Some("voided") {
+            continue;
+        }
+        for line in note
+            .get("line_items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(id), Some(amount)) = (
+                line["reference_line_item_id"].as_str(),
+                line["amount"].as_i64(),
+            ) {
+                credited.push((id.to_string(), amount));
+            }
+        }
+    }
+    let lines = invoice
+        .get("line_items")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let mut out = Vec::with_capacity(sent.len());
+    for (i, entry) in sent.iter().enumerate() {
+        let empty = Map::new();
+        let entry = entry.as_object().unwrap_or(&empty);
+        let taken = ["reference_line_item_id", "amount"];
+        only_taken(&op.id, entry, &taken, false, Some("line_items"))?;
+        let param = |key: &str| format!("line_items[{key}][{i}]");
+        let reference = text(entry, "reference_line_item_id")
+            .ok_or_else(|| Failure::param(&param("reference_line_item_id"), "cannot be blank"))?;
+        let line = lines
+            .iter()
+            .find(|line| line["id"] == reference)
+            .ok_or_else(|| {
+                Failure::param(
+                    &param("reference_line_item_id"),
+                    format!("names no line of invoice {invoice_id}"),
+                )
+            })?;
+        let already: i64 = credited
+            .iter()
+            .filter(|(id, _)| id == reference)
+            .map(|(_, amount)| amount)
+            .sum();
+        let left = line["amount"].as_i64().unwrap_or(0) - already;
+        let amount = int(entry, "amount").unwrap_or(left);
+        if amount < 1 || amount > left {
+            return Err(Failure::param(
+                &param("amount"),
+                format!("must be 1 to what line {reference} has left to credit, {left}"),
+            ));
+        }
+        credited.push((reference.to_string(), amount));
+        let mut credited_line = json!({
+            "reference_line_item_id": reference,
+            "amount": amount,
+            "object": "line_item",
+        });
+        for key in [
+            "date_from",
+            "date_to",
+            "description",
+            "entity_type",
+            "entity_id",
+            "subscription_id",
+            "customer_id",
+        ] {
+            if let Some(value) = line.get(key).filter(|v| !v.is_null()) {
+                credited_line[key] = value.clone();
+            }
+        }
+        out.push(credited_line);
+    }
+    Ok(out)
 }
 
 /// What of `invoice` a refundable note can still give back: its successful payments, less
@@ -237,6 +356,7 @@ fn write_off(
         create_reason_code: Some(&create_reason_code),
         date: now,
         refunds: Vec::new(),
+        lines: Vec::new(),
     };
     invoice.insert("write_off_amount".into(), json!(due));
     invoices::reduce(store, &mut invoice, due, now, now);
@@ -281,6 +401,17 @@ pub fn issue(
     } else {
         json!([])
     };
+    let lines: Vec<Value> = note
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut line = line.clone();
+            line["id"] = json!(format!("li_{id}_{i}"));
+            line
+        })
+        .collect();
+    let lines = Value::Array(lines);
     let mut credit_note = Map::new();
     for (key, value) in [
         ("id", json!(id)),
@@ -303,6 +434,7 @@ pub fn issue(
         ("generated_at", json!(now)),
         ("allocations", allocations),
         ("linked_refunds", json!(note.refunds)),
+        ("line_items", lines),
         ("deleted", json!(false)),
         ("object", json!("credit_note")),
     ] {
@@ -353,20 +485,48 @@ pub fn issue(
     credit_note
 }
 
-/// `void_credit_note`: note `id` is `voided`. A refundable note must not be allocated or
-/// refunded yet; what it had available leaves the customer's credits. An adjustment note's
-/// amount is due again on its invoice, which is `not_paid` (less its write-off, for a
-/// write-off's note).
+/// `void_credit_note`: note `id` is `voided` ([`withdraw`]); the invoice lists it voided.
 fn void(store: &mut Store, id: &str, now: i64) -> Result<Value, Failure> {
     let mut note = crud::find(store, "credit_note", id)?;
-    let status = text(&note, "status").unwrap_or_default().to_string();
-    if matches!(status.as_str(), "refunded" | "voided") {
+    withdraw(store, &note, now)?;
+    note.insert("status".into(), json!("voided"));
+    note.insert("voided_at".into(), json!(now));
+    touch(&mut note, now);
+    store.put("credit_note", id, &note);
+    list_on_invoice(store, &note, Some("voided"), now);
+    Ok(json!({ "credit_note": note }))
+}
+
+/// `credit_note.delete`: note `id` is kept only as deleted, its effects withdrawn as a
+/// void withdraws them ([`withdraw`]; a voided note has none left); the invoice no longer
+/// lists it.
+fn delete(store: &mut Store, id: &str, now: i64) -> Result<Value, Failure> {
+    let mut note = crud::find(store, "credit_note", id)?;
+    if text(&note, "status") != Some("voided") {
+        withdraw(store, &note, now)?;
+    }
+    note.insert("deleted".into(), json!(true));
+    touch(&mut note, now);
+    store.put("credit_note", id, &note);
+    list_on_invoice(store, &note, None, now);
+    Ok(json!({ "credit_note": note }))
+}
+
+/// Withdraws what `note` did at `now`, or refuses: a `refunded` or `voided` note, or a
+/// refundable note allocated or refunded, cannot be withdrawn. What a refundable note had
+/// available leaves the customer's credits; an adjustment note's amount is due again on its
+/// invoice, which is `not_paid` (less its write-off, for a write-off's note). The caller
+/// stores the note.
+fn withdraw(store: &mut Store, note: &Map<String, Value>, now: i64) -> Result<(), Failure> {
+    let id = text(note, "id").unwrap_or_default();
+    let status = text(note, "status").unwrap_or_default();
+    if matches!(status, "refunded" | "voided") {
         return Err(Failure::invalid_state(format!(
-            "credit note {id} is {status}: it cannot be voided"
+            "credit note {id} is {status}: it cannot be voided or deleted"
         )));
     }
-    let adjustment = text(&note, "type") == Some("adjustment");
-    let used = int(&note, "amount_allocated").unwrap_or(0) > 0
+    let adjustment = text(note, "type") == Some("adjustment");
+    let used = int(note, "amount_allocated").unwrap_or(0) > 0
         || note
             .get("linked_refunds")
             .and_then(Value::as_array)
@@ -376,35 +536,48 @@ fn void(store: &mut Store, id: &str, now: i64) -> Result<Value, Failure> {
             "credit note {id} is allocated to invoices or refunded: remove those first"
         )));
     }
-    let customer_id = text(&note, "customer_id").unwrap_or_default().to_string();
-    let available = int(&note, "amount_available").unwrap_or(0);
-    note.insert("status".into(), json!("voided"));
-    note.insert("voided_at".into(), json!(now));
-    touch(&mut note, now);
-    store.put("credit_note", id, &note);
-    let invoice_id = text(&note, "reference_invoice_id").unwrap_or_default();
-    let mut invoice = crud::live(store, "invoice", invoice_id);
-    if let Some(invoice) = invoice.as_mut() {
-        let list = if adjustment {
-            "adjustment_credit_notes"
-        } else {
-            "issued_credit_notes"
-        };
-        if let Some(entries) = invoice.get_mut(list).and_then(Value::as_array_mut) {
-            for entry in entries.iter_mut().filter(|e| e["cn_id"] == id) {
-                entry["cn_status"] = json!("voided");
+    if adjustment {
+        let invoice_id = text(note, "reference_invoice_id").unwrap_or_default();
+        if let Some(mut invoice) = crud::live(store, "invoice", invoice_id) {
+            undo_adjustment(store, &mut invoice, note, now);
+            touch(&mut invoice, now);
+            store.put("invoice", invoice_id, &invoice);
+        }
+    } else {
+        let customer_id = text(note, "customer_id").unwrap_or_default().to_string();
+        let available = int(note, "amount_available").unwrap_or(0);
+        if available > 0 {
+            add_credits(store, &customer_id, -available, now);
+        }
+    }
+    Ok(())
+}
+
+/// Shows `note` on the invoice it was issued for (`adjustment_credit_notes` or
+/// `issued_credit_notes`) with `status`, or, with none, takes it off the list.
+fn list_on_invoice(store: &mut Store, note: &Map<String, Value>, status: Option<&str>, now: i64) {
+    let id = text(note, "id").unwrap_or_default();
+    let invoice_id = text(note, "reference_invoice_id").unwrap_or_default();
+    let Some(mut invoice) = crud::live(store, "invoice", invoice_id) else {
+        return;
+    };
+    let list = if text(note, "type") == Some("adjustment") {
+        "adjustment_credit_notes"
+    } else {
+        "issued_credit_notes"
+    };
+    if let Some(entries) = invoice.get_mut(list).and_then(Value::as_array_mut) {
+        match status {
+            Some(status) => {
+                for entry in entries.iter_mut().filter(|e| e["cn_id"] == id) {
+                    entry["cn_status"] = json!(status);
+                }
             }
+            None => entries.retain(|e| e["cn_id"] != id),
         }
-        if adjustment {
-            undo_adjustment(store, invoice, &note, now);
-        }
-        touch(invoice, now);
-        store.put("invoice", invoice_id, invoice);
     }
-    if !adjustment && available > 0 {
-        add_credits(store, &customer_id, -available, now);
-    }
-    Ok(json!({ "credit_note": note }))
+    touch(&mut invoice, now);
+    store.put("invoice", invoice_id, &invoice);
 }
 
 /// Makes what adjustment `note` took off `invoice` due again at `now`: the invoice is
@@ -426,22 +599,7 @@ fn undo_adjustment(
     if written_off && left <= 0 {
         invoice.remove("write_off_amount");
     }
-    let was_paid = text(invoice, "status") == Some("paid");
-    let due = int(invoice, "amount_due").unwrap_or(0) + total;
-    invoice.insert("amount_due".into(), json!(due));
-    invoice.insert("status".into(), json!("not_paid"));
-    invoice.remove("paid_at");
-    let subscription_id = text(invoice, "subscription_id").unwrap_or_default();
-    if let Some(mut subscription) = crud::live(store, "subscription", subscription_id) {
-        if was_paid {
-            invoices::owe(&mut subscription, total, now);
-        } else {
-            let owed = int(&subscription, "total_dues").unwrap_or(0) + total;
-            subscription.insert("total_dues".into(), json!(owed));
-        }
-        touch(&mut subscription, now);
-        crate::lifecycle::save(store, &subscription);
-    }
+    invoices::reopen(store, invoice, total, "not_paid", now);
 }
 
 /// Copies a credit note's `reason_code` and `create_reason_code` (from `note`, or from what

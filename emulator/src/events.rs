@@ -77,6 +77,11 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             events.extend(one("invoice_updated", &["invoice"]));
             events
         }
+        "credit_note.delete" => {
+            let mut events = one("credit_note_deleted", &["credit_note"]);
+            events.extend(one("invoice_updated", &["invoice"]));
+            events
+        }
         "promotional_credit.add"
         | "promotional_credit.deduct"
         | "promotional_credit.set"
@@ -91,7 +96,12 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             one(kind, &["customer", "promotional_credit"])
         }
         "invoice.apply_credits" | "invoice.apply_payments" => one("invoice_updated", &["invoice"]),
-        "invoice.void_invoice" => one("invoice_updated", &["invoice"]),
+        "invoice.void_invoice" | "invoice.remove_payment" => one("invoice_updated", &["invoice"]),
+        "invoice.remove_credit_note" => {
+            let mut events = one("invoice_updated", &["invoice"]);
+            events.extend(one("credit_note_updated", &["credit_note"]));
+            events
+        }
         "invoice.delete" => one("invoice_deleted", &["invoice"]),
         "invoice.record_payment" => {
             let mut events = one("transaction_created", &["transaction"]);

@@ -491,6 +491,42 @@ pub fn reduce(
     }
 }
 
+/// Makes `amount` of `invoice` due again at `now` (a payment or credit taken back off it),
+/// with `status`: its subscription owes it again, counted as a due invoice when the invoice
+/// was `paid`; a `posted` invoice is put back on the schedule for its due date. The caller
+/// stores the invoice.
+pub fn reopen(
+    store: &mut Store,
+    invoice: &mut Map<String, Value>,
+    amount: i64,
+    status: &str,
+    now: i64,
+) {
+    let was_paid = fields::text(invoice, "status") == Some("paid");
+    let due = int(invoice, "amount_due").unwrap_or(0) + amount;
+    invoice.insert("amount_due".into(), json!(due));
+    invoice.insert("status".into(), json!(status));
+    invoice.remove("paid_at");
+    let id = fields::text(invoice, "id").unwrap_or_default().to_string();
+    if status == "posted" {
+        if let Some(due_date) = int(invoice, "due_date") {
+            store.schedule.plan_invoice(&id, due_date);
+        }
+        return;
+    }
+    let subscription_id = fields::text(invoice, "subscription_id").unwrap_or_default();
+    if let Some(mut subscription) = crud::live(store, "subscription", subscription_id) {
+        if was_paid {
+            owe(&mut subscription, amount, now);
+        } else {
+            let owed = int(&subscription, "total_dues").unwrap_or(0) + amount;
+            subscription.insert("total_dues".into(), json!(owed));
+        }
+        fields::touch(&mut subscription, now);
+        crate::lifecycle::save(store, &subscription);
+    }
+}
+
 /// The status `invoice` has once `amount` more of it is paid: `paid` when that is all it
 /// owes, else the one it has.
 pub fn status_once_paid(invoice: &Map<String, Value>, amount: i64) -> String {

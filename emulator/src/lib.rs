@@ -85,6 +85,7 @@ mod pricing;
 mod promotions;
 mod proration;
 mod refunds;
+mod removals;
 mod routes;
 mod schedule;
 mod server;
@@ -124,6 +125,7 @@ pub fn models(operation: &str) -> bool {
             || credit_notes::handles(op)
             || voiding::handles(op)
             || refunds::handles(op)
+            || removals::handles(op)
             || unbilled::handles(op)
             || promotions::handles(op)
             || coupon_codes::handles(op)

@@ -164,6 +164,7 @@ pub fn carry_out(
             create_reason_code: None,
             date: now,
             refunds: Vec::new(),
+            lines: Vec::new(),
         };
         let id = store.new_id("credit_note");
         credit_notes.push(credit_notes::issue(store, &mut invoice, &note, id, now));

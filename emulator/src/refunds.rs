@@ -329,6 +329,7 @@ fn refund_invoice(
         create_reason_code: sent_note.get("create_reason_code"),
         date: now,
         refunds,
+        lines: Vec::new(),
     };
     let credit_note = credit_notes::issue(store, &mut invoice, &note, note_id, now);
     let transaction = crud::live(store, "transaction", &transaction_ids[0]);

@@ -13,8 +13,8 @@ use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
     billing, changes, checkout, control, coupon_codes, credit_notes, crud, estimates, events,
-    gateway, lifecycle, pages, payments, portal, promotions, refunds, synth, time_machine,
-    transitions, unbilled, voiding, Config,
+    gateway, lifecycle, pages, payments, portal, promotions, refunds, removals, synth,
+    time_machine, transitions, unbilled, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -543,6 +543,8 @@ fn call(
         promotions::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if unbilled::handles(op) {
         unbilled::run(op, &mut store, id.unwrap_or_default(), &params, now)
+    } else if removals::handles(op) {
+        removals::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if refunds::handles(op) {
         refunds::run(op, &mut store, id.unwrap_or_default(), &params, now)
     } else if voiding::handles(op) {

@@ -399,6 +399,19 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
             subscription["resume_date"] = json!(later);
         }
         "subscription.reactivate" => subscription["status"] = json!("cancelled"),
+        // A refundable note allocated to the invoice, to take off it.
+        "invoice.remove_credit_note" => {
+            let note = &mut state["collections"]["credit_note"][0];
+            note["allocations"] = json!([{ "invoice_id": SAMPLE_ID, "allocated_amount": 1 }]);
+            note["amount_allocated"] = json!(1);
+            state["collections"]["invoice"][0]["credits_applied"] = json!(1);
+            *params = json!({ "credit_note": { "id": SAMPLE_ID } });
+        }
+        // A payment is removed only from an invoice without refundable notes.
+        "invoice.remove_payment" => {
+            state["collections"]["invoice"][0]["issued_credit_notes"] = json!([]);
+            *params = json!({ "transaction": { "id": SAMPLE_ID } });
+        }
         "subscription.remove_scheduled_cancellation" => {
             subscription["status"] = json!("non_renewing");
             subscription["cancelled_at"] = json!(later);

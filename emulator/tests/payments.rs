@@ -1942,3 +1942,341 @@ async fn cancellations_bill_unbilled_charges_as_their_estimates_say() {
     let cat = call(&client, "subscription.retrieve", Some("cat"), json!({})).await;
     assert_eq!(cat["subscription"]["status"], "cancelled");
 }
+
+#[tokio::test]
+async fn payments_and_credits_are_taken_back_off_invoices() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let first = created["invoice"]["id"].as_str().unwrap().to_string();
+    let payment = created["invoice"]["linked_payments"][0]["txn_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let balances = |client: Client| async move {
+        let ada = call(&client, "customer.retrieve", Some("ada"), json!({})).await;
+        let sub = call(&client, "subscription.retrieve", Some("sub"), json!({})).await;
+        (
+            ada["customer"]["excess_payments"].clone(),
+            ada["customer"]["refundable_credits"].clone(),
+            sub["subscription"]["total_dues"].clone(),
+        )
+    };
+
+    // The card payment of 49.00 taken off: due again (its due date has come, and it is
+    // collected automatically: not_paid), the 49.00 the customer's excess payments.
+    let removed = call(
+        &client,
+        "invoice.remove_payment",
+        Some(&first),
+        json!({"transaction": {"id": payment}}),
+    )
+    .await;
+    let invoice = &removed["invoice"];
+    assert_eq!(invoice["status"], "not_paid");
+    assert_eq!(invoice["amount_paid"], 0);
+    assert_eq!(invoice["amount_due"], 4_900);
+    assert_eq!(invoice.get("paid_at"), None);
+    assert_eq!(invoice["linked_payments"], json!([]));
+    assert_eq!(removed["transaction"]["amount_unused"], 4_900);
+    assert_eq!(removed["transaction"]["linked_invoices"], json!([]));
+    assert_eq!(
+        balances(client.clone()).await,
+        (json!(4_900), json!(0), json!(4_900))
+    );
+    let again = client
+        .call(
+            "invoice.remove_payment",
+            Some(&first),
+            json!({"transaction": {"id": payment}}),
+        )
+        .await
+        .unwrap_err();
+    let api = again.api_error().unwrap();
+    assert_eq!(
+        (api.status, api.param.as_deref()),
+        (400, Some("transaction[id]"))
+    );
+
+    // Applied back from the excess payments: paid, nothing owed.
+    let applied = call(&client, "invoice.apply_payments", Some(&first), json!({})).await;
+    assert_eq!(applied["invoice"]["status"], "paid");
+    assert_eq!(balances(client.clone()).await.0, json!(0));
+
+    // A refundable note of 10.00 issued: the payment can no longer be removed.
+    let note = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": first, "type": "refundable", "total": 1_000}),
+    )
+    .await;
+    let note = note["credit_note"]["id"].as_str().unwrap().to_string();
+    let refused = client
+        .call(
+            "invoice.remove_payment",
+            Some(&first),
+            json!({"transaction": {"id": payment}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.api_error().unwrap().status, 409);
+
+    // The renewal on 2026-04-10 takes the note's 10.00 and 39.00 from the card; the note
+    // taken back off it: 10.00 due again, the note refund_due with 10.00 available.
+    emulator.clock().set(april).unwrap();
+    let page = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("sub"),
+        json!({"limit": 1}),
+    )
+    .await;
+    let renewal = page["list"][0]["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(page["list"][0]["invoice"]["credits_applied"], 1_000);
+    assert_eq!(page["list"][0]["invoice"]["amount_paid"], 3_900);
+    let removed = call(
+        &client,
+        "invoice.remove_credit_note",
+        Some(&renewal),
+        json!({"credit_note": {"id": note}}),
+    )
+    .await;
+    let invoice = &removed["invoice"];
+    assert_eq!(invoice["status"], "not_paid");
+    assert_eq!(invoice["credits_applied"], 0);
+    assert_eq!(invoice["amount_due"], 1_000);
+    assert_eq!(invoice["applied_credits"], json!([]));
+    let credit_note = &removed["credit_note"];
+    assert_eq!(credit_note["status"], "refund_due");
+    assert_eq!(credit_note["amount_allocated"], 0);
+    assert_eq!(credit_note["amount_available"], 1_000);
+    assert_eq!(credit_note["allocations"], json!([]));
+    assert_eq!(
+        balances(client.clone()).await,
+        (json!(0), json!(1_000), json!(1_000))
+    );
+    let first_now = call(&client, "invoice.retrieve", Some(&first), json!({})).await;
+    assert_eq!(
+        first_now["invoice"]["issued_credit_notes"][0]["cn_status"],
+        "refund_due"
+    );
+    assert_eq!(count_events(&client, "credit_note_updated").await, 1);
+
+    // Applied again: paid. An unknown note names nothing; an adjustment note cannot be
+    // taken off.
+    let applied = call(&client, "invoice.apply_credits", Some(&renewal), json!({})).await;
+    assert_eq!(applied["invoice"]["status"], "paid");
+    assert_eq!(
+        balances(client.clone()).await,
+        (json!(0), json!(0), Value::Null)
+    );
+    let refused = client
+        .call(
+            "invoice.remove_credit_note",
+            Some(&renewal),
+            json!({"credit_note": {"id": "nope"}}),
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.is_not_found(), "{refused}");
+    call(&client, "customer.create", None, json!({"id": "bob"})).await;
+    let owed = call(
+        &client,
+        "subscription.create_with_items",
+        Some("bob"),
+        json!({"subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let owed = owed["invoice"]["id"].as_str().unwrap().to_string();
+    let adjustment = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": owed, "type": "adjustment", "total": 500}),
+    )
+    .await;
+    let adjustment = adjustment["credit_note"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let refused = client
+        .call(
+            "invoice.remove_credit_note",
+            Some(&owed),
+            json!({"credit_note": {"id": adjustment}}),
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
+}
+
+#[tokio::test]
+async fn credit_notes_credit_lines_and_are_deleted() {
+    let now = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub",
+               "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 3}]}),
+    )
+    .await;
+    let invoice = created["invoice"]["id"].as_str().unwrap().to_string();
+    let line = created["invoice"]["line_items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(created["invoice"]["amount_due"], 14_700);
+    let by_line = |amount: Option<i64>| {
+        let mut entry = json!({ "reference_line_item_id": line });
+        if let Some(amount) = amount {
+            entry["amount"] = json!(amount);
+        }
+        json!({"reference_invoice_id": invoice, "type": "adjustment", "line_items": [entry]})
+    };
+    let refused_param = |params: Value| {
+        let client = client.clone();
+        async move {
+            let e = client
+                .call("credit_note.create", None, params)
+                .await
+                .unwrap_err();
+            let api = e.api_error().unwrap();
+            (api.status, api.param.clone().unwrap_or_default())
+        }
+    };
+
+    // 49.00 of the 147.00 line: the note's total, its line naming the invoice's.
+    let first = call(&client, "credit_note.create", None, by_line(Some(4_900))).await;
+    let note = &first["credit_note"];
+    assert_eq!(note["total"], 4_900);
+    assert_eq!(
+        note["line_items"][0]["reference_line_item_id"],
+        line.as_str()
+    );
+    assert_eq!(note["line_items"][0]["amount"], 4_900);
+    assert_eq!(note["line_items"][0]["entity_id"], "pro-usd-monthly");
+    assert_eq!(first["invoice"]["amount_due"], 9_800);
+    let first = note["id"].as_str().unwrap().to_string();
+
+    // More than the 98.00 the line has left, a total beside lines, a line it does not have.
+    assert_eq!(
+        refused_param(by_line(Some(9_801))).await,
+        (400, "line_items[amount][0]".to_string())
+    );
+    let mut both = by_line(Some(100));
+    both["total"] = json!(100);
+    assert_eq!(refused_param(both).await, (400, "total".to_string()));
+    let mut unknown = by_line(Some(100));
+    unknown["line_items"][0]["reference_line_item_id"] = json!("li_nope");
+    assert_eq!(
+        refused_param(unknown).await,
+        (400, "line_items[reference_line_item_id][0]".to_string())
+    );
+
+    // No amount: the rest of the line, 98.00; the invoice is paid off by adjustments.
+    let second = call(&client, "credit_note.create", None, by_line(None)).await;
+    assert_eq!(second["credit_note"]["total"], 9_800);
+    assert_eq!(second["invoice"]["status"], "paid");
+    assert_eq!(second["invoice"]["amount_adjusted"], 14_700);
+
+    // The first note deleted: its 49.00 is due again, the invoice no longer lists it, and
+    // the line has 49.00 to credit again.
+    let deleted = call(&client, "credit_note.delete", Some(&first), json!({})).await;
+    assert_eq!(deleted["credit_note"]["deleted"], true);
+    let after = call(&client, "invoice.retrieve", Some(&invoice), json!({})).await;
+    let after = &after["invoice"];
+    assert_eq!(after["status"], "not_paid");
+    assert_eq!(after["amount_due"], 4_900);
+    assert_eq!(after["amount_adjusted"], 9_800);
+    let listed: Vec<&Value> = after["adjustment_credit_notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["cn_total"])
+        .collect();
+    assert_eq!(listed, [&json!(9_800)]);
+    let gone = client
+        .call("credit_note.retrieve", Some(&first), json!({}))
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    let kept = call(
+        &client,
+        "credit_note.list",
+        None,
+        json!({"include_deleted": true, "id": {"is": first}}),
+    )
+    .await;
+    assert_eq!(kept["list"][0]["credit_note"]["deleted"], true);
+    assert_eq!(count_events(&client, "credit_note_deleted").await, 1);
+    assert_eq!(
+        refused_param(by_line(Some(4_901))).await,
+        (400, "line_items[amount][0]".to_string())
+    );
+    let third = call(&client, "credit_note.create", None, by_line(Some(4_900))).await;
+    assert_eq!(third["invoice"]["status"], "paid");
+
+    // A refundable note deleted: its credits leave the customer.
+    call(&client, "customer.create", None, json!({"id": "bob"})).await;
+    add_card(&client, "bob", "4111111111111111").await;
+    let paid = call(
+        &client,
+        "subscription.create_with_items",
+        Some("bob"),
+        json!({"subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let paid_line = &paid["invoice"]["line_items"][0]["id"];
+    let refundable = call(
+        &client,
+        "credit_note.create",
+        None,
+        json!({"reference_invoice_id": paid["invoice"]["id"], "type": "refundable",
+               "line_items": [{"reference_line_item_id": paid_line, "amount": 1_000}]}),
+    )
+    .await;
+    let credits = |client: Client| async move {
+        let bob = call(&client, "customer.retrieve", Some("bob"), json!({})).await;
+        bob["customer"]["refundable_credits"].clone()
+    };
+    assert_eq!(credits(client.clone()).await, 1_000);
+    let id = refundable["credit_note"]["id"].as_str().unwrap();
+    call(&client, "credit_note.delete", Some(id), json!({})).await;
+    assert_eq!(credits(client.clone()).await, 0);
+    let paid_now = call(
+        &client,
+        "invoice.retrieve",
+        Some(paid["invoice"]["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(paid_now["invoice"]["issued_credit_notes"], json!([]));
+}
