@@ -143,6 +143,14 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
         .get("coupon_ids")
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
+    let later = values.get("invoice_immediately").and_then(Value::as_bool) == Some(false);
+    if later && !coupon_ids.is_empty() {
+        return Err(Failure::not_emulated_option(
+            OPERATION,
+            "coupons on charges left unbilled (`invoice_immediately=false` with `coupon_ids`)",
+            "invoice the first term now, or add no coupon",
+        ));
+    }
     let coupons = coupons::apply(store, OPERATION, coupon_ids, currency.as_deref(), now)?;
     let mrr = invoices::recurring_amount(&items);
     let mut subscription = json!({
@@ -194,7 +202,6 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
     }
     let billed = matches!(text(fields, "status"), Some("active" | "non_renewing"));
     // `invoice_immediately=false` leaves the first term's charges unbilled.
-    let later = values.get("invoice_immediately").and_then(Value::as_bool) == Some(false);
     if billed && later {
         let (from, to) = (
             int(fields, "current_term_start").unwrap_or(now),

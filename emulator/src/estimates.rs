@@ -50,23 +50,27 @@ const NEW_SUBSCRIPTION: [&str; 5] = [
 ];
 
 /// The invoice fields an invoice estimate carries.
-const INVOICE_FIELDS: [&str; 6] = [
+const INVOICE_FIELDS: [&str; 8] = [
     "recurring",
     "price_type",
     "currency_code",
     "sub_total",
     "total",
     "credits_applied",
+    "discounts",
+    "line_item_discounts",
 ];
 
 /// The line item fields an invoice estimate's lines carry.
-const LINE_FIELDS: [&str; 12] = [
+const LINE_FIELDS: [&str; 14] = [
     "subscription_id",
     "date_from",
     "date_to",
     "unit_amount",
     "quantity",
     "amount",
+    "discount_amount",
+    "item_level_discount_amount",
     "is_taxed",
     "tax_amount",
     "description",

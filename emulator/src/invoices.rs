@@ -7,7 +7,7 @@
 //! (`net_term_days`), then `payment_due`, or `payment_due` at once without them. Written
 //! straight to JSON text, since a year of renewals raises hundreds of thousands.
 
-use crate::coupons;
+use crate::coupons::{self, Discounts, Line};
 use crate::credits;
 use crate::crud;
 use crate::dunning;
@@ -67,6 +67,8 @@ struct Invoice<'a> {
     applied_credits: Vec<Value>,
     #[serde(skip_serializing_if = "<[Value]>::is_empty")]
     discounts: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    line_item_discounts: Vec<Value>,
     /// `dunning_status`, `next_retry_at` and `dunning_attempts`, once a charge failed.
     #[serde(flatten)]
     dunning: Map<String, Value>,
@@ -86,6 +88,8 @@ struct LineItem<'a> {
     unit_amount: &'a Value,
     quantity: &'a Value,
     amount: i64,
+    discount_amount: i64,
+    item_level_discount_amount: i64,
     is_taxed: bool,
     tax_amount: i64,
     description: &'a Value,
@@ -216,16 +220,24 @@ pub fn raise(
         .unwrap_or_default()
         .to_string();
     let pending = unbilled::take(store, &id, now);
-    let sub_total: i64 = subscription
-        .get("subscription_items")
+    let has_coupons = subscription
+        .get("coupons")
         .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|item| billed(item))
-        .filter_map(|item| item["amount"].as_i64())
-        .chain(pending.iter().map(|p| p.amount))
-        .sum();
-    let discounts = coupons::discounts(store, subscription, sub_total, now);
+        .is_some_and(|coupons| !coupons.is_empty());
+    let discounts = if has_coupons {
+        let lines: Vec<Line> = subscription
+            .get("subscription_items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|item| billed(item))
+            .map(|item| Line::of(item, item["amount"].as_i64().unwrap_or(0)))
+            .chain(pending.iter().map(|p| Line::of(&p.item, p.amount)))
+            .collect();
+        coupons::discounts(store, subscription, &lines, now)
+    } else {
+        Discounts::default()
+    };
     let raised = {
         let int = |key: &str| subscription.get(key).and_then(Value::as_i64);
         let (from, to) = (
@@ -255,7 +267,7 @@ pub fn raise(
     raised
 }
 
-/// Raises and stores an invoice of `charges` less `discounts` (`discounts` entries) for
+/// Raises and stores an invoice of `charges` less the coupons' `discounts` for
 /// `subscription` at `now` (`first`: its first invoice), paid or not as the customer's
 /// `terms` (and the subscription's own `auto_collection`, when it has one) say. An invoice
 /// left `posted` is put on the schedule for its due date; what the subscription owes for it
@@ -264,7 +276,7 @@ pub fn bill(
     store: &mut Store,
     subscription: &Map<String, Value>,
     charges: &[Charge<'_>],
-    discounts: &[Value],
+    discounts: &Discounts,
     terms: &Terms,
     now: i64,
     first: bool,
@@ -272,13 +284,35 @@ pub fn bill(
     let id = store.new_id("invoice");
     let null = Value::Null;
     let field = |key: &str| subscription.get(key).unwrap_or(&null);
+    let line_item_discounts: Vec<Value> = discounts
+        .lines
+        .iter()
+        .map(|d| {
+            json!({
+                "line_item_id": format!("li_{id}_{}", d.line),
+                "discount_type": "item_level_coupon",
+                "coupon_id": d.coupon_id,
+                "entity_id": d.coupon_id,
+                "discount_amount": d.amount,
+                "object": "line_item_discount",
+            })
+        })
+        .collect();
     let line_items: Vec<LineItem> = charges
         .iter()
         .enumerate()
         .map(|(i, charge)| {
             let item_field = |key: &str| charge.item.get(key).unwrap_or(&null);
             let kind = item_field("item_type").as_str().unwrap_or("plan");
+            let item_discount: i64 = discounts
+                .lines
+                .iter()
+                .filter(|d| d.line == i)
+                .map(|d| d.amount)
+                .sum();
             LineItem {
+                discount_amount: item_discount,
+                item_level_discount_amount: item_discount,
                 id: format!("li_{id}_{i}"),
                 subscription_id: field("id"),
                 date_from: charge.from,
@@ -297,9 +331,13 @@ pub fn bill(
         })
         .collect();
     let sub_total: i64 = charges.iter().map(|c| c.amount).sum();
-    let discounted: i64 = discounts.iter().filter_map(|d| d["amount"].as_i64()).sum();
+    let discounted: i64 = discounts
+        .entries
+        .iter()
+        .filter_map(|d| d["amount"].as_i64())
+        .sum();
     let mut total = sub_total - discounted;
-    let mut discounts = discounts.to_vec();
+    let mut discounts = discounts.entries.clone();
     // The customer's promotional credits come off first, as a discount.
     if let (true, Some(customer_id)) = (terms.promotional > 0, field("customer_id").as_str()) {
         let currency = subscription.get("currency_code").and_then(Value::as_str);
@@ -410,6 +448,7 @@ pub fn bill(
         linked_payments,
         applied_credits,
         discounts,
+        line_item_discounts,
         dunning,
         updated_at: now,
         resource_version: now * 1000,

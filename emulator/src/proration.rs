@@ -10,6 +10,7 @@
 //! once, which those credits pay first, the rest collected as any invoice is. Credits the
 //! term's paid invoices cannot cover (an invoice still due) are refused by name.
 
+use crate::coupons::Discounts;
 use crate::credit_notes::{self, Note};
 use crate::crud;
 use crate::failure::Failure;
@@ -190,7 +191,15 @@ pub fn carry_out(
         let customer_id = text(subscription, "customer_id").unwrap_or_default();
         let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
         let terms = Terms::of(store, &customer);
-        let raised = invoices::bill(store, subscription, &charges, &[], &terms, now, false);
+        let raised = invoices::bill(
+            store,
+            subscription,
+            &charges,
+            &Discounts::default(),
+            &terms,
+            now,
+            false,
+        );
         if raised.owed > 0 {
             invoices::owe(subscription, raised.owed, now);
         }

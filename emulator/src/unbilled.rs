@@ -5,6 +5,7 @@
 //! subscription; billed, they are kept only as deleted (`include_deleted`). `delete` drops
 //! one unbilled.
 
+use crate::coupons::Discounts;
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{only_taken, text, touch};
@@ -209,7 +210,15 @@ pub fn bill(
     let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
     let terms = Terms::of(store, &customer);
     let charges: Vec<Charge> = pending.iter().map(Pending::charge).collect();
-    let invoice = invoices::bill(store, subscription, &charges, &[], &terms, now, false);
+    let invoice = invoices::bill(
+        store,
+        subscription,
+        &charges,
+        &Discounts::default(),
+        &terms,
+        now,
+        false,
+    );
     if invoice.owed > 0 {
         invoices::owe(subscription, invoice.owed, now);
     }

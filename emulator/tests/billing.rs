@@ -929,7 +929,7 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
     assert_eq!(half["invoice"]["total"], 2_450);
     assert_eq!(half["subscription"]["coupons"][0]["apply_till"], may);
 
-    // Refused by name: another currency, an unknown coupon, a coupon used up, two coupons.
+    // Refused by name: another currency, an unknown coupon, a coupon used up.
     let refused = subscribe("dan", "five-eur").await.unwrap_err();
     let api = refused.api_error().unwrap();
     assert_eq!(
@@ -956,16 +956,6 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
         .await
         .unwrap_err();
     assert_eq!(refused.api_error().unwrap().status, 400, "{refused}");
-    let refused = client
-        .call(
-            "subscription.create_with_items",
-            Some("dan"),
-            serde_json::json!({"coupon_ids": ["eighth", "five-off"],
-                   "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
-        )
-        .await
-        .unwrap_err();
-    assert!(refused.api_error().unwrap().is_not_emulated(), "{refused}");
     let coupon = support::call(
         &client,
         "coupon.retrieve",
@@ -1366,4 +1356,133 @@ async fn coupon_codes_stand_for_their_coupon_once() {
         .await
         .unwrap();
     assert_eq!(kept["coupon_code"]["status"], "redeemed");
+}
+
+#[tokio::test]
+async fn item_coupons_come_off_their_lines_before_invoice_coupons() {
+    use serde_json::{json, Value};
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(start),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let call = |operation: &'static str, id: Option<&'static str>, params: serde_json::Value| {
+        let client = client.clone();
+        async move { client.call(operation, id, params).await }
+    };
+    let seats = json!({"id": "seats", "name": "Seats", "type": "addon", "item_family_id": "saas"});
+    call("item.create", None, seats).await.unwrap();
+    let price = json!({"id": "seats-usd-monthly", "name": "Seats", "item_id": "seats",
+        "pricing_model": "per_unit", "price": 500, "currency_code": "USD", "period": 1,
+        "period_unit": "month"});
+    call("item_price.create", None, price).await.unwrap();
+    for coupon in [
+        json!({"id": "seat-20", "name": "20% off seats", "discount_type": "percentage",
+            "discount_percentage": 20.0, "duration_type": "forever",
+            "apply_on": "each_specified_item",
+            "item_constraints": [{"item_type": "addon", "constraint": "specific",
+                                  "item_price_ids": ["seats-usd-monthly"]}]}),
+        json!({"id": "plan-3off", "name": "3.00 off the plan once", "discount_type": "fixed_amount",
+            "discount_amount": 300, "currency_code": "USD", "duration_type": "one_time",
+            "apply_on": "each_specified_item",
+            "item_constraints": [{"item_type": "plan", "constraint": "all"}]}),
+        json!({"id": "ten", "name": "10% off", "discount_type": "percentage",
+            "discount_percentage": 10.0, "duration_type": "forever", "apply_on": "invoice_amount"}),
+        json!({"id": "five", "name": "5% off", "discount_type": "percentage",
+            "discount_percentage": 5.0, "duration_type": "forever", "apply_on": "invoice_amount"}),
+        json!({"id": "picky", "name": "By criteria", "discount_type": "percentage",
+            "discount_percentage": 5.0, "duration_type": "forever",
+            "apply_on": "each_specified_item",
+            "item_constraints": [{"item_type": "plan", "constraint": "criteria"}]}),
+    ] {
+        call("coupon.create_for_items", None, coupon).await.unwrap();
+    }
+    let items = json!([{"item_price_id": "pro-usd-monthly"},
+                       {"item_price_id": "seats-usd-monthly", "quantity": 4}]);
+    let subscribe = |customer: &'static str, coupons: serde_json::Value| {
+        let client = client.clone();
+        let items = items.clone();
+        async move {
+            client
+                .call("customer.create", None, json!({"id": customer}))
+                .await
+                .unwrap();
+            client
+                .call(
+                    "subscription.create_with_items",
+                    Some(customer),
+                    json!({"id": customer, "coupon_ids": coupons, "subscription_items": items}),
+                )
+                .await
+        }
+    };
+
+    // 49.00 + 4 × 5.00 = 69.00. The plan's 3.00 first (a fixed amount on an item), then 20 %
+    // of the seats' 20.00 (4.00), then 10 % of the 62.00 left (6.20): 55.80.
+    let created = subscribe("ada", json!(["ten", "seat-20", "plan-3off"]))
+        .await
+        .unwrap();
+    let invoice = &created["invoice"];
+    assert_eq!(invoice["sub_total"], 6_900);
+    assert_eq!(invoice["total"], 5_580);
+    let discounts: Vec<(&Value, &Value, &Value)> = invoice["discounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (&d["entity_id"], &d["entity_type"], &d["amount"]))
+        .collect();
+    assert_eq!(
+        discounts,
+        [
+            (
+                &json!("plan-3off"),
+                &json!("item_level_coupon"),
+                &json!(300)
+            ),
+            (&json!("seat-20"), &json!("item_level_coupon"), &json!(400)),
+            (&json!("ten"), &json!("document_level_coupon"), &json!(620)),
+        ]
+    );
+    let lines = invoice["line_items"].as_array().unwrap();
+    assert_eq!(lines[0]["item_level_discount_amount"], 300);
+    assert_eq!(lines[1]["item_level_discount_amount"], 400);
+    let line_discounts = invoice["line_item_discounts"].as_array().unwrap();
+    assert_eq!(line_discounts.len(), 2);
+    assert_eq!(line_discounts[1]["line_item_id"], lines[1]["id"]);
+    assert_eq!(line_discounts[1]["coupon_id"], "seat-20");
+    assert_eq!(line_discounts[1]["discount_amount"], 400);
+
+    // The renewal: the one-time plan coupon is spent; 20 % of 20.00 (4.00), then 10 % of
+    // 65.00 (6.50): 58.50.
+    emulator.clock().set(april).unwrap();
+    let page = call(
+        "invoice.invoices_for_subscription",
+        Some("ada"),
+        json!({"limit": 1}),
+    )
+    .await
+    .unwrap();
+    let renewal = &page["list"][0]["invoice"];
+    assert_eq!(renewal["date"], april);
+    assert_eq!(renewal["total"], 5_850);
+
+    // Two coupons of one type, and a coupon constrained by criteria, are refused by name.
+    let e = subscribe("bob", json!(["ten", "five"])).await.unwrap_err();
+    let api = e.api_error().unwrap();
+    assert_eq!(
+        (api.status, api.param.as_deref()),
+        (400, Some("coupon_ids[1]"))
+    );
+    let e = call(
+        "subscription.create_with_items",
+        Some("bob"),
+        json!({"coupon_ids": ["picky"], "subscription_items": items}),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.api_error().unwrap().is_not_emulated(), "{e}");
 }
