@@ -285,6 +285,18 @@ impl std::fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
+/// Why a hosted page could not be completed: the reason its form would show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutError(String);
+
+impl std::fmt::Display for CheckoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hosted page not completed: {}", self.0)
+    }
+}
+
+impl std::error::Error for CheckoutError {}
+
 /// A running emulator; it stops when dropped.
 pub struct Emulator {
     address: SocketAddr,
@@ -368,6 +380,35 @@ impl Emulator {
     /// Malformed state is refused whole, and what was kept stays.
     pub fn restore(&self, state: &serde_json::Value) -> Result<(), StateError> {
         self.shared.restore(state).map_err(StateError)
+    }
+
+    /// Completes hosted page `id` (a checkout or a page managing payment sources) as its
+    /// customer submitting the page's card form would, without a browser or HTTP: test card
+    /// `card_number`, expiring 12/2099. What the form creates is created, with its events;
+    /// the answer is where the browser would be sent on (`redirect_url` with `id` and
+    /// `state=succeeded`), when the page has a `redirect_url`. Refused, creating nothing, as
+    /// the form refuses (a declining card, a page submitted or expired), or when there is no
+    /// such page.
+    pub fn complete_hosted_page(
+        &self,
+        id: &str,
+        card_number: &str,
+    ) -> Result<Option<String>, CheckoutError> {
+        let form = checkout::Form {
+            number: card_number.to_string(),
+            expiry_month: "12".to_string(),
+            expiry_year: "2099".to_string(),
+        };
+        match self.shared.complete_checkout(id, &form) {
+            Ok(done) => Ok(done.redirect),
+            Err(None) => Err(CheckoutError(format!("there is no hosted page {id}"))),
+            Err(Some(failure)) => Err(CheckoutError(
+                failure.body["message"]
+                    .as_str()
+                    .unwrap_or("refused")
+                    .to_string(),
+            )),
+        }
     }
 
     /// The address it listens on.

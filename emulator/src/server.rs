@@ -309,39 +309,53 @@ fn checkout_path(path: &str) -> Option<&str> {
 /// and the browser sent on (303 to the page's `redirect_url`, or a page saying it is done);
 /// or the form again with what is wrong.
 fn submit_checkout(shared: &Shared, id: &str, body: &Bytes) -> Response {
-    shared.catch_up();
-    let now = shared.clock.now();
-    let mut store = shared.store();
-    if store.get("hosted_page", id).is_none() {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
-    }
     let form = checkout::Form::parse(body);
-    let api = shared.api;
-    match checkout::complete(api, &mut store, id, &form, &shared.base_url, now) {
-        Ok(done) => {
-            let delivered = shared.webhook.is_some();
-            let mut deliveries = Vec::new();
-            for (operation, answer) in &done.calls {
-                if let Some(op) = api.operation(operation) {
-                    deliveries.extend(events::record(api, &mut store, op, answer, now, delivered));
+    match shared.complete_checkout(id, &form) {
+        Err(None) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Ok(done) => match done.redirect {
+            Some(url) => match HeaderValue::from_str(&url) {
+                Ok(location) => {
+                    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
                 }
-            }
-            shared.deliver(deliveries);
-            match done.redirect {
-                Some(url) => match HeaderValue::from_str(&url) {
-                    Ok(location) => {
-                        (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-                    }
-                    Err(_) => checkout::form(&done.page, None),
-                },
-                None => checkout::form(&done.page, None),
-            }
-        }
-        Err(failure) => {
+                Err(_) => checkout::form(&done.page, None),
+            },
+            None => checkout::form(&done.page, None),
+        },
+        Err(Some(failure)) => {
             let problem = failure.body["message"].as_str().unwrap_or("refused");
-            let page = store.get("hosted_page", id).unwrap_or_default();
+            let page = shared.store().get("hosted_page", id).unwrap_or_default();
             checkout::form(&page, Some(problem))
         }
+    }
+}
+
+impl Shared {
+    /// Completes hosted page `id` with `form`: what it created, its events recorded and
+    /// delivered; `Err(None)` when there is no such page, else the reason it was refused.
+    pub fn complete_checkout(
+        &self,
+        id: &str,
+        form: &checkout::Form,
+    ) -> Result<checkout::Completed, Option<Failure>> {
+        self.catch_up();
+        let now = self.clock.now();
+        let mut store = self.store();
+        if store.get("hosted_page", id).is_none() {
+            return Err(None);
+        }
+        let api = self.api;
+        let done =
+            checkout::complete(api, &mut store, id, form, &self.base_url, now).map_err(Some)?;
+        let delivered = self.webhook.is_some();
+        let mut deliveries = Vec::new();
+        for (operation, answer) in &done.calls {
+            if let Some(op) = api.operation(operation) {
+                deliveries.extend(events::record(api, &mut store, op, answer, now, delivered));
+            }
+        }
+        drop(store);
+        self.deliver(deliveries);
+        Ok(done)
     }
 }
 

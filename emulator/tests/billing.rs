@@ -1486,3 +1486,72 @@ async fn item_coupons_come_off_their_lines_before_invoice_coupons() {
     .unwrap_err();
     assert!(e.api_error().unwrap().is_not_emulated(), "{e}");
 }
+
+#[tokio::test]
+async fn hosted_checkout_completes_headlessly() {
+    use serde_json::json;
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let checkout = |customer: &'static str| {
+        let client = client.clone();
+        async move {
+            let params = json!({
+                "subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 2}],
+                "customer": {"id": customer},
+                "redirect_url": "https://shop.example/done",
+            });
+            let page =
+                support::call(&client, "hosted_page.checkout_new_for_items", None, params).await;
+            page["hosted_page"]["id"].as_str().unwrap().to_string()
+        }
+    };
+
+    // A declining card: refused with the reason, nothing created.
+    let declined = checkout("bob").await;
+    let e = emulator
+        .complete_hosted_page(&declined, "4000000000000341")
+        .unwrap_err();
+    assert!(e.to_string().contains("declined"), "{e}");
+    let missing = client
+        .call("customer.retrieve", Some("bob"), json!({}))
+        .await
+        .unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+
+    // A good card: where the browser would go, and the page's content as the official
+    // flow reads it: 2 × 49.00 paid.
+    let id = checkout("ada").await;
+    let redirect = emulator
+        .complete_hosted_page(&id, "4111111111111111")
+        .unwrap();
+    assert_eq!(
+        redirect,
+        Some(format!("https://shop.example/done?id={id}&state=succeeded"))
+    );
+    let page = support::call(&client, "hosted_page.retrieve", Some(&id), json!({})).await;
+    let page = &page["hosted_page"];
+    assert_eq!(page["state"], "succeeded");
+    assert_eq!(page["content"]["customer"]["id"], "ada");
+    assert_eq!(page["content"]["subscription"]["status"], "active");
+    assert_eq!(page["content"]["invoice"]["status"], "paid");
+    assert_eq!(page["content"]["invoice"]["amount_paid"], 9_800);
+    let events = support::call(
+        &client,
+        "event.list",
+        None,
+        json!({"event_type": {"is": "subscription_created"}}),
+    )
+    .await;
+    assert_eq!(events["list"].as_array().unwrap().len(), 1);
+
+    // Once only; an unknown page is named.
+    let again = emulator
+        .complete_hosted_page(&id, "4111111111111111")
+        .unwrap_err();
+    assert!(again.to_string().contains("submitted"), "{again}");
+    let unknown = emulator
+        .complete_hosted_page("nope", "4111111111111111")
+        .unwrap_err();
+    assert!(unknown.to_string().contains("nope"), "{unknown}");
+}
