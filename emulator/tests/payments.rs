@@ -2280,3 +2280,44 @@ async fn credit_notes_credit_lines_and_are_deleted() {
     .await;
     assert_eq!(paid_now["invoice"]["issued_credit_notes"], json!([]));
 }
+
+#[tokio::test]
+async fn changes_in_a_thirty_day_term_round_halves_up() {
+    let start = 1_775_822_400; // 2026-04-10T12:00:00Z; the term ends 2026-05-10T12:00:00Z
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    let created = call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    assert_eq!(created["subscription"]["current_term_end"], 1_778_414_400);
+
+    // 2026-04-20T18:00:00Z: 1,706,400 of the term's 2,592,000 seconds left (19.75 of 30
+    // days). 49.00 × 1,706,400 ÷ 2,592,000 = 32.2583… is credited (32.26); 147.00 × the same
+    // = 96.775 exactly, charged rounded half up (96.78); the card pays 64.52.
+    emulator.clock().set(1_776_708_000).unwrap();
+    let up = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        json!({"subscription_items": [{"item_price_id": "pro-usd-monthly", "quantity": 3}]}),
+    )
+    .await;
+    assert_eq!(up["credit_notes"][0]["total"], 3_226);
+    let invoice = &up["invoice"];
+    assert_eq!(invoice["total"], 9_678);
+    assert_eq!(invoice["credits_applied"], 3_226);
+    assert_eq!(invoice["amount_paid"], 6_452);
+    assert_eq!(invoice["line_items"][0]["date_from"], 1_776_708_000);
+    assert_eq!(invoice["line_items"][0]["date_to"], 1_778_414_400);
+}
