@@ -5,6 +5,7 @@
 
 use crate::coupons;
 use crate::crud;
+use crate::decimal::Decimal;
 use crate::failure::Failure;
 use crate::fields::{int, only_taken, text};
 use crate::invoices;
@@ -262,10 +263,11 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
     let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
     for (index, (entry, price_id, price)) in prices.into_iter().enumerate() {
         let at = pricing::Entry { operation, index };
-        for decimal in ["quantity_in_decimal", "unit_price_in_decimal"] {
-            if entry.get(decimal).is_some_and(|v| !v.is_null()) {
-                return Err(at.not_modeled(&format!("subscription_items[{decimal}]")));
-            }
+        if entry
+            .get("unit_price_in_decimal")
+            .is_some_and(|v| !v.is_null())
+        {
+            return Err(at.not_modeled("subscription_items[unit_price_in_decimal]"));
         }
         let item_type = text(&price, "item_type").unwrap_or("plan");
         if item_type == "addon" && price.get("period_unit").is_none_or(Value::is_null) {
@@ -285,7 +287,10 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
                 let restated = key.as_str() == "item_type" && value.as_str() == Some(item_type);
                 !value.is_null()
                     && !restated
-                    && !matches!(key.as_str(), "item_price_id" | "quantity" | "unit_price")
+                    && !matches!(
+                        key.as_str(),
+                        "item_price_id" | "quantity" | "quantity_in_decimal" | "unit_price"
+                    )
             });
         if let Some((key, _)) = unmodeled {
             return Err(Failure::not_emulated_option(
@@ -294,7 +299,7 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
                 "leave it out: the emulator does not model it",
             ));
         }
-        let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
+        let quantity = quantity_of(entry, index)?;
         let unit_price = entry.get("unit_price").and_then(Value::as_i64);
         let charge = pricing::charge(&price, quantity, unit_price, at)?;
         if item_type == "plan" || currency.is_none() {
@@ -305,10 +310,19 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
         let mut item = json!({
             "item_price_id": price_id,
             "item_type": item_type,
-            "quantity": quantity,
             "amount": charge.amount,
             "object": "subscription_item",
         });
+        match quantity.as_whole() {
+            Some(whole)
+                if !entry
+                    .get("quantity_in_decimal")
+                    .is_some_and(Value::is_string) =>
+            {
+                item["quantity"] = json!(whole)
+            }
+            _ => item["quantity_in_decimal"] = json!(quantity.to_string()),
+        }
         if let Some(unit_price) = charge.unit_price {
             item["unit_price"] = json!(unit_price);
         }
@@ -320,6 +334,36 @@ pub fn priced(store: &Store, operation: &str, requested: &[Value]) -> Result<Pri
         period,
         unit,
     })
+}
+
+/// The quantity entry `index` asks for: `quantity` (1 when left out) or
+/// `quantity_in_decimal`, not both; never negative.
+fn quantity_of(entry: &Value, index: usize) -> Result<Decimal, Failure> {
+    let param = |key: &str| format!("subscription_items[{key}][{index}]");
+    let whole = entry.get("quantity").filter(|v| !v.is_null());
+    let decimal = entry.get("quantity_in_decimal").filter(|v| !v.is_null());
+    match (whole, decimal) {
+        (Some(_), Some(_)) => Err(Failure::param(
+            &param("quantity_in_decimal"),
+            "cannot be sent with quantity: send one of them",
+        )),
+        (None, Some(text)) => text.as_str().and_then(Decimal::parse).ok_or_else(|| {
+            Failure::param(
+                &param("quantity_in_decimal"),
+                format!(
+                    "is {text}: a quantity is a decimal number of at most 9 decimals, not negative"
+                ),
+            )
+        }),
+        (Some(n), None) => match n.as_i64() {
+            Some(n) if n >= 0 => Ok(Decimal::whole(n)),
+            _ => Err(Failure::param(
+                &param("quantity"),
+                format!("is {n}: a quantity cannot be negative"),
+            )),
+        },
+        (None, None) => Ok(Decimal::whole(1)),
+    }
 }
 
 /// The rules Chargebee documents for a subscription's item prices: exactly one of a plan

@@ -255,6 +255,7 @@ fn entries(subscription: &Map<String, Value>, values: &Map<String, Value>) -> Ve
                     json!({
                         "item_price_id": item["item_price_id"],
                         "quantity": item["quantity"],
+                        "quantity_in_decimal": item["quantity_in_decimal"],
                         "unit_price": item["unit_price"],
                     })
                 })
@@ -265,7 +266,14 @@ fn entries(subscription: &Map<String, Value>, values: &Map<String, Value>) -> Ve
         let same = |e: &&mut Value| e["item_price_id"] == entry["item_price_id"];
         match entries.iter_mut().find(same) {
             Some(kept) => {
-                for key in ["quantity", "unit_price"] {
+                // A quantity sent, whole or decimal, replaces the one kept in either form.
+                let quantities = ["quantity", "quantity_in_decimal"];
+                if quantities.iter().any(|key| entry.get(*key).is_some()) {
+                    for key in quantities {
+                        kept[key] = Value::Null;
+                    }
+                }
+                for key in ["quantity", "quantity_in_decimal", "unit_price"] {
                     if let Some(value) = entry.get(key) {
                         kept[key] = value.clone();
                     }

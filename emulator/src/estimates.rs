@@ -62,12 +62,13 @@ const INVOICE_FIELDS: [&str; 8] = [
 ];
 
 /// The line item fields an invoice estimate's lines carry.
-const LINE_FIELDS: [&str; 14] = [
+const LINE_FIELDS: [&str; 15] = [
     "subscription_id",
     "date_from",
     "date_to",
     "unit_amount",
     "quantity",
+    "quantity_in_decimal",
     "amount",
     "discount_amount",
     "item_level_discount_amount",

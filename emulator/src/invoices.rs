@@ -86,7 +86,10 @@ struct LineItem<'a> {
     date_from: i64,
     date_to: i64,
     unit_amount: &'a Value,
+    #[serde(skip_serializing_if = "Value::is_null")]
     quantity: &'a Value,
+    #[serde(skip_serializing_if = "Value::is_null")]
+    quantity_in_decimal: &'a Value,
     amount: i64,
     discount_amount: i64,
     item_level_discount_amount: i64,
@@ -319,6 +322,7 @@ pub fn bill(
                 date_to: charge.to,
                 unit_amount: item_field("unit_price"),
                 quantity: item_field("quantity"),
+                quantity_in_decimal: item_field("quantity_in_decimal"),
                 amount: charge.amount,
                 is_taxed: false,
                 tax_amount: 0,

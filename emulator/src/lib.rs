@@ -64,6 +64,7 @@ mod coupons;
 mod credit_notes;
 mod credits;
 mod crud;
+mod decimal;
 mod defaults;
 mod dunning;
 mod estimates;

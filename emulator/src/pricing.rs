@@ -8,10 +8,12 @@
 //! - `stairstep`: the price of the tier the whole quantity falls in, once.
 //!
 //! A tier charges per unit unless its `pricing_type` says `flat_fee` (its price once) or
-//! `package` (its price per `package_size` units or part of them). Decimal prices and
-//! quantities, a free quantity on a tiered price and a unit price replacing tiers are not
-//! modeled: they are refused by name.
+//! `package` (its price per `package_size` units or part of them). A decimal quantity
+//! (`quantity_in_decimal`) is priced per unit, the amount rounded once to the nearest minor
+//! unit, halves up. Decimal prices, decimal quantities on other models, a free quantity on a
+//! tiered price and a unit price replacing tiers are not modeled: they are refused by name.
 
+use crate::decimal::Decimal;
 use crate::failure::Failure;
 use crate::fields::{int, text};
 use serde_json::{Map, Value};
@@ -47,24 +49,34 @@ impl Entry<'_> {
 }
 
 /// What `price` charges for `quantity` units, at `unit_price` instead of its own price when
-/// one is given (`subscription_items[unit_price]`).
+/// one is given (`subscription_items[unit_price]`). A decimal quantity is priced per unit
+/// only, rounded once to the nearest minor unit, halves up.
 pub fn charge(
     price: &Map<String, Value>,
-    quantity: i64,
+    quantity: Decimal,
     unit_price: Option<i64>,
     entry: Entry<'_>,
 ) -> Result<Charge, Failure> {
-    if quantity < 0 {
-        return Err(Failure::param(
-            &entry.param("quantity"),
-            format!("is {quantity}: a quantity cannot be negative"),
-        ));
-    }
-    if price.get("price_in_decimal").is_some_and(|v| !v.is_null()) {
-        return Err(entry.not_modeled("a price in decimal (price_in_decimal)"));
+    for decimal in ["price_in_decimal", "free_quantity_in_decimal"] {
+        if price.get(decimal).is_some_and(|v| !v.is_null()) {
+            return Err(entry.not_modeled(&format!("an item price with `{decimal}`")));
+        }
     }
     let model = text(price, "pricing_model").unwrap_or("flat_fee");
     let own = int(price, "price").unwrap_or(0);
+    if model == "per_unit" {
+        let free = Decimal::whole(int(price, "free_quantity").unwrap_or(0));
+        let unit = unit_price.unwrap_or(own);
+        return Ok(Charge {
+            unit_price: Some(unit),
+            amount: quantity.less(free).times(unit),
+        });
+    }
+    let Some(quantity) = quantity.as_whole() else {
+        return Err(entry.not_modeled(&format!(
+            "a decimal quantity ({quantity}) on a {model} price"
+        )));
+    };
     match model {
         "flat_fee" => {
             if quantity != 1 {
@@ -79,14 +91,6 @@ pub fn charge(
             Ok(Charge {
                 unit_price: Some(unit),
                 amount: unit,
-            })
-        }
-        "per_unit" => {
-            let free = int(price, "free_quantity").unwrap_or(0);
-            let unit = unit_price.unwrap_or(own);
-            Ok(Charge {
-                unit_price: Some(unit),
-                amount: unit * (quantity - free).max(0),
             })
         }
         "tiered" | "volume" | "stairstep" => {
@@ -272,7 +276,9 @@ mod tests {
     }
 
     fn amount(price: &Map<String, Value>, quantity: i64) -> i64 {
-        charge(price, quantity, None, ENTRY).unwrap().amount
+        charge(price, Decimal::whole(quantity), None, ENTRY)
+            .unwrap()
+            .amount
     }
 
     #[test]
@@ -294,7 +300,7 @@ mod tests {
         assert_eq!(amount(&per_unit, 1), 0);
         let flat = price(json!({"pricing_model": "flat_fee", "price": 4_900}));
         assert_eq!(
-            charge(&flat, 1, Some(3_900), ENTRY).unwrap(),
+            charge(&flat, Decimal::whole(1), Some(3_900), ENTRY).unwrap(),
             Charge {
                 unit_price: Some(3_900),
                 amount: 3_900
@@ -318,7 +324,7 @@ mod tests {
     #[test]
     fn what_is_not_modeled_or_wrong_is_refused_by_name() {
         let refused = |price: &Map<String, Value>, quantity, unit_price| {
-            charge(price, quantity, unit_price, ENTRY)
+            charge(price, Decimal::whole(quantity), unit_price, ENTRY)
                 .unwrap_err()
                 .body
                 .to_string()
@@ -337,6 +343,22 @@ mod tests {
         assert!(refused(&gap, 3, None).contains("starts at 12, not 11"));
         let decimal = price(json!({"pricing_model": "per_unit", "price_in_decimal": "0.015"}));
         assert!(refused(&decimal, 3, None).contains("price_in_decimal"));
-        assert!(refused(&flat, -1, None).contains("cannot be negative"));
+        let half = Decimal::parse("2.5").unwrap();
+        let tiered = charge(&three_tiers("tiered"), half, None, ENTRY).unwrap_err();
+        assert!(tiered.body.to_string().contains("decimal quantity (2.5)"));
+    }
+
+    #[test]
+    fn decimal_quantities_are_priced_per_unit_and_rounded_once() {
+        // 2.5 units at 49.00: 122.50; 1.75 units at 0.99 beyond 1 free: 0.7425 → 0.74.
+        let per_unit = price(json!({"pricing_model": "per_unit", "price": 4_900}));
+        let d = |text: &str| Decimal::parse(text).unwrap();
+        assert_eq!(
+            charge(&per_unit, d("2.5"), None, ENTRY).unwrap().amount,
+            12_250
+        );
+        let cheap = price(json!({"pricing_model": "per_unit", "price": 99, "free_quantity": 1}));
+        assert_eq!(charge(&cheap, d("1.75"), None, ENTRY).unwrap().amount, 74);
+        assert_eq!(charge(&cheap, d("0.5"), None, ENTRY).unwrap().amount, 0);
     }
 }

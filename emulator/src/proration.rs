@@ -39,9 +39,15 @@ fn prorated(amount: i64, left: i64, term: i64) -> i64 {
 
 /// Whether two subscription items bill the same: price, quantity, unit price and amount.
 fn same(old: &Value, new: &Value) -> bool {
-    ["item_price_id", "quantity", "unit_price", "amount"]
-        .iter()
-        .all(|key| old.get(*key) == new.get(*key))
+    [
+        "item_price_id",
+        "quantity",
+        "quantity_in_decimal",
+        "unit_price",
+        "amount",
+    ]
+    .iter()
+    .all(|key| old.get(*key) == new.get(*key))
 }
 
 /// What changing `subscription`'s items to `items` at `now` credits and charges; refused

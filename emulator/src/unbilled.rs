@@ -79,6 +79,7 @@ pub fn keep(
             ("date_to", json!(charge.to)),
             ("unit_amount", item["unit_price"].clone()),
             ("quantity", item["quantity"].clone()),
+            ("quantity_in_decimal", item["quantity_in_decimal"].clone()),
             ("amount", json!(charge.amount)),
             ("currency_code", json!(subscription.get("currency_code"))),
             ("discount_amount", json!(0)),
@@ -90,7 +91,9 @@ pub fn keep(
             ("deleted", json!(false)),
             ("object", json!("unbilled_charge")),
         ] {
-            kept.insert(key.into(), value);
+            if !value.is_null() {
+                kept.insert(key.into(), value);
+            }
         }
         touch(&mut kept, now);
         store.put("unbilled_charge", &id, &kept);
@@ -136,6 +139,7 @@ pub fn take(store: &mut Store, id: &str, now: i64) -> Vec<Pending> {
                 "item_price_id": charge.get("entity_id"),
                 "item_type": kind,
                 "quantity": charge.get("quantity"),
+                "quantity_in_decimal": charge.get("quantity_in_decimal"),
                 "unit_price": charge.get("unit_amount"),
             }),
             amount: int("amount"),

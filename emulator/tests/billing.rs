@@ -1555,3 +1555,113 @@ async fn hosted_checkout_completes_headlessly() {
         .unwrap_err();
     assert!(unknown.to_string().contains("nope"), "{unknown}");
 }
+
+#[tokio::test]
+async fn decimal_quantities_are_priced_per_unit_to_the_minor_unit() {
+    use serde_json::json;
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z
+    let april = 1_775_822_400; // 2026-04-10T12:00:00Z
+    let config = chargebee_emulator::Config {
+        now: Some(start),
+        ..Default::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let call = |operation: &'static str, id: Option<&'static str>, params: serde_json::Value| {
+        let client = client.clone();
+        async move { client.call(operation, id, params).await }
+    };
+    let storage =
+        json!({"id": "storage", "name": "Storage", "type": "addon", "item_family_id": "saas"});
+    call("item.create", None, storage).await.unwrap();
+    let per_gb = json!({"id": "storage-usd-monthly", "name": "Storage per GB", "item_id": "storage",
+        "pricing_model": "per_unit", "price": 250, "currency_code": "USD", "period": 1,
+        "period_unit": "month"});
+    call("item_price.create", None, per_gb).await.unwrap();
+    call("customer.create", None, json!({"id": "ada"}))
+        .await
+        .unwrap();
+    let items = |gb: &str| {
+        json!([{"item_price_id": "pro-usd-monthly"},
+               {"item_price_id": "storage-usd-monthly", "quantity_in_decimal": gb}])
+    };
+
+    // 10.25 GB at 2.50: 25.625, rounded once, half up: 25.63; with the plan, 74.63.
+    let created = call(
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "ada", "subscription_items": items("10.25")}),
+    )
+    .await
+    .unwrap();
+    let invoice = &created["invoice"];
+    assert_eq!(invoice["total"], 7_463);
+    let line = &invoice["line_items"][1];
+    assert_eq!(line["quantity_in_decimal"], "10.25");
+    assert_eq!(line.get("quantity"), None);
+    assert_eq!(line["amount"], 2_563);
+    assert_eq!(
+        created["subscription"]["subscription_items"][1]["quantity_in_decimal"],
+        "10.25"
+    );
+
+    // 4.5 GB from the renewal: 11.25, with the plan 60.25; the plan's entry is untouched.
+    let change = json!({"subscription_items": [
+        {"item_price_id": "storage-usd-monthly", "quantity_in_decimal": "4.5"}],
+        "end_of_term": true});
+    call("subscription.update_for_items", Some("ada"), change)
+        .await
+        .unwrap();
+    emulator.clock().set(april).unwrap();
+    let page = call(
+        "invoice.invoices_for_subscription",
+        Some("ada"),
+        json!({"limit": 1}),
+    )
+    .await
+    .unwrap();
+    let renewal = &page["list"][0]["invoice"];
+    assert_eq!(renewal["date"], april);
+    assert_eq!(renewal["total"], 6_025);
+    assert_eq!(renewal["line_items"][0]["quantity"], 1);
+    assert_eq!(renewal["line_items"][1]["quantity_in_decimal"], "4.5");
+
+    // Refused by name: a negative or malformed decimal, both quantities, a decimal quantity
+    // on a price not per unit.
+    call("customer.create", None, json!({"id": "bob"}))
+        .await
+        .unwrap();
+    for (gb, param) in [
+        ("-1", "subscription_items[quantity_in_decimal][1]"),
+        ("1e3", "subscription_items[quantity_in_decimal][1]"),
+    ] {
+        let e = call(
+            "subscription.create_with_items",
+            Some("bob"),
+            json!({"subscription_items": items(gb)}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.api_error().unwrap().param.as_deref(), Some(param), "{gb}");
+    }
+    let both = json!({"subscription_items": [{"item_price_id": "pro-usd-monthly",
+        "quantity": 1, "quantity_in_decimal": "1.5"}]});
+    let e = call("subscription.create_with_items", Some("bob"), both)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.api_error().unwrap().param.as_deref(),
+        Some("subscription_items[quantity_in_decimal][0]")
+    );
+    let flat = json!({"id": "flat-usd-monthly", "name": "Flat", "item_id": "pro",
+        "pricing_model": "flat_fee", "price": 1_000, "currency_code": "USD", "period": 1,
+        "period_unit": "month"});
+    call("item_price.create", None, flat).await.unwrap();
+    let on_flat = json!({"subscription_items": [{"item_price_id": "flat-usd-monthly",
+        "quantity_in_decimal": "1.5"}]});
+    let e = call("subscription.create_with_items", Some("bob"), on_flat)
+        .await
+        .unwrap_err();
+    assert!(e.api_error().unwrap().is_not_emulated(), "{e}");
+}
