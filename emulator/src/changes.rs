@@ -5,9 +5,11 @@
 //! subscription's trial end; `0` or the current time ends the trial now, activating the
 //! subscription with its first invoice (an earlier time, backdating, is not emulated). A
 //! change at once to a subscription past its trial is prorated (`proration`) unless it says
-//! `prorate: false`; a change of billing period waits for the term end.
+//! `prorate: false`. A change of billing period at once starts a new term now, the new items
+//! charged in full for it (and the old ones credited for what is left, when prorated).
 
 use crate::billing::{self, Priced};
+use crate::calendar::{self, Unit};
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{future_time, int, only_taken, text};
@@ -15,6 +17,7 @@ use crate::invoices::{self, Raised};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::proration;
+use crate::schedule::Anchor;
 use crate::store::Store;
 use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
@@ -189,30 +192,47 @@ fn update(
             subscription.insert("changes_scheduled_at".into(), json!(at));
         }
         None => {
-            if period_changes(subscription, &priced) {
-                return Err(Failure::not_emulated_option(
-                    &op.id,
-                    "a change of billing period at once",
-                    "send end_of_term=true to change the period at the term end",
-                ));
-            }
             let past_trial = matches!(status.as_str(), "active" | "non_renewing");
             let prorate = values.get("prorate").and_then(Value::as_bool) != Some(false);
             let invoice_now =
                 values.get("invoice_immediately").and_then(Value::as_bool) != Some(false);
-            let plan = match past_trial && prorate {
-                true => Some(proration::plan(
+            // A new billing period starts a new term now; a trial's just bills so later.
+            let new_term = (past_trial && period_changes(subscription, &priced))
+                .then(|| new_term_end(&priced, now));
+            if new_term.is_some() && status == "non_renewing" {
+                return Err(Failure::not_emulated_option(
+                    &op.id,
+                    "a change of billing period at once on a subscription scheduled to cancel",
+                    "remove the scheduled cancellation first, or send end_of_term=true",
+                ));
+            }
+            let plan = match (new_term, past_trial && prorate) {
+                (Some(new_end), _) => Some(proration::new_term_plan(
+                    store,
+                    &op.id,
+                    subscription,
+                    &priced.items,
+                    (new_end, prorate),
+                    now,
+                )?),
+                (None, true) => Some(proration::plan(
                     store,
                     &op.id,
                     subscription,
                     &priced.items,
                     now,
                 )?),
-                false => None,
+                (None, false) => None,
             };
             // A change at once replaces any scheduled before it.
             store.schedule.drop_changes(&id);
             apply(subscription, &pending);
+            if let Some(new_end) = new_term {
+                store.schedule.set_anchor(&id, Anchor { at: now, terms: 0 });
+                subscription.insert("current_term_start".into(), json!(now));
+                subscription.insert("current_term_end".into(), json!(new_end));
+                subscription.insert("next_billing_at".into(), json!(new_end));
+            }
             if let Some(plan) = plan {
                 let prorated = proration::carry_out(store, subscription, plan, invoice_now, now);
                 changed.invoice = prorated.invoice;
@@ -283,6 +303,12 @@ fn entries(subscription: &Map<String, Value>, values: &Map<String, Value>) -> Ve
         }
     }
     entries
+}
+
+/// When a term of `priced`'s billing period that starts at `now` ends.
+fn new_term_end(priced: &Priced, now: i64) -> i64 {
+    let unit = Unit::parse(&priced.unit).unwrap_or(Unit::Month);
+    calendar::term_end(now, 1, priced.period, unit)
 }
 
 /// Whether `priced` bills on another period than the subscription.

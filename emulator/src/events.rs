@@ -118,6 +118,11 @@ fn raised(api: &Api, op: &Operation, answer: &Value) -> Vec<(String, Vec<String>
             }
             events
         }
+        "subscription.change_term_end" => match answer.get("invoice") {
+            // A prorated move of the term end raises the invoice of its charges.
+            Some(_) => one("invoice_generated", &["invoice"]),
+            None => Vec::new(),
+        },
         id if id.starts_with("subscription.") => {
             let status = answer["subscription"]["status"]
                 .as_str()

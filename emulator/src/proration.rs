@@ -9,7 +9,14 @@
 //! for up to what it was paid and has not yet credited; the charges one invoice raised at
 //! once, which those credits pay first, the rest collected as any invoice is. Credits the
 //! term's paid invoices cannot cover (an invoice still due) are refused by name.
+//!
+//! Moving a term's end (`change_term_end`) is prorated the same way ([`term_end_plan`]):
+//! seconds added are charged at one billing period's rate from now, seconds taken off
+//! credited at the current term's rate, as Chargebee documents for a changed billing date.
+//! A change of billing period at once starts a new term now ([`new_term_plan`]): the new
+//! items are charged in full, the old ones credited for what is left of the current term.
 
+use crate::calendar;
 use crate::coupons::Discounts;
 use crate::credit_notes::{self, Note};
 use crate::crud;
@@ -26,6 +33,8 @@ pub struct Plan {
     charges: Vec<(Value, i64)>,
     /// The term's paid invoices the credits are issued against, and how much against each.
     sources: Vec<(Map<String, Value>, i64)>,
+    /// The period the charges pay for.
+    charged_from: i64,
     term_end: i64,
 }
 
@@ -66,19 +75,13 @@ pub fn plan(
         credits: Vec::new(),
         charges: Vec::new(),
         sources: Vec::new(),
+        charged_from: now,
         term_end: end,
     };
     if left <= 0 || term <= 0 {
         return Ok(plan);
     }
-    let coupons = subscription.get("coupons").and_then(Value::as_array);
-    if coupons.is_some_and(|c| !c.is_empty()) {
-        return Err(Failure::not_emulated_option(
-            operation,
-            "proration of a subscription with a coupon",
-            "send prorate=false, or end_of_term=true",
-        ));
-    }
+    refuse_coupons(operation, subscription)?;
     let old: &[Value] = subscription
         .get("subscription_items")
         .and_then(Value::as_array)
@@ -105,6 +108,138 @@ pub fn plan(
             }
         }
     }
+    find_sources(store, operation, subscription, end, plan)
+}
+
+/// What moving `subscription`'s term end from its `current_term_end` to `new_end` at `now`
+/// credits or charges, as Chargebee documents for a change of the next billing date: a later
+/// end charges each recurring item `amount × seconds added ÷ seconds in one billing period
+/// from now`, for the seconds added; an earlier end credits it `amount × seconds taken off
+/// ÷ seconds in the current term`. Refused (`operation` named) as [`plan`] refuses.
+pub fn term_end_plan(
+    store: &mut Store,
+    operation: &str,
+    subscription: &Map<String, Value>,
+    new_end: i64,
+    now: i64,
+) -> Result<Plan, Failure> {
+    let start = int(subscription, "current_term_start").unwrap_or(now);
+    let end = int(subscription, "current_term_end").unwrap_or(now);
+    let mut plan = Plan {
+        credits: Vec::new(),
+        charges: Vec::new(),
+        sources: Vec::new(),
+        charged_from: end,
+        term_end: new_end,
+    };
+    if new_end == end {
+        return Ok(plan);
+    }
+    refuse_coupons(operation, subscription)?;
+    let (length, unit) = crate::lifecycle::period(subscription);
+    let (moved, base) = if new_end > end {
+        (
+            new_end - end,
+            calendar::term_end(now, 1, length, unit) - now,
+        )
+    } else {
+        (end - new_end, end - start)
+    };
+    let items = subscription
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|item| !invoices::is_charge(item));
+    for item in items {
+        let amount = prorated(int_of(item), moved, base);
+        if amount > 0 {
+            let side = if new_end > end {
+                &mut plan.charges
+            } else {
+                &mut plan.credits
+            };
+            side.push((item.clone(), amount));
+        }
+    }
+    find_sources(store, operation, subscription, end, plan)
+}
+
+/// What changing `subscription`'s billing period at once to `items` credits and charges, as
+/// Chargebee documents: a new term starts now, to `new_end`, and the new items are charged
+/// in full for it; with `prorate`, each old recurring item is credited for what is left of
+/// the current term (`amount × seconds left ÷ seconds in the term`). Refused (`operation`
+/// named) for a subscription with a coupon, or as [`plan`] refuses credits.
+pub fn new_term_plan(
+    store: &mut Store,
+    operation: &str,
+    subscription: &Map<String, Value>,
+    items: &[Value],
+    (new_end, prorate): (i64, bool),
+    now: i64,
+) -> Result<Plan, Failure> {
+    refuse_coupons(operation, subscription)?;
+    let start = int(subscription, "current_term_start").unwrap_or(now);
+    let end = int(subscription, "current_term_end").unwrap_or(now);
+    let (left, term) = (end - now, end - start);
+    let recurring = |items: &[Value]| -> Vec<Value> {
+        items
+            .iter()
+            .filter(|item| !invoices::is_charge(item))
+            .cloned()
+            .collect()
+    };
+    let old: &[Value] = subscription
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let mut plan = Plan {
+        credits: Vec::new(),
+        charges: recurring(items)
+            .into_iter()
+            .map(|item| {
+                let amount = int_of(&item);
+                (item, amount)
+            })
+            .filter(|(_, amount)| *amount > 0)
+            .collect(),
+        sources: Vec::new(),
+        charged_from: now,
+        term_end: new_end,
+    };
+    if prorate && left > 0 && term > 0 {
+        for item in recurring(old) {
+            let amount = prorated(int_of(&item), left, term);
+            if amount > 0 {
+                plan.credits.push((item, amount));
+            }
+        }
+    }
+    find_sources(store, operation, subscription, end, plan)
+}
+
+/// Refuses (`operation` named) to prorate a subscription with a coupon.
+fn refuse_coupons(operation: &str, subscription: &Map<String, Value>) -> Result<(), Failure> {
+    let coupons = subscription.get("coupons").and_then(Value::as_array);
+    if coupons.is_some_and(|c| !c.is_empty()) {
+        return Err(Failure::not_emulated_option(
+            operation,
+            "proration of a subscription with a coupon",
+            "send prorate=false, or end_of_term=true",
+        ));
+    }
+    Ok(())
+}
+
+/// `plan` with the paid invoices of `subscription`'s term ending at `end` its credits are
+/// issued against; refused (`operation` named) when they cannot cover them.
+fn find_sources(
+    store: &mut Store,
+    operation: &str,
+    subscription: &Map<String, Value>,
+    end: i64,
+    mut plan: Plan,
+) -> Result<Plan, Failure> {
     if plan.credits.is_empty() {
         return Ok(plan);
     }
@@ -182,7 +317,7 @@ pub fn carry_out(
         .map(|(item, amount)| Charge {
             item,
             amount: *amount,
-            from: now,
+            from: plan.charged_from,
             to: plan.term_end,
         })
         .collect();

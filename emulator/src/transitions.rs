@@ -13,6 +13,7 @@ use crate::fields::{future_time, int, text};
 use crate::invoices;
 use crate::lifecycle;
 use crate::params::Params;
+use crate::proration;
 use crate::schedule::Anchor;
 use crate::store::Store;
 use crate::unbilled;
@@ -139,6 +140,7 @@ pub fn run(
     let values = &params.values;
     only_taken(&op.id, &op.name, values)?;
     let mut invoice = None;
+    let mut credit_notes = Vec::new();
     match op.name.as_str() {
         "cancel" | "cancel_for_items" => {
             cancel(&mut subscription, values, now)?;
@@ -175,7 +177,12 @@ pub fn run(
             }
         }
         "pause" => pause(store, &mut subscription, values, now)?,
-        "change_term_end" => change_term_end(op, store, &mut subscription, values, now)?,
+        "change_term_end" => {
+            if let Some(prorated) = change_term_end(op, store, &mut subscription, values, now)? {
+                invoice = prorated.invoice.map(|raised| raised.object());
+                credit_notes = prorated.credit_notes;
+            }
+        }
         "resume" => {
             require(&subscription, &["paused"], "resumed")?;
             match text(values, "resume_option").unwrap_or("immediately") {
@@ -249,6 +256,9 @@ pub fn run(
     if let Some(invoice) = invoice {
         answer["invoice"] = Value::Object(invoice);
     }
+    if !credit_notes.is_empty() {
+        answer["credit_notes"] = json!(credit_notes);
+    }
     Ok(answer)
 }
 
@@ -300,23 +310,29 @@ fn change_term_end(
     subscription: &mut Map<String, Value>,
     values: &Map<String, Value>,
     now: i64,
-) -> Result<(), Failure> {
+) -> Result<Option<proration::Prorated>, Failure> {
     require(
         subscription,
         &["in_trial", "active", "non_renewing"],
         "given a new term end",
     )?;
-    if values.get("prorate").and_then(Value::as_bool) != Some(false) {
-        return Err(Failure::not_emulated_option(
-            &op.id,
-            "proration",
-            "send prorate=false to move the term end without credits or charges",
-        ));
-    }
     let end = future_time(values, "term_ends_at", now)?
         .ok_or_else(|| Failure::param("term_ends_at", "cannot be blank"))?;
     let old_end = int(subscription, "current_term_end");
     let status = text(subscription, "status").map(str::to_string);
+    // A trial has nothing to prorate; a term does unless told not to.
+    let prorate = status.as_deref() != Some("in_trial")
+        && values.get("prorate").and_then(Value::as_bool) != Some(false);
+    let plan = match prorate {
+        true => Some(proration::term_end_plan(
+            store,
+            &op.id,
+            subscription,
+            end,
+            now,
+        )?),
+        false => None,
+    };
     match status.as_deref() {
         Some("in_trial") => {
             subscription.insert("trial_end".into(), json!(end));
@@ -336,7 +352,8 @@ fn change_term_end(
             store.schedule.set_anchor(id, Anchor { at: end, terms: -1 });
         }
     }
-    Ok(())
+    let invoice_now = values.get("invoice_immediately").and_then(Value::as_bool) != Some(false);
+    Ok(plan.map(|plan| proration::carry_out(store, subscription, plan, invoice_now, now)))
 }
 
 /// Pauses now, or schedules the pause (`pause_date`), with a `resume_date` when one is given

@@ -881,8 +881,9 @@ async fn a_deleted_subscription_takes_its_invoices_and_stops_renewing() {
     );
 }
 
-/// A new term end moves the billing date: renewals count from it. The call must turn
-/// proration off, since proration is not emulated; a trial's end moves the same way.
+/// A new term end moves the billing date: renewals count from it. Moving it earlier with
+/// proration credits the term's invoice, which is not paid here, so the call turns
+/// proration off; a trial's end moves the same way.
 #[tokio::test]
 async fn a_changed_term_end_moves_the_billing_date() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z
@@ -896,7 +897,11 @@ async fn a_changed_term_end_moves_the_billing_date() {
         json!({"term_ends_at": march_25}),
     )
     .await;
-    assert_eq!((status, code.as_str()), (501, "not_emulated"), "proration");
+    assert_eq!(
+        (status, code.as_str()),
+        (501, "not_emulated"),
+        "credits with the term's invoice unpaid"
+    );
     let changed = call(
         &client,
         "subscription.change_term_end",

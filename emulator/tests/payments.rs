@@ -2321,3 +2321,180 @@ async fn changes_in_a_thirty_day_term_round_halves_up() {
     assert_eq!(invoice["line_items"][0]["date_from"], 1_776_708_000);
     assert_eq!(invoice["line_items"][0]["date_to"], 1_778_414_400);
 }
+
+#[tokio::test]
+async fn moving_the_term_end_is_prorated_as_a_changed_billing_date() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z; the term ends 2026-04-10T12:00:00Z
+    let day = 86_400;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let (april_10, april_15, april_20) = (start + 31 * day, start + 36 * day, start + 41 * day);
+
+    // On 2026-03-20, 10 days added: charged at one month from now (2026-03-20 to 04-20,
+    // 31 days): 49.00 × 10 ÷ 31 = 15.806… → 15.81, for 04-10 to 04-20, from the card.
+    emulator.clock().set(start + 10 * day).unwrap();
+    let extended = call(
+        &client,
+        "subscription.change_term_end",
+        Some("sub"),
+        json!({"term_ends_at": april_20}),
+    )
+    .await;
+    assert_eq!(extended["subscription"]["current_term_end"], april_20);
+    assert_eq!(extended["subscription"]["next_billing_at"], april_20);
+    let invoice = &extended["invoice"];
+    assert_eq!(invoice["total"], 1_581);
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["line_items"][0]["date_from"], april_10);
+    assert_eq!(invoice["line_items"][0]["date_to"], april_20);
+    assert_eq!(count_events(&client, "invoice_generated").await, 2);
+
+    // On 2026-03-25, 5 days taken off: credited at the term's rate (2026-03-10 to 04-20,
+    // 41 days): 49.00 × 5 ÷ 41 = 5.9756… → 5.98, a refundable note.
+    emulator.clock().set(start + 15 * day).unwrap();
+    let reduced = call(
+        &client,
+        "subscription.change_term_end",
+        Some("sub"),
+        json!({"term_ends_at": april_15}),
+    )
+    .await;
+    assert_eq!(reduced["subscription"]["current_term_end"], april_15);
+    assert_eq!(reduced.get("invoice"), None);
+    let note = &reduced["credit_notes"][0];
+    assert_eq!(note["total"], 598);
+    assert_eq!(note["type"], "refundable");
+    assert_eq!(note["reference_invoice_id"], invoice["id"]);
+
+    // The renewal on 2026-04-15 takes the 5.98 first: 43.02 from the card.
+    emulator.clock().set(april_15).unwrap();
+    let page = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("sub"),
+        json!({"limit": 1}),
+    )
+    .await;
+    let renewal = &page["list"][0]["invoice"];
+    assert_eq!(renewal["date"], april_15);
+    assert_eq!(renewal["credits_applied"], 598);
+    assert_eq!(renewal["amount_paid"], 4_302);
+
+    // prorate=false moves the end alone.
+    let plain = call(
+        &client,
+        "subscription.change_term_end",
+        Some("sub"),
+        json!({"term_ends_at": april_15 + 40 * day, "prorate": false}),
+    )
+    .await;
+    assert_eq!(plain.get("invoice"), None);
+    assert_eq!(plain.get("credit_notes"), None);
+}
+
+#[tokio::test]
+async fn a_new_billing_period_at_once_starts_a_new_term() {
+    let start = 1_773_144_000; // 2026-03-10T12:00:00Z; the term ends 2026-04-10T12:00:00Z
+    let day = 86_400;
+    let config = Config {
+        now: Some(start),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    let yearly = json!({"id": "pro-usd-yearly", "name": "Pro yearly", "item_id": "pro",
+        "pricing_model": "per_unit", "price": 49_000, "currency_code": "USD", "period": 1,
+        "period_unit": "year"});
+    call(&client, "item_price.create", None, yearly).await;
+    call(&client, "customer.create", None, json!({"id": "ada"})).await;
+    add_card(&client, "ada", "4111111111111111").await;
+    call(
+        &client,
+        "subscription.create_with_items",
+        Some("ada"),
+        json!({"id": "sub", "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let to_yearly = json!({"replace_items_list": true,
+                           "subscription_items": [{"item_price_id": "pro-usd-yearly"}]});
+
+    // On 2026-03-20, 21 of 31 days left: 49.00 × 21/31 = 33.19 credited, 490.00 charged
+    // for a year from now, 456.81 from the card.
+    let now = start + 10 * day;
+    let next_year = 1_805_544_000; // 2027-03-20T12:00:00Z
+    emulator.clock().set(now).unwrap();
+    let changed = call(
+        &client,
+        "subscription.update_for_items",
+        Some("sub"),
+        to_yearly.clone(),
+    )
+    .await;
+    let subscription = &changed["subscription"];
+    assert_eq!(subscription["billing_period_unit"], "year");
+    assert_eq!(subscription["current_term_start"], now);
+    assert_eq!(subscription["current_term_end"], next_year);
+    assert_eq!(subscription["next_billing_at"], next_year);
+    assert_eq!(subscription["mrr"], 49_000);
+    assert_eq!(changed["credit_notes"][0]["total"], 3_319);
+    let invoice = &changed["invoice"];
+    assert_eq!(invoice["total"], 49_000);
+    assert_eq!(invoice["credits_applied"], 3_319);
+    assert_eq!(invoice["amount_paid"], 45_681);
+    assert_eq!(invoice["line_items"][0]["date_from"], now);
+    assert_eq!(invoice["line_items"][0]["date_to"], next_year);
+
+    // Nothing is billed again until the year is over; then 490.00.
+    emulator.clock().set(next_year).unwrap();
+    let page = call(
+        &client,
+        "invoice.invoices_for_subscription",
+        Some("sub"),
+        json!({}),
+    )
+    .await;
+    let dates: Vec<&Value> = page["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["invoice"]["date"])
+        .collect();
+    assert_eq!(dates, [&json!(next_year), &json!(now), &json!(start)]);
+    assert_eq!(page["list"][0]["invoice"]["total"], 49_000);
+
+    // A trial's period changes at once without a charge.
+    call(&client, "customer.create", None, json!({"id": "bob"})).await;
+    let trial_end = next_year + 30 * day;
+    call(
+        &client,
+        "subscription.create_with_items",
+        Some("bob"),
+        json!({"id": "trial", "trial_end": trial_end,
+               "subscription_items": [{"item_price_id": "pro-usd-monthly"}]}),
+    )
+    .await;
+    let trial = call(
+        &client,
+        "subscription.update_for_items",
+        Some("trial"),
+        to_yearly,
+    )
+    .await;
+    assert_eq!(trial["subscription"]["billing_period_unit"], "year");
+    assert_eq!(trial.get("invoice"), None);
+}
