@@ -297,3 +297,240 @@ async fn enormous_timeouts_neither_panic_nor_cut_calls_short() {
         assert!(page.is_ok(), "{timeout:?}: {page:?}");
     }
 }
+
+/// What a hook saw of one attempt.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    number: u32,
+    method: &'static str,
+    url: String,
+    status: Option<u16>,
+    error: Option<&'static str>,
+    authorization: Option<String>,
+    body_len: usize,
+}
+
+/// A hook keeping what it sees.
+#[derive(Default)]
+struct Watch(Mutex<Vec<Seen>>);
+
+impl chargebee::Hook for Watch {
+    fn attempted(&self, attempt: &chargebee::Attempt<'_>) {
+        let headers = attempt.headers();
+        let authorization = headers
+            .iter()
+            .find(|(name, _)| name == "authorization")
+            .map(|(_, value)| value.clone());
+        for (_, value) in &headers {
+            assert!(!value.contains(TEST_KEY), "a hook saw the key: {value}");
+        }
+        self.0.lock().unwrap().push(Seen {
+            number: attempt.number,
+            method: attempt.method.as_str(),
+            url: attempt.url.to_string(),
+            status: attempt.status,
+            error: attempt.error.map(Error::kind),
+            authorization,
+            body_len: attempt.body_len,
+        });
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_every_attempt_with_credentials_redacted() {
+    let customer = chargebee_tests::fixture("customer").to_string();
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, format!(r#"{{"customer": {customer}}}"#)),
+    ])
+    .await;
+    let watch = Arc::new(Watch::default());
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .retry(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(5))
+                .max_delay(Duration::from_millis(20)),
+        )
+        .rate_limit(None)
+        .hook(watch.clone())
+        .build()
+        .unwrap();
+    client
+        .customers()
+        .create()
+        .id("cus_1")
+        .send()
+        .await
+        .unwrap();
+    let seen = watch.0.lock().unwrap().clone();
+    let url = format!("{}/api/v2/customers", server.url());
+    let body_len = server.requests()[0].body.len();
+    assert!(body_len > 0);
+    let attempt = |number, status, error| Seen {
+        number,
+        method: "POST",
+        url: url.clone(),
+        status: Some(status),
+        error,
+        authorization: Some("Bearer <redacted>".into()),
+        body_len,
+    };
+    assert_eq!(
+        seen,
+        [attempt(1, 503, Some("gateway")), attempt(2, 200, None)]
+    );
+}
+
+#[tokio::test]
+async fn a_caller_http_client_sends_and_a_redirect_it_follows_is_refused() {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    let server = MockServer::start(vec![
+        Reply::json(200, r#"{"list": []}"#),
+        Reply::json(302, "{}").header("location", "/elsewhere"),
+        Reply::json(200, r#"{"list": []}"#),
+    ])
+    .await;
+    let mut headers = HeaderMap::new();
+    headers.insert("x-shared-pool", HeaderValue::from_static("app"));
+    let shared = reqwest::Client::builder()
+        .default_headers(headers.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let build = |http: reqwest::Client| {
+        Client::builder()
+            .maton_api_key(TEST_KEY)
+            .base_url(server.url())
+            .rate_limit(None)
+            .http_client(http)
+    };
+    let client = build(shared.clone()).build().unwrap();
+    client.customers().list().send().await.unwrap();
+    assert_eq!(server.requests()[0].header("x-shared-pool"), Some("app"));
+
+    // The caller's client follows the redirect; the answer from elsewhere is refused.
+    let following = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client = build(following).build().unwrap();
+    let refused = client.customers().list().send().await.unwrap_err();
+    assert_eq!(refused.kind(), "redirect", "{refused}");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "the redirect was followed, then refused"
+    );
+
+    // The builder's own proxy and connect timeout are refused beside it.
+    for builder in [
+        build(shared.clone()).proxy("http://proxy.internal:3128"),
+        build(shared.clone()).connect_timeout(Duration::from_secs(1)),
+    ] {
+        let refused = builder.build().unwrap_err();
+        assert!(
+            matches!(&refused, Error::Config(m) if m.contains("http_client")),
+            "{refused}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_call_is_one_span_with_http_client_fields() {
+    use chargebee_tests::spans::CollectedSpans;
+    let not_found = r#"{"message": "no such customer", "type": "invalid_request",
+        "api_error_code": "resource_not_found", "http_status_code": 404}"#;
+    let server = MockServer::start(vec![
+        Reply::json(200, r#"{"list": []}"#),
+        Reply::json(404, not_found),
+        Reply::json(503, "{}"),
+        Reply::json(200, r#"{"list": []}"#),
+        Reply::json(200, r#"{"list": []}"#).delayed(Duration::from_secs(2)),
+    ])
+    .await;
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .retry(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(5))
+                .max_delay(Duration::from_millis(20)),
+        )
+        .rate_limit(None)
+        .build()
+        .unwrap();
+    let spans = CollectedSpans::default();
+    let _guard = tracing::subscriber::set_default(spans.subscriber());
+    client.customers().list().send().await.unwrap();
+    client
+        .customers()
+        .retrieve("cus_9")
+        .send()
+        .await
+        .unwrap_err();
+    client.customers().list().send().await.unwrap();
+    client
+        .with_timeout(Duration::from_millis(200))
+        .customers()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    let closed = spans.closed();
+    assert_eq!(closed.len(), 4, "{closed:#?}");
+    let fields = |i: usize, names: &[&str]| -> Vec<Option<String>> {
+        names
+            .iter()
+            .map(|name| closed[i].field(name).map(str::to_string))
+            .collect()
+    };
+    let names = [
+        "otel.name",
+        "http.request.method",
+        "url.path",
+        "chargebee.attempts",
+        "http.response.status_code",
+        "error.type",
+        "chargebee.idempotency_key_present",
+    ];
+    let some = |text: &str| Some(text.to_string());
+    // A list that succeeds.
+    assert_eq!(
+        fields(0, &names),
+        [
+            some("customer.list"),
+            some("GET"),
+            some("/customers"),
+            some("1"),
+            some("200"),
+            None,
+            some("false")
+        ]
+    );
+    // Chargebee's error: the path is the template, without the id.
+    assert_eq!(
+        fields(1, &names),
+        [
+            some("customer.retrieve"),
+            some("GET"),
+            some("/customers/{customer_id}"),
+            some("1"),
+            some("404"),
+            some("api"),
+            some("false")
+        ]
+    );
+    // A retry, then success: two attempts, the retry an event inside the call's span.
+    assert_eq!(fields(2, &names[3..6]), [some("2"), some("200"), None]);
+    assert!(closed[2].events >= 3, "{:?}", closed[2]);
+    // The call's deadline: no status.
+    assert_eq!(fields(3, &names[3..6]), [some("1"), None, some("deadline")]);
+    for span in &closed {
+        assert_eq!(span.name, "chargebee.call");
+        for value in span.fields.values() {
+            assert!(!value.contains(TEST_KEY), "{span:?}");
+        }
+    }
+}

@@ -10,6 +10,7 @@
 //!    (an embedded resource is read as JSON first, to keep it when it lacks its `id`);
 //! 3. encoding: a 20-item `subscription_for_items` form, against writing it by hand;
 //! 4. request overhead: requests/s over keep-alive HTTP on 127.0.0.1, against raw reqwest
+//!    (and the same with a no-op hook and a subscriber keeping every span at info level)
 //!    sending the same request and decoding the same type (target ratio ≥ 0.9);
 //! 5. pagination: entries/s streaming 100,000 entries (1,000 pages of 100), and the peak heap
 //!    of that stream against a stream of 10,000 (it must not grow with the entry count);
@@ -72,7 +73,8 @@ fn main() {
         rows.insert(0, generation());
     }
     if wanted("requests") {
-        rows.push(runtime.block_on(request_overhead()));
+        let (plain, observed) = runtime.block_on(request_overhead());
+        rows.extend([plain, observed]);
     }
     if wanted("pagination") {
         rows.push(runtime.block_on(pagination()));
@@ -233,15 +235,24 @@ fn encoding() -> Row {
     }
 }
 
-async fn request_overhead() -> Row {
+/// A hook that does nothing: what watching attempts costs the client itself.
+struct NoOpHook;
+
+impl chargebee::Hook for NoOpHook {
+    fn attempted(&self, _attempt: &chargebee::Attempt<'_>) {}
+}
+
+async fn request_overhead() -> (Row, Row) {
     let body = format!(r#"{{"customer":{CUSTOMER},"card":{CARD}}}"#).into_bytes();
     let url = server::start(Arc::new(move |_: &str| body.clone())).await;
-    let client = Client::builder()
-        .maton_api_key("bench-key")
-        .base_url(&url)
-        .rate_limit(None)
-        .build()
-        .unwrap();
+    let builder = || {
+        Client::builder()
+            .maton_api_key("bench-key")
+            .base_url(&url)
+            .rate_limit(None)
+    };
+    let client = builder().build().unwrap();
+    let watched = builder().hook(Arc::new(NoOpHook)).build().unwrap();
     // The baseline gets the client's own defaults (timeouts, user agent), so the ratio shows
     // what this crate's layer costs, not what a timeout costs inside reqwest.
     let raw = reqwest::Client::builder()
@@ -254,13 +265,26 @@ async fn request_overhead() -> Row {
     // Rounds alternate between the two, and the median round counts, so drift in the
     // machine's speed touches both sides alike.
     let n = 500;
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for _ in 0..9 {
+    let (mut ours, mut theirs, mut observed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..15 {
         let start = Instant::now();
         for _ in 0..n {
             client.customers().retrieve("cus_1").send().await.unwrap();
         }
         ours.push(n as f64 / start.elapsed().as_secs_f64());
+        // The same calls with a no-op hook, under a subscriber that keeps every span at the
+        // usual production level (info: the call's span, not the attempts' debug events).
+        {
+            use tracing_subscriber::layer::SubscriberExt;
+            let subscriber =
+                tracing_subscriber::registry().with(tracing_subscriber::filter::LevelFilter::INFO);
+            let _spans = tracing::subscriber::set_default(subscriber);
+            let start = Instant::now();
+            for _ in 0..n {
+                watched.customers().retrieve("cus_1").send().await.unwrap();
+            }
+            observed.push(n as f64 / start.elapsed().as_secs_f64());
+        }
         let start = Instant::now();
         for _ in 0..n {
             let bytes = raw
@@ -281,14 +305,27 @@ async fn request_overhead() -> Row {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (ours, theirs) = (median(&mut ours), median(&mut theirs));
-    Row {
-        name: "requests/s, keep-alive, 127.0.0.1",
-        value: format!("{ours:.0} req/s"),
-        baseline: format!("raw reqwest {theirs:.0} req/s"),
-        ratio: ours / theirs,
-        target: "≥ 0.9x",
-    }
+    let (ours, theirs, observed) = (
+        median(&mut ours),
+        median(&mut theirs),
+        median(&mut observed),
+    );
+    (
+        Row {
+            name: "requests/s, keep-alive, 127.0.0.1",
+            value: format!("{ours:.0} req/s"),
+            baseline: format!("raw reqwest {theirs:.0} req/s"),
+            ratio: ours / theirs,
+            target: "≥ 0.9x",
+        },
+        Row {
+            name: "requests/s, a hook and a span each",
+            value: format!("{observed:.0} req/s"),
+            baseline: format!("raw reqwest {theirs:.0} req/s"),
+            ratio: observed / theirs,
+            target: "within 0.03 of the row above",
+        },
+    )
 }
 
 /// A server holding `pages` pages of 100 customers, `next_offset` being the next page number.

@@ -22,11 +22,6 @@ pub const JSON_ERRORS: &str = "json-errors";
 pub const COMPLETIONS: &str = "completions";
 pub const SHELL: &str = "SHELL";
 
-/// The site name read for direct calls.
-pub const SITE_VAR: &str = "CHARGEBEE_SITE";
-/// The Chargebee API key read for direct calls.
-pub const CHARGEBEE_KEY_VAR: &str = "CHARGEBEE_API_KEY";
-
 /// The whole command line.
 pub fn root(api: &Api) -> Command {
     let mut resources: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();

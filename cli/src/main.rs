@@ -272,23 +272,15 @@ async fn client(
         let client = builder.build().map_err(Failure::from)?;
         return Ok((client, Some(emulator)));
     }
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let mut builder = match (
-        env(chargebee::API_KEY_VAR),
-        env(commands::SITE_VAR),
-        env(commands::CHARGEBEE_KEY_VAR),
-    ) {
-        (Some(key), _, _) => Client::builder().maton_api_key(key),
-        (None, Some(site), Some(key)) => Client::builder().direct(site, key),
-        _ => {
-            return Err(Failure::usage(format!(
-                "no credentials: set {} (through the Maton gateway), or {} and {} (straight \
-                 to Chargebee), or pass --emulator",
-                chargebee::API_KEY_VAR,
-                commands::SITE_VAR,
-                commands::CHARGEBEE_KEY_VAR
-            )))
-        }
+    // The library reads the same variables, in the same order.
+    let Ok(mut builder) = chargebee::ClientBuilder::from_env() else {
+        return Err(Failure::usage(format!(
+            "no credentials: set {} (through the Maton gateway), or {} and {} (straight to \
+             Chargebee), or pass --emulator",
+            chargebee::API_KEY_VAR,
+            chargebee::SITE_VAR,
+            chargebee::CHARGEBEE_API_KEY_VAR
+        )));
     };
     let base = matches.get_one::<String>(commands::BASE_URL);
     if let Some(url) = base {

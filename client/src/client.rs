@@ -1,5 +1,6 @@
 //! The client and its builder: credentials, base URLs, connection, timeouts.
 
+use crate::hooks::Hook;
 use crate::limiter::{RateLimit, RateLimiter};
 use crate::{Error, RetryPolicy};
 use std::fmt;
@@ -10,8 +11,12 @@ use std::time::Duration;
 pub const GATEWAY_URL: &str = "https://gateway.maton.ai/chargebee";
 /// Where connection management calls go unless overridden.
 pub const CONTROL_URL: &str = "https://ctrl.maton.ai";
-/// The environment variable [`Client::from_env`] reads.
+/// The environment variable with the Maton API key (gateway mode).
 pub const API_KEY_VAR: &str = "MATON_API_KEY";
+/// The environment variable with the Chargebee site name (direct mode).
+pub const SITE_VAR: &str = "CHARGEBEE_SITE";
+/// The environment variable with the Chargebee API key (direct mode).
+pub const CHARGEBEE_API_KEY_VAR: &str = "CHARGEBEE_API_KEY";
 
 /// The longest a call takes unless told otherwise: limiter queueing, attempts and waits.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -65,6 +70,11 @@ pub(crate) struct Inner {
     pub(crate) base_overridden: bool,
     pub(crate) limiter: Option<Arc<dyn RateLimit>>,
     pub(crate) max_response_bytes: usize,
+    /// Told about every attempt.
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    /// Whether `http` is the caller's (which may follow redirects) rather than the
+    /// client's own (which never does).
+    pub(crate) caller_http: bool,
 }
 
 /// Why a client has no control API root: the Chargebee root was pointed at `base_host`, and
@@ -113,14 +123,22 @@ impl fmt::Debug for Secret {
 }
 
 impl Client {
-    /// A gateway client with the key in `MATON_API_KEY`.
+    /// A client with the credentials in the environment ([`ClientBuilder::from_env`]):
+    /// through the gateway with `MATON_API_KEY`, else straight to Chargebee with
+    /// `CHARGEBEE_SITE` and `CHARGEBEE_API_KEY`, the variables the `chargebee` command line
+    /// reads.
     pub fn from_env() -> Result<Client, Error> {
-        match std::env::var(API_KEY_VAR) {
-            Ok(key) if !key.trim().is_empty() => Client::builder().maton_api_key(key).build(),
-            Ok(_) => Err(Error::Config(format!("{API_KEY_VAR} is set but empty"))),
-            Err(_) => Err(Error::Config(format!(
-                "{API_KEY_VAR} is not set: export your Maton API key, or build the client with \
-                 Client::builder().direct(site, api_key) to call Chargebee directly"
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A direct client with the site in `CHARGEBEE_SITE` and the key in
+    /// `CHARGEBEE_API_KEY`, whatever `MATON_API_KEY` says.
+    pub fn from_env_direct() -> Result<Client, Error> {
+        match (env_value(SITE_VAR), env_value(CHARGEBEE_API_KEY_VAR)) {
+            (Some(site), Some(key)) => Client::builder().direct(site, key).build(),
+            _ => Err(Error::Config(format!(
+                "{SITE_VAR} and {CHARGEBEE_API_KEY_VAR} must both be set (not empty) to call \
+                 Chargebee directly"
             ))),
         }
     }
@@ -207,6 +225,9 @@ pub struct ClientBuilder {
     /// The Redis URL and key of a limit shared by processes.
     #[cfg(feature = "redis")]
     shared_rate_limit: Option<(String, String)>,
+    /// The caller's own HTTP client.
+    http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 /// Where https requests go through, if anywhere.
@@ -227,7 +248,33 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// The value of environment variable `name`, unless it is unset or blank.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
 impl ClientBuilder {
+    /// A builder with the credentials in the environment, to add settings before `build()`:
+    /// the Maton API key in `MATON_API_KEY` (through the gateway) when it is set, else the
+    /// site and key in `CHARGEBEE_SITE` and `CHARGEBEE_API_KEY` (straight to Chargebee). A
+    /// variable set to blanks counts as unset. With neither, [`Error::Config`] names the
+    /// variables.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        match (
+            env_value(API_KEY_VAR),
+            env_value(SITE_VAR),
+            env_value(CHARGEBEE_API_KEY_VAR),
+        ) {
+            (Some(key), _, _) => Ok(Client::builder().maton_api_key(key)),
+            (None, Some(site), Some(key)) => Ok(Client::builder().direct(site, key)),
+            _ => Err(Error::Config(format!(
+                "no credentials in the environment: {API_KEY_VAR} is not set (through the \
+                 Maton gateway), nor both {SITE_VAR} and {CHARGEBEE_API_KEY_VAR} (straight to \
+                 Chargebee)"
+            ))),
+        }
+    }
+
     /// Calls go through the Maton gateway with this Maton API key.
     pub fn maton_api_key(mut self, key: impl Into<String>) -> Self {
         self.auth = Some(Auth::Gateway {
@@ -267,6 +314,25 @@ impl ClientBuilder {
     /// Picks the Maton connection (the `Maton-Connection` header) when there are several.
     pub fn connection(mut self, id: impl Into<String>) -> Self {
         self.connection = Some(id.into());
+        self
+    }
+
+    /// Sends through `client` instead of a client of the builder's own, to share a
+    /// connection pool, a TLS setup or a proxy with the rest of an application. Build it
+    /// with `redirect(reqwest::redirect::Policy::none())`: an answer that comes from another
+    /// URL than the request went to (a redirect it followed) is refused with
+    /// [`Error::Redirect`]. [`ClientBuilder::proxy`], [`ClientBuilder::proxy_from_env`] and
+    /// [`ClientBuilder::connect_timeout`] set up the builder's own client and are refused
+    /// beside it: set them on `client`. Timeouts per attempt and per call, retries, the rate
+    /// limiter and redaction stay this client's.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Adds `hook`, told about every attempt of every call ([`Hook`]).
+    pub fn hook(mut self, hook: Arc<dyn Hook>) -> Self {
+        self.hooks.push(hook);
         self
     }
 
@@ -411,18 +477,30 @@ impl ClientBuilder {
             .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
         let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::Config("the user agent cannot travel in an HTTP header".into()))?;
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            // A redirect would carry the key, the body and the idempotency key to another
-            // origin; the transport reports it instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy();
-        if let Some(proxy) = https_proxy(self.proxy)? {
-            http = http.proxy(proxy);
-        }
-        let http = http
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let caller_http = self.http_client.is_some();
+        let http = match self.http_client.take() {
+            Some(_) if self.proxy.is_some() || self.connect_timeout.is_some() => {
+                return Err(Error::Config(
+                    "http_client is set: set its proxy and connect timeout on that \
+                     reqwest::Client, not on the builder"
+                        .into(),
+                ))
+            }
+            Some(http) => http,
+            None => {
+                let mut http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    // A redirect would carry the key, the body and the idempotency key to
+                    // another origin; the transport reports it instead.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .no_proxy();
+                if let Some(proxy) = https_proxy(self.proxy)? {
+                    http = http.proxy(proxy);
+                }
+                http.build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -435,6 +513,8 @@ impl ClientBuilder {
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                hooks: self.hooks,
+                caller_http,
             }),
             settings: Arc::new(CallSettings {
                 connection: self.connection,

@@ -492,6 +492,29 @@ impl Error {
         }
     }
 
+    /// What kind of error it is, one word for logs, metrics and trace spans: `api`,
+    /// `gateway`, `http`, `redirect`, `repeated_offset`, `transport`, `timeout`, `deadline`,
+    /// `decode`, `body_too_large`, `time_travel`, `export_failed`, `config` or
+    /// `invalid_argument`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Api { .. } => "api",
+            Error::Gateway { .. } => "gateway",
+            Error::Http { .. } => "http",
+            Error::Redirect { .. } => "redirect",
+            Error::RepeatedOffset { .. } => "repeated_offset",
+            Error::Transport { .. } => "transport",
+            Error::Timeout { .. } => "timeout",
+            Error::Deadline { .. } => "deadline",
+            Error::Decode { .. } => "decode",
+            Error::BodyTooLarge { .. } => "body_too_large",
+            Error::TimeTravel { .. } => "time_travel",
+            Error::ExportFailed { .. } => "export_failed",
+            Error::Config(_) => "config",
+            Error::InvalidArgument { .. } => "invalid_argument",
+        }
+    }
+
     /// The HTTP status, for errors that come with one.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -9,6 +9,7 @@ mod dry_run;
 #[cfg(feature = "dynamic")]
 mod dynamic;
 mod error;
+mod hooks;
 #[rustfmt::skip]
 mod generated;
 #[cfg(test)]
@@ -32,14 +33,16 @@ pub use chargebee_types::{
     CUSTOM_FIELD_PREFIX,
 };
 pub use client::{
-    Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_GATEWAY_RATE,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, GATEWAY_URL,
+    Client, ClientBuilder, API_KEY_VAR, CHARGEBEE_API_KEY_VAR, CONTROL_URL,
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_GATEWAY_RATE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    GATEWAY_URL, SITE_VAR,
 };
 pub use dry_run::HttpRequest;
 #[cfg(feature = "dynamic")]
 pub use dynamic::DynamicCall;
 pub use error::{ApiError, ApiErrorCode, Error, ErrorType, GatewayErrorKind};
 pub use generated::*;
+pub use hooks::{Attempt, Hook};
 pub use limiter::{RateLimit, SlotPastDeadline};
 pub use pagination::Page;
 pub use raw::RawRequest;

@@ -4,6 +4,7 @@ use crate::client::{Auth, Client};
 use crate::dry_run::{HttpRequest, REDACTED};
 use crate::error::{decode_json, snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
+use crate::hooks::Attempt;
 use crate::limiter::SlotPastDeadline as Late;
 use crate::retry::{parse_retry_after, retryable, Failure};
 use bytes::Bytes;
@@ -16,6 +17,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// What the generated code knows about an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +242,49 @@ impl Client {
         params: &dyn FormEncode,
         options: &CallOptions,
     ) -> Result<(Vec<u8>, ResponseInfo), Error> {
+        // One span per call, its fields after OpenTelemetry's HTTP client conventions; the
+        // path is the template, so ids stay out. The key and the body are never recorded.
+        let span = tracing::info_span!(
+            "chargebee.call",
+            otel.name = op.id,
+            otel.kind = "client",
+            http.request.method = op.method.as_str(),
+            url.path = op.path,
+            chargebee.operation = op.id,
+            chargebee.idempotency_key_present = tracing::field::Empty,
+            chargebee.attempts = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        let attempts = AtomicU32::new(0);
+        let outcome = self
+            .fetch_in(op, path, params, options, &attempts, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("chargebee.attempts", attempts.load(Ordering::Relaxed));
+        let status = match &outcome {
+            Ok((_, info)) => Some(info.status),
+            Err(error) => {
+                span.record("error.type", error.kind());
+                error.status()
+            }
+        };
+        if let Some(status) = status {
+            span.record("http.response.status_code", status);
+        }
+        outcome
+    }
+
+    /// [`Client::fetch`] within its span, counting attempts in `attempts`.
+    async fn fetch_in(
+        &self,
+        op: &Operation,
+        path: String,
+        params: &dyn FormEncode,
+        options: &CallOptions,
+        attempts: &AtomicU32,
+        span: &tracing::Span,
+    ) -> Result<(Vec<u8>, ResponseInfo), Error> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(Error::Config(format!(
                 "{}: calls need a Tokio runtime (with time and I/O enabled); none is running here",
@@ -247,11 +292,14 @@ impl Client {
             )));
         }
         let prepared = self.prepare(op, path, Payload::encode(op, params)?, options)?;
+        span.record(
+            "chargebee.idempotency_key_present",
+            prepared.idempotency_key.is_some(),
+        );
         let timeout = options.timeout.unwrap_or(self.settings.timeout);
         // A timeout too long to represent is no deadline at all.
         let deadline = Instant::now().checked_add(timeout);
-        let attempts = AtomicU32::new(0);
-        let calls = self.attempts(op, &prepared, deadline, &attempts);
+        let calls = self.attempts(op, &prepared, deadline, attempts);
         let outcome = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, calls).await,
             None => Ok(calls.await),
@@ -275,25 +323,11 @@ impl Client {
         options: &CallOptions,
     ) -> Result<HttpRequest, Error> {
         let prepared = self.prepare(op, path, Payload::encode(op, params)?, options)?;
-        let headers = prepared
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let text = if value.is_sensitive() {
-                    let text = value.to_str().unwrap_or_default();
-                    let scheme = text.split_once(' ').map_or("", |(scheme, _)| scheme);
-                    format!("{scheme} {REDACTED}").trim_start().to_string()
-                } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                };
-                (name.as_str().to_string(), text)
-            })
-            .collect();
         Ok(HttpRequest {
             operation: op.id,
             method: op.method,
+            headers: redacted(&prepared.headers),
             url: prepared.url,
-            headers,
             body: prepared
                 .body
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
@@ -317,6 +351,7 @@ impl Client {
                 limiter.acquire(deadline.map(Instant::into_std)).await?;
             }
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let started = Instant::now();
             let (failure, retry_after, result) = match self.attempt(op, prepared).await {
                 Ok(answer) => {
                     let status = answer.status;
@@ -337,10 +372,14 @@ impl Client {
                 }
                 Err((failure, error)) => (failure, None, Err(error)),
             };
-            let Err(error) = result else {
-                return Ok(result);
+            let result = result.map_err(|error| error.redacted(&self.secrets()));
+            if !self.inner.hooks.is_empty() {
+                self.tell_hooks(op, prepared, attempt, started.elapsed(), &result);
+            }
+            let error = match result {
+                Ok(answer) => return Ok(Ok(answer)),
+                Err(error) => error,
             };
-            let error = error.redacted(&self.secrets());
             let delay = policy.delay(attempt, retry_after);
             let in_time =
                 deadline.is_none_or(|d| Instant::now().checked_add(delay).is_some_and(|t| t < d));
@@ -349,6 +388,36 @@ impl Client {
             }
             tracing::info!(operation = op.id, attempt, ?delay, error = %error, "retrying");
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Tells every hook about attempt `number` of `op`, which took `elapsed` and ended in
+    /// `result`.
+    fn tell_hooks(
+        &self,
+        op: &Operation,
+        prepared: &Prepared,
+        number: u32,
+        elapsed: Duration,
+        result: &Result<(Vec<u8>, ResponseInfo), Error>,
+    ) {
+        let (status, error) = match result {
+            Ok((_, info)) => (Some(info.status), None),
+            Err(error) => (error.status(), Some(error)),
+        };
+        let attempt = Attempt {
+            operation: op.id,
+            method: op.method,
+            url: &prepared.url,
+            sent_headers: &prepared.headers,
+            body_len: prepared.body.as_ref().map_or(0, Bytes::len),
+            number,
+            elapsed,
+            status,
+            error,
+        };
+        for hook in &self.inner.hooks {
+            hook.attempted(&attempt);
         }
     }
 
@@ -497,6 +566,19 @@ impl Client {
         tracing::debug!(operation = op.id, path = op.path, "sending request");
         let mut response = request.send().await.map_err(|e| transport_error(op, e))?;
         let status = response.status().as_u16();
+        // The caller's HTTP client may follow redirects: an answer from elsewhere is refused.
+        if inner.caller_http
+            && reqwest::Url::parse(&prepared.url).ok().as_ref() != Some(response.url())
+        {
+            return Err((
+                Failure::Status(status),
+                Error::Redirect {
+                    operation: op.id,
+                    status,
+                    target: Some(redirect_host(response.url().as_str())),
+                },
+            ));
+        }
         let headers = response.headers();
         let retry_after = headers
             .get(RETRY_AFTER)
@@ -557,6 +639,23 @@ impl Client {
             body,
         })
     }
+}
+
+/// `headers` as text, the sensitive ones (credentials) redacted after their scheme.
+pub(crate) fn redacted(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let text = if value.is_sensitive() {
+                let text = value.to_str().unwrap_or_default();
+                let scheme = text.split_once(' ').map_or("", |(scheme, _)| scheme);
+                format!("{scheme} {REDACTED}").trim_start().to_string()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_string(), text)
+        })
+        .collect()
 }
 
 /// The host a `Location` names, with no path, query or credentials; `same host` when it is

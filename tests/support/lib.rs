@@ -4,6 +4,7 @@
 
 pub mod captured_logs;
 pub mod redis_server;
+pub mod spans;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
