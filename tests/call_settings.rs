@@ -534,3 +534,72 @@ async fn each_call_is_one_span_with_http_client_fields() {
         }
     }
 }
+
+#[test]
+fn blocking_sends_run_the_everyday_flows_from_synchronous_code() {
+    use chargebee::enums::{ItemType, PeriodUnit};
+    use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
+    // The emulator needs a runtime; the calls below are made from this plain thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emulator = runtime
+        .block_on(chargebee_emulator::Emulator::start())
+        .unwrap();
+    let client = emulator.direct_client();
+    client
+        .item_families()
+        .create("saas", "SaaS")
+        .send_blocking()
+        .unwrap();
+    client
+        .items()
+        .create("pro", "Pro", ItemType::Plan, "saas")
+        .send_blocking()
+        .unwrap();
+    client
+        .item_prices()
+        .create("pro-monthly", "Pro monthly", "pro")
+        .price(4_900)
+        .currency_code("USD")
+        .period(1)
+        .period_unit(PeriodUnit::Month)
+        .send_blocking()
+        .unwrap();
+    let customer = client
+        .customers()
+        .create()
+        .email("ada@example.com")
+        .send_blocking()
+        .unwrap()
+        .customer;
+    let (created, info) = client
+        .subscriptions()
+        .create_with_items(&customer.id)
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-monthly",
+        )])
+        .send_with_info_blocking()
+        .unwrap();
+    assert_eq!(info.status, 200);
+    assert_eq!(created.invoice.unwrap().total, Some(4_900));
+    let listed = client.customers().list().send_blocking().unwrap();
+    assert_eq!(listed.list.len(), 1);
+    let gone = client
+        .customers()
+        .retrieve("cus_nobody")
+        .send_blocking()
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+
+    // Inside an async runtime it is refused: it would stall that runtime's thread.
+    let inside = runtime
+        .block_on(async { client.customers().list().send_blocking() })
+        .unwrap_err();
+    assert!(
+        matches!(&inside, Error::Config(m) if m.contains("send_blocking inside an async runtime")),
+        "{inside}"
+    );
+}

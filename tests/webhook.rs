@@ -79,3 +79,164 @@ fn a_body_that_is_not_an_event_is_an_error() {
         assert!(err.to_string().contains("webhook"), "{err}");
     }
 }
+
+/// A body for event `id` of type `event_type` carrying the sample subscription.
+fn event_body(id: &str, event_type: &str) -> Vec<u8> {
+    let mut value: serde_json::Value = serde_json::from_slice(&body(
+        event_type,
+        json!({"subscription": fixture("subscription"), "customer": fixture("customer")}),
+    ))
+    .unwrap();
+    value["id"] = json!(id);
+    value.to_string().into_bytes()
+}
+
+/// The `Authorization` header of `hook` / `s3cret`.
+const GOOD: &str = "Basic aG9vazpzM2NyZXQ=";
+
+/// A receiver whose handlers note what they saw in `seen`: subscription ids for
+/// `subscription_created`, `fallback:<type>` for any other type; a `payment_failed` handler
+/// that fails until `fail` is cleared.
+fn receiver(
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    fail: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> webhook::Receiver {
+    use std::sync::atomic::Ordering;
+    let (created, other) = (seen.clone(), seen);
+    let dispatcher = webhook::Dispatcher::new()
+        .on(EventType::SubscriptionCreated, move |event| {
+            let seen = created.clone();
+            async move {
+                let subscription = event.content.subscription.ok_or("no subscription")?;
+                seen.lock().unwrap().push(subscription.id);
+                Ok(())
+            }
+        })
+        .on(EventType::PaymentFailed, move |_| {
+            let fail = fail.load(Ordering::SeqCst);
+            async move {
+                if fail {
+                    return Err("the ledger is down".into());
+                }
+                Ok(())
+            }
+        })
+        .fallback(move |event| {
+            let seen = other.clone();
+            async move {
+                let kind = match event.event_type {
+                    Some(EventType::Unknown(kind)) => kind,
+                    other => format!("{other:?}"),
+                };
+                seen.lock().unwrap().push(format!("fallback:{kind}"));
+                Ok(())
+            }
+        });
+    webhook::Receiver::new(dispatcher, "hook", "s3cret").unwrap()
+}
+
+#[tokio::test]
+async fn events_reach_their_handler_once_and_are_answered_as_chargebee_expects() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use webhook::Outcome;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let fail = Arc::new(AtomicBool::new(true));
+    let receiver = receiver(seen.clone(), fail.clone());
+    let subscription_id = fixture("subscription")["id"].as_str().unwrap().to_string();
+
+    let created = event_body("ev_1", "subscription_created");
+    let receipt = receiver.receive(Some(GOOD), &created).await;
+    assert_eq!(
+        (receipt.status, receipt.outcome),
+        (200, Some(Outcome::Handled))
+    );
+    // The same event again: answered 200, not handled twice.
+    let receipt = receiver.receive(Some(GOOD), &created).await;
+    assert_eq!(
+        (receipt.status, receipt.outcome),
+        (200, Some(Outcome::Duplicate))
+    );
+    // A type this version does not know reaches the fallback.
+    let later = event_body("ev_2", "subscription_teleported");
+    assert_eq!(receiver.receive(Some(GOOD), &later).await.status, 200);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            subscription_id,
+            "fallback:subscription_teleported".to_string()
+        ]
+    );
+
+    // A failing handler: 500, so Chargebee sends it again; handled once it succeeds.
+    let failed = event_body("ev_3", "payment_failed");
+    let receipt = receiver.receive(Some(GOOD), &failed).await;
+    assert_eq!((receipt.status, receipt.outcome), (500, None));
+    fail.store(false, Ordering::SeqCst);
+    let receipt = receiver.receive(Some(GOOD), &failed).await;
+    assert_eq!(
+        (receipt.status, receipt.outcome),
+        (200, Some(Outcome::Handled))
+    );
+
+    // Wrong or missing credentials: 401, nothing handled; a body that is no event: 400.
+    let other = event_body("ev_4", "subscription_created");
+    for header in [
+        None,
+        Some("Basic aG9vazp3cm9uZw=="),
+        Some("Bearer aG9vazpzM2NyZXQ="),
+    ] {
+        let receipt = receiver.receive(header, &other).await;
+        assert_eq!((receipt.status, receipt.outcome), (401, None), "{header:?}");
+    }
+    assert_eq!(receiver.receive(Some(GOOD), b"<html>").await.status, 400);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    // Empty credentials are refused when the receiver is made.
+    let refused = webhook::Receiver::new(webhook::Dispatcher::new(), "hook", "");
+    assert!(matches!(refused, Err(chargebee::Error::Config(_))));
+}
+
+#[test]
+fn the_memory_log_forgets_the_oldest_ids_beyond_its_capacity() {
+    use webhook::EventLog;
+    let log = webhook::MemoryEventLog::new(2);
+    for id in ["ev_1", "ev_2", "ev_3"] {
+        log.mark_handled(id);
+    }
+    assert!(!log.handled("ev_1"));
+    assert!(log.handled("ev_2") && log.handled("ev_3"));
+    log.mark_handled("ev_3");
+    assert!(
+        log.handled("ev_2"),
+        "marking an id again does not push one out"
+    );
+}
+
+#[tokio::test]
+async fn the_axum_route_answers_with_the_receipts_status() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let router = receiver(seen.clone(), Arc::new(AtomicBool::new(false))).router("/chargebee");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/chargebee", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let http = reqwest::Client::new();
+    let post = |authorization: Option<&'static str>, body: Vec<u8>| {
+        let mut request = http.post(&url).body(body);
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let created = event_body("ev_1", "subscription_created");
+    assert_eq!(post(Some(GOOD), created.clone()).await, 200);
+    assert_eq!(post(Some(GOOD), created).await, 200);
+    assert_eq!(
+        post(None, event_body("ev_2", "subscription_created")).await,
+        401
+    );
+    assert_eq!(post(Some(GOOD), b"not json".to_vec()).await, 400);
+    assert_eq!(seen.lock().unwrap().len(), 1, "handled once");
+}

@@ -10,7 +10,8 @@
 //!    (an embedded resource is read as JSON first, to keep it when it lacks its `id`);
 //! 3. encoding: a 20-item `subscription_for_items` form, against writing it by hand;
 //! 4. request overhead: requests/s over keep-alive HTTP on 127.0.0.1, against raw reqwest
-//!    (and the same with a no-op hook and a subscriber keeping every span at info level)
+//!    (and the same with a no-op hook and a subscriber keeping every span at info level), and
+//!    sequential `send_blocking()` calls against the same calls awaited (target ≥ 0.9)
 //!    sending the same request and decoding the same type (target ratio ≥ 0.9);
 //! 5. pagination: entries/s streaming 100,000 entries (1,000 pages of 100), and the peak heap
 //!    of that stream against a stream of 10,000 (it must not grow with the entry count);
@@ -74,7 +75,7 @@ fn main() {
     }
     if wanted("requests") {
         let (plain, observed) = runtime.block_on(request_overhead());
-        rows.extend([plain, observed]);
+        rows.extend([plain, observed, blocking_overhead(&runtime)]);
     }
     if wanted("pagination") {
         rows.push(runtime.block_on(pagination()));
@@ -326,6 +327,55 @@ async fn request_overhead() -> (Row, Row) {
             target: "within 0.03 of the row above",
         },
     )
+}
+
+/// Sequential calls through `send_blocking()` from a plain thread, against the same calls
+/// awaited on the bench's runtime, over keep-alive HTTP on 127.0.0.1.
+fn blocking_overhead(runtime: &tokio::runtime::Runtime) -> Row {
+    let body = format!(r#"{{"customer":{CUSTOMER},"card":{CARD}}}"#).into_bytes();
+    let url = runtime.block_on(server::start(Arc::new(move |_: &str| body.clone())));
+    let client = || {
+        Client::builder()
+            .maton_api_key("bench-key")
+            .base_url(&url)
+            .rate_limit(None)
+            .build()
+            .unwrap()
+    };
+    // A client each, so each keeps its connections on the runtime that drives them.
+    let (blocking, awaited) = (client(), client());
+    let n = 500;
+    let (mut blocked, mut async_rates) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        let start = Instant::now();
+        for _ in 0..n {
+            blocking
+                .customers()
+                .retrieve("cus_1")
+                .send_blocking()
+                .unwrap();
+        }
+        blocked.push(n as f64 / start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        runtime.block_on(async {
+            for _ in 0..n {
+                awaited.customers().retrieve("cus_1").send().await.unwrap();
+            }
+        });
+        async_rates.push(n as f64 / start.elapsed().as_secs_f64());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (blocked, awaited) = (median(&mut blocked), median(&mut async_rates));
+    Row {
+        name: "blocking requests/s, sequential",
+        value: format!("{blocked:.0} req/s"),
+        baseline: format!("async {awaited:.0} req/s"),
+        ratio: blocked / awaited,
+        target: "≥ 0.9x",
+    }
 }
 
 /// A server holding `pages` pages of 100 customers, `next_offset` being the next page number.

@@ -4,6 +4,8 @@
 //! the runtime modules know nothing about specific endpoints.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod dry_run;
 #[cfg(feature = "dynamic")]

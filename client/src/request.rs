@@ -156,6 +156,22 @@ impl<P: Params, T: DeserializeOwned, K> Request<P, T, K> {
     }
 }
 
+#[cfg(feature = "blocking")]
+impl<P: Params, T: DeserializeOwned, K> Request<P, T, K> {
+    /// Sends the request and waits for the answer, from synchronous code (feature
+    /// `blocking`; see [`crate::blocking`] for how and its limits).
+    pub fn send_blocking(self) -> Result<T, Error> {
+        let operation = self.op.id;
+        crate::blocking::wait(operation, self.send())
+    }
+
+    /// [`Request::send_with_info`], waiting for the answer (feature `blocking`).
+    pub fn send_with_info_blocking(self) -> Result<(T, ResponseInfo), Error> {
+        let operation = self.op.id;
+        crate::blocking::wait(operation, self.send_with_info())
+    }
+}
+
 impl<P: Params, T> Request<P, T, Idempotent> {
     /// Uses this idempotency key instead of a generated one; every retry of this call
     /// carries the same key either way.

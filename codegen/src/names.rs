@@ -76,6 +76,8 @@ const TAKEN_TYPE_NAMES: &[&str] = &[
 pub const BUILDER_METHODS: &[&str] = &[
     "send",
     "send_with_info",
+    "send_blocking",
+    "send_with_info_blocking",
     "stream",
     "params",
     "with_params",

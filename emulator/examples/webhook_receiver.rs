@@ -1,17 +1,17 @@
-//! A webhook receiver on a real HTTP server: it checks the HTTP Basic credentials configured
-//! for the endpoint, decodes each event, and dispatches on its type.
+//! A webhook receiver on a real HTTP server: `chargebee::webhook::Receiver` checks the HTTP
+//! Basic credentials configured for the endpoint, decodes each event and hands it, once, to
+//! the `Dispatcher`'s handler of its type, answering with the status Chargebee expects.
 //!
 //! `cargo run -p chargebee-emulator --example webhook_receiver` serves the receiver on
-//! 127.0.0.1, starts an emulator that delivers its events there, makes the calls that raise
-//! them (a customer, a catalog, a subscription, its cancellation), and ends once every event
-//! has arrived, in order. It also shows a delivery with the wrong password refused with 401.
+//! 127.0.0.1 (`Receiver::router`, feature `axum` of `chargebee`), starts an emulator that
+//! delivers its events there, makes the calls that raise them (a customer, a catalog, a
+//! subscription, its cancellation), and ends once every event has arrived, in order. It also
+//! shows a delivery with the wrong password refused with 401.
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{header::AUTHORIZATION, HeaderMap, StatusCode};
 use chargebee::enums::{CancelOption, EventType, ItemType, PeriodUnit};
 use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
-use chargebee::{webhook, ApiEnum};
+use chargebee::webhook::{Dispatcher, Receiver};
+use chargebee::ApiEnum;
 use chargebee_emulator::{Config, Emulator, Webhook};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -31,62 +31,64 @@ const EXPECTED: [&str; 7] = [
     "subscription_cancelled",
 ];
 
-/// Answers one delivery: 401 without the right credentials, 400 for a body that is not an
-/// event, else 200 once the event is handled (Chargebee retries anything else).
-async fn receive(
-    State(handled): State<mpsc::UnboundedSender<String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    match webhook::verify_basic_auth(authorization, USER, PASSWORD) {
-        Ok(true) => {}
-        Ok(false) => return StatusCode::UNAUTHORIZED,
-        Err(e) => {
-            eprintln!("the receiver is misconfigured: {e}");
-            return StatusCode::INTERNAL_SERVER_ERROR;
-        }
-    }
-    let event = match webhook::parse_event(&body) {
-        Ok(event) => event,
-        Err(e) => {
-            eprintln!("not an event: {e}");
-            return StatusCode::BAD_REQUEST;
-        }
+/// The handlers: a few event types acted on, the rest printed; each reports its type on
+/// `handled`.
+fn dispatcher(handled: mpsc::UnboundedSender<String>) -> Dispatcher {
+    let report = move |event: &chargebee::webhook_event::WebhookEvent| {
+        let kind = event.event_type.as_ref().map_or("", ApiEnum::as_str);
+        let _ = handled.send(kind.to_string());
     };
-    let content = &event.content;
-    match &event.event_type {
-        Some(EventType::CustomerCreated) => {
-            let email = content.customer.as_ref().and_then(|c| c.email.clone());
+    let (welcome, provision, bill, deprovision, other) = (
+        report.clone(),
+        report.clone(),
+        report.clone(),
+        report.clone(),
+        report,
+    );
+    Dispatcher::new()
+        .on(EventType::CustomerCreated, move |event| {
+            let email = event
+                .content
+                .customer
+                .as_ref()
+                .and_then(|c| c.email.clone());
             println!("{}: welcome {email:?}", event.id);
-        }
-        Some(EventType::SubscriptionCreated) => {
-            if let Some(subscription) = &content.subscription {
+            welcome(&event);
+            async { Ok(()) }
+        })
+        .on(EventType::SubscriptionCreated, move |event| {
+            if let Some(subscription) = &event.content.subscription {
                 println!(
                     "{}: provision {} ({:?})",
                     event.id, subscription.id, subscription.status
                 );
             }
-        }
-        Some(EventType::InvoiceGenerated) => {
-            if let Some(invoice) = &content.invoice {
+            provision(&event);
+            async { Ok(()) }
+        })
+        .on(EventType::InvoiceGenerated, move |event| {
+            if let Some(invoice) = &event.content.invoice {
                 println!(
                     "{}: invoice {} for {:?} cents",
                     event.id, invoice.id, invoice.total
                 );
             }
-        }
-        Some(EventType::SubscriptionCancelled) => {
-            if let Some(subscription) = &content.subscription {
+            bill(&event);
+            async { Ok(()) }
+        })
+        .on(EventType::SubscriptionCancelled, move |event| {
+            if let Some(subscription) = &event.content.subscription {
                 println!("{}: deprovision {}", event.id, subscription.id);
             }
-        }
-        Some(other) => println!("{}: {} (not handled here)", event.id, other.as_str()),
-        None => println!("{}: an event without a type", event.id),
-    }
-    let kind = event.event_type.as_ref().map_or("", ApiEnum::as_str);
-    let _ = handled.send(kind.to_string());
-    StatusCode::OK
+            deprovision(&event);
+            async { Ok(()) }
+        })
+        .fallback(move |event| {
+            let kind = event.event_type.as_ref().map_or("untyped", ApiEnum::as_str);
+            println!("{}: {kind} (not handled here)", event.id);
+            other(&event);
+            async { Ok(()) }
+        })
 }
 
 #[tokio::main]
@@ -94,9 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (handled, mut arrivals) = mpsc::unbounded_channel();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/chargebee/webhooks", listener.local_addr()?);
-    let app = axum::Router::new()
-        .route("/chargebee/webhooks", axum::routing::post(receive))
-        .with_state(handled);
+    let app = Receiver::new(dispatcher(handled), USER, PASSWORD)?.router("/chargebee/webhooks");
     tokio::spawn(async move { axum::serve(listener, app).await });
     println!("receiving webhooks at {url}");
 

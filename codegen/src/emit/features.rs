@@ -54,6 +54,19 @@ pub fn cargo_features(api: &Api, part: Part) -> String {
         let _ = writeln!(out, "redis = [\"dep:redis\"]");
         let _ = writeln!(
             out,
+            "# `send_blocking()` on every request, for synchronous code."
+        );
+        let _ = writeln!(out, "blocking = [\"tokio/rt-multi-thread\", \"tokio/net\"]");
+        // The webhook module, and its axum route, exist with the webhook event resource.
+        if api.resources.iter().any(|r| r.module == "webhook_event") {
+            let _ = writeln!(
+                out,
+                "# `webhook::Receiver::router`: an axum route answering Chargebee's webhooks."
+            );
+            let _ = writeln!(out, "axum = [\"dep:axum\", \"webhook_event\"]");
+        }
+        let _ = writeln!(
+            out,
             "# HTTP/2 with servers that offer it; without it, every connection is HTTP/1.1."
         );
         let _ = writeln!(out, "http2 = [\"reqwest/http2\"]");

@@ -1,5 +1,7 @@
 //! Receiving Chargebee webhooks: decode the body into a typed event, and check the HTTP Basic
-//! credentials Chargebee sends with it.
+//! credentials Chargebee sends with it; or let a [`Receiver`] do both and route each event,
+//! once, to the handler of its type ([`Dispatcher`]), answering with the status Chargebee
+//! expects (behind the feature `axum`, as an axum route).
 //!
 //! ```
 //! use chargebee::webhook;
@@ -18,6 +20,12 @@
 //! assert_eq!(event.content.customer.unwrap().id, "cus_1");
 //! # Ok::<(), chargebee::Error>(())
 //! ```
+
+mod dispatch;
+mod receiver;
+
+pub use dispatch::{Dispatcher, EventLog, HandlerError, MemoryEventLog, Outcome};
+pub use receiver::{Receipt, Receiver};
 
 use crate::error::decode_json;
 use crate::webhook_event::WebhookEvent;
