@@ -270,6 +270,26 @@ pub fn raise(
     raised
 }
 
+/// Raises and stores an invoice of `charges` alone (no coupons: prorated or unbilled
+/// charges) for `subscription` at `now`, on its customer's terms, and counts what the
+/// subscription owes for it.
+pub fn bill_charges(
+    store: &mut Store,
+    subscription: &mut Map<String, Value>,
+    charges: &[Charge<'_>],
+    now: i64,
+) -> Raised {
+    let customer_id = fields::text(subscription, "customer_id").unwrap_or_default();
+    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
+    let terms = Terms::of(store, &customer);
+    let discounts = Discounts::default();
+    let raised = bill(store, subscription, charges, &discounts, &terms, now, false);
+    if raised.owed > 0 {
+        owe(subscription, raised.owed, now);
+    }
+    raised
+}
+
 /// Raises and stores an invoice of `charges` less the coupons' `discounts` for
 /// `subscription` at `now` (`first`: its first invoice), paid or not as the customer's
 /// `terms` (and the subscription's own `auto_collection`, when it has one) say. An invoice

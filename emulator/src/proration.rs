@@ -17,12 +17,11 @@
 //! items are charged in full, the old ones credited for what is left of the current term.
 
 use crate::calendar;
-use crate::coupons::Discounts;
 use crate::credit_notes::{self, Note};
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{int, text};
-use crate::invoices::{self, Charge, Raised, Terms};
+use crate::invoices::{self, Charge, Raised};
 use crate::store::Store;
 use crate::unbilled;
 use serde_json::{json, Map, Value};
@@ -328,24 +327,8 @@ pub fn carry_out(
             invoice: None,
         };
     }
-    let invoice = (!charges.is_empty()).then(|| {
-        let customer_id = text(subscription, "customer_id").unwrap_or_default();
-        let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-        let terms = Terms::of(store, &customer);
-        let raised = invoices::bill(
-            store,
-            subscription,
-            &charges,
-            &Discounts::default(),
-            &terms,
-            now,
-            false,
-        );
-        if raised.owed > 0 {
-            invoices::owe(subscription, raised.owed, now);
-        }
-        raised
-    });
+    let invoice =
+        (!charges.is_empty()).then(|| invoices::bill_charges(store, subscription, &charges, now));
     Prorated {
         credit_notes,
         invoice,

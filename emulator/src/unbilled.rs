@@ -5,11 +5,10 @@
 //! subscription; billed, they are kept only as deleted (`include_deleted`). `delete` drops
 //! one unbilled.
 
-use crate::coupons::Discounts;
 use crate::crud;
 use crate::failure::Failure;
 use crate::fields::{only_taken, text, touch};
-use crate::invoices::{self, Charge, Terms};
+use crate::invoices::{self, Charge};
 use crate::lifecycle;
 use crate::params::Params;
 use crate::store::Store;
@@ -210,23 +209,8 @@ pub fn bill(
     if pending.is_empty() {
         return None;
     }
-    let customer_id = text(subscription, "customer_id").unwrap_or_default();
-    let customer = crud::live(store, "customer", customer_id).unwrap_or_default();
-    let terms = Terms::of(store, &customer);
     let charges: Vec<Charge> = pending.iter().map(Pending::charge).collect();
-    let invoice = invoices::bill(
-        store,
-        subscription,
-        &charges,
-        &Discounts::default(),
-        &terms,
-        now,
-        false,
-    );
-    if invoice.owed > 0 {
-        invoices::owe(subscription, invoice.owed, now);
-    }
-    Some(invoice)
+    Some(invoices::bill_charges(store, subscription, &charges, now))
 }
 
 /// Deletes subscription `id`'s unbilled charges at `now`, unbilled.
