@@ -9,6 +9,18 @@ use serde_json::{json, Value};
 mod support;
 use support::call;
 
+/// An emulator whose clock starts at `now`, its direct client, and the sample catalog.
+async fn catalog_at(now: i64) -> (Emulator, Client) {
+    let config = Config {
+        now: Some(now),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+    support::catalog(&client).await;
+    (emulator, client)
+}
+
 /// The status, code and param of a refused call.
 async fn refusal(client: &Client, operation: &str, id: &str, params: Value) -> (u16, String) {
     let e = client
@@ -23,13 +35,7 @@ async fn refusal(client: &Client, operation: &str, id: &str, params: Value) -> (
 #[tokio::test]
 async fn recorded_payments_pay_invoices_and_keep_the_excess() {
     let now = 1_773_144_000; // 2026-03-10T12:00:00Z
-    let config = Config {
-        now: Some(now),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (_emulator, client) = catalog_at(now).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     let created = call(
         &client,
@@ -610,13 +616,7 @@ async fn count_events(client: &Client, kind: &str) -> usize {
 #[tokio::test]
 async fn card_payments_are_refunded_to_the_card() {
     let now = 1_773_144_000; // 2026-03-10T12:00:00Z
-    let config = Config {
-        now: Some(now),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (_emulator, client) = catalog_at(now).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     let card = add_card(&client, "ada", "4111111111111111").await;
     let created = call(
@@ -848,13 +848,7 @@ async fn recorded_refunds_draw_on_offline_payments_first() {
 async fn refundable_credits_go_to_the_next_invoices_first() {
     let now = 1_773_144_000; // 2026-03-10T12:00:00Z
     let day = 86_400;
-    let config = Config {
-        now: Some(now),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(now).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     add_card(&client, "ada", "4111111111111111").await;
     let created = call(
@@ -959,13 +953,7 @@ async fn changes_at_once_are_prorated_to_the_second() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z; the term ends 2026-04-10T12:00:00Z
     let day = 86_400;
     let term_end = start + 31 * day;
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     add_card(&client, "ada", "4111111111111111").await;
     let created = call(
@@ -1111,13 +1099,7 @@ fn estimated_fields(invoice: &Value) -> Value {
 async fn estimates_are_the_invoices_the_operations_raise() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z
     let day = 86_400;
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     add_card(&client, "ada", "4111111111111111").await;
     let items = |n: i64| json!([{"item_price_id": "pro-usd-monthly", "quantity": n}]);
@@ -1371,13 +1353,7 @@ async fn voided_credit_notes_give_back_what_they_took() {
 async fn charges_left_unbilled_are_billed_later() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z
     let day = 86_400;
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     let subscribe = |customer: &'static str, invoice_now: bool| {
         let client = client.clone();
         async move {
@@ -1564,13 +1540,7 @@ async fn excess_payments_pay_later_invoices_after_credits() {
 #[tokio::test]
 async fn promotional_credits_come_off_invoices_first() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (_emulator, client) = catalog_at(start).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     let added = call(
         &client,
@@ -1779,13 +1749,7 @@ async fn credits_and_excess_payments_apply_to_invoices_already_due() {
 async fn cancellations_bill_unbilled_charges_as_their_estimates_say() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z
     let day = 86_400;
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     let items = json!([{"item_price_id": "pro-usd-monthly", "quantity": 2}]);
 
     // A creation for a customer not yet created: 2 × 49.00, and nothing kept.
@@ -1947,13 +1911,7 @@ async fn cancellations_bill_unbilled_charges_as_their_estimates_say() {
 async fn payments_and_credits_are_taken_back_off_invoices() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z
     let april = 1_775_822_400; // 2026-04-10T12:00:00Z
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     add_card(&client, "ada", "4111111111111111").await;
     let created = call(
@@ -2132,13 +2090,7 @@ async fn payments_and_credits_are_taken_back_off_invoices() {
 #[tokio::test]
 async fn credit_notes_credit_lines_and_are_deleted() {
     let now = 1_773_144_000; // 2026-03-10T12:00:00Z
-    let config = Config {
-        now: Some(now),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (_emulator, client) = catalog_at(now).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     let created = call(
         &client,
@@ -2284,13 +2236,7 @@ async fn credit_notes_credit_lines_and_are_deleted() {
 #[tokio::test]
 async fn changes_in_a_thirty_day_term_round_halves_up() {
     let start = 1_775_822_400; // 2026-04-10T12:00:00Z; the term ends 2026-05-10T12:00:00Z
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     add_card(&client, "ada", "4111111111111111").await;
     let created = call(
@@ -2326,13 +2272,7 @@ async fn changes_in_a_thirty_day_term_round_halves_up() {
 async fn moving_the_term_end_is_prorated_as_a_changed_billing_date() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z; the term ends 2026-04-10T12:00:00Z
     let day = 86_400;
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     add_card(&client, "ada", "4111111111111111").await;
     call(
@@ -2410,13 +2350,7 @@ async fn moving_the_term_end_is_prorated_as_a_changed_billing_date() {
 async fn a_new_billing_period_at_once_starts_a_new_term() {
     let start = 1_773_144_000; // 2026-03-10T12:00:00Z; the term ends 2026-04-10T12:00:00Z
     let day = 86_400;
-    let config = Config {
-        now: Some(start),
-        ..Config::default()
-    };
-    let emulator = Emulator::start_with(config, 0).await.unwrap();
-    let client = emulator.direct_client();
-    support::catalog(&client).await;
+    let (emulator, client) = catalog_at(start).await;
     let yearly = json!({"id": "pro-usd-yearly", "name": "Pro yearly", "item_id": "pro",
         "pricing_model": "per_unit", "price": 49_000, "currency_code": "USD", "period": 1,
         "period_unit": "year"});
