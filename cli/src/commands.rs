@@ -32,13 +32,15 @@ pub fn root(api: &Api) -> Command {
         .about(
             "Every Chargebee API v2 operation, through the Maton gateway or straight to Chargebee",
         )
-        .after_help(
-            "Credentials: MATON_API_KEY (gateway), or CHARGEBEE_SITE and CHARGEBEE_API_KEY \
-             (direct). Exit codes: 0 done, 1 other failure, 2 usage, 3 API error, 4 gateway \
-             authentication, 5 rate limited, 6 network or timeout, 7 carried out but the \
-             answer does not decode (the answer is on stdout; retry only with its \
-             --idempotency-key).",
-        )
+        .after_help(format!(
+            "Credentials: {} (gateway), or {} and {} (direct). Exit codes: 0 done, 1 other \
+             failure, 2 usage, 3 API error, 4 gateway authentication, 5 rate limited, 6 \
+             network or timeout, 7 carried out but the answer does not decode (the answer is \
+             on stdout; retry only with its --idempotency-key).",
+            chargebee::API_KEY_VAR,
+            chargebee::SITE_VAR,
+            chargebee::CHARGEBEE_API_KEY_VAR
+        ))
         .subcommand_required(true)
         .arg(
             Arg::new(EMULATOR)
