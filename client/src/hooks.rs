@@ -45,6 +45,8 @@ impl Attempt<'_> {
 
 /// Told about every attempt of every call of a client (see the module docs for why it can
 /// only watch). Called on the task making the call, after the attempt ends: keep it quick.
+/// An attempt the call's own timeout cuts short never ends and is not reported: the call
+/// ends with [`Error::Deadline`], which its trace span records.
 pub trait Hook: Send + Sync {
     /// `attempt` ended.
     fn attempted(&self, attempt: &Attempt<'_>);
