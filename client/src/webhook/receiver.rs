@@ -8,7 +8,7 @@ use crate::Error;
 
 /// A webhook endpoint's logic, apart from any web framework: give it each request's
 /// `Authorization` header and body, answer with the [`Receipt`]'s status. Behind the
-/// feature `axum`, [`Receiver::router`] serves it.
+/// feature `axum`, `Receiver::router` serves it.
 pub struct Receiver {
     dispatcher: Dispatcher,
     username: String,
