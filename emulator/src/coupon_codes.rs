@@ -72,7 +72,7 @@ pub fn run(op: &Operation, store: &mut Store, id: &str, params: &Params) -> Resu
             }
             code.insert("status".into(), json!("archived"));
             store.put("coupon_code", id, &code);
-            count(store, &code, "archived_count", 1);
+            count(store, &set_of(&code), "archived_count", 1);
             Ok(json!({ "coupon_code": code }))
         }
         "add_coupon_codes" => {
@@ -103,7 +103,7 @@ pub fn run(op: &Operation, store: &mut Store, id: &str, params: &Params) -> Resu
         }
         "delete_unused_coupon_codes" => {
             only_taken(&op.id, values, &[], false, None)?;
-            let set = crud::find(store, "coupon_set", id)?;
+            crud::find(store, "coupon_set", id)?;
             let unused: Vec<String> = store
                 .owned("coupon_code", "coupon_set_id", id)
                 .into_iter()
@@ -116,7 +116,7 @@ pub fn run(op: &Operation, store: &mut Store, id: &str, params: &Params) -> Resu
                 store.remove("coupon_code", code);
             }
             let removed = unused.len() as i64;
-            count(store, &set, "total_count", -removed);
+            count(store, id, "total_count", -removed);
             Ok(json!({ "coupon_set": crud::find(store, "coupon_set", id)? }))
         }
         other => Err(Failure::no_route("serve", other)),
@@ -171,21 +171,22 @@ fn add(store: &mut Store, set: &Map<String, Value>, code: &str) -> Map<String, V
     });
     let kept = kept.as_object().cloned().unwrap_or_default();
     store.put("coupon_code", code, &kept);
-    count(store, &kept, "total_count", 1);
+    count(store, &set_of(&kept), "total_count", 1);
     kept
 }
 
-/// Adds `by` to the `field` count of the set `code` (a code, or the set itself) belongs to.
-fn count(store: &mut Store, code: &Map<String, Value>, field: &str, by: i64) {
-    let id = text(code, "coupon_set_id")
-        .or_else(|| text(code, "id"))
-        .unwrap_or_default()
-        .to_string();
-    if let Some(mut set) = crud::live(store, "coupon_set", &id) {
+/// Adds `by` to the `field` count of coupon set `id`.
+fn count(store: &mut Store, id: &str, field: &str, by: i64) {
+    if let Some(mut set) = crud::live(store, "coupon_set", id) {
         let counted = int(&set, field).unwrap_or(0) + by;
         set.insert(field.into(), json!(counted));
-        store.put("coupon_set", &id, &set);
+        store.put("coupon_set", id, &set);
     }
+}
+
+/// The id of the coupon set coupon code `code` belongs to.
+fn set_of(code: &Map<String, Value>) -> String {
+    text(code, "coupon_set_id").unwrap_or_default().to_string()
 }
 
 /// Refuses, naming `param`, coupon code `code` unless it can be redeemed (`not_redeemed`).
@@ -208,7 +209,7 @@ pub fn redeem(store: &mut Store, code: &str) {
     if let Some(mut kept) = crud::live(store, "coupon_code", code) {
         kept.insert("status".into(), json!("redeemed"));
         store.put("coupon_code", code, &kept);
-        count(store, &kept, "redeemed_count", 1);
+        count(store, &set_of(&kept), "redeemed_count", 1);
     }
 }
 

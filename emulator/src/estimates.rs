@@ -413,32 +413,34 @@ fn without_customer(invoice: &mut Map<String, Value>) {
     }
 }
 
+/// The `keys` of `object` it has, tagged `object: tag`.
+fn picked(object: &Map<String, Value>, keys: &[&str], tag: &str) -> Map<String, Value> {
+    let mut estimate: Map<String, Value> = keys
+        .iter()
+        .filter_map(|key| Some(((*key).to_string(), object.get(*key)?.clone())))
+        .collect();
+    estimate.insert("object".into(), json!(tag));
+    estimate
+}
+
 /// A subscription's estimate: where it stands after the estimated operation.
 fn subscription_estimate(subscription: &Map<String, Value>) -> Value {
-    let mut estimate = Map::new();
-    for key in [
+    let keys = [
         "id",
         "currency_code",
         "status",
         "next_billing_at",
         "pause_date",
         "resume_date",
-    ] {
-        if let Some(value) = subscription.get(key) {
-            estimate.insert(key.into(), value.clone());
-        }
-    }
-    estimate.insert("object".into(), json!("subscription_estimate"));
-    Value::Object(estimate)
+    ];
+    Value::Object(picked(subscription, &keys, "subscription_estimate"))
 }
 
 /// An invoice's estimate: its amounts and lines, nothing collected.
 fn invoice_estimate(invoice: &Map<String, Value>) -> Value {
-    let mut estimate = Map::new();
-    for key in INVOICE_FIELDS.iter().chain(&["customer_id"]) {
-        if let Some(value) = invoice.get(*key) {
-            estimate.insert((*key).into(), value.clone());
-        }
+    let mut estimate = picked(invoice, &INVOICE_FIELDS, "invoice_estimate");
+    if let Some(customer) = invoice.get("customer_id") {
+        estimate.insert("customer_id".into(), customer.clone());
     }
     let total = int(invoice, "total").unwrap_or(0);
     let credits = int(invoice, "credits_applied").unwrap_or(0);
@@ -450,26 +452,15 @@ fn invoice_estimate(invoice: &Map<String, Value>) -> Value {
         .into_iter()
         .flatten()
         .filter_map(Value::as_object)
-        .map(|line| {
-            let mut kept = Map::new();
-            for key in LINE_FIELDS {
-                if let Some(value) = line.get(key) {
-                    kept.insert(key.into(), value.clone());
-                }
-            }
-            kept.insert("object".into(), json!("line_item"));
-            Value::Object(kept)
-        })
+        .map(|line| Value::Object(picked(line, &LINE_FIELDS, "line_item")))
         .collect();
     estimate.insert("line_items".into(), Value::Array(lines));
-    estimate.insert("object".into(), json!("invoice_estimate"));
     Value::Object(estimate)
 }
 
 /// A credit note's estimate: its type, amounts and invoice.
 fn credit_note_estimate(note: &Map<String, Value>) -> Value {
-    let mut estimate = Map::new();
-    for key in [
+    let keys = [
         "reference_invoice_id",
         "type",
         "price_type",
@@ -479,11 +470,6 @@ fn credit_note_estimate(note: &Map<String, Value>) -> Value {
         "amount_allocated",
         "amount_available",
         "customer_id",
-    ] {
-        if let Some(value) = note.get(key) {
-            estimate.insert(key.into(), value.clone());
-        }
-    }
-    estimate.insert("object".into(), json!("credit_note_estimate"));
-    Value::Object(estimate)
+    ];
+    Value::Object(picked(note, &keys, "credit_note_estimate"))
 }

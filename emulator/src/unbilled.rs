@@ -38,10 +38,8 @@ pub fn run(
     match op.name.as_str() {
         "delete" => {
             only_taken(&op.id, values, &[], false, None)?;
-            let mut charge = crud::find(store, "unbilled_charge", id)?;
-            charge.insert("deleted".into(), json!(true));
-            touch(&mut charge, now);
-            store.put("unbilled_charge", id, &charge);
+            let charge = crud::find(store, "unbilled_charge", id)?;
+            let charge = mark_deleted(store, id, charge, now);
             Ok(json!({ "unbilled_charge": charge }))
         }
         "invoice_unbilled_charges" => {
@@ -125,7 +123,7 @@ impl Pending {
 pub fn take(store: &mut Store, id: &str, now: i64) -> Vec<Pending> {
     let mut pending = Vec::new();
     for charge_id in store.owned("unbilled_charge", "subscription_id", id) {
-        let Some(mut charge) = crud::live(store, "unbilled_charge", &charge_id) else {
+        let Some(charge) = crud::live(store, "unbilled_charge", &charge_id) else {
             continue;
         };
         let kind = text(&charge, "entity_type")
@@ -145,9 +143,7 @@ pub fn take(store: &mut Store, id: &str, now: i64) -> Vec<Pending> {
             from: int("date_from"),
             to: int("date_to"),
         });
-        charge.insert("deleted".into(), json!(true));
-        touch(&mut charge, now);
-        store.put("unbilled_charge", &charge_id, &charge);
+        mark_deleted(store, &charge_id, charge, now);
     }
     pending
 }
@@ -216,10 +212,21 @@ pub fn bill(
 /// Deletes subscription `id`'s unbilled charges at `now`, unbilled.
 pub fn delete_all(store: &mut Store, id: &str, now: i64) {
     for charge_id in store.owned("unbilled_charge", "subscription_id", id) {
-        if let Some(mut charge) = crud::live(store, "unbilled_charge", &charge_id) {
-            charge.insert("deleted".into(), json!(true));
-            touch(&mut charge, now);
-            store.put("unbilled_charge", &charge_id, &charge);
+        if let Some(charge) = crud::live(store, "unbilled_charge", &charge_id) {
+            mark_deleted(store, &charge_id, charge, now);
         }
     }
+}
+
+/// Keeps unbilled charge `charge` (`id`) only as deleted from `now`; returns it.
+fn mark_deleted(
+    store: &mut Store,
+    id: &str,
+    mut charge: Map<String, Value>,
+    now: i64,
+) -> Map<String, Value> {
+    charge.insert("deleted".into(), json!(true));
+    touch(&mut charge, now);
+    store.put("unbilled_charge", id, &charge);
+    charge
 }
