@@ -1,6 +1,7 @@
 //! Webhook bodies decode into the typed event, with the resources their content carries.
 
 use chargebee::enums::{EventType, Source};
+use chargebee::event_content::{EventContent, SubscriptionCreated};
 use chargebee::{subscription, webhook};
 use chargebee_tests::fixture;
 use serde_json::json;
@@ -104,15 +105,20 @@ fn receiver(
     use std::sync::atomic::Ordering;
     let (created, other) = (seen.clone(), seen);
     let dispatcher = webhook::Dispatcher::new()
-        .on(EventType::SubscriptionCreated, move |event| {
+        .on(move |event, content: SubscriptionCreated| {
             let seen = created.clone();
             async move {
-                let subscription = event.content.subscription.ok_or("no subscription")?;
-                seen.lock().unwrap().push(subscription.id);
+                // The resources moved into the typed content; the event keeps none.
+                assert!(event.content.subscription.is_none());
+                let subscription = content.subscription.ok_or("no subscription")?;
+                let customer = content.customer.ok_or("no customer")?;
+                seen.lock()
+                    .unwrap()
+                    .push(format!("{} of {}", subscription.id, customer.id));
                 Ok(())
             }
         })
-        .on(EventType::PaymentFailed, move |_| {
+        .on_type(EventType::PaymentFailed, move |_| {
             let fail = fail.load(Ordering::SeqCst);
             async move {
                 if fail {
@@ -143,7 +149,11 @@ async fn events_reach_their_handler_once_and_are_answered_as_chargebee_expects()
     let seen = Arc::new(Mutex::new(Vec::new()));
     let fail = Arc::new(AtomicBool::new(true));
     let receiver = receiver(seen.clone(), fail.clone());
-    let subscription_id = fixture("subscription")["id"].as_str().unwrap().to_string();
+    let subscription_id = format!(
+        "{} of {}",
+        fixture("subscription")["id"].as_str().unwrap(),
+        fixture("customer")["id"].as_str().unwrap()
+    );
 
     let created = event_body("ev_1", "subscription_created");
     let receipt = receiver.receive(Some(GOOD), &created).await;
@@ -239,4 +249,92 @@ async fn the_axum_route_answers_with_the_receipts_status() {
     );
     assert_eq!(post(Some(GOOD), b"not json".to_vec()).await, 400);
     assert_eq!(seen.lock().unwrap().len(), 1, "handled once");
+}
+
+#[test]
+fn typed_content_holds_the_resources_its_type_carries_and_keeps_the_rest() {
+    let raw = body(
+        "subscription_created",
+        json!({"subscription": fixture("subscription"), "customer": fixture("customer"),
+            "gift": {"id": "gift_1"}, "loyalty_card": {"points": 12}}),
+    );
+    let event = webhook::parse_event(&raw).unwrap();
+    let EventContent::SubscriptionCreated(content) =
+        EventContent::new(event.event_type.as_ref(), event.content)
+    else {
+        panic!("not the content of subscription_created");
+    };
+    assert_eq!(
+        content.subscription.unwrap().status,
+        Some(subscription::Status::Active)
+    );
+    assert_eq!(
+        content.customer.unwrap().email.as_deref(),
+        Some("ada@example.com")
+    );
+    assert!(content.card.is_none() && content.invoice.is_none());
+    // What the type does not list stays in `other`: a resource, and a key no resource names.
+    assert_eq!(content.other.gift.unwrap().id, "gift_1");
+    assert_eq!(content.other.extra["loyalty_card"], json!({"points": 12}));
+    assert!(content.other.subscription.is_none());
+
+    // A type with no documented list, and one this version does not know: the whole content.
+    for kind in ["dunning_updated", "customer_teleported"] {
+        let raw = body(kind, json!({"customer": fixture("customer")}));
+        let event = webhook::parse_event(&raw).unwrap();
+        let EventContent::Other(content) =
+            EventContent::new(event.event_type.as_ref(), event.content)
+        else {
+            panic!("{kind} has no typed content");
+        };
+        assert!(content.customer.is_some(), "{kind}");
+    }
+}
+
+/// Every event type the spec lists the content of: a body carrying each listed resource (and
+/// one resource it does not list) becomes that type's content, holding the listed resources,
+/// with only the other one left in `other`.
+#[test]
+fn every_listed_event_type_has_its_own_content_type() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let files = chargebee_codegen::load::load_dir(&root.join("spec")).unwrap();
+    let api = chargebee_codegen::validate::validate(&files).unwrap();
+    assert!(
+        api.event_contents.len() >= 200,
+        "{}",
+        api.event_contents.len()
+    );
+    for listed in &api.event_contents {
+        let stray = if listed.keys.iter().any(|k| k == "gift") {
+            "order"
+        } else {
+            "gift"
+        };
+        let mut content = serde_json::Map::new();
+        for key in listed.keys.iter().map(String::as_str).chain([stray]) {
+            content.insert(key.to_string(), json!({"id": format!("{key}_1")}));
+        }
+        let event = webhook::parse_event(&body(&listed.event_type, content.into())).unwrap();
+        let typed = format!(
+            "{:?}",
+            EventContent::new(event.event_type.as_ref(), event.content)
+        );
+        let kind = &listed.event_type;
+        assert!(
+            typed.starts_with(&format!("{}({} {{", listed.name, listed.name)),
+            "{kind}: {typed:.80}"
+        );
+        let (own, other) = typed.split_once(" other: Content {").expect(kind);
+        for key in &listed.keys {
+            let id = format!("\"{key}_1\"");
+            assert!(
+                own.contains(&format!("{key}: Some(")) && own.contains(&id),
+                "{kind}: {key}"
+            );
+            assert!(!other.contains(&id), "{kind}: {key} left in other");
+        }
+        assert!(other.contains(&format!("\"{stray}_1\"")), "{kind}: {stray}");
+    }
 }

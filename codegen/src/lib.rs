@@ -10,6 +10,7 @@
 pub mod coverage;
 pub mod emit;
 pub mod error;
+pub mod event_content;
 pub mod lines;
 pub mod load;
 pub mod model;

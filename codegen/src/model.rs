@@ -17,6 +17,20 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Modules in the client's default feature set.
     pub default_features: Vec<String>,
+    /// The resources each event type carries in its `content`, in the order of the event
+    /// types' enum.
+    pub event_contents: Vec<EventContent>,
+}
+
+/// The resources one event type carries in its `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventContent {
+    /// The event type's wire value (`subscription_created`).
+    pub event_type: String,
+    /// Its Rust name, the `EventType` variant's (`SubscriptionCreated`).
+    pub name: String,
+    /// Fields of the `Content` resource, by wire name, in the order the spec lists them.
+    pub keys: Vec<String>,
 }
 
 /// A resource and all that belongs to its module.

@@ -629,6 +629,7 @@ mod tests {
                 operations,
             }],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         }
     }
 
@@ -713,6 +714,7 @@ mod tests {
                 ),
             ],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         };
         merge_nested_into_dependencies(&mut api);
         let kept: Vec<(&str, Vec<&str>, Vec<String>)> = api
@@ -892,6 +894,7 @@ mod tests {
                 operations: Vec::new(),
             }],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         };
         merge_shared_enums(&mut api);
         let res = &api.resources[0];
@@ -952,6 +955,7 @@ mod tests {
                 resource_with_enums("gadget", Vec::new()),
             ],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         };
         // Another module naming the merged enum follows it too.
         let from_gadget = field(enum_ref(Some("widget"), "CreateStatus"));
@@ -993,6 +997,7 @@ mod tests {
                 ),
             ],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         };
         hoist_repeated_enums(&mut api);
         let shared: Vec<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
@@ -1021,6 +1026,7 @@ mod tests {
                 module("e", vec![enum_def("CreditReasonCode", &["z"])]),
             ],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         };
         hoist_repeated_enums(&mut api);
         assert_eq!(api.enums.len(), 1);
@@ -1088,6 +1094,7 @@ mod tests {
             enums: Vec::new(),
             resources: vec![card, customer],
             default_features: Vec::new(),
+            event_contents: Vec::new(),
         };
         hoist_repeated_param_objects(&mut api);
         assert_eq!(api.param_objects.len(), 1);

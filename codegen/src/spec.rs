@@ -39,6 +39,10 @@ pub struct SpecFile {
     /// Resource modules the client crate compiles by default (its `default` feature).
     #[serde(default)]
     pub default_features: Vec<String>,
+    /// The resources each event type carries in its `content`: event type → field names of
+    /// the `Content` resource.
+    #[serde(default)]
+    pub event_content: IndexMap<String, Vec<String>>,
 }
 
 /// A field of a resource, nested object or parameter list.

@@ -155,6 +155,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     if !v.errors.is_empty() {
         return Err(v.errors);
     }
+    let event_contents = crate::event_content::event_contents(files, &shared, &out)?;
     out.sort_by(|a, b| a.module.cmp(&b.module));
     mark_holder_fields(&mut out);
     let mut default_features: Vec<String> = default_features.into_iter().map(|(f, _)| f).collect();
@@ -166,6 +167,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
         enums: shared.into_values().collect(),
         resources: out,
         default_features,
+        event_contents,
     })
 }
 

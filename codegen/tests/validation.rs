@@ -229,6 +229,38 @@ fn bad_method_and_path() {
     );
 }
 
+/// An event content list naming an event type that is not one, a resource `Content` does
+/// not carry, and one twice: one error each, at its line.
+#[test]
+fn event_content_names_event_types_and_content_fields() {
+    let enums = "enums:\n  EventType: [\"thing_created\", \"thing_deleted\"]\n";
+    let content = "resource: Content\nfields:\n  thing: {type: Thing}\n";
+    let events = "event_content:\n  thing_created: [thing]\n  thing_renamed: [thing]\n  thing_deleted: [thing, ghost, thing]\n";
+    let errs = errors(&[
+        ("enums.yaml", enums),
+        ("thing.yaml", OK_HEAD),
+        ("content.yaml", content),
+        ("events.yaml", events),
+    ]);
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    let at = |line: usize, text: &str| {
+        errs.iter()
+            .any(|e| e.line == line && e.message.contains(text))
+    };
+    assert!(
+        at(3, "`thing_renamed` is not a value of `EventType`"),
+        "{errs:#?}"
+    );
+    assert!(
+        at(
+            4,
+            "`ghost` (in `thing_deleted`) is not a field of `Content`"
+        ),
+        "{errs:#?}"
+    );
+    assert!(at(4, "`thing_deleted` lists `thing` twice"), "{errs:#?}");
+}
+
 #[test]
 fn yaml_syntax_error_names_the_line() {
     let errs = errors(&[("t.yaml", "resource: Thing\nfields:\n  id: {type: string\n")]);

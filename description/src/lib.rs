@@ -23,6 +23,9 @@ pub struct Api {
     pub structs: BTreeMap<String, Struct>,
     /// Every enum's values by qualified name.
     pub enums: BTreeMap<String, Vec<String>>,
+    /// The resources each event type carries in its `content` (the `content` struct's field
+    /// names), for the event types whose list Chargebee documents.
+    pub event_content: BTreeMap<String, Vec<String>>,
 }
 
 impl Api {

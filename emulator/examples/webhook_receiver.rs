@@ -1,6 +1,7 @@
 //! A webhook receiver on a real HTTP server: `chargebee::webhook::Receiver` checks the HTTP
 //! Basic credentials configured for the endpoint, decodes each event and hands it, once, to
-//! the `Dispatcher`'s handler of its type, answering with the status Chargebee expects.
+//! the `Dispatcher`'s handler of its type with its typed content, answering with the status
+//! Chargebee expects.
 //!
 //! `cargo run -p chargebee-emulator --example webhook_receiver` serves the receiver on
 //! 127.0.0.1 (`Receiver::router`, feature `axum` of `chargebee`), starts an emulator that
@@ -8,7 +9,10 @@
 //! subscription, its cancellation), and ends once every event has arrived, in order. It also
 //! shows a delivery with the wrong password refused with 401.
 
-use chargebee::enums::{CancelOption, EventType, ItemType, PeriodUnit};
+use chargebee::enums::{CancelOption, ItemType, PeriodUnit};
+use chargebee::event_content::{
+    CustomerCreated, InvoiceGenerated, SubscriptionCancelled, SubscriptionCreated,
+};
 use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
 use chargebee::webhook::{Dispatcher, Receiver};
 use chargebee::ApiEnum;
@@ -46,18 +50,14 @@ fn dispatcher(handled: mpsc::UnboundedSender<String>) -> Dispatcher {
         report,
     );
     Dispatcher::new()
-        .on(EventType::CustomerCreated, move |event| {
-            let email = event
-                .content
-                .customer
-                .as_ref()
-                .and_then(|c| c.email.clone());
+        .on(move |event, content: CustomerCreated| {
+            let email = content.customer.and_then(|c| c.email);
             println!("{}: welcome {email:?}", event.id);
             welcome(&event);
             async { Ok(()) }
         })
-        .on(EventType::SubscriptionCreated, move |event| {
-            if let Some(subscription) = &event.content.subscription {
+        .on(move |event, content: SubscriptionCreated| {
+            if let Some(subscription) = &content.subscription {
                 println!(
                     "{}: provision {} ({:?})",
                     event.id, subscription.id, subscription.status
@@ -66,8 +66,8 @@ fn dispatcher(handled: mpsc::UnboundedSender<String>) -> Dispatcher {
             provision(&event);
             async { Ok(()) }
         })
-        .on(EventType::InvoiceGenerated, move |event| {
-            if let Some(invoice) = &event.content.invoice {
+        .on(move |event, content: InvoiceGenerated| {
+            if let Some(invoice) = &content.invoice {
                 println!(
                     "{}: invoice {} for {:?} cents",
                     event.id, invoice.id, invoice.total
@@ -76,8 +76,8 @@ fn dispatcher(handled: mpsc::UnboundedSender<String>) -> Dispatcher {
             bill(&event);
             async { Ok(()) }
         })
-        .on(EventType::SubscriptionCancelled, move |event| {
-            if let Some(subscription) = &event.content.subscription {
+        .on(move |event, content: SubscriptionCancelled| {
+            if let Some(subscription) = &content.subscription {
                 println!("{}: deprovision {}", event.id, subscription.id);
             }
             deprovision(&event);

@@ -777,6 +777,7 @@ async fn every_chargebee_operation_round_trips_through_the_typed_client() {
     let seeded = seed(&emulator).await;
     let (mut answered, mut not_found) = (0, 0);
     let mut failures = Vec::new();
+    let mut checked_event_types = std::collections::BTreeSet::new();
     for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
         let mut params = api.sample_params(op);
         emulator
@@ -797,6 +798,13 @@ async fn every_chargebee_operation_round_trips_through_the_typed_client() {
                     }
                 }
                 answered += 1;
+                let events = client
+                    .call("event.list", None, json!({"limit": 100}))
+                    .await
+                    .unwrap();
+                for problem in undocumented_content(api, &events, &mut checked_event_types) {
+                    failures.push(format!("{}: {problem}", op.id));
+                }
             }
             // Kept state: an id that was never created answers 404, as Chargebee does.
             Err(e) if e.is_not_found() => not_found += 1,
@@ -818,6 +826,41 @@ async fn every_chargebee_operation_round_trips_through_the_typed_client() {
         answered > 440,
         "most operations answer ({answered}; {not_found} not found)"
     );
+    assert!(
+        checked_event_types.len() >= 20,
+        "the events raised cover many types: {checked_event_types:?}"
+    );
+}
+
+/// The events of page `events` whose content carries a resource Chargebee does not list for
+/// their type (`event_content` of the description); the types checked are added to `checked`.
+fn undocumented_content(
+    api: &Api,
+    events: &Value,
+    checked: &mut std::collections::BTreeSet<String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for event in events["list"].as_array().into_iter().flatten() {
+        let event = &event["event"];
+        let kind = event["event_type"].as_str().unwrap_or_default();
+        let Some(listed) = api.event_content.get(kind) else {
+            continue;
+        };
+        checked.insert(kind.to_string());
+        for key in event["content"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            if !listed.contains(key) {
+                problems.push(format!(
+                    "event `{kind}` carries `{key}`; Chargebee lists {listed:?}"
+                ));
+            }
+        }
+    }
+    problems
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@ use chargebee_types as models;
 pub use models::enums;
 pub use params::objects;
 pub use params::operators;
+#[cfg(feature = "content")]
+pub use models::event_content;
 #[cfg(feature = "addon")]
 pub mod addon;
 #[cfg(feature = "address")]

@@ -1,6 +1,7 @@
 //! Routing each webhook event to the handler of its type, once.
 
 use crate::enums::EventType;
+use crate::event_content::TypedContent;
 use crate::webhook_event::WebhookEvent;
 use futures::future::BoxFuture;
 use std::collections::{HashSet, VecDeque};
@@ -86,12 +87,22 @@ pub enum Outcome {
 ///
 /// ```
 /// use chargebee::enums::EventType;
-/// use chargebee::webhook::{Dispatcher, Outcome};
+/// use chargebee::event_content::{PaymentFailed, SubscriptionCreated};
+/// use chargebee::webhook::Dispatcher;
 ///
 /// let dispatcher = Dispatcher::new()
-///     .on(EventType::SubscriptionCreated, |event| async move {
-///         let subscription = event.content.subscription.ok_or("no subscription")?;
-///         println!("new subscription {}", subscription.id);
+///     .on(|event, content: SubscriptionCreated| async move {
+///         let subscription = content.subscription.ok_or("no subscription")?;
+///         println!("{}: new subscription {}", event.id, subscription.id);
+///         Ok(())
+///     })
+///     .on(|_, content: PaymentFailed| async move {
+///         println!("payment failed: {:?}", content.transaction.map(|t| t.id));
+///         Ok(())
+///     })
+///     .on_type(EventType::DunningUpdated, |event| async move {
+///         // No documented content list for this type: the whole content, untyped.
+///         println!("{:?}", event.content.invoice.map(|i| i.id));
 ///         Ok(())
 ///     })
 ///     .fallback(|event| async move {
@@ -123,8 +134,24 @@ impl Dispatcher {
         }
     }
 
-    /// Handles events of `event_type` with `handler`, in place of one set before.
-    pub fn on<F, Fut>(mut self, event_type: EventType, handler: F) -> Self
+    /// Handles events of `T`'s type with `handler`, given the event and its content as `T`
+    /// (the resources Chargebee documents for that type, moved out of the event, whose
+    /// `content` is then empty), in place of a handler set before for that type.
+    pub fn on<T, F, Fut>(self, handler: F) -> Self
+    where
+        T: TypedContent + Send + 'static,
+        F: Fn(WebhookEvent, T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
+    {
+        self.on_type(T::EVENT_TYPE, move |mut event| {
+            let content = T::from_content(std::mem::take(&mut event.content));
+            handler(event, content)
+        })
+    }
+
+    /// Handles events of `event_type` with `handler`, given the event with its content
+    /// untyped, in place of a handler set before for that type.
+    pub fn on_type<F, Fut>(mut self, event_type: EventType, handler: F) -> Self
     where
         F: Fn(WebhookEvent) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,

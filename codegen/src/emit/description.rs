@@ -13,6 +13,11 @@ pub fn describe(api: &Api) -> d::Api {
         operations: Vec::new(),
         structs: BTreeMap::new(),
         enums: BTreeMap::new(),
+        event_content: api
+            .event_contents
+            .iter()
+            .map(|e| (e.event_type.clone(), e.keys.clone()))
+            .collect(),
     };
     for e in &api.enums {
         out.enums.insert(format!("enums.{}", e.name), values(e));

@@ -4,6 +4,7 @@
 pub mod description;
 mod dynamic;
 mod enums;
+mod event_content;
 pub mod features;
 mod operations;
 mod structs;
@@ -55,6 +56,13 @@ pub fn emit(api: &Api) -> Vec<GeneratedFile> {
         "the filters of the spec",
         operators_module(&api.operator_sets),
     ));
+    if let Some(tokens) = event_content::module(api) {
+        files.push(render(
+            &format!("types/{}.rs", event_content::MODULE),
+            "spec/event_content.yaml",
+            tokens,
+        ));
+    }
     for res in &api.resources {
         let header = format!("spec/{}", res.source);
         for part in PARTS {
@@ -111,6 +119,15 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
             let feature = &r.module;
             quote! { #[cfg(feature = #feature)] pub mod #m; }
         });
+    // Taken from an event's content, it exists with the `content` resource.
+    let event_content = (!api.event_contents.is_empty()).then(|| {
+        let m = format_ident!("{}", event_content::MODULE);
+        match part {
+            Part::Models => quote! { #[cfg(feature = "content")] pub mod #m; },
+            Part::Params => quote! {},
+            Part::Api => quote! { #[cfg(feature = "content")] pub use models::#m; },
+        }
+    });
     match part {
         Part::Models => quote! {
             //! Code generated from the YAML spec: per resource its models, enums and the
@@ -118,6 +135,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
             //! shared enums.
             /// Enums shared by several resources and operations.
             pub mod enums;
+            #event_content
             #(#modules)*
         },
         Part::Params => quote! {
@@ -139,6 +157,7 @@ fn module_index(api: &Api, part: Part) -> TokenStream {
                 pub use models::enums;
                 pub use params::objects;
                 pub use params::operators;
+                #event_content
                 #(#modules)*
                 #dispatcher
             }

@@ -6,6 +6,8 @@
 //! shared enums.
 /// Enums shared by several resources and operations.
 pub mod enums;
+#[cfg(feature = "content")]
+pub mod event_content;
 #[cfg(feature = "addon")]
 pub mod addon;
 #[cfg(feature = "address")]
