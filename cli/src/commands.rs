@@ -3,7 +3,7 @@
 //! as a flag whose help gives its type, whether it is required and its values.
 
 use crate::flags::{flags, Count, Flag, Place, Value};
-use chargebee_description::{Api, Method, Operation};
+use chargebee_description::{Api, Catalog, Method, Operation};
 use clap::{Arg, ArgAction, Command};
 use std::collections::BTreeMap;
 
@@ -110,7 +110,7 @@ pub fn root(api: &Api) -> Command {
 
 fn resource_command(api: &Api, resource: &str, ops: &[&Operation]) -> Command {
     Command::new(resource.to_string())
-        .about(format!("The `{resource}` operations"))
+        .about(resource_doc(api, resource))
         .visible_alias(plural(resource))
         .subcommand_required(true)
         .subcommands(ops.iter().map(|op| operation_command(api, op)))
@@ -127,9 +127,35 @@ fn plural(resource: &str) -> String {
     }
 }
 
+/// What the resource is: the doc of its struct in the description.
+fn resource_doc(api: &Api, resource: &str) -> String {
+    let prefix = format!("{resource}.");
+    api.structs
+        .iter()
+        .filter(|(name, _)| name.starts_with(&prefix))
+        .find_map(|(_, s)| s.doc.clone())
+        .unwrap_or_else(|| format!("The `{resource}` operations"))
+}
+
+/// An operation's help: what it does; then its method and path, its product catalog when it
+/// is in one only, and whether it is destructive.
+fn operation_help(op: &Operation) -> String {
+    let mut facts = vec![format!("{} {}", op.method.as_str(), op.path)];
+    match op.catalog {
+        Catalog::V1 => facts.push("Product Catalog 1.0 only".into()),
+        Catalog::V2 => facts.push("Product Catalog 2.0 only".into()),
+        Catalog::Both => {}
+    }
+    if op.destructive {
+        facts.push("destructive: it cannot be undone, or it moves money".into());
+    }
+    format!("{}\n\n{}", op.doc, facts.join(" · "))
+}
+
 fn operation_command(api: &Api, op: &Operation) -> Command {
     let mut command = Command::new(op.name.clone())
-        .about(format!("{} {}", op.method.as_str(), op.path))
+        .about(op.doc.clone())
+        .long_about(operation_help(op))
         .after_help(
             "Flags follow the parameters' JSON shape, one dot per level: --billing_address.city, \
              --subscription_items.item_price_id (once per entry), --created_at.after, \

@@ -341,8 +341,18 @@ async fn help_comes_from_the_spec() {
     let run = chargebee(&["--help"]).await;
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("subscription") && run.stdout.contains("item_price"));
+    assert!(
+        run.stdout.contains("A person or company the site bills"),
+        "{}",
+        run.stdout
+    );
     let run = chargebee(&["customer", "create", "--help"]).await;
-    assert!(run.stdout.contains("POST /customers"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Creates a customer: the person or company billed.\n\nPOST /customers\n"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains("--auto_collection <VALUE>"),
         "{}",
@@ -351,6 +361,29 @@ async fn help_comes_from_the_spec() {
     assert!(run.stdout.contains("One of: on, off"), "{}", run.stdout);
     let run = chargebee(&["customer", "list", "--help"]).await;
     assert!(run.stdout.contains("--all"), "{}", run.stdout);
+    // The catalog an operation belongs to, and whether it is destructive.
+    let run = chargebee(&["subscription", "create", "--help"]).await;
+    assert!(
+        run.stdout
+            .contains("POST /subscriptions · Product Catalog 1.0 only\n"),
+        "{}",
+        run.stdout
+    );
+    let run = chargebee(&["subscription", "--help"]).await;
+    assert!(
+        run.stdout
+            .contains("Creates a subscription for an existing customer from item prices"),
+        "{}",
+        run.stdout
+    );
+    let run = chargebee(&["invoice", "void_invoice", "--help"]).await;
+    assert!(
+        run.stdout.contains(
+            "POST /invoices/{invoice_id}/void · destructive: it cannot be undone, or it moves money"
+        ),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 //! prettyplease). See [`names`] for the naming rules.
 
 pub mod coverage;
+pub mod described;
 pub mod emit;
 pub mod error;
 pub mod event_content;

@@ -230,7 +230,12 @@ pub struct Operation {
     pub paginated: bool,
     /// The operation also takes custom fields (`cf_*`).
     pub custom_fields: bool,
-    pub doc: Option<String>,
+    /// What it does, in one line.
+    pub doc: String,
+    /// The product catalog version it belongs to.
+    pub catalog: chargebee_description::Catalog,
+    /// It cannot be undone or moves money as its main effect.
+    pub destructive: bool,
     pub params: Vec<Field>,
     pub filters: Vec<Filter>,
     pub sort_by: Vec<(String, String)>,

@@ -5,6 +5,7 @@
 //! types give the JSON Schema of a spec file ([`json_schema`], `spec/spec.schema.json`), so
 //! the schema editors check against cannot drift from what the generator reads.
 
+use chargebee_description::Catalog;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub struct SpecFile {
     /// Resource name in PascalCase (`Customer`); absent in a file that only declares enums.
     pub resource: Option<String>,
-    /// What the resource is, for its doc comment.
+    /// What the resource is, in one line, for its doc comment. Required with `resource`.
     pub doc: Option<String>,
     /// Name of the client method that reaches the operations (`customers`).
     pub accessor: Option<String>,
@@ -113,7 +114,16 @@ pub struct OperationSpec {
     /// The operation also takes custom fields (`cf_*`) beside its parameters.
     #[serde(default)]
     pub custom_fields: bool,
+    /// What the operation does, in one line.
+    #[schemars(required)]
     pub doc: Option<String>,
+    /// The product catalog version it belongs to: `"1.0"`, `"2.0"` or `both`.
+    #[schemars(schema_with = "catalog_schema")]
+    pub catalog: Option<Catalog>,
+    /// It cannot be undone or moves money as its main effect (deletes, cancels, voids,
+    /// refunds, writes off, clears data, charges).
+    #[schemars(required)]
+    pub destructive: Option<bool>,
     #[serde(default)]
     pub params: IndexMap<String, FieldSpec>,
     #[serde(default)]
@@ -231,6 +241,15 @@ pub fn json_schema() -> String {
     text
 }
 
+/// The JSON Schema of a `catalog`: one of its three values.
+fn catalog_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let values: Vec<&str> = [Catalog::V1, Catalog::V2, Catalog::Both]
+        .into_iter()
+        .map(Catalog::as_str)
+        .collect();
+    schemars::json_schema!({"type": "string", "enum": values})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +288,16 @@ mod tests {
             .unwrap_or_default();
         assert!(described.starts_with("Longest value"), "{described}");
         let operation = &schema["$defs"]["OperationSpec"];
-        assert_eq!(operation["required"], serde_json::json!(["method", "path"]));
+        let mut required: Vec<&str> = operation["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        required.sort_unstable();
+        assert_eq!(
+            required,
+            ["catalog", "destructive", "doc", "method", "path"]
+        );
     }
 }

@@ -155,6 +155,10 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     if !v.errors.is_empty() {
         return Err(v.errors);
     }
+    v.errors.extend(crate::described::check(files));
+    if !v.errors.is_empty() {
+        return Err(v.errors);
+    }
     let event_contents = crate::event_content::event_contents(files, &shared, &out)?;
     out.sort_by(|a, b| a.module.cmp(&b.module));
     mark_holder_fields(&mut out);
@@ -786,7 +790,10 @@ impl ModuleReader<'_> {
             idempotent: spec.idempotent,
             paginated: spec.paginated,
             custom_fields: spec.custom_fields,
-            doc: spec.doc.clone(),
+            // `described` refuses an operation without these.
+            doc: spec.doc.clone().unwrap_or_default(),
+            catalog: spec.catalog.unwrap_or(chargebee_description::Catalog::Both),
+            destructive: spec.destructive.unwrap_or_default(),
             params,
             filters,
             sort_by,

@@ -113,9 +113,12 @@ fn a_word_yaml_1_1_reads_as_a_boolean() {
     // Quoted, the same file is accepted.
     let dir = std::env::temp_dir().join(format!("chargebee-codegen-quoted-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    // With the docs, catalog and destructiveness every resource and operation needs.
+    let described =
+        "    doc: Lists things.\n    catalog: both\n    destructive: false\ndoc: A thing.\n";
     std::fs::write(
         dir.join("thing.yaml"),
-        text.replace("[after, on]", "[after, \"on\"]"),
+        text.replace("[after, on]", "[after, \"on\"]") + described,
     )
     .unwrap();
     let result = generate(&dir);
@@ -234,11 +237,13 @@ fn bad_method_and_path() {
 #[test]
 fn event_content_names_event_types_and_content_fields() {
     let enums = "enums:\n  EventType: [\"thing_created\", \"thing_deleted\"]\n";
-    let content = "resource: Content\nfields:\n  thing: {type: Thing}\n";
+    let content =
+        "resource: Content\ndoc: What an event carries.\nfields:\n  thing: {type: Thing}\n";
+    let thing = format!("{OK_HEAD}doc: A thing.\n");
     let events = "event_content:\n  thing_created: [thing]\n  thing_renamed: [thing]\n  thing_deleted: [thing, ghost, thing]\n";
     let errs = errors(&[
         ("enums.yaml", enums),
-        ("thing.yaml", OK_HEAD),
+        ("thing.yaml", &thing),
         ("content.yaml", content),
         ("events.yaml", events),
     ]);
@@ -259,6 +264,36 @@ fn event_content_names_event_types_and_content_fields() {
         "{errs:#?}"
     );
     assert!(at(4, "`thing_deleted` lists `thing` twice"), "{errs:#?}");
+}
+
+/// A resource without a doc, and an operation without its doc, catalog and destructiveness:
+/// each named, at the line of what lacks it.
+#[test]
+fn every_resource_and_operation_says_what_it_is() {
+    let text = format!(
+        "{OK_HEAD}operations:\n  list:\n    method: GET\n    path: /things\n    catalog: \"3.0\"\n"
+    );
+    let errs = errors(&[("thing.yaml", &text)]);
+    assert_one(
+        &errs,
+        "thing.yaml",
+        8,
+        "unknown variant `3.0`, expected one of `1.0`, `2.0`, `both`",
+    );
+    let text = format!("{OK_HEAD}operations:\n  list:\n    method: GET\n    path: /things\n    doc: \"Lists\\nthings.\"\n");
+    let errs = errors(&[("thing.yaml", &text)]);
+    assert_eq!(errs.len(), 4, "{errs:#?}");
+    let at = |line: usize, text: &str| {
+        errs.iter()
+            .any(|e| e.line == line && e.message.contains(text))
+    };
+    assert!(at(1, "resource `Thing`: has no `doc`"), "{errs:#?}");
+    assert!(
+        at(5, "operation `list`: its `doc` is more than one line"),
+        "{errs:#?}"
+    );
+    assert!(at(5, "operation `list` has no `catalog`"), "{errs:#?}");
+    assert!(at(5, "operation `list` has no `destructive`"), "{errs:#?}");
 }
 
 #[test]

@@ -74,6 +74,39 @@ pub struct Operation {
     pub sort_by: Vec<String>,
     /// The keys of the answer (of one page entry when paginated).
     pub returns: Vec<Field>,
+    /// What the operation does, in one line.
+    pub doc: String,
+    /// The product catalog version the operation belongs to.
+    pub catalog: Catalog,
+    /// Whether it cannot be undone or moves money as its main effect: it deletes, cancels,
+    /// voids, refunds, writes off, clears data, or charges.
+    pub destructive: bool,
+}
+
+/// The product catalog version an operation belongs to: a Chargebee site runs one of them.
+/// Product Catalog 1.0 sells plans and addons; 2.0 sells items through their item prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Catalog {
+    /// Product Catalog 1.0 only (plans and addons).
+    #[serde(rename = "1.0")]
+    V1,
+    /// Product Catalog 2.0 only (items and item prices).
+    #[serde(rename = "2.0")]
+    V2,
+    /// Either version.
+    #[serde(rename = "both")]
+    Both,
+}
+
+impl Catalog {
+    /// The version as written in the spec and the description: `1.0`, `2.0` or `both`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Catalog::V1 => "1.0",
+            Catalog::V2 => "2.0",
+            Catalog::Both => "both",
+        }
+    }
 }
 
 /// HTTP method.
@@ -160,6 +193,9 @@ pub struct Struct {
     /// A parameter object that takes custom fields (`cf_*`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub custom_fields: bool,
+    /// What a resource is, in one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// A filterable field of a list operation.

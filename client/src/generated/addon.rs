@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl Addons {
-    /// Starts `POST /addons` (`addon.create`).
+    /// Creates an addon, an extra charge sold beside a plan.
+    ///
+    /// `POST /addons` (`addon.create`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,7 +42,9 @@ impl Addons {
             CreateParams::new(id, name, charge_type),
         )
     }
-    /// Starts `POST /addons/{addon_id}` (`addon.update`).
+    /// Changes an addon's name, price, period or other settings.
+    ///
+    /// `POST /addons/{addon_id}` (`addon.update`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -52,26 +56,34 @@ impl Addons {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /addons` (`addon.list`).
+    /// Lists addons, filtered and sorted as asked.
+    ///
+    /// `GET /addons` (`addon.list`). Product Catalog 1.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /addons/{addon_id}` (`addon.retrieve`).
+    /// Gets one addon by id.
+    ///
+    /// `GET /addons/{addon_id}` (`addon.retrieve`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, addon_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(addon_id.into()), ())
     }
-    /// Starts `POST /addons/{addon_id}/delete` (`addon.delete`).
+    /// Deletes an addon.
+    ///
+    /// `POST /addons/{addon_id}/delete` (`addon.delete`). Product Catalog 1.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, addon_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(addon_id.into()), ())
     }
-    /// Starts `POST /addons/copy` (`addon.copy`).
+    /// Copies an addon from another Chargebee site into this one.
+    ///
+    /// `POST /addons/copy` (`addon.copy`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -87,7 +99,9 @@ impl Addons {
             CopyParams::new(from_site, id_at_from_site),
         )
     }
-    /// Starts `POST /addons/{addon_id}/unarchive` (`addon.unarchive`).
+    /// Brings an archived addon back to active, so it can be sold again.
+    ///
+    /// `POST /addons/{addon_id}/unarchive` (`addon.unarchive`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -21,7 +21,9 @@ impl Client {
     }
 }
 impl Addresses {
-    /// Starts `GET /addresses` (`address.retrieve`).
+    /// Gets a subscription's address stored under a label.
+    ///
+    /// `GET /addresses` (`address.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -37,7 +39,9 @@ impl Addresses {
             RetrieveParams::new(subscription_id, label),
         )
     }
-    /// Starts `POST /addresses` (`address.update`).
+    /// Adds or replaces a subscription's address stored under a label.
+    ///
+    /// `POST /addresses` (`address.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

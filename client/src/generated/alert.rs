@@ -22,26 +22,34 @@ impl Client {
     }
 }
 impl Alerts {
-    /// Starts `POST /alerts` (`alert.create`).
+    /// Creates a usage alert that fires when metered usage crosses a threshold.
+    ///
+    /// `POST /alerts` (`alert.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, r#type: enums::Type, name: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type, name))
     }
-    /// Starts `GET /alerts/{alert_id}` (`alert.retrieve`).
+    /// Gets one usage alert by id.
+    ///
+    /// `GET /alerts/{alert_id}` (`alert.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, alert_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(alert_id.into()), ())
     }
-    /// Starts `GET /alerts` (`alert.list`).
+    /// Lists usage alerts.
+    ///
+    /// `GET /alerts` (`alert.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /alerts/{alert_id}` (`alert.update`).
+    /// Changes a usage alert's threshold or settings.
+    ///
+    /// `POST /alerts/{alert_id}` (`alert.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -53,14 +61,18 @@ impl Alerts {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /alerts/{alert_id}/delete` (`alert.delete`).
+    /// Deletes a usage alert.
+    ///
+    /// `POST /alerts/{alert_id}/delete` (`alert.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, alert_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(alert_id.into()), ())
     }
-    /// Starts `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
+    /// Lists the usage alerts that apply to a subscription.
+    ///
+    /// `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl AlertStatuses {
-    /// Starts `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
+    /// Lists the state of every usage alert watching a subscription.
+    ///
+    /// `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl AlertStatuses {
             AlertStatusesForSubscriptionParams::new(),
         )
     }
-    /// Starts `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
+    /// Lists the state of one usage alert for each subscription it watches.
+    ///
+    /// `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl AttachedItems {
-    /// Starts `POST /items/{parent_item_id}/attached_items` (`attached_item.create`).
+    /// Attaches an addon or charge to a plan item, as recommended, mandatory or optional.
+    ///
+    /// `POST /items/{parent_item_id}/attached_items` (`attached_item.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,7 +42,9 @@ impl AttachedItems {
             CreateParams::new(item_id),
         )
     }
-    /// Starts `POST /attached_items/{attached_item_id}` (`attached_item.update`).
+    /// Changes how an item is attached to a plan item (type, quantity, charge trigger).
+    ///
+    /// `POST /attached_items/{attached_item_id}` (`attached_item.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -56,7 +60,9 @@ impl AttachedItems {
             UpdateParams::new(parent_item_id),
         )
     }
-    /// Starts `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`).
+    /// Gets one attachment of an item to a plan item.
+    ///
+    /// `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,7 +78,9 @@ impl AttachedItems {
             RetrieveParams::new(parent_item_id),
         )
     }
-    /// Starts `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`).
+    /// Detaches an addon or charge from a plan item.
+    ///
+    /// `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -88,7 +96,9 @@ impl AttachedItems {
             DeleteParams::new(parent_item_id),
         )
     }
-    /// Starts `GET /items/{parent_item_id}/attached_items` (`attached_item.list`).
+    /// Lists the items attached to a plan item.
+    ///
+    /// `GET /items/{parent_item_id}/attached_items` (`attached_item.list`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

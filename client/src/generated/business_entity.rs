@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl BusinessEntities {
-    /// Starts `POST /business_entities/transfers` (`business_entity.create_transfers`).
+    /// Moves customers or subscriptions to another business entity of the site.
+    ///
+    /// `POST /business_entities/transfers` (`business_entity.create_transfers`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -46,7 +48,9 @@ impl BusinessEntities {
             ),
         )
     }
-    /// Starts `GET /business_entities/transfers` (`business_entity.get_transfers`).
+    /// Lists the transfers of customers and subscriptions between business entities.
+    ///
+    /// `GET /business_entities/transfers` (`business_entity.get_transfers`).
     #[inline]
     pub fn get_transfers(&self) -> GetTransfersRequest {
         crate::Request::new(

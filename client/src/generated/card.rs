@@ -21,14 +21,18 @@ impl Client {
     }
 }
 impl Cards {
-    /// Starts `GET /cards/{customer_id}` (`card.retrieve`).
+    /// Gets a customer's card (the card of the customer with this id).
+    ///
+    /// `GET /cards/{customer_id}` (`card.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(customer_id.into()), ())
     }
-    /// Starts `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
+    /// Adds or replaces a customer's card by its raw details.
+    ///
+    /// `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -46,7 +50,9 @@ impl Cards {
             UpdateCardForCustomerParams::new(number, expiry_month, expiry_year),
         )
     }
-    /// Starts `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
+    /// Moves a customer's card to another gateway account, keeping the card.
+    ///
+    /// `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -62,7 +68,9 @@ impl Cards {
             SwitchGatewayForCustomerParams::new(gateway_account_id),
         )
     }
-    /// Starts `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
+    /// Copies a customer's card to another payment gateway account.
+    ///
+    /// `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -78,7 +86,9 @@ impl Cards {
             CopyCardForCustomerParams::new(gateway_account_id),
         )
     }
-    /// Starts `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`).
+    /// Deletes a customer's card from Chargebee and the gateway.
+    ///
+    /// `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl Comments {
-    /// Starts `POST /comments` (`comment.create`).
+    /// Adds a note to a customer, subscription, invoice or other object.
+    ///
+    /// `POST /comments` (`comment.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,19 +41,25 @@ impl Comments {
             CreateParams::new(entity_type, entity_id, notes),
         )
     }
-    /// Starts `GET /comments/{comment_id}` (`comment.retrieve`).
+    /// Gets one note by id.
+    ///
+    /// `GET /comments/{comment_id}` (`comment.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, comment_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(comment_id.into()), ())
     }
-    /// Starts `GET /comments` (`comment.list`).
+    /// Lists notes, newest first, optionally for one object.
+    ///
+    /// `GET /comments` (`comment.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /comments/{comment_id}/delete` (`comment.delete`).
+    /// Deletes a note.
+    ///
+    /// `POST /comments/{comment_id}/delete` (`comment.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -20,7 +20,9 @@ impl Client {
     }
 }
 impl Configurations {
-    /// Starts `GET /configurations` (`configuration.list`).
+    /// Lists the site's settings per domain, such as its product catalog version.
+    ///
+    /// `GET /configurations` (`configuration.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ())

@@ -22,26 +22,34 @@ impl Client {
     }
 }
 impl Connections {
-    /// Starts `GET /connections` on the Maton control API (`connection.list`).
+    /// Lists your Maton connections, optionally by app and status.
+    ///
+    /// `GET /connections` on the Maton control API (`connection.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /connections` on the Maton control API (`connection.create`).
+    /// Starts a Maton connection to a Chargebee site; its URL is where the user authorizes it.
+    ///
+    /// `POST /connections` on the Maton control API (`connection.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, app: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(app))
     }
-    /// Starts `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`).
+    /// Gets one Maton connection, with its status and authorization URL.
+    ///
+    /// `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, connection_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(connection_id.into()), ())
     }
-    /// Starts `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`).
+    /// Deletes a Maton connection; calls through it stop working.
+    ///
+    /// `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

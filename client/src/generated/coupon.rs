@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl Coupons {
-    /// Starts `POST /coupons` (`coupon.create`).
+    /// Creates a coupon for plans and addons.
+    ///
+    /// `POST /coupons` (`coupon.create`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,7 +42,9 @@ impl Coupons {
             CreateParams::new(id, name, apply_on),
         )
     }
-    /// Starts `POST /coupons/create_for_items` (`coupon.create_for_items`).
+    /// Creates a coupon for item prices: a percentage or fixed amount off.
+    ///
+    /// `POST /coupons/create_for_items` (`coupon.create_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -57,7 +61,9 @@ impl Coupons {
             CreateForItemsParams::new(id, name, apply_on),
         )
     }
-    /// Starts `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`).
+    /// Changes a coupon for item prices.
+    ///
+    /// `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,19 +78,25 @@ impl Coupons {
             UpdateForItemsParams::new(),
         )
     }
-    /// Starts `GET /coupons` (`coupon.list`).
+    /// Lists coupons, filtered and sorted as asked.
+    ///
+    /// `GET /coupons` (`coupon.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /coupons/{coupon_id}` (`coupon.retrieve`).
+    /// Gets one coupon by id.
+    ///
+    /// `GET /coupons/{coupon_id}` (`coupon.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, coupon_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(coupon_id.into()), ())
     }
-    /// Starts `POST /coupons/{coupon_id}` (`coupon.update`).
+    /// Changes a coupon for plans and addons.
+    ///
+    /// `POST /coupons/{coupon_id}` (`coupon.update`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -96,14 +108,18 @@ impl Coupons {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /coupons/{coupon_id}/delete` (`coupon.delete`).
+    /// Deletes a coupon.
+    ///
+    /// `POST /coupons/{coupon_id}/delete` (`coupon.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, coupon_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(coupon_id.into()), ())
     }
-    /// Starts `POST /coupons/copy` (`coupon.copy`).
+    /// Copies a coupon from another Chargebee site into this one.
+    ///
+    /// `POST /coupons/copy` (`coupon.copy`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -119,7 +135,9 @@ impl Coupons {
             CopyParams::new(from_site, id_at_from_site),
         )
     }
-    /// Starts `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`).
+    /// Brings an archived coupon back to active.
+    ///
+    /// `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl CouponCodes {
-    /// Starts `POST /coupon_codes` (`coupon_code.create`).
+    /// Creates a unique coupon code in a coupon set.
+    ///
+    /// `POST /coupon_codes` (`coupon_code.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,19 +42,25 @@ impl CouponCodes {
             CreateParams::new(coupon_id, coupon_set_name, code),
         )
     }
-    /// Starts `GET /coupon_codes/{coupon_code_code}` (`coupon_code.retrieve`).
+    /// Gets one coupon code.
+    ///
+    /// `GET /coupon_codes/{coupon_code_code}` (`coupon_code.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, coupon_code_code: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(coupon_code_code.into()), ())
     }
-    /// Starts `GET /coupon_codes` (`coupon_code.list`).
+    /// Lists coupon codes, by coupon, set or status.
+    ///
+    /// `GET /coupon_codes` (`coupon_code.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /coupon_codes/{coupon_code_code}/archive` (`coupon_code.archive`).
+    /// Archives a coupon code so it can no longer be redeemed; this cannot be undone.
+    ///
+    /// `POST /coupon_codes/{coupon_code_code}/archive` (`coupon_code.archive`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl CouponSets {
-    /// Starts `POST /coupon_sets` (`coupon_set.create`).
+    /// Creates a coupon set, a group of unique codes for one coupon.
+    ///
+    /// `POST /coupon_sets` (`coupon_set.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl CouponSets {
             CreateParams::new(coupon_id, name, id),
         )
     }
-    /// Starts `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`).
+    /// Adds unique codes to a coupon set.
+    ///
+    /// `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -54,19 +58,25 @@ impl CouponSets {
             AddCouponCodesParams::new(),
         )
     }
-    /// Starts `GET /coupon_sets` (`coupon_set.list`).
+    /// Lists coupon sets.
+    ///
+    /// `GET /coupon_sets` (`coupon_set.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`).
+    /// Gets one coupon set.
+    ///
+    /// `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, coupon_set_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(coupon_set_id.into()), ())
     }
-    /// Starts `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`).
+    /// Renames a coupon set or changes its meta data.
+    ///
+    /// `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -78,14 +88,18 @@ impl CouponSets {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`).
+    /// Deletes a coupon set and its codes.
+    ///
+    /// `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, coupon_set_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(coupon_set_id.into()), ())
     }
-    /// Starts `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`).
+    /// Deletes the codes of a coupon set that were never redeemed.
+    ///
+    /// `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

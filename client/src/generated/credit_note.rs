@@ -28,14 +28,18 @@ impl Client {
     }
 }
 impl CreditNotes {
-    /// Starts `POST /credit_notes` (`credit_note.create`).
+    /// Issues a credit note against an invoice (adjustment, or refundable for a paid invoice).
+    ///
+    /// `POST /credit_notes` (`credit_note.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, r#type: Type) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(r#type))
     }
-    /// Starts `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
+    /// Gets one credit note by id.
+    ///
+    /// `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -47,7 +51,9 @@ impl CreditNotes {
             RetrieveParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`).
+    /// Gets a short-lived URL of a credit note's PDF.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -59,7 +65,9 @@ impl CreditNotes {
             PdfParams::new(),
         )
     }
-    /// Starts `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`).
+    /// Gets the links to a credit note's e-invoice files.
+    ///
+    /// `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -74,7 +82,9 @@ impl CreditNotes {
             (),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`).
+    /// Refunds a refundable credit note to the customer's payment method through the gateway.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -86,7 +96,9 @@ impl CreditNotes {
             RefundParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`).
+    /// Records a refund of a refundable credit note made outside Chargebee.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -101,7 +113,9 @@ impl CreditNotes {
             RecordRefundParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`).
+    /// Voids a credit note: it no longer counts, and what it applied is undone.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -116,12 +130,16 @@ impl CreditNotes {
             VoidCreditNoteParams::new(),
         )
     }
-    /// Starts `GET /credit_notes` (`credit_note.list`).
+    /// Lists credit notes, filtered and sorted as asked.
+    ///
+    /// `GET /credit_notes` (`credit_note.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
+    /// Lists a customer's credit notes.
+    ///
+    /// `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -136,7 +154,9 @@ impl CreditNotes {
             CreditNotesForCustomerParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`).
+    /// Deletes a credit note, withdrawing what it credited.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -148,7 +168,9 @@ impl CreditNotes {
             DeleteParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`).
+    /// Changes a credit note's reference or details.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -160,7 +182,9 @@ impl CreditNotes {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`).
+    /// Removes a recorded tax-withheld refund from a credit note.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -175,7 +199,9 @@ impl CreditNotes {
             RemoveTaxWithheldRefundParams::new(),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`).
+    /// Sends a credit note's e-invoice again after a failure.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -190,7 +216,9 @@ impl CreditNotes {
             (),
         )
     }
-    /// Starts `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`).
+    /// Sends a credit note's e-invoice to the e-invoicing network.
+    ///
+    /// `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -205,7 +233,9 @@ impl CreditNotes {
             (),
         )
     }
-    /// Starts `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`).
+    /// Imports a credit note issued in another system, as it was.
+    ///
+    /// `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

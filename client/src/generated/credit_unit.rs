@@ -23,12 +23,16 @@ impl Client {
     }
 }
 impl CreditUnits {
-    /// Starts `GET /credit_units` (`credit_unit.list`).
+    /// Lists credit units.
+    ///
+    /// `GET /credit_units` (`credit_unit.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /credit_units` (`credit_unit.create`).
+    /// Creates a credit unit, the unit prepaid usage credits are counted in.
+    ///
+    /// `POST /credit_units` (`credit_unit.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -45,7 +49,9 @@ impl CreditUnits {
             CreateParams::new(id, name, is_unlimited),
         )
     }
-    /// Starts `POST /credit_units/{credit_unit_id}` (`credit_unit.update`).
+    /// Changes a credit unit's name or settings.
+    ///
+    /// `POST /credit_units/{credit_unit_id}` (`credit_unit.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -57,14 +63,18 @@ impl CreditUnits {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`).
+    /// Archives a credit unit so it can no longer be granted.
+    ///
+    /// `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn archive(&self, credit_unit_id: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(credit_unit_id.into()), ())
     }
-    /// Starts `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`).
+    /// Makes an archived credit unit active again.
+    ///
+    /// `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -20,19 +20,25 @@ impl Client {
     }
 }
 impl Currencies {
-    /// Starts `GET /currencies/list` (`currency.list`).
+    /// Lists the site's currencies.
+    ///
+    /// `GET /currencies/list` (`currency.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /currencies/{site_currency_id}` (`currency.retrieve`).
+    /// Gets one site currency.
+    ///
+    /// `GET /currencies/{site_currency_id}` (`currency.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, site_currency_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(site_currency_id.into()), ())
     }
-    /// Starts `POST /currencies` (`currency.create`).
+    /// Adds a currency to the site, with its exchange rate.
+    ///
+    /// `POST /currencies` (`currency.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -48,7 +54,9 @@ impl Currencies {
             CreateParams::new(currency_code, forex_type),
         )
     }
-    /// Starts `POST /currencies/{site_currency_id}` (`currency.update`).
+    /// Changes a site currency's exchange rate settings.
+    ///
+    /// `POST /currencies/{site_currency_id}` (`currency.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -64,7 +72,9 @@ impl Currencies {
             UpdateParams::new(forex_type),
         )
     }
-    /// Starts `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`).
+    /// Schedules a new exchange rate for a site currency.
+    ///
+    /// `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -81,7 +91,9 @@ impl Currencies {
             AddScheduleParams::new(manual_exchange_rate, schedule_at),
         )
     }
-    /// Starts `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`).
+    /// Removes a scheduled exchange rate change of a site currency.
+    ///
+    /// `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

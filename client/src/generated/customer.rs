@@ -26,24 +26,32 @@ impl Client {
     }
 }
 impl Customers {
-    /// Starts `POST /customers` (`customer.create`).
+    /// Creates a customer: the person or company billed.
+    ///
+    /// `POST /customers` (`customer.create`).
     #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
-    /// Starts `GET /customers` (`customer.list`).
+    /// Lists customers, filtered and sorted as asked.
+    ///
+    /// `GET /customers` (`customer.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /customers/{customer_id}` (`customer.retrieve`).
+    /// Gets one customer by id.
+    ///
+    /// `GET /customers/{customer_id}` (`customer.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(customer_id.into()), ())
     }
-    /// Starts `POST /customers/{customer_id}` (`customer.update`).
+    /// Changes a customer's name, email, company, locale or other details.
+    ///
+    /// `POST /customers/{customer_id}` (`customer.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -55,7 +63,9 @@ impl Customers {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
+    /// Records an offline payment method (check, bank transfer, ...) for a customer.
+    ///
+    /// `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -70,7 +80,9 @@ impl Customers {
             UpdatePaymentMethodParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
+    /// Changes a customer's billing address, VAT number and tax details.
+    ///
+    /// `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -85,7 +97,9 @@ impl Customers {
             UpdateBillingInfoParams::new(),
         )
     }
-    /// Starts `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
+    /// Lists a customer's contacts.
+    ///
+    /// `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -100,7 +114,9 @@ impl Customers {
             ContactsForCustomerParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
+    /// Sets a payment source as a customer's primary or backup payment method.
+    ///
+    /// `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -117,7 +133,9 @@ impl Customers {
             AssignPaymentRoleParams::new(payment_source_id, role),
         )
     }
-    /// Starts `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
+    /// Adds a contact (an extra person to email) to a customer.
+    ///
+    /// `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -129,7 +147,9 @@ impl Customers {
             AddContactParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
+    /// Changes one of a customer's contacts.
+    ///
+    /// `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -144,7 +164,9 @@ impl Customers {
             UpdateContactParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
+    /// Removes a contact from a customer.
+    ///
+    /// `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -159,7 +181,9 @@ impl Customers {
             DeleteContactParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
+    /// Adds promotional credits to a customer's balance.
+    ///
+    /// `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -176,7 +200,9 @@ impl Customers {
             AddPromotionalCreditsParams::new(amount, description),
         )
     }
-    /// Starts `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
+    /// Takes promotional credits off a customer's balance.
+    ///
+    /// `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -193,7 +219,9 @@ impl Customers {
             DeductPromotionalCreditsParams::new(amount, description),
         )
     }
-    /// Starts `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
+    /// Sets a customer's promotional credit balance to an amount.
+    ///
+    /// `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -210,7 +238,9 @@ impl Customers {
             SetPromotionalCreditsParams::new(amount, description),
         )
     }
-    /// Starts `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
+    /// Records money received from a customer beyond any invoice, kept as excess payment.
+    ///
+    /// `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -225,7 +255,9 @@ impl Customers {
             RecordExcessPaymentParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
+    /// Charges a customer's payment method for the amount their unpaid invoices owe.
+    ///
+    /// `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -240,7 +272,9 @@ impl Customers {
             CollectPaymentParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/delete` (`customer.delete`).
+    /// Deletes a customer, with their subscriptions and payment methods.
+    ///
+    /// `POST /customers/{customer_id}/delete` (`customer.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -252,7 +286,9 @@ impl Customers {
             DeleteParams::new(),
         )
     }
-    /// Starts `POST /customers/move` (`customer.move`).
+    /// Moves a customer to another Chargebee site.
+    ///
+    /// `POST /customers/move` (`customer.move`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -268,7 +304,9 @@ impl Customers {
             MoveParams::new(id_at_from_site, from_site),
         )
     }
-    /// Starts `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
+    /// Changes the day a customer's subscriptions renew on (calendar billing).
+    ///
+    /// `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -283,7 +321,9 @@ impl Customers {
             ChangeBillingDateParams::new(),
         )
     }
-    /// Starts `POST /customers/merge` (`customer.merge`).
+    /// Merges one customer into another: its subscriptions, invoices and payment methods move to the other.
+    ///
+    /// `POST /customers/merge` (`customer.merge`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -299,7 +339,9 @@ impl Customers {
             MergeParams::new(from_customer_id, to_customer_id),
         )
     }
-    /// Starts `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`).
+    /// Erases a customer's personal data, as a privacy request requires; this cannot be undone.
+    ///
+    /// `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -314,7 +356,9 @@ impl Customers {
             (),
         )
     }
-    /// Starts `POST /customers/{customer_id}/relationships` (`customer.relationships`).
+    /// Places a customer in an account hierarchy under a parent, setting who pays.
+    ///
+    /// `POST /customers/{customer_id}/relationships` (`customer.relationships`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -326,7 +370,9 @@ impl Customers {
             RelationshipsParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`).
+    /// Detaches a customer from its parent in an account hierarchy.
+    ///
+    /// `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -341,7 +387,9 @@ impl Customers {
             (),
         )
     }
-    /// Starts `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
+    /// Gets the account hierarchy a customer belongs to.
+    ///
+    /// `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -357,7 +405,9 @@ impl Customers {
             HierarchyParams::new(hierarchy_operation_type),
         )
     }
-    /// Starts `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
+    /// Lists the customers in a customer's account hierarchy, with their details.
+    ///
+    /// `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -373,7 +423,9 @@ impl Customers {
             ListHierarchyDetailParams::new(hierarchy_operation_type),
         )
     }
-    /// Starts `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
+    /// Changes who pays and who receives emails within an account hierarchy.
+    ///
+    /// `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

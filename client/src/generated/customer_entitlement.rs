@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl CustomerEntitlements {
-    /// Starts `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
+    /// Lists the feature entitlements a customer has through their subscriptions.
+    ///
+    /// `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl DifferentialPrices {
-    /// Starts `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`).
+    /// Sets a different price for an addon or charge when sold with a given plan.
+    ///
+    /// `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,7 +42,9 @@ impl DifferentialPrices {
             CreateParams::new(parent_item_id),
         )
     }
-    /// Starts `GET /differential_prices/{differential_price_id}` (`differential_price.retrieve`).
+    /// Gets one differential price.
+    ///
+    /// `GET /differential_prices/{differential_price_id}` (`differential_price.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -56,7 +60,9 @@ impl DifferentialPrices {
             RetrieveParams::new(item_price_id),
         )
     }
-    /// Starts `POST /differential_prices/{differential_price_id}` (`differential_price.update`).
+    /// Changes a differential price.
+    ///
+    /// `POST /differential_prices/{differential_price_id}` (`differential_price.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,7 +78,9 @@ impl DifferentialPrices {
             UpdateParams::new(item_price_id),
         )
     }
-    /// Starts `POST /differential_prices/{differential_price_id}/delete` (`differential_price.delete`).
+    /// Deletes a differential price.
+    ///
+    /// `POST /differential_prices/{differential_price_id}/delete` (`differential_price.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -88,7 +96,9 @@ impl DifferentialPrices {
             DeleteParams::new(item_price_id),
         )
     }
-    /// Starts `GET /differential_prices` (`differential_price.list`).
+    /// Lists differential prices.
+    ///
+    /// `GET /differential_prices` (`differential_price.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

@@ -24,12 +24,16 @@ impl Client {
     }
 }
 impl Entitlements {
-    /// Starts `GET /entitlements` (`entitlement.list`).
+    /// Lists entitlements of items and item prices to features.
+    ///
+    /// `GET /entitlements` (`entitlement.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /entitlements` (`entitlement.create`).
+    /// Grants, changes or removes the entitlements of items to features.
+    ///
+    /// `POST /entitlements` (`entitlement.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

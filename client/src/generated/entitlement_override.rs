@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl EntitlementOverrides {
-    /// Starts `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
+    /// Overrides a subscription's entitlements to features.
+    ///
+    /// `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -38,7 +40,9 @@ impl EntitlementOverrides {
             AddEntitlementOverrideForSubscriptionParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
+    /// Lists a subscription's entitlement overrides.
+    ///
+    /// `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl Estimates {
-    /// Starts `POST /estimates/create_subscription` (`estimate.create_subscription`).
+    /// Previews creating a plan subscription for a new customer.
+    ///
+    /// `POST /estimates/create_subscription` (`estimate.create_subscription`). Product Catalog 1.0 only.
     #[inline]
     pub fn create_subscription(&self) -> CreateSubscriptionRequest {
         crate::Request::new(
@@ -32,7 +34,9 @@ impl Estimates {
             CreateSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`).
+    /// Previews creating a subscription with items for a new customer.
+    ///
+    /// `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_sub_item_estimate(&self) -> CreateSubItemEstimateRequest {
         crate::Request::new(
@@ -42,7 +46,9 @@ impl Estimates {
             CreateSubItemEstimateParams::new(),
         )
     }
-    /// Starts `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`).
+    /// Previews creating a plan subscription for an existing customer.
+    ///
+    /// `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -57,7 +63,9 @@ impl Estimates {
             CreateSubForCustomerEstimateParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`).
+    /// Previews creating a subscription with items for an existing customer.
+    ///
+    /// `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,7 +80,9 @@ impl Estimates {
             CreateSubItemForCustomerEstimateParams::new(),
         )
     }
-    /// Starts `POST /estimates/update_subscription` (`estimate.update_subscription`).
+    /// Previews changing a plan subscription: proration, credits and invoice.
+    ///
+    /// `POST /estimates/update_subscription` (`estimate.update_subscription`). Product Catalog 1.0 only.
     #[inline]
     pub fn update_subscription(&self) -> UpdateSubscriptionRequest {
         crate::Request::new(
@@ -82,7 +92,9 @@ impl Estimates {
             UpdateSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`).
+    /// Previews changing a subscription's items: proration, credits and invoice.
+    ///
+    /// `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn update_subscription_for_items(&self) -> UpdateSubscriptionForItemsRequest {
         crate::Request::new(
@@ -92,7 +104,9 @@ impl Estimates {
             UpdateSubscriptionForItemsParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
+    /// Previews a subscription's next renewal invoice.
+    ///
+    /// `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -107,7 +121,9 @@ impl Estimates {
             RenewalEstimateParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
+    /// Previews an invoice billing a subscription's future terms in advance.
+    ///
+    /// `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -122,7 +138,9 @@ impl Estimates {
             AdvanceInvoiceEstimateParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
+    /// Previews regenerating a subscription's current invoice.
+    ///
+    /// `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -137,7 +155,9 @@ impl Estimates {
             RegenerateInvoiceEstimateParams::new(),
         )
     }
-    /// Starts `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
+    /// Previews the next invoice of each of a customer's subscriptions.
+    ///
+    /// `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -152,7 +172,9 @@ impl Estimates {
             UpcomingInvoicesEstimateParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
+    /// Previews moving a subscription's current term end: the prorated charge or credit.
+    ///
+    /// `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -168,7 +190,9 @@ impl Estimates {
             ChangeTermEndParams::new(term_ends_at),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`).
+    /// Previews cancelling a subscription: credits, refunds and final invoice.
+    ///
+    /// `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -183,7 +207,9 @@ impl Estimates {
             CancelSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`).
+    /// Previews cancelling a subscription with items: credits, refunds and final invoice.
+    ///
+    /// `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -198,7 +224,9 @@ impl Estimates {
             CancelSubscriptionForItemsParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
+    /// Previews pausing a subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -213,7 +241,9 @@ impl Estimates {
             PauseSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
+    /// Previews resuming a paused subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -228,7 +258,9 @@ impl Estimates {
             ResumeSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /estimates/gift_subscription` (`estimate.gift_subscription`).
+    /// Previews buying a plan subscription as a gift.
+    ///
+    /// `POST /estimates/gift_subscription` (`estimate.gift_subscription`). Product Catalog 1.0 only.
     #[inline]
     pub fn gift_subscription(&self) -> GiftSubscriptionRequest {
         crate::Request::new(
@@ -238,7 +270,9 @@ impl Estimates {
             GiftSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`).
+    /// Previews buying a subscription with items as a gift.
+    ///
+    /// `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn gift_subscription_for_items(&self) -> GiftSubscriptionForItemsRequest {
         crate::Request::new(
@@ -248,7 +282,9 @@ impl Estimates {
             GiftSubscriptionForItemsParams::new(),
         )
     }
-    /// Starts `POST /estimates/create_invoice` (`estimate.create_invoice`).
+    /// Previews a one-time invoice of addons and charges.
+    ///
+    /// `POST /estimates/create_invoice` (`estimate.create_invoice`). Product Catalog 1.0 only.
     #[inline]
     pub fn create_invoice(&self) -> CreateInvoiceRequest {
         crate::Request::new(
@@ -258,7 +294,9 @@ impl Estimates {
             CreateInvoiceParams::new(),
         )
     }
-    /// Starts `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`).
+    /// Previews a one-time invoice of charge items and charges.
+    ///
+    /// `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_invoice_for_items(&self) -> CreateInvoiceForItemsRequest {
         crate::Request::new(
@@ -268,7 +306,9 @@ impl Estimates {
             CreateInvoiceForItemsParams::new(),
         )
     }
-    /// Starts `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
+    /// Previews splitting an invoice's amount into instalments under a payment schedule scheme.
+    ///
+    /// `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

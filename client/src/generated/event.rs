@@ -22,12 +22,16 @@ impl Client {
     }
 }
 impl Events {
-    /// Starts `GET /events` (`event.list`).
+    /// Lists events (what changed on the site), filtered by type, time or source.
+    ///
+    /// `GET /events` (`event.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /events/{event_id}` (`event.retrieve`).
+    /// Gets one event by id, with the resources it carried.
+    ///
+    /// `GET /events/{event_id}` (`event.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

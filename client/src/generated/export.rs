@@ -24,14 +24,18 @@ impl Client {
     }
 }
 impl Exports {
-    /// Starts `GET /exports/{export_id}` (`export.retrieve`).
+    /// Gets an export: its status and, once completed, the download URL.
+    ///
+    /// `GET /exports/{export_id}` (`export.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, export_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(export_id.into()), ())
     }
-    /// Starts `POST /exports/revenue_recognition` (`export.revenue_recognition`).
+    /// Starts an export of the revenue recognition report.
+    ///
+    /// `POST /exports/revenue_recognition` (`export.revenue_recognition`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -56,7 +60,9 @@ impl Exports {
             ),
         )
     }
-    /// Starts `POST /exports/deferred_revenue` (`export.deferred_revenue`).
+    /// Starts an export of the deferred revenue report.
+    ///
+    /// `POST /exports/deferred_revenue` (`export.deferred_revenue`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -81,27 +87,37 @@ impl Exports {
             ),
         )
     }
-    /// Starts `POST /exports/plans` (`export.plans`).
+    /// Starts an export of plans to a downloadable file.
+    ///
+    /// `POST /exports/plans` (`export.plans`). Product Catalog 1.0 only.
     #[inline]
     pub fn plans(&self) -> PlansRequest {
         crate::Request::new(&self.client, &PLANS, None, PlansParams::new())
     }
-    /// Starts `POST /exports/addons` (`export.addons`).
+    /// Starts an export of addons to a downloadable file.
+    ///
+    /// `POST /exports/addons` (`export.addons`). Product Catalog 1.0 only.
     #[inline]
     pub fn addons(&self) -> AddonsRequest {
         crate::Request::new(&self.client, &ADDONS, None, AddonsParams::new())
     }
-    /// Starts `POST /exports/coupons` (`export.coupons`).
+    /// Starts an export of coupons to a downloadable file.
+    ///
+    /// `POST /exports/coupons` (`export.coupons`).
     #[inline]
     pub fn coupons(&self) -> CouponsRequest {
         crate::Request::new(&self.client, &COUPONS, None, CouponsParams::new())
     }
-    /// Starts `POST /exports/customers` (`export.customers`).
+    /// Starts an export of customers to a downloadable file.
+    ///
+    /// `POST /exports/customers` (`export.customers`).
     #[inline]
     pub fn customers(&self) -> CustomersRequest {
         crate::Request::new(&self.client, &CUSTOMERS, None, CustomersParams::new())
     }
-    /// Starts `POST /exports/subscriptions` (`export.subscriptions`).
+    /// Starts an export of subscriptions to a downloadable file.
+    ///
+    /// `POST /exports/subscriptions` (`export.subscriptions`).
     #[inline]
     pub fn subscriptions(&self) -> SubscriptionsRequest {
         crate::Request::new(
@@ -111,27 +127,37 @@ impl Exports {
             SubscriptionsParams::new(),
         )
     }
-    /// Starts `POST /exports/invoices` (`export.invoices`).
+    /// Starts an export of invoices to a downloadable file.
+    ///
+    /// `POST /exports/invoices` (`export.invoices`).
     #[inline]
     pub fn invoices(&self) -> InvoicesRequest {
         crate::Request::new(&self.client, &INVOICES, None, InvoicesParams::new())
     }
-    /// Starts `POST /exports/credit_notes` (`export.credit_notes`).
+    /// Starts an export of credit notes to a downloadable file.
+    ///
+    /// `POST /exports/credit_notes` (`export.credit_notes`).
     #[inline]
     pub fn credit_notes(&self) -> CreditNotesRequest {
         crate::Request::new(&self.client, &CREDIT_NOTES, None, CreditNotesParams::new())
     }
-    /// Starts `POST /exports/transactions` (`export.transactions`).
+    /// Starts an export of transactions to a downloadable file.
+    ///
+    /// `POST /exports/transactions` (`export.transactions`).
     #[inline]
     pub fn transactions(&self) -> TransactionsRequest {
         crate::Request::new(&self.client, &TRANSACTIONS, None, TransactionsParams::new())
     }
-    /// Starts `POST /exports/orders` (`export.orders`).
+    /// Starts an export of orders to a downloadable file.
+    ///
+    /// `POST /exports/orders` (`export.orders`).
     #[inline]
     pub fn orders(&self) -> OrdersRequest {
         crate::Request::new(&self.client, &ORDERS, None, OrdersParams::new())
     }
-    /// Starts `POST /exports/item_families` (`export.item_families`).
+    /// Starts an export of item families to a downloadable file.
+    ///
+    /// `POST /exports/item_families` (`export.item_families`). Product Catalog 2.0 only.
     #[inline]
     pub fn item_families(&self) -> ItemFamiliesRequest {
         crate::Request::new(
@@ -141,17 +167,23 @@ impl Exports {
             ItemFamiliesParams::new(),
         )
     }
-    /// Starts `POST /exports/items` (`export.items`).
+    /// Starts an export of items to a downloadable file.
+    ///
+    /// `POST /exports/items` (`export.items`). Product Catalog 2.0 only.
     #[inline]
     pub fn items(&self) -> ItemsRequest {
         crate::Request::new(&self.client, &ITEMS, None, ItemsParams::new())
     }
-    /// Starts `POST /exports/item_prices` (`export.item_prices`).
+    /// Starts an export of item prices to a downloadable file.
+    ///
+    /// `POST /exports/item_prices` (`export.item_prices`). Product Catalog 2.0 only.
     #[inline]
     pub fn item_prices(&self) -> ItemPricesRequest {
         crate::Request::new(&self.client, &ITEM_PRICES, None, ItemPricesParams::new())
     }
-    /// Starts `POST /exports/attached_items` (`export.attached_items`).
+    /// Starts an export of attached items to a downloadable file.
+    ///
+    /// `POST /exports/attached_items` (`export.attached_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn attached_items(&self) -> AttachedItemsRequest {
         crate::Request::new(
@@ -161,7 +193,9 @@ impl Exports {
             AttachedItemsParams::new(),
         )
     }
-    /// Starts `POST /exports/differential_prices` (`export.differential_prices`).
+    /// Starts an export of differential prices to a downloadable file.
+    ///
+    /// `POST /exports/differential_prices` (`export.differential_prices`). Product Catalog 2.0 only.
     #[inline]
     pub fn differential_prices(&self) -> DifferentialPricesRequest {
         crate::Request::new(
@@ -171,7 +205,9 @@ impl Exports {
             DifferentialPricesParams::new(),
         )
     }
-    /// Starts `POST /exports/price_variants` (`export.price_variants`).
+    /// Starts an export of price variants to a downloadable file.
+    ///
+    /// `POST /exports/price_variants` (`export.price_variants`). Product Catalog 2.0 only.
     #[inline]
     pub fn price_variants(&self) -> PriceVariantsRequest {
         crate::Request::new(
@@ -181,7 +217,9 @@ impl Exports {
             PriceVariantsParams::new(),
         )
     }
-    /// Starts `POST /exports/ramps` (`export.ramps`).
+    /// Starts an export of subscription ramps to a downloadable file.
+    ///
+    /// `POST /exports/ramps` (`export.ramps`). Product Catalog 2.0 only.
     #[inline]
     pub fn ramps(&self) -> RampsRequest {
         crate::Request::new(&self.client, &RAMPS, None, RampsParams::new())

@@ -21,19 +21,25 @@ impl Client {
     }
 }
 impl Features {
-    /// Starts `GET /features` (`feature.list`).
+    /// Lists features.
+    ///
+    /// `GET /features` (`feature.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /features` (`feature.create`).
+    /// Creates a feature (a capability or a usage limit) that items can entitle.
+    ///
+    /// `POST /features` (`feature.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, name: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(name))
     }
-    /// Starts `POST /features/{feature_id}` (`feature.update`).
+    /// Changes a feature's name, description or levels.
+    ///
+    /// `POST /features/{feature_id}` (`feature.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -45,35 +51,45 @@ impl Features {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /features/{feature_id}` (`feature.retrieve`).
+    /// Gets one feature by id.
+    ///
+    /// `GET /features/{feature_id}` (`feature.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, feature_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(feature_id.into()), ())
     }
-    /// Starts `POST /features/{feature_id}/delete` (`feature.delete`).
+    /// Deletes a feature.
+    ///
+    /// `POST /features/{feature_id}/delete` (`feature.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, feature_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(feature_id.into()), ())
     }
-    /// Starts `POST /features/{feature_id}/activate_command` (`feature.activate`).
+    /// Activates a draft feature so items can be entitled to it.
+    ///
+    /// `POST /features/{feature_id}/activate_command` (`feature.activate`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn activate(&self, feature_id: impl Into<String>) -> ActivateRequest {
         crate::Request::new(&self.client, &ACTIVATE, Some(feature_id.into()), ())
     }
-    /// Starts `POST /features/{feature_id}/archive_command` (`feature.archive`).
+    /// Archives a feature.
+    ///
+    /// `POST /features/{feature_id}/archive_command` (`feature.archive`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn archive(&self, feature_id: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(feature_id.into()), ())
     }
-    /// Starts `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`).
+    /// Makes an archived feature active again.
+    ///
+    /// `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,12 +23,16 @@ impl Client {
     }
 }
 impl Gifts {
-    /// Starts `POST /gifts` (`gift.create`).
+    /// Buys a plan subscription as a gift for someone else.
+    ///
+    /// `POST /gifts` (`gift.create`). Product Catalog 1.0 only.
     #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
-    /// Starts `POST /gifts/create_for_items` (`gift.create_for_items`).
+    /// Buys a subscription with items as a gift for someone else.
+    ///
+    /// `POST /gifts/create_for_items` (`gift.create_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_for_items(&self) -> CreateForItemsRequest {
         crate::Request::new(
@@ -38,33 +42,43 @@ impl Gifts {
             CreateForItemsParams::new(),
         )
     }
-    /// Starts `GET /gifts/{gift_id}` (`gift.retrieve`).
+    /// Gets one gift by id.
+    ///
+    /// `GET /gifts/{gift_id}` (`gift.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, gift_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(gift_id.into()), ())
     }
-    /// Starts `GET /gifts` (`gift.list`).
+    /// Lists gifts, by status, gifter or receiver.
+    ///
+    /// `GET /gifts` (`gift.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /gifts/{gift_id}/claim` (`gift.claim`).
+    /// Claims a gift on behalf of its receiver, starting the gifted subscription.
+    ///
+    /// `POST /gifts/{gift_id}/claim` (`gift.claim`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn claim(&self, gift_id: impl Into<String>) -> ClaimRequest {
         crate::Request::new(&self.client, &CLAIM, Some(gift_id.into()), ())
     }
-    /// Starts `POST /gifts/{gift_id}/cancel` (`gift.cancel`).
+    /// Cancels a gift that has not been claimed.
+    ///
+    /// `POST /gifts/{gift_id}/cancel` (`gift.cancel`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn cancel(&self, gift_id: impl Into<String>) -> CancelRequest {
         crate::Request::new(&self.client, &CANCEL, Some(gift_id.into()), ())
     }
-    /// Starts `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
+    /// Changes when a gift is delivered.
+    ///
+    /// `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl GrantBlocks {
-    /// Starts `GET /grant_blocks` (`grant_block.list_grant_blocks`).
+    /// Lists blocks of usage credits granted to customers.
+    ///
+    /// `GET /grant_blocks` (`grant_block.list_grant_blocks`). Product Catalog 2.0 only.
     #[inline]
     pub fn list_grant_blocks(&self) -> ListGrantBlocksRequest {
         crate::Request::new(

@@ -26,12 +26,16 @@ impl Client {
     }
 }
 impl HostedPages {
-    /// Starts `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
+    /// Creates a checkout page for a new plan subscription.
+    ///
+    /// `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`). Product Catalog 1.0 only.
     #[inline]
     pub fn checkout_new(&self) -> CheckoutNewRequest {
         crate::Request::new(&self.client, &CHECKOUT_NEW, None, CheckoutNewParams::new())
     }
-    /// Starts `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
+    /// Creates a checkout page for one-time addons and charges.
+    ///
+    /// `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`). Product Catalog 1.0 only.
     #[inline]
     pub fn checkout_one_time(&self) -> CheckoutOneTimeRequest {
         crate::Request::new(
@@ -41,7 +45,9 @@ impl HostedPages {
             CheckoutOneTimeParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
+    /// Creates a checkout page for one-time charge items and charges.
+    ///
+    /// `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn checkout_one_time_for_items(&self) -> CheckoutOneTimeForItemsRequest {
         crate::Request::new(
@@ -51,7 +57,9 @@ impl HostedPages {
             CheckoutOneTimeForItemsParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
+    /// Creates a checkout page for a new subscription with items: the customer pays there.
+    ///
+    /// `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn checkout_new_for_items(&self) -> CheckoutNewForItemsRequest {
         crate::Request::new(
@@ -61,7 +69,9 @@ impl HostedPages {
             CheckoutNewForItemsParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
+    /// Creates a checkout page changing an existing plan subscription.
+    ///
+    /// `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`). Product Catalog 1.0 only.
     #[inline]
     pub fn checkout_existing(&self) -> CheckoutExistingRequest {
         crate::Request::new(
@@ -71,7 +81,9 @@ impl HostedPages {
             CheckoutExistingParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
+    /// Creates a checkout page changing an existing subscription's items.
+    ///
+    /// `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn checkout_existing_for_items(&self) -> CheckoutExistingForItemsRequest {
         crate::Request::new(
@@ -81,12 +93,16 @@ impl HostedPages {
             CheckoutExistingForItemsParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/update_card` (`hosted_page.update_card`).
+    /// Creates a page where a customer adds or replaces their card.
+    ///
+    /// `POST /hosted_pages/update_card` (`hosted_page.update_card`).
     #[inline]
     pub fn update_card(&self) -> UpdateCardRequest {
         crate::Request::new(&self.client, &UPDATE_CARD, None, UpdateCardParams::new())
     }
-    /// Starts `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
+    /// Creates a page where a customer adds or replaces their payment method.
+    ///
+    /// `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
     #[inline]
     pub fn update_payment_method(&self) -> UpdatePaymentMethodRequest {
         crate::Request::new(
@@ -96,7 +112,9 @@ impl HostedPages {
             UpdatePaymentMethodParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
+    /// Creates a page where a customer adds, changes or removes payment methods.
+    ///
+    /// `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
     #[inline]
     pub fn manage_payment_sources(&self) -> ManagePaymentSourcesRequest {
         crate::Request::new(
@@ -106,17 +124,23 @@ impl HostedPages {
             ManagePaymentSourcesParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
+    /// Creates a page where a customer pays their unpaid invoices.
+    ///
+    /// `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
     #[inline]
     pub fn collect_now(&self) -> CollectNowRequest {
         crate::Request::new(&self.client, &COLLECT_NOW, None, CollectNowParams::new())
     }
-    /// Starts `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
+    /// Creates a hosted page where a customer accepts a quote.
+    ///
+    /// `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
     #[inline]
     pub fn accept_quote(&self) -> AcceptQuoteRequest {
         crate::Request::new(&self.client, &ACCEPT_QUOTE, None, AcceptQuoteParams::new())
     }
-    /// Starts `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
+    /// Creates a page where a customer extends a subscription's term.
+    ///
+    /// `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
     #[inline]
     pub fn extend_subscription(&self) -> ExtendSubscriptionRequest {
         crate::Request::new(
@@ -126,7 +150,9 @@ impl HostedPages {
             ExtendSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
+    /// Creates a checkout page for buying a plan subscription as a gift.
+    ///
+    /// `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`). Product Catalog 1.0 only.
     #[inline]
     pub fn checkout_gift(&self) -> CheckoutGiftRequest {
         crate::Request::new(
@@ -136,7 +162,9 @@ impl HostedPages {
             CheckoutGiftParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
+    /// Creates a checkout page for buying a subscription with items as a gift.
+    ///
+    /// `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn checkout_gift_for_items(&self) -> CheckoutGiftForItemsRequest {
         crate::Request::new(
@@ -146,12 +174,16 @@ impl HostedPages {
             CheckoutGiftForItemsParams::new(),
         )
     }
-    /// Starts `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
+    /// Creates a page where a gift's receiver claims it.
+    ///
+    /// `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
     #[inline]
     pub fn claim_gift(&self) -> ClaimGiftRequest {
         crate::Request::new(&self.client, &CLAIM_GIFT, None, ClaimGiftParams::new())
     }
-    /// Starts `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
+    /// Gets the direct debit mandate PDF of a payment source.
+    ///
+    /// `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -166,31 +198,41 @@ impl HostedPages {
             RetrieveAgreementPdfParams::new(payment_source_id),
         )
     }
-    /// Starts `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`).
+    /// Marks a completed hosted page as processed, so it is not handled twice.
+    ///
+    /// `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn acknowledge(&self, hosted_page_id: impl Into<String>) -> AcknowledgeRequest {
         crate::Request::new(&self.client, &ACKNOWLEDGE, Some(hosted_page_id.into()), ())
     }
-    /// Starts `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`).
+    /// Gets a hosted page: its state and, once completed, what it created.
+    ///
+    /// `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, hosted_page_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(hosted_page_id.into()), ())
     }
-    /// Starts `GET /hosted_pages` (`hosted_page.list`).
+    /// Lists hosted pages, by type, state or update time.
+    ///
+    /// `GET /hosted_pages` (`hosted_page.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
+    /// Creates a page shown before a cancellation, offering the customer to stay.
+    ///
+    /// `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
     #[inline]
     pub fn pre_cancel(&self) -> PreCancelRequest {
         crate::Request::new(&self.client, &PRE_CANCEL, None, PreCancelParams::new())
     }
-    /// Starts `POST /hosted_pages/events` (`hosted_page.events`).
+    /// Records an event that happened on a hosted page (such as it being viewed).
+    ///
+    /// `POST /hosted_pages/events` (`hosted_page.events`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -206,7 +248,9 @@ impl HostedPages {
             EventsParams::new(event_name, event_data),
         )
     }
-    /// Starts `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
+    /// Creates a page showing a payment voucher (such as a boleto) to the customer.
+    ///
+    /// `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
     #[inline]
     pub fn view_voucher(&self) -> ViewVoucherRequest {
         crate::Request::new(&self.client, &VIEW_VOUCHER, None, ViewVoucherParams::new())

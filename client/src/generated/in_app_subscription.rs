@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl InAppSubscriptions {
-    /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
+    /// Verifies an app store purchase receipt and creates or updates the subscription.
+    ///
+    /// `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl InAppSubscriptions {
             ProcessReceiptParams::new(receipt),
         )
     }
-    /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
+    /// Imports the subscriptions of an app store receipt.
+    ///
+    /// `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -55,7 +59,9 @@ impl InAppSubscriptions {
             ImportReceiptParams::new(receipt),
         )
     }
-    /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
+    /// Imports an app store subscription with its details.
+    ///
+    /// `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -70,7 +76,9 @@ impl InAppSubscriptions {
             ImportSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
+    /// Gets the subscriptions an app store receipt holds.
+    ///
+    /// `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

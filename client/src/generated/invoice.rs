@@ -26,12 +26,16 @@ impl Client {
     }
 }
 impl Invoices {
-    /// Starts `POST /invoices` (`invoice.create`).
+    /// Creates a one-time invoice of addons and charges.
+    ///
+    /// `POST /invoices` (`invoice.create`). Product Catalog 1.0 only.
     #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
-    /// Starts `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
+    /// Creates a one-time invoice of charge items and charges.
+    ///
+    /// `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_for_charge_items_and_charges(
         &self,
@@ -43,14 +47,18 @@ impl Invoices {
             CreateForChargeItemsAndChargesParams::new(),
         )
     }
-    /// Starts `POST /invoices/charge` (`invoice.charge`).
+    /// Invoices a one-time charge to a customer or subscription and collects it at once.
+    ///
+    /// `POST /invoices/charge` (`invoice.charge`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn charge(&self, description: impl Into<String>) -> ChargeRequest {
         crate::Request::new(&self.client, &CHARGE, None, ChargeParams::new(description))
     }
-    /// Starts `POST /invoices/charge_addon` (`invoice.charge_addon`).
+    /// Invoices a one-time addon to a customer or subscription and collects it at once.
+    ///
+    /// `POST /invoices/charge_addon` (`invoice.charge_addon`). Product Catalog 1.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -62,7 +70,9 @@ impl Invoices {
             ChargeAddonParams::new(addon_id),
         )
     }
-    /// Starts `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
+    /// Creates an invoice for one charge item.
+    ///
+    /// `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_for_charge_item(&self) -> CreateForChargeItemRequest {
         crate::Request::new(
@@ -72,7 +82,9 @@ impl Invoices {
             CreateForChargeItemParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
+    /// Stops dunning (payment retries) for an invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -84,7 +96,9 @@ impl Invoices {
             StopDunningParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
+    /// Pauses dunning (payment retries) for an invoice until a date.
+    ///
+    /// `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -100,7 +114,9 @@ impl Invoices {
             PauseDunningParams::new(expected_payment_date),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
+    /// Resumes dunning (payment retries) for an invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -112,7 +128,9 @@ impl Invoices {
             ResumeDunningParams::new(),
         )
     }
-    /// Starts `POST /invoices/import_invoice` (`invoice.import_invoice`).
+    /// Imports an invoice issued in another system, as it was.
+    ///
+    /// `POST /invoices/import_invoice` (`invoice.import_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -129,7 +147,9 @@ impl Invoices {
             ImportInvoiceParams::new(id, date, total),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
+    /// Applies a customer's excess payments to an unpaid invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -141,14 +161,18 @@ impl Invoices {
             ApplyPaymentsParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`).
+    /// Pulls the latest usages into a pending invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn sync_usages(&self, invoice_id: impl Into<String>) -> SyncUsagesRequest {
         crate::Request::new(&self.client, &SYNC_USAGES, Some(invoice_id.into()), ())
     }
-    /// Starts `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
+    /// Removes line items from a pending invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -163,7 +187,9 @@ impl Invoices {
             DeleteLineItemsParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
+    /// Applies a customer's credit notes to an unpaid invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -175,12 +201,16 @@ impl Invoices {
             ApplyCreditsParams::new(),
         )
     }
-    /// Starts `GET /invoices` (`invoice.list`).
+    /// Lists invoices, filtered and sorted as asked.
+    ///
+    /// `GET /invoices` (`invoice.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
+    /// Lists a customer's invoices.
+    ///
+    /// `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -195,7 +225,9 @@ impl Invoices {
             InvoicesForCustomerParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
+    /// Lists a subscription's invoices.
+    ///
+    /// `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -210,7 +242,9 @@ impl Invoices {
             InvoicesForSubscriptionParams::new(),
         )
     }
-    /// Starts `GET /invoices/{invoice_id}` (`invoice.retrieve`).
+    /// Gets one invoice by id.
+    ///
+    /// `GET /invoices/{invoice_id}` (`invoice.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -222,7 +256,9 @@ impl Invoices {
             RetrieveParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
+    /// Gets a short-lived URL of an invoice's PDF.
+    ///
+    /// `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -234,7 +270,9 @@ impl Invoices {
             PdfParams::new(),
         )
     }
-    /// Starts `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`).
+    /// Gets the links to an invoice's e-invoice files.
+    ///
+    /// `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -249,7 +287,9 @@ impl Invoices {
             (),
         )
     }
-    /// Starts `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
+    /// Lists the payment reference numbers given to invoices.
+    ///
+    /// `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
     #[inline]
     pub fn list_payment_reference_numbers(&self) -> ListPaymentReferenceNumbersRequest {
         crate::Request::new(
@@ -259,7 +299,9 @@ impl Invoices {
             ListPaymentReferenceNumbersParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
+    /// Adds a one-time charge to a pending invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -276,7 +318,9 @@ impl Invoices {
             AddChargeParams::new(amount, description),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
+    /// Adds an addon charge to a pending invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -292,7 +336,9 @@ impl Invoices {
             AddAddonChargeParams::new(addon_id),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
+    /// Adds a charge item to a pending invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -307,7 +353,9 @@ impl Invoices {
             AddChargeItemParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/close` (`invoice.close`).
+    /// Closes a pending invoice, making it due and collecting it when auto collection is on.
+    ///
+    /// `POST /invoices/{invoice_id}/close` (`invoice.close`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -319,7 +367,9 @@ impl Invoices {
             CloseParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
+    /// Charges the customer's payment method for an unpaid invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -334,7 +384,9 @@ impl Invoices {
             CollectPaymentParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
+    /// Records a payment received outside Chargebee (cash, check, bank transfer) against an invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -346,7 +398,9 @@ impl Invoices {
             RecordPaymentParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
+    /// Records tax the customer withheld from an invoice's payment.
+    ///
+    /// `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -361,7 +415,9 @@ impl Invoices {
             RecordTaxWithheldParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
+    /// Removes a recorded tax withholding from an invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -376,7 +432,9 @@ impl Invoices {
             RemoveTaxWithheldParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
+    /// Refunds a paid invoice to the customer's payment method through the gateway.
+    ///
+    /// `POST /invoices/{invoice_id}/refund` (`invoice.refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -388,7 +446,9 @@ impl Invoices {
             RefundParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
+    /// Records a refund of an invoice made outside Chargebee.
+    ///
+    /// `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -400,7 +460,9 @@ impl Invoices {
             RecordRefundParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
+    /// Removes a payment applied to an invoice, making that amount due again.
+    ///
+    /// `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -412,7 +474,9 @@ impl Invoices {
             RemovePaymentParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
+    /// Removes a credit note applied to an invoice, making that amount due again.
+    ///
+    /// `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -427,7 +491,9 @@ impl Invoices {
             RemoveCreditNoteParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
+    /// Voids an invoice: it no longer counts, and what it billed is undone.
+    ///
+    /// `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -439,7 +505,9 @@ impl Invoices {
             VoidInvoiceParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
+    /// Writes off what an invoice still owes, with an adjustment credit note.
+    ///
+    /// `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -451,7 +519,9 @@ impl Invoices {
             WriteOffParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
+    /// Voids an invoice whose payment has not been captured yet.
+    ///
+    /// `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -466,7 +536,9 @@ impl Invoices {
             VoidBeforeCaptureParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
+    /// Deletes an invoice.
+    ///
+    /// `POST /invoices/{invoice_id}/delete` (`invoice.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -478,7 +550,9 @@ impl Invoices {
             DeleteParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
+    /// Changes an invoice's addresses, PO number or notes.
+    ///
+    /// `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -490,7 +564,9 @@ impl Invoices {
             UpdateDetailsParams::new(),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
+    /// Splits an invoice's amount into instalments under a payment schedule scheme.
+    ///
+    /// `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -506,7 +582,9 @@ impl Invoices {
             ApplyPaymentScheduleSchemeParams::new(scheme_id),
         )
     }
-    /// Starts `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`).
+    /// Lists an invoice's payment schedules.
+    ///
+    /// `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -521,7 +599,9 @@ impl Invoices {
             (),
         )
     }
-    /// Starts `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`).
+    /// Sends an invoice's e-invoice again after a failure.
+    ///
+    /// `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -531,7 +611,9 @@ impl Invoices {
     ) -> ResendEinvoiceRequest {
         crate::Request::new(&self.client, &RESEND_EINVOICE, Some(invoice_id.into()), ())
     }
-    /// Starts `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`).
+    /// Sends an invoice's e-invoice to the e-invoicing network.
+    ///
+    /// `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

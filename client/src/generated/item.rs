@@ -25,7 +25,9 @@ impl Client {
     }
 }
 impl Items {
-    /// Starts `POST /items` (`item.create`).
+    /// Creates an item: a plan, addon or charge of the product catalog.
+    ///
+    /// `POST /items` (`item.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -43,14 +45,18 @@ impl Items {
             CreateParams::new(id, name, r#type, item_family_id),
         )
     }
-    /// Starts `GET /items/{item_id}` (`item.retrieve`).
+    /// Gets one item by id.
+    ///
+    /// `GET /items/{item_id}` (`item.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, item_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(item_id.into()), ())
     }
-    /// Starts `POST /items/{item_id}` (`item.update`).
+    /// Changes an item's name, description or settings.
+    ///
+    /// `POST /items/{item_id}` (`item.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -62,12 +68,16 @@ impl Items {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /items` (`item.list`).
+    /// Lists items, filtered and sorted as asked.
+    ///
+    /// `GET /items` (`item.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /items/{item_id}/delete` (`item.delete`).
+    /// Deletes an item.
+    ///
+    /// `POST /items/{item_id}/delete` (`item.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl ItemEntitlements {
-    /// Starts `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
+    /// Lists the features an item is entitled to.
+    ///
+    /// `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -38,7 +40,9 @@ impl ItemEntitlements {
             ItemEntitlementsForItemParams::new(),
         )
     }
-    /// Starts `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
+    /// Lists the items entitled to a feature.
+    ///
+    /// `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -53,7 +57,9 @@ impl ItemEntitlements {
             ItemEntitlementsForFeatureParams::new(),
         )
     }
-    /// Starts `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
+    /// Sets which items are entitled to a feature, and at what level.
+    ///
+    /// `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -69,7 +75,9 @@ impl ItemEntitlements {
             AddItemEntitlementsParams::new(action),
         )
     }
-    /// Starts `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
+    /// Adds, changes or removes an item's entitlements to features.
+    ///
+    /// `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

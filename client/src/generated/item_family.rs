@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl ItemFamilies {
-    /// Starts `POST /item_families` (`item_family.create`).
+    /// Creates an item family, the group items belong to.
+    ///
+    /// `POST /item_families` (`item_family.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -34,19 +36,25 @@ impl ItemFamilies {
     ) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(id, name))
     }
-    /// Starts `GET /item_families/{item_family_id}` (`item_family.retrieve`).
+    /// Gets one item family by id.
+    ///
+    /// `GET /item_families/{item_family_id}` (`item_family.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, item_family_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(item_family_id.into()), ())
     }
-    /// Starts `GET /item_families` (`item_family.list`).
+    /// Lists item families.
+    ///
+    /// `GET /item_families` (`item_family.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /item_families/{item_family_id}` (`item_family.update`).
+    /// Renames an item family or changes its description.
+    ///
+    /// `POST /item_families/{item_family_id}` (`item_family.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -58,7 +66,9 @@ impl ItemFamilies {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /item_families/{item_family_id}/delete` (`item_family.delete`).
+    /// Deletes an item family.
+    ///
+    /// `POST /item_families/{item_family_id}/delete` (`item_family.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

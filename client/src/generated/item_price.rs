@@ -27,7 +27,9 @@ impl Client {
     }
 }
 impl ItemPrices {
-    /// Starts `POST /item_prices` (`item_price.create`).
+    /// Creates an item price: how much an item costs, in a currency, per billing period.
+    ///
+    /// `POST /item_prices` (`item_price.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -44,14 +46,18 @@ impl ItemPrices {
             CreateParams::new(id, name, item_id),
         )
     }
-    /// Starts `GET /item_prices/{item_price_id}` (`item_price.retrieve`).
+    /// Gets one item price by id.
+    ///
+    /// `GET /item_prices/{item_price_id}` (`item_price.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, item_price_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(item_price_id.into()), ())
     }
-    /// Starts `POST /item_prices/{item_price_id}` (`item_price.update`).
+    /// Changes an item price's amount, tiers, period or settings.
+    ///
+    /// `POST /item_prices/{item_price_id}` (`item_price.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -63,19 +69,25 @@ impl ItemPrices {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /item_prices` (`item_price.list`).
+    /// Lists item prices, filtered and sorted as asked.
+    ///
+    /// `GET /item_prices` (`item_price.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /item_prices/{item_price_id}/delete` (`item_price.delete`).
+    /// Deletes an item price.
+    ///
+    /// `POST /item_prices/{item_price_id}/delete` (`item_price.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, item_price_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(item_price_id.into()), ())
     }
-    /// Starts `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
+    /// Lists the addons and charges that can be sold with a plan price.
+    ///
+    /// `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -90,7 +102,9 @@ impl ItemPrices {
             FindApplicableItemsParams::new(),
         )
     }
-    /// Starts `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
+    /// Lists the addon and charge prices that can be sold with a plan price.
+    ///
+    /// `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl LedgerAccountBalances {
-    /// Starts `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
+    /// Lists the balances of customers' usage credit ledgers.
+    ///
+    /// `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`). Product Catalog 2.0 only.
     #[inline]
     pub fn list_ledger_account_balances(&self) -> ListLedgerAccountBalancesRequest {
         crate::Request::new(

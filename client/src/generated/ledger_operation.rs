@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl LedgerOperations {
-    /// Starts `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`).
+    /// Gets one usage credit ledger operation.
+    ///
+    /// `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl LedgerOperations {
             (),
         )
     }
-    /// Starts `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
+    /// Lists the operations on usage credit ledgers.
+    ///
+    /// `GET /ledger_operations` (`ledger_operation.list_ledger_operations`). Product Catalog 2.0 only.
     #[inline]
     pub fn list_ledger_operations(&self) -> ListLedgerOperationsRequest {
         crate::Request::new(
@@ -49,7 +53,9 @@ impl LedgerOperations {
             ListLedgerOperationsParams::new(),
         )
     }
-    /// Starts `POST /ledger_operations/capture` (`ledger_operation.capture`).
+    /// Consumes usage credits of a ledger.
+    ///
+    /// `POST /ledger_operations/capture` (`ledger_operation.capture`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,7 +78,9 @@ impl LedgerOperations {
             ),
         )
     }
-    /// Starts `POST /ledger_operations/authorize` (`ledger_operation.authorize`).
+    /// Holds usage credits of a ledger for later capture.
+    ///
+    /// `POST /ledger_operations/authorize` (`ledger_operation.authorize`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -95,7 +103,9 @@ impl LedgerOperations {
             ),
         )
     }
-    /// Starts `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`).
+    /// Consumes usage credits held by an earlier authorization.
+    ///
+    /// `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -116,7 +126,9 @@ impl LedgerOperations {
             ),
         )
     }
-    /// Starts `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`).
+    /// Releases usage credits held by an authorization.
+    ///
+    /// `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -132,7 +144,9 @@ impl LedgerOperations {
             ReleaseAuthorizationParams::new(authorization_id, ledger_operation_timestamp),
         )
     }
-    /// Starts `POST /ledger_operations/allocate` (`ledger_operation.allocate`).
+    /// Allocates usage credits from a ledger.
+    ///
+    /// `POST /ledger_operations/allocate` (`ledger_operation.allocate`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

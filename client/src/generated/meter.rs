@@ -21,7 +21,9 @@ impl Client {
     }
 }
 impl Meters {
-    /// Starts `GET /meters` (`meter.list`).
+    /// Lists meters, which measure usage events for billing.
+    ///
+    /// `GET /meters` (`meter.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

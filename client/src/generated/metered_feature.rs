@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl MeteredFeatures {
-    /// Starts `POST /metered_features` (`metered_feature.create`).
+    /// Creates a metered feature, a feature whose use is measured.
+    ///
+    /// `POST /metered_features` (`metered_feature.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,14 +41,18 @@ impl MeteredFeatures {
             CreateParams::new(name, feature_unit, query),
         )
     }
-    /// Starts `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`).
+    /// Archives a metered feature.
+    ///
+    /// `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn archive(&self, metered_feature_id: impl Into<String>) -> ArchiveRequest {
         crate::Request::new(&self.client, &ARCHIVE, Some(metered_feature_id.into()), ())
     }
-    /// Starts `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`).
+    /// Makes an archived metered feature active again.
+    ///
+    /// `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -61,7 +67,9 @@ impl MeteredFeatures {
             (),
         )
     }
-    /// Starts `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`).
+    /// Deletes a metered feature.
+    ///
+    /// `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl NonSubscriptions {
-    /// Starts `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`).
+    /// Verifies an app store one-time purchase receipt and records the purchase.
+    ///
+    /// `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

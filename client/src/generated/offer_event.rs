@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl OfferEvents {
-    /// Starts `POST /offer_events` (`offer_event.offer_events`).
+    /// Records what a customer did with a personalized offer (viewed, accepted, ...).
+    ///
+    /// `POST /offer_events` (`offer_event.offer_events`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

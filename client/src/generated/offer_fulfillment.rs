@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl OfferFulfillments {
-    /// Starts `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`).
+    /// Starts fulfilling a personalized offer a customer accepted.
+    ///
+    /// `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -38,7 +40,9 @@ impl OfferFulfillments {
             OfferFulfillmentsParams::new(personalized_offer_id, option_id),
         )
     }
-    /// Starts `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`).
+    /// Gets the state of an offer fulfillment.
+    ///
+    /// `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -53,7 +57,9 @@ impl OfferFulfillments {
             (),
         )
     }
-    /// Starts `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
+    /// Reports the outcome of an offer fulfillment.
+    ///
+    /// `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

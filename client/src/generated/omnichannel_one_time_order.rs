@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl OmnichannelOneTimeOrders {
-    /// Starts `GET /omnichannel_one_time_orders/{omnichannel_one_time_order_id}` (`omnichannel_one_time_order.retrieve`).
+    /// Gets one app store one-time purchase.
+    ///
+    /// `GET /omnichannel_one_time_orders/{omnichannel_one_time_order_id}` (`omnichannel_one_time_order.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -38,7 +40,9 @@ impl OmnichannelOneTimeOrders {
             (),
         )
     }
-    /// Starts `GET /omnichannel_one_time_orders` (`omnichannel_one_time_order.list`).
+    /// Lists one-time purchases made through app stores.
+    ///
+    /// `GET /omnichannel_one_time_orders` (`omnichannel_one_time_order.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl OmnichannelSubscriptions {
-    /// Starts `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`).
+    /// Gets one app store subscription.
+    ///
+    /// `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -38,12 +40,16 @@ impl OmnichannelSubscriptions {
             (),
         )
     }
-    /// Starts `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
+    /// Lists subscriptions bought through app stores.
+    ///
+    /// `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
+    /// Lists the transactions of an app store subscription.
+    ///
+    /// `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -58,7 +64,9 @@ impl OmnichannelSubscriptions {
             OmnichannelTransactionsForOmnichannelSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`).
+    /// Moves an app store subscription to another customer.
+    ///
+    /// `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl OmnichannelSubscriptionItems {
-    /// Starts `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
+    /// Lists the scheduled changes of an app store subscription item.
+    ///
+    /// `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

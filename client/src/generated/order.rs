@@ -26,14 +26,18 @@ impl Client {
     }
 }
 impl Orders {
-    /// Starts `POST /orders` (`order.create`).
+    /// Creates an order to fulfil a paid invoice.
+    ///
+    /// `POST /orders` (`order.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, invoice_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(invoice_id))
     }
-    /// Starts `POST /orders/{order_id}` (`order.update`).
+    /// Changes an order's status, tracking or shipping details.
+    ///
+    /// `POST /orders/{order_id}` (`order.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -45,7 +49,9 @@ impl Orders {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /orders/import_order` (`order.import_order`).
+    /// Imports an order from another system, as it was.
+    ///
+    /// `POST /orders/import_order` (`order.import_order`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -70,7 +76,9 @@ impl Orders {
             ),
         )
     }
-    /// Starts `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`).
+    /// Gives an order its order number.
+    ///
+    /// `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -85,7 +93,9 @@ impl Orders {
             (),
         )
     }
-    /// Starts `POST /orders/{order_id}/cancel` (`order.cancel`).
+    /// Cancels an order, optionally issuing a credit note for it.
+    ///
+    /// `POST /orders/{order_id}/cancel` (`order.cancel`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -101,7 +111,9 @@ impl Orders {
             CancelParams::new(cancellation_reason),
         )
     }
-    /// Starts `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`).
+    /// Issues a refundable credit note for a cancelled or returned order.
+    ///
+    /// `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -116,7 +128,9 @@ impl Orders {
             CreateRefundableCreditNoteParams::new(),
         )
     }
-    /// Starts `POST /orders/{order_id}/reopen` (`order.reopen`).
+    /// Reopens a cancelled order.
+    ///
+    /// `POST /orders/{order_id}/reopen` (`order.reopen`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -128,26 +142,34 @@ impl Orders {
             ReopenParams::new(),
         )
     }
-    /// Starts `GET /orders/{order_id}` (`order.retrieve`).
+    /// Gets one order by id.
+    ///
+    /// `GET /orders/{order_id}` (`order.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, order_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(order_id.into()), ())
     }
-    /// Starts `POST /orders/{order_id}/delete` (`order.delete`).
+    /// Deletes an order.
+    ///
+    /// `POST /orders/{order_id}/delete` (`order.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, order_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(order_id.into()), ())
     }
-    /// Starts `GET /orders` (`order.list`).
+    /// Lists orders, filtered and sorted as asked.
+    ///
+    /// `GET /orders` (`order.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
+    /// Lists the orders of an invoice.
+    ///
+    /// `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -162,7 +184,9 @@ impl Orders {
             OrdersForInvoiceParams::new(),
         )
     }
-    /// Starts `POST /orders/{order_id}/resend` (`order.resend`).
+    /// Sends an order again (a replacement), creating a new order.
+    ///
+    /// `POST /orders/{order_id}/resend` (`order.resend`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

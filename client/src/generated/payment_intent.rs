@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl PaymentIntents {
-    /// Starts `POST /payment_intents` (`payment_intent.create`).
+    /// Creates a payment intent, which authorizes a payment with 3-D Secure before it is taken.
+    ///
+    /// `POST /payment_intents` (`payment_intent.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl PaymentIntents {
             CreateParams::new(amount, currency_code),
         )
     }
-    /// Starts `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
+    /// Changes a payment intent's amount or details before it is used.
+    ///
+    /// `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -51,7 +55,9 @@ impl PaymentIntents {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`).
+    /// Gets one payment intent.
+    ///
+    /// `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

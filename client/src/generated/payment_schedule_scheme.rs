@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl PaymentScheduleSchemes {
-    /// Starts `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`).
+    /// Creates a payment schedule scheme: how many instalments, how far apart.
+    ///
+    /// `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl PaymentScheduleSchemes {
             CreateParams::new(number_of_schedules, period_unit, name),
         )
     }
-    /// Starts `GET /payment_schedule_schemes/{payment_schedule_scheme_id}` (`payment_schedule_scheme.retrieve`).
+    /// Gets one payment schedule scheme.
+    ///
+    /// `GET /payment_schedule_schemes/{payment_schedule_scheme_id}` (`payment_schedule_scheme.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -54,7 +58,9 @@ impl PaymentScheduleSchemes {
             (),
         )
     }
-    /// Starts `POST /payment_schedule_schemes/{payment_schedule_scheme_id}/delete` (`payment_schedule_scheme.delete`).
+    /// Deletes a payment schedule scheme.
+    ///
+    /// `POST /payment_schedule_schemes/{payment_schedule_scheme_id}/delete` (`payment_schedule_scheme.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

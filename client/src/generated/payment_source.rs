@@ -25,7 +25,9 @@ impl Client {
     }
 }
 impl PaymentSources {
-    /// Starts `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`).
+    /// Adds a payment method to a customer from a gateway's temporary token.
+    ///
+    /// `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -42,7 +44,9 @@ impl PaymentSources {
             CreateUsingTempTokenParams::new(customer_id, r#type, tmp_token),
         )
     }
-    /// Starts `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
+    /// Adds a payment method to a customer from a gateway's permanent token.
+    ///
+    /// `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -58,7 +62,9 @@ impl PaymentSources {
             CreateUsingPermanentTokenParams::new(customer_id, r#type),
         )
     }
-    /// Starts `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
+    /// Adds a card to a customer from a Chargebee token.
+    ///
+    /// `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -74,7 +80,9 @@ impl PaymentSources {
             CreateUsingTokenParams::new(customer_id, token_id),
         )
     }
-    /// Starts `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
+    /// Adds a payment method to a customer from a completed payment intent.
+    ///
+    /// `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -89,7 +97,9 @@ impl PaymentSources {
             CreateUsingPaymentIntentParams::new(customer_id),
         )
     }
-    /// Starts `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
+    /// Adds a voucher payment method (such as boleto) to a customer.
+    ///
+    /// `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -104,7 +114,9 @@ impl PaymentSources {
             CreateVoucherPaymentSourceParams::new(customer_id),
         )
     }
-    /// Starts `POST /payment_sources/create_card` (`payment_source.create_card`).
+    /// Adds a card to a customer by its raw details.
+    ///
+    /// `POST /payment_sources/create_card` (`payment_source.create_card`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -116,7 +128,9 @@ impl PaymentSources {
             CreateCardParams::new(customer_id),
         )
     }
-    /// Starts `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
+    /// Adds a bank account (direct debit) to a customer by its details.
+    ///
+    /// `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -131,7 +145,9 @@ impl PaymentSources {
             CreateBankAccountParams::new(customer_id),
         )
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
+    /// Changes a card's expiry date, holder name or billing address.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -146,7 +162,9 @@ impl PaymentSources {
             UpdateCardParams::new(),
         )
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
+    /// Changes a bank account payment method's holder details.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -161,7 +179,9 @@ impl PaymentSources {
             UpdateBankAccountParams::new(),
         )
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
+    /// Verifies a bank account with the micro-deposit amounts it received.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -178,7 +198,9 @@ impl PaymentSources {
             VerifyBankAccountParams::new(amount1, amount2),
         )
     }
-    /// Starts `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
+    /// Lists a payment method's tokens at its gateways.
+    ///
+    /// `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -193,7 +215,9 @@ impl PaymentSources {
             ListGatewayTokensForPaymentSourceParams::new(),
         )
     }
-    /// Starts `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`).
+    /// Gets one payment method by id.
+    ///
+    /// `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -208,12 +232,16 @@ impl PaymentSources {
             (),
         )
     }
-    /// Starts `GET /payment_sources` (`payment_source.list`).
+    /// Lists payment methods, by customer, type or status.
+    ///
+    /// `GET /payment_sources` (`payment_source.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
+    /// Moves a payment method to another account of the same gateway.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -229,7 +257,9 @@ impl PaymentSources {
             SwitchGatewayAccountParams::new(gateway_account_id),
         )
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
+    /// Copies a payment method to another gateway.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -245,7 +275,9 @@ impl PaymentSources {
             ExportPaymentSourceParams::new(gateway_account_id),
         )
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`).
+    /// Deletes a payment method from Chargebee and the gateway.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -257,7 +289,9 @@ impl PaymentSources {
             (),
         )
     }
-    /// Starts `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`).
+    /// Deletes a payment method from Chargebee only, keeping it at the gateway.
+    ///
+    /// `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

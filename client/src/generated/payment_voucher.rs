@@ -23,21 +23,27 @@ impl Client {
     }
 }
 impl PaymentVouchers {
-    /// Starts `POST /payment_vouchers` (`payment_voucher.create`).
+    /// Creates a payment voucher for an invoice (such as a boleto to pay at a bank).
+    ///
+    /// `POST /payment_vouchers` (`payment_voucher.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
-    /// Starts `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`).
+    /// Gets one payment voucher.
+    ///
+    /// `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, payment_voucher_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(payment_voucher_id.into()), ())
     }
-    /// Starts `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
+    /// Lists an invoice's payment vouchers.
+    ///
+    /// `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -52,7 +58,9 @@ impl PaymentVouchers {
             PaymentVouchersForInvoiceParams::new(),
         )
     }
-    /// Starts `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
+    /// Lists a customer's payment vouchers.
+    ///
+    /// `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl PersonalizedOffers {
-    /// Starts `POST /personalized_offers` (`personalized_offer.personalized_offers`).
+    /// Gets the personalized offers to show a customer now.
+    ///
+    /// `POST /personalized_offers` (`personalized_offer.personalized_offers`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

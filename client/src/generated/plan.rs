@@ -25,7 +25,9 @@ impl Client {
     }
 }
 impl Plans {
-    /// Starts `POST /plans` (`plan.create`).
+    /// Creates a plan, what a subscription is for.
+    ///
+    /// `POST /plans` (`plan.create`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -36,7 +38,9 @@ impl Plans {
     ) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(id, name))
     }
-    /// Starts `POST /plans/{plan_id}` (`plan.update`).
+    /// Changes a plan's name, price, period or other settings.
+    ///
+    /// `POST /plans/{plan_id}` (`plan.update`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -48,26 +52,34 @@ impl Plans {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /plans` (`plan.list`).
+    /// Lists plans, filtered and sorted as asked.
+    ///
+    /// `GET /plans` (`plan.list`). Product Catalog 1.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /plans/{plan_id}` (`plan.retrieve`).
+    /// Gets one plan by id.
+    ///
+    /// `GET /plans/{plan_id}` (`plan.retrieve`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, plan_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(plan_id.into()), ())
     }
-    /// Starts `POST /plans/{plan_id}/delete` (`plan.delete`).
+    /// Deletes a plan.
+    ///
+    /// `POST /plans/{plan_id}/delete` (`plan.delete`). Product Catalog 1.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, plan_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(plan_id.into()), ())
     }
-    /// Starts `POST /plans/copy` (`plan.copy`).
+    /// Copies a plan from another Chargebee site into this one.
+    ///
+    /// `POST /plans/copy` (`plan.copy`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -83,7 +95,9 @@ impl Plans {
             CopyParams::new(from_site, id_at_from_site),
         )
     }
-    /// Starts `POST /plans/{plan_id}/unarchive` (`plan.unarchive`).
+    /// Brings an archived plan back to active, so it can be sold again.
+    ///
+    /// `POST /plans/{plan_id}/unarchive` (`plan.unarchive`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

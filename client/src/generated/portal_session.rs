@@ -22,26 +22,34 @@ impl Client {
     }
 }
 impl PortalSessions {
-    /// Starts `POST /portal_sessions` (`portal_session.create`).
+    /// Creates a session of the self-serve portal for a customer; its URL logs them in.
+    ///
+    /// `POST /portal_sessions` (`portal_session.create`).
     #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
-    /// Starts `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`).
+    /// Gets a portal session and its status.
+    ///
+    /// `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, portal_session_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(portal_session_id.into()), ())
     }
-    /// Starts `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`).
+    /// Ends a portal session.
+    ///
+    /// `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn logout(&self, portal_session_id: impl Into<String>) -> LogoutRequest {
         crate::Request::new(&self.client, &LOGOUT, Some(portal_session_id.into()), ())
     }
-    /// Starts `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
+    /// Activates a portal session with the token from its URL, proving who the customer is.
+    ///
+    /// `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

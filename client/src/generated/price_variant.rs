@@ -25,7 +25,9 @@ impl Client {
     }
 }
 impl PriceVariants {
-    /// Starts `POST /price_variants` (`price_variant.create`).
+    /// Creates a price variant, item prices varied by attributes such as region.
+    ///
+    /// `POST /price_variants` (`price_variant.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -36,14 +38,18 @@ impl PriceVariants {
     ) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(id, name))
     }
-    /// Starts `GET /price_variants/{price_variant_id}` (`price_variant.retrieve`).
+    /// Gets one price variant.
+    ///
+    /// `GET /price_variants/{price_variant_id}` (`price_variant.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, price_variant_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(price_variant_id.into()), ())
     }
-    /// Starts `POST /price_variants/{price_variant_id}` (`price_variant.update`).
+    /// Changes a price variant's name or attributes.
+    ///
+    /// `POST /price_variants/{price_variant_id}` (`price_variant.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -55,14 +61,18 @@ impl PriceVariants {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /price_variants/{price_variant_id}/delete` (`price_variant.delete`).
+    /// Deletes a price variant.
+    ///
+    /// `POST /price_variants/{price_variant_id}/delete` (`price_variant.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, price_variant_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(price_variant_id.into()), ())
     }
-    /// Starts `GET /price_variants` (`price_variant.list`).
+    /// Lists price variants.
+    ///
+    /// `GET /price_variants` (`price_variant.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

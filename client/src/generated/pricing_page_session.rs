@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl PricingPageSessions {
-    /// Starts `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`).
+    /// Creates a pricing page session where a new customer picks a plan.
+    ///
+    /// `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_for_new_subscription(&self) -> CreateForNewSubscriptionRequest {
         crate::Request::new(
@@ -34,7 +36,9 @@ impl PricingPageSessions {
             CreateForNewSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`).
+    /// Creates a pricing page session where an existing subscriber picks a new plan.
+    ///
+    /// `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`). Product Catalog 2.0 only.
     #[inline]
     pub fn create_for_existing_subscription(
         &self,

@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl PromotionalCredits {
-    /// Starts `POST /promotional_credits/add` (`promotional_credit.add`).
+    /// Adds promotional credits to a customer's balance.
+    ///
+    /// `POST /promotional_credits/add` (`promotional_credit.add`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,7 +42,9 @@ impl PromotionalCredits {
             AddParams::new(customer_id, description),
         )
     }
-    /// Starts `POST /promotional_credits/deduct` (`promotional_credit.deduct`).
+    /// Takes promotional credits off a customer's balance.
+    ///
+    /// `POST /promotional_credits/deduct` (`promotional_credit.deduct`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -56,7 +60,9 @@ impl PromotionalCredits {
             DeductParams::new(customer_id, description),
         )
     }
-    /// Starts `POST /promotional_credits/set` (`promotional_credit.set`).
+    /// Sets a customer's promotional credit balance to an amount.
+    ///
+    /// `POST /promotional_credits/set` (`promotional_credit.set`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,12 +78,16 @@ impl PromotionalCredits {
             SetParams::new(customer_id, description),
         )
     }
-    /// Starts `GET /promotional_credits` (`promotional_credit.list`).
+    /// Lists promotional credit changes, by customer, type or time.
+    ///
+    /// `GET /promotional_credits` (`promotional_credit.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`).
+    /// Gets one promotional credit change.
+    ///
+    /// `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

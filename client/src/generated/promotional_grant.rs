@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl PromotionalGrants {
-    /// Starts `POST /promotional_grants` (`promotional_grant.promotional_grants`).
+    /// Grants a customer promotional usage credits.
+    ///
+    /// `POST /promotional_grants` (`promotional_grant.promotional_grants`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -21,14 +21,18 @@ impl Client {
     }
 }
 impl Purchases {
-    /// Starts `POST /purchases` (`purchase.create`).
+    /// Buys several subscriptions and one-time charges for a customer in one go.
+    ///
+    /// `POST /purchases` (`purchase.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
-    /// Starts `POST /purchases/estimate` (`purchase.estimate`).
+    /// Previews a purchase of several subscriptions and one-time charges.
+    ///
+    /// `POST /purchases/estimate` (`purchase.estimate`). Product Catalog 2.0 only.
     #[inline]
     pub fn estimate(&self) -> EstimateRequest {
         crate::Request::new(&self.client, &ESTIMATE, None, EstimateParams::new())

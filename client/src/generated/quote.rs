@@ -23,14 +23,18 @@ impl Client {
     }
 }
 impl Quotes {
-    /// Starts `GET /quotes/{quote_id}` (`quote.retrieve`).
+    /// Gets one quote by id.
+    ///
+    /// `GET /quotes/{quote_id}` (`quote.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, quote_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(quote_id.into()), ())
     }
-    /// Starts `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`).
+    /// Creates a quote for a new plan subscription of a customer.
+    ///
+    /// `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -45,7 +49,9 @@ impl Quotes {
             CreateSubForCustomerQuoteParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`).
+    /// Changes a quote for a new plan subscription.
+    ///
+    /// `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -60,7 +66,9 @@ impl Quotes {
             EditCreateSubForCustomerQuoteParams::new(),
         )
     }
-    /// Starts `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`).
+    /// Creates a quote for changing a plan subscription.
+    ///
+    /// `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`). Product Catalog 1.0 only.
     #[inline]
     pub fn update_subscription_quote(&self) -> UpdateSubscriptionQuoteRequest {
         crate::Request::new(
@@ -70,7 +78,9 @@ impl Quotes {
             UpdateSubscriptionQuoteParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`).
+    /// Changes a quote for a plan subscription change.
+    ///
+    /// `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -85,7 +95,9 @@ impl Quotes {
             EditUpdateSubscriptionQuoteParams::new(),
         )
     }
-    /// Starts `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`).
+    /// Creates a quote for one-time addons and charges.
+    ///
+    /// `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -100,7 +112,9 @@ impl Quotes {
             CreateForOnetimeChargesParams::new(customer_id),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`).
+    /// Changes a quote for one-time addons and charges.
+    ///
+    /// `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -115,7 +129,9 @@ impl Quotes {
             EditOneTimeQuoteParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`).
+    /// Creates a quote for a new subscription with items of a customer.
+    ///
+    /// `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -130,7 +146,9 @@ impl Quotes {
             CreateSubItemsForCustomerQuoteParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`).
+    /// Changes a quote for a new subscription with items.
+    ///
+    /// `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -145,7 +163,9 @@ impl Quotes {
             EditCreateSubCustomerQuoteForItemsParams::new(),
         )
     }
-    /// Starts `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`).
+    /// Creates a quote for changing a subscription's items.
+    ///
+    /// `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`). Product Catalog 2.0 only.
     #[inline]
     pub fn update_subscription_quote_for_items(
         &self,
@@ -157,7 +177,9 @@ impl Quotes {
             UpdateSubscriptionQuoteForItemsParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`).
+    /// Changes a quote for a change to a subscription's items.
+    ///
+    /// `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -172,7 +194,9 @@ impl Quotes {
             EditUpdateSubscriptionQuoteForItemsParams::new(),
         )
     }
-    /// Starts `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`).
+    /// Creates a quote for one-time charge items and charges.
+    ///
+    /// `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -187,7 +211,9 @@ impl Quotes {
             CreateForChargeItemsAndChargesParams::new(customer_id),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`).
+    /// Changes a quote for one-time charge items and charges.
+    ///
+    /// `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -202,12 +228,16 @@ impl Quotes {
             EditForChargeItemsAndChargesParams::new(),
         )
     }
-    /// Starts `GET /quotes` (`quote.list`).
+    /// Lists quotes, filtered and sorted as asked.
+    ///
+    /// `GET /quotes` (`quote.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
+    /// Lists a quote's line groups (its invoices to be).
+    ///
+    /// `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -222,7 +252,9 @@ impl Quotes {
             QuoteLineGroupsForQuoteParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/convert` (`quote.convert`).
+    /// Converts an accepted quote into the subscription or invoice it offers.
+    ///
+    /// `POST /quotes/{quote_id}/convert` (`quote.convert`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -234,7 +266,9 @@ impl Quotes {
             ConvertParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
+    /// Changes a quote's status (accepted, declined, closed).
+    ///
+    /// `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -250,7 +284,9 @@ impl Quotes {
             UpdateStatusParams::new(status),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
+    /// Moves a quote's expiry date later.
+    ///
+    /// `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -266,7 +302,9 @@ impl Quotes {
             ExtendExpiryDateParams::new(valid_till),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/delete` (`quote.delete`).
+    /// Deletes a quote.
+    ///
+    /// `POST /quotes/{quote_id}/delete` (`quote.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -278,14 +316,18 @@ impl Quotes {
             DeleteParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
+    /// Gets a short-lived URL of a quote's PDF.
+    ///
+    /// `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn pdf(&self, quote_id: impl Into<String>) -> PdfRequest {
         crate::Request::new(&self.client, &PDF, Some(quote_id.into()), PdfParams::new())
     }
-    /// Starts `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`).
+    /// Gets the state of a quote's electronic signature.
+    ///
+    /// `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -295,7 +337,9 @@ impl Quotes {
     ) -> RetrieveSignatureRequest {
         crate::Request::new(&self.client, &RETRIEVE_SIGNATURE, Some(quote_id.into()), ())
     }
-    /// Starts `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`).
+    /// Gets a short-lived URL of a signed quote's PDF.
+    ///
+    /// `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -310,7 +354,9 @@ impl Quotes {
             (),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`).
+    /// Sends a quote out for electronic signature.
+    ///
+    /// `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -320,7 +366,9 @@ impl Quotes {
     ) -> CreateSignatureRequest {
         crate::Request::new(&self.client, &CREATE_SIGNATURE, Some(quote_id.into()), ())
     }
-    /// Starts `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`).
+    /// Changes the signers of a quote's electronic signature.
+    ///
+    /// `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -330,7 +378,9 @@ impl Quotes {
     ) -> UpdateSignatureRequest {
         crate::Request::new(&self.client, &UPDATE_SIGNATURE, Some(quote_id.into()), ())
     }
-    /// Starts `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
+    /// Changes the state of a quote's electronic signature.
+    ///
+    /// `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -345,7 +395,9 @@ impl Quotes {
             UpdateSignatureStatusParams::new(),
         )
     }
-    /// Starts `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`).
+    /// Renews the link a signer uses to sign a quote.
+    ///
+    /// `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl QuoteEntitlements {
-    /// Starts `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
+    /// Lists the feature entitlements a quote would give.
+    ///
+    /// `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl Ramps {
-    /// Starts `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`).
+    /// Schedules changes to a subscription's items, prices or coupons at a future date (a ramp).
+    ///
+    /// `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -38,7 +40,9 @@ impl Ramps {
             CreateForSubscriptionParams::new(effective_from),
         )
     }
-    /// Starts `POST /ramps/{ramp_id}/update` (`ramp.update`).
+    /// Changes a scheduled ramp.
+    ///
+    /// `POST /ramps/{ramp_id}/update` (`ramp.update`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -54,21 +58,27 @@ impl Ramps {
             UpdateParams::new(effective_from),
         )
     }
-    /// Starts `GET /ramps/{ramp_id}` (`ramp.retrieve`).
+    /// Gets one ramp by id.
+    ///
+    /// `GET /ramps/{ramp_id}` (`ramp.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, ramp_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(ramp_id.into()), ())
     }
-    /// Starts `POST /ramps/{ramp_id}/delete` (`ramp.delete`).
+    /// Deletes a scheduled ramp.
+    ///
+    /// `POST /ramps/{ramp_id}/delete` (`ramp.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, ramp_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(ramp_id.into()), ())
     }
-    /// Starts `GET /ramps` (`ramp.list`).
+    /// Lists ramps, by subscription or status.
+    ///
+    /// `GET /ramps` (`ramp.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

@@ -22,14 +22,18 @@ impl Client {
     }
 }
 impl RecordedPurchases {
-    /// Starts `POST /recorded_purchases` (`recorded_purchase.create`).
+    /// Records an app store purchase made outside Chargebee.
+    ///
+    /// `POST /recorded_purchases` (`recorded_purchase.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, app_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(app_id))
     }
-    /// Starts `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`).
+    /// Gets one recorded app store purchase and how it was processed.
+    ///
+    /// `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

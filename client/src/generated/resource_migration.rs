@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl ResourceMigrations {
-    /// Starts `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`).
+    /// Gets the latest migration of a customer or subscription between sites.
+    ///
+    /// `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

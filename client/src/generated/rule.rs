@@ -18,7 +18,9 @@ impl Client {
     }
 }
 impl Rules {
-    /// Starts `GET /rules/{rule_id}` (`rule.retrieve`).
+    /// Gets one of the site's business rules.
+    ///
+    /// `GET /rules/{rule_id}` (`rule.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl SiteMigrationDetails {
-    /// Starts `GET /site_migration_details` (`site_migration_detail.list`).
+    /// Lists what was moved between this site and another.
+    ///
+    /// `GET /site_migration_details` (`site_migration_detail.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

@@ -29,12 +29,16 @@ impl Client {
     }
 }
 impl Subscriptions {
-    /// Starts `POST /subscriptions` (`subscription.create`).
+    /// Creates a customer and a plan subscription together.
+    ///
+    /// `POST /subscriptions` (`subscription.create`). Product Catalog 1.0 only.
     #[inline]
     pub fn create(&self) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new())
     }
-    /// Starts `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
+    /// Creates a plan subscription for an existing customer.
+    ///
+    /// `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -49,7 +53,9 @@ impl Subscriptions {
             CreateForCustomerParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
+    /// Creates a subscription for an existing customer from item prices (a plan price and any addons or charges).
+    ///
+    /// `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -64,12 +70,16 @@ impl Subscriptions {
             CreateWithItemsParams::new(),
         )
     }
-    /// Starts `GET /subscriptions` (`subscription.list`).
+    /// Lists subscriptions, filtered and sorted as asked.
+    ///
+    /// `GET /subscriptions` (`subscription.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
+    /// Lists a customer's subscriptions.
+    ///
+    /// `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -84,7 +94,9 @@ impl Subscriptions {
             SubscriptionsForCustomerParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
+    /// Lists a subscription's contract terms.
+    ///
+    /// `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -99,7 +111,9 @@ impl Subscriptions {
             ContractTermsForSubscriptionParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
+    /// Lists the discounts (coupons) applied to a subscription.
+    ///
+    /// `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -114,14 +128,18 @@ impl Subscriptions {
             ListDiscountsParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}` (`subscription.retrieve`).
+    /// Gets one subscription by id, with its customer and card.
+    ///
+    /// `GET /subscriptions/{subscription_id}` (`subscription.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, subscription_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(subscription_id.into()), ())
     }
-    /// Starts `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`).
+    /// Gets a subscription as it will be once its scheduled changes apply.
+    ///
+    /// `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -136,7 +154,9 @@ impl Subscriptions {
             (),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`).
+    /// Takes back the changes scheduled for a subscription's term end.
+    ///
+    /// `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -151,7 +171,9 @@ impl Subscriptions {
             (),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
+    /// Takes back a cancellation scheduled for a subscription's term end.
+    ///
+    /// `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -166,7 +188,9 @@ impl Subscriptions {
             RemoveScheduledCancellationParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
+    /// Removes coupons from a subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -181,7 +205,9 @@ impl Subscriptions {
             RemoveCouponsParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}` (`subscription.update`).
+    /// Changes a plan subscription: plan, quantity, addons, coupons, billing.
+    ///
+    /// `POST /subscriptions/{subscription_id}` (`subscription.update`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -193,7 +219,9 @@ impl Subscriptions {
             UpdateParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
+    /// Changes a subscription's items, quantities, prices or coupons, now or at term end, prorated.
+    ///
+    /// `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -208,7 +236,9 @@ impl Subscriptions {
             UpdateForItemsParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
+    /// Moves a subscription's current term end, prorating the days added or taken off.
+    ///
+    /// `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -224,7 +254,9 @@ impl Subscriptions {
             ChangeTermEndParams::new(term_ends_at),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
+    /// Reactivates a cancelled subscription, starting a new term.
+    ///
+    /// `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -236,7 +268,9 @@ impl Subscriptions {
             ReactivateParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
+    /// Adds a one-time charge billed with a subscription's next renewal.
+    ///
+    /// `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -252,7 +286,9 @@ impl Subscriptions {
             AddChargeAtTermEndParams::new(description),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
+    /// Adds a one-time addon billed with a subscription's next renewal.
+    ///
+    /// `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -268,7 +304,9 @@ impl Subscriptions {
             ChargeAddonAtTermEndParams::new(addon_id),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
+    /// Bills and collects a subscription's next renewals now, in advance.
+    ///
+    /// `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -283,7 +321,9 @@ impl Subscriptions {
             ChargeFutureRenewalsParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
+    /// Changes when a subscription's future terms are billed in advance.
+    ///
+    /// `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -298,7 +338,9 @@ impl Subscriptions {
             EditAdvanceInvoiceScheduleParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`).
+    /// Gets a subscription's schedule of advance invoices.
+    ///
+    /// `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -313,7 +355,9 @@ impl Subscriptions {
             (),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
+    /// Removes a subscription's schedule of advance invoices.
+    ///
+    /// `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -328,7 +372,9 @@ impl Subscriptions {
             RemoveAdvanceInvoiceScheduleParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
+    /// Regenerates the invoice of a subscription's current term.
+    ///
+    /// `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -343,7 +389,9 @@ impl Subscriptions {
             RegenerateInvoiceParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
+    /// Imports a customer and a plan subscription from another system.
+    ///
+    /// `POST /subscriptions/import_subscription` (`subscription.import_subscription`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -355,7 +403,9 @@ impl Subscriptions {
             ImportSubscriptionParams::new(status),
         )
     }
-    /// Starts `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
+    /// Imports a plan subscription of an existing customer from another system.
+    ///
+    /// `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -371,7 +421,9 @@ impl Subscriptions {
             ImportForCustomerParams::new(status),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
+    /// Imports a subscription's contract term from another system.
+    ///
+    /// `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -386,7 +438,9 @@ impl Subscriptions {
             ImportContractTermParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
+    /// Imports charges a subscription owes but that were not billed yet.
+    ///
+    /// `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -401,7 +455,9 @@ impl Subscriptions {
             ImportUnbilledChargesParams::new(),
         )
     }
-    /// Starts `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
+    /// Imports a subscription with items of an existing customer from another system.
+    ///
+    /// `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -417,7 +473,9 @@ impl Subscriptions {
             ImportForItemsParams::new(status),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
+    /// Sets which payment method and auto collection a subscription uses.
+    ///
+    /// `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -432,14 +490,18 @@ impl Subscriptions {
             OverrideBillingProfileParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`).
+    /// Deletes a subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, subscription_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(subscription_id.into()), ())
     }
-    /// Starts `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
+    /// Pauses a subscription, now, at term end or on a date; it bills nothing while paused.
+    ///
+    /// `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -451,7 +513,9 @@ impl Subscriptions {
             PauseParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
+    /// Cancels a plan subscription, now or at term end.
+    ///
+    /// `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`). Product Catalog 1.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -463,7 +527,9 @@ impl Subscriptions {
             CancelParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
+    /// Cancels a subscription with items, now, at term end or on a date.
+    ///
+    /// `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -478,7 +544,9 @@ impl Subscriptions {
             CancelForItemsParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
+    /// Resumes a paused subscription, now or on a date.
+    ///
+    /// `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -490,7 +558,9 @@ impl Subscriptions {
             ResumeParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`).
+    /// Takes back a pause scheduled for a subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -505,7 +575,9 @@ impl Subscriptions {
             (),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`).
+    /// Takes back a resumption scheduled for a paused subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -520,7 +592,9 @@ impl Subscriptions {
             (),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
+    /// Moves a subscription to another customer.
+    ///
+    /// `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

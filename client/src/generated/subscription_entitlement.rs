@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl SubscriptionEntitlements {
-    /// Starts `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
+    /// Lists the feature entitlements a subscription has.
+    ///
+    /// `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -37,7 +39,9 @@ impl SubscriptionEntitlements {
             SubscriptionEntitlementsForSubscriptionParams::new(),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
+    /// Turns a subscription's entitlements to features on or off.
+    ///
+    /// `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -22,14 +22,18 @@ impl Client {
     }
 }
 impl TimeMachines {
-    /// Starts `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`).
+    /// Gets the test site's time machine: its time and the state of its last travel.
+    ///
+    /// `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, time_machine_name: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(time_machine_name.into()), ())
     }
-    /// Starts `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`).
+    /// Clears the test site's data and sets its time machine to a date; this cannot be undone.
+    ///
+    /// `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -44,7 +48,9 @@ impl TimeMachines {
             StartAfreshParams::new(),
         )
     }
-    /// Starts `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`).
+    /// Moves the test site's time forward, running the renewals and charges that fall due.
+    ///
+    /// `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -27,7 +27,9 @@ impl Client {
     }
 }
 impl Transactions {
-    /// Starts `POST /transactions/create_authorization` (`transaction.create_authorization`).
+    /// Authorizes an amount on a customer's payment method, to capture later.
+    ///
+    /// `POST /transactions/create_authorization` (`transaction.create_authorization`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -43,7 +45,9 @@ impl Transactions {
             CreateAuthorizationParams::new(customer_id, amount),
         )
     }
-    /// Starts `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`).
+    /// Voids an authorized payment that was not captured.
+    ///
+    /// `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -58,7 +62,9 @@ impl Transactions {
             (),
         )
     }
-    /// Starts `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`).
+    /// Records a refund of a payment made outside Chargebee.
+    ///
+    /// `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -75,7 +81,9 @@ impl Transactions {
             RecordRefundParams::new(payment_method, date),
         )
     }
-    /// Starts `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
+    /// Settles a transaction whose outcome the gateway did not report.
+    ///
+    /// `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -87,7 +95,9 @@ impl Transactions {
             ReconcileParams::new(),
         )
     }
-    /// Starts `POST /transactions/{transaction_id}/refund` (`transaction.refund`).
+    /// Refunds a payment through its gateway.
+    ///
+    /// `POST /transactions/{transaction_id}/refund` (`transaction.refund`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -99,12 +109,16 @@ impl Transactions {
             RefundParams::new(),
         )
     }
-    /// Starts `GET /transactions` (`transaction.list`).
+    /// Lists transactions (payments and refunds), filtered and sorted as asked.
+    ///
+    /// `GET /transactions` (`transaction.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
+    /// Lists a customer's transactions.
+    ///
+    /// `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -119,7 +133,9 @@ impl Transactions {
             TransactionsForCustomerParams::new(),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
+    /// Lists a subscription's transactions.
+    ///
+    /// `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -134,7 +150,9 @@ impl Transactions {
             TransactionsForSubscriptionParams::new(),
         )
     }
-    /// Starts `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
+    /// Lists the payments made for an invoice.
+    ///
+    /// `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -149,14 +167,18 @@ impl Transactions {
             PaymentsForInvoiceParams::new(),
         )
     }
-    /// Starts `GET /transactions/{transaction_id}` (`transaction.retrieve`).
+    /// Gets one transaction by id.
+    ///
+    /// `GET /transactions/{transaction_id}` (`transaction.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, transaction_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(transaction_id.into()), ())
     }
-    /// Starts `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`).
+    /// Deletes a payment recorded outside Chargebee.
+    ///
+    /// `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -24,7 +24,9 @@ impl Client {
     }
 }
 impl UnbilledCharges {
-    /// Starts `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`).
+    /// Adds addon and ad hoc charges to a subscription to be billed later.
+    ///
+    /// `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,7 +41,9 @@ impl UnbilledCharges {
             CreateUnbilledChargeParams::new(subscription_id),
         )
     }
-    /// Starts `POST /unbilled_charges` (`unbilled_charge.create`).
+    /// Adds item price charges to a subscription to be billed later.
+    ///
+    /// `POST /unbilled_charges` (`unbilled_charge.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -51,7 +55,9 @@ impl UnbilledCharges {
             CreateParams::new(subscription_id),
         )
     }
-    /// Starts `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`).
+    /// Invoices a customer's or subscription's unbilled charges now.
+    ///
+    /// `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`). Destructive: it cannot be undone, or it moves money.
     #[inline]
     pub fn invoice_unbilled_charges(&self) -> InvoiceUnbilledChargesRequest {
         crate::Request::new(
@@ -61,19 +67,25 @@ impl UnbilledCharges {
             InvoiceUnbilledChargesParams::new(),
         )
     }
-    /// Starts `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`).
+    /// Deletes an unbilled charge.
+    ///
+    /// `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, unbilled_charge_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(unbilled_charge_id.into()), ())
     }
-    /// Starts `GET /unbilled_charges` (`unbilled_charge.list`).
+    /// Lists unbilled charges, by customer or subscription.
+    ///
+    /// `GET /unbilled_charges` (`unbilled_charge.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
+    /// Previews invoicing a customer's or subscription's unbilled charges now.
+    ///
+    /// `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
     #[inline]
     pub fn invoice_now_estimate(&self) -> InvoiceNowEstimateRequest {
         crate::Request::new(

@@ -22,7 +22,9 @@ impl Client {
     }
 }
 impl Usages {
-    /// Starts `POST /subscriptions/{subscription_id}/usages` (`usage.create`).
+    /// Records an amount of a metered item's usage on a subscription.
+    ///
+    /// `POST /subscriptions/{subscription_id}/usages` (`usage.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -40,7 +42,9 @@ impl Usages {
             CreateParams::new(item_price_id, quantity, usage_date),
         )
     }
-    /// Starts `GET /subscriptions/{subscription_id}/usages` (`usage.retrieve`).
+    /// Gets one recorded usage of a subscription.
+    ///
+    /// `GET /subscriptions/{subscription_id}/usages` (`usage.retrieve`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -56,7 +60,9 @@ impl Usages {
             RetrieveParams::new(id),
         )
     }
-    /// Starts `POST /subscriptions/{subscription_id}/delete_usage` (`usage.delete`).
+    /// Deletes a recorded usage.
+    ///
+    /// `POST /subscriptions/{subscription_id}/delete_usage` (`usage.delete`). Product Catalog 2.0 only. Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -72,12 +78,16 @@ impl Usages {
             DeleteParams::new(id),
         )
     }
-    /// Starts `GET /usages` (`usage.list`).
+    /// Lists recorded usages, by subscription, item price or time.
+    ///
+    /// `GET /usages` (`usage.list`). Product Catalog 2.0 only.
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /usages/pdf` (`usage.pdf`).
+    /// Gets a short-lived URL of a PDF of an invoice's usages.
+    ///
+    /// `POST /usages/pdf` (`usage.pdf`). Product Catalog 2.0 only.
     #[inline]
     pub fn pdf(&self) -> PdfRequest {
         crate::Request::new(&self.client, &PDF, None, PdfParams::new())

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl UsageCharges {
-    /// Starts `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
+    /// Lists what a subscription's metered usage costs so far.
+    ///
+    /// `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

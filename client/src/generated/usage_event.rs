@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl UsageEvents {
-    /// Starts `POST /usage_events` (`usage_event.create`).
+    /// Sends one usage event for metered billing.
+    ///
+    /// `POST /usage_events` (`usage_event.create`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -46,7 +48,9 @@ impl UsageEvents {
             ),
         )
     }
-    /// Starts `POST /batch/usage_events` (`usage_event.batch_ingest`).
+    /// Sends many usage events at once for metered billing.
+    ///
+    /// `POST /batch/usage_events` (`usage_event.batch_ingest`). Product Catalog 2.0 only.
     #[inline]
     pub fn batch_ingest(&self) -> BatchIngestRequest {
         crate::Request::new(&self.client, &BATCH_INGEST, None, BatchIngestParams::new())

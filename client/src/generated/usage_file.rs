@@ -20,7 +20,9 @@ impl Client {
     }
 }
 impl UsageFiles {
-    /// Starts `POST /usage_files/upload_url` (`usage_file.upload_url`).
+    /// Gets a URL to upload a file of usage events to.
+    ///
+    /// `POST /usage_files/upload_url` (`usage_file.upload_url`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -36,7 +38,9 @@ impl UsageFiles {
             UploadUrlParams::new(file_name, mime_type),
         )
     }
-    /// Starts `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`).
+    /// Gets how far an uploaded usage file has been processed.
+    ///
+    /// `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

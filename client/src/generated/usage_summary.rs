@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl UsageSummaries {
-    /// Starts `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
+    /// Gets a subscription's metered usage summed up by period.
+    ///
+    /// `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

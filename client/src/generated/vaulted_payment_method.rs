@@ -20,7 +20,9 @@ impl Client {
     }
 }
 impl VaultedPaymentMethods {
-    /// Starts `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`).
+    /// Gets a payment method kept in Chargebee's vault.
+    ///
+    /// `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

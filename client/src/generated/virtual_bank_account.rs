@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl VirtualBankAccounts {
-    /// Starts `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`).
+    /// Adds a virtual bank account to a customer from a gateway's permanent token.
+    ///
+    /// `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -39,14 +41,18 @@ impl VirtualBankAccounts {
             CreateUsingPermanentTokenParams::new(customer_id, reference_id),
         )
     }
-    /// Starts `POST /virtual_bank_accounts` (`virtual_bank_account.create`).
+    /// Creates a virtual bank account a customer pays into by bank transfer.
+    ///
+    /// `POST /virtual_bank_accounts` (`virtual_bank_account.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn create(&self, customer_id: impl Into<String>) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(customer_id))
     }
-    /// Starts `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`).
+    /// Gets one virtual bank account.
+    ///
+    /// `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -61,12 +67,16 @@ impl VirtualBankAccounts {
             (),
         )
     }
-    /// Starts `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
+    /// Lists virtual bank accounts.
+    ///
+    /// `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`).
+    /// Deletes a virtual bank account from Chargebee and the gateway.
+    ///
+    /// `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -78,7 +88,9 @@ impl VirtualBankAccounts {
             (),
         )
     }
-    /// Starts `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`).
+    /// Deletes a virtual bank account from Chargebee only.
+    ///
+    /// `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

@@ -23,7 +23,9 @@ impl Client {
     }
 }
 impl WebhookEndpoints {
-    /// Starts `POST /webhook_endpoints` (`webhook_endpoint.create`).
+    /// Adds a webhook endpoint: a URL Chargebee posts events to.
+    ///
+    /// `POST /webhook_endpoints` (`webhook_endpoint.create`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -34,7 +36,9 @@ impl WebhookEndpoints {
     ) -> CreateRequest {
         crate::Request::new(&self.client, &CREATE, None, CreateParams::new(name, url))
     }
-    /// Starts `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`).
+    /// Changes a webhook endpoint's URL, events or credentials.
+    ///
+    /// `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -46,7 +50,9 @@ impl WebhookEndpoints {
             UpdateParams::new(),
         )
     }
-    /// Starts `GET /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.retrieve`).
+    /// Gets one webhook endpoint.
+    ///
+    /// `GET /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -58,14 +64,18 @@ impl WebhookEndpoints {
             (),
         )
     }
-    /// Starts `POST /webhook_endpoints/{webhook_endpoint_id}/delete` (`webhook_endpoint.delete`).
+    /// Deletes a webhook endpoint.
+    ///
+    /// `POST /webhook_endpoints/{webhook_endpoint_id}/delete` (`webhook_endpoint.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, webhook_endpoint_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(webhook_endpoint_id.into()), ())
     }
-    /// Starts `GET /webhook_endpoints` (`webhook_endpoint.list`).
+    /// Lists webhook endpoints.
+    ///
+    /// `GET /webhook_endpoints` (`webhook_endpoint.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())

@@ -39,6 +39,7 @@ pub fn describe(api: &Api) -> d::Api {
                 fields: fields(m, &res.fields),
                 object: resource_object_tag(res).map(str::to_string),
                 custom_fields: false,
+                doc: res.doc.clone(),
             },
         );
         for nested in &res.nested {
@@ -48,6 +49,7 @@ pub fn describe(api: &Api) -> d::Api {
                     fields: fields(m, &nested.fields),
                     object: Some(nested_object_tag(nested)),
                     custom_fields: false,
+                    doc: None,
                 },
             );
         }
@@ -76,6 +78,7 @@ fn param_object(module: &str, object: &model::StructDef) -> d::Struct {
         fields: fields(module, &object.fields),
         object: None,
         custom_fields: object.custom_fields,
+        doc: None,
     }
 }
 
@@ -161,5 +164,8 @@ fn operation(module: &str, op: &model::Operation) -> d::Operation {
             .collect(),
         sort_by: op.sort_by.iter().map(|(_, wire)| wire.clone()).collect(),
         returns: fields(module, &op.returns),
+        doc: op.doc.clone(),
+        catalog: op.catalog,
+        destructive: op.destructive,
     }
 }

@@ -10,6 +10,7 @@ use crate::model::{
 };
 use crate::names;
 use crate::resolve::OPERATORS_MODULE;
+use chargebee_description::Catalog;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -117,6 +118,21 @@ pub fn has_params(op: &Operation) -> bool {
     pages(op) || !op.params.is_empty() || !op.filters.is_empty() || op.custom_fields
 }
 
+/// What the method's doc adds about the product catalog and destructiveness: nothing for an
+/// operation of both catalogs that is not destructive.
+fn catalog_note(op: &Operation) -> String {
+    let mut note = String::new();
+    match op.catalog {
+        Catalog::V1 => note.push_str(" Product Catalog 1.0 only."),
+        Catalog::V2 => note.push_str(" Product Catalog 2.0 only."),
+        Catalog::Both => {}
+    }
+    if op.destructive {
+        note.push_str(" Destructive: it cannot be undone, or it moves money.");
+    }
+    note
+}
+
 fn describe(op: &Operation) -> String {
     let method = match op.method {
         Method::Get => "GET",
@@ -165,10 +181,7 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
     } else {
         quote!(())
     };
-    let mut text = op
-        .doc
-        .clone()
-        .unwrap_or_else(|| format!("Starts {}.", describe(op)));
+    let mut text = format!("{}\n\n{}.{}", op.doc, describe(op), catalog_note(op));
     if op.path_param().is_some() || !required.is_empty() {
         text.push_str("\n\nThe arguments are the parameters Chargebee requires.");
     }

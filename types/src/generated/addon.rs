@@ -6,7 +6,7 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `addon` object.
+/// An extra charge sold beside a plan: recurring, one-time or on demand (Product Catalog 1.0).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Addon {

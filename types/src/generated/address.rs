@@ -5,7 +5,7 @@
 use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `address` object.
+/// An address kept on a subscription under a label, apart from its billing and shipping addresses.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Address {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `advance_invoice_schedule` object.
+/// A schedule for billing a subscription's future terms ahead of time.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceSchedule {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `alert_status` object.
+/// Where one usage alert stands for one subscription.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AlertStatus {

@@ -5,7 +5,7 @@
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `async_response` object.
+/// The state of a long-running operation Chargebee runs in the background.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AsyncResponse {

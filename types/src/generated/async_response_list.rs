@@ -6,7 +6,7 @@
 use super::async_response;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `async_response_list` object.
+/// A page of background operations and their states.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AsyncResponseList {

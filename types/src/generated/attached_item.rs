@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `attached_item` object.
+/// The link of an addon or charge to a plan item: mandatory, recommended or optional.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachedItem {

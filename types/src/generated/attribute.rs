@@ -4,7 +4,7 @@
 //! The `Attribute` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `attribute` object.
+/// A named value, such as a region, that price variants differ by.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Attribute {

@@ -4,7 +4,7 @@
 //! The `BillingConfiguration` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `billing_configuration` object.
+/// How a subscription's billing is set up, such as its billing dates.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingConfiguration {

@@ -4,7 +4,7 @@
 //! The `Brand` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `brand` object.
+/// A brand of the site, with its own name and look.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Brand {

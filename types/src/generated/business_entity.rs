@@ -6,7 +6,7 @@
 use super::business_entity_transfer;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `business_entity` object.
+/// A legal entity of the site that customers and subscriptions belong to.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessEntity {

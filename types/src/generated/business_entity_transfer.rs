@@ -4,7 +4,7 @@
 //! The `BusinessEntityTransfer` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `business_entity_transfer` object.
+/// A move of a customer or subscription from one business entity to another.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessEntityTransfer {

@@ -9,7 +9,7 @@ use super::enums;
 use super::third_party_payment_method;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `card` object.
+/// A customer's credit or debit card, as Chargebee keeps it (never the full number).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Card {

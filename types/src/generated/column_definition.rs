@@ -5,7 +5,7 @@
 use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `column_definition` object.
+/// A column of a custom data schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ColumnDefinition {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `comment` object.
+/// A note attached to a customer, subscription, invoice or other object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Comment {

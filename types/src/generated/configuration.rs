@@ -5,7 +5,7 @@
 use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `configuration` object.
+/// The site's settings for one domain, such as its product catalog version.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Configuration {

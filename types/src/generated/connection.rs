@@ -5,7 +5,7 @@
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `connection` object.
+/// A Maton connection to a Chargebee site: the account your calls through the gateway reach.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Connection {

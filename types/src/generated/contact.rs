@@ -4,7 +4,7 @@
 //! The `Contact` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `contact` object.
+/// An extra person of a customer who may get emails and log in to the portal.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {

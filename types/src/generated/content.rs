@@ -246,7 +246,7 @@ use super::virtual_bank_account;
 use super::webhook_endpoint;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `content` object.
+/// The resources an event carries.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Content {

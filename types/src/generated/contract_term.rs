@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `contract_term` object.
+/// A contract period of a subscription, with what happens when it ends.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContractTerm {

@@ -6,7 +6,7 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `coupon` object.
+/// A discount: a percentage or a fixed amount off, for a duration.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Coupon {

@@ -4,7 +4,7 @@
 //! The `CouponCode` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `coupon_code` object.
+/// A unique code that applies its coupon, redeemable once.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CouponCode {

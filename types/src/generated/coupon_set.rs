@@ -5,7 +5,7 @@
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `coupon_set` object.
+/// A group of unique coupon codes for one coupon.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CouponSet {

@@ -4,7 +4,7 @@
 //! The `CpqQuoteSignature` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `cpq_quote_signature` object.
+/// The electronic signature of a quote.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CpqQuoteSignature {

@@ -12,7 +12,7 @@ use super::transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `credit_note` object.
+/// A document crediting a customer against an invoice: to refund, or to adjust what is owed.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditNote {

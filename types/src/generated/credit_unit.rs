@@ -4,7 +4,7 @@
 //! The `CreditUnit` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `credit_unit` object.
+/// A unit prepaid usage credits are counted in.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditUnit {

@@ -4,7 +4,7 @@
 //! The `Currency` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `currency` object.
+/// A currency the site bills in, with its exchange rate.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Currency {

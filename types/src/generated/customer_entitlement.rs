@@ -4,7 +4,7 @@
 //! The `CustomerEntitlement` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `customer_entitlement` object.
+/// A feature entitlement a customer has through their subscriptions.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerEntitlement {

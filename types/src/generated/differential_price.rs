@@ -6,7 +6,7 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `differential_price` object.
+/// A different price for an addon or charge when sold with particular plans.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DifferentialPrice {

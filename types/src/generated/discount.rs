@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `discount` object.
+/// A discount applied to a subscription, from a coupon or set by hand.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Discount {

@@ -4,7 +4,7 @@
 //! The `Download` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `download` object.
+/// A short-lived URL to download a file such as a PDF.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Download {

@@ -5,7 +5,7 @@
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `einvoice` object.
+/// The e-invoice sent for an invoice or credit note, and its delivery state.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Einvoice {

@@ -4,7 +4,7 @@
 //! The `Entitlement` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `entitlement` object.
+/// A grant of a feature to an item or item price.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entitlement {

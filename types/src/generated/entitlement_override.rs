@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `entitlement_override` object.
+/// A subscription's own entitlement to a feature, replacing what its items give.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EntitlementOverride {

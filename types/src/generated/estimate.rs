@@ -14,7 +14,7 @@ use super::subscription_estimate;
 use super::unbilled_charge;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `estimate` object.
+/// A preview of what an operation would bill, credit or charge, without doing it.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Estimate {

@@ -7,7 +7,7 @@ use super::content;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `event` object.
+/// Something that changed on the site, with the resources it touched.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Event {

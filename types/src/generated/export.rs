@@ -4,7 +4,7 @@
 //! The `Export` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `export` object.
+/// A background export of data to a downloadable file.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Export {

@@ -4,7 +4,7 @@
 //! The `Feature` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `feature` object.
+/// A capability or usage limit of the product that items can entitle.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Feature {

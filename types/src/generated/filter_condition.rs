@@ -4,7 +4,7 @@
 //! The `FilterCondition` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `filter_condition` object.
+/// A condition a rule or filter tests.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FilterCondition {

@@ -4,7 +4,7 @@
 //! The `GatewayErrorDetail` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `gateway_error_detail` object.
+/// What the payment gateway said when it declined a payment.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GatewayErrorDetail {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `gateway_payment_method_token` object.
+/// A payment method's token at one gateway.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GatewayPaymentMethodToken {

@@ -8,7 +8,7 @@ use super::invoice;
 use super::subscription;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `gift` object.
+/// A subscription bought by one person for another.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Gift {

@@ -6,7 +6,7 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `grant_block` object.
+/// A block of usage credits granted to a customer.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GrantBlock {

@@ -4,7 +4,7 @@
 //! The `Hierarchy` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `hierarchy` object.
+/// A customer's place in an account hierarchy: parent, children, who pays.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Hierarchy {

@@ -8,7 +8,7 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `hosted_page` object.
+/// A page Chargebee hosts for a customer: checkout, payment method, portal flows.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HostedPage {

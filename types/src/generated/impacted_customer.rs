@@ -4,7 +4,7 @@
 //! The `ImpactedCustomer` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `impacted_customer` object.
+/// A customer whose entitlements a change affected.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImpactedCustomer {

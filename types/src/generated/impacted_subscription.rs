@@ -5,7 +5,7 @@
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `impacted_subscription` object.
+/// A subscription whose entitlements a change affected.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImpactedSubscription {

@@ -4,7 +4,7 @@
 //! The `InAppSubscription` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `in_app_subscription` object.
+/// A subscription bought through an app store (Apple, Google).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InAppSubscription {

@@ -16,7 +16,7 @@ use super::transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `invoice` object.
+/// A bill: what a customer owes for a subscription term or one-time charges, and what they paid.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Invoice {

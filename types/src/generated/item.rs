@@ -6,7 +6,7 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `item` object.
+/// A plan, addon or charge of the product catalog (Product Catalog 2.0).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {

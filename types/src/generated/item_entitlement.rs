@@ -4,7 +4,7 @@
 //! The `ItemEntitlement` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `item_entitlement` object.
+/// An item's entitlement to a feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemEntitlement {

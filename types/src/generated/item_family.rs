@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `item_family` object.
+/// A group of related items.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemFamily {

@@ -8,7 +8,7 @@ use super::item;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `item_price` object.
+/// A price of an item: amount, currency, billing period and pricing model.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPrice {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `ledger_account_balance` object.
+/// The balance of a customer's usage credit ledger.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LedgerAccountBalance {

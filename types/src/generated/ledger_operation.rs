@@ -12,7 +12,7 @@ use super::ledger_entry;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `ledger_operation` object.
+/// An operation on a usage credit ledger: allocation, hold, capture, release.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LedgerOperation {

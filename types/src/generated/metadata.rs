@@ -4,7 +4,7 @@
 //! The `Metadata` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `metadata` object.
+/// Extra data about a change of entitlements.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Metadata {

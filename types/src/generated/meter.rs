@@ -8,7 +8,7 @@ use super::column_definition;
 use super::feature;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `meter` object.
+/// A measure of usage events used to bill metered usage.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Meter {

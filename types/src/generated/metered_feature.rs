@@ -11,7 +11,7 @@ use super::feature;
 use super::meter;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `metered_feature` object.
+/// A feature whose use is measured.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeteredFeature {

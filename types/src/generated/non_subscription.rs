@@ -4,7 +4,7 @@
 //! The `NonSubscription` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `non_subscription` object.
+/// A one-time purchase made through an app store.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NonSubscription {

@@ -4,7 +4,7 @@
 //! The `OfferEvent` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `offer_event` object.
+/// What a customer did with a personalized offer.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OfferEvent {

@@ -7,7 +7,7 @@ use super::enums;
 use super::hosted_page;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `offer_fulfillment` object.
+/// The carrying out of a personalized offer a customer accepted.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OfferFulfillment {

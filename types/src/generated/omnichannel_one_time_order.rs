@@ -8,7 +8,7 @@ use super::omnichannel_one_time_order_item;
 use super::omnichannel_transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_one_time_order` object.
+/// A one-time purchase made through an app store.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelOneTimeOrder {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_one_time_order_item` object.
+/// One item of an app store one-time purchase.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelOneTimeOrderItem {

@@ -8,7 +8,7 @@ use super::omnichannel_subscription_item;
 use super::omnichannel_transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_subscription` object.
+/// A subscription bought through an app store.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelSubscription {

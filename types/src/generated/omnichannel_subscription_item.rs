@@ -9,7 +9,7 @@ use super::omnichannel_subscription_item_offer;
 use super::omnichannel_subscription_item_scheduled_change;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_subscription_item` object.
+/// One item of an app store subscription.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItem {

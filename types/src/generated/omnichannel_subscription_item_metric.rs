@@ -4,7 +4,7 @@
 //! The `OmnichannelSubscriptionItemMetric` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_subscription_item_metric` object.
+/// Figures about an app store subscription item.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemMetric {

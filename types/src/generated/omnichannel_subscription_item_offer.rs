@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_subscription_item_offer` object.
+/// An offer applied to an app store subscription item.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemOffer {

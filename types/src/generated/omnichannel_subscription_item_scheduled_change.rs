@@ -4,7 +4,7 @@
 //! The `OmnichannelSubscriptionItemScheduledChange` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_subscription_item_scheduled_change` object.
+/// A change scheduled for an app store subscription item.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemScheduledChange {

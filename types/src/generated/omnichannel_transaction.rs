@@ -4,7 +4,7 @@
 //! The `OmnichannelTransaction` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `omnichannel_transaction` object.
+/// A payment made through an app store.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OmnichannelTransaction {

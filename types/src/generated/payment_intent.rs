@@ -7,7 +7,7 @@ use super::gateway_error_detail;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `payment_intent` object.
+/// A payment authorized (with 3-D Secure when needed) before it is taken.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentIntent {

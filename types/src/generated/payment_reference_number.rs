@@ -4,7 +4,7 @@
 //! The `PaymentReferenceNumber` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `payment_reference_number` object.
+/// A reference number a customer quotes when paying an invoice by transfer.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentReferenceNumber {

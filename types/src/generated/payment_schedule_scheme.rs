@@ -4,7 +4,7 @@
 //! The `PaymentScheduleScheme` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `payment_schedule_scheme` object.
+/// A rule for splitting invoices into instalments: how many, how far apart.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentScheduleScheme {

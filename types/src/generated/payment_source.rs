@@ -12,7 +12,7 @@ use super::third_party_payment_method;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `payment_source` object.
+/// A customer's payment method: card, bank account, wallet or voucher.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSource {

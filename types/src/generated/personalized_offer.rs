@@ -7,7 +7,7 @@ use super::brand;
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `personalized_offer` object.
+/// An offer chosen for a customer at a moment, such as a discount to stay.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalizedOffer {

@@ -4,7 +4,7 @@
 //! The `PortalSession` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `portal_session` object.
+/// A logged-in session of a customer in the self-serve portal.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PortalSession {

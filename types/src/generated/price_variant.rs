@@ -4,7 +4,7 @@
 //! The `PriceVariant` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `price_variant` object.
+/// A set of item prices that differ by attributes such as region.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PriceVariant {

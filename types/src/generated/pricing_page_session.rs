@@ -4,7 +4,7 @@
 //! The `PricingPageSession` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `pricing_page_session` object.
+/// A session of a hosted pricing page where a customer picks a plan.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PricingPageSession {

@@ -7,7 +7,7 @@ use super::customer;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `promotional_credit` object.
+/// A change to a customer's promotional credits: added, deducted or set.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PromotionalCredit {

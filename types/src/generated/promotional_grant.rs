@@ -9,7 +9,7 @@ use super::ledger_operation;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `promotional_grant` object.
+/// A grant of promotional usage credits to a customer.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PromotionalGrant {

@@ -6,7 +6,7 @@
 use super::estimate;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `purchase` object.
+/// Several subscriptions and one-time charges bought together.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Purchase {

@@ -30,7 +30,7 @@ use super::unbilled_charge;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `quote` object.
+/// An offer of a price to a customer: a new subscription, a change, or one-time charges.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Quote {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `quote_line_group` object.
+/// A group of a quote's lines, billed as one invoice.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QuoteLineGroup {

@@ -4,7 +4,7 @@
 //! The `QuotedDeltaRamp` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `quoted_delta_ramp` object.
+/// The ramp changes a quote offers.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QuotedDeltaRamp {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `quoted_ramp` object.
+/// A ramp a quote offers.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuotedRamp {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `quoted_subscription` object.
+/// The subscription a quote offers.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuotedSubscription {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `ramp` object.
+/// Changes to a subscription's items, prices or coupons scheduled for a date.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ramp {

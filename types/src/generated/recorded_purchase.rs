@@ -6,7 +6,7 @@
 use super::customer;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `recorded_purchase` object.
+/// An app store purchase recorded in Chargebee.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordedPurchase {

@@ -4,7 +4,7 @@
 //! The `ResourceMigration` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `resource_migration` object.
+/// A migration of a customer or subscription between sites.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceMigration {

@@ -4,7 +4,7 @@
 //! The `SiteMigrationDetail` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `site_migration_detail` object.
+/// A record of something moved between this site and another.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SiteMigrationDetail {

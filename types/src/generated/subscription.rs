@@ -22,7 +22,7 @@ use super::unbilled_charge;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `subscription` object.
+/// A customer's recurring purchase: items or a plan, billed every period until cancelled.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Subscription {

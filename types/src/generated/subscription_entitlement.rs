@@ -7,7 +7,7 @@ use super::entitlement_override;
 use super::enums;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `subscription_entitlement` object.
+/// A feature entitlement of a subscription.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlement {

@@ -4,7 +4,7 @@
 //! The `SubscriptionEntitlementsCreatedDetail` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `subscription_entitlements_created_detail` object.
+/// The entitlements a subscription got when they were created.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsCreatedDetail {

@@ -4,7 +4,7 @@
 //! The `SubscriptionEntitlementsUpdatedDetail` resource and its operations' answers.
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `subscription_entitlements_updated_detail` object.
+/// The entitlements of a subscription after a change.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsUpdatedDetail {

@@ -4,7 +4,7 @@
 //! The `TaxWithheld` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `tax_withheld` object.
+/// Tax a customer withheld from a payment.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TaxWithheld {

@@ -4,7 +4,7 @@
 //! The `TimeMachine` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `time_machine` object.
+/// The clock of a test site, which can be moved forward to test renewals.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TimeMachine {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `token` object.
+/// A token for payment details collected in the browser, to be turned into a payment method.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Token {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `transaction` object.
+/// A movement of money: a payment, refund or authorization.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {

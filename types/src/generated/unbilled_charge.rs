@@ -9,7 +9,7 @@ use super::estimate;
 use super::invoice;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `unbilled_charge` object.
+/// A charge a subscription owes that has not been invoiced yet.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UnbilledCharge {

@@ -7,7 +7,7 @@ use super::download;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `usage` object.
+/// An amount of a metered item used on a subscription, billed at the end of the term.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Usage {

@@ -4,7 +4,7 @@
 //! The `UsageCharge` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `usage_charge` object.
+/// What a subscription's metered usage costs so far.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageCharge {

@@ -5,7 +5,7 @@
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// A Chargebee `usage_event` object.
+/// One event of usage sent for metered billing.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageEvent {

@@ -4,7 +4,7 @@
 //! The `UsageFile` resource and its operations' answers.
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `usage_file` object.
+/// A file of usage events uploaded for metered billing.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsageFile {

@@ -4,7 +4,7 @@
 //! The `UsageSummary` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `usage_summary` object.
+/// A subscription's metered usage summed up by period.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageSummary {

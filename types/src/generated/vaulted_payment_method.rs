@@ -4,7 +4,7 @@
 //! The `VaultedPaymentMethod` resource and its operations' answers.
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `vaulted_payment_method` object.
+/// A payment method kept in Chargebee's vault.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VaultedPaymentMethod {

@@ -7,7 +7,7 @@ use super::customer;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `virtual_bank_account` object.
+/// A bank account number given to a customer to pay into by transfer.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualBankAccount {

@@ -5,7 +5,7 @@
 use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `webhook_endpoint` object.
+/// A URL Chargebee posts events to.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEndpoint {

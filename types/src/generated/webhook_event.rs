@@ -9,7 +9,7 @@ use super::enums;
 use super::event;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
-/// A Chargebee `webhook_event` object.
+/// An event as a webhook delivers it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEvent {

@@ -24,14 +24,18 @@ impl Client {
     }
 }
 impl GadgetRegistry {
-    /// Starts `POST /gadgets` on the Maton control API (`gadget.register`).
+    /// Registers a gadget.
+    ///
+    /// `POST /gadgets` on the Maton control API (`gadget.register`). Product Catalog 2.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn register(&self, label: impl Into<String>) -> RegisterRequest {
         crate::Request::new(&self.client, &REGISTER, None, RegisterParams::new(label))
     }
-    /// Starts `DELETE /gadgets/{gadget_id}` on the Maton control API (`gadget.remove`).
+    /// Removes a gadget for good.
+    ///
+    /// `DELETE /gadgets/{gadget_id}` on the Maton control API (`gadget.remove`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

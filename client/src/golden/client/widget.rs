@@ -27,26 +27,34 @@ impl Client {
     }
 }
 impl Widgets {
-    /// Starts `GET /widgets` (`widget.list`).
+    /// Lists widgets.
+    ///
+    /// `GET /widgets` (`widget.list`).
     #[inline]
     pub fn list(&self) -> ListRequest {
         crate::Request::new(&self.client, &LIST, None, ListParams::new())
     }
-    /// Starts `GET /widgets/{widget_id}` (`widget.retrieve`).
+    /// Gets one widget by id.
+    ///
+    /// `GET /widgets/{widget_id}` (`widget.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn retrieve(&self, widget_id: impl Into<String>) -> RetrieveRequest {
         crate::Request::new(&self.client, &RETRIEVE, Some(widget_id.into()), ())
     }
-    /// Starts `POST /widgets/{widget_id}/delete` (`widget.delete`).
+    /// Deletes a widget.
+    ///
+    /// `POST /widgets/{widget_id}/delete` (`widget.delete`). Destructive: it cannot be undone, or it moves money.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
     pub fn delete(&self, widget_id: impl Into<String>) -> DeleteRequest {
         crate::Request::new(&self.client, &DELETE, Some(widget_id.into()), ())
     }
-    /// Starts `POST /widgets/{widget_id}/resize` (`widget.resize`).
+    /// Changes a widget's size.
+    ///
+    /// `POST /widgets/{widget_id}/resize` (`widget.resize`). Product Catalog 1.0 only.
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]
@@ -63,6 +71,8 @@ impl Widgets {
         )
     }
     /// Creates a widget attached to a gadget.
+    ///
+    /// `POST /gadgets/{gadget_id}/widgets` (`widget.create_for_gadget`).
     ///
     /// The arguments are the parameters Chargebee requires.
     #[inline]

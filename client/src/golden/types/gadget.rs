@@ -5,7 +5,7 @@
 use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
-/// A Chargebee `gadget` object.
+/// A device a widget can be registered with.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Gadget {
