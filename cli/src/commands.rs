@@ -21,6 +21,13 @@ pub const DRY_RUN: &str = "dry-run";
 pub const JSON_ERRORS: &str = "json-errors";
 pub const COMPLETIONS: &str = "completions";
 pub const SHELL: &str = "SHELL";
+pub const MCP: &str = "mcp";
+pub const ALLOW_WRITES: &str = "allow-writes";
+pub const ALLOW: &str = "allow";
+pub const ALLOW_DESTRUCTIVE: &str = "allow-destructive";
+pub const SCHEMA: &str = "schema";
+pub const RESOURCE: &str = "RESOURCE";
+pub const OPERATION: &str = "OPERATION";
 
 /// The whole command line.
 pub fn root(api: &Api) -> Command {
@@ -97,6 +104,17 @@ pub fn root(api: &Api) -> Command {
                 .into_iter()
                 .map(|(resource, ops)| resource_command(api, resource, &ops)),
         )
+        .subcommand(mcp_command())
+        .subcommand(
+            Command::new(SCHEMA)
+                .about(
+                    "Describe an operation as JSON: what it does, its catalog, whether it is \
+                     read-only or destructive, and its parameters as JSON Schema; a resource's \
+                     operations, or every resource, with fewer words",
+                )
+                .arg(Arg::new(RESOURCE).help("A resource: `customer`"))
+                .arg(Arg::new(OPERATION).help("One of its operations: `create`")),
+        )
         .subcommand(
             Command::new(COMPLETIONS)
                 .about("Print a shell completion script")
@@ -104,6 +122,43 @@ pub fn root(api: &Api) -> Command {
                     Arg::new(SHELL)
                         .required(true)
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
+        )
+}
+
+/// `chargebee mcp`: the MCP server and what it may change.
+fn mcp_command() -> Command {
+    Command::new(MCP)
+        .about(
+            "Serve every operation to AI agents: a Model Context Protocol server on stdin and \
+             stdout (tools search_operations, describe_operation, call_operation, \
+             list_connections, start_connection)",
+        )
+        .after_help(
+            "Read-only operations always run. With --emulator, the emulator's state lasts as \
+             long as the session. Credentials come from the environment, as for every command; \
+             no tool answer carries the key.",
+        )
+        .arg(
+            Arg::new(ALLOW_WRITES)
+                .long(ALLOW_WRITES)
+                .action(ArgAction::SetTrue)
+                .help("Also run operations that change data (destructive ones need --allow-destructive)"),
+        )
+        .arg(
+            Arg::new(ALLOW)
+                .long(ALLOW)
+                .value_name("OPERATION")
+                .action(ArgAction::Append)
+                .help("Also run this operation (`customer.create`); repeat for more"),
+        )
+        .arg(
+            Arg::new(ALLOW_DESTRUCTIVE)
+                .long(ALLOW_DESTRUCTIVE)
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Also run the destructive operations among those allowed (deletes, \
+                     cancels, voids, refunds, charges)",
                 ),
         )
 }

@@ -282,3 +282,32 @@ mod tests {
         }
     }
 }
+
+/// The flag of a parameter as Chargebee names it in an error (`billing_address[city]`,
+/// `subscription_items[item_price_id][0]`): `--billing_address.city`,
+/// `--subscription_items.item_price_id`.
+pub fn flag_for_param(param: &str) -> String {
+    let keys: Vec<&str> = param
+        .split(['[', ']'])
+        .filter(|key| !key.is_empty() && !key.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    format!("--{}", keys.join("."))
+}
+
+#[cfg(test)]
+mod param_tests {
+    use super::flag_for_param;
+
+    #[test]
+    fn a_parameter_in_chargebees_form_is_named_as_its_flag() {
+        assert_eq!(flag_for_param("email"), "--email");
+        assert_eq!(
+            flag_for_param("billing_address[city]"),
+            "--billing_address.city"
+        );
+        assert_eq!(
+            flag_for_param("subscription_items[item_price_id][0]"),
+            "--subscription_items.item_price_id"
+        );
+    }
+}

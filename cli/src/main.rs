@@ -7,6 +7,7 @@
 mod commands;
 mod exit;
 mod flags;
+mod mcp;
 mod params;
 
 use chargebee::Client;
@@ -61,12 +62,23 @@ fn report(failure: &Failure, json: bool) {
 }
 
 /// Runs the operation the arguments name and prints its answer.
-async fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run(api: &'static Api, matches: &ArgMatches) -> Result<(), Failure> {
     let (resource, resource_matches) = matches
         .subcommand()
         .ok_or_else(|| Failure::usage("no resource given"))?;
     if resource == commands::COMPLETIONS {
         return completions(api, resource_matches);
+    }
+    if resource == commands::SCHEMA {
+        return schema(api, resource_matches);
+    }
+    if resource == commands::MCP {
+        let policy = policy(api, resource_matches)?;
+        // Keeps an in-process emulator, and its state, for the whole session.
+        let (client, _emulator) = client(matches).await?;
+        return mcp::serve(api, client, policy)
+            .await
+            .map_err(Failure::other);
     }
     let (name, op_matches) = resource_matches
         .subcommand()
@@ -190,6 +202,83 @@ impl Progress {
             self.last = None;
         }
     }
+}
+
+/// What `chargebee mcp` was started allowing; an unknown operation in `--allow` is refused.
+fn policy(api: &Api, matches: &ArgMatches) -> Result<mcp::Policy, Failure> {
+    let operations: std::collections::BTreeSet<String> = matches
+        .get_many::<String>(commands::ALLOW)
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    if let Some(unknown) = operations.iter().find(|id| api.operation(id).is_none()) {
+        return Err(Failure::usage(format!(
+            "--allow {unknown}: no such operation (they are named `resource.operation`, as \
+             `chargebee schema RESOURCE` lists them)"
+        )));
+    }
+    Ok(mcp::Policy {
+        writes: matches.get_flag(commands::ALLOW_WRITES),
+        operations,
+        destructive: matches.get_flag(commands::ALLOW_DESTRUCTIVE),
+    })
+}
+
+/// Prints `chargebee schema`: every resource with its doc and operations; a resource's
+/// operations with their docs; or one operation described whole.
+fn schema(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
+    let resource = matches.get_one::<String>(commands::RESOURCE);
+    let operation = matches.get_one::<String>(commands::OPERATION);
+    let in_resource = |resource: &str| -> Vec<&chargebee_description::Operation> {
+        api.operations
+            .iter()
+            .filter(|op| op.resource == resource)
+            .collect()
+    };
+    let value = match (resource, operation) {
+        (Some(resource), Some(name)) => {
+            let id = format!("{resource}.{name}");
+            let op = api
+                .operation(&id)
+                .ok_or_else(|| Failure::usage(format!("`{id}` is not an operation")))?;
+            api.describe(op)
+        }
+        (Some(resource), None) => {
+            let ops = in_resource(resource);
+            if ops.is_empty() {
+                return Err(Failure::usage(format!("`{resource}` has no operations")));
+            }
+            let listed: Vec<serde_json::Value> = ops
+                .iter()
+                .map(|op| {
+                    serde_json::json!({
+                        "operation": op.id, "doc": op.doc, "catalog": op.catalog.as_str(),
+                        "read_only": op.read_only(), "destructive": op.destructive,
+                    })
+                })
+                .collect();
+            serde_json::json!({ "resource": resource, "operations": listed })
+        }
+        _ => {
+            let mut resources: Vec<&str> = api
+                .operations
+                .iter()
+                .map(|op| op.resource.as_str())
+                .collect();
+            resources.dedup();
+            let listed: Vec<serde_json::Value> = resources
+                .iter()
+                .map(|r| {
+                    let names: Vec<&str> =
+                        in_resource(r).iter().map(|op| op.name.as_str()).collect();
+                    serde_json::json!({ "resource": r, "operations": names })
+                })
+                .collect();
+            serde_json::json!({ "resources": listed })
+        }
+    };
+    print(&mut std::io::stdout().lock(), &value, true)
 }
 
 /// Prints the completion script for the shell named.

@@ -6,6 +6,7 @@
 //! Type names are qualified by their module: `customer.BillingAddress`, `enums.Channel`.
 
 mod sample;
+mod schema;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -81,6 +82,27 @@ pub struct Operation {
     /// Whether it cannot be undone or moves money as its main effect: it deletes, cancels,
     /// voids, refunds, writes off, clears data, or charges.
     pub destructive: bool,
+}
+
+impl Operation {
+    /// Whether it changes nothing: a GET, or a POST that only previews (estimates) or hands
+    /// out a document's download URL (`pdf`, `retrieve_…`).
+    pub fn read_only(&self) -> bool {
+        self.method == Method::Get
+            || self.resource == "estimate"
+            || self.name.contains("estimate")
+            || self.name == "pdf"
+            || self.name.starts_with("retrieve")
+    }
+
+    /// The name of its path parameter (`customer_id` in `/customers/{customer_id}`).
+    pub fn path_parameter(&self) -> Option<&str> {
+        self.path
+            .split_once('{')?
+            .1
+            .split_once('}')
+            .map(|(name, _)| name)
+    }
 }
 
 /// The product catalog version an operation belongs to: a Chargebee site runs one of them.
