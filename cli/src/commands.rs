@@ -18,6 +18,9 @@ pub const JSON: &str = "json";
 pub const ALL: &str = "all";
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub const DRY_RUN: &str = "dry-run";
+pub const TIMEOUT: &str = "timeout";
+pub const EMULATOR_STATE: &str = "emulator-state";
+pub const FIELDS: &str = "fields";
 pub const JSON_ERRORS: &str = "json-errors";
 pub const COMPLETIONS: &str = "completions";
 pub const SHELL: &str = "SHELL";
@@ -49,16 +52,18 @@ pub fn root(api: &Api) -> Command {
             chargebee::CHARGEBEE_API_KEY_VAR
         ))
         .subcommand_required(true)
+        .version(env!("CARGO_PKG_VERSION"))
         .arg(
             Arg::new(EMULATOR)
                 .long(EMULATOR)
+                .global(true)
                 .action(ArgAction::SetTrue)
-                .conflicts_with_all([BASE_URL, CONTROL_URL])
                 .help("Run against an in-process emulator: no key, no network, fresh state"),
         )
         .arg(
             Arg::new(SYNTHESIZE)
                 .long(SYNTHESIZE)
+                .global(true)
                 .action(ArgAction::SetTrue)
                 .requires(EMULATOR)
                 .help(
@@ -68,12 +73,33 @@ pub fn root(api: &Api) -> Command {
                 ),
         )
         .arg(
+            Arg::new(EMULATOR_STATE)
+                .long(EMULATOR_STATE)
+                .global(true)
+                .value_name("FILE")
+                .requires(EMULATOR)
+                .help(
+                    "With --emulator: read the emulator's state from FILE (when it exists) and \
+                     write it back after the command, so runs build on one another",
+                ),
+        )
+        .arg(
+            Arg::new(FIELDS)
+                .long(FIELDS)
+                .global(true)
+                .value_name("PATHS")
+                .value_delimiter(',')
+                .help("Print only these dotted paths of the answer (of each entry of a list): customer.id,customer.email"),
+        )
+        .arg(
             Arg::new(CONNECTION)
                 .long(CONNECTION)
+                .global(true)
+                .env("MATON_CONNECTION")
                 .value_name("ID")
                 .help("The Maton connection to call through (the Maton-Connection header)"),
         )
-        .arg(Arg::new(BASE_URL).long(BASE_URL).value_name("URL").help(
+        .arg(Arg::new(BASE_URL).long(BASE_URL).global(true).env("CHARGEBEE_BASE_URL").value_name("URL").help(
             "Replace the root /api/v2 is appended to (a local emulator, a proxy); \
                      connection commands then need --control-url, unless the URL is a loopback \
                      emulator's gateway root (http://127.0.0.1:PORT/chargebee), whose control \
@@ -82,8 +108,18 @@ pub fn root(api: &Api) -> Command {
         .arg(
             Arg::new(CONTROL_URL)
                 .long(CONTROL_URL)
+                .global(true)
+                .env("MATON_CONTROL_URL")
                 .value_name("URL")
                 .help("Replace the Maton control API root"),
+        )
+        .arg(
+            Arg::new(TIMEOUT)
+                .long(TIMEOUT)
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("End the call within this many seconds, retries included (default 60)"),
         )
         .arg(
             Arg::new(DRY_RUN)
@@ -207,30 +243,73 @@ fn operation_help(op: &Operation) -> String {
     format!("{}\n\n{}", op.doc, facts.join(" · "))
 }
 
+/// How the operation's flags are formed, shown with flags it has, and what `--json` takes.
+fn help_footer(api: &Api, op: &Operation) -> String {
+    let flags = operation_flags(api, op);
+    let mut examples: Vec<String> = Vec::new();
+    let mut add = |found: Option<&Flag>, note: &str| {
+        if let Some(flag) = found {
+            examples.push(format!("--{}{note}", flag.name));
+        }
+    };
+    let dotted = |f: &&Flag| f.name.contains('.');
+    add(
+        flags
+            .iter()
+            .filter(dotted)
+            .find(|f| matches!(f.place, Place::At(_)) && f.count == Count::One),
+        "",
+    );
+    add(
+        flags
+            .iter()
+            .find(|f| matches!(f.place, Place::Entries { .. })),
+        " (once per entry)",
+    );
+    add(
+        flags
+            .iter()
+            .filter(dotted)
+            .find(|f| f.count != Count::One && matches!(f.place, Place::At(_))),
+        " (once per value)",
+    );
+    let mut footer = String::new();
+    if !examples.is_empty() {
+        footer.push_str(&format!(
+            "Flags follow the parameters' JSON shape, one dot per level: {}. ",
+            examples.join(", ")
+        ));
+    }
+    footer.push_str(if op.custom_fields {
+        "Every parameter, custom fields `cf_*` included, can also be given in the official \
+         SDKs' JSON shape with --json; flags override the same keys."
+    } else {
+        "Every parameter can also be given in the official SDKs' JSON shape with --json; \
+         flags override the same keys."
+    });
+    footer
+}
+
 fn operation_command(api: &Api, op: &Operation) -> Command {
     let mut command = Command::new(op.name.clone())
         .about(op.doc.clone())
         .long_about(operation_help(op))
-        .after_help(
-            "Flags follow the parameters' JSON shape, one dot per level: --billing_address.city, \
-             --subscription_items.item_price_id (once per entry), --created_at.after, \
-             --sort_by.asc. Every parameter, custom fields `cf_*` included, can also be given \
-             in the official SDKs' JSON shape with --json; flags override the same keys.",
-        )
+        .after_help(help_footer(api, op))
         .arg(
             Arg::new(JSON)
                 .long(JSON)
                 .value_name("JSON")
-                .help("Parameters as one JSON object"),
+                .help("Parameters as one JSON object; @FILE reads it from a file, - from stdin"),
         );
     if op.name == "retrieve" {
         command = command.visible_alias("get");
     }
-    if op.path.contains('{') {
+    if let Some(param) = op.path_parameter() {
         command = command.arg(
             Arg::new(ID)
                 .required(true)
-                .help(format!("The path parameter of {}", op.path)),
+                .value_name(param.to_uppercase())
+                .help(format!("The {param} of {}", op.path)),
         );
     }
     if op.paginated && op.method == Method::Get {

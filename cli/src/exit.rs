@@ -91,6 +91,10 @@ impl Failure {
         });
         if let Some(api_error) = &self.api_error {
             error["api_error"] = api_error.clone();
+            // The parameter at fault, as the flag that sets it.
+            if let Some(param) = api_error.get("param").and_then(Value::as_str) {
+                error["flag"] = json!(crate::flags::flag_for_param(param));
+            }
         }
         if let Some((request_sent, key)) = &self.sent {
             error["request_sent"] = json!(request_sent);

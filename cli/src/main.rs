@@ -5,10 +5,13 @@
 //! [--json JSON] [--all]`; `chargebee completions <shell>`.
 
 mod commands;
+mod dates;
 mod exit;
+mod fields;
 mod flags;
 mod mcp;
 mod params;
+mod state;
 
 use chargebee::Client;
 use chargebee_description::Api;
@@ -75,10 +78,12 @@ async fn run(api: &'static Api, matches: &ArgMatches) -> Result<(), Failure> {
     if resource == commands::MCP {
         let policy = policy(api, resource_matches)?;
         // Keeps an in-process emulator, and its state, for the whole session.
-        let (client, _emulator) = client(matches).await?;
-        return mcp::serve(api, client, policy)
+        let (client, emulator) = client(matches).await?;
+        let served = mcp::serve(api, client, policy)
             .await
             .map_err(Failure::other);
+        state::save(emulator.as_ref(), matches)?;
+        return served;
     }
     let (name, op_matches) = resource_matches
         .subcommand()
@@ -91,8 +96,24 @@ async fn run(api: &'static Api, matches: &ArgMatches) -> Result<(), Failure> {
     let params = params::collect(api, operation, op_matches)?;
 
     // Keeps an in-process emulator running while the call uses it.
-    let (client, _emulator) = client(matches).await?;
+    let (client, emulator) = client(matches).await?;
+    let outcome = call(matches, operation, op_matches, &client, params).await;
+    state::save(emulator.as_ref(), matches)?;
+    outcome
+}
+
+/// Sends (or shows) the call the command line describes and prints its answer.
+async fn call(
+    matches: &ArgMatches,
+    operation: &chargebee_description::Operation,
+    op_matches: &ArgMatches,
+    client: &Client,
+    params: Value,
+) -> Result<(), Failure> {
     let mut call = client.dynamic(operation.id.clone()).params(params);
+    if let Some(seconds) = matches.get_one::<u64>(commands::TIMEOUT) {
+        call = call.timeout(Duration::from_secs(*seconds));
+    }
     // Operations without a path id, paging or idempotency key have no such argument.
     let option = |id: &str| op_matches.try_get_one::<String>(id).ok().flatten();
     if let Some(id) = option(commands::ID) {
@@ -112,14 +133,21 @@ async fn run(api: &'static Api, matches: &ArgMatches) -> Result<(), Failure> {
         .ok()
         .flatten()
         .is_some_and(|all| *all);
+    let fields: Vec<&str> = matches
+        .get_many::<String>(commands::FIELDS)
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
     if all {
-        return stream_all(call, &mut out).await;
+        return stream_all(call, &fields, &mut out).await;
     }
     let answer = match call.send().await {
         Ok(answer) => answer,
         Err(error) => return Err(answered_anyway(&mut out, error)),
     };
-    print(&mut out, &answer, std::io::stdout().is_terminal())?;
+    let shown = fields::select(answer.clone(), &fields);
+    print(&mut out, &shown, std::io::stdout().is_terminal())?;
     if let Some(url) = authorization_url(&operation.id, &answer) {
         eprintln!("Open this URL to authorize the connection: {url}");
     }
@@ -151,7 +179,11 @@ fn authorization_url<'a>(operation: &str, answer: &'a Value) -> Option<&'a str> 
 
 /// Every entry of every page, one compact JSON line each, fetching a page at a time; a count
 /// of the entries so far on stderr when it is a terminal.
-async fn stream_all(call: chargebee::DynamicCall, out: &mut impl Write) -> Result<(), Failure> {
+async fn stream_all(
+    call: chargebee::DynamicCall,
+    fields: &[&str],
+    out: &mut impl Write,
+) -> Result<(), Failure> {
     let mut progress = Progress::new(std::io::stderr().is_terminal());
     let mut entries = std::pin::pin!(call.stream());
     while let Some(entry) = entries.next().await {
@@ -159,6 +191,11 @@ async fn stream_all(call: chargebee::DynamicCall, out: &mut impl Write) -> Resul
             progress.finish();
             answered_anyway(out, e)
         })?;
+        let entry = if fields.is_empty() {
+            entry
+        } else {
+            fields::pick(&entry, fields)
+        };
         print(out, &entry, false)?;
         progress.count();
     }
@@ -343,6 +380,15 @@ async fn client(
     matches: &ArgMatches,
 ) -> Result<(Client, Option<chargebee_emulator::Emulator>), Failure> {
     if matches.get_flag(commands::EMULATOR) {
+        // Given on the command line, a URL contradicts --emulator; from the environment, it
+        // is for runs against the real gateway.
+        for url in [commands::BASE_URL, commands::CONTROL_URL] {
+            if matches.value_source(url) == Some(clap::parser::ValueSource::CommandLine) {
+                return Err(Failure::usage(format!(
+                    "--emulator cannot be used with --{url}: the emulator serves its own URLs"
+                )));
+            }
+        }
         let config = chargebee_emulator::Config {
             synthesize: if matches.get_flag(commands::SYNTHESIZE) {
                 chargebee_emulator::Synthesis::All
@@ -354,8 +400,15 @@ async fn client(
         let emulator = chargebee_emulator::Emulator::start_with(config, 0)
             .await
             .map_err(|e| Failure::other(format!("cannot start the emulator: {e}")))?;
+        state::load(&emulator, matches)?;
         let mut builder = emulator.client_builder();
-        if let Some(connection) = matches.get_one::<String>(commands::CONNECTION) {
+        // A connection from the environment names one of the real gateway's.
+        let given = matches.value_source(commands::CONNECTION)
+            == Some(clap::parser::ValueSource::CommandLine);
+        if let Some(connection) = matches
+            .get_one::<String>(commands::CONNECTION)
+            .filter(|_| given)
+        {
             builder = builder.connection(connection);
         }
         let client = builder.build().map_err(Failure::from)?;

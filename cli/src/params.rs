@@ -13,7 +13,11 @@ use serde_json::{Map, Value};
 
 /// The JSON `DynamicCall::params` takes for `op`, from the command line.
 pub fn collect(api: &Api, op: &Operation, matches: &ArgMatches) -> Result<Value, Failure> {
-    let mut params = match matches.get_one::<String>(JSON) {
+    let text = matches
+        .get_one::<String>(JSON)
+        .map(|given| json_text(given))
+        .transpose()?;
+    let mut params = match text.as_deref() {
         Some(text) => match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err(Failure::usage("--json must be one JSON object")),
@@ -119,6 +123,21 @@ fn object_at<'a>(
     }
 }
 
+/// The text `--json` names: the value itself, the file after `@`, or stdin for `-`.
+fn json_text(given: &str) -> Result<String, Failure> {
+    if given == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Failure::usage(format!("--json -: cannot read stdin: {e}")))?;
+        return Ok(text);
+    }
+    match given.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Failure::usage(format!("--json @{path}: cannot read the file: {e}"))),
+        None => Ok(given.to_string()),
+    }
+}
+
 /// `text` read as `flag`'s value type.
 fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
     let name = &flag.name;
@@ -136,10 +155,9 @@ fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
     Ok(match &flag.value {
         Kind::Bool => Value::Bool(text.parse().map_err(|_| refuse("true or false"))?),
         Kind::Integer => Value::from(text.parse::<i64>().map_err(|_| refuse("an integer"))?),
-        Kind::Timestamp => Value::from(
-            text.parse::<i64>()
-                .map_err(|_| refuse("a time in Unix seconds"))?,
-        ),
+        Kind::Timestamp => Value::from(crate::dates::unix_seconds(text).ok_or_else(|| {
+            refuse("a time: Unix seconds, or ISO 8601 (2026-03-20, 2026-03-20T12:30:00Z)")
+        })?),
         Kind::Number => Value::from(text.parse::<f64>().map_err(|_| refuse("a number"))?),
         Kind::Json => serde_json::from_str(text).map_err(|_| refuse("JSON"))?,
         Kind::Enum(enum_name) => {

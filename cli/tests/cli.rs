@@ -495,7 +495,17 @@ async fn failures_as_json_on_stderr_when_asked() {
     let run = chargebee(&["--emulator", "--json-errors", "quote", "retrieve", "q1"]).await;
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
-    let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
+    // The first line gives notice that the emulator's state is not kept; the last is the error.
+    let lines: Vec<&str> = run.stderr.trim().lines().collect();
+    let notice: Value = serde_json::from_str(lines[0]).expect("a JSON notice");
+    assert!(
+        notice["notice"]
+            .as_str()
+            .unwrap()
+            .contains("--emulator-state"),
+        "{notice}"
+    );
+    let error: Value = serde_json::from_str(lines[lines.len() - 1]).expect("one JSON object");
     assert_eq!(error["error"]["kind"], "not_emulated");
     assert_eq!(
         error["error"]["api_error"]["api_error_code"],
@@ -593,4 +603,246 @@ async fn a_reader_that_goes_away_ends_the_command_quietly() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Runs `chargebee` with `args`, the emulator's key and `env` in the environment, and
+/// `stdin` as its input.
+async fn chargebee_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+        .args(args)
+        .env("MATON_API_KEY", DEFAULT_MATON_API_KEY)
+        .env_remove("CHARGEBEE_SITE")
+        .env_remove("CHARGEBEE_API_KEY")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let output = child.wait_with_output().await.unwrap();
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_go_anywhere_and_come_from_the_environment() {
+    let emulator = Emulator::start().await.unwrap();
+    let base = format!("{}/chargebee", emulator.url());
+    let control = emulator.url();
+    // Global options after the operation.
+    let run = chargebee(&[
+        "customer",
+        "list",
+        "--base-url",
+        &base,
+        "--fields",
+        "customer.id",
+    ])
+    .await;
+    assert_eq!(run.json(), serde_json::json!({"list": []}));
+    // The target and the connection from the environment.
+    let env = [
+        ("CHARGEBEE_BASE_URL", base.as_str()),
+        ("MATON_CONTROL_URL", control.as_str()),
+        ("MATON_CONNECTION", "conn_from_env"),
+    ];
+    let run = chargebee_with(&["connection", "list"], &env, "").await;
+    assert_eq!(run.json()["connections"][0]["status"], "ACTIVE");
+    let run = chargebee_with(&["customer", "list", "--dry-run"], &env, "").await;
+    assert!(
+        run.stdout
+            .starts_with(&format!("GET {base}/api/v2/customers")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\nmaton-connection: conn_from_env\n"),
+        "{}",
+        run.stdout
+    );
+    // --emulator ignores the target and connection from the environment, and refuses URLs
+    // given with it.
+    let run = chargebee_with(&["--emulator", "customer", "list"], &env, "").await;
+    assert_eq!(run.json(), serde_json::json!({"list": []}));
+    let run = chargebee(&["customer", "list", "--emulator", "--base-url", &base]).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot be used with --base-url"),
+        "{}",
+        run.stderr
+    );
+
+    let run = chargebee(&["--version"]).await;
+    assert_eq!(
+        run.stdout.trim(),
+        format!("chargebee {}", env!("CARGO_PKG_VERSION"))
+    );
+    let run = chargebee(&["customer", "list", "--emulator", "--timeout", "0"]).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iso_dates_json_from_files_or_stdin_and_chosen_fields() {
+    // A date where Unix seconds are taken; one that is not a date is refused by name.
+    let run = chargebee(&[
+        "--emulator",
+        "--dry-run",
+        "customer",
+        "list",
+        "--created_at.after",
+        "2024-01-01T00:00:00Z",
+    ])
+    .await;
+    assert!(
+        run.stdout.contains("created_at%5Bafter%5D=1704067200\n"),
+        "{}",
+        run.stdout
+    );
+    let run = chargebee(&[
+        "--emulator",
+        "customer",
+        "list",
+        "--created_at.after",
+        "2024-13-01",
+    ])
+    .await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("--created_at.after: `2024-13-01` is not a time: Unix seconds, or ISO 8601"),
+        "{}",
+        run.stderr
+    );
+
+    let dir = std::env::temp_dir().join(format!("chargebee-cli-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("params.json");
+    std::fs::write(&file, r#"{"email": "ada@example.com", "cf_team": "core"}"#).unwrap();
+    let at_file = format!("@{}", file.display());
+    let run = chargebee(&[
+        "--emulator",
+        "--dry-run",
+        "customer",
+        "create",
+        "--json",
+        &at_file,
+    ])
+    .await;
+    assert!(
+        run.stdout
+            .ends_with("\n\nemail=ada%40example.com&cf_team=core\n"),
+        "{}",
+        run.stdout
+    );
+    let run = chargebee_with(
+        &[
+            "--emulator",
+            "--dry-run",
+            "customer",
+            "create",
+            "--json",
+            "-",
+        ],
+        &[],
+        r#"{"first_name": "Ada"}"#,
+    )
+    .await;
+    assert!(
+        run.stdout.ends_with("\n\nfirst_name=Ada\n"),
+        "{}",
+        run.stdout
+    );
+    let missing = format!("@{}", dir.join("absent.json").display());
+    let run = chargebee(&["--emulator", "customer", "create", "--json", &missing]).await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read the file"),
+        "{}",
+        run.stderr
+    );
+
+    // The emulator's state in a file: the second run sees what the first created.
+    let state = dir.join("state.json");
+    let state = state.to_str().unwrap();
+    let run = chargebee(&[
+        "--emulator",
+        "--emulator-state",
+        state,
+        "customer",
+        "create",
+        "--id",
+        "ada",
+        "--email",
+        "ada@example.com",
+        "--first_name",
+        "Ada",
+    ])
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "no notice with a state file: {}",
+        run.stderr
+    );
+    let run = chargebee(&[
+        "customer",
+        "list",
+        "--emulator",
+        "--emulator-state",
+        state,
+        "--fields",
+        "customer.id,customer.email",
+    ])
+    .await;
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"list": [{"customer": {"id": "ada", "email": "ada@example.com"}}]})
+    );
+    // Chargebee's error names the parameter, and its flag.
+    let run = chargebee(&[
+        "--emulator",
+        "--emulator-state",
+        state,
+        "--json-errors",
+        "customer",
+        "create",
+        "--id",
+        "ada",
+    ])
+    .await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let error: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(error["error"]["api_error"]["param"], "id");
+    assert_eq!(error["error"]["flag"], "--id");
+    // Without a state file, the first line on stderr says nothing is kept.
+    let run = chargebee(&["--emulator", "customer", "list"]).await;
+    assert!(
+        run.stderr
+            .starts_with("note: the emulator's state is not kept after this command"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn the_help_names_the_path_parameter_and_shows_the_operations_own_flags() {
+    let run = chargebee(&["customer", "retrieve", "--help"]).await;
+    assert!(run.stdout.contains("<CUSTOMER_ID>"), "{}", run.stdout);
+    assert!(!run.stdout.contains("subscription_items"), "{}", run.stdout);
+    let run = chargebee(&["subscription", "create_with_items", "--help"]).await;
+    assert!(
+        run.stdout
+            .contains("--subscription_items.item_price_id (once per entry)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("<CUSTOMER_ID>"), "{}", run.stdout);
 }

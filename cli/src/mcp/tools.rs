@@ -4,6 +4,7 @@
 
 use super::policy::Policy;
 use super::search::search;
+use crate::fields::select;
 use crate::flags::flag_for_param;
 use chargebee::{ApiEnum, Client, Error};
 use chargebee_description::{Api, Catalog, Operation};
@@ -359,39 +360,4 @@ fn failure(error: &Error) -> Answer {
         _ => {}
     }
     Answer::error(error.kind(), error.to_string(), details)
-}
-
-/// `answer` with only the dotted `paths` kept (in each entry of a list, whose `next_offset`
-/// stays); all of it when `paths` is empty.
-fn select(answer: Value, paths: &[&str]) -> Value {
-    if paths.is_empty() {
-        return answer;
-    }
-    let pick = |value: &Value| {
-        let mut out = json!({});
-        for path in paths {
-            let keys: Vec<&str> = path.split('.').collect();
-            if let Some(found) = keys.iter().try_fold(value, |v, k| v.get(k)) {
-                let mut target = &mut out;
-                for key in &keys[..keys.len() - 1] {
-                    target = target
-                        .as_object_mut()
-                        .map(|o| o.entry(key.to_string()).or_insert(json!({})))
-                        .expect("an object on the way");
-                }
-                target[keys[keys.len() - 1]] = found.clone();
-            }
-        }
-        out
-    };
-    match answer.get("list").and_then(Value::as_array) {
-        Some(list) => {
-            let mut out = json!({"list": list.iter().map(pick).collect::<Vec<_>>()});
-            if let Some(next) = answer.get("next_offset") {
-                out["next_offset"] = next.clone();
-            }
-            out
-        }
-        None => pick(&answer),
-    }
 }
