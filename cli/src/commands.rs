@@ -25,6 +25,11 @@ pub const JSON_ERRORS: &str = "json-errors";
 pub const COMPLETIONS: &str = "completions";
 pub const SHELL: &str = "SHELL";
 pub const MCP: &str = "mcp";
+pub const BATCH: &str = "batch";
+pub const API: &str = "api";
+pub const METHOD: &str = "METHOD";
+pub const PATH: &str = "PATH";
+pub const JSON_BODY: &str = "json-body";
 pub const ALLOW_WRITES: &str = "allow-writes";
 pub const ALLOW: &str = "allow";
 pub const ALLOW_DESTRUCTIVE: &str = "allow-destructive";
@@ -141,6 +146,16 @@ pub fn root(api: &Api) -> Command {
                 .map(|(resource, ops)| resource_command(api, resource, &ops)),
         )
         .subcommand(mcp_command())
+        .subcommand(api_command())
+        .subcommand(
+            Command::new(BATCH)
+                .about(
+                    "Run operations read as NDJSON on stdin, one per line ({\"operation\": \
+                     \"customer.create\", \"id\": …, \"params\": {…}, \"idempotency_key\": …}), \
+                     in one process under one rate limiter; one NDJSON result per line on stdout, \
+                     in order ({\"line\", \"operation\", \"answer\" or \"error\"})",
+                ),
+        )
         .subcommand(
             Command::new(SCHEMA)
                 .about(
@@ -159,6 +174,40 @@ pub fn root(api: &Api) -> Command {
                         .required(true)
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
                 ),
+        )
+}
+
+/// `chargebee api`: any path, for endpoints the spec does not describe yet.
+fn api_command() -> Command {
+    Command::new(API)
+        .about(
+            "Call any path below /api/v2 (an endpoint newer than this tool) through the same \
+             transport: credentials, retries, rate limit, errors",
+        )
+        .arg(
+            Arg::new(METHOD)
+                .required(true)
+                .value_parser(["GET", "POST", "DELETE", "get", "post", "delete"])
+                .help("GET, POST or DELETE"),
+        )
+        .arg(Arg::new(PATH).required(true).help("The path below /api/v2: /customers/cus_1"))
+        .arg(
+            Arg::new(JSON)
+                .long(JSON)
+                .value_name("JSON")
+                .help("Parameters as one JSON object (query or form, as Chargebee takes them); @FILE reads a file, - stdin"),
+        )
+        .arg(
+            Arg::new(JSON_BODY)
+                .long(JSON_BODY)
+                .action(ArgAction::SetTrue)
+                .help("Send the parameters as a JSON body instead of a form"),
+        )
+        .arg(
+            Arg::new(IDEMPOTENCY_KEY)
+                .long(IDEMPOTENCY_KEY)
+                .value_name("KEY")
+                .help("Send this idempotency key"),
         )
 }
 

@@ -4,6 +4,7 @@
 //! `chargebee [--emulator] [--dry-run] <resource> <operation> [ID] [--param value …]
 //! [--json JSON] [--all]`; `chargebee completions <shell>`.
 
+mod batch;
 mod commands;
 mod dates;
 mod exit;
@@ -74,6 +75,29 @@ async fn run(api: &'static Api, matches: &ArgMatches) -> Result<(), Failure> {
     }
     if resource == commands::SCHEMA {
         return schema(api, resource_matches);
+    }
+    if resource == commands::API {
+        let (client, emulator) = client(matches).await?;
+        let outcome = raw(&client, matches, resource_matches).await;
+        state::save(emulator.as_ref(), matches)?;
+        return outcome;
+    }
+    if resource == commands::BATCH {
+        let (client, emulator) = client(matches).await?;
+        let timeout = matches
+            .get_one::<u64>(commands::TIMEOUT)
+            .map(|s| Duration::from_secs(*s));
+        let ran = batch::run(
+            api,
+            &client,
+            std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+            timeout,
+            matches.get_flag(commands::DRY_RUN),
+        )
+        .await;
+        state::save(emulator.as_ref(), matches)?;
+        return ran;
     }
     if resource == commands::MCP {
         let policy = policy(api, resource_matches)?;
@@ -241,6 +265,55 @@ impl Progress {
     }
 }
 
+/// `chargebee api METHOD PATH`: the call sent as given, its answer printed.
+async fn raw(
+    client: &Client,
+    matches: &ArgMatches,
+    api_matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let method = match api_matches
+        .get_one::<String>(commands::METHOD)
+        .map(|m| m.to_ascii_uppercase())
+        .as_deref()
+    {
+        Some("GET") => chargebee::HttpMethod::Get,
+        Some("POST") => chargebee::HttpMethod::Post,
+        Some("DELETE") => chargebee::HttpMethod::Delete,
+        _ => return Err(Failure::usage("the method is GET, POST or DELETE")),
+    };
+    let path = api_matches
+        .get_one::<String>(commands::PATH)
+        .ok_or_else(|| Failure::usage("no path given"))?;
+    let mut call = client.raw(method, path.clone());
+    if let Some(given) = api_matches.get_one::<String>(commands::JSON) {
+        call = call.params(params::json_object(given)?);
+    }
+    if api_matches.get_flag(commands::JSON_BODY) {
+        call = call.json_body();
+    }
+    if let Some(key) = api_matches.get_one::<String>(commands::IDEMPOTENCY_KEY) {
+        call = call.idempotency_key(key);
+    }
+    let mut out = std::io::stdout().lock();
+    if matches.get_flag(commands::DRY_RUN) {
+        let request = call.dry_run().map_err(Failure::from)?;
+        eprintln!("dry run: not sent to {}", host(&request.url));
+        return write!(out, "{request}").map_err(write_failure);
+    }
+    let answer: Value = call.send().await.map_err(Failure::from)?;
+    let fields: Vec<&str> = matches
+        .get_many::<String>(commands::FIELDS)
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    print(
+        &mut out,
+        &fields::select(answer, &fields),
+        std::io::stdout().is_terminal(),
+    )
+}
+
 /// What `chargebee mcp` was started allowing; an unknown operation in `--allow` is refused.
 fn policy(api: &Api, matches: &ArgMatches) -> Result<mcp::Policy, Failure> {
     let operations: std::collections::BTreeSet<String> = matches
@@ -331,7 +404,7 @@ fn completions(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 /// A failure to write the answer; the reader going away (`| head`) ends the command quietly.
-fn write_failure(e: std::io::Error) -> Failure {
+pub(crate) fn write_failure(e: std::io::Error) -> Failure {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Failure::output_closed()
     } else {

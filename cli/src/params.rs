@@ -13,15 +13,10 @@ use serde_json::{Map, Value};
 
 /// The JSON `DynamicCall::params` takes for `op`, from the command line.
 pub fn collect(api: &Api, op: &Operation, matches: &ArgMatches) -> Result<Value, Failure> {
-    let text = matches
-        .get_one::<String>(JSON)
-        .map(|given| json_text(given))
-        .transpose()?;
-    let mut params = match text.as_deref() {
-        Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(Failure::usage("--json must be one JSON object")),
-            Err(e) => return Err(Failure::usage(format!("--json is not JSON: {e}"))),
+    let mut params = match matches.get_one::<String>(JSON) {
+        Some(given) => match json_object(given)? {
+            Value::Object(map) => map,
+            _ => Map::new(),
         },
         None => Map::new(),
     };
@@ -120,6 +115,15 @@ fn object_at<'a>(
         _ => Err(Failure::usage(format!(
             "--{flag}: `{key}` in --json is not an object"
         ))),
+    }
+}
+
+/// The object `--json` gives: its value, the file after `@`, or stdin for `-`.
+pub fn json_object(given: &str) -> Result<Value, Failure> {
+    match serde_json::from_str::<Value>(&json_text(given)?) {
+        Ok(object @ Value::Object(_)) => Ok(object),
+        Ok(_) => Err(Failure::usage("--json must be one JSON object")),
+        Err(e) => Err(Failure::usage(format!("--json is not JSON: {e}"))),
     }
 }
 

@@ -846,3 +846,76 @@ async fn the_help_names_the_path_parameter_and_shows_the_operations_own_flags() 
     );
     assert!(run.stdout.contains("<CUSTOMER_ID>"), "{}", run.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_runs_every_line_under_one_rate_limit() {
+    let config = chargebee_emulator::Config {
+        rate_limit: true,
+        ..chargebee_emulator::Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let base = format!("{}/chargebee", emulator.url());
+    let mut input: String = (0..50)
+        .map(|n| {
+            format!(
+                "{{\"operation\": \"customer.create\", \"params\": {{\"id\": \"c{n}\", \"email\": \"c{n}@example.com\"}}}}\n"
+            )
+        })
+        .collect();
+    input.push_str("{\"operation\": \"customer.retrieve\", \"id\": \"c7\"}\n\nnot json\n");
+    let started = std::time::Instant::now();
+    let run = chargebee_with(&["batch", "--base-url", &base], &[], &input).await;
+    let elapsed = started.elapsed();
+    let results: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON result per line"))
+        .collect();
+    assert_eq!(results.len(), 52, "{}", run.stderr);
+    for (n, result) in results[..50].iter().enumerate() {
+        assert_eq!(result["line"], n + 1);
+        assert_eq!(
+            result["answer"]["customer"]["id"],
+            format!("c{n}"),
+            "{result}"
+        );
+    }
+    assert_eq!(results[50]["answer"]["customer"]["email"], "c7@example.com");
+    // The blank line is skipped; the bad one fails alone, and the exit code says so.
+    assert_eq!(results[51]["line"], 53);
+    assert_eq!(results[51]["error"]["kind"], "usage", "{}", results[51]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // 51 calls at 10 a second: no 429 from the gateway, so the limiter spaced them.
+    assert!(
+        elapsed >= std::time::Duration::from_millis(3_500),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn api_calls_any_path_through_the_same_transport() {
+    let emulator = Emulator::start().await.unwrap();
+    let created = against(
+        &emulator,
+        &[
+            "api",
+            "POST",
+            "/customers",
+            "--json",
+            r#"{"id": "ada", "billing_address": {"city": "Paris"}}"#,
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(created["customer"]["billing_address"]["city"], "Paris");
+    let read = against(
+        &emulator,
+        &["api", "get", "/customers/ada", "--fields", "customer.id"],
+    )
+    .await;
+    assert_eq!(read.json(), serde_json::json!({"customer": {"id": "ada"}}));
+    let missing = against(&emulator, &["api", "GET", "/customers/nobody"]).await;
+    assert_eq!(missing.code, 3, "{}", missing.stderr);
+    let run = against(&emulator, &["api", "PATCH", "/customers"]).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
