@@ -336,6 +336,13 @@ fn help_footer(api: &Api, op: &Operation) -> String {
         "Every parameter can also be given in the official SDKs' JSON shape with --json; \
          flags override the same keys."
     });
+    if !op.examples.is_empty() {
+        footer.push_str("\n\nExamples:");
+        for example in &op.examples {
+            footer.push_str("\n  ");
+            footer.push_str(example);
+        }
+    }
     footer
 }
 

@@ -919,3 +919,114 @@ async fn api_calls_any_path_through_the_same_transport() {
     let run = against(&emulator, &["api", "PATCH", "/customers"]).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// The words of a command line, as a POSIX shell splits it (single and double quotes).
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote, mut started) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, ' ') => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                }
+                started = false;
+            }
+            (_, c) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+/// The everyday tasks, in an order where each finds what the ones before it made: every
+/// operation with examples is here.
+const EVERYDAY: [&str; 22] = [
+    "connection.list",
+    "connection.create",
+    "item_family.create",
+    "item.create",
+    "item.list",
+    "item_price.create",
+    "item_price.list",
+    "item_price.retrieve",
+    "customer.create",
+    "customer.list",
+    "customer.retrieve",
+    "customer.update",
+    "subscription.create_with_items",
+    "subscription.list",
+    "subscription.retrieve",
+    "subscription.update_for_items",
+    "invoice.list",
+    "invoice.retrieve",
+    "invoice.pdf",
+    "hosted_page.checkout_new_for_items",
+    "portal_session.create",
+    "subscription.cancel_for_items",
+];
+
+/// Each everyday operation's help says what it does and which catalog it belongs to, and
+/// shows examples; each example, read from the help, runs against the emulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_in_the_help_runs_against_the_emulator() {
+    let api = chargebee_description::Api::embedded();
+    let with_examples: Vec<&str> = api
+        .operations
+        .iter()
+        .filter(|op| !op.examples.is_empty())
+        .map(|op| op.id.as_str())
+        .collect();
+    for id in &with_examples {
+        assert!(
+            EVERYDAY.contains(id),
+            "{id} has examples the test does not run"
+        );
+    }
+    let emulator = Emulator::start().await.unwrap();
+    for id in EVERYDAY {
+        let op = api.operation(id).unwrap();
+        let help = chargebee(&[&op.resource, &op.name, "--help"]).await.stdout;
+        assert!(help.starts_with(&format!("{}\n", op.doc)), "{id}: {help}");
+        if op.catalog != chargebee_description::Catalog::Both {
+            assert!(
+                help.contains(&format!("Product Catalog {} only", op.catalog.as_str())),
+                "{id}"
+            );
+        }
+        let examples: Vec<&str> = help
+            .split_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("{id}: no examples in its help"))
+            .1
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect();
+        assert_eq!(examples, op.examples, "{id}");
+        for example in examples {
+            let words = shell_words(example);
+            assert_eq!(words[0], "chargebee");
+            let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+            let run = against(&emulator, &args).await;
+            assert_eq!(run.code, 0, "{example}: {}", run.stderr);
+        }
+    }
+    // What the examples did, as Chargebee would have it.
+    let subscription = against(&emulator, &["subscription", "retrieve", "sub_ada"])
+        .await
+        .json();
+    // Five seats from the next renewal, which does not come: it is cancelled at term end.
+    let subscription = &subscription["subscription"];
+    assert_eq!(subscription["subscription_items"][0]["quantity"], 3);
+    assert_eq!(subscription["has_scheduled_changes"], true);
+    assert_eq!(subscription["status"], "non_renewing");
+}

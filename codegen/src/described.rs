@@ -1,8 +1,11 @@
 //! Every resource and operation says what it is: a resource has a one-line `doc`; an
 //! operation has a one-line `doc`, its product `catalog` and whether it is `destructive`.
-//! These reach rustdoc, the description, the command line's help and agents' tools.
+//! These reach rustdoc, the description, the command line's help and agents' tools. An
+//! operation's examples are command lines of the operation itself.
 
 use crate::error::SpecError;
+use crate::names;
+use crate::spec::SpecFile;
 use crate::validate::LoadedFile;
 
 /// The errors of `files`: each resource or operation missing one of these, or with a doc of
@@ -34,6 +37,18 @@ pub fn check(files: &[LoadedFile]) -> Vec<SpecError> {
                     format!("operation `{name}` has no `catalog` (\"1.0\", \"2.0\" or both)"),
                 );
             }
+            let command = format!("chargebee {} {name}", names::snake(resource_name(spec)));
+            for example in &op.examples {
+                let rest = example.strip_prefix(&command);
+                if example.contains('\n')
+                    || !rest.is_some_and(|r| r.is_empty() || r.starts_with(' '))
+                {
+                    error(
+                        &at,
+                        format!("operation `{name}`: an example is one command line starting `{command}`: `{example}`"),
+                    );
+                }
+            }
             if op.destructive.is_none() {
                 error(
                     &at,
@@ -52,4 +67,9 @@ fn doc_problem(doc: Option<&str>) -> Option<&'static str> {
         Some(text) if text.contains('\n') => Some("its `doc` is more than one line"),
         Some(_) => None,
     }
+}
+
+/// The resource a file declares (empty when it declares none).
+fn resource_name(spec: &SpecFile) -> &str {
+    spec.resource.as_deref().unwrap_or_default()
 }

@@ -236,6 +236,8 @@ pub struct Operation {
     pub catalog: chargebee_description::Catalog,
     /// It cannot be undone or moves money as its main effect.
     pub destructive: bool,
+    /// Command lines of the `chargebee` tool showing it at work.
+    pub examples: Vec<String>,
     pub params: Vec<Field>,
     pub filters: Vec<Filter>,
     pub sort_by: Vec<(String, String)>,

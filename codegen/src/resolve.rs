@@ -589,6 +589,7 @@ mod tests {
             doc: String::new(),
             catalog: chargebee_description::Catalog::Both,
             destructive: false,
+            examples: Vec::new(),
             params: Vec::new(),
             filters: Vec::new(),
             sort_by: Vec::new(),

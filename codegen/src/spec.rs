@@ -135,6 +135,11 @@ pub struct OperationSpec {
     #[serde(default)]
     #[schemars(with = "IndexMap<String, String>")]
     pub returns: IndexMap<String, TypeExpr>,
+    /// Command lines of the `chargebee` tool showing the operation at work
+    /// (`chargebee customer create --email ada@example.com`): shown in its help and in
+    /// `SKILL.md`, and run against the emulator by the tests, in the order of the files.
+    #[serde(default)]
+    pub examples: Vec<String>,
 }
 
 /// A `type:` as written, read once: a built-in type, an inline `enum` or `object` (declared by

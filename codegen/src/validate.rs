@@ -794,6 +794,7 @@ impl ModuleReader<'_> {
             doc: spec.doc.clone().unwrap_or_default(),
             catalog: spec.catalog.unwrap_or(chargebee_description::Catalog::Both),
             destructive: spec.destructive.unwrap_or_default(),
+            examples: spec.examples.clone(),
             params,
             filters,
             sort_by,

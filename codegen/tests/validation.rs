@@ -294,6 +294,15 @@ fn every_resource_and_operation_says_what_it_is() {
     );
     assert!(at(5, "operation `list` has no `catalog`"), "{errs:#?}");
     assert!(at(5, "operation `list` has no `destructive`"), "{errs:#?}");
+    // An example is a command line of the operation itself.
+    let text = format!("{OK_HEAD}doc: A thing.\noperations:\n  list:\n    doc: Lists things.\n    catalog: both\n    destructive: false\n    examples: [\"chargebee thing list --limit 3\", \"chargebee thing lists\"]\n    method: GET\n    path: /things\n");
+    let errs = errors(&[("thing.yaml", &text)]);
+    assert_one(
+        &errs,
+        "thing.yaml",
+        6,
+        "an example is one command line starting `chargebee thing list`: `chargebee thing lists`",
+    );
 }
 
 #[test]

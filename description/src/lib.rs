@@ -82,6 +82,9 @@ pub struct Operation {
     /// Whether it cannot be undone or moves money as its main effect: it deletes, cancels,
     /// voids, refunds, writes off, clears data, or charges.
     pub destructive: bool,
+    /// Command lines of the `chargebee` tool showing it at work.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
 }
 
 impl Operation {

@@ -167,5 +167,6 @@ fn operation(module: &str, op: &model::Operation) -> d::Operation {
         doc: op.doc.clone(),
         catalog: op.catalog,
         destructive: op.destructive,
+        examples: op.examples.clone(),
     }
 }
