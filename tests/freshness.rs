@@ -1,7 +1,7 @@
 //! The committed generated code of `types/`, `params/` and `client/`, their `Cargo.toml`
 //! features tables, the API
-//! description `description/api.json` and the spec's JSON Schema match what the spec
-//! generates now.
+//! description `description/api.json`, the spec's JSON Schema and `SKILL.md` match what the
+//! spec generates now.
 
 use std::path::Path;
 
@@ -34,6 +34,10 @@ fn generated_code_is_fresh() {
     let schema = std::fs::read_to_string(root.join("spec/spec.schema.json")).ok();
     if schema.as_deref() != Some(generated.schema.as_str()) {
         stale.push("spec/spec.schema.json".into());
+    }
+    let skill = std::fs::read_to_string(root.join("SKILL.md")).ok();
+    if skill.as_deref() != Some(generated.skill.as_str()) {
+        stale.push("SKILL.md".into());
     }
     for (part, features) in &generated.cargo_features {
         let name = format!("{}/Cargo.toml", part.crate_dir());

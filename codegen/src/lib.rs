@@ -33,6 +33,8 @@ pub struct Generated {
     pub description: String,
     /// `spec/spec.schema.json`: the JSON Schema of a spec file.
     pub schema: String,
+    /// `SKILL.md`: what an AI agent needs to call the API with this project's tools.
+    pub skill: String,
 }
 impl Generated {
     /// The files of the crate `part` is emitted into, named below its generated directory
@@ -83,6 +85,7 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
             .collect(),
         description: emit::description::render(&api),
         schema: spec::json_schema(),
+        skill: emit::skill::render(&emit::description::describe(&api)),
     })
 }
 

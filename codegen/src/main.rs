@@ -1,7 +1,7 @@
 //! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates the
 //! `src/generated/` modules of `types/`, `params/` and `client/` (with each crate's features
-//! table), `description/api.json` and the spec's JSON Schema `spec/spec.schema.json` from
-//! `spec/`, or with `--check` only reports whether they are stale. With directories given,
+//! table), `description/api.json`, the spec's JSON Schema `spec/spec.schema.json` and the
+//! agents' skill file `SKILL.md` from `spec/`, or with `--check` only reports whether they are stale. With directories given,
 //! only the Rust files are written, into `OUT_DIR/types`, `OUT_DIR/params` and
 //! `OUT_DIR/client`.
 //!
@@ -49,6 +49,7 @@ fn main() -> ExitCode {
             Some((
                 root.join("description/api.json"),
                 root.join("spec/spec.schema.json"),
+                root.join("SKILL.md"),
             )),
         ),
         [spec, out] => (PathBuf::from(spec), PathBuf::from(out), false, None),
@@ -86,10 +87,11 @@ fn main() -> ExitCode {
         Ok::<_, std::io::Error>(changed)
     })()
     .and_then(|mut changed| {
-        if let Some((description, schema)) = &data {
+        if let Some((description, schema, skill)) = &data {
             for (path, name, text) in [
                 (description, "description/api.json", &generated.description),
                 (schema, "spec/spec.schema.json", &generated.schema),
+                (skill, "SKILL.md", &generated.skill),
             ] {
                 if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
                     changed.push(name.into());

@@ -7,6 +7,7 @@ mod enums;
 mod event_content;
 pub mod features;
 mod operations;
+pub mod skill;
 mod structs;
 mod types;
 
