@@ -49,9 +49,10 @@ pub fn root(api: &Api) -> Command {
         )
         .after_help(format!(
             "Credentials: {} (gateway), or {} and {} (direct). Exit codes: 0 done, 1 other \
-             failure, 2 usage, 3 API error, 4 gateway authentication, 5 rate limited, 6 \
+             failure, 2 usage, 3 API error, 4 authentication (the key refused), 5 rate limited, 6 \
              network or timeout, 7 carried out but the answer does not decode (the answer is \
-             on stdout; retry only with its --idempotency-key).",
+             on stdout; retry only with its --idempotency-key), 8 no usable Maton connection \
+             (authorize one with `chargebee connection create`).",
             chargebee::API_KEY_VAR,
             chargebee::SITE_VAR,
             chargebee::CHARGEBEE_API_KEY_VAR

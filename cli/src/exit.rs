@@ -2,7 +2,7 @@
 //! failure as text or as JSON on stderr.
 
 use chargebee::{Error, GatewayErrorKind};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// The reader of the output went away (`chargebee … --all | head`): nothing more to do, and
 /// nothing to report.
@@ -22,6 +22,13 @@ pub const NETWORK: u8 = 6;
 /// The server carried the request out, but its answer does not decode: the body is on
 /// stdout, and a retry must reuse the idempotency key.
 pub const DECODE: u8 = 7;
+/// The Maton gateway has no usable Chargebee connection: none is active, or the one named is
+/// not.
+pub const CONNECTION: u8 = 8;
+
+/// What a failure for want of a connection adds to the gateway's words.
+const AUTHORIZE_HINT: &str = "authorize one: `chargebee connection create --app chargebee` \
+    prints the URL to open; `chargebee connection list` shows their status";
 
 /// Why the command failed, and its exit code.
 #[derive(Debug)]
@@ -33,6 +40,9 @@ pub struct Failure {
     /// For an answer that does not decode: whether the request was carried out, and the
     /// idempotency key it was sent with.
     pub sent: Option<(bool, Option<String>)>,
+    /// For a usage error: what a program needs to correct the command (`flag`, `allowed`,
+    /// `suggestion`, `missing`).
+    pub details: Map<String, Value>,
 }
 
 impl Failure {
@@ -42,7 +52,17 @@ impl Failure {
             message: message.into(),
             api_error: None,
             sent: None,
+            details: Map::new(),
         }
+    }
+
+    /// A usage error with what a program needs to correct it.
+    pub fn usage_with(message: impl Into<String>, details: Value) -> Self {
+        let mut failure = Failure::usage(message);
+        if let Value::Object(details) = details {
+            failure.details = details;
+        }
+        failure
     }
 
     pub fn output_closed() -> Self {
@@ -51,6 +71,7 @@ impl Failure {
             message: "the output was closed".into(),
             api_error: None,
             sent: None,
+            details: Map::new(),
         }
     }
 
@@ -60,6 +81,7 @@ impl Failure {
             message: message.into(),
             api_error: None,
             sent: None,
+            details: Map::new(),
         }
     }
 
@@ -77,6 +99,7 @@ impl Failure {
             RATE_LIMITED => "rate_limited",
             NETWORK => "network",
             DECODE => "decode",
+            CONNECTION => "connection",
             _ => "other",
         }
     }
@@ -100,6 +123,9 @@ impl Failure {
             error["request_sent"] = json!(request_sent);
             error["idempotency_key"] = json!(key);
         }
+        if let Some(error) = error.as_object_mut() {
+            error.extend(self.details.clone());
+        }
         json!({ "error": error })
     }
 }
@@ -109,11 +135,22 @@ impl From<Error> for Failure {
         let code = match &error {
             _ if error.is_rate_limited() => RATE_LIMITED,
             Error::InvalidArgument { .. } | Error::Config(_) => USAGE,
+            // Chargebee refusing the key of a direct call, as the gateway refusing its own.
+            Error::Api { error, .. } if error.status == 401 => AUTH,
+            Error::Http { status: 401, .. } => AUTH,
             Error::Api { .. } => API,
             Error::Gateway {
                 kind: GatewayErrorKind::Unauthorized,
                 ..
             } => AUTH,
+            Error::Gateway {
+                kind: GatewayErrorKind::NoConnection,
+                ..
+            } => CONNECTION,
+            // The control API's own errors (no such connection) are the API's answer.
+            Error::Http {
+                operation, status, ..
+            } if operation.starts_with("connection.") && (400..500).contains(status) => API,
             Error::Transport { .. } | Error::Timeout { .. } | Error::Deadline { .. } => NETWORK,
             Error::Decode {
                 request_sent: true, ..
@@ -129,6 +166,9 @@ impl From<Error> for Failure {
             _ => None,
         };
         let mut message = error.to_string();
+        if code == CONNECTION {
+            message.push_str(&format!("; {AUTHORIZE_HINT}"));
+        }
         if let Some((true, Some(key))) = &sent {
             message.push_str(&format!(
                 " (the answer is on stdout; to retry, add --idempotency-key {key})"
@@ -138,11 +178,44 @@ impl From<Error> for Failure {
             Error::Api { error, .. } => serde_json::to_value(error).ok(),
             _ => None,
         };
+        let mut details = Map::new();
+        if let Error::InvalidArgument { param, message } = &error {
+            match nested_field(message) {
+                Some((flag, missing)) => {
+                    if missing {
+                        details.insert("missing".into(), json!([flag]));
+                    }
+                    details.insert("flag".into(), json!(flag));
+                }
+                None => {
+                    details.insert("flag".into(), json!(crate::flags::flag_for_param(param)));
+                }
+            }
+        }
         Failure {
             code,
             message,
             api_error,
             sent,
+            details,
         }
     }
+}
+
+/// The flag of the field a refusal of the parameters names, from the client's words
+/// (`… at `subscription_items[0]`: missing field `item_price_id``), and whether it is
+/// missing: `--subscription_items.item_price_id`.
+pub fn nested_field(message: &str) -> Option<(String, bool)> {
+    let (_, rest) = message.split_once(" at `")?;
+    let (path, rest) = rest.split_once('`')?;
+    let field = rest
+        .split_once(" field `")
+        .and_then(|(_, f)| f.split_once('`'))
+        .map(|(f, _)| f);
+    let missing = rest.starts_with(": missing field");
+    let param = match field {
+        Some(field) => format!("{path}[{field}]"),
+        None => path.to_string(),
+    };
+    Some((crate::flags::flag_for_param(&param), missing))
 }

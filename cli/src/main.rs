@@ -36,9 +36,7 @@ async fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) if json_errors => {
-            let message = e.to_string();
-            let message = message.trim().trim_start_matches("error: ");
-            report(&Failure::usage(message), true);
+            report(&usage_failure(&e), true);
             return ExitCode::from(exit::USAGE);
         }
         Err(e) => {
@@ -54,6 +52,46 @@ async fn main() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// A usage error of the command line with what clap knows about it, for `--json-errors`:
+/// the flag at fault, the values allowed, the closest flag or value, the arguments missing.
+fn usage_failure(error: &clap::Error) -> Failure {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    // Its first paragraph, before clap's usage lines and tips.
+    let text = error.to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let message = message.join(" ");
+    let message = message.trim_start_matches("error: ");
+    let text = |value: &ContextValue| -> serde_json::Value {
+        match value {
+            ContextValue::String(s) => serde_json::json!(s),
+            ContextValue::Strings(list) => serde_json::json!(list),
+            other => serde_json::json!(other.to_string()),
+        }
+    };
+    let mut details = serde_json::Map::new();
+    for (kind, value) in error.context() {
+        let key = match kind {
+            ContextKind::InvalidArg if error.kind() == ErrorKind::MissingRequiredArgument => {
+                "missing"
+            }
+            ContextKind::InvalidArg => "flag",
+            ContextKind::InvalidValue => "value",
+            ContextKind::ValidValue | ContextKind::ValidSubcommand => "allowed",
+            ContextKind::InvalidSubcommand => "command",
+            ContextKind::SuggestedArg
+            | ContextKind::SuggestedValue
+            | ContextKind::SuggestedSubcommand => "suggestion",
+            _ => continue,
+        };
+        details.insert(key.into(), text(value));
+    }
+    Failure::usage_with(message, serde_json::Value::Object(details))
 }
 
 /// Writes `failure` to stderr: one line of text, or one JSON object.

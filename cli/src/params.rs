@@ -150,10 +150,10 @@ fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
         if values.is_empty() || values.iter().any(|v| v == text) {
             Ok(Value::from(text))
         } else {
-            Err(Failure::usage(format!(
-                "--{name}: `{text}` is not one of {}",
-                values.join(", ")
-            )))
+            Err(Failure::usage_with(
+                format!("--{name}: `{text}` is not one of {}", values.join(", ")),
+                serde_json::json!({"flag": format!("--{name}"), "allowed": values}),
+            ))
         }
     };
     Ok(match &flag.value {

@@ -1030,3 +1030,138 @@ async fn every_example_in_the_help_runs_against_the_emulator() {
     assert_eq!(subscription["has_scheduled_changes"], true);
     assert_eq!(subscription["status"], "non_renewing");
 }
+
+/// Runs `chargebee` with `args` and exactly the credentials in `env`.
+async fn chargebee_as(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+        .args(args)
+        .env_remove("MATON_API_KEY")
+        .env_remove("CHARGEBEE_SITE")
+        .env_remove("CHARGEBEE_API_KEY")
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .expect("the binary runs");
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+#[tokio::test]
+async fn exit_classes_are_the_same_whichever_way_the_call_went() {
+    // Chargebee refusing a direct call's key is an authentication failure, as the gateway's.
+    let refused = r#"{"message":"api key is invalid","type":"invalid_request","api_error_code":"api_authentication_failed","http_status_code":401}"#;
+    let server = MockServer::start(vec![Reply::json(401, refused)]).await;
+    let direct = [
+        ("CHARGEBEE_SITE", "acme-test"),
+        ("CHARGEBEE_API_KEY", "wrong"),
+    ];
+    let run = chargebee_as(
+        &[
+            "--base-url",
+            server.url(),
+            "--json-errors",
+            "customer",
+            "list",
+        ],
+        &direct,
+    )
+    .await;
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let error: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(error["error"]["kind"], "auth");
+    let server = MockServer::start(vec![Reply::json(401, r#"{"error":"bad key"}"#)]).await;
+    let gateway = [("MATON_API_KEY", "wrong")];
+    let run = chargebee_as(&["--base-url", server.url(), "customer", "list"], &gateway).await;
+    assert_eq!(run.code, 4, "{}", run.stderr);
+
+    // No usable connection: a kind of its own, saying how to authorize one.
+    let server = MockServer::start(vec![Reply::json(
+        400,
+        r#"{"error":"no active connection"}"#,
+    )])
+    .await;
+    let run = chargebee_as(
+        &[
+            "--base-url",
+            server.url(),
+            "--json-errors",
+            "customer",
+            "list",
+        ],
+        &gateway,
+    )
+    .await;
+    assert_eq!(run.code, 8, "{}", run.stderr);
+    let error: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(error["error"]["kind"], "connection");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("chargebee connection create --app chargebee"),
+        "{error}"
+    );
+
+    // The control API's 404 is an API error, as Chargebee's.
+    let emulator = Emulator::start().await.unwrap();
+    let run = against(&emulator, &["connection", "retrieve", "conn_nobody"]).await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn usage_errors_as_json_say_what_to_change() {
+    let error = |run: Run| -> Value {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        serde_json::from_str(run.stderr.trim().lines().last().unwrap()).unwrap()
+    };
+    let unknown =
+        error(chargebee(&["--json-errors", "customer", "create", "--emial", "a@b.c"]).await);
+    assert_eq!(unknown["error"]["flag"], "--emial");
+    assert_eq!(unknown["error"]["suggestion"], "--email");
+    let value = error(
+        chargebee(&[
+            "--json-errors",
+            "customer",
+            "create",
+            "--auto_collection",
+            "maybe",
+        ])
+        .await,
+    );
+    assert_eq!(value["error"]["flag"], "--auto_collection");
+    assert_eq!(value["error"]["allowed"], serde_json::json!(["on", "off"]));
+    let missing = error(chargebee(&["--json-errors", "subscription", "create_with_items"]).await);
+    assert_eq!(
+        missing["error"]["missing"],
+        serde_json::json!(["<CUSTOMER_ID>"])
+    );
+    let command = error(chargebee(&["--json-errors", "customer", "creat"]).await);
+    assert_eq!(command["error"]["command"], "creat");
+    assert!(
+        command["error"]["suggestion"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("create")),
+        "{command}"
+    );
+    // A nested parameter the client refuses is named as its flag.
+    let nested = error(
+        chargebee(&[
+            "--emulator",
+            "--json-errors",
+            "subscription",
+            "create_with_items",
+            "ada",
+            "--subscription_items.quantity",
+            "2",
+        ])
+        .await,
+    );
+    assert_eq!(
+        nested["error"]["flag"], "--subscription_items.item_price_id",
+        "{nested}"
+    );
+}

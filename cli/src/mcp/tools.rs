@@ -353,9 +353,15 @@ fn failure(error: &Error) -> Answer {
                 details["flag"] = json!(flag_for_param(param));
             }
         }
-        Error::InvalidArgument { param, .. } => {
+        Error::InvalidArgument { param, message } => {
             details["param"] = json!(param);
             details["flag"] = json!(flag_for_param(param));
+            if let Some((flag, missing)) = crate::exit::nested_field(message) {
+                details["flag"] = json!(flag);
+                if missing {
+                    details["missing"] = json!([flag]);
+                }
+            }
         }
         _ => {}
     }

@@ -122,9 +122,9 @@ Times take Unix seconds or ISO 8601.
   keeps only those paths of the answer; `--all` streams every page as NDJSON.
 - `--json-errors` writes a failure as JSON on stderr: `kind`, `exit_code`, `message`,
   `api_error`, and `flag`, the flag of the parameter Chargebee named. Exit codes: 0 done,
-  1 other, 2 usage, 3 API error, 4 gateway authentication, 5 rate limited, 6 network or
+  1 other, 2 usage, 3 API error, 4 authentication (the key refused), 5 rate limited, 6 network or
   timeout, 7 carried out but the answer does not decode (retry only with the printed
-  `--idempotency-key`).
+  `--idempotency-key`), 8 no usable Maton connection (authorize one).
 - `chargebee batch` runs NDJSON operations from stdin
   (`{\"operation\": \"customer.create\", \"params\": {…}}`) under one rate limiter, one NDJSON
   result per line: use it rather than parallel processes.
