@@ -1,7 +1,7 @@
 //! `bench/run.sh [group]` (or `cargo run --release -p chargebee-bench -- [group]`): measures
 //! the client against its baselines in one run and prints a table of figures and ratios.
 //! `group` is one of `generation`, `decode`, `encode`, `requests`, `pagination`, `emulator`,
-//! `renewals`; without it, every group runs.
+//! `renewals`, `cli`; without it, every group runs.
 //!
 //! 1. generation: load + validate + emit the whole spec, against loading the YAML alone;
 //! 2. decoding: a 100-entry customer page into the generated types, against a minimal
@@ -22,9 +22,14 @@
 //! 7. renewals: 10,000 monthly subscriptions moved a year on the emulator's clock (120,000
 //!    renewals with their invoices and events; target ≤ 2 s and ≤ 1 GB peak heap), beside
 //!    the time their creates took; and the same year collected from test cards, one in
-//!    twenty declining into dunning and cancellation (target ≤ 4 s).
+//!    twenty declining into dunning and cancellation (target ≤ 4 s);
+//! 8. cli: the release `chargebee` binary's `--help` start-up (target ≤ 15 ms) against
+//!    spawning `true`, one call against a local emulator (target ≤ 25 ms), an MCP
+//!    `tools/list` round trip (target ≤ 10 ms, answer ≤ 16 KB), and its stripped size
+//!    (target ≤ 30 MB).
 
 mod baseline;
+mod cli;
 mod emulator;
 mod measure;
 mod server;
@@ -84,6 +89,9 @@ fn main() {
         rows.push(runtime.block_on(emulator::throughput(CUSTOMER)));
         rows.extend(runtime.block_on(emulator::storage()));
         rows.push(runtime.block_on(emulator::mixed_storage()));
+    }
+    if wanted("cli") {
+        rows.extend(runtime.block_on(cli::rows()));
     }
     if wanted("renewals") {
         rows.push(runtime.block_on(emulator::renewals()));

@@ -37,8 +37,28 @@ pub const SCHEMA: &str = "schema";
 pub const RESOURCE: &str = "RESOURCE";
 pub const OPERATION: &str = "OPERATION";
 
-/// The whole command line.
+/// The whole command line, every operation with its flags (for completion scripts).
 pub fn root(api: &Api) -> Command {
+    root_built(api, &|_| true)
+}
+
+/// The command line for parsing `args`: every resource and operation, but only the
+/// operations `args` may name get their flags, which is most of the start-up time of a run
+/// (a tree of every flag of 475 operations takes far longer to build than to parse).
+/// An operation may be named when its resource (or the plural) and its name (or alias) are
+/// both words of `args`.
+pub fn root_for(api: &Api, args: &[String]) -> Command {
+    let has = |word: &str| args.iter().any(|a| a == word);
+    if has(COMPLETIONS) {
+        return root(api);
+    }
+    root_built(api, &|op: &Operation| {
+        (has(&op.resource) || has(&plural(&op.resource)))
+            && (has(&op.name) || (op.name == "retrieve" && has("get")))
+    })
+}
+
+fn root_built(api: &Api, flagged: &dyn Fn(&Operation) -> bool) -> Command {
     let mut resources: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         resources.entry(op.resource.as_str()).or_default().push(op);
@@ -144,7 +164,7 @@ pub fn root(api: &Api) -> Command {
         .subcommands(
             resources
                 .into_iter()
-                .map(|(resource, ops)| resource_command(api, resource, &ops)),
+                .map(|(resource, ops)| resource_command(api, resource, &ops, flagged)),
         )
         .subcommand(mcp_command())
         .subcommand(api_command())
@@ -249,12 +269,29 @@ fn mcp_command() -> Command {
         )
 }
 
-fn resource_command(api: &Api, resource: &str, ops: &[&Operation]) -> Command {
+fn resource_command(
+    api: &Api,
+    resource: &str,
+    ops: &[&Operation],
+    flagged: &dyn Fn(&Operation) -> bool,
+) -> Command {
     Command::new(resource.to_string())
         .about(resource_doc(api, resource))
         .visible_alias(plural(resource))
         .subcommand_required(true)
-        .subcommands(ops.iter().map(|op| operation_command(api, op)))
+        .subcommands(ops.iter().map(|op| {
+            if flagged(op) {
+                operation_command(api, op)
+            } else {
+                // Named in a list of operations only: its help line.
+                let command = Command::new(op.name.clone()).about(op.doc.clone());
+                if op.name == "retrieve" {
+                    command.visible_alias("get")
+                } else {
+                    command
+                }
+            }
+        }))
 }
 
 /// `resource` in the plural, as a second name for its command (`connections`).

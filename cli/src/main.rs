@@ -27,8 +27,15 @@ use std::time::{Duration, Instant};
 #[tokio::main]
 async fn main() -> ExitCode {
     let api = Api::embedded();
-    let json_errors = std::env::args().any(|a| a == format!("--{}", commands::JSON_ERRORS));
-    let matches = match commands::root(api).try_get_matches() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let json_errors = words
+        .iter()
+        .any(|a| *a == format!("--{}", commands::JSON_ERRORS));
+    let matches = match commands::root_for(api, &words).try_get_matches_from(&args) {
         Ok(matches) => matches,
         // Help and version go to stdout with success.
         Err(e) if !e.use_stderr() => {
