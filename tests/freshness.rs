@@ -1,7 +1,7 @@
 //! The committed generated code of `types/`, `params/` and `client/`, their `Cargo.toml`
-//! features tables, the API
-//! description `description/api.json`, the spec's JSON Schema and `SKILL.md` match what the
-//! spec generates now.
+//! features tables, the API description `description/api.json`, the spec's JSON Schema and
+//! `SKILL.md` match what the spec generates now: the same check as
+//! `cargo run -p chargebee-codegen -- --check` (`chargebee_codegen::sync`).
 
 use std::path::Path;
 
@@ -10,42 +10,7 @@ fn generated_code_is_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let generated = chargebee_codegen::generate(&root.join("spec"))
         .unwrap_or_else(|e| panic!("the spec is invalid:\n{e}"));
-    let mut stale = Vec::new();
-    for part in chargebee_codegen::emit::PARTS {
-        let dir = part.generated_dir();
-        let out = root.join(&dir);
-        let ours = generated.files_of(part);
-        for (name, text) in &ours {
-            if std::fs::read_to_string(out.join(name)).ok().as_deref() != Some(*text) {
-                stale.push(format!("{dir}/{name}"));
-            }
-        }
-        for entry in std::fs::read_dir(&out).unwrap().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !ours.iter().any(|(ours, _)| *ours == name) {
-                stale.push(format!("{dir}/{name}"));
-            }
-        }
-    }
-    let description = std::fs::read_to_string(root.join("description/api.json")).ok();
-    if description.as_deref() != Some(generated.description.as_str()) {
-        stale.push("description/api.json".into());
-    }
-    let schema = std::fs::read_to_string(root.join("spec/spec.schema.json")).ok();
-    if schema.as_deref() != Some(generated.schema.as_str()) {
-        stale.push("spec/spec.schema.json".into());
-    }
-    let skill = std::fs::read_to_string(root.join("SKILL.md")).ok();
-    if skill.as_deref() != Some(generated.skill.as_str()) {
-        stale.push("SKILL.md".into());
-    }
-    for (part, features) in &generated.cargo_features {
-        let name = format!("{}/Cargo.toml", part.crate_dir());
-        let manifest = std::fs::read_to_string(root.join(&name)).unwrap();
-        if chargebee_codegen::with_features(&manifest, features) != manifest {
-            stale.push(format!("{name} (features)"));
-        }
-    }
+    let stale = chargebee_codegen::sync::sync_repository(&generated, &root, true).unwrap();
     assert!(
         stale.is_empty(),
         "generated files were stale ({}); run `cargo run -p chargebee-codegen` and commit the result",

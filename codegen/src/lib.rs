@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod resolve;
 pub mod spec;
+pub mod sync;
 pub mod validate;
 
 pub use emit::GeneratedFile;
