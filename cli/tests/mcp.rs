@@ -163,6 +163,11 @@ async fn plain_words_find_the_everyday_operations() {
         ("list item prices", "item_price.list"),
         ("create a plan item", "item.create"),
         ("refund an invoice", "invoice.refund"),
+        (
+            "subscribe a customer to a monthly plan",
+            "subscription.create_with_items",
+        ),
+        ("customer portal link", "portal_session.create"),
     ];
     for (query, expected) in cases {
         let (found, error) = session

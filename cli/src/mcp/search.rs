@@ -1,7 +1,8 @@
 //! Finding operations by plain words: each word of the query scores the operations whose
 //! name, doc or path contain it. Product Catalog 1.0 only operations (plans, addons) rank
-//! below the others unless the query names plans or addons, as most sites run 2.0; a
-//! `catalog` narrows the search to one version's operations.
+//! below the others unless the query names addons, as most sites run 2.0; among equals, the
+//! one with the shorter name comes first. A `catalog` narrows the search to one version's
+//! operations.
 
 use chargebee_description::{Api, Catalog, Operation};
 
@@ -10,10 +11,7 @@ const STOP_WORDS: [&str; 14] = [
     "a", "an", "the", "for", "of", "to", "with", "by", "in", "on", "and", "or", "my", "from",
 ];
 
-/// What an operation gains when the query names its resource.
-const RESOURCE_NAMED: u32 = 2;
-
-/// What a query's 1.0 only operations lose when it names neither plans nor addons.
+/// What a query's 1.0 only operations lose when it does not name addons.
 const OTHER_CATALOG: u32 = 2;
 
 /// The operations matching `query` (of `catalog` and those of both, when given), best
@@ -24,16 +22,17 @@ pub fn search<'a>(
     catalog: Option<Catalog>,
     limit: usize,
 ) -> Vec<&'a Operation> {
-    let words: Vec<String> = words(query)
+    let query: Vec<String> = words(query)
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
         .collect();
-    let names_catalog_1 = words.iter().any(|w| w == "plan" || w == "addon");
+    // Plans exist in both catalogs (2.0's are items of type plan); addons name 1.0's.
+    let names_catalog_1 = query.iter().any(|w| w == "addon");
     let mut scored: Vec<(u32, &Operation)> = api
         .operations
         .iter()
         .filter(|op| catalog.is_none_or(|c| op.catalog == c || op.catalog == Catalog::Both))
         .map(|op| {
-            let mut score = score(op, &words);
+            let mut score = score(op, &query);
             if op.catalog == Catalog::V1 && !names_catalog_1 && score > 0 {
                 score = score.saturating_sub(OTHER_CATALOG).max(1);
             }
@@ -41,8 +40,11 @@ pub fn search<'a>(
         })
         .filter(|(score, _)| *score > 0)
         .collect();
+    // Among equals, the plainer operation first: fewer words in its name.
+    let length = |op: &Operation| words(&op.id).count();
     scored.sort_by(|(a, x), (b, y)| {
         b.cmp(a)
+            .then(length(x).cmp(&length(y)))
             .then((x.catalog == Catalog::V1).cmp(&(y.catalog == Catalog::V1)))
             .then(x.id.cmp(&y.id))
     });
@@ -68,28 +70,34 @@ fn stem(word: &str) -> String {
 }
 
 /// How well `op` matches `query`: a word of its resource or name counts 3, of its doc 2, of
-/// its path 1; each query word counts once, at its best; and the query naming the
-/// operation's resource (the object it acts on) counts 2 more.
+/// its path 1; each query word counts once, at its best, and matches a word it shares its
+/// first five letters with (`subscribe`, `subscription`).
 fn score(op: &Operation, query: &[String]) -> u32 {
-    let resource: Vec<String> = words(&op.resource).collect();
-    let names_resource = resource.iter().all(|w| query.contains(w));
-    let bonus = if names_resource { RESOURCE_NAMED } else { 0 };
     let name: Vec<String> = words(&op.id).collect();
     let doc: Vec<String> = words(&op.doc).collect();
     let path: Vec<String> = words(&op.path).collect();
+    let found = |word: &String, among: &[String]| among.iter().any(|w| alike(w, word));
     query
         .iter()
         .map(|word| {
-            if name.contains(word) {
+            if found(word, &name) {
                 3
-            } else if doc.contains(word) {
+            } else if found(word, &doc) {
                 2
-            } else if path.contains(word) {
+            } else if found(word, &path) {
                 1
             } else {
                 0
             }
         })
-        .sum::<u32>()
-        + bonus
+        .sum()
+}
+
+/// Whether two words are the same, or share their first five letters.
+fn alike(a: &str, b: &str) -> bool {
+    const PREFIX: usize = 5;
+    a == b
+        || (a.len() >= PREFIX
+            && b.len() >= PREFIX
+            && a.as_bytes()[..PREFIX] == b.as_bytes()[..PREFIX])
 }
