@@ -7,7 +7,7 @@ use crate::commands::{operation_flags, JSON};
 use crate::exit::Failure;
 use crate::flags::{Count, Flag, Place, Value as Kind};
 use chargebee::CUSTOM_FIELD_PREFIX;
-use chargebee_description::{Api, Field, Method, Operation, Type};
+use chargebee_description::{Api, Field, FilterKind, Method, Operation, Type};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
@@ -21,6 +21,7 @@ pub fn collect(api: &Api, op: &Operation, matches: &ArgMatches) -> Result<Value,
         None => Map::new(),
     };
     check_keys(api, op, &params)?;
+    iso_dates(api, op, &mut params)?;
     for flag in operation_flags(api, op) {
         let Ok(Some(given)) = matches.try_get_many::<String>(&flag.name) else {
             continue;
@@ -170,6 +171,83 @@ fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
         Kind::SortField(fields) => one_of(fields)?,
         Kind::Text => Value::from(text),
     })
+}
+
+/// Reads ISO 8601 times in `--json` where Chargebee takes Unix seconds: timestamp
+/// parameters (in objects and lists too) and the values of timestamp and date filters.
+fn iso_dates(api: &Api, op: &Operation, params: &mut Map<String, Value>) -> Result<(), Failure> {
+    convert_fields(api, &op.params, params, "")?;
+    for filter in &op.filters {
+        if !matches!(filter.kind, FilterKind::Timestamp | FilterKind::Date) {
+            continue;
+        }
+        let path: Vec<&str> = filter.path().collect();
+        let operators =
+            path.iter()
+                .try_fold(&mut *params, |object, key| match object.get_mut(*key) {
+                    Some(Value::Object(inner)) => Some(inner),
+                    _ => None,
+                });
+        let Some(operators) = operators else { continue };
+        for (operator, value) in operators.iter_mut() {
+            let at = format!("{}.{operator}", path.join("."));
+            match value {
+                Value::Array(values) => values.iter_mut().try_for_each(|v| to_seconds(v, &at))?,
+                value => to_seconds(value, &at)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Converts the timestamp fields of `object` among `fields`, descending into objects.
+fn convert_fields(
+    api: &Api,
+    fields: &[Field],
+    object: &mut Map<String, Value>,
+    prefix: &str,
+) -> Result<(), Failure> {
+    for field in fields {
+        let Some(value) = object.get_mut(&field.name) else {
+            continue;
+        };
+        let at = format!("{prefix}{}", field.name);
+        match (&field.ty, value) {
+            (Type::Timestamp, value) => to_seconds(value, &at)?,
+            (Type::List(item), Value::Array(values)) if **item == Type::Timestamp => {
+                values.iter_mut().try_for_each(|v| to_seconds(v, &at))?
+            }
+            (_, value) => {
+                if let Some((inner, _)) = object_fields(api, field) {
+                    let nested = format!("{at}.");
+                    match value {
+                        Value::Object(o) => convert_fields(api, inner, o, &nested)?,
+                        Value::Array(entries) => {
+                            for entry in entries.iter_mut().filter_map(Value::as_object_mut) {
+                                convert_fields(api, inner, entry, &nested)?;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A time given as text becomes Unix seconds; numbers stay as they are.
+fn to_seconds(value: &mut Value, at: &str) -> Result<(), Failure> {
+    if let Value::String(text) = value {
+        let seconds = crate::dates::unix_seconds(text).ok_or_else(|| {
+            Failure::usage_with(
+                format!("--json: `{at}`: `{text}` is not a time: Unix seconds, or ISO 8601 (2026-03-20, 2026-03-20T12:30:00Z)"),
+                serde_json::json!({"flag": format!("--{at}")}),
+            )
+        })?;
+        *value = Value::from(seconds);
+    }
+    Ok(())
 }
 
 /// Refuses a `--json` key that no parameter of `op` has, at the top level and inside object

@@ -721,6 +721,33 @@ async fn iso_dates_json_from_files_or_stdin_and_chosen_fields() {
         run.stderr
     );
 
+    // In --json too: timestamp parameters, nested ones, and timestamp filters.
+    let run = chargebee(&[
+        "--emulator", "--dry-run", "subscription", "create_with_items", "ada", "--json",
+        r#"{"start_date": "2026-01-01", "subscription_items": [{"item_price_id": "p", "trial_end": "2026-02-01T00:00:00Z"}]}"#,
+    ])
+    .await;
+    assert!(
+        run.stdout.ends_with("\n\nstart_date=1767225600&subscription_items%5Bitem_price_id%5D%5B0%5D=p&subscription_items%5Btrial_end%5D%5B0%5D=1769904000\n"),
+        "{}",
+        run.stdout
+    );
+    let run = chargebee(&[
+        "--emulator",
+        "--dry-run",
+        "customer",
+        "list",
+        "--json",
+        r#"{"created_at": {"between": ["2024-01-01", "2024-02-01"]}}"#,
+    ])
+    .await;
+    assert!(
+        run.stdout
+            .contains("created_at%5Bbetween%5D=%5B1704067200%2C1706745600%5D\n"),
+        "{}",
+        run.stdout
+    );
+
     let dir = std::env::temp_dir().join(format!("chargebee-cli-json-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("params.json");
