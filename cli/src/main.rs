@@ -61,6 +61,22 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Prints the request a dry run would send; stderr names the host it would go to.
+fn show(out: &mut impl Write, request: chargebee::HttpRequest) -> Result<(), Failure> {
+    eprintln!("dry run: not sent to {}", host(&request.url));
+    write!(out, "{request}").map_err(write_failure)
+}
+
+/// The dotted paths `--fields` keeps.
+fn fields_of(matches: &ArgMatches) -> Vec<&str> {
+    matches
+        .get_many::<String>(commands::FIELDS)
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect()
+}
+
 /// A usage error of the command line with what clap knows about it, for `--json-errors`:
 /// the flag at fault, the values allowed, the closest flag or value, the arguments missing.
 fn usage_failure(error: &clap::Error) -> Failure {
@@ -193,21 +209,14 @@ async fn call(
     }
     let mut out = std::io::stdout().lock();
     if matches.get_flag(commands::DRY_RUN) {
-        let request = call.dry_run().map_err(Failure::from)?;
-        eprintln!("dry run: not sent to {}", host(&request.url));
-        return write!(out, "{request}").map_err(write_failure);
+        return show(&mut out, call.dry_run().map_err(Failure::from)?);
     }
     let all = op_matches
         .try_get_one::<bool>(commands::ALL)
         .ok()
         .flatten()
         .is_some_and(|all| *all);
-    let fields: Vec<&str> = matches
-        .get_many::<String>(commands::FIELDS)
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let fields = fields_of(matches);
     if all {
         return stream_all(call, &fields, &mut out).await;
     }
@@ -341,17 +350,10 @@ async fn raw(
     }
     let mut out = std::io::stdout().lock();
     if matches.get_flag(commands::DRY_RUN) {
-        let request = call.dry_run().map_err(Failure::from)?;
-        eprintln!("dry run: not sent to {}", host(&request.url));
-        return write!(out, "{request}").map_err(write_failure);
+        return show(&mut out, call.dry_run().map_err(Failure::from)?);
     }
     let answer: Value = call.send().await.map_err(Failure::from)?;
-    let fields: Vec<&str> = matches
-        .get_many::<String>(commands::FIELDS)
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let fields = fields_of(matches);
     print(
         &mut out,
         &fields::select(answer, &fields),
