@@ -307,12 +307,8 @@ fn plural(resource: &str) -> String {
 
 /// What the resource is: the doc of its struct in the description.
 fn resource_doc(api: &Api, resource: &str) -> String {
-    let prefix = format!("{resource}.");
-    api.structs
-        .iter()
-        .filter(|(name, _)| name.starts_with(&prefix))
-        .find_map(|(_, s)| s.doc.clone())
-        .unwrap_or_else(|| format!("The `{resource}` operations"))
+    api.resource_doc(resource)
+        .map_or_else(|| format!("The `{resource}` operations"), str::to_string)
 }
 
 /// An operation's help: what it does; then its method and path, its product catalog when it

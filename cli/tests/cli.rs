@@ -23,14 +23,28 @@ impl Run {
 
 /// Runs `chargebee` with `args`, with the emulator's key in the environment.
 async fn chargebee(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+    spawn(args, &[("MATON_API_KEY", DEFAULT_MATON_API_KEY)], "").await
+}
+
+/// Runs `chargebee` with `args`, `stdin` as its input, and of the credentials exactly those
+/// in `env`.
+async fn spawn(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chargebee"))
         .args(args)
-        .env("MATON_API_KEY", DEFAULT_MATON_API_KEY)
+        .env_remove("MATON_API_KEY")
         .env_remove("CHARGEBEE_SITE")
         .env_remove("CHARGEBEE_API_KEY")
-        .output()
-        .await
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("the binary runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let output = child.wait_with_output().await.unwrap();
     Run {
         code: output.status.code().expect("an exit code"),
         stdout: String::from_utf8(output.stdout).expect("UTF-8"),
@@ -605,30 +619,17 @@ async fn a_reader_that_goes_away_ends_the_command_quietly() {
     );
 }
 
+/// Runs `chargebee` with `args` and, of the credentials, exactly those in `env`.
+async fn spawn_as(args: &[&str], env: &[(&str, &str)]) -> Run {
+    spawn(args, env, "").await
+}
+
 /// Runs `chargebee` with `args`, the emulator's key and `env` in the environment, and
 /// `stdin` as its input.
 async fn chargebee_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
-    use tokio::io::AsyncWriteExt;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chargebee"))
-        .args(args)
-        .env("MATON_API_KEY", DEFAULT_MATON_API_KEY)
-        .env_remove("CHARGEBEE_SITE")
-        .env_remove("CHARGEBEE_API_KEY")
-        .envs(env.iter().copied())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    let output = child.wait_with_output().await.unwrap();
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
+    let mut all = vec![("MATON_API_KEY", DEFAULT_MATON_API_KEY)];
+    all.extend_from_slice(env);
+    spawn(args, &all, stdin).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1058,24 +1059,6 @@ async fn every_example_in_the_help_runs_against_the_emulator() {
     assert_eq!(subscription["status"], "non_renewing");
 }
 
-/// Runs `chargebee` with `args` and exactly the credentials in `env`.
-async fn chargebee_as(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_chargebee"))
-        .args(args)
-        .env_remove("MATON_API_KEY")
-        .env_remove("CHARGEBEE_SITE")
-        .env_remove("CHARGEBEE_API_KEY")
-        .envs(env.iter().copied())
-        .output()
-        .await
-        .expect("the binary runs");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
-}
-
 #[tokio::test]
 async fn exit_classes_are_the_same_whichever_way_the_call_went() {
     // Chargebee refusing a direct call's key is an authentication failure, as the gateway's.
@@ -1085,7 +1068,7 @@ async fn exit_classes_are_the_same_whichever_way_the_call_went() {
         ("CHARGEBEE_SITE", "acme-test"),
         ("CHARGEBEE_API_KEY", "wrong"),
     ];
-    let run = chargebee_as(
+    let run = spawn_as(
         &[
             "--base-url",
             server.url(),
@@ -1101,7 +1084,7 @@ async fn exit_classes_are_the_same_whichever_way_the_call_went() {
     assert_eq!(error["error"]["kind"], "auth");
     let server = MockServer::start(vec![Reply::json(401, r#"{"error":"bad key"}"#)]).await;
     let gateway = [("MATON_API_KEY", "wrong")];
-    let run = chargebee_as(&["--base-url", server.url(), "customer", "list"], &gateway).await;
+    let run = spawn_as(&["--base-url", server.url(), "customer", "list"], &gateway).await;
     assert_eq!(run.code, 4, "{}", run.stderr);
 
     // No usable connection: a kind of its own, saying how to authorize one.
@@ -1110,7 +1093,7 @@ async fn exit_classes_are_the_same_whichever_way_the_call_went() {
         r#"{"error":"no active connection"}"#,
     )])
     .await;
-    let run = chargebee_as(
+    let run = spawn_as(
         &[
             "--base-url",
             server.url(),

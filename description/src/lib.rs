@@ -42,6 +42,15 @@ impl Api {
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.id == id)
     }
+
+    /// What resource module `resource` (`customer`) is: the doc of its struct.
+    pub fn resource_doc(&self, resource: &str) -> Option<&str> {
+        let prefix = format!("{resource}.");
+        self.structs
+            .iter()
+            .filter(|(name, _)| name.starts_with(&prefix))
+            .find_map(|(_, s)| s.doc.as_deref())
+    }
 }
 
 /// One endpoint.

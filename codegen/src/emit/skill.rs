@@ -64,13 +64,7 @@ pub fn render(api: &d::Api) -> String {
             .push(op.name.as_str());
     }
     for (resource, names) in by_resource {
-        let prefix = format!("{resource}.");
-        let doc = api
-            .structs
-            .iter()
-            .filter(|(name, _)| name.starts_with(&prefix))
-            .find_map(|(_, s)| s.doc.as_deref())
-            .unwrap_or_default();
+        let doc = api.resource_doc(resource).unwrap_or_default();
         let _ = writeln!(out, "| `{resource}` | {doc} | {} |", names.join(", "));
     }
     out
