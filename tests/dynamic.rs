@@ -357,5 +357,36 @@ async fn refusals_name_the_key_path() {
         let e = client.call(operation, id, params).await.unwrap_err();
         assert!(e.to_string().contains(named), "{operation}: {e}");
     }
+    // The path and whether the field is absent come as fields, a missing field's path its own.
+    for (params, path, missing) in [
+        (
+            json!({"subscription_items": [{"item_price_id": "a"}, {"quantity": 2}]}),
+            "subscription_items[1].item_price_id",
+            true,
+        ),
+        (
+            json!({"subscription_items": [{"item_price_id": "a", "quantity": "two"}]}),
+            "subscription_items[0].quantity",
+            false,
+        ),
+    ] {
+        let e = client
+            .call("subscription.create_with_items", Some("cus_1"), params)
+            .await
+            .unwrap_err();
+        match &e {
+            chargebee::Error::InvalidParams {
+                operation,
+                path: at,
+                missing: absent,
+                ..
+            } => assert_eq!(
+                (operation.as_str(), at.as_str(), *absent),
+                ("subscription.create_with_items", path, missing)
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.kind(), "invalid_argument");
+    }
     assert!(server.requests().is_empty(), "nothing was sent");
 }

@@ -21,7 +21,10 @@ async fn chargebee_error_body_is_an_api_error() {
         r#"{"message":"Sorry, we couldn't find that resource","type":"invalid_request","api_error_code":"resource_not_found","param":"customer_id","http_status_code":404}"#,
     ))
     .await;
-    let Error::Api { operation, error } = &err else {
+    let Error::Api {
+        operation, error, ..
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert_eq!(*operation, "customer.retrieve");
@@ -110,6 +113,7 @@ async fn gateway_statuses_map_to_gateway_kinds() {
                 kind: k,
                 status: s,
                 body,
+                ..
             } => {
                 assert_eq!((*operation, *k, *s), ("customer.retrieve", kind, status));
                 assert!(body.contains("from the gateway"));

@@ -92,6 +92,62 @@ async fn retry_after_seconds_are_honoured() {
 }
 
 #[tokio::test]
+async fn a_rate_limit_that_outlasts_the_retries_says_how_often_it_was_tried_and_how_long_to_wait() {
+    // Chargebee's own error body for the first two answers, the gateway's for the last: the
+    // error is the last answer's, with the attempts of the whole call.
+    let chargebee_429 = || {
+        Reply::json(
+            429,
+            r#"{"message":"slow down","type":"invalid_request","api_error_code":"api_request_limit_exceeded","http_status_code":429}"#,
+        )
+        .header("retry-after", "0")
+    };
+    let server = MockServer::start(vec![
+        chargebee_429(),
+        chargebee_429(),
+        Reply::json(429, r#"{"error":"too many"}"#).header("retry-after", "7"),
+    ])
+    .await;
+    let err = client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Gateway {
+                kind: GatewayErrorKind::RateLimited,
+                attempts: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), Some(3));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+
+    // One attempt, Chargebee's error, no header.
+    let server = MockServer::start(vec![Reply::json(
+        429,
+        r#"{"message":"slow down","api_error_code":"api_request_limit_exceeded"}"#,
+    )])
+    .await;
+    let err = client(&server, RetryPolicy::none())
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.api_error().is_some() && err.is_rate_limited(),
+        "{err:?}"
+    );
+    assert_eq!((err.attempts(), err.retry_after()), (Some(1), None));
+}
+
+#[tokio::test]
 async fn retry_after_is_clamped_to_the_longest_delay() {
     let server = MockServer::start(vec![
         Reply::json(429, "{}").header("retry-after", "3600"),

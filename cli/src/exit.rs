@@ -114,10 +114,6 @@ impl Failure {
         });
         if let Some(api_error) = &self.api_error {
             error["api_error"] = api_error.clone();
-            // The parameter at fault, as the flag that sets it.
-            if let Some(param) = api_error.get("param").and_then(Value::as_str) {
-                error["flag"] = json!(crate::flags::flag_for_param(param));
-            }
         }
         if let Some((request_sent, key)) = &self.sent {
             error["request_sent"] = json!(request_sent);
@@ -134,7 +130,7 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let code = match &error {
             _ if error.is_rate_limited() => RATE_LIMITED,
-            Error::InvalidArgument { .. } | Error::Config(_) => USAGE,
+            Error::InvalidArgument { .. } | Error::InvalidParams { .. } | Error::Config(_) => USAGE,
             // Chargebee refusing the key of a direct call, as the gateway refusing its own.
             Error::Api { error, .. } if error.status == 401 => AUTH,
             Error::Http { status: 401, .. } => AUTH,
@@ -178,20 +174,25 @@ impl From<Error> for Failure {
             Error::Api { error, .. } => serde_json::to_value(error).ok(),
             _ => None,
         };
-        let mut details = Map::new();
-        if let Error::InvalidArgument { param, message } = &error {
-            match nested_field(message) {
-                Some((flag, missing)) => {
-                    if missing {
-                        details.insert("missing".into(), json!([flag]));
-                    }
-                    details.insert("flag".into(), json!(flag));
-                }
-                None => {
-                    details.insert("flag".into(), json!(crate::flags::flag_for_param(param)));
-                }
+        if code == RATE_LIMITED {
+            let tries = match error.attempts() {
+                Some(1) => "after 1 attempt".to_string(),
+                Some(n) => format!("after {n} attempts"),
+                None => String::new(),
+            };
+            let wait = error
+                .retry_after()
+                .map(|wait| format!("the server asks to wait {} s", whole_seconds(wait)));
+            let said: Vec<String> = [Some(tries), wait]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !said.is_empty() {
+                message.push_str(&format!(" ({})", said.join("; ")));
             }
         }
+        let details = remedy(&error);
         Failure {
             code,
             message,
@@ -202,20 +203,45 @@ impl From<Error> for Failure {
     }
 }
 
-/// The flag of the field a refusal of the parameters names, from the client's words
-/// (`… at `subscription_items[0]`: missing field `item_price_id``), and whether it is
-/// missing: `--subscription_items.item_price_id`.
-pub fn nested_field(message: &str) -> Option<(String, bool)> {
-    let (_, rest) = message.split_once(" at `")?;
-    let (path, rest) = rest.split_once('`')?;
-    let field = rest
-        .split_once(" field `")
-        .and_then(|(_, f)| f.split_once('`'))
-        .map(|(f, _)| f);
-    let missing = rest.starts_with(": missing field");
-    let param = match field {
-        Some(field) => format!("{path}[{field}]"),
-        None => path.to_string(),
+/// What a program needs to correct or retry a failed call: the parameter at fault as
+/// Chargebee or the client names it (`param`), as the flag that sets it (`flag`) and, when it
+/// is required and absent, in `missing`; for a rate limit, the `attempts` made and the
+/// `retry_after` seconds the server asked for (`null` when it named no wait).
+pub fn remedy(error: &Error) -> Map<String, Value> {
+    let mut details = Map::new();
+    let mut name = |param: &str| {
+        details.insert("param".into(), json!(param));
+        details.insert("flag".into(), json!(crate::flags::flag_for_param(param)));
     };
-    Some((crate::flags::flag_for_param(&param), missing))
+    match error {
+        Error::Api { error, .. } => {
+            if let Some(param) = &error.param {
+                name(param);
+            }
+        }
+        Error::InvalidArgument { param, .. } => name(param),
+        Error::InvalidParams { path, missing, .. } => {
+            name(path);
+            if *missing {
+                details.insert(
+                    "missing".into(),
+                    json!([crate::flags::flag_for_param(path)]),
+                );
+            }
+        }
+        _ => {}
+    }
+    if error.is_rate_limited() {
+        details.insert("attempts".into(), json!(error.attempts()));
+        details.insert(
+            "retry_after".into(),
+            json!(error.retry_after().map(whole_seconds)),
+        );
+    }
+    details
+}
+
+/// A wait in whole seconds, a part second counting as one.
+fn whole_seconds(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }

@@ -284,11 +284,12 @@ mod tests {
 }
 
 /// The flag of a parameter as Chargebee names it in an error (`billing_address[city]`,
-/// `subscription_items[item_price_id][0]`): `--billing_address.city`,
+/// `subscription_items[item_price_id][0]`) or as a key path in JSON parameters
+/// (`subscription_items[0].item_price_id`): `--billing_address.city`,
 /// `--subscription_items.item_price_id`.
 pub fn flag_for_param(param: &str) -> String {
     let keys: Vec<&str> = param
-        .split(['[', ']'])
+        .split(['[', ']', '.'])
         .filter(|key| !key.is_empty() && !key.bytes().all(|b| b.is_ascii_digit()))
         .collect();
     format!("--{}", keys.join("."))
@@ -307,6 +308,10 @@ mod param_tests {
         );
         assert_eq!(
             flag_for_param("subscription_items[item_price_id][0]"),
+            "--subscription_items.item_price_id"
+        );
+        assert_eq!(
+            flag_for_param("subscription_items[12].item_price_id"),
             "--subscription_items.item_price_id"
         );
     }

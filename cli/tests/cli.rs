@@ -1060,6 +1060,44 @@ async fn every_example_in_the_help_runs_against_the_emulator() {
 }
 
 #[tokio::test]
+async fn a_rate_limit_says_how_often_it_was_tried_and_how_long_to_wait() {
+    // Four attempts (the client's default), each answered 429: the last asks for 2 s.
+    let busy = || Reply::json(429, r#"{"error":"too many"}"#).header("retry-after", "0");
+    let server = MockServer::start(vec![
+        busy(),
+        busy(),
+        busy(),
+        Reply::json(429, r#"{"error":"too many"}"#).header("retry-after", "2"),
+    ])
+    .await;
+    let gateway = [("MATON_API_KEY", "key")];
+    let args = ["--base-url", server.url(), "customer", "list"];
+    let run = spawn_as(&[&["--json-errors"], &args[..]].concat(), &gateway).await;
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    let error: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(error["error"]["kind"], "rate_limited", "{error}");
+    assert_eq!(error["error"]["attempts"], 4, "{error}");
+    assert_eq!(error["error"]["retry_after"], 2, "{error}");
+    assert_eq!(server.requests().len(), 4);
+    // In words too.
+    let server = MockServer::start(vec![
+        busy(),
+        busy(),
+        busy(),
+        Reply::json(429, "{}").header("retry-after", "3"),
+    ])
+    .await;
+    let run = spawn_as(&["--base-url", server.url(), "customer", "list"], &gateway).await;
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(after 4 attempts; the server asks to wait 3 s)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
 async fn exit_classes_are_the_same_whichever_way_the_call_went() {
     // Chargebee refusing a direct call's key is an authentication failure, as the gateway's.
     let refused = r#"{"message":"api key is invalid","type":"invalid_request","api_error_code":"api_authentication_failed","http_status_code":401}"#;

@@ -257,14 +257,22 @@ pub(crate) fn params<P: DeserializeOwned>(operation: &str, params: Value) -> Res
     };
     serde_path_to_error::deserialize(params).map_err(|e| {
         let path = e.path().to_string();
-        let at = if path == "." {
-            String::new()
-        } else {
-            format!(" at `{path}`")
+        let message = e.into_inner().to_string();
+        // serde words an absent field as "missing field `name`", at the path of its object.
+        let absent = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(field, _)| field);
+        let path = match (absent, path.as_str()) {
+            (Some(field), ".") => field.to_string(),
+            (Some(field), object) => format!("{object}.{field}"),
+            (None, at) => at.to_string(),
         };
-        Error::InvalidArgument {
-            param: "params",
-            message: format!("{operation}{at}: {}", e.into_inner()),
+        Error::InvalidParams {
+            operation: operation.to_string(),
+            path,
+            missing: absent.is_some(),
+            message,
         }
     })
 }

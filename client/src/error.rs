@@ -20,6 +20,10 @@ pub enum Error {
         operation: &'static str,
         /// What Chargebee said.
         error: Box<ApiError>,
+        /// How many attempts the call made; the error is the last one's answer.
+        attempts: u32,
+        /// The wait the last answer asked for in its `Retry-After` header, if it sent one.
+        retry_after: Option<std::time::Duration>,
     },
     /// The Maton gateway refused or failed the call before Chargebee answered.
     #[error(
@@ -35,6 +39,10 @@ pub enum Error {
         status: u16,
         /// The start of the body, at most 512 bytes.
         body: String,
+        /// How many attempts the call made; the error is the last one's answer.
+        attempts: u32,
+        /// The wait the last answer asked for in its `Retry-After` header, if it sent one.
+        retry_after: Option<std::time::Duration>,
     },
     /// A non-success status whose body is not a Chargebee error.
     #[error("{operation}: unexpected HTTP {status}: {}", escape_controls(body))]
@@ -45,6 +53,10 @@ pub enum Error {
         status: u16,
         /// The start of the body, at most 512 bytes.
         body: String,
+        /// How many attempts the call made; the error is the last one's answer.
+        attempts: u32,
+        /// The wait the last answer asked for in its `Retry-After` header, if it sent one.
+        retry_after: Option<std::time::Duration>,
     },
     /// The server answered with a redirect. Redirects are never followed, so the key, the
     /// body and the idempotency key only ever reach the host they were meant for.
@@ -175,6 +187,24 @@ pub enum Error {
         /// The parameter.
         param: &'static str,
         /// Why it was refused.
+        message: String,
+    },
+    /// The JSON parameters of a call by name ([`Client::dynamic`](crate::Client::dynamic)) do not
+    /// fit the operation's parameters; nothing was sent.
+    #[error(
+        "{operation}: parameters at `{}`: {}",
+        escape_controls(path),
+        escape_controls(message)
+    )]
+    InvalidParams {
+        /// The operation, as `resource.operation`.
+        operation: String,
+        /// Where the value at fault is, as a key path: `subscription_items[0].quantity`; for
+        /// a missing field, the field's own path (`subscription_items[0].item_price_id`).
+        path: String,
+        /// Whether the field at `path` is required and absent.
+        missing: bool,
+        /// Why the value was refused, as the decoder put it.
         message: String,
     },
 }
@@ -495,7 +525,7 @@ impl Error {
     /// What kind of error it is, one word for logs, metrics and trace spans: `api`,
     /// `gateway`, `http`, `redirect`, `repeated_offset`, `transport`, `timeout`, `deadline`,
     /// `decode`, `body_too_large`, `time_travel`, `export_failed`, `config` or
-    /// `invalid_argument`.
+    /// `invalid_argument` (for `InvalidArgument` and `InvalidParams` alike).
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Api { .. } => "api",
@@ -511,8 +541,56 @@ impl Error {
             Error::TimeTravel { .. } => "time_travel",
             Error::ExportFailed { .. } => "export_failed",
             Error::Config(_) => "config",
-            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::InvalidArgument { .. } | Error::InvalidParams { .. } => "invalid_argument",
         }
+    }
+
+    /// How many attempts the call made, for the errors a server's answer or the call's
+    /// timeout ended: `Api`, `Gateway`, `Http` and `Deadline`.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::Gateway { attempts, .. }
+            | Error::Http { attempts, .. }
+            | Error::Deadline { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// The wait the server asked for in the `Retry-After` header of its last answer: how
+    /// long to hold off before calling again, after a rate limit above all.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Api { retry_after, .. }
+            | Error::Gateway { retry_after, .. }
+            | Error::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The same error, as the answer to attempt number `attempt`, whose `Retry-After` asked
+    /// for `wait`.
+    pub(crate) fn answered(mut self, attempt: u32, wait: Option<std::time::Duration>) -> Error {
+        if let Error::Api {
+            attempts,
+            retry_after,
+            ..
+        }
+        | Error::Gateway {
+            attempts,
+            retry_after,
+            ..
+        }
+        | Error::Http {
+            attempts,
+            retry_after,
+            ..
+        } = &mut self
+        {
+            *attempts = attempt;
+            *retry_after = wait;
+        }
+        self
     }
 
     /// The HTTP status, for errors that come with one.

@@ -367,7 +367,8 @@ impl Client {
                         &answer.body,
                         self.is_gateway() || op.base == ApiBase::Control,
                     )
-                    .map(|()| (answer.body, info));
+                    .map(|()| (answer.body, info))
+                    .map_err(|error| error.answered(attempt, answer.retry_after));
                     (Failure::Status(status), answer.retry_after, result)
                 }
                 Err((failure, error)) => (failure, None, Err(error)),
@@ -722,6 +723,8 @@ fn check_status(op: &Operation, status: u16, body: &[u8], via_maton: bool) -> Re
         return Err(Error::Api {
             operation: op.id,
             error: Box::new(error),
+            attempts: 1,
+            retry_after: None,
         });
     }
     match GatewayErrorKind::from_status(status) {
@@ -730,11 +733,15 @@ fn check_status(op: &Operation, status: u16, body: &[u8], via_maton: bool) -> Re
             kind,
             status,
             body: snippet(body),
+            attempts: 1,
+            retry_after: None,
         }),
         _ => Err(Error::Http {
             operation: op.id,
             status,
             body: snippet(body),
+            attempts: 1,
+            retry_after: None,
         }),
     }
 }

@@ -5,7 +5,6 @@
 use super::policy::Policy;
 use super::search::search;
 use crate::fields::select;
-use crate::flags::flag_for_param;
 use chargebee::{ApiEnum, Client, Error};
 use chargebee_description::{Api, Catalog, Operation};
 use serde_json::{json, Map, Value};
@@ -344,26 +343,12 @@ fn failure(error: &Error) -> Answer {
         "status": error.status(),
         "retryable": error.is_rate_limited() || matches!(error.kind(), "transport" | "timeout" | "deadline"),
     });
-    match error {
-        Error::Api { error: api, .. } => {
-            details["api_error_code"] = json!(api.api_error_code.as_ref().map(ApiEnum::as_str));
-            details["type"] = json!(api.error_type.as_ref().map(ApiEnum::as_str));
-            if let Some(param) = &api.param {
-                details["param"] = json!(param);
-                details["flag"] = json!(flag_for_param(param));
-            }
-        }
-        Error::InvalidArgument { param, message } => {
-            details["param"] = json!(param);
-            details["flag"] = json!(flag_for_param(param));
-            if let Some((flag, missing)) = crate::exit::nested_field(message) {
-                details["flag"] = json!(flag);
-                if missing {
-                    details["missing"] = json!([flag]);
-                }
-            }
-        }
-        _ => {}
+    if let Error::Api { error: api, .. } = error {
+        details["api_error_code"] = json!(api.api_error_code.as_ref().map(ApiEnum::as_str));
+        details["type"] = json!(api.error_type.as_ref().map(ApiEnum::as_str));
+    }
+    if let Some(details) = details.as_object_mut() {
+        details.extend(crate::exit::remedy(error));
     }
     Answer::error(error.kind(), error.to_string(), details)
 }
