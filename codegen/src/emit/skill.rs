@@ -115,7 +115,8 @@ Times take Unix seconds or ISO 8601.
 - `--dry-run` prints the HTTP request (key redacted) and sends nothing; `--fields a.b,c`
   keeps only those paths of the answer; `--all` streams every page as NDJSON.
 - `--json-errors` writes a failure as JSON on stderr: `kind`, `exit_code`, `message`,
-  `api_error`, and `flag`, the flag of the parameter Chargebee named. Exit codes: 0 done,
+  `api_error`, `param` and `flag` (the parameter at fault and the flag that sets it); a rate
+  limit adds `attempts` and `retry_after` (seconds to wait, when the server said). Exit codes: 0 done,
   1 other, 2 usage, 3 API error, 4 authentication (the key refused), 5 rate limited, 6 network or
   timeout, 7 carried out but the answer does not decode (retry only with the printed
   `--idempotency-key`), 8 no usable Maton connection (authorize one).
