@@ -387,7 +387,7 @@ mod tests {
                 op.resource.clone(),
                 op.name.clone(),
             ];
-            if op.path.contains('{') {
+            if op.path_parameter().is_some() {
                 args.push("sample_id".into());
             }
             let flags = operation_flags(api, op);
@@ -413,7 +413,7 @@ mod tests {
                 }
             };
             let mut call = client.dynamic(op.id.clone()).params(params);
-            if op.path.contains('{') {
+            if op.path_parameter().is_some() {
                 call = call.id("sample_id");
             }
             let request = match call.dry_run() {

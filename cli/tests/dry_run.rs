@@ -71,7 +71,7 @@ async fn every_operation_dry_runs_to_the_bytes_the_typed_client_sends() {
     for op in &api.operations {
         let params = api.sample_params(op);
         let mut call = client.dynamic(op.id.clone()).params(params.clone());
-        if op.path.contains('{') {
+        if op.path_parameter().is_some() {
             call = call.id("sample id/1");
         }
         let idempotent = op.idempotent && op.method == Method::Post;
@@ -100,7 +100,7 @@ async fn every_operation_dry_runs_to_the_bytes_the_typed_client_sends() {
                 "--json",
                 &json,
             ];
-            if op.path.contains('{') {
+            if op.path_parameter().is_some() {
                 args.push("sample id/1");
             }
             if *idempotent {

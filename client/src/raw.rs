@@ -18,7 +18,7 @@
 
 use crate::error::decode_json_any;
 use crate::form::{Form, FormEncode, FormField};
-use crate::transport::{ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
+use crate::transport::{ApiBase, BodyKind, CallOptions, HttpMethod, Operation, PathTemplate};
 use crate::{Client, Error, HttpRequest, ResponseInfo};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -124,7 +124,7 @@ impl RawRequest {
         }
         Ok(Operation {
             id: RAW_OPERATION,
-            path: "(raw)",
+            path: PathTemplate::fixed("(raw)"),
             method: self.method,
             base: ApiBase::Chargebee,
             body: match (self.method, self.json_body) {

@@ -107,23 +107,18 @@ impl<P: Params, T, K> Request<P, T, K> {
 
     /// Builds the request path, the path parameter encoded as one segment.
     fn path(&self) -> Result<String, Error> {
-        let template = self.op.path;
-        let Some(open) = template.find('{') else {
-            return Ok(template.to_string());
+        let path = &self.op.path;
+        let Some((name, tail)) = path.param else {
+            return Ok(path.head.to_string());
         };
-        let close = template[open..]
-            .find('}')
-            .map_or(template.len(), |at| open + at);
-        let name = template.get(open + 1..close).unwrap_or_default();
         let id = self.id.as_deref().ok_or_else(|| Error::InvalidArgument {
             param: name,
             message: format!("{} needs it in its path", self.op.id),
         })?;
         Ok(format!(
-            "{}{}{}",
-            &template[..open],
-            PathSegment::new(name, id)?,
-            template.get(close + 1..).unwrap_or_default()
+            "{}{}{tail}",
+            path.head,
+            PathSegment::new(name, id)?
         ))
     }
 
@@ -241,7 +236,11 @@ mod tests {
 
     const RETRIEVE: Operation = Operation {
         id: "thing.retrieve",
-        path: "/things/{thing_id}/parts",
+        path: crate::transport::PathTemplate {
+            text: "/things/{thing_id}/parts",
+            head: "/things/",
+            param: Some(("thing_id", "/parts")),
+        },
         method: HttpMethod::Get,
         base: ApiBase::Chargebee,
         body: BodyKind::Query,

@@ -24,8 +24,8 @@ use tracing::Instrument;
 pub(crate) struct Operation {
     /// `resource.operation`, as named in errors and logs.
     pub(crate) id: &'static str,
-    /// The path template, such as `/customers/{customer_id}`.
-    pub(crate) path: &'static str,
+    /// The path, split around its parameter when the code was generated.
+    pub(crate) path: PathTemplate,
     /// The HTTP method.
     pub(crate) method: HttpMethod,
     /// Which API serves it.
@@ -37,6 +37,29 @@ pub(crate) struct Operation {
     pub(crate) subdomain: Option<&'static str>,
     /// Whether Chargebee accepts an idempotency key for it.
     pub(crate) idempotent: bool,
+}
+
+/// An operation's path, split around its one parameter (Chargebee's paths have at most one)
+/// by the generator, so no request parses a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PathTemplate {
+    /// As documented, `/customers/{customer_id}`: for spans and logs.
+    pub(crate) text: &'static str,
+    /// What comes before the parameter: the whole path when it has none.
+    pub(crate) head: &'static str,
+    /// The parameter's name and what follows it: `("customer_id", "/delete")`.
+    pub(crate) param: Option<(&'static str, &'static str)>,
+}
+
+impl PathTemplate {
+    /// A path without a parameter.
+    pub(crate) const fn fixed(text: &'static str) -> Self {
+        PathTemplate {
+            text,
+            head: text,
+            param: None,
+        }
+    }
 }
 
 /// HTTP methods the API uses.
@@ -249,7 +272,7 @@ impl Client {
             otel.name = op.id,
             otel.kind = "client",
             http.request.method = op.method.as_str(),
-            url.path = op.path,
+            url.path = op.path.text,
             chargebee.operation = op.id,
             chargebee.idempotency_key_present = tracing::field::Empty,
             chargebee.attempts = tracing::field::Empty,
@@ -564,7 +587,7 @@ impl Client {
         if let Some(bytes) = &prepared.body {
             request = request.body(bytes.clone());
         }
-        tracing::debug!(operation = op.id, path = op.path, "sending request");
+        tracing::debug!(operation = op.id, path = op.path.text, "sending request");
         let mut response = request.send().await.map_err(|e| transport_error(op, e))?;
         let status = response.status().as_u16();
         // The caller's HTTP client may follow redirects: an answer from elsewhere is refused.
@@ -748,14 +771,14 @@ fn check_status(op: &Operation, status: u16, body: &[u8], via_maton: bool) -> Re
 
 #[cfg(test)]
 mod tests {
-    use super::PathSegment;
+    use super::{PathSegment, PathTemplate};
 
     #[test]
     fn subdomain_operations_go_to_their_host_in_direct_mode() {
         use super::{ApiBase, BodyKind, HttpMethod, Operation};
         let op = |subdomain| Operation {
             id: "usage_event.create",
-            path: "/usage_events",
+            path: PathTemplate::fixed("/usage_events"),
             method: HttpMethod::Post,
             base: ApiBase::Chargebee,
             body: BodyKind::Json,
@@ -799,7 +822,7 @@ mod tests {
         use super::{ApiBase, BodyKind, HttpMethod, Operation};
         let list = Operation {
             id: "connection.list",
-            path: "/connections",
+            path: PathTemplate::fixed("/connections"),
             method: HttpMethod::Get,
             base: ApiBase::Control,
             body: BodyKind::Query,
@@ -851,7 +874,11 @@ mod properties {
 
     const OP: Operation = Operation {
         id: "customer.retrieve",
-        path: "/customers/{customer_id}",
+        path: PathTemplate {
+            text: "/customers/{customer_id}",
+            head: "/customers/",
+            param: Some(("customer_id", "")),
+        },
         method: HttpMethod::Get,
         base: ApiBase::Chargebee,
         body: BodyKind::Query,

@@ -109,12 +109,35 @@ impl Operation {
 
     /// The name of its path parameter (`customer_id` in `/customers/{customer_id}`).
     pub fn path_parameter(&self) -> Option<&str> {
-        self.path
-            .split_once('{')?
-            .1
-            .split_once('}')
-            .map(|(name, _)| name)
+        self.path_segments().find_map(|segment| match segment {
+            PathSegment::Param(name) => Some(name),
+            PathSegment::Literal(_) => None,
+        })
     }
+
+    /// Its path between the slashes: `/customers/{customer_id}/delete` is `customers`, the
+    /// parameter `customer_id`, `delete`. The one reader of path templates outside the
+    /// generator.
+    pub fn path_segments(&self) -> impl Iterator<Item = PathSegment<'_>> {
+        self.path.trim_start_matches('/').split('/').map(|segment| {
+            match segment
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+            {
+                Some(name) => PathSegment::Param(name),
+                None => PathSegment::Literal(segment),
+            }
+        })
+    }
+}
+
+/// A piece of an operation's path between slashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSegment<'a> {
+    /// Written as it stands: `customers`.
+    Literal(&'a str),
+    /// The path parameter, by name: `customer_id`.
+    Param(&'a str),
 }
 
 /// The product catalog version an operation belongs to: a Chargebee site runs one of them.

@@ -71,17 +71,11 @@ fn referenced(name: &str) -> Option<&str> {
     .find(|r| is_kept(r))
 }
 
-/// The placeholder of `op`'s path (`customer_id` in `/customers/{customer_id}`), if any.
-fn placeholder(op: &Operation) -> Option<&str> {
-    let open = op.path.find('{')?;
-    op.path[open + 1..].split('}').next()
-}
-
 /// The kept resource whose id `op`'s path takes (`customer` for `{customer_id}`, `item` for
 /// `{parent_item_id}`), if any: an id the store does not hold names nothing, whatever the
 /// operation.
 pub fn path_resource(op: &Operation) -> Option<&str> {
-    referenced(placeholder(op)?)
+    referenced(op.path_parameter()?)
 }
 
 /// The object `id` of `resource`, unless the store does not hold it or keeps it only as
@@ -190,7 +184,7 @@ pub fn verb(op: &Operation) -> Option<Verb> {
 /// Whether `op` lists a resource's objects that belong to the one its path names:
 /// `subscriptions_for_customer` at `/customers/{customer_id}/subscriptions`.
 fn is_scoped_list(op: &Operation, name: &str) -> bool {
-    let parent = placeholder(op).and_then(|p| p.strip_suffix("_id"));
+    let parent = op.path_parameter().and_then(|p| p.strip_suffix("_id"));
     op.method == Method::Get
         && op.paginated
         && parent.is_some_and(|parent| name == format!("{}s_for_{parent}", op.resource))
@@ -259,8 +253,11 @@ pub fn run(
     let has_field = |field: &str| def.fields.iter().any(|f| f.name == field);
     // The path's id names the object itself, or (`/items/{parent_item_id}/attached_items`)
     // the object it belongs to.
-    let own_id = placeholder(op).is_some_and(|p| p == format!("{resource}_id"));
-    let parent = placeholder(op)
+    let own_id = op
+        .path_parameter()
+        .is_some_and(|p| p == format!("{resource}_id"));
+    let parent = op
+        .path_parameter()
         .filter(|_| !own_id)
         .zip(id)
         .filter(|(field, _)| has_field(field));

@@ -1,6 +1,6 @@
 //! Finds the operation a method and path name, from the description's path templates.
 
-use chargebee_description::{Api, Base, Method, Operation};
+use chargebee_description::{Api, Base, Method, Operation, PathSegment};
 
 /// Every operation's path, split into segments, for matching.
 pub struct Routes {
@@ -28,15 +28,10 @@ impl Routes {
             .enumerate()
             .map(|(i, op)| {
                 let segments = op
-                    .path
-                    .trim_start_matches('/')
-                    .split('/')
-                    .map(|s| {
-                        if s.starts_with('{') {
-                            Segment::Param
-                        } else {
-                            Segment::Literal(s.to_string())
-                        }
+                    .path_segments()
+                    .map(|segment| match segment {
+                        PathSegment::Param(_) => Segment::Param,
+                        PathSegment::Literal(s) => Segment::Literal(s.to_string()),
                     })
                     .collect();
                 (i, segments)

@@ -40,7 +40,7 @@ fn seeded() -> impl Iterator<Item = &'static str> {
 /// Whether `op`'s path names an object of one of the `seeded()` resources by id (`{item_id}`,
 /// or `{parent_item_id}` for the item an attached item belongs to).
 fn names_seeded(op: &chargebee_description::Operation) -> bool {
-    let Some(placeholder) = op.path.split('{').nth(1).and_then(|p| p.split('}').next()) else {
+    let Some(placeholder) = op.path_parameter() else {
         return false;
     };
     let named = placeholder.strip_suffix("_id").unwrap_or(placeholder);
@@ -111,7 +111,7 @@ async fn seed(emulator: &Emulator) -> Value {
     for resource in seeded().skip(SEEDED_FIRST.len()) {
         let op = api.operation(&format!("{resource}.create")).unwrap();
         let params = params_for(api, op, SAMPLE_ID);
-        let id = op.path.contains('{').then_some(SAMPLE_ID);
+        let id = op.path_parameter().is_some().then_some(SAMPLE_ID);
         client
             .call(&op.id, id, params)
             .await
@@ -173,7 +173,7 @@ async fn operations_not_modeled_answer_not_emulated_by_default() {
         emulator
             .restore(&ready_for(op, &seeded, &mut params))
             .unwrap();
-        let id = op.path.contains('{').then_some(SAMPLE_ID);
+        let id = op.path_parameter().is_some().then_some(SAMPLE_ID);
         let outcome = client.call(&op.id, id, params).await;
         if chargebee_emulator::models(&op.id) {
             assert!(answered_or_404(&outcome), "{}: {:?}", op.id, outcome.err());
@@ -268,7 +268,7 @@ async fn every_kept_resource_is_created_read_listed_updated_and_deleted() {
         emulator.restore(&seeded).unwrap();
         let op = |name: &str| api.operation(&format!("{resource}.{name}"));
         let path_id = |op: &chargebee_description::Operation, own: &str| {
-            let placeholder = op.path.split('{').nth(1)?.split('}').next()?;
+            let placeholder = op.path_parameter()?;
             Some(if placeholder == format!("{resource}_id") {
                 own.to_string()
             } else {
@@ -783,7 +783,7 @@ async fn every_chargebee_operation_round_trips_through_the_typed_client() {
         emulator
             .restore(&ready_for(op, &seeded, &mut params))
             .unwrap();
-        let id = op.path.contains('{').then_some(SAMPLE_ID);
+        let id = op.path_parameter().is_some().then_some(SAMPLE_ID);
         match client.call(&op.id, id, params).await {
             Ok(answer) => {
                 // A kept resource's list is empty until something is created.

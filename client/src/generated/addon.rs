@@ -111,7 +111,7 @@ impl Addons {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.create",
-    path: "/addons",
+    path: crate::transport::PathTemplate::fixed("/addons"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -332,7 +332,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.update",
-    path: "/addons/{addon_id}",
+    path: crate::transport::PathTemplate {
+        text: "/addons/{addon_id}",
+        head: "/addons/",
+        param: Some(("addon_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -559,7 +563,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "addon.list",
-    path: "/addons",
+    path: crate::transport::PathTemplate::fixed("/addons"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -694,7 +698,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.retrieve",
-    path: "/addons/{addon_id}",
+    path: crate::transport::PathTemplate {
+        text: "/addons/{addon_id}",
+        head: "/addons/",
+        param: Some(("addon_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -705,7 +713,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.delete",
-    path: "/addons/{addon_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/addons/{addon_id}/delete",
+        head: "/addons/",
+        param: Some(("addon_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -716,7 +728,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "addon.copy",
-    path: "/addons/copy",
+    path: crate::transport::PathTemplate::fixed("/addons/copy"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -740,7 +752,11 @@ impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
 }
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.unarchive",
-    path: "/addons/{addon_id}/unarchive",
+    path: crate::transport::PathTemplate {
+        text: "/addons/{addon_id}/unarchive",
+        head: "/addons/",
+        param: Some(("addon_id", "/unarchive")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -60,7 +60,7 @@ impl Addresses {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "address.retrieve",
-    path: "/addresses",
+    path: crate::transport::PathTemplate::fixed("/addresses"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -75,7 +75,7 @@ pub type RetrieveRequest = crate::Request<
 >;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "address.update",
-    path: "/addresses",
+    path: crate::transport::PathTemplate::fixed("/addresses"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

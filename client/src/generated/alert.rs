@@ -90,7 +90,7 @@ impl Alerts {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "alert.create",
-    path: "/alerts",
+    path: crate::transport::PathTemplate::fixed("/alerts"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -152,7 +152,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "alert.retrieve",
-    path: "/alerts/{alert_id}",
+    path: crate::transport::PathTemplate {
+        text: "/alerts/{alert_id}",
+        head: "/alerts/",
+        param: Some(("alert_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -163,7 +167,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "alert.list",
-    path: "/alerts",
+    path: crate::transport::PathTemplate::fixed("/alerts"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -212,7 +216,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "alert.update",
-    path: "/alerts/{alert_id}",
+    path: crate::transport::PathTemplate {
+        text: "/alerts/{alert_id}",
+        head: "/alerts/",
+        param: Some(("alert_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -235,7 +243,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "alert.delete",
-    path: "/alerts/{alert_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/alerts/{alert_id}/delete",
+        head: "/alerts/",
+        param: Some(("alert_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -246,7 +258,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const APPLICATION_ALERTS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "alert.application_alerts_for_subscription",
-    path: "/subscriptions/{subscription_id}/applicable_alerts",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/applicable_alerts",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/applicable_alerts")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

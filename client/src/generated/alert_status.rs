@@ -61,7 +61,11 @@ impl AlertStatuses {
 }
 const ALERT_STATUSES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "alert_status.alert_statuses_for_subscription",
-    path: "/subscriptions/{subscription_id}/alert_statuses",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/alert_statuses",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/alert_statuses")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -112,7 +116,11 @@ impl crate::Request<
 }
 const ALERT_STATUSES_FOR_ALERT: crate::transport::Operation = crate::transport::Operation {
     id: "alert_status.alert_statuses_for_alert",
-    path: "/alerts/{alert_id}/alert_statuses",
+    path: crate::transport::PathTemplate {
+        text: "/alerts/{alert_id}/alert_statuses",
+        head: "/alerts/",
+        param: Some(("alert_id", "/alert_statuses")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

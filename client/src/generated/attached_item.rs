@@ -113,7 +113,11 @@ impl AttachedItems {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.create",
-    path: "/items/{parent_item_id}/attached_items",
+    path: crate::transport::PathTemplate {
+        text: "/items/{parent_item_id}/attached_items",
+        head: "/items/",
+        param: Some(("parent_item_id", "/attached_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -163,7 +167,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.update",
-    path: "/attached_items/{attached_item_id}",
+    path: crate::transport::PathTemplate {
+        text: "/attached_items/{attached_item_id}",
+        head: "/attached_items/",
+        param: Some(("attached_item_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -207,7 +215,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.retrieve",
-    path: "/attached_items/{attached_item_id}",
+    path: crate::transport::PathTemplate {
+        text: "/attached_items/{attached_item_id}",
+        head: "/attached_items/",
+        param: Some(("attached_item_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -222,7 +234,11 @@ pub type RetrieveRequest = crate::Request<
 >;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.delete",
-    path: "/attached_items/{attached_item_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/attached_items/{attached_item_id}/delete",
+        head: "/attached_items/",
+        param: Some(("attached_item_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -233,7 +249,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.list",
-    path: "/items/{parent_item_id}/attached_items",
+    path: crate::transport::PathTemplate {
+        text: "/items/{parent_item_id}/attached_items",
+        head: "/items/",
+        param: Some(("parent_item_id", "/attached_items")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

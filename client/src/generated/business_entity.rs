@@ -63,7 +63,7 @@ impl BusinessEntities {
 }
 const CREATE_TRANSFERS: crate::transport::Operation = crate::transport::Operation {
     id: "business_entity.create_transfers",
-    path: "/business_entities/transfers",
+    path: crate::transport::PathTemplate::fixed("/business_entities/transfers"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -85,7 +85,7 @@ impl crate::Request<CreateTransfersParams, CreateTransfersResponse, crate::Idemp
 }
 const GET_TRANSFERS: crate::transport::Operation = crate::transport::Operation {
     id: "business_entity.get_transfers",
-    path: "/business_entities/transfers",
+    path: crate::transport::PathTemplate::fixed("/business_entities/transfers"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

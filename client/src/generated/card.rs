@@ -106,7 +106,11 @@ impl Cards {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "card.retrieve",
-    path: "/cards/{customer_id}",
+    path: crate::transport::PathTemplate {
+        text: "/cards/{customer_id}",
+        head: "/cards/",
+        param: Some(("customer_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -117,7 +121,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.update_card_for_customer",
-    path: "/customers/{customer_id}/credit_card",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/credit_card",
+        head: "/customers/",
+        param: Some(("customer_id", "/credit_card")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -231,7 +239,11 @@ impl crate::Request<
 }
 const SWITCH_GATEWAY_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.switch_gateway_for_customer",
-    path: "/customers/{customer_id}/switch_gateway",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/switch_gateway",
+        head: "/customers/",
+        param: Some(("customer_id", "/switch_gateway")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -257,7 +269,11 @@ impl crate::Request<
 }
 const COPY_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.copy_card_for_customer",
-    path: "/customers/{customer_id}/copy_card",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/copy_card",
+        head: "/customers/",
+        param: Some(("customer_id", "/copy_card")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -272,7 +288,11 @@ pub type CopyCardForCustomerRequest = crate::Request<
 >;
 const DELETE_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.delete_card_for_customer",
-    path: "/customers/{customer_id}/delete_card",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/delete_card",
+        head: "/customers/",
+        param: Some(("customer_id", "/delete_card")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -69,7 +69,7 @@ impl Comments {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "comment.create",
-    path: "/comments",
+    path: crate::transport::PathTemplate::fixed("/comments"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -88,7 +88,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "comment.retrieve",
-    path: "/comments/{comment_id}",
+    path: crate::transport::PathTemplate {
+        text: "/comments/{comment_id}",
+        head: "/comments/",
+        param: Some(("comment_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -99,7 +103,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "comment.list",
-    path: "/comments",
+    path: crate::transport::PathTemplate::fixed("/comments"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -150,7 +154,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "comment.delete",
-    path: "/comments/{comment_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/comments/{comment_id}/delete",
+        head: "/comments/",
+        param: Some(("comment_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

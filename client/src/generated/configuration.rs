@@ -30,7 +30,7 @@ impl Configurations {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "configuration.list",
-    path: "/configurations",
+    path: crate::transport::PathTemplate::fixed("/configurations"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -59,7 +59,7 @@ impl Connections {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "connection.list",
-    path: "/connections",
+    path: crate::transport::PathTemplate::fixed("/connections"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,
@@ -82,7 +82,7 @@ impl crate::Request<ListParams, ListResponse, crate::NotIdempotent> {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "connection.create",
-    path: "/connections",
+    path: crate::transport::PathTemplate::fixed("/connections"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Json,
@@ -97,7 +97,11 @@ pub type CreateRequest = crate::Request<
 >;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "connection.retrieve",
-    path: "/connections/{connection_id}",
+    path: crate::transport::PathTemplate {
+        text: "/connections/{connection_id}",
+        head: "/connections/",
+        param: Some(("connection_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,
@@ -108,7 +112,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "connection.delete",
-    path: "/connections/{connection_id}",
+    path: crate::transport::PathTemplate {
+        text: "/connections/{connection_id}",
+        head: "/connections/",
+        param: Some(("connection_id", "")),
+    },
     method: crate::transport::HttpMethod::Delete,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,

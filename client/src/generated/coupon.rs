@@ -147,7 +147,7 @@ impl Coupons {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.create",
-    path: "/coupons",
+    path: crate::transport::PathTemplate::fixed("/coupons"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -265,7 +265,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const CREATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.create_for_items",
-    path: "/coupons/create_for_items",
+    path: crate::transport::PathTemplate::fixed("/coupons/create_for_items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -397,7 +397,11 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
 }
 const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.update_for_items",
-    path: "/coupons/{coupon_id}/update_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/coupons/{coupon_id}/update_for_items",
+        head: "/coupons/",
+        param: Some(("coupon_id", "/update_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -535,7 +539,7 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.list",
-    path: "/coupons",
+    path: crate::transport::PathTemplate::fixed("/coupons"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -656,7 +660,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.retrieve",
-    path: "/coupons/{coupon_id}",
+    path: crate::transport::PathTemplate {
+        text: "/coupons/{coupon_id}",
+        head: "/coupons/",
+        param: Some(("coupon_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -667,7 +675,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.update",
-    path: "/coupons/{coupon_id}",
+    path: crate::transport::PathTemplate {
+        text: "/coupons/{coupon_id}",
+        head: "/coupons/",
+        param: Some(("coupon_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -791,7 +803,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.delete",
-    path: "/coupons/{coupon_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/coupons/{coupon_id}/delete",
+        head: "/coupons/",
+        param: Some(("coupon_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -802,7 +818,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.copy",
-    path: "/coupons/copy",
+    path: crate::transport::PathTemplate::fixed("/coupons/copy"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -826,7 +842,11 @@ impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
 }
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.unarchive",
-    path: "/coupons/{coupon_id}/unarchive",
+    path: crate::transport::PathTemplate {
+        text: "/coupons/{coupon_id}/unarchive",
+        head: "/coupons/",
+        param: Some(("coupon_id", "/unarchive")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -70,7 +70,7 @@ impl CouponCodes {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.create",
-    path: "/coupon_codes",
+    path: crate::transport::PathTemplate::fixed("/coupon_codes"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -81,7 +81,11 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 pub type CreateRequest = crate::Request<CreateParams, CreateResponse, crate::Idempotent>;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.retrieve",
-    path: "/coupon_codes/{coupon_code_code}",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_codes/{coupon_code_code}",
+        head: "/coupon_codes/",
+        param: Some(("coupon_code_code", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -92,7 +96,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.list",
-    path: "/coupon_codes",
+    path: crate::transport::PathTemplate::fixed("/coupon_codes"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -153,7 +157,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.archive",
-    path: "/coupon_codes/{coupon_code_code}/archive",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_codes/{coupon_code_code}/archive",
+        head: "/coupon_codes/",
+        param: Some(("coupon_code_code", "/archive")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -117,7 +117,7 @@ impl CouponSets {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.create",
-    path: "/coupon_sets",
+    path: crate::transport::PathTemplate::fixed("/coupon_sets"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -136,7 +136,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const ADD_COUPON_CODES: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.add_coupon_codes",
-    path: "/coupon_sets/{coupon_set_id}/add_coupon_codes",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_sets/{coupon_set_id}/add_coupon_codes",
+        head: "/coupon_sets/",
+        param: Some(("coupon_set_id", "/add_coupon_codes")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -158,7 +162,7 @@ impl crate::Request<AddCouponCodesParams, AddCouponCodesResponse, crate::Idempot
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.list",
-    path: "/coupon_sets",
+    path: crate::transport::PathTemplate::fixed("/coupon_sets"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -237,7 +241,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.retrieve",
-    path: "/coupon_sets/{coupon_set_id}",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_sets/{coupon_set_id}",
+        head: "/coupon_sets/",
+        param: Some(("coupon_set_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -248,7 +256,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.update",
-    path: "/coupon_sets/{coupon_set_id}/update",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_sets/{coupon_set_id}/update",
+        head: "/coupon_sets/",
+        param: Some(("coupon_set_id", "/update")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -273,7 +285,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.delete",
-    path: "/coupon_sets/{coupon_set_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_sets/{coupon_set_id}/delete",
+        head: "/coupon_sets/",
+        param: Some(("coupon_set_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -284,7 +300,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const DELETE_UNUSED_COUPON_CODES: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_set.delete_unused_coupon_codes",
-    path: "/coupon_sets/{coupon_set_id}/delete_unused_coupon_codes",
+    path: crate::transport::PathTemplate {
+        text: "/coupon_sets/{coupon_set_id}/delete_unused_coupon_codes",
+        head: "/coupon_sets/",
+        param: Some(("coupon_set_id", "/delete_unused_coupon_codes")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

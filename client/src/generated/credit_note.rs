@@ -263,7 +263,7 @@ impl CreditNotes {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.create",
-    path: "/credit_notes",
+    path: crate::transport::PathTemplate::fixed("/credit_notes"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -333,7 +333,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.retrieve",
-    path: "/credit_notes/{credit_note_id}",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -376,7 +380,11 @@ impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.pdf",
-    path: "/credit_notes/{credit_note_id}/pdf",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/pdf",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/pdf")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -394,7 +402,11 @@ impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
 }
 const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.download_einvoice",
-    path: "/credit_notes/{credit_note_id}/download_einvoice",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/download_einvoice",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/download_einvoice")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -409,7 +421,11 @@ pub type DownloadEinvoiceRequest = crate::Request<
 >;
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.refund",
-    path: "/credit_notes/{credit_note_id}/refund",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/refund",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -439,7 +455,11 @@ impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
 }
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.record_refund",
-    path: "/credit_notes/{credit_note_id}/record_refund",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/record_refund",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/record_refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -473,7 +493,11 @@ impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent>
 }
 const VOID_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.void_credit_note",
-    path: "/credit_notes/{credit_note_id}/void",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/void",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/void")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -496,7 +520,7 @@ impl crate::Request<VoidCreditNoteParams, VoidCreditNoteResponse, crate::Idempot
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.list",
-    path: "/credit_notes",
+    path: crate::transport::PathTemplate::fixed("/credit_notes"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -691,7 +715,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const CREDIT_NOTES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.credit_notes_for_customer",
-    path: "/customers/{customer_id}/credit_notes",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/credit_notes",
+        head: "/customers/",
+        param: Some(("customer_id", "/credit_notes")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -724,7 +752,11 @@ impl crate::Request<
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.delete",
-    path: "/credit_notes/{credit_note_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/delete",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -743,7 +775,11 @@ impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.update",
-    path: "/credit_notes/{credit_note_id}/update",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/update",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/update")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -762,7 +798,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const REMOVE_TAX_WITHHELD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.remove_tax_withheld_refund",
-    path: "/credit_notes/{credit_note_id}/remove_tax_withheld_refund",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/remove_tax_withheld_refund",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/remove_tax_withheld_refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -791,7 +831,11 @@ impl crate::Request<
 }
 const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.resend_einvoice",
-    path: "/credit_notes/{credit_note_id}/resend_einvoice",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/resend_einvoice",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/resend_einvoice")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -806,7 +850,11 @@ pub type ResendEinvoiceRequest = crate::Request<
 >;
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.send_einvoice",
-    path: "/credit_notes/{credit_note_id}/send_einvoice",
+    path: crate::transport::PathTemplate {
+        text: "/credit_notes/{credit_note_id}/send_einvoice",
+        head: "/credit_notes/",
+        param: Some(("credit_note_id", "/send_einvoice")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -821,7 +869,7 @@ pub type SendEinvoiceRequest = crate::Request<
 >;
 const IMPORT_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.import_credit_note",
-    path: "/credit_notes/import_credit_note",
+    path: crate::transport::PathTemplate::fixed("/credit_notes/import_credit_note"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -84,7 +84,7 @@ impl CreditUnits {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.list",
-    path: "/credit_units",
+    path: crate::transport::PathTemplate::fixed("/credit_units"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -121,7 +121,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.create",
-    path: "/credit_units",
+    path: crate::transport::PathTemplate::fixed("/credit_units"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -146,7 +146,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.update",
-    path: "/credit_units/{credit_unit_id}",
+    path: crate::transport::PathTemplate {
+        text: "/credit_units/{credit_unit_id}",
+        head: "/credit_units/",
+        param: Some(("credit_unit_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -171,7 +175,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.archive",
-    path: "/credit_units/{credit_unit_id}/archive_command",
+    path: crate::transport::PathTemplate {
+        text: "/credit_units/{credit_unit_id}/archive_command",
+        head: "/credit_units/",
+        param: Some(("credit_unit_id", "/archive_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -182,7 +190,11 @@ const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
 pub type ArchiveRequest = crate::Request<(), ArchiveResponse, crate::Idempotent>;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_unit.reactivate",
-    path: "/credit_units/{credit_unit_id}/reactivate_command",
+    path: crate::transport::PathTemplate {
+        text: "/credit_units/{credit_unit_id}/reactivate_command",
+        head: "/credit_units/",
+        param: Some(("credit_unit_id", "/reactivate_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -111,7 +111,7 @@ impl Currencies {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "currency.list",
-    path: "/currencies/list",
+    path: crate::transport::PathTemplate::fixed("/currencies/list"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -136,7 +136,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.retrieve",
-    path: "/currencies/{site_currency_id}",
+    path: crate::transport::PathTemplate {
+        text: "/currencies/{site_currency_id}",
+        head: "/currencies/",
+        param: Some(("site_currency_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -147,7 +151,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.create",
-    path: "/currencies",
+    path: crate::transport::PathTemplate::fixed("/currencies"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -166,7 +170,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.update",
-    path: "/currencies/{site_currency_id}",
+    path: crate::transport::PathTemplate {
+        text: "/currencies/{site_currency_id}",
+        head: "/currencies/",
+        param: Some(("site_currency_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -185,7 +193,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const ADD_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.add_schedule",
-    path: "/currencies/{site_currency_id}/add_schedule",
+    path: crate::transport::PathTemplate {
+        text: "/currencies/{site_currency_id}/add_schedule",
+        head: "/currencies/",
+        param: Some(("site_currency_id", "/add_schedule")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -200,7 +212,11 @@ pub type AddScheduleRequest = crate::Request<
 >;
 const REMOVE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.remove_schedule",
-    path: "/currencies/{site_currency_id}/remove_schedule",
+    path: crate::transport::PathTemplate {
+        text: "/currencies/{site_currency_id}/remove_schedule",
+        head: "/currencies/",
+        param: Some(("site_currency_id", "/remove_schedule")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

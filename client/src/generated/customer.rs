@@ -443,7 +443,7 @@ impl Customers {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.create",
-    path: "/customers",
+    path: crate::transport::PathTemplate::fixed("/customers"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -693,7 +693,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "customer.list",
-    path: "/customers",
+    path: crate::transport::PathTemplate::fixed("/customers"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -882,7 +882,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.retrieve",
-    path: "/customers/{customer_id}",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}",
+        head: "/customers/",
+        param: Some(("customer_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -893,7 +897,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update",
-    path: "/customers/{customer_id}",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}",
+        head: "/customers/",
+        param: Some(("customer_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1044,7 +1052,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_payment_method",
-    path: "/customers/{customer_id}/update_payment_method",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/update_payment_method",
+        head: "/customers/",
+        param: Some(("customer_id", "/update_payment_method")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1073,7 +1085,11 @@ impl crate::Request<
 }
 const UPDATE_BILLING_INFO: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_billing_info",
-    path: "/customers/{customer_id}/update_billing_info",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/update_billing_info",
+        head: "/customers/",
+        param: Some(("customer_id", "/update_billing_info")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1159,7 +1175,11 @@ impl crate::Request<
 }
 const CONTACTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "customer.contacts_for_customer",
-    path: "/customers/{customer_id}/contacts",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/contacts",
+        head: "/customers/",
+        param: Some(("customer_id", "/contacts")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1192,7 +1212,11 @@ impl crate::Request<
 }
 const ASSIGN_PAYMENT_ROLE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.assign_payment_role",
-    path: "/customers/{customer_id}/assign_payment_role",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/assign_payment_role",
+        head: "/customers/",
+        param: Some(("customer_id", "/assign_payment_role")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1207,7 +1231,11 @@ pub type AssignPaymentRoleRequest = crate::Request<
 >;
 const ADD_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.add_contact",
-    path: "/customers/{customer_id}/add_contact",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/add_contact",
+        head: "/customers/",
+        param: Some(("customer_id", "/add_contact")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1229,7 +1257,11 @@ impl crate::Request<AddContactParams, AddContactResponse, crate::Idempotent> {
 }
 const UPDATE_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_contact",
-    path: "/customers/{customer_id}/update_contact",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/update_contact",
+        head: "/customers/",
+        param: Some(("customer_id", "/update_contact")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1251,7 +1283,11 @@ impl crate::Request<UpdateContactParams, UpdateContactResponse, crate::Idempoten
 }
 const DELETE_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete_contact",
-    path: "/customers/{customer_id}/delete_contact",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/delete_contact",
+        head: "/customers/",
+        param: Some(("customer_id", "/delete_contact")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1273,7 +1309,11 @@ impl crate::Request<DeleteContactParams, DeleteContactResponse, crate::Idempoten
 }
 const ADD_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.add_promotional_credits",
-    path: "/customers/{customer_id}/add_promotional_credits",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/add_promotional_credits",
+        head: "/customers/",
+        param: Some(("customer_id", "/add_promotional_credits")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1311,7 +1351,11 @@ impl crate::Request<
 }
 const DEDUCT_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.deduct_promotional_credits",
-    path: "/customers/{customer_id}/deduct_promotional_credits",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/deduct_promotional_credits",
+        head: "/customers/",
+        param: Some(("customer_id", "/deduct_promotional_credits")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1349,7 +1393,11 @@ impl crate::Request<
 }
 const SET_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.set_promotional_credits",
-    path: "/customers/{customer_id}/set_promotional_credits",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/set_promotional_credits",
+        head: "/customers/",
+        param: Some(("customer_id", "/set_promotional_credits")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1387,7 +1435,11 @@ impl crate::Request<
 }
 const RECORD_EXCESS_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.record_excess_payment",
-    path: "/customers/{customer_id}/record_excess_payment",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/record_excess_payment",
+        head: "/customers/",
+        param: Some(("customer_id", "/record_excess_payment")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1419,7 +1471,11 @@ impl crate::Request<
 }
 const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.collect_payment",
-    path: "/customers/{customer_id}/collect_payment",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/collect_payment",
+        head: "/customers/",
+        param: Some(("customer_id", "/collect_payment")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1491,7 +1547,11 @@ impl crate::Request<CollectPaymentParams, CollectPaymentResponse, crate::Idempot
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete",
-    path: "/customers/{customer_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/delete",
+        head: "/customers/",
+        param: Some(("customer_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1509,7 +1569,7 @@ impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
 }
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.move",
-    path: "/customers/move",
+    path: crate::transport::PathTemplate::fixed("/customers/move"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1520,7 +1580,11 @@ const MOVE: crate::transport::Operation = crate::transport::Operation {
 pub type MoveRequest = crate::Request<MoveParams, MoveResponse, crate::Idempotent>;
 const CHANGE_BILLING_DATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.change_billing_date",
-    path: "/customers/{customer_id}/change_billing_date",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/change_billing_date",
+        head: "/customers/",
+        param: Some(("customer_id", "/change_billing_date")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1569,7 +1633,7 @@ impl crate::Request<
 }
 const MERGE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.merge",
-    path: "/customers/merge",
+    path: crate::transport::PathTemplate::fixed("/customers/merge"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1580,7 +1644,11 @@ const MERGE: crate::transport::Operation = crate::transport::Operation {
 pub type MergeRequest = crate::Request<MergeParams, MergeResponse, crate::Idempotent>;
 const CLEAR_PERSONAL_DATA: crate::transport::Operation = crate::transport::Operation {
     id: "customer.clear_personal_data",
-    path: "/customers/{customer_id}/clear_personal_data",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/clear_personal_data",
+        head: "/customers/",
+        param: Some(("customer_id", "/clear_personal_data")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1595,7 +1663,11 @@ pub type ClearPersonalDataRequest = crate::Request<
 >;
 const RELATIONSHIPS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.relationships",
-    path: "/customers/{customer_id}/relationships",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/relationships",
+        head: "/customers/",
+        param: Some(("customer_id", "/relationships")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1651,7 +1723,11 @@ impl crate::Request<RelationshipsParams, RelationshipsResponse, crate::Idempoten
 }
 const DELETE_RELATIONSHIP: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete_relationship",
-    path: "/customers/{customer_id}/delete_relationship",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/delete_relationship",
+        head: "/customers/",
+        param: Some(("customer_id", "/delete_relationship")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1666,7 +1742,11 @@ pub type DeleteRelationshipRequest = crate::Request<
 >;
 const HIERARCHY: crate::transport::Operation = crate::transport::Operation {
     id: "customer.hierarchy",
-    path: "/customers/{customer_id}/hierarchy",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/hierarchy",
+        head: "/customers/",
+        param: Some(("customer_id", "/hierarchy")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1681,7 +1761,11 @@ pub type HierarchyRequest = crate::Request<
 >;
 const LIST_HIERARCHY_DETAIL: crate::transport::Operation = crate::transport::Operation {
     id: "customer.list_hierarchy_detail",
-    path: "/customers/{customer_id}/hierarchy_detail",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/hierarchy_detail",
+        head: "/customers/",
+        param: Some(("customer_id", "/hierarchy_detail")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1714,7 +1798,11 @@ impl crate::Request<
 }
 const UPDATE_HIERARCHY_SETTINGS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_hierarchy_settings",
-    path: "/customers/{customer_id}/update_hierarchy_settings",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/update_hierarchy_settings",
+        head: "/customers/",
+        param: Some(("customer_id", "/update_hierarchy_settings")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

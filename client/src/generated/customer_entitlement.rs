@@ -42,7 +42,11 @@ impl CustomerEntitlements {
 }
 const ENTITLEMENTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "customer_entitlement.entitlements_for_customer",
-    path: "/customers/{customer_id}/customer_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/customer_entitlements",
+        head: "/customers/",
+        param: Some(("customer_id", "/customer_entitlements")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -106,7 +106,11 @@ impl DifferentialPrices {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "differential_price.create",
-    path: "/item_prices/{item_price_id}/differential_prices",
+    path: crate::transport::PathTemplate {
+        text: "/item_prices/{item_price_id}/differential_prices",
+        head: "/item_prices/",
+        param: Some(("item_price_id", "/differential_prices")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -146,7 +150,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "differential_price.retrieve",
-    path: "/differential_prices/{differential_price_id}",
+    path: crate::transport::PathTemplate {
+        text: "/differential_prices/{differential_price_id}",
+        head: "/differential_prices/",
+        param: Some(("differential_price_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -161,7 +169,11 @@ pub type RetrieveRequest = crate::Request<
 >;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "differential_price.update",
-    path: "/differential_prices/{differential_price_id}",
+    path: crate::transport::PathTemplate {
+        text: "/differential_prices/{differential_price_id}",
+        head: "/differential_prices/",
+        param: Some(("differential_price_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -195,7 +207,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "differential_price.delete",
-    path: "/differential_prices/{differential_price_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/differential_prices/{differential_price_id}/delete",
+        head: "/differential_prices/",
+        param: Some(("differential_price_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -206,7 +222,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "differential_price.list",
-    path: "/differential_prices",
+    path: crate::transport::PathTemplate::fixed("/differential_prices"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -43,7 +43,7 @@ impl Entitlements {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "entitlement.list",
-    path: "/entitlements",
+    path: crate::transport::PathTemplate::fixed("/entitlements"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -100,7 +100,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "entitlement.create",
-    path: "/entitlements",
+    path: crate::transport::PathTemplate::fixed("/entitlements"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -60,7 +60,11 @@ impl EntitlementOverrides {
 }
 const ADD_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "entitlement_override.add_entitlement_override_for_subscription",
-    path: "/subscriptions/{subscription_id}/entitlement_overrides",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/entitlement_overrides",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/entitlement_overrides")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -94,7 +98,11 @@ impl crate::Request<
 }
 const LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "entitlement_override.list_entitlement_override_for_subscription",
-    path: "/subscriptions/{subscription_id}/entitlement_overrides",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/entitlement_overrides",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/entitlement_overrides")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -326,7 +326,7 @@ impl Estimates {
 }
 const CREATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_subscription",
-    path: "/estimates/create_subscription",
+    path: crate::transport::PathTemplate::fixed("/estimates/create_subscription"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -441,7 +441,9 @@ impl crate::Request<
 }
 const CREATE_SUB_ITEM_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_item_estimate",
-    path: "/estimates/create_subscription_for_items",
+    path: crate::transport::PathTemplate::fixed(
+        "/estimates/create_subscription_for_items",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -570,7 +572,11 @@ impl crate::Request<
 }
 const CREATE_SUB_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_for_customer_estimate",
-    path: "/customers/{customer_id}/create_subscription_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/create_subscription_estimate",
+        head: "/customers/",
+        param: Some(("customer_id", "/create_subscription_estimate")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -669,7 +675,11 @@ impl crate::Request<
 }
 const CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_item_for_customer_estimate",
-    path: "/customers/{customer_id}/create_subscription_for_items_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/create_subscription_for_items_estimate",
+        head: "/customers/",
+        param: Some(("customer_id", "/create_subscription_for_items_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -789,7 +799,7 @@ impl crate::Request<
 }
 const UPDATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.update_subscription",
-    path: "/estimates/update_subscription",
+    path: crate::transport::PathTemplate::fixed("/estimates/update_subscription"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -942,7 +952,9 @@ impl crate::Request<
 }
 const UPDATE_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.update_subscription_for_items",
-    path: "/estimates/update_subscription_for_items",
+    path: crate::transport::PathTemplate::fixed(
+        "/estimates/update_subscription_for_items",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1113,7 +1125,11 @@ impl crate::Request<
 }
 const RENEWAL_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.renewal_estimate",
-    path: "/subscriptions/{subscription_id}/renewal_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/renewal_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/renewal_estimate")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1159,7 +1175,11 @@ impl crate::Request<
 }
 const ADVANCE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.advance_invoice_estimate",
-    path: "/subscriptions/{subscription_id}/advance_invoice_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/advance_invoice_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/advance_invoice_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1211,7 +1231,11 @@ impl crate::Request<
 }
 const REGENERATE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.regenerate_invoice_estimate",
-    path: "/subscriptions/{subscription_id}/regenerate_invoice_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/regenerate_invoice_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/regenerate_invoice_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1254,7 +1278,11 @@ impl crate::Request<
 }
 const UPCOMING_INVOICES_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.upcoming_invoices_estimate",
-    path: "/customers/{customer_id}/upcoming_invoices_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/upcoming_invoices_estimate",
+        head: "/customers/",
+        param: Some(("customer_id", "/upcoming_invoices_estimate")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1280,7 +1308,11 @@ impl crate::Request<
 }
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.change_term_end",
-    path: "/subscriptions/{subscription_id}/change_term_end_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/change_term_end_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/change_term_end_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1307,7 +1339,11 @@ impl crate::Request<ChangeTermEndParams, ChangeTermEndResponse, crate::NotIdempo
 }
 const CANCEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.cancel_subscription",
-    path: "/subscriptions/{subscription_id}/cancel_subscription_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/cancel_subscription_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/cancel_subscription_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1404,7 +1440,11 @@ impl crate::Request<
 }
 const CANCEL_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.cancel_subscription_for_items",
-    path: "/subscriptions/{subscription_id}/cancel_subscription_for_items_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/cancel_subscription_for_items_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/cancel_subscription_for_items_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1506,7 +1546,11 @@ impl crate::Request<
 }
 const PAUSE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.pause_subscription",
-    path: "/subscriptions/{subscription_id}/pause_subscription_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/pause_subscription_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/pause_subscription_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1545,7 +1589,11 @@ impl crate::Request<
 }
 const RESUME_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.resume_subscription",
-    path: "/subscriptions/{subscription_id}/resume_subscription_estimate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/resume_subscription_estimate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/resume_subscription_estimate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1581,7 +1629,7 @@ impl crate::Request<
 }
 const GIFT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.gift_subscription",
-    path: "/estimates/gift_subscription",
+    path: crate::transport::PathTemplate::fixed("/estimates/gift_subscription"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1642,7 +1690,9 @@ impl crate::Request<
 }
 const GIFT_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.gift_subscription_for_items",
-    path: "/estimates/gift_subscription_for_items",
+    path: crate::transport::PathTemplate::fixed(
+        "/estimates/gift_subscription_for_items",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1709,7 +1759,7 @@ impl crate::Request<
 }
 const CREATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_invoice",
-    path: "/estimates/create_invoice",
+    path: crate::transport::PathTemplate::fixed("/estimates/create_invoice"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1810,7 +1860,7 @@ impl crate::Request<CreateInvoiceParams, CreateInvoiceResponse, crate::NotIdempo
 }
 const CREATE_INVOICE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_invoice_for_items",
-    path: "/estimates/create_invoice_for_items",
+    path: crate::transport::PathTemplate::fixed("/estimates/create_invoice_for_items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1939,7 +1989,7 @@ impl crate::Request<
 }
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.payment_schedules",
-    path: "/estimates/payment_schedules",
+    path: crate::transport::PathTemplate::fixed("/estimates/payment_schedules"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -41,7 +41,7 @@ impl Events {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "event.list",
-    path: "/events",
+    path: crate::transport::PathTemplate::fixed("/events"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -129,7 +129,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "event.retrieve",
-    path: "/events/{event_id}",
+    path: crate::transport::PathTemplate {
+        text: "/events/{event_id}",
+        head: "/events/",
+        param: Some(("event_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -227,7 +227,11 @@ impl Exports {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "export.retrieve",
-    path: "/exports/{export_id}",
+    path: crate::transport::PathTemplate {
+        text: "/exports/{export_id}",
+        head: "/exports/",
+        param: Some(("export_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -238,7 +242,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const REVENUE_RECOGNITION: crate::transport::Operation = crate::transport::Operation {
     id: "export.revenue_recognition",
-    path: "/exports/revenue_recognition",
+    path: crate::transport::PathTemplate::fixed("/exports/revenue_recognition"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -744,7 +748,7 @@ impl crate::Request<
 }
 const DEFERRED_REVENUE: crate::transport::Operation = crate::transport::Operation {
     id: "export.deferred_revenue",
-    path: "/exports/deferred_revenue",
+    path: crate::transport::PathTemplate::fixed("/exports/deferred_revenue"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1246,7 +1250,7 @@ impl crate::Request<DeferredRevenueParams, DeferredRevenueResponse, crate::Idemp
 }
 const PLANS: crate::transport::Operation = crate::transport::Operation {
     id: "export.plans",
-    path: "/exports/plans",
+    path: crate::transport::PathTemplate::fixed("/exports/plans"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1373,7 +1377,7 @@ impl crate::Request<PlansParams, PlansResponse, crate::Idempotent> {
 }
 const ADDONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.addons",
-    path: "/exports/addons",
+    path: crate::transport::PathTemplate::fixed("/exports/addons"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1476,7 +1480,7 @@ impl crate::Request<AddonsParams, AddonsResponse, crate::Idempotent> {
 }
 const COUPONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.coupons",
-    path: "/exports/coupons",
+    path: crate::transport::PathTemplate::fixed("/exports/coupons"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1583,7 +1587,7 @@ impl crate::Request<CouponsParams, CouponsResponse, crate::Idempotent> {
 }
 const CUSTOMERS: crate::transport::Operation = crate::transport::Operation {
     id: "export.customers",
-    path: "/exports/customers",
+    path: crate::transport::PathTemplate::fixed("/exports/customers"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1770,7 +1774,7 @@ impl crate::Request<CustomersParams, CustomersResponse, crate::Idempotent> {
 }
 const SUBSCRIPTIONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.subscriptions",
-    path: "/exports/subscriptions",
+    path: crate::transport::PathTemplate::fixed("/exports/subscriptions"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1981,7 +1985,7 @@ impl crate::Request<SubscriptionsParams, SubscriptionsResponse, crate::Idempoten
 }
 const INVOICES: crate::transport::Operation = crate::transport::Operation {
     id: "export.invoices",
-    path: "/exports/invoices",
+    path: crate::transport::PathTemplate::fixed("/exports/invoices"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2148,7 +2152,7 @@ impl crate::Request<InvoicesParams, InvoicesResponse, crate::Idempotent> {
 }
 const CREDIT_NOTES: crate::transport::Operation = crate::transport::Operation {
     id: "export.credit_notes",
-    path: "/exports/credit_notes",
+    path: crate::transport::PathTemplate::fixed("/exports/credit_notes"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2336,7 +2340,7 @@ impl crate::Request<CreditNotesParams, CreditNotesResponse, crate::Idempotent> {
 }
 const TRANSACTIONS: crate::transport::Operation = crate::transport::Operation {
     id: "export.transactions",
-    path: "/exports/transactions",
+    path: crate::transport::PathTemplate::fixed("/exports/transactions"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2506,7 +2510,7 @@ impl crate::Request<TransactionsParams, TransactionsResponse, crate::Idempotent>
 }
 const ORDERS: crate::transport::Operation = crate::transport::Operation {
     id: "export.orders",
-    path: "/exports/orders",
+    path: crate::transport::PathTemplate::fixed("/exports/orders"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2681,7 +2685,7 @@ impl crate::Request<OrdersParams, OrdersResponse, crate::Idempotent> {
 }
 const ITEM_FAMILIES: crate::transport::Operation = crate::transport::Operation {
     id: "export.item_families",
-    path: "/exports/item_families",
+    path: crate::transport::PathTemplate::fixed("/exports/item_families"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2746,7 +2750,7 @@ impl crate::Request<ItemFamiliesParams, ItemFamiliesResponse, crate::Idempotent>
 }
 const ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "export.items",
-    path: "/exports/items",
+    path: crate::transport::PathTemplate::fixed("/exports/items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2891,7 +2895,7 @@ impl crate::Request<ItemsParams, ItemsResponse, crate::Idempotent> {
 }
 const ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
     id: "export.item_prices",
-    path: "/exports/item_prices",
+    path: crate::transport::PathTemplate::fixed("/exports/item_prices"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3070,7 +3074,7 @@ impl crate::Request<ItemPricesParams, ItemPricesResponse, crate::Idempotent> {
 }
 const ATTACHED_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "export.attached_items",
-    path: "/exports/attached_items",
+    path: crate::transport::PathTemplate::fixed("/exports/attached_items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3156,7 +3160,7 @@ impl crate::Request<AttachedItemsParams, AttachedItemsResponse, crate::Idempoten
 }
 const DIFFERENTIAL_PRICES: crate::transport::Operation = crate::transport::Operation {
     id: "export.differential_prices",
-    path: "/exports/differential_prices",
+    path: crate::transport::PathTemplate::fixed("/exports/differential_prices"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3219,7 +3223,7 @@ impl crate::Request<
 }
 const PRICE_VARIANTS: crate::transport::Operation = crate::transport::Operation {
     id: "export.price_variants",
-    path: "/exports/price_variants",
+    path: crate::transport::PathTemplate::fixed("/exports/price_variants"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3302,7 +3306,7 @@ impl crate::Request<PriceVariantsParams, PriceVariantsResponse, crate::Idempoten
 }
 const RAMPS: crate::transport::Operation = crate::transport::Operation {
     id: "export.ramps",
-    path: "/exports/ramps",
+    path: crate::transport::PathTemplate::fixed("/exports/ramps"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

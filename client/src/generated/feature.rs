@@ -99,7 +99,7 @@ impl Features {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "feature.list",
-    path: "/features",
+    path: crate::transport::PathTemplate::fixed("/features"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -163,7 +163,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.create",
-    path: "/features",
+    path: crate::transport::PathTemplate::fixed("/features"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -204,7 +204,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.update",
-    path: "/features/{feature_id}",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}",
+        head: "/features/",
+        param: Some(("feature_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -240,7 +244,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.retrieve",
-    path: "/features/{feature_id}",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}",
+        head: "/features/",
+        param: Some(("feature_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -251,7 +259,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.delete",
-    path: "/features/{feature_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}/delete",
+        head: "/features/",
+        param: Some(("feature_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -262,7 +274,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.activate",
-    path: "/features/{feature_id}/activate_command",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}/activate_command",
+        head: "/features/",
+        param: Some(("feature_id", "/activate_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -273,7 +289,11 @@ const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
 pub type ActivateRequest = crate::Request<(), ActivateResponse, crate::Idempotent>;
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.archive",
-    path: "/features/{feature_id}/archive_command",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}/archive_command",
+        head: "/features/",
+        param: Some(("feature_id", "/archive_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -284,7 +304,11 @@ const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
 pub type ArchiveRequest = crate::Request<(), ArchiveResponse, crate::Idempotent>;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "feature.reactivate",
-    path: "/features/{feature_id}/reactivate_command",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}/reactivate_command",
+        head: "/features/",
+        param: Some(("feature_id", "/reactivate_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

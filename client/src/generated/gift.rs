@@ -93,7 +93,7 @@ impl Gifts {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "gift.create",
-    path: "/gifts",
+    path: crate::transport::PathTemplate::fixed("/gifts"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -163,7 +163,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const CREATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "gift.create_for_items",
-    path: "/gifts/create_for_items",
+    path: crate::transport::PathTemplate::fixed("/gifts/create_for_items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -246,7 +246,11 @@ impl crate::Request<CreateForItemsParams, CreateForItemsResponse, crate::Idempot
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "gift.retrieve",
-    path: "/gifts/{gift_id}",
+    path: crate::transport::PathTemplate {
+        text: "/gifts/{gift_id}",
+        head: "/gifts/",
+        param: Some(("gift_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -257,7 +261,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "gift.list",
-    path: "/gifts",
+    path: crate::transport::PathTemplate::fixed("/gifts"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -318,7 +322,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const CLAIM: crate::transport::Operation = crate::transport::Operation {
     id: "gift.claim",
-    path: "/gifts/{gift_id}/claim",
+    path: crate::transport::PathTemplate {
+        text: "/gifts/{gift_id}/claim",
+        head: "/gifts/",
+        param: Some(("gift_id", "/claim")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -329,7 +337,11 @@ const CLAIM: crate::transport::Operation = crate::transport::Operation {
 pub type ClaimRequest = crate::Request<(), ClaimResponse, crate::Idempotent>;
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "gift.cancel",
-    path: "/gifts/{gift_id}/cancel",
+    path: crate::transport::PathTemplate {
+        text: "/gifts/{gift_id}/cancel",
+        head: "/gifts/",
+        param: Some(("gift_id", "/cancel")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -340,7 +352,11 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
 pub type CancelRequest = crate::Request<(), CancelResponse, crate::Idempotent>;
 const UPDATE_GIFT: crate::transport::Operation = crate::transport::Operation {
     id: "gift.update_gift",
-    path: "/gifts/{gift_id}/update_gift",
+    path: crate::transport::PathTemplate {
+        text: "/gifts/{gift_id}/update_gift",
+        head: "/gifts/",
+        param: Some(("gift_id", "/update_gift")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

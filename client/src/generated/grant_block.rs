@@ -38,7 +38,7 @@ impl GrantBlocks {
 }
 const LIST_GRANT_BLOCKS: crate::transport::Operation = crate::transport::Operation {
     id: "grant_block.list_grant_blocks",
-    path: "/grant_blocks",
+    path: crate::transport::PathTemplate::fixed("/grant_blocks"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -258,7 +258,7 @@ impl HostedPages {
 }
 const CHECKOUT_NEW: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_new",
-    path: "/hosted_pages/checkout_new",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/checkout_new"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -376,7 +376,7 @@ impl crate::Request<CheckoutNewParams, CheckoutNewResponse, crate::Idempotent> {
 }
 const CHECKOUT_ONE_TIME: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_one_time",
-    path: "/hosted_pages/checkout_one_time",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/checkout_one_time"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -479,7 +479,9 @@ impl crate::Request<CheckoutOneTimeParams, CheckoutOneTimeResponse, crate::Idemp
 }
 const CHECKOUT_ONE_TIME_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_one_time_for_items",
-    path: "/hosted_pages/checkout_one_time_for_items",
+    path: crate::transport::PathTemplate::fixed(
+        "/hosted_pages/checkout_one_time_for_items",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -611,7 +613,7 @@ impl crate::Request<
 }
 const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_new_for_items",
-    path: "/hosted_pages/checkout_new_for_items",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/checkout_new_for_items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -747,7 +749,7 @@ impl crate::Request<
 }
 const CHECKOUT_EXISTING: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_existing",
-    path: "/hosted_pages/checkout_existing",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/checkout_existing"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -891,7 +893,9 @@ impl crate::Request<
 }
 const CHECKOUT_EXISTING_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_existing_for_items",
-    path: "/hosted_pages/checkout_existing_for_items",
+    path: crate::transport::PathTemplate::fixed(
+        "/hosted_pages/checkout_existing_for_items",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1062,7 +1066,7 @@ impl crate::Request<
 }
 const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.update_card",
-    path: "/hosted_pages/update_card",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/update_card"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1117,7 +1121,7 @@ impl crate::Request<UpdateCardParams, UpdateCardResponse, crate::Idempotent> {
 }
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.update_payment_method",
-    path: "/hosted_pages/update_payment_method",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/update_payment_method"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1176,7 +1180,7 @@ impl crate::Request<
 }
 const MANAGE_PAYMENT_SOURCES: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.manage_payment_sources",
-    path: "/hosted_pages/manage_payment_sources",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/manage_payment_sources"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1219,7 +1223,7 @@ impl crate::Request<
 }
 const COLLECT_NOW: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.collect_now",
-    path: "/hosted_pages/collect_now",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/collect_now"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1266,7 +1270,7 @@ impl crate::Request<CollectNowParams, CollectNowResponse, crate::Idempotent> {
 }
 const ACCEPT_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.accept_quote",
-    path: "/hosted_pages/accept_quote",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/accept_quote"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1299,7 +1303,7 @@ impl crate::Request<AcceptQuoteParams, AcceptQuoteResponse, crate::Idempotent> {
 }
 const EXTEND_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.extend_subscription",
-    path: "/hosted_pages/extend_subscription",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/extend_subscription"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1335,7 +1339,7 @@ impl crate::Request<
 }
 const CHECKOUT_GIFT: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_gift",
-    path: "/hosted_pages/checkout_gift",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/checkout_gift"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1378,7 +1382,7 @@ impl crate::Request<CheckoutGiftParams, CheckoutGiftResponse, crate::Idempotent>
 }
 const CHECKOUT_GIFT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_gift_for_items",
-    path: "/hosted_pages/checkout_gift_for_items",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/checkout_gift_for_items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1439,7 +1443,7 @@ impl crate::Request<
 }
 const CLAIM_GIFT: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.claim_gift",
-    path: "/hosted_pages/claim_gift",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/claim_gift"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1472,7 +1476,7 @@ impl crate::Request<ClaimGiftParams, ClaimGiftResponse, crate::Idempotent> {
 }
 const RETRIEVE_AGREEMENT_PDF: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.retrieve_agreement_pdf",
-    path: "/hosted_pages/retrieve_agreement_pdf",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/retrieve_agreement_pdf"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1487,7 +1491,11 @@ pub type RetrieveAgreementPdfRequest = crate::Request<
 >;
 const ACKNOWLEDGE: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.acknowledge",
-    path: "/hosted_pages/{hosted_page_id}/acknowledge",
+    path: crate::transport::PathTemplate {
+        text: "/hosted_pages/{hosted_page_id}/acknowledge",
+        head: "/hosted_pages/",
+        param: Some(("hosted_page_id", "/acknowledge")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1498,7 +1506,11 @@ const ACKNOWLEDGE: crate::transport::Operation = crate::transport::Operation {
 pub type AcknowledgeRequest = crate::Request<(), AcknowledgeResponse, crate::Idempotent>;
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.retrieve",
-    path: "/hosted_pages/{hosted_page_id}",
+    path: crate::transport::PathTemplate {
+        text: "/hosted_pages/{hosted_page_id}",
+        head: "/hosted_pages/",
+        param: Some(("hosted_page_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1509,7 +1521,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.list",
-    path: "/hosted_pages",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1570,7 +1582,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const PRE_CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.pre_cancel",
-    path: "/hosted_pages/pre_cancel",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/pre_cancel"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1616,7 +1628,7 @@ impl crate::Request<PreCancelParams, PreCancelResponse, crate::Idempotent> {
 }
 const EVENTS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.events",
-    path: "/hosted_pages/events",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/events"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1635,7 +1647,7 @@ impl crate::Request<EventsParams, EventsResponse, crate::Idempotent> {
 }
 const VIEW_VOUCHER: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.view_voucher",
-    path: "/hosted_pages/view_voucher",
+    path: crate::transport::PathTemplate::fixed("/hosted_pages/view_voucher"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -97,7 +97,11 @@ impl InAppSubscriptions {
 }
 const PROCESS_RECEIPT: crate::transport::Operation = crate::transport::Operation {
     id: "in_app_subscription.process_receipt",
-    path: "/in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command",
+    path: crate::transport::PathTemplate {
+        text: "/in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command",
+        head: "/in_app_subscriptions/",
+        param: Some(("in_app_subscription_app_id", "/process_purchase_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -124,7 +128,11 @@ impl crate::Request<ProcessReceiptParams, ProcessReceiptResponse, crate::Idempot
 }
 const IMPORT_RECEIPT: crate::transport::Operation = crate::transport::Operation {
     id: "in_app_subscription.import_receipt",
-    path: "/in_app_subscriptions/{in_app_subscription_app_id}/import_receipt",
+    path: crate::transport::PathTemplate {
+        text: "/in_app_subscriptions/{in_app_subscription_app_id}/import_receipt",
+        head: "/in_app_subscriptions/",
+        param: Some(("in_app_subscription_app_id", "/import_receipt")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -151,7 +159,11 @@ impl crate::Request<ImportReceiptParams, ImportReceiptResponse, crate::Idempoten
 }
 const IMPORT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "in_app_subscription.import_subscription",
-    path: "/in_app_subscriptions/{in_app_subscription_app_id}/import_subscription",
+    path: crate::transport::PathTemplate {
+        text: "/in_app_subscriptions/{in_app_subscription_app_id}/import_subscription",
+        head: "/in_app_subscriptions/",
+        param: Some(("in_app_subscription_app_id", "/import_subscription")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -182,7 +194,11 @@ impl crate::Request<
 }
 const RETRIEVE_STORE_SUBS: crate::transport::Operation = crate::transport::Operation {
     id: "in_app_subscription.retrieve_store_subs",
-    path: "/in_app_subscriptions/{in_app_subscription_app_id}/retrieve",
+    path: crate::transport::PathTemplate {
+        text: "/in_app_subscriptions/{in_app_subscription_app_id}/retrieve",
+        head: "/in_app_subscriptions/",
+        param: Some(("in_app_subscription_app_id", "/retrieve")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

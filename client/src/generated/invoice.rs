@@ -623,7 +623,7 @@ impl Invoices {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.create",
-    path: "/invoices",
+    path: crate::transport::PathTemplate::fixed("/invoices"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -782,7 +782,9 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.create_for_charge_items_and_charges",
-    path: "/invoices/create_for_charge_items_and_charges",
+    path: crate::transport::PathTemplate::fixed(
+        "/invoices/create_for_charge_items_and_charges",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -981,7 +983,7 @@ impl crate::Request<
 }
 const CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.charge",
-    path: "/invoices/charge",
+    path: crate::transport::PathTemplate::fixed("/invoices/charge"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1092,7 +1094,7 @@ impl crate::Request<ChargeParams, ChargeResponse, crate::Idempotent> {
 }
 const CHARGE_ADDON: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.charge_addon",
-    path: "/invoices/charge_addon",
+    path: crate::transport::PathTemplate::fixed("/invoices/charge_addon"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1189,7 +1191,7 @@ impl crate::Request<ChargeAddonParams, ChargeAddonResponse, crate::Idempotent> {
 }
 const CREATE_FOR_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.create_for_charge_item",
-    path: "/invoices/create_for_charge_item",
+    path: crate::transport::PathTemplate::fixed("/invoices/create_for_charge_item"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1261,7 +1263,11 @@ impl crate::Request<
 }
 const STOP_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.stop_dunning",
-    path: "/invoices/{invoice_id}/stop_dunning",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/stop_dunning",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/stop_dunning")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1284,7 +1290,11 @@ impl crate::Request<StopDunningParams, StopDunningResponse, crate::Idempotent> {
 }
 const PAUSE_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pause_dunning",
-    path: "/invoices/{invoice_id}/pause_dunning",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/pause_dunning",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/pause_dunning")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1307,7 +1317,11 @@ impl crate::Request<PauseDunningParams, PauseDunningResponse, crate::Idempotent>
 }
 const RESUME_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.resume_dunning",
-    path: "/invoices/{invoice_id}/resume_dunning",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/resume_dunning",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/resume_dunning")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1330,7 +1344,7 @@ impl crate::Request<ResumeDunningParams, ResumeDunningResponse, crate::Idempoten
 }
 const IMPORT_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.import_invoice",
-    path: "/invoices/import_invoice",
+    path: crate::transport::PathTemplate::fixed("/invoices/import_invoice"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1519,7 +1533,11 @@ impl crate::Request<ImportInvoiceParams, ImportInvoiceResponse, crate::Idempoten
 }
 const APPLY_PAYMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_payments",
-    path: "/invoices/{invoice_id}/apply_payments",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/apply_payments",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/apply_payments")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1547,7 +1565,11 @@ impl crate::Request<ApplyPaymentsParams, ApplyPaymentsResponse, crate::Idempoten
 }
 const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.sync_usages",
-    path: "/invoices/{invoice_id}/sync_usages",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/sync_usages",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/sync_usages")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1558,7 +1580,11 @@ const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
 pub type SyncUsagesRequest = crate::Request<(), SyncUsagesResponse, crate::Idempotent>;
 const DELETE_LINE_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.delete_line_items",
-    path: "/invoices/{invoice_id}/delete_line_items",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/delete_line_items",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/delete_line_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1580,7 +1606,11 @@ impl crate::Request<DeleteLineItemsParams, DeleteLineItemsResponse, crate::Idemp
 }
 const APPLY_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_credits",
-    path: "/invoices/{invoice_id}/apply_credits",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/apply_credits",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/apply_credits")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1608,7 +1638,7 @@ impl crate::Request<ApplyCreditsParams, ApplyCreditsResponse, crate::Idempotent>
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.list",
-    path: "/invoices",
+    path: crate::transport::PathTemplate::fixed("/invoices"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1826,7 +1856,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const INVOICES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.invoices_for_customer",
-    path: "/customers/{customer_id}/invoices",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/invoices",
+        head: "/customers/",
+        param: Some(("customer_id", "/invoices")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1859,7 +1893,11 @@ impl crate::Request<
 }
 const INVOICES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.invoices_for_subscription",
-    path: "/subscriptions/{subscription_id}/invoices",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/invoices",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/invoices")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1892,7 +1930,11 @@ impl crate::Request<
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.retrieve",
-    path: "/invoices/{invoice_id}",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}",
+        head: "/invoices/",
+        param: Some(("invoice_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1935,7 +1977,11 @@ impl crate::Request<RetrieveParams, RetrieveResponse, crate::NotIdempotent> {
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pdf",
-    path: "/invoices/{invoice_id}/pdf",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/pdf",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/pdf")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1953,7 +1999,11 @@ impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
 }
 const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.download_einvoice",
-    path: "/invoices/{invoice_id}/download_einvoice",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/download_einvoice",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/download_einvoice")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1968,7 +2018,7 @@ pub type DownloadEinvoiceRequest = crate::Request<
 >;
 const LIST_PAYMENT_REFERENCE_NUMBERS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.list_payment_reference_numbers",
-    path: "/invoices/payment_reference_numbers",
+    path: crate::transport::PathTemplate::fixed("/invoices/payment_reference_numbers"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -2019,7 +2069,11 @@ impl crate::Request<
 }
 const ADD_CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_charge",
-    path: "/invoices/{invoice_id}/add_charge",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/add_charge",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/add_charge")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2086,7 +2140,11 @@ impl crate::Request<AddChargeParams, AddChargeResponse, crate::Idempotent> {
 }
 const ADD_ADDON_CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_addon_charge",
-    path: "/invoices/{invoice_id}/add_addon_charge",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/add_addon_charge",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/add_addon_charge")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2142,7 +2200,11 @@ impl crate::Request<AddAddonChargeParams, AddAddonChargeResponse, crate::Idempot
 }
 const ADD_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_charge_item",
-    path: "/invoices/{invoice_id}/add_charge_item",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/add_charge_item",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/add_charge_item")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2181,7 +2243,11 @@ impl crate::Request<AddChargeItemParams, AddChargeItemResponse, crate::Idempoten
 }
 const CLOSE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.close",
-    path: "/invoices/{invoice_id}/close",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/close",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/close")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2222,7 +2288,11 @@ impl crate::Request<CloseParams, CloseResponse, crate::Idempotent> {
 }
 const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.collect_payment",
-    path: "/invoices/{invoice_id}/collect_payment",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/collect_payment",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/collect_payment")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2267,7 +2337,11 @@ impl crate::Request<CollectPaymentParams, CollectPaymentResponse, crate::Idempot
 }
 const RECORD_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_payment",
-    path: "/invoices/{invoice_id}/record_payment",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/record_payment",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/record_payment")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2295,7 +2369,11 @@ impl crate::Request<RecordPaymentParams, RecordPaymentResponse, crate::Idempoten
 }
 const RECORD_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_tax_withheld",
-    path: "/invoices/{invoice_id}/record_tax_withheld",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/record_tax_withheld",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/record_tax_withheld")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2321,7 +2399,11 @@ impl crate::Request<
 }
 const REMOVE_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_tax_withheld",
-    path: "/invoices/{invoice_id}/remove_tax_withheld",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/remove_tax_withheld",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/remove_tax_withheld")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2347,7 +2429,11 @@ impl crate::Request<
 }
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.refund",
-    path: "/invoices/{invoice_id}/refund",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/refund",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2382,7 +2468,11 @@ impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
 }
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_refund",
-    path: "/invoices/{invoice_id}/record_refund",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/record_refund",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/record_refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2421,7 +2511,11 @@ impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent>
 }
 const REMOVE_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_payment",
-    path: "/invoices/{invoice_id}/remove_payment",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/remove_payment",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/remove_payment")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2443,7 +2537,11 @@ impl crate::Request<RemovePaymentParams, RemovePaymentResponse, crate::Idempoten
 }
 const REMOVE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_credit_note",
-    path: "/invoices/{invoice_id}/remove_credit_note",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/remove_credit_note",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/remove_credit_note")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2469,7 +2567,11 @@ impl crate::Request<
 }
 const VOID_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.void_invoice",
-    path: "/invoices/{invoice_id}/void",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/void",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/void")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2498,7 +2600,11 @@ impl crate::Request<VoidInvoiceParams, VoidInvoiceResponse, crate::Idempotent> {
 }
 const WRITE_OFF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.write_off",
-    path: "/invoices/{invoice_id}/write_off",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/write_off",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/write_off")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2521,7 +2627,11 @@ impl crate::Request<WriteOffParams, WriteOffResponse, crate::Idempotent> {
 }
 const VOID_BEFORE_CAPTURE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.void_before_capture",
-    path: "/invoices/{invoice_id}/void_before_capture",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/void_before_capture",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/void_before_capture")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2559,7 +2669,11 @@ impl crate::Request<
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.delete",
-    path: "/invoices/{invoice_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/delete",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2578,7 +2692,11 @@ impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
 }
 const UPDATE_DETAILS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.update_details",
-    path: "/invoices/{invoice_id}/update_details",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/update_details",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/update_details")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2637,7 +2755,11 @@ impl crate::Request<UpdateDetailsParams, UpdateDetailsResponse, crate::Idempoten
 }
 const APPLY_PAYMENT_SCHEDULE_SCHEME: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_payment_schedule_scheme",
-    path: "/invoices/{invoice_id}/apply_payment_schedule_scheme",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/apply_payment_schedule_scheme",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/apply_payment_schedule_scheme")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2663,7 +2785,11 @@ impl crate::Request<
 }
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.payment_schedules",
-    path: "/invoices/{invoice_id}/payment_schedules",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/payment_schedules",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/payment_schedules")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -2678,7 +2804,11 @@ pub type PaymentSchedulesRequest = crate::Request<
 >;
 const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.resend_einvoice",
-    path: "/invoices/{invoice_id}/resend_einvoice",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/resend_einvoice",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/resend_einvoice")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2693,7 +2823,11 @@ pub type ResendEinvoiceRequest = crate::Request<
 >;
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.send_einvoice",
-    path: "/invoices/{invoice_id}/send_einvoice",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/send_einvoice",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/send_einvoice")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

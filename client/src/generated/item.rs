@@ -87,7 +87,7 @@ impl Items {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "item.create",
-    path: "/items",
+    path: crate::transport::PathTemplate::fixed("/items"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -208,7 +208,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "item.retrieve",
-    path: "/items/{item_id}",
+    path: crate::transport::PathTemplate {
+        text: "/items/{item_id}",
+        head: "/items/",
+        param: Some(("item_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -219,7 +223,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item.update",
-    path: "/items/{item_id}",
+    path: crate::transport::PathTemplate {
+        text: "/items/{item_id}",
+        head: "/items/",
+        param: Some(("item_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -357,7 +365,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item.list",
-    path: "/items",
+    path: crate::transport::PathTemplate::fixed("/items"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -523,7 +531,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item.delete",
-    path: "/items/{item_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/items/{item_id}/delete",
+        head: "/items/",
+        param: Some(("item_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

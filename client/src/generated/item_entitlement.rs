@@ -96,7 +96,11 @@ impl ItemEntitlements {
 }
 const ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.item_entitlements_for_item",
-    path: "/items/{item_id}/item_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/items/{item_id}/item_entitlements",
+        head: "/items/",
+        param: Some(("item_id", "/item_entitlements")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -140,7 +144,11 @@ impl crate::Request<
 }
 const ITEM_ENTITLEMENTS_FOR_FEATURE: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.item_entitlements_for_feature",
-    path: "/features/{feature_id}/item_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}/item_entitlements",
+        head: "/features/",
+        param: Some(("feature_id", "/item_entitlements")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -178,7 +186,11 @@ impl crate::Request<
 }
 const ADD_ITEM_ENTITLEMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.add_item_entitlements",
-    path: "/features/{feature_id}/item_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/features/{feature_id}/item_entitlements",
+        head: "/features/",
+        param: Some(("feature_id", "/item_entitlements")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -207,7 +219,11 @@ impl crate::Request<
 }
 const UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.upsert_or_remove_item_entitlements_for_item",
-    path: "/items/{item_id}/item_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/items/{item_id}/item_entitlements",
+        head: "/items/",
+        param: Some(("item_id", "/item_entitlements")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -78,7 +78,7 @@ impl ItemFamilies {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "item_family.create",
-    path: "/item_families",
+    path: crate::transport::PathTemplate::fixed("/item_families"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -103,7 +103,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "item_family.retrieve",
-    path: "/item_families/{item_family_id}",
+    path: crate::transport::PathTemplate {
+        text: "/item_families/{item_family_id}",
+        head: "/item_families/",
+        param: Some(("item_family_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -114,7 +118,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item_family.list",
-    path: "/item_families",
+    path: crate::transport::PathTemplate::fixed("/item_families"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -184,7 +188,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item_family.update",
-    path: "/item_families/{item_family_id}",
+    path: crate::transport::PathTemplate {
+        text: "/item_families/{item_family_id}",
+        head: "/item_families/",
+        param: Some(("item_family_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -209,7 +217,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item_family.delete",
-    path: "/item_families/{item_family_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/item_families/{item_family_id}/delete",
+        head: "/item_families/",
+        param: Some(("item_family_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -122,7 +122,7 @@ impl ItemPrices {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.create",
-    path: "/item_prices",
+    path: crate::transport::PathTemplate::fixed("/item_prices"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -295,7 +295,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.retrieve",
-    path: "/item_prices/{item_price_id}",
+    path: crate::transport::PathTemplate {
+        text: "/item_prices/{item_price_id}",
+        head: "/item_prices/",
+        param: Some(("item_price_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -306,7 +310,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.update",
-    path: "/item_prices/{item_price_id}",
+    path: crate::transport::PathTemplate {
+        text: "/item_prices/{item_price_id}",
+        head: "/item_prices/",
+        param: Some(("item_price_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -484,7 +492,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.list",
-    path: "/item_prices",
+    path: crate::transport::PathTemplate::fixed("/item_prices"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -671,7 +679,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.delete",
-    path: "/item_prices/{item_price_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/item_prices/{item_price_id}/delete",
+        head: "/item_prices/",
+        param: Some(("item_price_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -682,7 +694,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const FIND_APPLICABLE_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.find_applicable_items",
-    path: "/item_prices/{item_price_id}/applicable_items",
+    path: crate::transport::PathTemplate {
+        text: "/item_prices/{item_price_id}/applicable_items",
+        head: "/item_prices/",
+        param: Some(("item_price_id", "/applicable_items")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -721,7 +737,11 @@ impl crate::Request<
 }
 const FIND_APPLICABLE_ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.find_applicable_item_prices",
-    path: "/item_prices/{item_price_id}/applicable_item_prices",
+    path: crate::transport::PathTemplate {
+        text: "/item_prices/{item_price_id}/applicable_item_prices",
+        head: "/item_prices/",
+        param: Some(("item_price_id", "/applicable_item_prices")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

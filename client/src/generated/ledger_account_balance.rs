@@ -38,7 +38,7 @@ impl LedgerAccountBalances {
 }
 const LIST_LEDGER_ACCOUNT_BALANCES: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_account_balance.list_ledger_account_balances",
-    path: "/ledger_account_balances",
+    path: crate::transport::PathTemplate::fixed("/ledger_account_balances"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

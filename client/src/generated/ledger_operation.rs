@@ -167,7 +167,11 @@ impl LedgerOperations {
 }
 const RETRIEVE_LEDGER_OPERATION: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.retrieve_ledger_operation",
-    path: "/ledger_operations/{ledger_operation_id}",
+    path: crate::transport::PathTemplate {
+        text: "/ledger_operations/{ledger_operation_id}",
+        head: "/ledger_operations/",
+        param: Some(("ledger_operation_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -182,7 +186,7 @@ pub type RetrieveLedgerOperationRequest = crate::Request<
 >;
 const LIST_LEDGER_OPERATIONS: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.list_ledger_operations",
-    path: "/ledger_operations",
+    path: crate::transport::PathTemplate::fixed("/ledger_operations"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -248,7 +252,7 @@ impl crate::Request<
 }
 const CAPTURE: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.capture",
-    path: "/ledger_operations/capture",
+    path: crate::transport::PathTemplate::fixed("/ledger_operations/capture"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,
@@ -277,7 +281,7 @@ impl crate::Request<CaptureParams, CaptureResponse, crate::NotIdempotent> {
 }
 const AUTHORIZE: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.authorize",
-    path: "/ledger_operations/authorize",
+    path: crate::transport::PathTemplate::fixed("/ledger_operations/authorize"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,
@@ -312,7 +316,9 @@ impl crate::Request<AuthorizeParams, AuthorizeResponse, crate::NotIdempotent> {
 }
 const CAPTURE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.capture_authorization",
-    path: "/ledger_operations/capture_authorization",
+    path: crate::transport::PathTemplate::fixed(
+        "/ledger_operations/capture_authorization",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,
@@ -345,7 +351,9 @@ impl crate::Request<
 }
 const RELEASE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.release_authorization",
-    path: "/ledger_operations/release_authorization",
+    path: crate::transport::PathTemplate::fixed(
+        "/ledger_operations/release_authorization",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,
@@ -378,7 +386,7 @@ impl crate::Request<
 }
 const ALLOCATE: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.allocate",
-    path: "/ledger_operations/allocate",
+    path: crate::transport::PathTemplate::fixed("/ledger_operations/allocate"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,

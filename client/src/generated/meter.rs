@@ -31,7 +31,7 @@ impl Meters {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "meter.list",
-    path: "/meters",
+    path: crate::transport::PathTemplate::fixed("/meters"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

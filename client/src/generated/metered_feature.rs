@@ -79,7 +79,7 @@ impl MeteredFeatures {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "metered_feature.create",
-    path: "/metered_features",
+    path: crate::transport::PathTemplate::fixed("/metered_features"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -106,7 +106,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "metered_feature.archive",
-    path: "/metered_features/{metered_feature_id}/archive_command",
+    path: crate::transport::PathTemplate {
+        text: "/metered_features/{metered_feature_id}/archive_command",
+        head: "/metered_features/",
+        param: Some(("metered_feature_id", "/archive_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -117,7 +121,11 @@ const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
 pub type ArchiveRequest = crate::Request<(), ArchiveResponse, crate::Idempotent>;
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "metered_feature.reactivate",
-    path: "/metered_features/{metered_feature_id}/reactivate_command",
+    path: crate::transport::PathTemplate {
+        text: "/metered_features/{metered_feature_id}/reactivate_command",
+        head: "/metered_features/",
+        param: Some(("metered_feature_id", "/reactivate_command")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -128,7 +136,11 @@ const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
 pub type ReactivateRequest = crate::Request<(), ReactivateResponse, crate::Idempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "metered_feature.delete",
-    path: "/metered_features/{metered_feature_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/metered_features/{metered_feature_id}/delete",
+        head: "/metered_features/",
+        param: Some(("metered_feature_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -44,7 +44,11 @@ impl NonSubscriptions {
 }
 const PROCESS_RECEIPT: crate::transport::Operation = crate::transport::Operation {
     id: "non_subscription.process_receipt",
-    path: "/non_subscriptions/{non_subscription_app_id}/one_time_purchase",
+    path: crate::transport::PathTemplate {
+        text: "/non_subscriptions/{non_subscription_app_id}/one_time_purchase",
+        head: "/non_subscriptions/",
+        param: Some(("non_subscription_app_id", "/one_time_purchase")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -43,7 +43,7 @@ impl OfferEvents {
 }
 const OFFER_EVENTS: crate::transport::Operation = crate::transport::Operation {
     id: "offer_event.offer_events",
-    path: "/offer_events",
+    path: crate::transport::PathTemplate::fixed("/offer_events"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,

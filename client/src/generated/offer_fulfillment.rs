@@ -79,7 +79,7 @@ impl OfferFulfillments {
 }
 const OFFER_FULFILLMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "offer_fulfillment.offer_fulfillments",
-    path: "/offer_fulfillments",
+    path: crate::transport::PathTemplate::fixed("/offer_fulfillments"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,
@@ -94,7 +94,11 @@ pub type OfferFulfillmentsRequest = crate::Request<
 >;
 const OFFER_FULFILLMENTS_GET: crate::transport::Operation = crate::transport::Operation {
     id: "offer_fulfillment.offer_fulfillments_get",
-    path: "/offer_fulfillments/{offer_fulfillment_id}",
+    path: crate::transport::PathTemplate {
+        text: "/offer_fulfillments/{offer_fulfillment_id}",
+        head: "/offer_fulfillments/",
+        param: Some(("offer_fulfillment_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -109,7 +113,11 @@ pub type OfferFulfillmentsGetRequest = crate::Request<
 >;
 const OFFER_FULFILLMENTS_UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "offer_fulfillment.offer_fulfillments_update",
-    path: "/offer_fulfillments/{offer_fulfillment_id}",
+    path: crate::transport::PathTemplate {
+        text: "/offer_fulfillments/{offer_fulfillment_id}",
+        head: "/offer_fulfillments/",
+        param: Some(("offer_fulfillment_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,

@@ -50,7 +50,11 @@ impl OmnichannelOneTimeOrders {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_one_time_order.retrieve",
-    path: "/omnichannel_one_time_orders/{omnichannel_one_time_order_id}",
+    path: crate::transport::PathTemplate {
+        text: "/omnichannel_one_time_orders/{omnichannel_one_time_order_id}",
+        head: "/omnichannel_one_time_orders/",
+        param: Some(("omnichannel_one_time_order_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -61,7 +65,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_one_time_order.list",
-    path: "/omnichannel_one_time_orders",
+    path: crate::transport::PathTemplate::fixed("/omnichannel_one_time_orders"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

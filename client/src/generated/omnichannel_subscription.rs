@@ -85,7 +85,11 @@ impl OmnichannelSubscriptions {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.retrieve",
-    path: "/omnichannel_subscriptions/{omnichannel_subscription_id}",
+    path: crate::transport::PathTemplate {
+        text: "/omnichannel_subscriptions/{omnichannel_subscription_id}",
+        head: "/omnichannel_subscriptions/",
+        param: Some(("omnichannel_subscription_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -96,7 +100,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.list",
-    path: "/omnichannel_subscriptions",
+    path: crate::transport::PathTemplate::fixed("/omnichannel_subscriptions"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -208,7 +212,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-    path: "/omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions",
+    path: crate::transport::PathTemplate {
+        text: "/omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions",
+        head: "/omnichannel_subscriptions/",
+        param: Some(("omnichannel_subscription_id", "/omnichannel_transactions")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -241,7 +249,11 @@ impl crate::Request<
 }
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.move",
-    path: "/omnichannel_subscriptions/{omnichannel_subscription_id}/move",
+    path: crate::transport::PathTemplate {
+        text: "/omnichannel_subscriptions/{omnichannel_subscription_id}/move",
+        head: "/omnichannel_subscriptions/",
+        param: Some(("omnichannel_subscription_id", "/move")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

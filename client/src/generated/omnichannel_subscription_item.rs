@@ -42,7 +42,11 @@ impl OmnichannelSubscriptionItems {
 }
 const LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-    path: "/omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes",
+    path: crate::transport::PathTemplate {
+        text: "/omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes",
+        head: "/omnichannel_subscription_items/",
+        param: Some(("omnichannel_subscription_item_id", "/scheduled_changes")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

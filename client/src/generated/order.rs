@@ -201,7 +201,7 @@ impl Orders {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "order.create",
-    path: "/orders",
+    path: crate::transport::PathTemplate::fixed("/orders"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -261,7 +261,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "order.update",
-    path: "/orders/{order_id}",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}",
+        head: "/orders/",
+        param: Some(("order_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -366,7 +370,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const IMPORT_ORDER: crate::transport::Operation = crate::transport::Operation {
     id: "order.import_order",
-    path: "/orders/import_order",
+    path: crate::transport::PathTemplate::fixed("/orders/import_order"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -493,7 +497,11 @@ impl crate::Request<ImportOrderParams, ImportOrderResponse, crate::Idempotent> {
 }
 const ASSIGN_ORDER_NUMBER: crate::transport::Operation = crate::transport::Operation {
     id: "order.assign_order_number",
-    path: "/orders/{order_id}/assign_order_number",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}/assign_order_number",
+        head: "/orders/",
+        param: Some(("order_id", "/assign_order_number")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -508,7 +516,11 @@ pub type AssignOrderNumberRequest = crate::Request<
 >;
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "order.cancel",
-    path: "/orders/{order_id}/cancel",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}/cancel",
+        head: "/orders/",
+        param: Some(("order_id", "/cancel")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -544,7 +556,11 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
 }
 const CREATE_REFUNDABLE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "order.create_refundable_credit_note",
-    path: "/orders/{order_id}/create_refundable_credit_note",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}/create_refundable_credit_note",
+        head: "/orders/",
+        param: Some(("order_id", "/create_refundable_credit_note")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -585,7 +601,11 @@ impl crate::Request<
 }
 const REOPEN: crate::transport::Operation = crate::transport::Operation {
     id: "order.reopen",
-    path: "/orders/{order_id}/reopen",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}/reopen",
+        head: "/orders/",
+        param: Some(("order_id", "/reopen")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -603,7 +623,11 @@ impl crate::Request<ReopenParams, ReopenResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "order.retrieve",
-    path: "/orders/{order_id}",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}",
+        head: "/orders/",
+        param: Some(("order_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -614,7 +638,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "order.delete",
-    path: "/orders/{order_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}/delete",
+        head: "/orders/",
+        param: Some(("order_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -625,7 +653,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "order.list",
-    path: "/orders",
+    path: crate::transport::PathTemplate::fixed("/orders"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -789,7 +817,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const ORDERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "order.orders_for_invoice",
-    path: "/invoices/{invoice_id}/orders",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/orders",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/orders")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -822,7 +854,11 @@ impl crate::Request<
 }
 const RESEND: crate::transport::Operation = crate::transport::Operation {
     id: "order.resend",
-    path: "/orders/{order_id}/resend",
+    path: crate::transport::PathTemplate {
+        text: "/orders/{order_id}/resend",
+        head: "/orders/",
+        param: Some(("order_id", "/resend")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

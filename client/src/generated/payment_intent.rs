@@ -67,7 +67,7 @@ impl PaymentIntents {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_intent.create",
-    path: "/payment_intents",
+    path: crate::transport::PathTemplate::fixed("/payment_intents"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -132,7 +132,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_intent.update",
-    path: "/payment_intents/{payment_intent_id}",
+    path: crate::transport::PathTemplate {
+        text: "/payment_intents/{payment_intent_id}",
+        head: "/payment_intents/",
+        param: Some(("payment_intent_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -185,7 +189,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_intent.retrieve",
-    path: "/payment_intents/{payment_intent_id}",
+    path: crate::transport::PathTemplate {
+        text: "/payment_intents/{payment_intent_id}",
+        head: "/payment_intents/",
+        param: Some(("payment_intent_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -78,7 +78,7 @@ impl PaymentScheduleSchemes {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_schedule_scheme.create",
-    path: "/payment_schedule_schemes",
+    path: crate::transport::PathTemplate::fixed("/payment_schedule_schemes"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -104,7 +104,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_schedule_scheme.retrieve",
-    path: "/payment_schedule_schemes/{payment_schedule_scheme_id}",
+    path: crate::transport::PathTemplate {
+        text: "/payment_schedule_schemes/{payment_schedule_scheme_id}",
+        head: "/payment_schedule_schemes/",
+        param: Some(("payment_schedule_scheme_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -115,7 +119,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_schedule_scheme.delete",
-    path: "/payment_schedule_schemes/{payment_schedule_scheme_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/payment_schedule_schemes/{payment_schedule_scheme_id}/delete",
+        head: "/payment_schedule_schemes/",
+        param: Some(("payment_schedule_scheme_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -309,7 +309,9 @@ impl PaymentSources {
 }
 const CREATE_USING_TEMP_TOKEN: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_temp_token",
-    path: "/payment_sources/create_using_temp_token",
+    path: crate::transport::PathTemplate::fixed(
+        "/payment_sources/create_using_temp_token",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -353,7 +355,9 @@ impl crate::Request<
 }
 const CREATE_USING_PERMANENT_TOKEN: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_permanent_token",
-    path: "/payment_sources/create_using_permanent_token",
+    path: crate::transport::PathTemplate::fixed(
+        "/payment_sources/create_using_permanent_token",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -445,7 +449,7 @@ impl crate::Request<
 }
 const CREATE_USING_TOKEN: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_token",
-    path: "/payment_sources/create_using_token",
+    path: crate::transport::PathTemplate::fixed("/payment_sources/create_using_token"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -471,7 +475,9 @@ impl crate::Request<
 }
 const CREATE_USING_PAYMENT_INTENT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_payment_intent",
-    path: "/payment_sources/create_using_payment_intent",
+    path: crate::transport::PathTemplate::fixed(
+        "/payment_sources/create_using_payment_intent",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -505,7 +511,9 @@ impl crate::Request<
 }
 const CREATE_VOUCHER_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_voucher_payment_source",
-    path: "/payment_sources/create_voucher_payment_source",
+    path: crate::transport::PathTemplate::fixed(
+        "/payment_sources/create_voucher_payment_source",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -534,7 +542,7 @@ impl crate::Request<
 }
 const CREATE_CARD: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_card",
-    path: "/payment_sources/create_card",
+    path: crate::transport::PathTemplate::fixed("/payment_sources/create_card"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -561,7 +569,7 @@ impl crate::Request<CreateCardParams, CreateCardResponse, crate::Idempotent> {
 }
 const CREATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_bank_account",
-    path: "/payment_sources/create_bank_account",
+    path: crate::transport::PathTemplate::fixed("/payment_sources/create_bank_account"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -598,7 +606,11 @@ impl crate::Request<
 }
 const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.update_card",
-    path: "/payment_sources/{cust_payment_source_id}/update_card",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/update_card",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/update_card")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -632,7 +644,11 @@ impl crate::Request<UpdateCardParams, UpdateCardResponse, crate::Idempotent> {
 }
 const UPDATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.update_bank_account",
-    path: "/payment_sources/{cust_payment_source_id}/update_bank_account",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/update_bank_account",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/update_bank_account")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -658,7 +674,11 @@ impl crate::Request<
 }
 const VERIFY_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.verify_bank_account",
-    path: "/payment_sources/{cust_payment_source_id}/verify_bank_account",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/verify_bank_account",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/verify_bank_account")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -673,7 +693,11 @@ pub type VerifyBankAccountRequest = crate::Request<
 >;
 const LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.list_gateway_tokens_for_payment_source",
-    path: "/payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/gateway_payment_method_tokens")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -711,7 +735,11 @@ impl crate::Request<
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.retrieve",
-    path: "/payment_sources/{cust_payment_source_id}",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -722,7 +750,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.list",
-    path: "/payment_sources",
+    path: crate::transport::PathTemplate::fixed("/payment_sources"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -809,7 +837,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const SWITCH_GATEWAY_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.switch_gateway_account",
-    path: "/payment_sources/{cust_payment_source_id}/switch_gateway_account",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/switch_gateway_account",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/switch_gateway_account")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -824,7 +856,11 @@ pub type SwitchGatewayAccountRequest = crate::Request<
 >;
 const EXPORT_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.export_payment_source",
-    path: "/payment_sources/{cust_payment_source_id}/export_payment_source",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/export_payment_source",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/export_payment_source")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -839,7 +875,11 @@ pub type ExportPaymentSourceRequest = crate::Request<
 >;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.delete",
-    path: "/payment_sources/{cust_payment_source_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/delete",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -850,7 +890,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.delete_local",
-    path: "/payment_sources/{cust_payment_source_id}/delete_local",
+    path: crate::transport::PathTemplate {
+        text: "/payment_sources/{cust_payment_source_id}/delete_local",
+        head: "/payment_sources/",
+        param: Some(("cust_payment_source_id", "/delete_local")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

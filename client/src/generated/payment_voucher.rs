@@ -78,7 +78,7 @@ impl PaymentVouchers {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.create",
-    path: "/payment_vouchers",
+    path: crate::transport::PathTemplate::fixed("/payment_vouchers"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -113,7 +113,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.retrieve",
-    path: "/payment_vouchers/{payment_voucher_id}",
+    path: crate::transport::PathTemplate {
+        text: "/payment_vouchers/{payment_voucher_id}",
+        head: "/payment_vouchers/",
+        param: Some(("payment_voucher_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -124,7 +128,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const PAYMENT_VOUCHERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.payment_vouchers_for_invoice",
-    path: "/invoices/{invoice_id}/payment_vouchers",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/payment_vouchers",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/payment_vouchers")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -166,7 +174,11 @@ impl crate::Request<
 }
 const PAYMENT_VOUCHERS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.payment_vouchers_for_customer",
-    path: "/customers/{customer_id}/payment_vouchers",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/payment_vouchers",
+        head: "/customers/",
+        param: Some(("customer_id", "/payment_vouchers")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -43,7 +43,7 @@ impl PersonalizedOffers {
 }
 const PERSONALIZED_OFFERS: crate::transport::Operation = crate::transport::Operation {
     id: "personalized_offer.personalized_offers",
-    path: "/personalized_offers",
+    path: crate::transport::PathTemplate::fixed("/personalized_offers"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,

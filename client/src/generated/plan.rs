@@ -107,7 +107,7 @@ impl Plans {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.create",
-    path: "/plans",
+    path: crate::transport::PathTemplate::fixed("/plans"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -401,7 +401,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.update",
-    path: "/plans/{plan_id}",
+    path: crate::transport::PathTemplate {
+        text: "/plans/{plan_id}",
+        head: "/plans/",
+        param: Some(("plan_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -685,7 +689,7 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "plan.list",
-    path: "/plans",
+    path: crate::transport::PathTemplate::fixed("/plans"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -847,7 +851,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.retrieve",
-    path: "/plans/{plan_id}",
+    path: crate::transport::PathTemplate {
+        text: "/plans/{plan_id}",
+        head: "/plans/",
+        param: Some(("plan_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -858,7 +866,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.delete",
-    path: "/plans/{plan_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/plans/{plan_id}/delete",
+        head: "/plans/",
+        param: Some(("plan_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -869,7 +881,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "plan.copy",
-    path: "/plans/copy",
+    path: crate::transport::PathTemplate::fixed("/plans/copy"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -893,7 +905,11 @@ impl crate::Request<CopyParams, CopyResponse, crate::Idempotent> {
 }
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.unarchive",
-    path: "/plans/{plan_id}/unarchive",
+    path: crate::transport::PathTemplate {
+        text: "/plans/{plan_id}/unarchive",
+        head: "/plans/",
+        param: Some(("plan_id", "/unarchive")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -68,7 +68,7 @@ impl PortalSessions {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.create",
-    path: "/portal_sessions",
+    path: crate::transport::PathTemplate::fixed("/portal_sessions"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -98,7 +98,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.retrieve",
-    path: "/portal_sessions/{portal_session_id}",
+    path: crate::transport::PathTemplate {
+        text: "/portal_sessions/{portal_session_id}",
+        head: "/portal_sessions/",
+        param: Some(("portal_session_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -109,7 +113,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LOGOUT: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.logout",
-    path: "/portal_sessions/{portal_session_id}/logout",
+    path: crate::transport::PathTemplate {
+        text: "/portal_sessions/{portal_session_id}/logout",
+        head: "/portal_sessions/",
+        param: Some(("portal_session_id", "/logout")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -120,7 +128,11 @@ const LOGOUT: crate::transport::Operation = crate::transport::Operation {
 pub type LogoutRequest = crate::Request<(), LogoutResponse, crate::Idempotent>;
 const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.activate",
-    path: "/portal_sessions/{portal_session_id}/activate",
+    path: crate::transport::PathTemplate {
+        text: "/portal_sessions/{portal_session_id}/activate",
+        head: "/portal_sessions/",
+        param: Some(("portal_session_id", "/activate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

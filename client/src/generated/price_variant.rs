@@ -80,7 +80,7 @@ impl PriceVariants {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "price_variant.create",
-    path: "/price_variants",
+    path: crate::transport::PathTemplate::fixed("/price_variants"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -122,7 +122,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "price_variant.retrieve",
-    path: "/price_variants/{price_variant_id}",
+    path: crate::transport::PathTemplate {
+        text: "/price_variants/{price_variant_id}",
+        head: "/price_variants/",
+        param: Some(("price_variant_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -133,7 +137,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "price_variant.update",
-    path: "/price_variants/{price_variant_id}",
+    path: crate::transport::PathTemplate {
+        text: "/price_variants/{price_variant_id}",
+        head: "/price_variants/",
+        param: Some(("price_variant_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -180,7 +188,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "price_variant.delete",
-    path: "/price_variants/{price_variant_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/price_variants/{price_variant_id}/delete",
+        head: "/price_variants/",
+        param: Some(("price_variant_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -191,7 +203,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "price_variant.list",
-    path: "/price_variants",
+    path: crate::transport::PathTemplate::fixed("/price_variants"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -53,7 +53,9 @@ impl PricingPageSessions {
 }
 const CREATE_FOR_NEW_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "pricing_page_session.create_for_new_subscription",
-    path: "/pricing_page_sessions/create_for_new_subscription",
+    path: crate::transport::PathTemplate::fixed(
+        "/pricing_page_sessions/create_for_new_subscription",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -144,7 +146,9 @@ impl crate::Request<
 }
 const CREATE_FOR_EXISTING_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "pricing_page_session.create_for_existing_subscription",
-    path: "/pricing_page_sessions/create_for_existing_subscription",
+    path: crate::transport::PathTemplate::fixed(
+        "/pricing_page_sessions/create_for_existing_subscription",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

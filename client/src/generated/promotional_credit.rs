@@ -97,7 +97,7 @@ impl PromotionalCredits {
 }
 const ADD: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.add",
-    path: "/promotional_credits/add",
+    path: crate::transport::PathTemplate::fixed("/promotional_credits/add"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -138,7 +138,7 @@ impl crate::Request<AddParams, AddResponse, crate::Idempotent> {
 }
 const DEDUCT: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.deduct",
-    path: "/promotional_credits/deduct",
+    path: crate::transport::PathTemplate::fixed("/promotional_credits/deduct"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -179,7 +179,7 @@ impl crate::Request<DeductParams, DeductResponse, crate::Idempotent> {
 }
 const SET: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.set",
-    path: "/promotional_credits/set",
+    path: crate::transport::PathTemplate::fixed("/promotional_credits/set"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -220,7 +220,7 @@ impl crate::Request<SetParams, SetResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.list",
-    path: "/promotional_credits",
+    path: crate::transport::PathTemplate::fixed("/promotional_credits"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -275,7 +275,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.retrieve",
-    path: "/promotional_credits/{account_credit_id}",
+    path: crate::transport::PathTemplate {
+        text: "/promotional_credits/{account_credit_id}",
+        head: "/promotional_credits/",
+        param: Some(("account_credit_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

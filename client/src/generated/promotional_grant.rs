@@ -46,7 +46,7 @@ impl PromotionalGrants {
 }
 const PROMOTIONAL_GRANTS: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_grant.promotional_grants",
-    path: "/promotional_grants",
+    path: crate::transport::PathTemplate::fixed("/promotional_grants"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,

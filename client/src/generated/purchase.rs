@@ -40,7 +40,7 @@ impl Purchases {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "purchase.create",
-    path: "/purchases",
+    path: crate::transport::PathTemplate::fixed("/purchases"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -123,7 +123,7 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "purchase.estimate",
-    path: "/purchases/estimate",
+    path: crate::transport::PathTemplate::fixed("/purchases/estimate"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -415,7 +415,11 @@ impl Quotes {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.retrieve",
-    path: "/quotes/{quote_id}",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}",
+        head: "/quotes/",
+        param: Some(("quote_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -426,7 +430,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const CREATE_SUB_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_sub_for_customer_quote",
-    path: "/customers/{customer_id}/create_subscription_quote",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/create_subscription_quote",
+        head: "/customers/",
+        param: Some(("customer_id", "/create_subscription_quote")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -521,7 +529,11 @@ impl crate::Request<
 }
 const EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_create_sub_for_customer_quote",
-    path: "/quotes/{quote_id}/edit_create_subscription_quote",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/edit_create_subscription_quote",
+        head: "/quotes/",
+        param: Some(("quote_id", "/edit_create_subscription_quote")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -613,7 +625,7 @@ impl crate::Request<
 }
 const UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_subscription_quote",
-    path: "/quotes/update_subscription_quote",
+    path: crate::transport::PathTemplate::fixed("/quotes/update_subscription_quote"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -758,7 +770,11 @@ impl crate::Request<
 }
 const EDIT_UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_update_subscription_quote",
-    path: "/quotes/{quote_id}/edit_update_subscription_quote",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/edit_update_subscription_quote",
+        head: "/quotes/",
+        param: Some(("quote_id", "/edit_update_subscription_quote")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -900,7 +916,7 @@ impl crate::Request<
 }
 const CREATE_FOR_ONETIME_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_for_onetime_charges",
-    path: "/quotes/create_for_onetime_charges",
+    path: crate::transport::PathTemplate::fixed("/quotes/create_for_onetime_charges"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -985,7 +1001,11 @@ impl crate::Request<
 }
 const EDIT_ONE_TIME_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_one_time_quote",
-    path: "/quotes/{quote_id}/edit_one_time_quote",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/edit_one_time_quote",
+        head: "/quotes/",
+        param: Some(("quote_id", "/edit_one_time_quote")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1064,7 +1084,11 @@ impl crate::Request<
 }
 const CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_sub_items_for_customer_quote",
-    path: "/customers/{customer_id}/create_subscription_quote_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/create_subscription_quote_for_items",
+        head: "/customers/",
+        param: Some(("customer_id", "/create_subscription_quote_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1201,7 +1225,11 @@ impl crate::Request<
 }
 const EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_create_sub_customer_quote_for_items",
-    path: "/quotes/{quote_id}/edit_create_subscription_quote_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/edit_create_subscription_quote_for_items",
+        head: "/quotes/",
+        param: Some(("quote_id", "/edit_create_subscription_quote_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1332,7 +1360,9 @@ impl crate::Request<
 }
 const UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_subscription_quote_for_items",
-    path: "/quotes/update_subscription_quote_for_items",
+    path: crate::transport::PathTemplate::fixed(
+        "/quotes/update_subscription_quote_for_items",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1512,7 +1542,11 @@ impl crate::Request<
 }
 const EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_update_subscription_quote_for_items",
-    path: "/quotes/{quote_id}/edit_update_subscription_quote_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/edit_update_subscription_quote_for_items",
+        head: "/quotes/",
+        param: Some(("quote_id", "/edit_update_subscription_quote_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1686,7 +1720,9 @@ impl crate::Request<
 }
 const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_for_charge_items_and_charges",
-    path: "/quotes/create_for_charge_items_and_charges",
+    path: crate::transport::PathTemplate::fixed(
+        "/quotes/create_for_charge_items_and_charges",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1800,7 +1836,11 @@ impl crate::Request<
 }
 const EDIT_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_for_charge_items_and_charges",
-    path: "/quotes/{quote_id}/edit_for_charge_items_and_charges",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/edit_for_charge_items_and_charges",
+        head: "/quotes/",
+        param: Some(("quote_id", "/edit_for_charge_items_and_charges")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1908,7 +1948,7 @@ impl crate::Request<
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "quote.list",
-    path: "/quotes",
+    path: crate::transport::PathTemplate::fixed("/quotes"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1998,7 +2038,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const QUOTE_LINE_GROUPS_FOR_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.quote_line_groups_for_quote",
-    path: "/quotes/{quote_id}/quote_line_groups",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/quote_line_groups",
+        head: "/quotes/",
+        param: Some(("quote_id", "/quote_line_groups")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -2031,7 +2075,11 @@ impl crate::Request<
 }
 const CONVERT: crate::transport::Operation = crate::transport::Operation {
     id: "quote.convert",
-    path: "/quotes/{quote_id}/convert",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/convert",
+        head: "/quotes/",
+        param: Some(("quote_id", "/convert")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2074,7 +2122,11 @@ impl crate::Request<ConvertParams, ConvertResponse, crate::Idempotent> {
 }
 const UPDATE_STATUS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_status",
-    path: "/quotes/{quote_id}/update_status",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/update_status",
+        head: "/quotes/",
+        param: Some(("quote_id", "/update_status")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2097,7 +2149,11 @@ impl crate::Request<UpdateStatusParams, UpdateStatusResponse, crate::Idempotent>
 }
 const EXTEND_EXPIRY_DATE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.extend_expiry_date",
-    path: "/quotes/{quote_id}/extend_expiry_date",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/extend_expiry_date",
+        head: "/quotes/",
+        param: Some(("quote_id", "/extend_expiry_date")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2112,7 +2168,11 @@ pub type ExtendExpiryDateRequest = crate::Request<
 >;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.delete",
-    path: "/quotes/{quote_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/delete",
+        head: "/quotes/",
+        param: Some(("quote_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2131,7 +2191,11 @@ impl crate::Request<DeleteParams, DeleteResponse, crate::Idempotent> {
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "quote.pdf",
-    path: "/quotes/{quote_id}/pdf",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/pdf",
+        head: "/quotes/",
+        param: Some(("quote_id", "/pdf")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2154,7 +2218,11 @@ impl crate::Request<PdfParams, PdfResponse, crate::Idempotent> {
 }
 const RETRIEVE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.retrieve_signature",
-    path: "/quotes/{quote_id}/retrieve_signature",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/retrieve_signature",
+        head: "/quotes/",
+        param: Some(("quote_id", "/retrieve_signature")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -2169,7 +2237,11 @@ pub type RetrieveSignatureRequest = crate::Request<
 >;
 const RETRIEVE_SIGNED_PDF: crate::transport::Operation = crate::transport::Operation {
     id: "quote.retrieve_signed_pdf",
-    path: "/quotes/{quote_id}/retrieve_signed_pdf",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/retrieve_signed_pdf",
+        head: "/quotes/",
+        param: Some(("quote_id", "/retrieve_signed_pdf")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2184,7 +2256,11 @@ pub type RetrieveSignedPdfRequest = crate::Request<
 >;
 const CREATE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_signature",
-    path: "/quotes/{quote_id}/create_signature",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/create_signature",
+        head: "/quotes/",
+        param: Some(("quote_id", "/create_signature")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2199,7 +2275,11 @@ pub type CreateSignatureRequest = crate::Request<
 >;
 const UPDATE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_signature",
-    path: "/quotes/{quote_id}/update_signature",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/update_signature",
+        head: "/quotes/",
+        param: Some(("quote_id", "/update_signature")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2214,7 +2294,11 @@ pub type UpdateSignatureRequest = crate::Request<
 >;
 const UPDATE_SIGNATURE_STATUS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_signature_status",
-    path: "/quotes/{quote_id}/update_signature_status",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/update_signature_status",
+        head: "/quotes/",
+        param: Some(("quote_id", "/update_signature_status")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2243,7 +2327,11 @@ impl crate::Request<
 }
 const REFRESH_SIGNATURE_LINK: crate::transport::Operation = crate::transport::Operation {
     id: "quote.refresh_signature_link",
-    path: "/quotes/{quote_id}/refresh_signature_link",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/refresh_signature_link",
+        head: "/quotes/",
+        param: Some(("quote_id", "/refresh_signature_link")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

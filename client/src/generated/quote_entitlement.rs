@@ -43,7 +43,11 @@ impl QuoteEntitlements {
 }
 const LIST_QUOTE_ENTITLEMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "quote_entitlement.list_quote_entitlements",
-    path: "/quotes/{quote_id}/quote_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/quotes/{quote_id}/quote_entitlements",
+        head: "/quotes/",
+        param: Some(("quote_id", "/quote_entitlements")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

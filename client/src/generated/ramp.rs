@@ -86,7 +86,11 @@ impl Ramps {
 }
 const CREATE_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.create_for_subscription",
-    path: "/subscriptions/{subscription_id}/create_ramp",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/create_ramp",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/create_ramp")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -173,7 +177,11 @@ impl crate::Request<
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.update",
-    path: "/ramps/{ramp_id}/update",
+    path: crate::transport::PathTemplate {
+        text: "/ramps/{ramp_id}/update",
+        head: "/ramps/",
+        param: Some(("ramp_id", "/update")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -237,7 +245,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.retrieve",
-    path: "/ramps/{ramp_id}",
+    path: crate::transport::PathTemplate {
+        text: "/ramps/{ramp_id}",
+        head: "/ramps/",
+        param: Some(("ramp_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -248,7 +260,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.delete",
-    path: "/ramps/{ramp_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/ramps/{ramp_id}/delete",
+        head: "/ramps/",
+        param: Some(("ramp_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -259,7 +275,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.list",
-    path: "/ramps",
+    path: crate::transport::PathTemplate::fixed("/ramps"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -48,7 +48,7 @@ impl RecordedPurchases {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "recorded_purchase.create",
-    path: "/recorded_purchases",
+    path: crate::transport::PathTemplate::fixed("/recorded_purchases"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -84,7 +84,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "recorded_purchase.retrieve",
-    path: "/recorded_purchases/{recorded_purchase_id}",
+    path: crate::transport::PathTemplate {
+        text: "/recorded_purchases/{recorded_purchase_id}",
+        head: "/recorded_purchases/",
+        param: Some(("recorded_purchase_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

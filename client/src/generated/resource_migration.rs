@@ -44,7 +44,7 @@ impl ResourceMigrations {
 }
 const RETRIEVE_LATEST: crate::transport::Operation = crate::transport::Operation {
     id: "resource_migration.retrieve_latest",
-    path: "/resource_migrations/retrieve_latest",
+    path: crate::transport::PathTemplate::fixed("/resource_migrations/retrieve_latest"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

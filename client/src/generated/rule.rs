@@ -30,7 +30,11 @@ impl Rules {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "rule.retrieve",
-    path: "/rules/{rule_id}",
+    path: crate::transport::PathTemplate {
+        text: "/rules/{rule_id}",
+        head: "/rules/",
+        param: Some(("rule_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

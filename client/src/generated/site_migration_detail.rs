@@ -33,7 +33,7 @@ impl SiteMigrationDetails {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "site_migration_detail.list",
-    path: "/site_migration_details",
+    path: crate::transport::PathTemplate::fixed("/site_migration_details"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -613,7 +613,7 @@ impl Subscriptions {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create",
-    path: "/subscriptions",
+    path: crate::transport::PathTemplate::fixed("/subscriptions"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -881,7 +881,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const CREATE_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create_for_customer",
-    path: "/customers/{customer_id}/subscriptions",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/subscriptions",
+        head: "/customers/",
+        param: Some(("customer_id", "/subscriptions")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1108,7 +1112,11 @@ impl crate::Request<
 }
 const CREATE_WITH_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create_with_items",
-    path: "/customers/{customer_id}/subscription_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/subscription_for_items",
+        head: "/customers/",
+        param: Some(("customer_id", "/subscription_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1336,7 +1344,7 @@ impl crate::Request<CreateWithItemsParams, CreateWithItemsResponse, crate::Idemp
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.list",
-    path: "/subscriptions",
+    path: crate::transport::PathTemplate::fixed("/subscriptions"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1546,7 +1554,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const SUBSCRIPTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.subscriptions_for_customer",
-    path: "/customers/{customer_id}/subscriptions",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/subscriptions",
+        head: "/customers/",
+        param: Some(("customer_id", "/subscriptions")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1579,7 +1591,11 @@ impl crate::Request<
 }
 const CONTRACT_TERMS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.contract_terms_for_subscription",
-    path: "/subscriptions/{subscription_id}/contract_terms",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/contract_terms",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/contract_terms")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1621,7 +1637,11 @@ impl crate::Request<
 }
 const LIST_DISCOUNTS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.list_discounts",
-    path: "/subscriptions/{subscription_id}/discounts",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/discounts",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/discounts")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1654,7 +1674,11 @@ impl crate::Request<
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve",
-    path: "/subscriptions/{subscription_id}",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1665,7 +1689,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const RETRIEVE_WITH_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve_with_scheduled_changes",
-    path: "/subscriptions/{subscription_id}/retrieve_with_scheduled_changes",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/retrieve_with_scheduled_changes",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/retrieve_with_scheduled_changes")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -1680,7 +1708,11 @@ pub type RetrieveWithScheduledChangesRequest = crate::Request<
 >;
 const REMOVE_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_changes",
-    path: "/subscriptions/{subscription_id}/remove_scheduled_changes",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/remove_scheduled_changes",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/remove_scheduled_changes")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1695,7 +1727,11 @@ pub type RemoveScheduledChangesRequest = crate::Request<
 >;
 const REMOVE_SCHEDULED_CANCELLATION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_cancellation",
-    path: "/subscriptions/{subscription_id}/remove_scheduled_cancellation",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/remove_scheduled_cancellation",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/remove_scheduled_cancellation")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1731,7 +1767,11 @@ impl crate::Request<
 }
 const REMOVE_COUPONS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_coupons",
-    path: "/subscriptions/{subscription_id}/remove_coupons",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/remove_coupons",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/remove_coupons")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -1753,7 +1793,11 @@ impl crate::Request<RemoveCouponsParams, RemoveCouponsResponse, crate::Idempoten
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.update",
-    path: "/subscriptions/{subscription_id}",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2020,7 +2064,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.update_for_items",
-    path: "/subscriptions/{subscription_id}/update_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/update_for_items",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/update_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2298,7 +2346,11 @@ impl crate::Request<UpdateForItemsParams, UpdateForItemsResponse, crate::Idempot
 }
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.change_term_end",
-    path: "/subscriptions/{subscription_id}/change_term_end",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/change_term_end",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/change_term_end")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2325,7 +2377,11 @@ impl crate::Request<ChangeTermEndParams, ChangeTermEndResponse, crate::Idempoten
 }
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.reactivate",
-    path: "/subscriptions/{subscription_id}/reactivate",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/reactivate",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/reactivate")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2413,7 +2469,11 @@ impl crate::Request<ReactivateParams, ReactivateResponse, crate::Idempotent> {
 }
 const ADD_CHARGE_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.add_charge_at_term_end",
-    path: "/subscriptions/{subscription_id}/add_charge_at_term_end",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/add_charge_at_term_end",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/add_charge_at_term_end")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2472,7 +2532,11 @@ impl crate::Request<
 }
 const CHARGE_ADDON_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.charge_addon_at_term_end",
-    path: "/subscriptions/{subscription_id}/charge_addon_at_term_end",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/charge_addon_at_term_end",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/charge_addon_at_term_end")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2527,7 +2591,11 @@ impl crate::Request<
 }
 const CHARGE_FUTURE_RENEWALS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.charge_future_renewals",
-    path: "/subscriptions/{subscription_id}/charge_future_renewals",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/charge_future_renewals",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/charge_future_renewals")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2579,7 +2647,11 @@ impl crate::Request<
 }
 const EDIT_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.edit_advance_invoice_schedule",
-    path: "/subscriptions/{subscription_id}/edit_advance_invoice_schedule",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/edit_advance_invoice_schedule",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/edit_advance_invoice_schedule")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2626,7 +2698,11 @@ impl crate::Request<
 }
 const RETRIEVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve_advance_invoice_schedule",
-    path: "/subscriptions/{subscription_id}/retrieve_advance_invoice_schedule",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/retrieve_advance_invoice_schedule",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/retrieve_advance_invoice_schedule")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -2641,7 +2717,11 @@ pub type RetrieveAdvanceInvoiceScheduleRequest = crate::Request<
 >;
 const REMOVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_advance_invoice_schedule",
-    path: "/subscriptions/{subscription_id}/remove_advance_invoice_schedule",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/remove_advance_invoice_schedule",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/remove_advance_invoice_schedule")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2670,7 +2750,11 @@ impl crate::Request<
 }
 const REGENERATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.regenerate_invoice",
-    path: "/subscriptions/{subscription_id}/regenerate_invoice",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/regenerate_invoice",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/regenerate_invoice")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2713,7 +2797,7 @@ impl crate::Request<
 }
 const IMPORT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_subscription",
-    path: "/subscriptions/import_subscription",
+    path: crate::transport::PathTemplate::fixed("/subscriptions/import_subscription"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -2952,7 +3036,11 @@ impl crate::Request<
 }
 const IMPORT_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_for_customer",
-    path: "/customers/{customer_id}/import_subscription",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/import_subscription",
+        head: "/customers/",
+        param: Some(("customer_id", "/import_subscription")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3162,7 +3250,11 @@ impl crate::Request<
 }
 const IMPORT_CONTRACT_TERM: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_contract_term",
-    path: "/subscriptions/{subscription_id}/import_contract_term",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/import_contract_term",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/import_contract_term")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3193,7 +3285,11 @@ impl crate::Request<
 }
 const IMPORT_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_unbilled_charges",
-    path: "/subscriptions/{subscription_id}/import_unbilled_charges",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/import_unbilled_charges",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/import_unbilled_charges")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3235,7 +3331,11 @@ impl crate::Request<
 }
 const IMPORT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_for_items",
-    path: "/customers/{customer_id}/import_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/import_for_items",
+        head: "/customers/",
+        param: Some(("customer_id", "/import_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3444,7 +3544,11 @@ impl crate::Request<ImportForItemsParams, ImportForItemsResponse, crate::Idempot
 }
 const OVERRIDE_BILLING_PROFILE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.override_billing_profile",
-    path: "/subscriptions/{subscription_id}/override_billing_profile",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/override_billing_profile",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/override_billing_profile")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3476,7 +3580,11 @@ impl crate::Request<
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.delete",
-    path: "/subscriptions/{subscription_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/delete",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3487,7 +3595,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const PAUSE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.pause",
-    path: "/subscriptions/{subscription_id}/pause",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/pause",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/pause")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3538,7 +3650,11 @@ impl crate::Request<PauseParams, PauseResponse, crate::Idempotent> {
 }
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.cancel",
-    path: "/subscriptions/{subscription_id}/cancel",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/cancel",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/cancel")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3627,7 +3743,11 @@ impl crate::Request<CancelParams, CancelResponse, crate::Idempotent> {
 }
 const CANCEL_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.cancel_for_items",
-    path: "/subscriptions/{subscription_id}/cancel_for_items",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/cancel_for_items",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/cancel_for_items")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3730,7 +3850,11 @@ impl crate::Request<CancelForItemsParams, CancelForItemsResponse, crate::Idempot
 }
 const RESUME: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.resume",
-    path: "/subscriptions/{subscription_id}/resume",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/resume",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/resume")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3777,7 +3901,11 @@ impl crate::Request<ResumeParams, ResumeResponse, crate::Idempotent> {
 }
 const REMOVE_SCHEDULED_PAUSE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_pause",
-    path: "/subscriptions/{subscription_id}/remove_scheduled_pause",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/remove_scheduled_pause",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/remove_scheduled_pause")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3792,7 +3920,11 @@ pub type RemoveScheduledPauseRequest = crate::Request<
 >;
 const REMOVE_SCHEDULED_RESUMPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_resumption",
-    path: "/subscriptions/{subscription_id}/remove_scheduled_resumption",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/remove_scheduled_resumption",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/remove_scheduled_resumption")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -3807,7 +3939,11 @@ pub type RemoveScheduledResumptionRequest = crate::Request<
 >;
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.move",
-    path: "/subscriptions/{subscription_id}/move",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/move",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/move")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

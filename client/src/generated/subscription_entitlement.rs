@@ -60,7 +60,11 @@ impl SubscriptionEntitlements {
 }
 const SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription_entitlement.subscription_entitlements_for_subscription",
-    path: "/subscriptions/{subscription_id}/subscription_entitlements",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/subscription_entitlements",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/subscription_entitlements")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -109,7 +113,11 @@ impl crate::Request<
 }
 const SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY: crate::transport::Operation = crate::transport::Operation {
     id: "subscription_entitlement.set_subscription_entitlement_availability",
-    path: "/subscriptions/{subscription_id}/subscription_entitlements/set_availability",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/subscription_entitlements/set_availability",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/subscription_entitlements/set_availability")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

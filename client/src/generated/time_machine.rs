@@ -68,7 +68,11 @@ impl TimeMachines {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "time_machine.retrieve",
-    path: "/time_machines/{time_machine_name}",
+    path: crate::transport::PathTemplate {
+        text: "/time_machines/{time_machine_name}",
+        head: "/time_machines/",
+        param: Some(("time_machine_name", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -79,7 +83,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const START_AFRESH: crate::transport::Operation = crate::transport::Operation {
     id: "time_machine.start_afresh",
-    path: "/time_machines/{time_machine_name}/start_afresh",
+    path: crate::transport::PathTemplate {
+        text: "/time_machines/{time_machine_name}/start_afresh",
+        head: "/time_machines/",
+        param: Some(("time_machine_name", "/start_afresh")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -102,7 +110,11 @@ impl crate::Request<StartAfreshParams, StartAfreshResponse, crate::Idempotent> {
 }
 const TRAVEL_FORWARD: crate::transport::Operation = crate::transport::Operation {
     id: "time_machine.travel_forward",
-    path: "/time_machines/{time_machine_name}/travel_forward",
+    path: crate::transport::PathTemplate {
+        text: "/time_machines/{time_machine_name}/travel_forward",
+        head: "/time_machines/",
+        param: Some(("time_machine_name", "/travel_forward")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

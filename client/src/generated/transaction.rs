@@ -196,7 +196,7 @@ impl Transactions {
 }
 const CREATE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.create_authorization",
-    path: "/transactions/create_authorization",
+    path: crate::transport::PathTemplate::fixed("/transactions/create_authorization"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -229,7 +229,11 @@ impl crate::Request<
 }
 const VOID_TRANSACTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.void_transaction",
-    path: "/transactions/{transaction_id}/void",
+    path: crate::transport::PathTemplate {
+        text: "/transactions/{transaction_id}/void",
+        head: "/transactions/",
+        param: Some(("transaction_id", "/void")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -244,7 +248,11 @@ pub type VoidTransactionRequest = crate::Request<
 >;
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.record_refund",
-    path: "/transactions/{transaction_id}/record_refund",
+    path: crate::transport::PathTemplate {
+        text: "/transactions/{transaction_id}/record_refund",
+        head: "/transactions/",
+        param: Some(("transaction_id", "/record_refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -284,7 +292,11 @@ impl crate::Request<RecordRefundParams, RecordRefundResponse, crate::Idempotent>
 }
 const RECONCILE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.reconcile",
-    path: "/transactions/{transaction_id}/reconcile",
+    path: crate::transport::PathTemplate {
+        text: "/transactions/{transaction_id}/reconcile",
+        head: "/transactions/",
+        param: Some(("transaction_id", "/reconcile")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -318,7 +330,11 @@ impl crate::Request<ReconcileParams, ReconcileResponse, crate::Idempotent> {
 }
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.refund",
-    path: "/transactions/{transaction_id}/refund",
+    path: crate::transport::PathTemplate {
+        text: "/transactions/{transaction_id}/refund",
+        head: "/transactions/",
+        param: Some(("transaction_id", "/refund")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -342,7 +358,7 @@ impl crate::Request<RefundParams, RefundResponse, crate::Idempotent> {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.list",
-    path: "/transactions",
+    path: crate::transport::PathTemplate::fixed("/transactions"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -510,7 +526,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const TRANSACTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.transactions_for_customer",
-    path: "/customers/{customer_id}/transactions",
+    path: crate::transport::PathTemplate {
+        text: "/customers/{customer_id}/transactions",
+        head: "/customers/",
+        param: Some(("customer_id", "/transactions")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -543,7 +563,11 @@ impl crate::Request<
 }
 const TRANSACTIONS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.transactions_for_subscription",
-    path: "/subscriptions/{subscription_id}/transactions",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/transactions",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/transactions")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -576,7 +600,11 @@ impl crate::Request<
 }
 const PAYMENTS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.payments_for_invoice",
-    path: "/invoices/{invoice_id}/payments",
+    path: crate::transport::PathTemplate {
+        text: "/invoices/{invoice_id}/payments",
+        head: "/invoices/",
+        param: Some(("invoice_id", "/payments")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -609,7 +637,11 @@ impl crate::Request<
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.retrieve",
-    path: "/transactions/{transaction_id}",
+    path: crate::transport::PathTemplate {
+        text: "/transactions/{transaction_id}",
+        head: "/transactions/",
+        param: Some(("transaction_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -620,7 +652,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE_OFFLINE_TRANSACTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.delete_offline_transaction",
-    path: "/transactions/{transaction_id}/delete_offline_transaction",
+    path: crate::transport::PathTemplate {
+        text: "/transactions/{transaction_id}/delete_offline_transaction",
+        head: "/transactions/",
+        param: Some(("transaction_id", "/delete_offline_transaction")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -98,7 +98,7 @@ impl UnbilledCharges {
 }
 const CREATE_UNBILLED_CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.create_unbilled_charge",
-    path: "/unbilled_charges/create",
+    path: crate::transport::PathTemplate::fixed("/unbilled_charges/create"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -143,7 +143,7 @@ impl crate::Request<
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.create",
-    path: "/unbilled_charges",
+    path: crate::transport::PathTemplate::fixed("/unbilled_charges"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -185,7 +185,9 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const INVOICE_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.invoice_unbilled_charges",
-    path: "/unbilled_charges/invoice_unbilled_charges",
+    path: crate::transport::PathTemplate::fixed(
+        "/unbilled_charges/invoice_unbilled_charges",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -218,7 +220,11 @@ impl crate::Request<
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.delete",
-    path: "/unbilled_charges/{unbilled_charge_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/unbilled_charges/{unbilled_charge_id}/delete",
+        head: "/unbilled_charges/",
+        param: Some(("unbilled_charge_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -229,7 +235,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.list",
-    path: "/unbilled_charges",
+    path: crate::transport::PathTemplate::fixed("/unbilled_charges"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -282,7 +288,9 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const INVOICE_NOW_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.invoice_now_estimate",
-    path: "/unbilled_charges/invoice_now_estimate",
+    path: crate::transport::PathTemplate::fixed(
+        "/unbilled_charges/invoice_now_estimate",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -95,7 +95,11 @@ impl Usages {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "usage.create",
-    path: "/subscriptions/{subscription_id}/usages",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/usages",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/usages")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -125,7 +129,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "usage.retrieve",
-    path: "/subscriptions/{subscription_id}/usages",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/usages",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/usages")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -140,7 +148,11 @@ pub type RetrieveRequest = crate::Request<
 >;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "usage.delete",
-    path: "/subscriptions/{subscription_id}/delete_usage",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/delete_usage",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/delete_usage")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -151,7 +163,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<DeleteParams, DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "usage.list",
-    path: "/usages",
+    path: crate::transport::PathTemplate::fixed("/usages"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -242,7 +254,7 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "usage.pdf",
-    path: "/usages/pdf",
+    path: crate::transport::PathTemplate::fixed("/usages/pdf"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -43,7 +43,11 @@ impl UsageCharges {
 }
 const RETRIEVE_USAGE_CHARGES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "usage_charge.retrieve_usage_charges_for_subscription",
-    path: "/subscriptions/{subscription_id}/usage_charges",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/usage_charges",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/usage_charges")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

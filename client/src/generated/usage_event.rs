@@ -58,7 +58,7 @@ impl UsageEvents {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "usage_event.create",
-    path: "/usage_events",
+    path: crate::transport::PathTemplate::fixed("/usage_events"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,
@@ -73,7 +73,7 @@ pub type CreateRequest = crate::Request<
 >;
 const BATCH_INGEST: crate::transport::Operation = crate::transport::Operation {
     id: "usage_event.batch_ingest",
-    path: "/batch/usage_events",
+    path: crate::transport::PathTemplate::fixed("/batch/usage_events"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Json,

@@ -58,7 +58,7 @@ impl UsageFiles {
 }
 const UPLOAD_URL: crate::transport::Operation = crate::transport::Operation {
     id: "usage_file.upload_url",
-    path: "/usage_files/upload_url",
+    path: crate::transport::PathTemplate::fixed("/usage_files/upload_url"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -73,7 +73,11 @@ pub type UploadUrlRequest = crate::Request<
 >;
 const PROCESSING_STATUS: crate::transport::Operation = crate::transport::Operation {
     id: "usage_file.processing_status",
-    path: "/usage_files/{usage_file_id}/processing_status",
+    path: crate::transport::PathTemplate {
+        text: "/usage_files/{usage_file_id}/processing_status",
+        head: "/usage_files/",
+        param: Some(("usage_file_id", "/processing_status")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

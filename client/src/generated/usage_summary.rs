@@ -44,7 +44,11 @@ impl UsageSummaries {
 }
 const RETRIEVE_USAGE_SUMMARY_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "usage_summary.retrieve_usage_summary_for_subscription",
-    path: "/subscriptions/{subscription_id}/usage_summary",
+    path: crate::transport::PathTemplate {
+        text: "/subscriptions/{subscription_id}/usage_summary",
+        head: "/subscriptions/",
+        param: Some(("subscription_id", "/usage_summary")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -40,7 +40,11 @@ impl VaultedPaymentMethods {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "vaulted_payment_method.retrieve",
-    path: "/vaulted_payment_methods/{vaulted_payment_method_id}",
+    path: crate::transport::PathTemplate {
+        text: "/vaulted_payment_methods/{vaulted_payment_method_id}",
+        head: "/vaulted_payment_methods/",
+        param: Some(("vaulted_payment_method_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

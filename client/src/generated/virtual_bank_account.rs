@@ -108,7 +108,9 @@ impl VirtualBankAccounts {
 }
 const CREATE_USING_PERMANENT_TOKEN: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.create_using_permanent_token",
-    path: "/virtual_bank_accounts/create_using_permanent_token",
+    path: crate::transport::PathTemplate::fixed(
+        "/virtual_bank_accounts/create_using_permanent_token",
+    ),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -140,7 +142,7 @@ impl crate::Request<
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.create",
-    path: "/virtual_bank_accounts",
+    path: crate::transport::PathTemplate::fixed("/virtual_bank_accounts"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -170,7 +172,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.retrieve",
-    path: "/virtual_bank_accounts/{virtual_bank_account_id}",
+    path: crate::transport::PathTemplate {
+        text: "/virtual_bank_accounts/{virtual_bank_account_id}",
+        head: "/virtual_bank_accounts/",
+        param: Some(("virtual_bank_account_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -181,7 +187,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.list",
-    path: "/virtual_bank_accounts",
+    path: crate::transport::PathTemplate::fixed("/virtual_bank_accounts"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -233,7 +239,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.delete",
-    path: "/virtual_bank_accounts/{virtual_bank_account_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/virtual_bank_accounts/{virtual_bank_account_id}/delete",
+        head: "/virtual_bank_accounts/",
+        param: Some(("virtual_bank_account_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -244,7 +254,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.delete_local",
-    path: "/virtual_bank_accounts/{virtual_bank_account_id}/delete_local",
+    path: crate::transport::PathTemplate {
+        text: "/virtual_bank_accounts/{virtual_bank_account_id}/delete_local",
+        head: "/virtual_bank_accounts/",
+        param: Some(("virtual_bank_account_id", "/delete_local")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,

@@ -83,7 +83,7 @@ impl WebhookEndpoints {
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "webhook_endpoint.create",
-    path: "/webhook_endpoints",
+    path: crate::transport::PathTemplate::fixed("/webhook_endpoints"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -141,7 +141,11 @@ impl crate::Request<CreateParams, CreateResponse, crate::Idempotent> {
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "webhook_endpoint.update",
-    path: "/webhook_endpoints/{webhook_endpoint_id}",
+    path: crate::transport::PathTemplate {
+        text: "/webhook_endpoints/{webhook_endpoint_id}",
+        head: "/webhook_endpoints/",
+        param: Some(("webhook_endpoint_id", "")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -203,7 +207,11 @@ impl crate::Request<UpdateParams, UpdateResponse, crate::Idempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "webhook_endpoint.retrieve",
-    path: "/webhook_endpoints/{webhook_endpoint_id}",
+    path: crate::transport::PathTemplate {
+        text: "/webhook_endpoints/{webhook_endpoint_id}",
+        head: "/webhook_endpoints/",
+        param: Some(("webhook_endpoint_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -214,7 +222,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "webhook_endpoint.delete",
-    path: "/webhook_endpoints/{webhook_endpoint_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/webhook_endpoints/{webhook_endpoint_id}/delete",
+        head: "/webhook_endpoints/",
+        param: Some(("webhook_endpoint_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -225,7 +237,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::Idempotent>;
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "webhook_endpoint.list",
-    path: "/webhook_endpoints",
+    path: crate::transport::PathTemplate::fixed("/webhook_endpoints"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,

@@ -6,7 +6,7 @@ use super::structs::{
 };
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
-    Base, Body, Field, Filter, FilterKind, Method, Operation, Resource, StructDef, Type,
+    Base, Body, Field, Filter, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
 };
 use crate::names;
 use crate::resolve::OPERATORS_MODULE;
@@ -204,11 +204,42 @@ fn request_kind(op: &Operation) -> TokenStream {
     }
 }
 
+/// An operation's path as the client's `PathTemplate`: split around its parameter here, so
+/// no request parses it.
+fn path_template(op: &Operation) -> TokenStream {
+    let text = op.path_template();
+    let mut parts = op.path.iter();
+    let mut head = String::new();
+    let mut param = None;
+    for part in parts.by_ref() {
+        match part {
+            PathPart::Literal(literal) => head.push_str(literal),
+            PathPart::Param(name) => {
+                param = Some(name);
+                break;
+            }
+        }
+    }
+    let tail: String = parts
+        .map(|part| match part {
+            PathPart::Literal(literal) => literal.as_str(),
+            // The model holds at most one parameter (checked when the spec is read).
+            PathPart::Param(_) => unreachable!("a second path parameter"),
+        })
+        .collect();
+    match param {
+        Some(name) => quote! {
+            crate::transport::PathTemplate { text: #text, head: #head, param: Some((#name, #tail)) }
+        },
+        None => quote!(crate::transport::PathTemplate::fixed(#text)),
+    }
+}
+
 /// An operation's descriptor, request type and setters.
 fn operation_request(op: &Operation, imports: &mut Imports) -> TokenStream {
     let (request, params, constant) = type_names(op);
     let id = &op.id;
-    let template = op.path_template();
+    let path = path_template(op);
     let method = format_ident!(
         "{}",
         match op.method {
@@ -240,7 +271,7 @@ fn operation_request(op: &Operation, imports: &mut Imports) -> TokenStream {
     let descriptor = quote! {
         const #constant: crate::transport::Operation = crate::transport::Operation {
             id: #id,
-            path: #template,
+            path: #path,
             method: crate::transport::HttpMethod::#method,
             base: crate::transport::ApiBase::#base,
             body: crate::transport::BodyKind::#body,

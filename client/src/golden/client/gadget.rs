@@ -45,7 +45,7 @@ impl GadgetRegistry {
 }
 const REGISTER: crate::transport::Operation = crate::transport::Operation {
     id: "gadget.register",
-    path: "/gadgets",
+    path: crate::transport::PathTemplate::fixed("/gadgets"),
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Json,
@@ -77,7 +77,11 @@ impl crate::Request<RegisterParams, RegisterResponse, crate::NotIdempotent> {
 }
 const REMOVE: crate::transport::Operation = crate::transport::Operation {
     id: "gadget.remove",
-    path: "/gadgets/{gadget_id}",
+    path: crate::transport::PathTemplate {
+        text: "/gadgets/{gadget_id}",
+        head: "/gadgets/",
+        param: Some(("gadget_id", "")),
+    },
     method: crate::transport::HttpMethod::Delete,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,

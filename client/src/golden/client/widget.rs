@@ -91,7 +91,7 @@ impl Widgets {
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "widget.list",
-    path: "/widgets",
+    path: crate::transport::PathTemplate::fixed("/widgets"),
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -169,7 +169,11 @@ impl crate::Request<ListParams, Page<ListEntry>, crate::NotIdempotent> {
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "widget.retrieve",
-    path: "/widgets/{widget_id}",
+    path: crate::transport::PathTemplate {
+        text: "/widgets/{widget_id}",
+        head: "/widgets/",
+        param: Some(("widget_id", "")),
+    },
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
@@ -180,7 +184,11 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 pub type RetrieveRequest = crate::Request<(), RetrieveResponse, crate::NotIdempotent>;
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "widget.delete",
-    path: "/widgets/{widget_id}/delete",
+    path: crate::transport::PathTemplate {
+        text: "/widgets/{widget_id}/delete",
+        head: "/widgets/",
+        param: Some(("widget_id", "/delete")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -191,7 +199,11 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 pub type DeleteRequest = crate::Request<(), DeleteResponse, crate::NotIdempotent>;
 const RESIZE: crate::transport::Operation = crate::transport::Operation {
     id: "widget.resize",
-    path: "/widgets/{widget_id}/resize",
+    path: crate::transport::PathTemplate {
+        text: "/widgets/{widget_id}/resize",
+        head: "/widgets/",
+        param: Some(("widget_id", "/resize")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
@@ -218,7 +230,11 @@ impl crate::Request<ResizeParams, ResizeResponse, crate::NotIdempotent> {
 }
 const CREATE_FOR_GADGET: crate::transport::Operation = crate::transport::Operation {
     id: "widget.create_for_gadget",
-    path: "/gadgets/{gadget_id}/widgets",
+    path: crate::transport::PathTemplate {
+        text: "/gadgets/{gadget_id}/widgets",
+        head: "/gadgets/",
+        param: Some(("gadget_id", "/widgets")),
+    },
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
