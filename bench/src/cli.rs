@@ -1,6 +1,6 @@
-//! The `chargebee` binary as agents run it, built in release mode (`bench/run.sh` builds it
-//! first): start-up for `--help`, one call against a local emulator, an MCP `tools/list`
-//! round trip and its size, and the binary's size.
+//! The `chargebee` binary as agents run it, built with the `dist` profile (`bench/run.sh`
+//! builds it first): start-up for `--help`, one call against a local emulator, an MCP
+//! `tools/list` round trip and its size, and the binary's size.
 
 use crate::measure::median_time;
 use crate::Row;
@@ -10,15 +10,15 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// The release binary `bench/run.sh` builds.
+/// The `dist` binary `bench/run.sh` builds.
 fn binary() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let path = target.join("release/chargebee");
+    let path = target.join("dist/chargebee");
     assert!(
         path.exists(),
-        "{} is missing: run `cargo build --release -p chargebee-cli` (bench/run.sh does)",
+        "{} is missing: run `cargo build --profile dist -p chargebee-cli` (bench/run.sh does)",
         path.display()
     );
     path
