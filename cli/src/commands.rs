@@ -447,7 +447,7 @@ pub fn operation_flags(api: &Api, op: &Operation) -> Vec<Flag> {
 fn value_name(value: &Value) -> &'static str {
     match value {
         Value::Bool => "BOOL",
-        Value::Integer => "INTEGER",
+        Value::Integer | Value::Integer32 => "INTEGER",
         Value::Timestamp => "UNIX_SECONDS",
         Value::Number => "NUMBER",
         Value::Json => "JSON",

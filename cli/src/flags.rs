@@ -14,7 +14,7 @@
 //!
 //! Anything else (a list inside a list's entries, custom fields) goes in `--json`.
 
-use chargebee_description::{Api, Field, FilterKind, Method, Operation, Type};
+use chargebee_description::{Api, Field, FilterKind, Operation, Type};
 
 /// One flag of an operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,10 @@ pub enum Place {
 pub enum Value {
     Text,
     Bool,
+    /// A whole number of 64 bits.
     Integer,
+    /// A whole number of 32 bits.
+    Integer32,
     /// Unix seconds.
     Timestamp,
     Number,
@@ -109,7 +112,7 @@ pub fn flags(api: &Api, op: &Operation) -> Vec<Flag> {
             });
         }
     }
-    if op.paginated && op.method == Method::Get {
+    if op.pages() {
         for (name, value) in [("limit", Value::Integer), ("offset", Value::Text)] {
             flags.push(Flag {
                 name: name.into(),
@@ -194,7 +197,8 @@ fn values(ty: &Type) -> Option<(Value, Count)> {
     let one = match ty {
         Type::String => Value::Text,
         Type::Bool => Value::Bool,
-        Type::I32 | Type::I64 => Value::Integer,
+        Type::I32 => Value::Integer32,
+        Type::I64 => Value::Integer,
         Type::Timestamp => Value::Timestamp,
         Type::F64 => Value::Number,
         Type::Json => Value::Json,

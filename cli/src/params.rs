@@ -7,7 +7,7 @@ use crate::commands::{operation_flags, JSON};
 use crate::exit::Failure;
 use crate::flags::{Count, Flag, Place, Value as Kind};
 use chargebee::CUSTOM_FIELD_PREFIX;
-use chargebee_description::{Api, Field, FilterKind, Method, Operation, Type};
+use chargebee_description::{check, Api, Field, FilterKind, Operation, Type};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
@@ -146,31 +146,41 @@ fn json_text(given: &str) -> Result<String, Failure> {
 /// `text` read as `flag`'s value type.
 fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
     let name = &flag.name;
-    let refuse = |what: &str| Failure::usage(format!("--{name}: `{text}` is not {what}"));
-    let one_of = |values: &[String]| {
-        if values.is_empty() || values.iter().any(|v| v == text) {
-            Ok(Value::from(text))
-        } else {
-            Err(Failure::usage_with(
-                format!("--{name}: `{text}` is not one of {}", values.join(", ")),
-                serde_json::json!({"flag": format!("--{name}"), "allowed": values}),
-            ))
+    let refuse = |refusal: check::Refusal| {
+        let mut details = serde_json::json!({"flag": format!("--{name}")});
+        if let check::Refusal::NotOneOf { allowed, .. } = &refusal {
+            details["allowed"] = serde_json::json!(allowed);
         }
+        Failure::usage_with(format!("--{name}: {refusal}"), details)
     };
-    Ok(match &flag.value {
-        Kind::Bool => Value::Bool(text.parse().map_err(|_| refuse("true or false"))?),
-        Kind::Integer => Value::from(text.parse::<i64>().map_err(|_| refuse("an integer"))?),
-        Kind::Timestamp => Value::from(crate::dates::unix_seconds(text).ok_or_else(|| {
-            refuse("a time: Unix seconds, or ISO 8601 (2026-03-20, 2026-03-20T12:30:00Z)")
-        })?),
-        Kind::Number => Value::from(text.parse::<f64>().map_err(|_| refuse("a number"))?),
-        Kind::Json => serde_json::from_str(text).map_err(|_| refuse("JSON"))?,
-        Kind::Enum(enum_name) => {
-            one_of(api.enums.get(enum_name).map(Vec::as_slice).unwrap_or(&[]))?
+    let ty = match &flag.value {
+        Kind::Timestamp => {
+            let seconds = crate::dates::unix_seconds(text).ok_or_else(|| {
+                Failure::usage(format!(
+                    "--{name}: `{text}` is not a time: Unix seconds, or ISO 8601 (2026-03-20, \
+                     2026-03-20T12:30:00Z)"
+                ))
+            })?;
+            return Ok(Value::from(seconds));
         }
-        Kind::SortField(fields) => one_of(fields)?,
-        Kind::Text => Value::from(text),
-    })
+        Kind::SortField(fields) if fields.iter().any(|f| f == text) => {
+            return Ok(Value::from(text));
+        }
+        Kind::SortField(fields) => {
+            return Err(refuse(check::Refusal::NotOneOf {
+                value: text.to_string(),
+                allowed: fields.clone(),
+            }));
+        }
+        Kind::Text => Type::String,
+        Kind::Bool => Type::Bool,
+        Kind::Integer => Type::I64,
+        Kind::Integer32 => Type::I32,
+        Kind::Number => Type::F64,
+        Kind::Json => Type::Json,
+        Kind::Enum(enum_name) => Type::Enum(enum_name.clone()),
+    };
+    check::text(api, &ty, flag.max_length, text).map_err(refuse)
 }
 
 /// Reads ISO 8601 times in `--json` where Chargebee takes Unix seconds: timestamp
@@ -259,7 +269,7 @@ fn check_keys(api: &Api, op: &Operation, params: &Map<String, Value>) -> Result<
     if !op.sort_by.is_empty() {
         known.push("sort_by");
     }
-    if op.paginated && op.method == Method::Get {
+    if op.pages() {
         known.extend(["limit", "offset"]);
     }
     check_level(op, "", &known, op.custom_fields, params)?;
@@ -352,7 +362,7 @@ mod tests {
                 "sample"[..max].to_string()
             }
             Kind::Bool => "true".into(),
-            Kind::Integer => "3".into(),
+            Kind::Integer | Kind::Integer32 => "3".into(),
             Kind::Timestamp => "1704067200".into(),
             Kind::Number => "2.5".into(),
             Kind::Json => r#"{"note":"x"}"#.into(),

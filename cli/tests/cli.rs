@@ -260,7 +260,7 @@ async fn mistakes_are_usage_errors_that_name_what_is_wrong() {
     .await;
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("`maybe` is not one of on, off"),
+        run.stderr.contains("`maybe` is not one of: on, off"),
         "{}",
         run.stderr
     );
@@ -284,7 +284,7 @@ async fn mistakes_are_usage_errors_that_name_what_is_wrong() {
     let run = chargebee(&["--emulator", "customer", "list", "--limit", "ten"]).await;
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("--limit: `ten` is not an integer"),
+        run.stderr.contains("--limit: `ten` is not a whole number"),
         "{}",
         run.stderr
     );
@@ -1181,6 +1181,29 @@ async fn usage_errors_as_json_say_what_to_change() {
     );
     assert_eq!(value["error"]["flag"], "--auto_collection");
     assert_eq!(value["error"]["allowed"], serde_json::json!(["on", "off"]));
+    // Lengths and integer ranges are checked as the emulator checks them, in the same words.
+    let long = format!("{}@example.com", "a".repeat(80));
+    let too_long =
+        error(chargebee(&["--json-errors", "customer", "create", "--email", &long]).await);
+    assert_eq!(too_long["error"]["flag"], "--email");
+    assert_eq!(
+        too_long["error"]["message"],
+        "--email: cannot be longer than 70 characters"
+    );
+    let too_big = error(
+        chargebee(&[
+            "--json-errors",
+            "customer",
+            "create",
+            "--net_term_days",
+            "9223372036854775808",
+        ])
+        .await,
+    );
+    assert_eq!(
+        too_big["error"]["message"],
+        "--net_term_days: `9223372036854775808` is not between -9223372036854775808 and 9223372036854775807"
+    );
     let missing = error(chargebee(&["--json-errors", "subscription", "create_with_items"]).await);
     assert_eq!(
         missing["error"]["missing"],

@@ -29,9 +29,9 @@ pub mod webhook;
 
 pub use chargebee_types::InvalidParam;
 pub use chargebee_types::{
-    accepts, ApiEnum, BooleanCondition, BooleanFilter, CustomFieldValues, DateFilter,
-    EnumCondition, EnumFilter, ExtraFields, NumberCondition, NumberFilter, Operators, Sort,
-    SortField, StringCondition, StringFilter, Timestamp, TimestampCondition, TimestampFilter,
+    accepts, is_custom_field, ApiEnum, BooleanCondition, BooleanFilter, CustomFieldValues,
+    DateFilter, EnumCondition, EnumFilter, ExtraFields, NumberCondition, NumberFilter, Operators,
+    Sort, SortField, StringCondition, StringFilter, Timestamp, TimestampCondition, TimestampFilter,
     CUSTOM_FIELD_PREFIX,
 };
 pub use client::{

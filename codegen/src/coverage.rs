@@ -562,7 +562,7 @@ impl Checker<'_> {
         let pat = format!("{at}({name})");
         let before = self.report.problems.len();
         let kind = text(&rf["type"], "kind");
-        if op.paginated && op.method == Method::Get && (name == "limit" || name == "offset") {
+        if op.pages() && (name == "limit" || name == "offset") {
         } else if let Some(direction) = name.strip_prefix("sort_by[") {
             let direction = direction.trim_end_matches(']');
             let values = &schema["sort_by"]["properties"][direction]["enum"];

@@ -301,6 +301,12 @@ impl Operation {
         groups
     }
 
+    /// Whether it reads a list page by page: a paginated GET, taking `limit` and `offset`
+    /// (and `stream()` in the client).
+    pub fn pages(&self) -> bool {
+        self.paginated && self.method == Method::Get
+    }
+
     /// The path parameter, when the path has one.
     pub fn path_param(&self) -> Option<&str> {
         self.path.iter().find_map(|p| match p {

@@ -5,6 +5,7 @@
 //!
 //! Type names are qualified by their module: `customer.BillingAddress`, `enums.Channel`.
 
+pub mod check;
 mod sample;
 mod schema;
 
@@ -105,6 +106,12 @@ impl Operation {
             || self.name.contains("estimate")
             || self.name == "pdf"
             || self.name.starts_with("retrieve")
+    }
+
+    /// Whether it reads a list page by page: a paginated GET, taking `limit` and `offset` and
+    /// answering `next_offset`. (A few POSTs answer a list and do not page.)
+    pub fn pages(&self) -> bool {
+        self.paginated && self.method == Method::Get
     }
 
     /// The name of its path parameter (`customer_id` in `/customers/{customer_id}`).

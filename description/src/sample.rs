@@ -2,7 +2,7 @@
 //! value is deterministic and passes every check the spec states (type, enum, length) and
 //! Chargebee's formats (an `email` is an address).
 
-use crate::{Api, Field, FilterKind, Method, Operation, Type};
+use crate::{Api, Field, FilterKind, Operation, Type};
 use serde_json::{json, Map, Value};
 
 /// The value of every `email` parameter.
@@ -35,7 +35,7 @@ impl Api {
         if let Some(field) = op.sort_by.first() {
             params.insert("sort_by".into(), json!({ "asc": field }));
         }
-        if op.paginated && op.method == Method::Get {
+        if op.pages() {
             params.insert("limit".into(), json!(2));
         }
         Value::Object(params)

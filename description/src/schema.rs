@@ -3,7 +3,7 @@
 //! Types, required fields, enum values, maximum lengths, filters with each operator's value
 //! shape, sorting, paging and custom fields `cf_*`.
 
-use crate::{Api, Field, FilterKind, Method, Operation, Type};
+use crate::{Api, Field, FilterKind, Operation, Type};
 use serde_json::{json, Map, Value};
 
 /// How deep parameter objects are described; deeper ones are any object.
@@ -53,7 +53,7 @@ impl Api {
                 }),
             );
         }
-        if op.paginated && op.method == Method::Get {
+        if op.pages() {
             properties.insert(
                 "limit".into(),
                 json!({"description": "Entries per page.", "type": "integer",

@@ -181,7 +181,7 @@ pub fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, F
         fields.insert("coupons".into(), json!(coupons));
     }
     for (key, value) in values {
-        if key.starts_with("cf_")
+        if chargebee::is_custom_field(key)
             || matches!(key.as_str(), "meta_data" | "po_number" | "auto_collection")
         {
             fields.insert(key.clone(), value.clone());

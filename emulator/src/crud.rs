@@ -8,7 +8,7 @@ use crate::failure::Failure;
 use crate::filter::{matches, top_key};
 use crate::params::Params;
 use crate::store::{Column, Store};
-use chargebee_description::{Api, Field, Method, Operation, Type};
+use chargebee_description::{Api, Field, Operation, Type};
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
@@ -185,9 +185,7 @@ pub fn verb(op: &Operation) -> Option<Verb> {
 /// `subscriptions_for_customer` at `/customers/{customer_id}/subscriptions`.
 fn is_scoped_list(op: &Operation, name: &str) -> bool {
     let parent = op.path_parameter().and_then(|p| p.strip_suffix("_id"));
-    op.method == Method::Get
-        && op.paginated
-        && parent.is_some_and(|parent| name == format!("{}s_for_{parent}", op.resource))
+    op.pages() && parent.is_some_and(|parent| name == format!("{}s_for_{parent}", op.resource))
 }
 
 /// Whether `op` is served from the store: one of the operations named here, answering its
@@ -379,7 +377,7 @@ fn merge(
     object: &mut Map<String, Value>,
 ) {
     for (key, value) in params {
-        if key.starts_with("cf_") {
+        if chargebee::is_custom_field(key) {
             object.insert(key.clone(), value.clone());
             continue;
         }

@@ -2,7 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chargebee::{ApiEnum, ApiErrorCode};
+use chargebee::{ApiEnum, ApiErrorCode, ErrorType};
 use serde_json::{json, Map, Value};
 
 /// A request the emulator refuses, with the answer to give.
@@ -21,7 +21,7 @@ impl Failure {
     /// Chargebee's error JSON for `code`, with the HTTP status Chargebee's error table gives
     /// it ([`ApiErrorCode::http_status`]).
     fn chargebee(
-        kind: Option<&str>,
+        kind: Option<ErrorType>,
         code: ApiErrorCode,
         param: Option<&str>,
         message: String,
@@ -36,7 +36,7 @@ impl Failure {
             "http_status_code": status.as_u16(),
         });
         if let Some(kind) = kind {
-            body["type"] = json!(kind);
+            body["type"] = json!(kind.as_str());
         }
         if let Some(param) = param {
             body["param"] = json!(param);
@@ -52,7 +52,7 @@ impl Failure {
     /// 400 for a parameter Chargebee would refuse, named as sent (`customer[email]`).
     pub fn param(param: &str, problem: impl std::fmt::Display) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::ParamWrongValue,
             Some(param),
             format!("{param} : {problem}"),
@@ -67,7 +67,7 @@ impl Failure {
     /// 404 for an id, given as parameter `param`, that names nothing.
     pub fn missing(resource: &str, id: &str, param: &str) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::ResourceNotFound,
             Some(param),
             format!("{resource} not found for id {id}"),
@@ -77,7 +77,7 @@ impl Failure {
     /// 400 for an id already taken.
     pub fn duplicate(resource: &str, id: &str) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::DuplicateEntry,
             Some("id"),
             format!("id : the value {id} is already present for another {resource}"),
@@ -87,7 +87,7 @@ impl Failure {
     /// 409 for a request the current state does not allow.
     pub fn invalid_state(message: impl Into<String>) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::InvalidStateForRequest,
             None,
             message.into(),
@@ -97,7 +97,7 @@ impl Failure {
     /// 402 for a payment the gateway refused (`type: payment`).
     pub fn payment_declined(message: impl Into<String>) -> Self {
         Self::chargebee(
-            Some("payment"),
+            Some(ErrorType::Payment),
             ApiErrorCode::PaymentProcessingFailed,
             None,
             message.into(),
@@ -107,7 +107,7 @@ impl Failure {
     /// 402 for a customer without a payment method to charge.
     pub fn no_payment_method(message: impl Into<String>) -> Self {
         Self::chargebee(
-            Some("payment"),
+            Some(ErrorType::Payment),
             ApiErrorCode::PaymentMethodNotPresent,
             None,
             message.into(),
@@ -124,7 +124,7 @@ impl Failure {
     /// a key replays only the request it first answered.
     pub fn idempotency_key_reused(operation: &str) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::InvalidRequest,
             None,
             format!(
@@ -177,7 +177,7 @@ impl Failure {
     /// 404 for a path no operation serves.
     pub fn no_route(method: &str, path: &str) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::ResourceNotFound,
             None,
             format!("no operation serves {method} {path}"),
@@ -187,7 +187,7 @@ impl Failure {
     /// 405 for a path an operation serves, called with another HTTP method.
     pub fn method_not_allowed(method: &str, path: &str) -> Self {
         Self::chargebee(
-            Some("invalid_request"),
+            Some(ErrorType::InvalidRequest),
             ApiErrorCode::HttpMethodNotSupported,
             None,
             format!("{method} is not a method {path} answers to"),

@@ -37,8 +37,9 @@ pub fn only_taken(
     custom_fields: bool,
     within: Option<&str>,
 ) -> Result<(), Failure> {
-    let allowed =
-        |key: &&String| taken.contains(&key.as_str()) || (custom_fields && key.starts_with("cf_"));
+    let allowed = |key: &&String| {
+        taken.contains(&key.as_str()) || (custom_fields && chargebee::is_custom_field(key))
+    };
     match values.keys().find(|key| !allowed(key)) {
         Some(key) => {
             let named = match within {

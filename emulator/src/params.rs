@@ -4,8 +4,8 @@
 //! allow is refused with the parameter named as sent.
 
 use crate::failure::Failure;
-use chargebee_description::{Api, Field, FilterKind, Operation, Type};
-use serde_json::{Map, Number, Value};
+use chargebee_description::{check, Api, Field, FilterKind, Operation, Type};
+use serde_json::{Map, Value};
 
 /// Largest page a list answers.
 pub const MAX_LIMIT: usize = 100;
@@ -88,7 +88,7 @@ fn list_control(
     key: &str,
     value: &str,
 ) -> Result<bool, Failure> {
-    let list_key = if op.paginated { key } else { "" };
+    let list_key = if op.pages() { key } else { "" };
     match list_key {
         "limit" => {
             let limit: usize = value
@@ -211,7 +211,7 @@ fn place(
 ) -> Result<(), Failure> {
     let name = segments[0];
     let Some(field) = fields.iter().find(|f| f.name == name) else {
-        if custom_fields && name.starts_with("cf_") && segments.len() == 1 {
+        if custom_fields && chargebee::is_custom_field(name) && segments.len() == 1 {
             target.insert(name.to_string(), Value::String(raw.to_string()));
             return Ok(());
         }
@@ -295,7 +295,7 @@ fn check_format(key: &str, text: &str) -> Result<(), Failure> {
     }
 }
 
-/// A form value converted to the JSON of its type, or the reason it cannot be.
+/// A form value converted to the JSON of its type, or Chargebee's refusal naming `key`.
 fn scalar(
     api: &Api,
     ty: &Type,
@@ -303,60 +303,11 @@ fn scalar(
     key: &str,
     raw: &str,
 ) -> Result<Value, Failure> {
-    Ok(match ty {
-        Type::String => {
-            if let Some(max) = max_length {
-                if raw.chars().count() > max as usize {
-                    return Err(Failure::param(
-                        key,
-                        format!("cannot be longer than {max} characters"),
-                    ));
-                }
-            }
-            check_format(key, raw)?;
-            Value::String(raw.to_string())
-        }
-        Type::Bool => match raw {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => return Err(Failure::param(key, format!("`{raw}` is not true or false"))),
-        },
-        Type::I32 => Value::from(
-            raw.parse::<i32>()
-                .map_err(|_| Failure::param(key, format!("`{raw}` is not a whole number")))?,
-        ),
-        Type::I64 | Type::Timestamp => Value::from(
-            raw.parse::<i64>()
-                .map_err(|_| Failure::param(key, format!("`{raw}` is not a whole number")))?,
-        ),
-        Type::F64 => {
-            let n: f64 = raw
-                .parse()
-                .map_err(|_| Failure::param(key, format!("`{raw}` is not a number")))?;
-            Value::Number(
-                Number::from_f64(n).ok_or_else(|| Failure::param(key, "is not a finite number"))?,
-            )
-        }
-        Type::Json => {
-            serde_json::from_str(raw).map_err(|_| Failure::param(key, "is not valid JSON"))?
-        }
-        Type::Enum(name) => {
-            let values = &api.enums[name];
-            if !values.iter().any(|v| v == raw) {
-                return Err(Failure::param(
-                    key,
-                    format!("`{raw}` is not one of: {}", values.join(", ")),
-                ));
-            }
-            Value::String(raw.to_string())
-        }
-        Type::Struct(_) | Type::List(_) => {
-            return Err(Failure::param(
-                key,
-                "takes an object or a list, not a value",
-            ))
-        }
-    })
+    let value = check::text(api, ty, max_length, raw).map_err(|r| Failure::param(key, r))?;
+    if *ty == Type::String {
+        check_format(key, raw)?;
+    }
+    Ok(value)
 }
 
 /// The wire key of `name` inside `parent` (`customer[email]`).
@@ -424,7 +375,7 @@ fn check_json(
             format!("{parent}[{name}]")
         };
         let Some(field) = fields.iter().find(|f| &f.name == name) else {
-            if custom_fields && name.starts_with("cf_") {
+            if custom_fields && chargebee::is_custom_field(name) {
                 continue;
             }
             return Err(Failure::param(&key, "is not a parameter of this operation"));
@@ -441,47 +392,21 @@ fn check_json_value(
     value: &Value,
     key: &str,
 ) -> Result<(), Failure> {
-    let fits = match (ty, value) {
-        (_, Value::Null) => true,
-        (Type::Json, _) => true,
-        (Type::String, Value::String(s)) => {
-            if max_length.is_some_and(|max| s.chars().count() > max as usize) {
-                return Err(Failure::param(
-                    key,
-                    format!(
-                        "cannot be longer than {} characters",
-                        max_length.unwrap_or_default()
-                    ),
-                ));
-            }
-            check_format(key, s)?;
-            true
-        }
-        (Type::Enum(_), Value::String(s)) => {
-            scalar(api, ty, None, key, s)?;
-            true
-        }
-        (Type::Bool, Value::Bool(_)) => true,
-        (Type::I32 | Type::I64 | Type::Timestamp, Value::Number(n)) => n.is_i64(),
-        (Type::F64, Value::Number(_)) => true,
+    check::json(api, ty, max_length, value).map_err(|r| Failure::param(key, r))?;
+    match (ty, value) {
+        (Type::String, Value::String(s)) => check_format(key, s)?,
         (Type::Struct(s), Value::Object(inner)) => {
             let def = &api.structs[s];
             check_json(api, &def.fields, def.custom_fields, inner, key)?;
-            true
         }
         (Type::List(inner), Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 check_json_value(api, inner, max_length, item, &format!("{key}[{i}]"))?;
             }
-            true
         }
-        _ => false,
-    };
-    if fits {
-        Ok(())
-    } else {
-        Err(Failure::param(key, "has the wrong type"))
+        _ => {}
     }
+    Ok(())
 }
 
 #[cfg(test)]

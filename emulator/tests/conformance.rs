@@ -442,7 +442,7 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
     // A test card the emulator's gateway takes.
     if op.id == "payment_source.create_card" {
         if let Some(params) = params.as_object_mut() {
-            params.retain(|key, _| !key.starts_with("cf_"));
+            params.retain(|key, _| !chargebee::is_custom_field(key));
         }
         if let Some(card) = params["card"].as_object_mut() {
             for unkept in [
@@ -609,7 +609,8 @@ fn ready_for(op: &chargebee_description::Operation, seeded: &Value, params: &mut
                 "meta_data",
                 "invoice_immediately",
             ];
-            params.retain(|key, _| taken.contains(&key.as_str()) || key.starts_with("cf_"));
+            params
+                .retain(|key, _| taken.contains(&key.as_str()) || chargebee::is_custom_field(key));
             params.insert(
                 "subscription_items".into(),
                 json!([{ "item_price_id": SAMPLE_ID }]),

@@ -181,6 +181,21 @@ async fn bad_requests_are_refused_naming_the_parameter() {
 
     let (param, _) = refused(&create(json!({"net_term_days": "soon"})).await.unwrap_err());
     assert_eq!(param, "net_term_days");
+    // One past the largest 64-bit integer: refused with the range, not wrapped or rounded.
+    let (param, message) = refused(
+        &create(json!({"net_term_days": "9223372036854775808"}))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(param, "net_term_days");
+    assert!(
+        message.ends_with(
+            "`9223372036854775808` is not between -9223372036854775808 and 9223372036854775807"
+        ),
+        "{message}"
+    );
+    let (param, _) = refused(&create(json!({"cf_": "x"})).await.unwrap_err());
+    assert_eq!(param, "cf_", "`cf_` alone names no custom field");
 
     let (param, message) = refused(
         &create(json!({"auto_collection": "sometimes"}))

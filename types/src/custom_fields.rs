@@ -46,12 +46,13 @@ impl CustomFieldValues {
         self.0
             .keys()
             .map(String::as_str)
-            .find(|name| !is_custom_field_name(name))
+            .find(|name| !is_custom_field(name))
     }
 }
 
 /// Whether `name` is a custom field name: `cf_` and at least one more character.
-fn is_custom_field_name(name: &str) -> bool {
+/// Whether `name` is a custom field's: `cf_` and at least one more character.
+pub fn is_custom_field(name: &str) -> bool {
     name.len() > CUSTOM_FIELD_PREFIX.len() && name.starts_with(CUSTOM_FIELD_PREFIX)
 }
 
@@ -110,7 +111,7 @@ pub fn read<'de, A: MapAccess<'de>>(
     fields: &mut CustomFieldValues,
 ) -> Result<(), A::Error> {
     let name: String = key.into_string()?;
-    if !is_custom_field_name(&name) {
+    if !is_custom_field(&name) {
         return Err(A::Error::custom(format!(
             "unknown parameter `{name}`: not a parameter of this operation, and custom field \
              names start with `cf_`"
@@ -130,9 +131,9 @@ mod tests {
 
     #[test]
     fn names_must_be_custom_field_names() {
-        assert!(is_custom_field_name("cf_tier"));
+        assert!(is_custom_field("cf_tier"));
         for bad in ["tier", "cf_", "CF_tier", "", "xcf_tier"] {
-            assert!(!is_custom_field_name(bad), "{bad}");
+            assert!(!is_custom_field(bad), "{bad}");
         }
         let mut values = CustomFieldValues::default();
         values.insert("cf_tier", "gold");

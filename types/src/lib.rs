@@ -25,7 +25,7 @@ pub mod serialize;
 #[doc(hidden)]
 pub mod types;
 
-pub use custom_fields::{CustomFieldValues, CUSTOM_FIELD_PREFIX};
+pub use custom_fields::{is_custom_field, CustomFieldValues, CUSTOM_FIELD_PREFIX};
 pub use filter::{
     accepts, BooleanCondition, BooleanFilter, DateFilter, EnumCondition, EnumFilter,
     NumberCondition, NumberFilter, Operators, Sort, SortField, StringCondition, StringFilter,

@@ -152,7 +152,7 @@ pub trait ExtraFields {
     fn custom_fields(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
         self.extra_fields()
             .iter()
-            .filter(|(k, _)| k.starts_with("cf_"))
+            .filter(|(k, _)| crate::custom_fields::is_custom_field(k))
             .map(|(k, v)| (k.as_str(), v))
     }
 }

@@ -18,7 +18,7 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
         let id = &op.id;
         let request = format_ident!("{}", op.request_type());
         let constant = format_ident!("{}", op.name.to_shouty_snake_case());
-        let pages = super::operations::pages(op);
+        let pages = op.pages();
         let (path_check, path_id) = match op.path_param() {
             Some(_) => (
                 quote!(),

@@ -108,14 +108,9 @@ fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident) {
     )
 }
 
-/// Whether the operation is a paged GET: `limit`, `offset`, and `stream()`.
-pub fn pages(op: &Operation) -> bool {
-    op.paginated && op.method == Method::Get
-}
-
 /// Whether the operation carries a parameters struct.
 pub fn has_params(op: &Operation) -> bool {
-    pages(op) || !op.params.is_empty() || !op.filters.is_empty() || op.custom_fields
+    op.pages() || !op.params.is_empty() || !op.filters.is_empty() || op.custom_fields
 }
 
 /// What the method's doc adds about the product catalog and destructiveness: nothing for an
@@ -323,7 +318,7 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
     // What the generic request needs of the params type: the offset of a paged operation,
     // the custom fields.
     let params_traits = {
-        let paged = pages(op).then(|| {
+        let paged = op.pages().then(|| {
             quote! {
                 impl crate::request::PageParams for #params {
                     #[inline]
@@ -518,7 +513,7 @@ fn filter_field_decl(f: &Filter, imports: &mut Imports) -> TokenStream {
 
 fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
     let mut slots = Vec::new();
-    if pages(op) {
+    if op.pages() {
         slots.push(option_slot(
             "limit",
             quote!(u32),
