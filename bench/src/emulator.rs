@@ -194,7 +194,7 @@ pub async fn mixed_storage() -> Row {
         for id in &creates {
             let op = api.operation(id).unwrap();
             let params = params_naming(api, op, &format!("{}-{i}", op.resource), i == 0);
-            let path_id = op.path.contains('{').then_some(SEED);
+            let path_id = op.path_parameter().is_some().then_some(SEED);
             client
                 .call(&op.id, path_id, params)
                 .await

@@ -402,7 +402,7 @@ fn operation_command(api: &Api, op: &Operation) -> Command {
                 .help(format!("The {param} of {}", op.path)),
         );
     }
-    if op.paginated && op.method == Method::Get {
+    if op.pages() {
         command = command.arg(
             Arg::new(ALL)
                 .long(ALL)

@@ -262,7 +262,7 @@ impl Context<'_> {
                 json!({"param": "params"}),
             );
         }
-        if op.paginated && op.read_only() && params.get("limit").is_none() {
+        if op.pages() && params.get("limit").is_none() {
             let limit = args
                 .get("limit")
                 .and_then(Value::as_u64)
