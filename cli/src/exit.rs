@@ -175,19 +175,15 @@ impl From<Error> for Failure {
             _ => None,
         };
         if code == RATE_LIMITED {
-            let tries = match error.attempts() {
-                Some(1) => "after 1 attempt".to_string(),
-                Some(n) => format!("after {n} attempts"),
-                None => String::new(),
-            };
-            let wait = error
-                .retry_after()
-                .map(|wait| format!("the server asks to wait {} s", whole_seconds(wait)));
-            let said: Vec<String> = [Some(tries), wait]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.is_empty())
-                .collect();
+            let mut said = Vec::new();
+            match error.attempts() {
+                Some(1) => said.push("after 1 attempt".to_string()),
+                Some(n) => said.push(format!("after {n} attempts")),
+                None => {}
+            }
+            if let Some(wait) = error.retry_after() {
+                said.push(format!("the server asks to wait {} s", whole_seconds(wait)));
+            }
             if !said.is_empty() {
                 message.push_str(&format!(" ({})", said.join("; ")));
             }
