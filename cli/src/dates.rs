@@ -1,6 +1,8 @@
 //! Times given as ISO 8601 where Chargebee takes Unix seconds: `2026-03-20` (midnight UTC),
 //! `2026-03-20T12:30:00Z`, or with an offset, `2026-03-20T14:30:00+02:00`.
 
+use chargebee_emulator::{days_from_civil, days_in_month};
+
 /// Unix seconds of `text`: a whole number of seconds as is, or an ISO 8601 date or date and
 /// time; `None` when it is neither.
 pub fn unix_seconds(text: &str) -> Option<i64> {
@@ -26,26 +28,12 @@ fn days(date: &str) -> Option<i64> {
     if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
         return None;
     }
-    let (year, month, day): (i64, i64, i64) =
+    let (year, month, day): (i64, u32, u32) =
         (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let length = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if !(1..=length).contains(&day) {
+    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
         return None;
     }
-    // Days from the civil date (a year starting in March puts the leap day last).
-    let shifted = if month <= 2 { year - 1 } else { year };
-    let era = shifted.div_euclid(400);
-    let year_of_era = shifted - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Some(era * 146_097 + day_of_era - 719_468)
+    Some(days_from_civil(year, month, day))
 }
 
 /// Seconds since midnight UTC of `HH:MM[:SS[.fraction]]` followed by `Z` or `±HH:MM`.

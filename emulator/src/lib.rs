@@ -98,7 +98,7 @@ mod unbilled;
 mod voiding;
 mod webhooks;
 
-pub use calendar::parse_time;
+pub use calendar::{days_from_civil, days_in_month, parse_time};
 pub use clock::BackwardsError;
 pub use faults::{Fault, FaultKind};
 use server::Shared;
