@@ -203,29 +203,28 @@ fn request_kind(op: &Operation) -> TokenStream {
 /// no request parses it.
 fn path_template(op: &Operation) -> TokenStream {
     let text = op.path_template();
-    let mut parts = op.path.iter();
-    let mut head = String::new();
-    let mut param = None;
-    for part in parts.by_ref() {
-        match part {
-            PathPart::Literal(literal) => head.push_str(literal),
-            PathPart::Param(name) => {
-                param = Some(name);
-                break;
+    let literals = |parts: &[PathPart]| -> String {
+        parts
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Literal(literal) => Some(literal.as_str()),
+                PathPart::Param(_) => None,
+            })
+            .collect()
+    };
+    // The spec reader allows one parameter at most.
+    match op
+        .path
+        .iter()
+        .position(|part| matches!(part, PathPart::Param(_)))
+    {
+        Some(at) => {
+            let name = op.path_param();
+            let (head, tail) = (literals(&op.path[..at]), literals(&op.path[at + 1..]));
+            quote! {
+                crate::transport::PathTemplate { text: #text, head: #head, param: Some((#name, #tail)) }
             }
         }
-    }
-    let tail: String = parts
-        .map(|part| match part {
-            PathPart::Literal(literal) => literal.as_str(),
-            // The model holds at most one parameter (checked when the spec is read).
-            PathPart::Param(_) => unreachable!("a second path parameter"),
-        })
-        .collect();
-    match param {
-        Some(name) => quote! {
-            crate::transport::PathTemplate { text: #text, head: #head, param: Some((#name, #tail)) }
-        },
         None => quote!(crate::transport::PathTemplate::fixed(#text)),
     }
 }
