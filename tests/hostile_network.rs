@@ -4,9 +4,6 @@
 use chargebee::Error;
 use chargebee_tests::{direct_client, gateway_client, MockServer, Reply};
 
-/// Tests that set proxy variables run one at a time: the environment is the process's.
-static ENVIRONMENT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 #[tokio::test]
 async fn redirects_are_reported_and_not_followed() {
     for status in [301, 302, 303, 307, 308] {
@@ -54,85 +51,6 @@ async fn redirects_are_reported_and_not_followed() {
     assert!(
         matches!(&e, Error::Redirect { target: Some(t), .. } if t == "same host"),
         "{e:?}"
-    );
-}
-
-#[tokio::test]
-async fn proxies_in_the_environment_are_ignored_unless_asked_for() {
-    let _guard = ENVIRONMENT.lock().await;
-    let proxy = MockServer::start(vec![]).await;
-    let server = MockServer::start(vec![
-        Reply::json(200, r#"{"list":[]}"#),
-        Reply::json(200, r#"{"list":[]}"#),
-        Reply::json(200, r#"{"list":[]}"#),
-    ])
-    .await;
-    for name in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
-        std::env::set_var(name, proxy.url());
-    }
-    let plain = gateway_client(&server);
-    plain.customers().list().send().await.unwrap();
-    // Asked for, the proxy still never sees plain http: only https goes through it.
-    let from_env = chargebee::Client::builder()
-        .maton_api_key("k")
-        .base_url(server.url())
-        .proxy_from_env()
-        .rate_limit(None)
-        .build()
-        .unwrap();
-    from_env.customers().list().send().await.unwrap();
-    let explicit = chargebee::Client::builder()
-        .maton_api_key("k")
-        .base_url(server.url())
-        .proxy(proxy.url())
-        .rate_limit(None)
-        .build()
-        .unwrap();
-    explicit.customers().list().send().await.unwrap();
-    for name in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
-        std::env::remove_var(name);
-    }
-    assert!(
-        proxy.requests().is_empty(),
-        "the proxy saw: {:?}",
-        proxy.requests()
-    );
-    assert_eq!(server.requests().len(), 3);
-}
-
-#[tokio::test]
-async fn https_goes_through_the_proxy_asked_for() {
-    let _guard = ENVIRONMENT.lock().await;
-    let proxy = MockServer::start(vec![Reply::json(502, "")]).await;
-    let client = chargebee::Client::builder()
-        .maton_api_key("k")
-        .proxy(proxy.url())
-        .retry(chargebee::RetryPolicy::none())
-        .rate_limit(None)
-        .build()
-        .unwrap();
-    // The proxy refuses the tunnel, so the call fails; what matters is what it was asked.
-    client.customers().list().send().await.unwrap_err();
-    let asked = proxy.only_request();
-    assert_eq!(
-        asked.line, "CONNECT gateway.maton.ai:443 HTTP/1.1",
-        "a tunnel, nothing readable"
-    );
-    assert!(
-        asked.header("authorization").is_none(),
-        "the key stays inside the tunnel"
     );
 }
 

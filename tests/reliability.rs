@@ -624,7 +624,8 @@ async fn odd_answers_are_errors_never_panics() {
 #[tokio::test]
 async fn the_key_never_shows_in_logs() {
     let logs = CapturedLogs::default();
-    tracing::subscriber::set_global_default(logs.subscriber(tracing::Level::TRACE)).unwrap();
+    // This thread's subscriber: the test's runtime runs the client on this thread only.
+    let _subscriber = tracing::subscriber::set_default(logs.subscriber(tracing::Level::TRACE));
     // A gateway that reflects the request and tries to forge log lines.
     let hostile =
         format!("bad gateway\r\nINFO forged: paid\u{1b}[2K authorization: Bearer {TEST_KEY}");
@@ -639,7 +640,6 @@ async fn the_key_never_shows_in_logs() {
         .send()
         .await;
     let text = logs.text();
-    // Other tests in this binary log too: keep the lines this one caused.
     let retrying: Vec<&str> = text.lines().filter(|l| l.contains("forged")).collect();
     assert_eq!(retrying.len(), 1, "the logs were captured: {text}");
     assert!(retrying[0].contains("retrying"), "{text}");

@@ -2,14 +2,12 @@
 //! with items for a customer raises an invoice whose PDF link works; cancellation at term end
 //! and at once; a hosted checkout page and a portal session whose URLs point at the emulator.
 
+use crate::support::catalog;
 use chargebee::enums::CancelOption;
 use chargebee::objects::SubscriptionItemsParams;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
 use chargebee::{ApiEnum, EnumFilter};
 use chargebee_emulator::Emulator;
-use support::catalog;
-
-mod support;
 
 #[tokio::test]
 async fn a_subscription_raises_an_invoice_and_is_cancelled() {
@@ -234,9 +232,10 @@ async fn portal_sessions_log_in_once_and_out() {
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
     let json = |value: &str| serde_json::from_str::<serde_json::Value>(value).unwrap();
-    support::call(&client, "customer.create", None, json(r#"{"id": "ada"}"#)).await;
+    crate::support::call(&client, "customer.create", None, json(r#"{"id": "ada"}"#)).await;
     let create = json(r#"{"customer": {"id": "ada"}, "redirect_url": "https://app.example/back"}"#);
-    let created = support::call(&client, "portal_session.create", None, create.clone()).await;
+    let created =
+        crate::support::call(&client, "portal_session.create", None, create.clone()).await;
     let session = &created["portal_session"];
     assert_eq!(session["status"], "created");
     assert_eq!(session["expires_at"], now + 3_600);
@@ -250,7 +249,8 @@ async fn portal_sessions_log_in_once_and_out() {
     assert!(String::from_utf8_lossy(&reqwest_get(&access).await).contains("ada"));
     let again = reqwest::get(&access).await.unwrap();
     assert_eq!(again.status(), 410);
-    let read = support::call(&client, "portal_session.retrieve", Some(&id), json("{}")).await;
+    let read =
+        crate::support::call(&client, "portal_session.retrieve", Some(&id), json("{}")).await;
     assert_eq!(read["portal_session"]["status"], "logged_in");
     assert_eq!(read["portal_session"]["login_at"], now + 60);
 
@@ -265,7 +265,7 @@ async fn portal_sessions_log_in_once_and_out() {
         .unwrap_err();
     assert_eq!(wrong.api_error().unwrap().param.as_deref(), Some("token"));
     let token_json = serde_json::json!({ "token": token });
-    let active = support::call(
+    let active = crate::support::call(
         &client,
         "portal_session.activate",
         Some(&id),
@@ -274,10 +274,10 @@ async fn portal_sessions_log_in_once_and_out() {
     .await;
     assert_eq!(active["portal_session"]["status"], "logged_in");
     assert_eq!(active["portal_session"]["login_at"], now + 60);
-    let out = support::call(&client, "portal_session.logout", Some(&id), json("{}")).await;
+    let out = crate::support::call(&client, "portal_session.logout", Some(&id), json("{}")).await;
     assert_eq!(out["portal_session"]["status"], "logged_out");
     assert_eq!(out["portal_session"]["logout_at"], now + 60);
-    let out = support::call(&client, "portal_session.logout", Some(&id), json("{}")).await;
+    let out = crate::support::call(&client, "portal_session.logout", Some(&id), json("{}")).await;
     assert_eq!(out["portal_session"]["logout_at"], now + 60);
     let late = client
         .call("portal_session.activate", Some(&id), token_json)
@@ -286,7 +286,7 @@ async fn portal_sessions_log_in_once_and_out() {
     assert_eq!(late.api_error().unwrap().status, 409);
 
     // A link not opened within the hour is gone; forward_url is refused by name.
-    let created = support::call(&client, "portal_session.create", None, create).await;
+    let created = crate::support::call(&client, "portal_session.create", None, create).await;
     let access = created["portal_session"]["access_url"].as_str().unwrap();
     emulator
         .clock()
@@ -734,7 +734,7 @@ async fn hosted_checkout_completes_with_a_test_card() {
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
     catalog(&client).await;
-    let created = support::call(
+    let created = crate::support::call(
         &client,
         "hosted_page.checkout_new_for_items",
         None,
@@ -778,7 +778,7 @@ async fn hosted_checkout_completes_with_a_test_card() {
         location.as_deref(),
         Some(format!("https://shop.example/done?id={id}&state=succeeded").as_str())
     );
-    let done = support::call(
+    let done = crate::support::call(
         &client,
         "hosted_page.retrieve",
         Some(&id),
@@ -799,7 +799,8 @@ async fn hosted_checkout_completes_with_a_test_card() {
     assert_eq!(content["invoice"]["status"], "paid");
     assert_eq!(content["invoice"]["total"], 9_800);
     assert_eq!(content["invoice"]["amount_paid"], 9_800);
-    let page = support::call(&client, "event.list", None, serde_json::json!({"limit": 5})).await;
+    let page =
+        crate::support::call(&client, "event.list", None, serde_json::json!({"limit": 5})).await;
     let mut kinds: Vec<&str> = page["list"]
         .as_array()
         .unwrap()
@@ -823,9 +824,9 @@ async fn hosted_checkout_completes_with_a_test_card() {
     assert_eq!(status, 200);
     assert!(body.contains("succeeded"), "{body}");
     let subscriptions =
-        support::call(&client, "subscription.list", None, serde_json::json!({})).await;
+        crate::support::call(&client, "subscription.list", None, serde_json::json!({})).await;
     assert_eq!(subscriptions["list"].as_array().unwrap().len(), 1);
-    let acknowledged = support::call(
+    let acknowledged = crate::support::call(
         &client,
         "hosted_page.acknowledge",
         Some(&id),
@@ -886,12 +887,12 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
                "discount_amount": 500, "currency_code": "EUR", "duration_type": "forever",
                "apply_on": "invoice_amount"}),
     ] {
-        support::call(&client, "coupon.create_for_items", None, coupon).await;
+        crate::support::call(&client, "coupon.create_for_items", None, coupon).await;
     }
     let subscribe = |customer: &'static str, coupon: &'static str| {
         let client = client.clone();
         async move {
-            support::call(
+            crate::support::call(
                 &client,
                 "customer.create",
                 None,
@@ -956,7 +957,7 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
         .await
         .unwrap_err();
     assert_eq!(refused.api_error().unwrap().status, 400, "{refused}");
-    let coupon = support::call(
+    let coupon = crate::support::call(
         &client,
         "coupon.retrieve",
         Some("eighth"),
@@ -969,7 +970,7 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
     let total_on = |customer: &'static str, at: i64| {
         let client = client.clone();
         async move {
-            let page = support::call(
+            let page = crate::support::call(
                 &client,
                 "invoice.list",
                 None,
@@ -986,7 +987,7 @@ async fn coupons_take_their_discount_off_the_invoices_they_last_for() {
     emulator.clock().set(may).unwrap();
     assert_eq!(total_on("ann", may).await, 4_287);
     assert_eq!(total_on("cat", may).await, 4_900);
-    let ann = support::call(
+    let ann = crate::support::call(
         &client,
         "subscription.retrieve",
         Some("ann"),
@@ -1011,15 +1012,15 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
         let client = client.clone();
         async move {
             let id = serde_json::json!({ "id": customer });
-            support::call(&client, "customer.create", None, id).await;
+            crate::support::call(&client, "customer.create", None, id).await;
             if let Some(number) = card {
                 let card = serde_json::json!({"customer_id": customer, "card": {
                     "number": number, "expiry_month": 12, "expiry_year": 2030}});
-                support::call(&client, "payment_source.create_card", None, card).await;
+                crate::support::call(&client, "payment_source.create_card", None, card).await;
             }
             let items = serde_json::json!({"id": customer,
                 "subscription_items": [{"item_price_id": "pro-usd-monthly"}]});
-            support::call(
+            crate::support::call(
                 &client,
                 "subscription.create_with_items",
                 Some(customer),
@@ -1032,7 +1033,7 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
     let page_for = |params: serde_json::Value, operation: &'static str| {
         let client = client.clone();
         async move {
-            let page = support::call(&client, operation, None, params).await;
+            let page = crate::support::call(&client, operation, None, params).await;
             page["hosted_page"]["url"].as_str().unwrap().to_string()
         }
     };
@@ -1050,7 +1051,7 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
     let (status, location, _) = submit_card(&url, "5555555555554444").await;
     assert_eq!(status, 303, "{location:?}");
     let id = url.split('/').nth_back(1).unwrap().to_string();
-    let page = support::call(&client, "hosted_page.retrieve", Some(&id), json("{}")).await;
+    let page = crate::support::call(&client, "hosted_page.retrieve", Some(&id), json("{}")).await;
     let page = &page["hosted_page"];
     assert_eq!(page["type"], "checkout_existing");
     assert_eq!(page["state"], "succeeded");
@@ -1062,7 +1063,7 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
     assert_eq!(content["invoice"]["total"], 9_958);
     assert_eq!(content["invoice"]["amount_paid"], 6_639);
     let primary = content["customer"]["primary_payment_source_id"].clone();
-    let source = support::call(
+    let source = crate::support::call(
         &client,
         "payment_source.retrieve",
         Some(primary.as_str().unwrap()),
@@ -1076,11 +1077,12 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
     let url = page_for(manage, "hosted_page.manage_payment_sources").await;
     let (status, _, body) = submit_card(&url, "378282246310005").await;
     assert_eq!(status, 200, "{body}");
-    let customer = support::call(&client, "customer.retrieve", Some("ada"), json("{}")).await;
+    let customer =
+        crate::support::call(&client, "customer.retrieve", Some("ada"), json("{}")).await;
     let primary = customer["customer"]["primary_payment_source_id"]
         .as_str()
         .unwrap();
-    let source = support::call(
+    let source = crate::support::call(
         &client,
         "payment_source.retrieve",
         Some(primary),
@@ -1100,9 +1102,9 @@ async fn hosted_pages_change_a_subscription_and_its_card() {
     let (status, _, body) = submit_card(&url, "4111111111111111").await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("proration"), "{body}");
-    let bob = support::call(&client, "customer.retrieve", Some("bob"), json("{}")).await;
+    let bob = crate::support::call(&client, "customer.retrieve", Some("bob"), json("{}")).await;
     assert_eq!(bob["customer"].get("primary_payment_source_id"), None);
-    let sources = support::call(
+    let sources = crate::support::call(
         &client,
         "payment_source.list",
         None,
@@ -1133,14 +1135,14 @@ async fn one_time_charges_are_billed_on_the_first_invoice_only() {
     let client = emulator.direct_client();
     catalog(&client).await;
     let json = |value: &str| serde_json::from_str::<serde_json::Value>(value).unwrap();
-    support::call(
+    crate::support::call(
         &client,
         "item.create",
         None,
         json(r#"{"id": "setup", "name": "Setup", "type": "charge", "item_family_id": "saas"}"#),
     )
     .await;
-    support::call(
+    crate::support::call(
         &client,
         "item_price.create",
         None,
@@ -1150,8 +1152,8 @@ async fn one_time_charges_are_billed_on_the_first_invoice_only() {
         ),
     )
     .await;
-    support::call(&client, "customer.create", None, json(r#"{"id": "ada"}"#)).await;
-    let created = support::call(
+    crate::support::call(&client, "customer.create", None, json(r#"{"id": "ada"}"#)).await;
+    let created = crate::support::call(
         &client,
         "subscription.create_with_items",
         Some("ada"),
@@ -1169,7 +1171,7 @@ async fn one_time_charges_are_billed_on_the_first_invoice_only() {
     );
     assert_eq!(created["subscription"]["mrr"], 4_900);
     emulator.clock().set(april).unwrap();
-    let page = support::call(
+    let page = crate::support::call(
         &client,
         "invoice.list",
         None,
@@ -1502,7 +1504,8 @@ async fn hosted_checkout_completes_headlessly() {
                 "redirect_url": "https://shop.example/done",
             });
             let page =
-                support::call(&client, "hosted_page.checkout_new_for_items", None, params).await;
+                crate::support::call(&client, "hosted_page.checkout_new_for_items", None, params)
+                    .await;
             page["hosted_page"]["id"].as_str().unwrap().to_string()
         }
     };
@@ -1529,14 +1532,14 @@ async fn hosted_checkout_completes_headlessly() {
         redirect,
         Some(format!("https://shop.example/done?id={id}&state=succeeded"))
     );
-    let page = support::call(&client, "hosted_page.retrieve", Some(&id), json!({})).await;
+    let page = crate::support::call(&client, "hosted_page.retrieve", Some(&id), json!({})).await;
     let page = &page["hosted_page"];
     assert_eq!(page["state"], "succeeded");
     assert_eq!(page["content"]["customer"]["id"], "ada");
     assert_eq!(page["content"]["subscription"]["status"], "active");
     assert_eq!(page["content"]["invoice"]["status"], "paid");
     assert_eq!(page["content"]["invoice"]["amount_paid"], 9_800);
-    let events = support::call(
+    let events = crate::support::call(
         &client,
         "event.list",
         None,

@@ -6,8 +6,7 @@ use chargebee::Client;
 use chargebee_emulator::{Config, Emulator};
 use serde_json::{json, Value};
 
-mod support;
-use support::call;
+use crate::support::call;
 
 async fn add_card(
     client: &Client,
@@ -50,7 +49,7 @@ async fn invoices_are_charged_to_the_primary_card() {
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
-    support::catalog(&client).await;
+    crate::support::catalog(&client).await;
     for id in ["ada", "bob"] {
         call(&client, "customer.create", None, json!({"id": id})).await;
     }
@@ -221,7 +220,7 @@ async fn failed_charges_are_retried_then_cancel() {
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
-    support::catalog(&client).await;
+    crate::support::catalog(&client).await;
     let mut invoices = std::collections::HashMap::new();
     for (customer, card) in [
         ("bob", "4000000000000341"),
@@ -335,7 +334,7 @@ async fn failed_charges_are_retried_then_cancel() {
 async fn deleting_a_primary_card_promotes_the_latest_other() {
     let emulator = Emulator::start_with(Config::default(), 0).await.unwrap();
     let client = emulator.direct_client();
-    support::catalog(&client).await;
+    crate::support::catalog(&client).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     let first = add_card(&client, "ada", "4111111111111111").await.unwrap();
     let first = first["payment_source"]["id"].as_str().unwrap().to_string();

@@ -3,8 +3,7 @@
 //! cancellations in order, each with its invoice and events at its own time. Every expected
 //! time below is a UTC date converted to Unix seconds by hand (`date -u -d … +%s`).
 
-mod support;
-use support::call;
+use crate::support::call;
 
 use chargebee::Client;
 use chargebee_emulator::{Config, Emulator};
@@ -13,7 +12,7 @@ use std::time::Duration;
 
 const DAY: i64 = 86_400;
 
-/// An emulator whose clock stands at `now`, with the catalog of `support::catalog` and a
+/// An emulator whose clock stands at `now`, with the catalog of `crate::support::catalog` and a
 /// yearly price `pro-usd-yearly` of 490.00 USD.
 async fn emulator_at(now: i64) -> (Emulator, Client) {
     let config = Config {
@@ -22,7 +21,7 @@ async fn emulator_at(now: i64) -> (Emulator, Client) {
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
-    support::catalog(&client).await;
+    crate::support::catalog(&client).await;
     call(
         &client,
         "item_price.create",

@@ -6,8 +6,7 @@ use chargebee::Client;
 use chargebee_emulator::{Config, Emulator};
 use serde_json::{json, Value};
 
-mod support;
-use support::call;
+use crate::support::call;
 
 /// An emulator whose clock starts at `now`, its direct client, and the sample catalog.
 async fn catalog_at(now: i64) -> (Emulator, Client) {
@@ -17,7 +16,7 @@ async fn catalog_at(now: i64) -> (Emulator, Client) {
     };
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
-    support::catalog(&client).await;
+    crate::support::catalog(&client).await;
     (emulator, client)
 }
 
@@ -164,7 +163,7 @@ async fn recorded_payments_pay_invoices_and_keep_the_excess() {
 /// A customer with a due invoice of 49.00 raised at `now`, no card yet: (client, invoice id).
 async fn due_invoice(emulator: &Emulator) -> (Client, String) {
     let client = emulator.direct_client();
-    support::catalog(&client).await;
+    crate::support::catalog(&client).await;
     call(&client, "customer.create", None, json!({"id": "ada"})).await;
     let created = call(
         &client,

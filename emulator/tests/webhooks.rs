@@ -1,6 +1,7 @@
 //! State changes raise events: recorded for `event.list`, and POSTed in order to the
 //! configured webhook with HTTP Basic, decodable by the client's webhook support.
 
+use crate::support::catalog;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -11,10 +12,7 @@ use chargebee::webhook::{parse_event, verify_basic_auth};
 use chargebee_emulator::{Config, Emulator, Webhook};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::catalog;
 use tokio::sync::mpsc;
-
-mod support;
 
 /// A receiver on 127.0.0.1 passing each request's `Authorization` and body on.
 async fn receiver() -> (String, mpsc::UnboundedReceiver<(Option<String>, Bytes)>) {

@@ -33,7 +33,6 @@ pub async fn catalog(client: &Client) {
 }
 
 /// Calls `operation` by name with JSON parameters; panics, naming it, when it fails.
-#[allow(dead_code)] // not every test file calls by name
 pub async fn call(client: &Client, operation: &str, id: Option<&str>, params: Value) -> Value {
     client
         .call(operation, id, params)
