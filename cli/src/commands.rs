@@ -3,7 +3,7 @@
 //! as a flag whose help gives its type, whether it is required and its values.
 
 use crate::flags::{flags, Count, Flag, Place, Value};
-use chargebee_description::{Api, Catalog, Method, Operation};
+use chargebee_description::{Api, Catalog, HttpMethod, Operation};
 use clap::{Arg, ArgAction, Command};
 use std::collections::BTreeMap;
 
@@ -410,7 +410,7 @@ fn operation_command(api: &Api, op: &Operation) -> Command {
                 .help("Every entry of every page, one JSON line each"),
         );
     }
-    if op.idempotent && op.method == Method::Post {
+    if op.idempotent && op.method == HttpMethod::Post {
         command = command.arg(
             Arg::new(IDEMPOTENCY_KEY)
                 .long(IDEMPOTENCY_KEY)

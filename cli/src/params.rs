@@ -352,7 +352,7 @@ mod tests {
     use super::*;
     use crate::commands::root;
     use chargebee::Client;
-    use chargebee_description::{Base, Body};
+    use chargebee_description::{ApiBase, BodyKind};
 
     /// A value of `flag`'s type that its checks accept.
     fn sample(api: &Api, flag: &Flag) -> String {
@@ -434,7 +434,7 @@ mod tests {
                 }
             };
             let sent = match op.body {
-                Body::Query => request
+                BodyKind::Query => request
                     .url
                     .split_once('?')
                     .map_or("", |(_, q)| q)
@@ -442,7 +442,7 @@ mod tests {
                 _ => request.body.clone().unwrap_or_default(),
             };
             for flag in flags.iter().filter(|f| f.name != "sort_by.desc") {
-                let found = if op.body == Body::Json {
+                let found = if op.body == BodyKind::Json {
                     let body: Value = serde_json::from_str(&sent).unwrap();
                     let pointer = match &flag.place {
                         Place::At(path) => format!("/{}", path.join("/")),
@@ -458,7 +458,7 @@ mod tests {
                     failures.push(format!("{}: --{} is not sent: {sent}", op.id, flag.name));
                 }
             }
-            if op.base == Base::Control {
+            if op.base == ApiBase::Control {
                 assert!(request.url.starts_with(chargebee::CONTROL_URL), "{}", op.id);
             }
         }

@@ -3,7 +3,7 @@
 //! operations given as flags.
 
 use chargebee::Client;
-use chargebee_description::{Api, Method};
+use chargebee_description::{Api, HttpMethod};
 use chargebee_tests::{MockServer, Reply};
 use futures::StreamExt;
 use std::sync::Arc;
@@ -74,7 +74,7 @@ async fn every_operation_dry_runs_to_the_bytes_the_typed_client_sends() {
         if op.path_parameter().is_some() {
             call = call.id("sample id/1");
         }
-        let idempotent = op.idempotent && op.method == Method::Post;
+        let idempotent = op.idempotent && op.method == HttpMethod::Post;
         if idempotent {
             call = call.idempotency_key(IDEMPOTENCY_KEY);
         }

@@ -27,6 +27,7 @@ mod waiters;
 #[cfg(feature = "webhook_event")]
 pub mod webhook;
 
+pub use chargebee_schema::HttpMethod;
 pub use chargebee_types::InvalidParam;
 pub use chargebee_types::{
     accepts, is_custom_field, ApiEnum, BooleanCondition, BooleanFilter, CustomFieldValues,
@@ -50,7 +51,7 @@ pub use pagination::Page;
 pub use raw::RawRequest;
 pub use request::{Idempotent, NotIdempotent, Request};
 pub use retry::RetryPolicy;
-pub use transport::{HttpMethod, ResponseInfo};
+pub use transport::ResponseInfo;
 #[cfg(any(feature = "time_machine", feature = "export"))]
 pub use waiters::Polling;
 // The runtime lives in `chargebee-types`; these names give it the paths the generated code

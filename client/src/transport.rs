@@ -8,6 +8,7 @@ use crate::hooks::Attempt;
 use crate::limiter::SlotPastDeadline as Late;
 use crate::retry::{parse_retry_after, retryable, Failure};
 use bytes::Bytes;
+pub(crate) use chargebee_schema::{ApiBase, BodyKind, HttpMethod};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
@@ -60,49 +61,6 @@ impl PathTemplate {
             param: None,
         }
     }
-}
-
-/// HTTP methods the API uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum HttpMethod {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-    /// `DELETE`
-    Delete,
-}
-
-impl HttpMethod {
-    /// The method as it appears on the wire: `GET`, `POST`, `DELETE`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Delete => "DELETE",
-        }
-    }
-}
-
-/// The API an operation belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ApiBase {
-    /// Chargebee API v2, directly or through the gateway.
-    Chargebee,
-    /// The Maton control API (connections).
-    Control,
-}
-
-/// How parameters are sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BodyKind {
-    /// In the query string.
-    Query,
-    /// As an `application/x-www-form-urlencoded` body.
-    Form,
-    /// As a JSON body.
-    Json,
 }
 
 /// Characters kept as they are in a path segment: RFC 3986 unreserved ones.

@@ -6,7 +6,7 @@
 //! report serves as a drift report when a newer reference comes out.
 
 use crate::model::{
-    Api, EnumDef, Field, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
+    Api, EnumDef, Field, FilterKind, HttpMethod, Operation, PathPart, Resource, StructDef, Type,
     TypeRef,
 };
 use crate::names;
@@ -98,7 +98,7 @@ struct Index<'a> {
     /// By (module, name); shared enums under the module `enums`.
     enums: HashMap<(String, String), &'a EnumDef>,
     structs: HashMap<(String, String), &'a StructDef>,
-    operations: HashMap<(Method, String), (&'a Resource, &'a Operation)>,
+    operations: HashMap<(HttpMethod, String), (&'a Resource, &'a Operation)>,
 }
 
 impl<'a> Index<'a> {
@@ -462,11 +462,7 @@ impl Checker<'_> {
         ops.sort_by_key(|o| (text(o, "resource"), text(o, "name")));
         for o in &ops {
             let at = format!("{}.{}", text(o, "resource"), text(o, "name"));
-            let method = match text(o, "http_method").as_str() {
-                "GET" => Method::Get,
-                "POST" => Method::Post,
-                _ => Method::Delete,
-            };
+            let method = HttpMethod::parse(&text(o, "http_method")).unwrap_or(HttpMethod::Delete);
             let key = (method, normal_reference_path(&text(o, "path")));
             let Some((res, op)) = self.index.operations.get(&key).copied() else {
                 self.report.operations.count(false);
@@ -500,7 +496,7 @@ impl Checker<'_> {
             );
         }
         let json = o["json_body"].as_bool().unwrap_or(false);
-        if json != (op.body == crate::model::Body::Json) {
+        if json != (op.body == crate::model::BodyKind::Json) {
             self.problem(at, format!("JSON body: reference {json}"));
         }
         if o["idempotent"].as_bool().unwrap_or(false) != op.idempotent {

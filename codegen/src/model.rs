@@ -1,5 +1,6 @@
 //! The validated spec with every name resolved. Emission reads only this.
 
+pub use chargebee_schema::{ApiBase, BodyKind, HttpMethod};
 use std::collections::BTreeSet;
 
 /// Everything the generator emits.
@@ -188,43 +189,20 @@ pub struct EnumDef {
     pub variants: Vec<(String, String)>,
 }
 
-/// HTTP method of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    Get,
-    Post,
-    Delete,
-}
-
-/// Which API an operation is sent to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Base {
-    Chargebee,
-    Control,
-}
-
-/// How the parameters travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Body {
-    Query,
-    Form,
-    Json,
-}
-
 /// One endpoint.
 #[derive(Debug)]
 pub struct Operation {
-    /// Method name (`create_with_items`).
+    /// HttpMethod name (`create_with_items`).
     pub name: String,
     /// PascalCase stem of its types (`CreateWithItems`).
     pub pascal: String,
     /// `resource.operation`, used in errors and logs.
     pub id: String,
-    pub method: Method,
+    pub method: HttpMethod,
     /// Path segments: literal text and the one path parameter.
     pub path: Vec<PathPart>,
-    pub base: Base,
-    pub body: Body,
+    pub base: ApiBase,
+    pub body: BodyKind,
     pub subdomain: Option<String>,
     pub idempotent: bool,
     pub paginated: bool,
@@ -304,7 +282,7 @@ impl Operation {
     /// Whether it reads a list page by page: a paginated GET, taking `limit` and `offset`
     /// (and `stream()` in the client).
     pub fn pages(&self) -> bool {
-        self.paginated && self.method == Method::Get
+        self.paginated && self.method == HttpMethod::Get
     }
 
     /// The path parameter, when the path has one.

@@ -541,7 +541,7 @@ fn retarget(res: &mut Resource, renamed: &Renamed) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Base, Body, Filter, Method, Operation, PathPart, StructDef};
+    use crate::model::{ApiBase, BodyKind, Filter, HttpMethod, Operation, PathPart, StructDef};
 
     fn enum_def(name: &str, wires: &[&str]) -> EnumDef {
         EnumDef {
@@ -578,10 +578,10 @@ mod tests {
             name: pascal.to_lowercase(),
             pascal: pascal.into(),
             id: format!("widget.{}", pascal.to_lowercase()),
-            method: Method::Get,
+            method: HttpMethod::Get,
             path: vec![PathPart::Literal("/widgets".into())],
-            base: Base::Chargebee,
-            body: Body::Query,
+            base: ApiBase::Chargebee,
+            body: BodyKind::Query,
             subdomain: None,
             idempotent: false,
             paginated,

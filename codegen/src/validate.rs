@@ -664,40 +664,35 @@ impl ModuleReader<'_> {
             return None;
         }
         let pascal = names::pascal(name);
-        let method = match spec.method.as_str() {
-            "GET" => Method::Get,
-            "POST" => Method::Post,
-            "DELETE" => Method::Delete,
-            other => {
-                self.error(
-                    self.file.lines.line(&at("method")),
-                    format!("method `{other}` is not GET, POST or DELETE"),
-                );
-                Method::Get
-            }
-        };
+        let method = HttpMethod::parse(&spec.method).unwrap_or_else(|| {
+            self.error(
+                self.file.lines.line(&at("method")),
+                format!("method `{}` is not GET, POST or DELETE", spec.method),
+            );
+            HttpMethod::Get
+        });
         let path = self.path(&spec.path, &at("path"));
         let base = match spec.base.as_deref() {
-            None | Some("chargebee") => Base::Chargebee,
-            Some("control") => Base::Control,
+            None | Some("chargebee") => ApiBase::Chargebee,
+            Some("control") => ApiBase::Control,
             Some(other) => {
                 self.error(
                     self.file.lines.line(&at("base")),
                     format!("base `{other}` is not `chargebee` or `control`"),
                 );
-                Base::Chargebee
+                ApiBase::Chargebee
             }
         };
         let body = match (method, spec.body.as_deref()) {
-            (Method::Post, None | Some("form")) => Body::Form,
-            (Method::Post, Some("json")) => Body::Json,
-            (_, None) => Body::Query,
+            (HttpMethod::Post, None | Some("form")) => BodyKind::Form,
+            (HttpMethod::Post, Some("json")) => BodyKind::Json,
+            (_, None) => BodyKind::Query,
             (_, Some(other)) => {
                 self.error(
                     self.file.lines.line(&at("body")),
                     format!("body `{other}` is not allowed here: only POST takes `form` or `json`"),
                 );
-                Body::Query
+                BodyKind::Query
             }
         };
         if let Some(sub) = &spec.subdomain {
@@ -731,7 +726,7 @@ impl ModuleReader<'_> {
         }
         for p in &params {
             let reserved = spec.paginated
-                && method == Method::Get
+                && method == HttpMethod::Get
                 && (p.wire == "limit" || p.wire == "offset");
             if reserved || Some(p.wire.as_str()) == path.iter().find_map(param_name) {
                 let line = self
@@ -770,7 +765,7 @@ impl ModuleReader<'_> {
                 sort_by.push((names::pascal(field), field.clone()));
             }
         }
-        let pages = spec.paginated && method == Method::Get;
+        let pages = spec.paginated && method == HttpMethod::Get;
         if !sort_by.is_empty() && !pages {
             self.error(
                 self.file.lines.line(&at("sort_by")),

@@ -9,6 +9,7 @@ pub mod check;
 mod sample;
 mod schema;
 
+pub use chargebee_schema::{ApiBase, BodyKind, HttpMethod};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -63,11 +64,11 @@ pub struct Operation {
     pub resource: String,
     /// The operation's name: `create`.
     pub name: String,
-    pub method: Method,
+    pub method: HttpMethod,
     /// The path below `/api/v2` (or the control API's root), with `{param}` for the id.
     pub path: String,
-    pub base: Base,
-    pub body: Body,
+    pub base: ApiBase,
+    pub body: BodyKind,
     /// Chargebee host prefix for operations served elsewhere (`grow`, `ingest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdomain: Option<String>,
@@ -101,7 +102,7 @@ impl Operation {
     /// Whether it changes nothing: a GET, or a POST that only previews (estimates) or hands
     /// out a document's download URL (`pdf`, `retrieve_…`).
     pub fn read_only(&self) -> bool {
-        self.method == Method::Get
+        self.method == HttpMethod::Get
             || self.resource == "estimate"
             || self.name.contains("estimate")
             || self.name == "pdf"
@@ -111,7 +112,7 @@ impl Operation {
     /// Whether it reads a list page by page: a paginated GET, taking `limit` and `offset` and
     /// answering `next_offset`. (A few POSTs answer a list and do not page.)
     pub fn pages(&self) -> bool {
-        self.paginated && self.method == Method::Get
+        self.paginated && self.method == HttpMethod::Get
     }
 
     /// The name of its path parameter (`customer_id` in `/customers/{customer_id}`).
@@ -171,48 +172,6 @@ impl Catalog {
             Catalog::Both => "both",
         }
     }
-}
-
-/// HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
-    Get,
-    Post,
-    Delete,
-}
-
-impl Method {
-    /// The method as written in HTTP.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-/// Which API serves an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Base {
-    /// Chargebee API v2.
-    Chargebee,
-    /// Maton's connection management API.
-    Control,
-}
-
-/// How parameters travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Body {
-    /// In the query string.
-    Query,
-    /// As an `application/x-www-form-urlencoded` body.
-    Form,
-    /// As a JSON body.
-    Json,
 }
 
 /// A named, typed field of a struct, a parameter list or an answer.

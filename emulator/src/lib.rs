@@ -114,7 +114,7 @@ use tokio::sync::oneshot;
 pub fn models(operation: &str) -> bool {
     let api = chargebee_description::Api::embedded();
     api.operation(operation).is_some_and(|op| {
-        op.base == chargebee_description::Base::Control
+        op.base == chargebee_description::ApiBase::Control
             || billing::handles(op)
             || checkout::handles(op)
             || portal::handles(op)

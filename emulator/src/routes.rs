@@ -1,6 +1,6 @@
 //! Finds the operation a method and path name, from the description's path templates.
 
-use chargebee_description::{Api, Base, Method, Operation, PathSegment};
+use chargebee_description::{Api, ApiBase, HttpMethod, Operation, PathSegment};
 
 /// Every operation's path, split into segments, for matching.
 pub struct Routes {
@@ -47,8 +47,8 @@ impl Routes {
     }
 
     /// Whether some operation of `base` serves `path`, by whatever method.
-    pub fn knows(&self, api: &Api, base: Base, path: &str) -> bool {
-        [Method::Get, Method::Post, Method::Delete]
+    pub fn knows(&self, api: &Api, base: ApiBase, path: &str) -> bool {
+        [HttpMethod::Get, HttpMethod::Post, HttpMethod::Delete]
             .into_iter()
             .any(|method| self.find(api, base, method, path).is_some())
     }
@@ -57,8 +57,8 @@ impl Routes {
     pub fn find<'a>(
         &self,
         api: &'a Api,
-        base: Base,
-        method: Method,
+        base: ApiBase,
+        method: HttpMethod,
         path: &str,
     ) -> Option<Route<'a>> {
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();

@@ -18,10 +18,10 @@ use crate::{
 };
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use chargebee_description::{Api, Base, Body, Method, Operation};
+use chargebee_description::{Api, ApiBase, BodyKind, HttpMethod, Operation};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -183,9 +183,9 @@ impl Shared {
     }
 
     /// The injected fault a call of `method` on `path` gets, if any (API calls only).
-    fn fault_for(&self, method: &HttpMethod, path: &str) -> Option<FaultKind> {
+    fn fault_for(&self, method: &Method, path: &str) -> Option<FaultKind> {
         let (base, rest) = api_path(path)?;
-        let operation = api_method(method)
+        let operation = HttpMethod::parse(method.as_str())
             .and_then(|m| self.routes.find(self.api, base, m, rest))
             .map(|route| route.op.id.as_str());
         self.faults
@@ -217,27 +217,18 @@ fn door(path: &str) -> Door<'_> {
 
 /// The API a path calls (Chargebee's through either door, or the control API) and the path
 /// below that API's root; `None` for the emulator's own pages.
-fn api_path(path: &str) -> Option<(Base, &str)> {
+fn api_path(path: &str) -> Option<(ApiBase, &str)> {
     match door(path) {
-        Door::Gateway(rest) | Door::Direct(rest) => Some((Base::Chargebee, rest)),
-        Door::Control(rest) => Some((Base::Control, rest)),
+        Door::Gateway(rest) | Door::Direct(rest) => Some((ApiBase::Chargebee, rest)),
+        Door::Control(rest) => Some((ApiBase::Control, rest)),
         Door::Other => None,
-    }
-}
-
-fn api_method(method: &HttpMethod) -> Option<Method> {
-    match *method {
-        HttpMethod::GET => Some(Method::Get),
-        HttpMethod::POST => Some(Method::Post),
-        HttpMethod::DELETE => Some(Method::Delete),
-        _ => None,
     }
 }
 
 /// Every request lands here.
 pub async fn handle(
     State(shared): State<Arc<Shared>>,
-    method: HttpMethod,
+    method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -253,16 +244,16 @@ pub async fn handle(
 
 fn serve(
     shared: &Shared,
-    method: &HttpMethod,
+    method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Response, Failure> {
     let path = uri.path();
-    if method == HttpMethod::POST && path == FAULTS_PATH {
+    if method == Method::POST && path == FAULTS_PATH {
         return inject_over_http(shared, body);
     }
-    let Some(method) = api_method(method) else {
+    let Some(method) = HttpMethod::parse(method.as_str()) else {
         return Err(match api_path(path) {
             Some((base, rest)) if shared.routes.knows(shared.api, base, rest) => {
                 Failure::method_not_allowed(method.as_str(), path)
@@ -275,22 +266,22 @@ fn serve(
             let key = bearer(shared, headers)?;
             rate_limit(shared, &key)?;
             pick_connection(shared, headers)?;
-            call(shared, Base::Chargebee, method, rest, uri, headers, body)
+            call(shared, ApiBase::Chargebee, method, rest, uri, headers, body)
         }
         Door::Direct(rest) => {
             basic(shared, headers)?;
-            call(shared, Base::Chargebee, method, rest, uri, headers, body)
+            call(shared, ApiBase::Chargebee, method, rest, uri, headers, body)
         }
         Door::Control(rest) => {
             let key = bearer(shared, headers)?;
             rate_limit(shared, &key)?;
-            call(shared, Base::Control, method, rest, uri, headers, body)
+            call(shared, ApiBase::Control, method, rest, uri, headers, body)
         }
-        Door::Other if method == Method::Post => match checkout_path(path) {
+        Door::Other if method == HttpMethod::Post => match checkout_path(path) {
             Some(id) => Ok(submit_checkout(shared, id, body)),
             None => Err(Failure::no_route(method.as_str(), path)),
         },
-        Door::Other => (method == Method::Get)
+        Door::Other => (method == HttpMethod::Get)
             .then(|| pages::serve(&mut shared.store(), path, shared.clock.now()))
             .flatten()
             .ok_or_else(|| Failure::no_route(method.as_str(), path)),
@@ -482,8 +473,8 @@ fn pick_connection(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> 
 /// Routes, checks and serves one API call.
 fn call(
     shared: &Shared,
-    base: Base,
-    method: Method,
+    base: ApiBase,
+    method: HttpMethod,
     path: &str,
     uri: &Uri,
     headers: &HeaderMap,
@@ -500,7 +491,9 @@ fn call(
     let op = route.op;
     let params = read_params(api, op, uri, body)?;
     let replay_key = match headers.get(IDEMPOTENCY_KEY) {
-        Some(key) if method == Method::Post => Some(format!("{}:{}", op.id, idempotency_key(key)?)),
+        Some(key) if method == HttpMethod::Post => {
+            Some(format!("{}:{}", op.id, idempotency_key(key)?))
+        }
         _ => None,
     };
     let id = route.id.as_deref();
@@ -540,7 +533,7 @@ fn call(
     let mut removed = Vec::new();
     let answer = if let Some((id, resource)) = unknown {
         Err(Failure::not_found(resource, id))
-    } else if base == Base::Control {
+    } else if base == ApiBase::Control {
         control::run(&mut store, op, id, &params, &shared.base_url, now)
     } else if time_machine::handles(op) {
         let name = id.unwrap_or_default();
@@ -651,17 +644,17 @@ fn read_params(api: &Api, op: &Operation, uri: &Uri, body: &Bytes) -> Result<Par
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
     match op.body {
-        Body::Json => {
+        BodyKind::Json => {
             if !pairs.is_empty() {
                 return Err(Failure::param(&pairs[0].0, "belongs in the JSON body"));
             }
             params::from_json(api, op, body)
         }
-        Body::Form => {
+        BodyKind::Form => {
             pairs.extend(form_urlencoded::parse(body).into_owned());
             params::from_pairs(api, op, pairs)
         }
-        Body::Query => params::from_pairs(api, op, pairs),
+        BodyKind::Query => params::from_pairs(api, op, pairs),
     }
 }
 

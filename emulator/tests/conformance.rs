@@ -4,7 +4,7 @@
 
 use chargebee::enums::{ItemType, PeriodUnit};
 use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
-use chargebee_description::{Api, Base};
+use chargebee_description::{Api, ApiBase};
 use chargebee_emulator::{Config, Emulator, Synthesis};
 use serde_json::{json, Value};
 
@@ -168,7 +168,11 @@ async fn operations_not_modeled_answer_not_emulated_by_default() {
     let client = emulator.direct_client();
     let seeded = seed(&emulator).await;
     let (mut modeled, mut not_emulated) = (Vec::new(), Vec::new());
-    for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
+    for op in api
+        .operations
+        .iter()
+        .filter(|o| o.base == ApiBase::Chargebee)
+    {
         let mut params = api.sample_params(op);
         emulator
             .restore(&ready_for(op, &seeded, &mut params))
@@ -737,7 +741,11 @@ async fn an_unknown_id_of_a_kept_resource_is_404_on_every_operation() {
     let emulator = Emulator::start().await.unwrap();
     let client = emulator.direct_client();
     let mut checked = 0;
-    for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
+    for op in api
+        .operations
+        .iter()
+        .filter(|o| o.base == ApiBase::Chargebee)
+    {
         if !names_seeded(op) {
             continue;
         }
@@ -779,7 +787,11 @@ async fn every_chargebee_operation_round_trips_through_the_typed_client() {
     let (mut answered, mut not_found) = (0, 0);
     let mut failures = Vec::new();
     let mut checked_event_types = std::collections::BTreeSet::new();
-    for op in api.operations.iter().filter(|o| o.base == Base::Chargebee) {
+    for op in api
+        .operations
+        .iter()
+        .filter(|o| o.base == ApiBase::Chargebee)
+    {
         let mut params = api.sample_params(op);
         emulator
             .restore(&ready_for(op, &seeded, &mut params))

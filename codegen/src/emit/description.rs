@@ -2,7 +2,7 @@
 //! model as the client so the two cannot drift apart.
 
 use super::structs::{nested_object_tag, resource_object_tag};
-use crate::model::{self, Api, Base, Body, FilterKind, Method, Type, TypeRef};
+use crate::model::{self, Api, FilterKind, Type, TypeRef};
 use crate::resolve::OBJECTS;
 use chargebee_description as d;
 use std::collections::BTreeMap;
@@ -126,21 +126,10 @@ fn operation(module: &str, op: &model::Operation) -> d::Operation {
         id: op.id.clone(),
         resource: module.to_string(),
         name: op.name.clone(),
-        method: match op.method {
-            Method::Get => d::Method::Get,
-            Method::Post => d::Method::Post,
-            Method::Delete => d::Method::Delete,
-        },
+        method: op.method,
         path: op.path_template(),
-        base: match op.base {
-            Base::Chargebee => d::Base::Chargebee,
-            Base::Control => d::Base::Control,
-        },
-        body: match op.body {
-            Body::Query => d::Body::Query,
-            Body::Form => d::Body::Form,
-            Body::Json => d::Body::Json,
-        },
+        base: op.base,
+        body: op.body,
         subdomain: op.subdomain.clone(),
         idempotent: op.idempotent,
         paginated: op.paginated,

@@ -6,7 +6,8 @@ use super::structs::{
 };
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
-    Base, Body, Field, Filter, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
+    ApiBase, BodyKind, Field, Filter, FilterKind, HttpMethod, Operation, PathPart, Resource,
+    StructDef, Type,
 };
 use crate::names;
 use crate::resolve::OPERATORS_MODULE;
@@ -129,14 +130,10 @@ fn catalog_note(op: &Operation) -> String {
 }
 
 fn describe(op: &Operation) -> String {
-    let method = match op.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Delete => "DELETE",
-    };
+    let method = op.method.as_str();
     let base = match op.base {
-        Base::Chargebee => "",
-        Base::Control => " on the Maton control API",
+        ApiBase::Chargebee => "",
+        ApiBase::Control => " on the Maton control API",
     };
     format!("`{method} {}`{base} (`{}`)", op.path_template(), op.id)
 }
@@ -192,7 +189,7 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
 
 /// The marker of an operation's request: whether it takes an idempotency key.
 fn request_kind(op: &Operation) -> TokenStream {
-    if op.idempotent && op.method == Method::Post {
+    if op.idempotent && op.method == HttpMethod::Post {
         quote!(crate::Idempotent)
     } else {
         quote!(crate::NotIdempotent)
@@ -229,34 +226,20 @@ fn path_template(op: &Operation) -> TokenStream {
     }
 }
 
+/// The variant `value` is, as the generated code names it: the generated descriptors use these
+/// same enums (`chargebee-schema`), whose derived `Debug` is the variant's name.
+fn variant(value: impl std::fmt::Debug) -> proc_macro2::Ident {
+    format_ident!("{}", format!("{value:?}"))
+}
+
 /// An operation's descriptor, request type and setters.
 fn operation_request(op: &Operation, imports: &mut Imports) -> TokenStream {
     let (request, params, constant) = type_names(op);
     let id = &op.id;
     let path = path_template(op);
-    let method = format_ident!(
-        "{}",
-        match op.method {
-            Method::Get => "Get",
-            Method::Post => "Post",
-            Method::Delete => "Delete",
-        }
-    );
-    let base = format_ident!(
-        "{}",
-        match op.base {
-            Base::Chargebee => "Chargebee",
-            Base::Control => "Control",
-        }
-    );
-    let body = format_ident!(
-        "{}",
-        match op.body {
-            Body::Query => "Query",
-            Body::Form => "Form",
-            Body::Json => "Json",
-        }
-    );
+    let method = variant(op.method);
+    let base = variant(op.base);
+    let body = variant(op.body);
     let idempotent = op.idempotent;
     let subdomain = match &op.subdomain {
         Some(sub) => quote!(Some(#sub)),
@@ -354,7 +337,7 @@ fn operation_params(op: &Operation, imports: &mut Imports) -> TokenStream {
         fields: op.params.clone(),
         custom_fields: op.custom_fields,
     };
-    let params_struct = params_struct(&def, &slots, true, op.body == Body::Json, imports);
+    let params_struct = params_struct(&def, &slots, true, op.body == BodyKind::Json, imports);
     let sort_enum = sort_enum(op);
     quote! {
         #params_struct
