@@ -14,7 +14,7 @@
 //!
 //! Anything else (a list inside a list's entries, custom fields) goes in `--json`.
 
-use chargebee_description::{Api, Field, FilterKind, Operation, Type};
+use chargebee_description::{Api, Field, FilterKind, Operand, Operation, Type};
 
 /// One flag of an operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,12 +82,12 @@ pub fn flags(api: &Api, op: &Operation) -> Vec<Flag> {
     for filter in &op.filters {
         let mut path: Vec<String> = filter.path().map(str::to_string).collect();
         for operator in &filter.ops {
-            path.push(operator.clone());
-            let (value, count) = match operator.as_str() {
-                "is_present" => (Value::Bool, Count::One),
-                "in" | "not_in" => (filter_value(&filter.kind), Count::Each),
-                "between" => (filter_value(&filter.kind), Count::Two),
-                _ => (filter_value(&filter.kind), Count::One),
+            path.push(operator.as_str().to_string());
+            let (value, count) = match operator.operand() {
+                Operand::Presence => (Value::Bool, Count::One),
+                Operand::List => (filter_value(&filter.kind), Count::Each),
+                Operand::Pair => (filter_value(&filter.kind), Count::Two),
+                Operand::One => (filter_value(&filter.kind), Count::One),
             };
             flags.push(Flag {
                 name: path.join("."),

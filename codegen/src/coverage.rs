@@ -656,7 +656,7 @@ impl Checker<'_> {
             .into_iter()
             .flat_map(|m| m.keys())
         {
-            if !f.ops.iter().any(|o| o == operator) {
+            if !f.ops.iter().any(|o| o.as_str() == operator) {
                 self.problem(at, format!("filter `{wire}` lacks operator `{operator}`"));
             }
         }

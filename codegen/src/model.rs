@@ -1,6 +1,6 @@
 //! The validated spec with every name resolved. Emission reads only this.
 
-pub use chargebee_schema::{ApiBase, BodyKind, HttpMethod};
+pub use chargebee_schema::{ApiBase, BodyKind, FilterOperator, HttpMethod};
 use std::collections::BTreeSet;
 
 /// Everything the generator emits.
@@ -324,7 +324,7 @@ pub struct Filter {
     /// The setter's name (`relationship_parent_id`).
     pub ident: String,
     pub kind: FilterKind,
-    pub ops: Vec<String>,
+    pub ops: Vec<FilterOperator>,
     /// The name of its operator set (an [`OperatorSet`]), given by the resolve passes.
     pub operators: String,
 }
@@ -335,27 +335,9 @@ pub struct Filter {
 pub struct OperatorSet {
     /// `IsIsNotStartsWith`.
     pub name: String,
-    /// The operators, in the order of [`OPERATORS`].
-    pub ops: Vec<&'static str>,
+    /// The operators, in their declaration order.
+    pub ops: Vec<FilterOperator>,
 }
-
-/// Every filter operator, in the order operator sets list them.
-pub const OPERATORS: [&str; 14] = [
-    "is",
-    "is_not",
-    "starts_with",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-    "after",
-    "before",
-    "on",
-    "between",
-    "is_present",
-    "in",
-    "not_in",
-];
 
 /// Filter kinds and the operators each allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -370,24 +352,14 @@ pub enum FilterKind {
 
 impl FilterKind {
     /// Every operator Chargebee defines for this kind.
-    pub fn operators(&self) -> &'static [&'static str] {
+    pub fn operators(&self) -> &'static [FilterOperator] {
+        use FilterOperator::*;
         match self {
-            FilterKind::String => &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
-            FilterKind::Number => &[
-                "is",
-                "is_not",
-                "lt",
-                "lte",
-                "gt",
-                "gte",
-                "between",
-                "is_present",
-            ],
-            FilterKind::Timestamp | FilterKind::Date => {
-                &["on", "before", "after", "between", "is_present"]
-            }
-            FilterKind::Boolean => &["is", "is_present"],
-            FilterKind::Enum(_) => &["is", "is_not", "in", "not_in", "is_present"],
+            FilterKind::String => &[Is, IsNot, StartsWith, IsPresent, In, NotIn],
+            FilterKind::Number => &[Is, IsNot, Lt, Lte, Gt, Gte, Between, IsPresent],
+            FilterKind::Timestamp | FilterKind::Date => &[On, Before, After, Between, IsPresent],
+            FilterKind::Boolean => &[Is, IsPresent],
+            FilterKind::Enum(_) => &[Is, IsNot, In, NotIn, IsPresent],
         }
     }
 }

@@ -21,7 +21,8 @@
 //!   operators (`IsIsNotStartsWith`).
 
 use crate::model::{
-    Api, EnumDef, Field, FilterKind, OperatorSet, Resource, StructDef, Type, TypeRef, OPERATORS,
+    Api, EnumDef, Field, FilterKind, FilterOperator, OperatorSet, Resource, StructDef, Type,
+    TypeRef,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -357,23 +358,23 @@ fn pascal_words(name: &str) -> Vec<&str> {
 }
 
 /// Names the set of operators each filter field accepts, and collects the sets. A set is named
-/// by its operators in [`OPERATORS`] order (`IsIsNotStartsWith`); when two sets would get the
+/// by its operators in their declaration order (`IsIsNotStartsWith`); when two sets would get the
 /// same name (`is` + `not_in` and `is_not` + `in` are both `IsNotIn`), both are named with `Or`
 /// between operators (`IsOrNotIn`, `IsNotOrIn`).
 pub fn name_operator_sets(api: &mut Api) {
-    let set_of = |ops: &[String]| -> Vec<&'static str> {
-        OPERATORS
-            .into_iter()
-            .filter(|o| ops.iter().any(|op| op == o))
-            .collect()
+    let set_of = |ops: &[FilterOperator]| -> Vec<FilterOperator> {
+        let mut set = ops.to_vec();
+        set.sort();
+        set.dedup();
+        set
     };
-    let joined = |set: &[&str], separator: &str| -> String {
+    let joined = |set: &[FilterOperator], separator: &str| -> String {
         set.iter()
-            .map(|o| crate::names::pascal(o))
+            .map(|o| crate::names::pascal(o.as_str()))
             .collect::<Vec<_>>()
             .join(separator)
     };
-    let sets: BTreeSet<Vec<&'static str>> = api
+    let sets: BTreeSet<Vec<FilterOperator>> = api
         .resources
         .iter()
         .flat_map(|r| &r.operations)
@@ -384,7 +385,7 @@ pub fn name_operator_sets(api: &mut Api) {
     for set in &sets {
         *by_short_name.entry(joined(set, "")).or_default() += 1;
     }
-    let names: BTreeMap<&Vec<&str>, String> = sets
+    let names: BTreeMap<&Vec<FilterOperator>, String> = sets
         .iter()
         .map(|set| {
             let short = joined(set, "");
@@ -643,7 +644,10 @@ mod tests {
             field: wire.into(),
             ident: wire.into(),
             kind: FilterKind::String,
-            ops: ops.iter().map(|o| o.to_string()).collect(),
+            ops: ops
+                .iter()
+                .map(|o| FilterOperator::parse(o).unwrap())
+                .collect(),
             operators: String::new(),
         }
     }
@@ -780,18 +784,18 @@ mod tests {
                 "Is"
             ]
         );
-        let sets: Vec<(&str, &[&str])> = api
+        let sets: Vec<(&str, Vec<&str>)> = api
             .operator_sets
             .iter()
-            .map(|s| (s.name.as_str(), s.ops.as_slice()))
+            .map(|s| (s.name.as_str(), s.ops.iter().map(|o| o.as_str()).collect()))
             .collect();
         assert_eq!(
             sets,
             [
-                ("Is", &["is"][..]),
-                ("IsIsNotStartsWith", &["is", "is_not", "starts_with"][..]),
-                ("IsNotOrIn", &["is_not", "in"][..]),
-                ("IsOrNotIn", &["is", "not_in"][..]),
+                ("Is", vec!["is"]),
+                ("IsIsNotStartsWith", vec!["is", "is_not", "starts_with"]),
+                ("IsNotOrIn", vec!["is_not", "in"]),
+                ("IsOrNotIn", vec!["is", "not_in"]),
             ]
         );
     }

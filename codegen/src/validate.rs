@@ -920,12 +920,14 @@ impl ModuleReader<'_> {
                     continue;
                 }
             };
+            let mut ops = Vec::new();
             for o in &spec.ops {
-                if !kind.operators().contains(&o.as_str()) {
-                    self.error(
+                match FilterOperator::parse(o) {
+                    Some(op) if kind.operators().contains(&op) => ops.push(op),
+                    _ => self.error(
                         line,
                         format!("operator `{o}` does not exist for `{}` filters", spec.kind),
-                    );
+                    ),
                 }
             }
             out.push(Filter {
@@ -934,7 +936,7 @@ impl ModuleReader<'_> {
                 field,
                 ident: names::field_ident(&ident),
                 kind,
-                ops: spec.ops.clone(),
+                ops,
                 operators: String::new(),
             });
         }

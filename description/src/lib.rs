@@ -9,7 +9,7 @@ pub mod check;
 mod sample;
 mod schema;
 
-pub use chargebee_schema::{ApiBase, BodyKind, HttpMethod};
+pub use chargebee_schema::{ApiBase, BodyKind, FilterOperator, HttpMethod, Operand};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -228,7 +228,7 @@ pub struct Filter {
     pub wire: String,
     pub kind: FilterKind,
     /// The operators it takes.
-    pub ops: Vec<String>,
+    pub ops: Vec<FilterOperator>,
 }
 
 impl Filter {

@@ -2,7 +2,7 @@
 //! value is deterministic and passes every check the spec states (type, enum, length) and
 //! Chargebee's formats (an `email` is an address).
 
-use crate::{Api, Field, FilterKind, Operation, Type};
+use crate::{Api, Field, FilterKind, Operand, Operation, Type};
 use serde_json::{json, Map, Value};
 
 /// The value of every `email` parameter.
@@ -21,14 +21,14 @@ impl Api {
                 continue;
             };
             let mut path: Vec<&str> = filter.path().collect();
-            path.push(operator);
-            let value = match operator.as_str() {
-                "is_present" => json!(true),
-                "in" | "not_in" | "between" => json!([
+            path.push(operator.as_str());
+            let value = match operator.operand() {
+                Operand::Presence => json!(true),
+                Operand::List | Operand::Pair => json!([
                     self.filter_sample(&filter.kind),
                     self.filter_sample(&filter.kind)
                 ]),
-                _ => self.filter_sample(&filter.kind),
+                Operand::One => self.filter_sample(&filter.kind),
             };
             insert(&mut params, &path, value);
         }

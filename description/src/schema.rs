@@ -3,7 +3,7 @@
 //! Types, required fields, enum values, maximum lengths, filters with each operator's value
 //! shape, sorting, paging and custom fields `cf_*`.
 
-use crate::{Api, Field, FilterKind, Operation, Type};
+use crate::{Api, Field, FilterKind, FilterOperator, Operand, Operation, Type};
 use serde_json::{json, Map, Value};
 
 /// How deep parameter objects are described; deeper ones are any object.
@@ -150,7 +150,7 @@ impl Api {
     }
 
     /// A filter: an object of its operators, each with the value shape it takes.
-    fn filter_schema(&self, kind: &FilterKind, ops: &[String]) -> Value {
+    fn filter_schema(&self, kind: &FilterKind, ops: &[FilterOperator]) -> Value {
         let value = match kind {
             FilterKind::String => json!({"type": "string"}),
             FilterKind::Number => json!({"type": "number"}),
@@ -163,19 +163,20 @@ impl Api {
         let operators: Map<String, Value> = ops
             .iter()
             .map(|op| {
-                let shape = match op.as_str() {
-                    "is_present" => json!({"type": "boolean"}),
-                    "in" | "not_in" => json!({"type": "array", "items": value, "minItems": 1}),
-                    "between" => {
+                let shape = match op.operand() {
+                    Operand::Presence => json!({"type": "boolean"}),
+                    Operand::List => json!({"type": "array", "items": value, "minItems": 1}),
+                    Operand::Pair => {
                         json!({"type": "array", "items": value, "minItems": 2, "maxItems": 2})
                     }
-                    _ => value.clone(),
+                    Operand::One => value.clone(),
                 };
-                (op.clone(), shape)
+                (op.as_str().to_string(), shape)
             })
             .collect();
+        let names: Vec<&str> = ops.iter().map(|op| op.as_str()).collect();
         json!({
-            "description": format!("A filter: one or more of the operators {}.", ops.join(", ")),
+            "description": format!("A filter: one or more of the operators {}.", names.join(", ")),
             "type": "object",
             "properties": operators,
             "minProperties": 1,

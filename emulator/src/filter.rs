@@ -2,7 +2,7 @@
 
 use crate::failure::Failure;
 use crate::params::Condition;
-use chargebee_description::FilterKind;
+use chargebee_description::{FilterKind, FilterOperator, Operand};
 use serde_json::Value;
 
 /// The top-level key a filter's key reads: `relationship` for `relationship[parent_id]`.
@@ -35,12 +35,17 @@ pub fn matches<'a>(
             .parse::<f64>()
             .map_err(|_| bad("is not a number"))
     };
-    let list = || -> Result<Vec<Value>, Failure> {
-        match serde_json::from_str::<Value>(raw) {
-            Ok(Value::Array(items)) => Ok(items),
-            _ => Err(bad("is not a JSON list such as [\"a\",\"b\"]")),
-        }
+    // The values of a list or pair operand, read as the operator's operand says.
+    let values = match condition.op.operand() {
+        Operand::List | Operand::Pair => match serde_json::from_str::<Value>(raw) {
+            Ok(Value::Array(items)) => items,
+            _ => return Err(bad("is not a JSON list such as [\"a\",\"b\"]")),
+        },
+        Operand::One | Operand::Presence => Vec::new(),
     };
+    if condition.op.operand() == Operand::Pair && values.len() != 2 {
+        return Err(bad("takes a list of two values"));
+    }
     let numeric = matches!(
         condition.kind,
         FilterKind::Number | FilterKind::Timestamp | FilterKind::Date
@@ -61,55 +66,48 @@ pub fn matches<'a>(
             Ok(as_text(actual) == expected)
         }
     };
+    let any_equal = || -> Result<bool, Failure> {
+        let mut found = false;
+        for item in &values {
+            found |= equal(&as_text(item))?;
+        }
+        Ok(found)
+    };
     let compare = |f: fn(f64, f64) -> bool| -> Result<bool, Failure> {
         let bound = number(raw)?;
         Ok(actual.and_then(Value::as_f64).is_some_and(|a| f(a, bound)))
     };
-    Ok(match condition.op.as_str() {
-        "is_present" => match raw {
+    Ok(match condition.op {
+        FilterOperator::IsPresent => match raw {
             "true" => actual.is_some(),
             "false" => actual.is_none(),
             _ => return Err(bad("is not true or false")),
         },
-        "is" => equal(raw)?,
-        "is_not" => actual.is_some() && !equal(raw)?,
-        "starts_with" => actual.is_some_and(|a| match a {
+        FilterOperator::Is => equal(raw)?,
+        FilterOperator::IsNot => actual.is_some() && !equal(raw)?,
+        FilterOperator::StartsWith => actual.is_some_and(|a| match a {
             Value::String(text) => text.starts_with(raw),
             other => other.to_string().starts_with(raw),
         }),
-        "in" | "not_in" => {
-            let mut found = false;
-            for item in list()? {
-                found |= equal(&as_text(&item))?;
-            }
-            if condition.op == "in" {
-                found
-            } else {
-                actual.is_some() && !found
-            }
-        }
-        "lt" | "before" => compare(|a, b| a < b)?,
-        "lte" => compare(|a, b| a <= b)?,
-        "gt" | "after" => compare(|a, b| a > b)?,
-        "gte" => compare(|a, b| a >= b)?,
-        "on" => {
+        FilterOperator::In => any_equal()?,
+        FilterOperator::NotIn => actual.is_some() && !any_equal()?,
+        FilterOperator::Lt | FilterOperator::Before => compare(|a, b| a < b)?,
+        FilterOperator::Lte => compare(|a, b| a <= b)?,
+        FilterOperator::Gt | FilterOperator::After => compare(|a, b| a > b)?,
+        FilterOperator::Gte => compare(|a, b| a >= b)?,
+        FilterOperator::On => {
             let day = |seconds: f64| (seconds / 86_400.0).floor();
             let wanted = day(number(raw)?);
             actual
                 .and_then(Value::as_f64)
                 .is_some_and(|a| day(a) == wanted)
         }
-        "between" => {
-            let bounds = list()?;
-            let [low, high] = bounds.as_slice() else {
-                return Err(bad("takes a list of two values"));
-            };
-            let (low, high) = (number(&as_text(low))?, number(&as_text(high))?);
+        FilterOperator::Between => {
+            let (low, high) = (number(&as_text(&values[0]))?, number(&as_text(&values[1]))?);
             actual
                 .and_then(Value::as_f64)
                 .is_some_and(|a| low <= a && a <= high)
         }
-        other => return Err(bad(&format!("operator `{other}` is not supported"))),
     })
 }
 
@@ -130,7 +128,7 @@ mod tests {
         let condition = Condition {
             field: field.into(),
             kind,
-            op: op.into(),
+            op: FilterOperator::parse(op).unwrap(),
             value: value.into(),
         };
         let object = object.as_object().unwrap();

@@ -4,7 +4,7 @@
 //! allow is refused with the parameter named as sent.
 
 use crate::failure::Failure;
-use chargebee_description::{check, Api, Field, FilterKind, Operation, Type};
+use chargebee_description::{check, Api, Field, FilterKind, FilterOperator, Operation, Type};
 use serde_json::{Map, Value};
 
 /// Largest page a list answers.
@@ -29,8 +29,8 @@ pub struct Condition {
     /// The filtered field's key (`email`, `relationship[parent_id]`).
     pub field: String,
     pub kind: FilterKind,
-    pub op: String,
-    /// The value as sent (a JSON array for `in`, `not_in` and `between`).
+    pub op: FilterOperator,
+    /// The value as sent (a JSON array for the operators whose operand is a list or a pair).
     pub value: String,
 }
 
@@ -135,19 +135,20 @@ fn list_control(
         if operator.contains(['[', ']']) {
             continue;
         }
-        if !filter.ops.iter().any(|o| o == operator) {
+        let Some(&op) = filter.ops.iter().find(|o| o.as_str() == operator) else {
+            let allowed: Vec<&str> = filter.ops.iter().map(|o| o.as_str()).collect();
             return Err(Failure::param(
                 key,
                 format!(
                     "operator `{operator}` is not allowed; allowed: {}",
-                    filter.ops.join(", ")
+                    allowed.join(", ")
                 ),
             ));
-        }
+        };
         params.filters.push(Condition {
             field: filter.wire.clone(),
             kind: filter.kind.clone(),
-            op: operator.to_string(),
+            op,
             value: value.to_string(),
         });
         return Ok(true);

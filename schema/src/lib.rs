@@ -1,5 +1,6 @@
 //! How each operation of the [`chargebee`](https://docs.rs/chargebee) crate travels: its
-//! HTTP method, the API that serves it and where its parameters go. `chargebee` re-exports
+//! HTTP method, the API that serves it, where its parameters go, and the filter operators a
+//! list takes with the value each expects. `chargebee` re-exports
 //! what users need: use that crate.
 //!
 //! These are the one definition of these facts in the project: the generator reads the spec
@@ -65,6 +66,119 @@ pub enum BodyKind {
     Json,
 }
 
+/// A filter operator, as a list operation's parameters name it (`created_at[after]`).
+///
+/// Declared in the order the generated operator sets list them, which `Ord` follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterOperator {
+    /// Equal to the value.
+    Is,
+    /// Not equal to the value.
+    IsNot,
+    /// Text starting with the value.
+    StartsWith,
+    /// Less than the value.
+    Lt,
+    /// Less than or equal to the value.
+    Lte,
+    /// Greater than the value.
+    Gt,
+    /// Greater than or equal to the value.
+    Gte,
+    /// Later than the time.
+    After,
+    /// Earlier than the time.
+    Before,
+    /// On the same day as the time.
+    On,
+    /// From the first value to the second, both included.
+    Between,
+    /// Has a value, or has none.
+    IsPresent,
+    /// Equal to one of the values.
+    In,
+    /// Equal to none of the values.
+    NotIn,
+}
+
+/// What a filter operator takes as its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operand {
+    /// One value of the field's kind: `email[is]=ada@example.com`.
+    One,
+    /// `true` (the field has a value) or `false` (it has none): `phone[is_present]=true`.
+    Presence,
+    /// A JSON list of one or more values of the field's kind: `status[in]=["active"]`.
+    List,
+    /// A JSON list of exactly two values of the field's kind, from and to:
+    /// `created_at[between]=[1704067200,1706745600]`.
+    Pair,
+}
+
+impl FilterOperator {
+    /// Every operator, in declaration order.
+    pub const ALL: [FilterOperator; 14] = [
+        FilterOperator::Is,
+        FilterOperator::IsNot,
+        FilterOperator::StartsWith,
+        FilterOperator::Lt,
+        FilterOperator::Lte,
+        FilterOperator::Gt,
+        FilterOperator::Gte,
+        FilterOperator::After,
+        FilterOperator::Before,
+        FilterOperator::On,
+        FilterOperator::Between,
+        FilterOperator::IsPresent,
+        FilterOperator::In,
+        FilterOperator::NotIn,
+    ];
+
+    /// The operator as a parameter names it: `is_not`, `starts_with`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterOperator::Is => "is",
+            FilterOperator::IsNot => "is_not",
+            FilterOperator::StartsWith => "starts_with",
+            FilterOperator::Lt => "lt",
+            FilterOperator::Lte => "lte",
+            FilterOperator::Gt => "gt",
+            FilterOperator::Gte => "gte",
+            FilterOperator::After => "after",
+            FilterOperator::Before => "before",
+            FilterOperator::On => "on",
+            FilterOperator::Between => "between",
+            FilterOperator::IsPresent => "is_present",
+            FilterOperator::In => "in",
+            FilterOperator::NotIn => "not_in",
+        }
+    }
+
+    /// The operator a parameter names `text`.
+    pub fn parse(text: &str) -> Option<FilterOperator> {
+        FilterOperator::ALL
+            .into_iter()
+            .find(|operator| operator.as_str() == text)
+    }
+
+    /// What the operator takes as its value.
+    pub fn operand(self) -> Operand {
+        match self {
+            FilterOperator::IsPresent => Operand::Presence,
+            FilterOperator::In | FilterOperator::NotIn => Operand::List,
+            FilterOperator::Between => Operand::Pair,
+            _ => Operand::One,
+        }
+    }
+}
+
+impl std::fmt::Display for FilterOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +204,38 @@ mod tests {
         for text in ["get", "Post", "PUT", "", "GET "] {
             assert_eq!(HttpMethod::parse(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn operators_read_back_and_sort_in_declaration_order() {
+        for (index, operator) in FilterOperator::ALL.into_iter().enumerate() {
+            assert_eq!(FilterOperator::parse(operator.as_str()), Some(operator));
+            let json = serde_json::to_string(&operator).unwrap();
+            assert_eq!(json, format!("\"{}\"", operator.as_str()));
+            assert!(FilterOperator::ALL[..index]
+                .iter()
+                .all(|earlier| *earlier < operator));
+        }
+        assert_eq!(FilterOperator::parse("IsNot"), None);
+        assert_eq!(FilterOperator::parse("equals"), None);
+    }
+
+    #[test]
+    fn operands_follow_chargebees_filter_syntax() {
+        let shapes: Vec<(&str, Operand)> = FilterOperator::ALL
+            .into_iter()
+            .map(|operator| (operator.as_str(), operator.operand()))
+            .filter(|(_, operand)| *operand != Operand::One)
+            .collect();
+        assert_eq!(
+            shapes,
+            [
+                ("between", Operand::Pair),
+                ("is_present", Operand::Presence),
+                ("in", Operand::List),
+                ("not_in", Operand::List),
+            ]
+        );
     }
 
     #[test]

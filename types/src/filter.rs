@@ -746,3 +746,86 @@ pub mod conditions {
         all.serialize(serializer)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::enums::AutoCollection;
+    use chargebee_schema::{FilterOperator, Operand};
+
+    /// Every variant of every condition type, by its operator and wire value.
+    fn every_condition() -> Vec<(&'static str, String)> {
+        let t = Timestamp(1_704_067_200);
+        let u = Timestamp(1_706_745_600);
+        let mut all: Vec<(&'static str, String)> = Vec::new();
+        let mut add = |filter: &dyn Filter| all.push((filter.operator(), filter.wire_value()));
+        for c in [
+            StringCondition::Is("a".into()),
+            StringCondition::IsNot("a".into()),
+            StringCondition::StartsWith("a".into()),
+            StringCondition::IsPresent(true),
+            StringCondition::In(vec!["a".into()]),
+            StringCondition::NotIn(vec!["a".into(), "b".into()]),
+        ] {
+            add(&c);
+        }
+        for c in [
+            NumberCondition::Is(1),
+            NumberCondition::IsNot(1),
+            NumberCondition::Lt(1),
+            NumberCondition::Lte(1),
+            NumberCondition::Gt(1),
+            NumberCondition::Gte(1),
+            NumberCondition::Between(1, 2),
+            NumberCondition::IsPresent(false),
+        ] {
+            add(&c);
+        }
+        for c in [
+            TimestampCondition::On(t),
+            TimestampCondition::Before(t),
+            TimestampCondition::After(t),
+            TimestampCondition::Between(t, u),
+            TimestampCondition::IsPresent(true),
+        ] {
+            add(&c);
+        }
+        for c in [
+            BooleanCondition::Is(true),
+            BooleanCondition::IsPresent(false),
+        ] {
+            add(&c);
+        }
+        for c in [
+            EnumCondition::Is(AutoCollection::On),
+            EnumCondition::IsNot(AutoCollection::On),
+            EnumCondition::In(vec![AutoCollection::On]),
+            EnumCondition::NotIn(vec![AutoCollection::On, AutoCollection::Off]),
+            EnumCondition::IsPresent(true),
+        ] {
+            add(&c);
+        }
+        all
+    }
+
+    /// The typed conditions name Chargebee's operators and write the value each operator
+    /// takes (`chargebee_schema::Operand`): the typed API and the one definition agree.
+    #[test]
+    fn every_condition_writes_its_operators_operand() {
+        let all = every_condition();
+        assert_eq!(all.len(), 26);
+        for (name, wire) in all {
+            let operator = FilterOperator::parse(name)
+                .unwrap_or_else(|| panic!("`{name}` is not a filter operator"));
+            let list = serde_json::from_str::<serde_json::Value>(&wire)
+                .ok()
+                .and_then(|v| v.as_array().map(Vec::len));
+            match operator.operand() {
+                Operand::Presence => assert!(wire == "true" || wire == "false", "{name}={wire}"),
+                Operand::List => assert!(list.is_some_and(|n| n >= 1), "{name}={wire}"),
+                Operand::Pair => assert_eq!(list, Some(2), "{name}={wire}"),
+                Operand::One => assert_eq!(list, None, "{name}={wire}"),
+            }
+        }
+    }
+}

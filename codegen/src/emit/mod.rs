@@ -204,9 +204,9 @@ fn operators_module(sets: &[OperatorSet]) -> TokenStream {
             "The set of filter fields that accept exactly {}.",
             listed.join(", ")
         ));
-        let ops = &set.ops;
+        let ops = set.ops.iter().map(|o| o.as_str());
         let accepts = set.ops.iter().map(|o| {
-            let op = format_ident!("{}", crate::names::pascal(o));
+            let op = format_ident!("{}", crate::names::pascal(o.as_str()));
             quote!(impl crate::filter::accepts::#op for #name {})
         });
         quote! {
