@@ -528,7 +528,7 @@ async fn failures_as_json_on_stderr_when_asked() {
     assert_eq!(error["error"]["api_error"]["http_status_code"], 501);
     // Made-up answers only when asked for, and only with the emulator.
     let run = chargebee(&["--emulator", "--synthesize", "quote", "list"]).await;
-    assert_eq!(run.json()["list"][0]["quote"]["id"], "id_1");
+    assert_eq!(run.json()["list"][0]["quote"]["id"], "sample-text");
     let run = chargebee(&["--synthesize", "quote", "list"]).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--emulator"), "{}", run.stderr);

@@ -1,6 +1,7 @@
-//! Parameters synthesized from the description, for tests that call every operation: each
+//! Values synthesized from the description, by one set of rules: parameters for tests that
+//! call every operation, and the placeholder answers the emulator gives when asked to. Each
 //! value is deterministic and passes every check the spec states (type, enum, length) and
-//! Chargebee's formats (an `email` is an address).
+//! Chargebee's formats (an `email` is an address); a resource carries its `object` key.
 
 use crate::{Api, Field, FilterKind, Operand, Operation, Type};
 use serde_json::{json, Map, Value};
@@ -41,6 +42,18 @@ impl Api {
         Value::Object(params)
     }
 
+    /// An answer for `op` made of sample values: its keys filled in as parameters are (every
+    /// field to three levels of objects, then the required ones), wrapped in a one-entry page
+    /// when it is a list.
+    pub fn sample_answer(&self, op: &Operation) -> Value {
+        let entry = self.sample_object(&op.returns, 0);
+        if op.paginated {
+            json!({ "list": [entry] })
+        } else {
+            entry
+        }
+    }
+
     /// A value of `ty` that a parameter's checks accept.
     fn sample_value(&self, ty: &Type, max_length: Option<u32>, depth: usize) -> Value {
         match ty {
@@ -58,7 +71,13 @@ impl Api {
             Type::Json => json!({"note": "sample"}),
             Type::Enum(e) => json!(self.enums.get(e).and_then(|v| v.last())),
             Type::Struct(s) => match self.structs.get(s) {
-                Some(s) => self.sample_object(&s.fields, depth + 1),
+                Some(s) => {
+                    let mut object = self.sample_object(&s.fields, depth + 1);
+                    if let (Some(tag), Value::Object(map)) = (&s.object, &mut object) {
+                        map.insert("object".into(), json!(tag));
+                    }
+                    object
+                }
                 None => json!({}),
             },
             Type::List(inner) => json!([
@@ -112,4 +131,28 @@ fn insert(params: &mut Map<String, Value>, path: &[&str], value: Value) {
         object = inner;
     }
     object.insert(last.to_string(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Api;
+    use serde_json::json;
+
+    #[test]
+    fn a_sample_answer_has_every_key_with_the_parameters_rules() {
+        let api = Api::embedded();
+        let answer = api.sample_answer(api.operation("customer.retrieve").unwrap());
+        let customer = &answer["customer"];
+        assert_eq!(customer["object"], "customer");
+        assert_eq!(customer["id"], "sample-text");
+        assert_eq!(customer["email"], "sample@example.com");
+        assert_eq!(customer["created_at"], 1_704_067_200);
+        assert_eq!(customer["deleted"], true);
+        // Lists of two entries; an enum's last value (auto_collection: on, off).
+        assert_eq!(customer["auto_collection"], "off");
+        assert_eq!(customer["payment_method"]["object"], "payment_method");
+        let page = api.sample_answer(api.operation("customer.list").unwrap());
+        assert_eq!(page["list"].as_array().map(Vec::len), Some(1));
+        assert_eq!(page["list"][0]["customer"]["object"], json!("customer"));
+    }
 }

@@ -91,7 +91,6 @@ mod routes;
 mod schedule;
 mod server;
 mod store;
-mod synth;
 mod time_machine;
 mod transitions;
 mod unbilled;
@@ -188,8 +187,9 @@ impl Default for Dunning {
 }
 
 /// Whether operations the emulator does not model answer a synthesized body: every field of
-/// the answer present with fixed placeholder values (`id_1`, amounts of 1, each enum's first
-/// value), nothing kept, nothing checked beyond the parameters. Such an answer is not
+/// the answer present with the description's sample values (`Api::sample_answer`: text
+/// `sample-text`, numbers 3, each enum's last value), nothing kept, nothing checked beyond
+/// the parameters. Such an answer is not
 /// Chargebee's behaviour; a test that passes against it proves only that the call's shape
 /// decodes. Without it, such an operation answers HTTP 501 with Chargebee's error JSON and
 /// `api_error_code: "not_emulated"`, naming the operation.

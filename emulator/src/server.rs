@@ -13,8 +13,8 @@ use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
 use crate::{
     billing, changes, checkout, control, coupon_codes, credit_notes, crud, estimates, events,
-    gateway, lifecycle, pages, payments, portal, promotions, refunds, removals, synth,
-    time_machine, transitions, unbilled, voiding, Config,
+    gateway, lifecycle, pages, payments, portal, promotions, refunds, removals, time_machine,
+    transitions, unbilled, voiding, Config,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -632,7 +632,7 @@ fn call(
 /// allows one; otherwise `not_emulated`.
 fn synthesized(shared: &Shared, op: &Operation) -> Result<Value, Failure> {
     if shared.config.synthesize.allows(&op.id) {
-        Ok(synth::answer(shared.api, op))
+        Ok(shared.api.sample_answer(op))
     } else {
         Err(Failure::not_emulated(&op.id))
     }
