@@ -66,6 +66,8 @@ mod credits;
 mod crud;
 mod decimal;
 mod defaults;
+mod dispatch;
+mod doors;
 mod dunning;
 mod estimates;
 mod events;
@@ -112,26 +114,8 @@ use tokio::sync::oneshot;
 /// or 404 when its path names an id of a kept resource that does not exist.
 pub fn models(operation: &str) -> bool {
     let api = chargebee_description::Api::embedded();
-    api.operation(operation).is_some_and(|op| {
-        op.base == chargebee_description::ApiBase::Control
-            || billing::handles(op)
-            || checkout::handles(op)
-            || portal::handles(op)
-            || estimates::handles(op)
-            || time_machine::handles(op)
-            || transitions::handles(op)
-            || changes::handles(op)
-            || payments::handles(op)
-            || credit_notes::handles(op)
-            || voiding::handles(op)
-            || refunds::handles(op)
-            || removals::handles(op)
-            || unbilled::handles(op)
-            || promotions::handles(op)
-            || coupon_codes::handles(op)
-            || gateway::handles(op)
-            || crud::models(api, op)
-    })
+    api.operation(operation)
+        .is_some_and(|op| dispatch::models(api, op))
 }
 
 /// The resources kept generically: their create, retrieve, update, delete and list

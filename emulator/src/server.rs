@@ -1,38 +1,29 @@
-//! The HTTP front doors: the Maton gateway (`/chargebee/api/v2/…`, Bearer key, connection
-//! header, 10 requests per second), Chargebee directly (`/api/v2/…`, HTTP Basic) and the
-//! control API (`/connections…`). Each request is authenticated, routed to its operation,
-//! checked, then served from the store, or refused as `not_emulated` when nothing models it
-//! (synthesized only when the configuration asks).
+//! Every request, from its arrival to its answer: injected faults first, then the front door
+//! it comes through lets it in (`doors`), it is routed to its operation and its parameters
+//! are checked, an idempotency key replays an earlier answer, and the module that models the
+//! operation serves it (`dispatch`), or it is refused as `not_emulated` (synthesized only
+//! when the configuration asks); its events are recorded and delivered.
 
 use crate::clock::Clock;
+use crate::doors::{self, Door, RateLimits};
 use crate::failure::Failure;
 use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Replay, Store};
 use crate::webhooks::{self, Delivery};
-use crate::{
-    billing, changes, checkout, control, coupon_codes, credit_notes, crud, estimates, events,
-    gateway, lifecycle, pages, payments, portal, promotions, refunds, removals, time_machine,
-    transitions, unbilled, voiding, Config,
-};
+use crate::{checkout, crud, dispatch, events, lifecycle, pages, time_machine, Config};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use chargebee_description::{Api, ApiBase, BodyKind, HttpMethod, Operation};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Instant;
 use tokio::sync::mpsc;
 
 /// Where faults can be injected over HTTP.
 pub const FAULTS_PATH: &str = "/_emulator/faults";
-
-/// Requests per second the gateway allows one key (and the burst it allows at once).
-pub const GATEWAY_RATE: f64 = 10.0;
 
 /// The header that replays an answer for a reused idempotency key.
 const REPLAYED: &str = "chargebee-idempotency-replayed";
@@ -67,8 +58,8 @@ pub struct Shared {
     routes: Routes,
     pub config: Config,
     pub store: Mutex<Store>,
-    /// Each gateway key's token bucket: tokens left, and when it was last filled.
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    /// Each gateway key's token bucket.
+    rate_limits: RateLimits,
     /// Where the emulator listens (`http://127.0.0.1:port`), for URLs in answers.
     pub base_url: String,
     faults: Mutex<Faults>,
@@ -97,7 +88,7 @@ impl Shared {
             routes: Routes::new(api),
             config,
             store: Mutex::new(store),
-            buckets: Mutex::new(HashMap::new()),
+            rate_limits: RateLimits::default(),
             base_url,
             faults: Mutex::new(Faults::default()),
             webhook,
@@ -182,9 +173,19 @@ impl Shared {
             .take_travel_failure()
     }
 
+    /// Takes one of `key`'s gateway requests, unless the configuration turns the rate limit
+    /// off.
+    fn rate_limit(&self, key: &str) -> Result<(), Failure> {
+        if self.config.rate_limit {
+            self.rate_limits.take(key)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The injected fault a call of `method` on `path` gets, if any (API calls only).
     fn fault_for(&self, method: &Method, path: &str) -> Option<FaultKind> {
-        let (base, rest) = api_path(path)?;
+        let (base, rest) = Door::api(path)?;
         let operation = HttpMethod::parse(method.as_str())
             .and_then(|m| self.routes.find(self.api, base, m, rest))
             .map(|route| route.op.id.as_str());
@@ -192,36 +193,6 @@ impl Shared {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take(operation)
-    }
-}
-
-/// Which front door a path comes through, with the path below that door's API root.
-enum Door<'a> {
-    Gateway(&'a str),
-    Direct(&'a str),
-    Control(&'a str),
-    Other,
-}
-
-fn door(path: &str) -> Door<'_> {
-    if let Some(rest) = path.strip_prefix("/chargebee/api/v2") {
-        Door::Gateway(rest)
-    } else if let Some(rest) = path.strip_prefix("/api/v2") {
-        Door::Direct(rest)
-    } else if path == "/connections" || path.starts_with("/connections/") {
-        Door::Control(path)
-    } else {
-        Door::Other
-    }
-}
-
-/// The API a path calls (Chargebee's through either door, or the control API) and the path
-/// below that API's root; `None` for the emulator's own pages.
-fn api_path(path: &str) -> Option<(ApiBase, &str)> {
-    match door(path) {
-        Door::Gateway(rest) | Door::Direct(rest) => Some((ApiBase::Chargebee, rest)),
-        Door::Control(rest) => Some((ApiBase::Control, rest)),
-        Door::Other => None,
     }
 }
 
@@ -254,27 +225,27 @@ fn serve(
         return inject_over_http(shared, body);
     }
     let Some(method) = HttpMethod::parse(method.as_str()) else {
-        return Err(match api_path(path) {
+        return Err(match Door::api(path) {
             Some((base, rest)) if shared.routes.knows(shared.api, base, rest) => {
                 Failure::method_not_allowed(method.as_str(), path)
             }
             _ => Failure::no_route(method.as_str(), path),
         });
     };
-    match door(path) {
+    match Door::of(path) {
         Door::Gateway(rest) => {
-            let key = bearer(shared, headers)?;
-            rate_limit(shared, &key)?;
-            pick_connection(shared, headers)?;
+            let key = doors::bearer(&shared.config, headers)?;
+            shared.rate_limit(&key)?;
+            doors::pick_connection(&shared.store().connections, headers)?;
             call(shared, ApiBase::Chargebee, method, rest, uri, headers, body)
         }
         Door::Direct(rest) => {
-            basic(shared, headers)?;
+            doors::basic(&shared.config, headers)?;
             call(shared, ApiBase::Chargebee, method, rest, uri, headers, body)
         }
         Door::Control(rest) => {
-            let key = bearer(shared, headers)?;
-            rate_limit(shared, &key)?;
+            let key = doors::bearer(&shared.config, headers)?;
+            shared.rate_limit(&key)?;
             call(shared, ApiBase::Control, method, rest, uri, headers, body)
         }
         Door::Other if method == HttpMethod::Post => match checkout_path(path) {
@@ -381,95 +352,6 @@ fn inject_over_http(shared: &Shared, body: &Bytes) -> Result<Response, Failure> 
     Ok(text_response(StatusCode::OK, "{}".into()))
 }
 
-/// The gateway key from `Authorization: Bearer …`, when it is the configured one.
-fn bearer(shared: &Shared, headers: &HeaderMap) -> Result<String, Failure> {
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        Some(key) if key == shared.config.maton_api_key => Ok(key.to_string()),
-        Some(_) => Err(Failure::gateway(
-            StatusCode::UNAUTHORIZED,
-            "invalid Maton API key",
-        )),
-        None => Err(Failure::gateway(
-            StatusCode::UNAUTHORIZED,
-            "missing Maton API key: send Authorization: Bearer <key>",
-        )),
-    }
-}
-
-/// Checks HTTP Basic with the Chargebee API key as user name.
-fn basic(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> {
-    let user = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .map(|pair| {
-            pair.split_once(':')
-                .map_or(pair.clone(), |(user, _)| user.to_string())
-        });
-    match (user, &shared.config.chargebee_api_key) {
-        (Some(user), Some(key)) if &user == key => Ok(()),
-        (Some(user), None) if !user.is_empty() => Ok(()),
-        _ => Err(Failure::direct_unauthorized()),
-    }
-}
-
-/// Allows `key` bursts of `GATEWAY_RATE` requests, refilled at `GATEWAY_RATE` per second.
-fn rate_limit(shared: &Shared, key: &str) -> Result<(), Failure> {
-    if !shared.config.rate_limit {
-        return Ok(());
-    }
-    let now = Instant::now();
-    let mut buckets = shared
-        .buckets
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let (tokens, filled) = buckets
-        .entry(key.to_string())
-        .or_insert((GATEWAY_RATE, now));
-    let refill = now.duration_since(*filled).as_secs_f64() * GATEWAY_RATE;
-    *tokens = (*tokens + refill).min(GATEWAY_RATE);
-    *filled = now;
-    if *tokens < 1.0 {
-        return Err(Failure::rate_limited(1));
-    }
-    *tokens -= 1.0;
-    Ok(())
-}
-
-/// The connection a gateway call uses: the one `Maton-Connection` names, else the oldest
-/// active one.
-fn pick_connection(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> {
-    let store = shared.store();
-    let active = |c: &&Connection| c.status == "ACTIVE";
-    match headers
-        .get("maton-connection")
-        .map(|v| v.to_str().unwrap_or_default())
-    {
-        Some(id) => match store.connections.iter().find(|c| c.id == id) {
-            Some(c) if c.status == "ACTIVE" => Ok(()),
-            Some(_) => Err(Failure::gateway(
-                StatusCode::BAD_REQUEST,
-                format!("connection {id} is not active"),
-            )),
-            None => Err(Failure::gateway(
-                StatusCode::BAD_REQUEST,
-                format!("unknown connection {id}"),
-            )),
-        },
-        None if store.connections.iter().any(|c| active(&c)) => Ok(()),
-        None => Err(Failure::gateway(
-            StatusCode::BAD_REQUEST,
-            "no active Chargebee connection: create one at /connections",
-        )),
-    }
-}
-
 /// Routes, checks and serves one API call.
 fn call(
     shared: &Shared,
@@ -530,66 +412,25 @@ fn call(
     let unknown = id
         .zip(crud::path_resource(op))
         .filter(|(id, resource)| !crud::holds(&store, resource, id));
-    let mut removed = Vec::new();
-    let answer = if let Some((id, resource)) = unknown {
-        Err(Failure::not_found(resource, id))
-    } else if base == ApiBase::Control {
-        control::run(&mut store, op, id, &params, &shared.base_url, now)
-    } else if time_machine::handles(op) {
-        let name = id.unwrap_or_default();
-        let fails = op.name == "travel_forward" && shared.take_travel_failure();
-        time_machine::run(op, &mut store, &shared.clock, name, &params, fails)
-    } else if gateway::handles(op) {
-        gateway::run(op, &mut store, id.unwrap_or_default(), &params.values, now)
-    } else if estimates::handles(op) {
-        let id = id.unwrap_or_default();
-        estimates::run(api, op, &store, id, &params, &shared.base_url, now)
-    } else if coupon_codes::handles(op) {
-        coupon_codes::run(op, &mut store, id.unwrap_or_default(), &params)
-    } else if promotions::handles(op) {
-        promotions::run(op, &mut store, id.unwrap_or_default(), &params, now)
-    } else if unbilled::handles(op) {
-        unbilled::run(op, &mut store, id.unwrap_or_default(), &params, now)
-    } else if removals::handles(op) {
-        removals::run(op, &mut store, id.unwrap_or_default(), &params, now)
-    } else if refunds::handles(op) {
-        refunds::run(op, &mut store, id.unwrap_or_default(), &params, now)
-    } else if voiding::handles(op) {
-        voiding::run(op, &mut store, id.unwrap_or_default(), &params, now)
-    } else if credit_notes::handles(op) {
-        credit_notes::run(op, &mut store, id, &params, now)
-    } else if payments::handles(op) {
-        let id = id.unwrap_or_default();
-        payments::run(op, &mut store, id, &params, now)
-    } else if changes::handles(op) {
-        let id = id.unwrap_or_default();
-        changes::run(op, &mut store, id, &params, now)
-    } else if transitions::handles(op) {
-        let id = id.unwrap_or_default();
-        transitions::run(op, &mut store, id, &params, now)
-    } else if portal::handles(op) || checkout::handles(op) || billing::handles(op) {
-        let call = billing::Call {
-            store: &mut store,
-            id,
-            params: &params,
-            base_url: &shared.base_url,
-            now,
-        };
-        if portal::handles(op) {
-            portal::run(op, call)
-        } else if checkout::handles(op) {
-            checkout::run(op, call)
-        } else {
-            billing::run(op, call)
-        }
-    } else if crud::models(api, op) {
-        crud::run(api, &mut store, op, id, &params, now).map(|(answer, gone)| {
-            removed = gone;
-            answer
-        })
-    } else {
-        synthesized(shared, op)
+    let mut call = dispatch::Call {
+        api,
+        store: &mut store,
+        id,
+        params: &params,
+        base_url: &shared.base_url,
+        now,
+        clock: &shared.clock,
+        // Only a travel that runs uses up an injected failure.
+        travel_fails: unknown.is_none()
+            && op.name == "travel_forward"
+            && shared.take_travel_failure(),
+        removed: Vec::new(),
     };
+    let answer = match unknown {
+        Some((id, resource)) => Err(Failure::not_found(resource, id)),
+        None => dispatch::serve(op, &mut call).unwrap_or_else(|| synthesized(shared, op)),
+    };
+    let removed = call.removed;
     match &answer {
         Ok(body) => events.extend(events::record(api, &mut store, op, body, now, delivered)),
         Err(failure) => {
