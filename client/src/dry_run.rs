@@ -1,6 +1,11 @@
-//! A request as the client would send it, shown instead of sent.
+//! A request as the client would send it, shown instead of sent: what the transport prepares
+//! for the first attempt, with the credentials redacted.
 
-use crate::transport::HttpMethod;
+use crate::client::Client;
+use crate::error::Error;
+use crate::form::FormEncode;
+use crate::transport::{redacted, CallOptions, Operation, Payload};
+use chargebee_schema::HttpMethod;
 use std::fmt;
 
 /// A request as the client would send it, built by a dry run and never sent: the method,
@@ -49,6 +54,24 @@ impl fmt::Display for HttpRequest {
     }
 }
 
-/// What a dry run shows of a sensitive header value: its scheme (`Bearer`, `Basic`) and no
-/// more.
-pub(crate) const REDACTED: &str = "<redacted>";
+impl Client {
+    /// The request `execute` would send first, shown and not sent; the credentials redacted.
+    pub(crate) fn show(
+        &self,
+        op: &Operation,
+        path: String,
+        params: &dyn FormEncode,
+        options: &CallOptions,
+    ) -> Result<HttpRequest, Error> {
+        let prepared = self.prepare(op, path, Payload::encode(op, params)?, options)?;
+        Ok(HttpRequest {
+            operation: op.id,
+            method: op.method,
+            headers: redacted(&prepared.headers),
+            url: prepared.url,
+            body: prepared
+                .body
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+        })
+    }
+}
