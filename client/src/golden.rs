@@ -1,7 +1,9 @@
-//! The generator's output for its fixture spec (`codegen/tests/fixtures/spec`), compiled with
-//! this crate's tests under `deny(warnings)`: a construct of the fixture that the real spec
-//! does not use yet must compile cleanly too. `cargo test -p chargebee-codegen --test
-//! snapshots` checks that these files are what the generator writes now.
+//! The generator's output for its fixture spec (`codegen/tests/fixtures/spec`), stored once
+//! here, as written: `cargo test -p chargebee-codegen --test snapshots` checks every file
+//! against what the generator writes now. Its resource modules are compiled with this crate's
+//! tests under `deny(warnings)`: a construct of the fixture that the real spec does not use
+//! yet must compile cleanly too. Each part's `mod.rs` and `features.toml` are compared, not
+//! compiled: they name the three real crates, so the modules below stand in for them.
 #![deny(warnings)]
 
 // Printed by prettyplease, as generated: rustfmt leaves them alone. One module per crate the

@@ -229,7 +229,7 @@ fn operators_module(sets: &[OperatorSet]) -> TokenStream {
 /// One part of a resource's module; `None` for the params part of a resource whose
 /// operations take no parameters.
 fn resource_module(res: &Resource, part: Part) -> Option<TokenStream> {
-    let mut imports = Imports::new(part, &res.module);
+    let mut imports = Imports::of_resource(part, res);
     let items = match part {
         Part::Models => {
             let mut items = vec![structs::emit_resource(res, &mut imports)];

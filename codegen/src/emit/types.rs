@@ -1,6 +1,6 @@
 //! Shared pieces of emission: type paths, doc attributes and the import list of a module.
 
-use crate::model::{Type, TypeRef};
+use crate::model::{Resource, Type, TypeRef};
 use crate::resolve::{ENUMS, OBJECTS, OPERATORS_MODULE};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -45,6 +45,10 @@ pub struct Imports {
     modules: BTreeSet<String>,
     /// Types of this module's models that a params part names.
     models: BTreeSet<String>,
+    /// Whether the module's feature enables every sibling it names (a resource's module that
+    /// is not a holder: its feature lists the modules its types use), so that importing one
+    /// needs no feature gate.
+    siblings_enabled: bool,
 }
 
 impl Imports {
@@ -57,6 +61,15 @@ impl Imports {
             value: false,
             modules: BTreeSet::new(),
             models: BTreeSet::new(),
+            siblings_enabled: false,
+        }
+    }
+
+    /// The imports of `res`'s module in `part`.
+    pub fn of_resource(part: Part, res: &Resource) -> Self {
+        Imports {
+            siblings_enabled: !res.is_holder(),
+            ..Imports::new(part, &res.module)
         }
     }
 
@@ -82,9 +95,10 @@ impl Imports {
             Part::Params => quote!(super::models),
             Part::Models | Part::Api => quote!(super),
         };
-        // Each sibling resource module exists only with its feature; `enums`, `objects` (the
-        // shared parameter objects) and `operators` (the filters' operator sets) always do,
-        // the last two in the params crate.
+        // Each sibling resource module exists only with its feature, which a resource's own
+        // feature enables when it names it (a holder's fields are gated one by one instead);
+        // `enums`, `objects` (the shared parameter objects) and `operators` (the filters'
+        // operator sets) always exist, the last two in the params crate.
         let mods = self.modules.iter().filter(|m| **m != self.module).map(|m| {
             let id = format_ident!("{}", m);
             match m.as_str() {
@@ -95,6 +109,7 @@ impl Imports {
                 OPERATORS_MODULE => quote!(
                     use super::operators;
                 ),
+                _ if self.siblings_enabled => quote!(use #from::#id;),
                 _ => quote!(#[cfg(feature = #m)] use #from::#id;),
             }
         });

@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `BusinessEntity` resource and its operations' answers.
-#[cfg(feature = "business_entity_transfer")]
 use super::business_entity_transfer;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

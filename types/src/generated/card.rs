@@ -2,10 +2,8 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Card` resource and its operations' answers.
-#[cfg(feature = "customer")]
 use super::customer;
 use super::enums;
-#[cfg(feature = "third_party_payment_method")]
 use super::third_party_payment_method;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,12 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CreditNote` resource and its operations' answers.
-#[cfg(feature = "download")]
 use super::download;
 use super::enums;
-#[cfg(feature = "invoice")]
 use super::invoice;
-#[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,16 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Customer` resource and its operations' answers.
-#[cfg(feature = "card")]
 use super::card;
 use super::enums;
-#[cfg(feature = "hierarchy")]
 use super::hierarchy;
-#[cfg(feature = "payment_source")]
 use super::payment_source;
-#[cfg(feature = "resource_migration")]
 use super::resource_migration;
-#[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,15 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Estimate` resource and its operations' answers.
-#[cfg(feature = "credit_note_estimate")]
 use super::credit_note_estimate;
-#[cfg(feature = "invoice_estimate")]
 use super::invoice_estimate;
-#[cfg(feature = "payment_schedule_estimate")]
 use super::payment_schedule_estimate;
-#[cfg(feature = "subscription_estimate")]
 use super::subscription_estimate;
-#[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

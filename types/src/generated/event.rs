@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Event` resource and its operations' answers.
-#[cfg(feature = "content")]
 use super::content;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};

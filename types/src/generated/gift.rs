@@ -2,9 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Gift` resource and its operations' answers.
-#[cfg(feature = "invoice")]
 use super::invoice;
-#[cfg(feature = "subscription")]
 use super::subscription;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

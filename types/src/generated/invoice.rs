@@ -2,16 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Invoice` resource and its operations' answers.
-#[cfg(feature = "credit_note")]
 use super::credit_note;
-#[cfg(feature = "download")]
 use super::download;
 use super::enums;
-#[cfg(feature = "payment_reference_number")]
 use super::payment_reference_number;
-#[cfg(feature = "payment_schedule")]
 use super::payment_schedule;
-#[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

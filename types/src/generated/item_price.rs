@@ -3,7 +3,6 @@
 
 //! The `ItemPrice` resource and its operations' answers.
 use super::enums;
-#[cfg(feature = "item")]
 use super::item;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

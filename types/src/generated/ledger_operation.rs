@@ -3,11 +3,8 @@
 
 //! The `LedgerOperation` resource and its operations' answers.
 use super::enums;
-#[cfg(feature = "grant_block")]
 use super::grant_block;
-#[cfg(feature = "ledger_account_balance")]
 use super::ledger_account_balance;
-#[cfg(feature = "ledger_entry")]
 use super::ledger_entry;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,9 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Meter` resource and its operations' answers.
-#[cfg(feature = "column_definition")]
 use super::column_definition;
-#[cfg(feature = "feature")]
 use super::feature;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

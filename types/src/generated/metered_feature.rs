@@ -2,12 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `MeteredFeature` resource and its operations' answers.
-#[cfg(feature = "column_definition")]
 use super::column_definition;
 use super::enums;
-#[cfg(feature = "feature")]
 use super::feature;
-#[cfg(feature = "meter")]
 use super::meter;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};

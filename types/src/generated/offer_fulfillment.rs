@@ -3,7 +3,6 @@
 
 //! The `OfferFulfillment` resource and its operations' answers.
 use super::enums;
-#[cfg(feature = "hosted_page")]
 use super::hosted_page;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

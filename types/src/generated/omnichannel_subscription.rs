@@ -2,9 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscription` resource and its operations' answers.
-#[cfg(feature = "omnichannel_subscription_item")]
 use super::omnichannel_subscription_item;
-#[cfg(feature = "omnichannel_transaction")]
 use super::omnichannel_transaction;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

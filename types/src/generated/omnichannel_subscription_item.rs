@@ -3,9 +3,7 @@
 
 //! The `OmnichannelSubscriptionItem` resource and its operations' answers.
 use super::enums;
-#[cfg(feature = "omnichannel_subscription_item_offer")]
 use super::omnichannel_subscription_item_offer;
-#[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
 use super::omnichannel_subscription_item_scheduled_change;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentIntent` resource and its operations' answers.
-#[cfg(feature = "gateway_error_detail")]
 use super::gateway_error_detail;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,12 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentSource` resource and its operations' answers.
-#[cfg(feature = "customer")]
 use super::customer;
 use super::enums;
-#[cfg(feature = "gateway_payment_method_token")]
 use super::gateway_payment_method_token;
-#[cfg(feature = "third_party_payment_method")]
 use super::third_party_payment_method;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

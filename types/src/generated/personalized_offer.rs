@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PersonalizedOffer` resource and its operations' answers.
-#[cfg(feature = "brand")]
 use super::brand;
 use super::enums;
 use crate::{ExtraFields, Timestamp};

@@ -2,9 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PromotionalGrant` resource and its operations' answers.
-#[cfg(feature = "grant_block")]
 use super::grant_block;
-#[cfg(feature = "ledger_operation")]
 use super::ledger_operation;
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Purchase` resource and its operations' answers.
-#[cfg(feature = "estimate")]
 use super::estimate;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

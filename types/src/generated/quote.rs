@@ -2,30 +2,18 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Quote` resource and its operations' answers.
-#[cfg(feature = "cpq_quote_signature")]
 use super::cpq_quote_signature;
-#[cfg(feature = "credit_note")]
 use super::credit_note;
-#[cfg(feature = "credit_note_estimate")]
 use super::credit_note_estimate;
-#[cfg(feature = "customer")]
 use super::customer;
-#[cfg(feature = "download")]
 use super::download;
 use super::enums;
-#[cfg(feature = "invoice")]
 use super::invoice;
-#[cfg(feature = "quote_line_group")]
 use super::quote_line_group;
-#[cfg(feature = "quoted_charge")]
 use super::quoted_charge;
-#[cfg(feature = "quoted_ramp")]
 use super::quoted_ramp;
-#[cfg(feature = "quoted_subscription")]
 use super::quoted_subscription;
-#[cfg(feature = "subscription")]
 use super::subscription;
-#[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

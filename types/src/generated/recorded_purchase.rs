@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `RecordedPurchase` resource and its operations' answers.
-#[cfg(feature = "customer")]
 use super::customer;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,22 +2,14 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Subscription` resource and its operations' answers.
-#[cfg(feature = "advance_invoice_schedule")]
 use super::advance_invoice_schedule;
-#[cfg(feature = "card")]
 use super::card;
-#[cfg(feature = "credit_note")]
 use super::credit_note;
-#[cfg(feature = "customer")]
 use super::customer;
 use super::enums;
-#[cfg(feature = "estimate")]
 use super::estimate;
-#[cfg(feature = "invoice")]
 use super::invoice;
-#[cfg(feature = "payment_source")]
 use super::payment_source;
-#[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `SubscriptionEntitlement` resource and its operations' answers.
-#[cfg(feature = "entitlement_override")]
 use super::entitlement_override;
 use super::enums;
 use crate::{ExtraFields, Timestamp};

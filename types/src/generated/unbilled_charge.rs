@@ -3,9 +3,7 @@
 
 //! The `UnbilledCharge` resource and its operations' answers.
 use super::enums;
-#[cfg(feature = "estimate")]
 use super::estimate;
-#[cfg(feature = "invoice")]
 use super::invoice;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Usage` resource and its operations' answers.
-#[cfg(feature = "download")]
 use super::download;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};

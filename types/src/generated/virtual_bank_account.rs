@@ -2,7 +2,6 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `VirtualBankAccount` resource and its operations' answers.
-#[cfg(feature = "customer")]
 use super::customer;
 use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};

@@ -2,10 +2,8 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `WebhookEvent` resource and its operations' answers.
-#[cfg(feature = "content")]
 use super::content;
 use super::enums;
-#[cfg(feature = "event")]
 use super::event;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
