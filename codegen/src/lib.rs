@@ -70,6 +70,9 @@ pub fn coverage(spec_dir: &Path, reference: &Path) -> Result<coverage::Report, S
 pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     let files = load::load_dir(spec_dir).map_err(SpecErrors)?;
     let mut api = validate::validate(&files).map_err(SpecErrors)?;
+    // The description and the skill describe Chargebee's shapes as the spec lowers them,
+    // before the passes below choose how the Rust code shares types.
+    let described = emit::description::describe(&api);
     resolve::merge_shared_enums(&mut api);
     resolve::merge_module_enums(&mut api);
     resolve::hoist_repeated_enums(&mut api);
@@ -84,9 +87,9 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
             .into_iter()
             .map(|part| (part, emit::cargo_features(&api, part)))
             .collect(),
-        description: emit::description::render(&api),
+        description: emit::description::render(&described),
         schema: spec::json_schema(),
-        skill: emit::skill::render(&emit::description::describe(&api)),
+        skill: emit::skill::render(&described),
     })
 }
 

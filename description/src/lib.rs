@@ -250,3 +250,30 @@ pub enum FilterKind {
     /// Values of an enum, by qualified name.
     Enum(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Api, Type};
+
+    /// The description keeps the spec's own shapes, not the Rust code's sharing of types:
+    /// a customer's billing address is the customer's, and `item.create`'s `type` is that
+    /// operation's enum, though the Rust code uses `payment_source::BillingAddress` and
+    /// `enums::ItemType` for them.
+    #[test]
+    fn shapes_are_the_specs_own() {
+        let api = Api::embedded();
+        let customer = &api.structs["customer.Customer"];
+        let address = customer.fields.iter().find(|f| f.name == "billing_address");
+        assert_eq!(
+            address.map(|f| &f.ty),
+            Some(&Type::Struct("customer.BillingAddress".into()))
+        );
+        let create = api.operation("item.create").unwrap();
+        let kind = create.params.iter().find(|f| f.name == "type");
+        assert_eq!(
+            kind.map(|f| &f.ty),
+            Some(&Type::Enum("item.CreateType".into()))
+        );
+        assert_eq!(api.enums["item.CreateType"], ["plan", "addon", "charge"]);
+    }
+}

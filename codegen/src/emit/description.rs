@@ -1,5 +1,7 @@
-//! The API as data (`description/api.json`): what the emulator serves, written from the same
-//! model as the client so the two cannot drift apart.
+//! The API as data (`description/api.json`): what the emulator serves and the command line
+//! offers, written from the model the client is generated from, as the spec lowers it: before
+//! the passes that choose how the Rust code shares types, so it keeps Chargebee's shapes (a
+//! customer's `billing_address` is `customer.BillingAddress`).
 
 use super::structs::{nested_object_tag, resource_object_tag};
 use crate::model::{self, Api, FilterKind, Type, TypeRef};
@@ -66,8 +68,8 @@ pub fn describe(api: &Api) -> d::Api {
 }
 
 /// The description as committed: pretty JSON with a final newline.
-pub fn render(api: &Api) -> String {
-    let mut text = serde_json::to_string_pretty(&describe(api)).expect("plain data serializes");
+pub fn render(api: &d::Api) -> String {
+    let mut text = serde_json::to_string_pretty(api).expect("plain data serializes");
     text.push('\n');
     text
 }
