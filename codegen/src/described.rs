@@ -4,9 +4,9 @@
 //! operation's examples are command lines of the operation itself.
 
 use crate::error::SpecError;
+use crate::load::LoadedFile;
 use crate::names;
 use crate::spec::SpecFile;
-use crate::validate::LoadedFile;
 
 /// The errors of `files`: each resource or operation missing one of these, or with a doc of
 /// more than one line.

@@ -3,8 +3,8 @@
 //! resource a field of the `Content` resource.
 
 use crate::error::SpecError;
+use crate::load::LoadedFile;
 use crate::model::{EnumDef, EventContent, Resource};
-use crate::validate::LoadedFile;
 use std::collections::{BTreeMap, HashSet};
 
 /// The shared enum of event types.

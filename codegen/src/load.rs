@@ -2,8 +2,15 @@
 
 use crate::error::SpecError;
 use crate::lines::LineIndex;
-use crate::validate::LoadedFile;
-use std::path::Path;
+use crate::spec::SpecFile;
+use std::path::{Path, PathBuf};
+
+/// A parsed spec file with what is needed to point at its lines.
+pub struct LoadedFile {
+    pub path: PathBuf,
+    pub spec: SpecFile,
+    pub lines: LineIndex,
+}
 
 /// Reads and parses every `.yaml` file in `dir`; parse errors carry file and line.
 pub fn load_dir(dir: &Path) -> Result<Vec<LoadedFile>, Vec<SpecError>> {

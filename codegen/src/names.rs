@@ -37,6 +37,15 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot even be raw identifiers.
 const RESERVED: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// The module shared enums are emitted in.
+pub const ENUMS: &str = "enums";
+
+/// The module shared parameter objects are emitted in.
+pub const OBJECTS: &str = "objects";
+
+/// The module operator sets are emitted in.
+pub const OPERATORS_MODULE: &str = "operators";
+
 /// The catch-all variant every generated enum has.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 

@@ -24,16 +24,8 @@ use crate::model::{
     Api, EnumDef, Field, FilterKind, FilterOperator, OperatorSet, Resource, StructDef, Type,
     TypeRef,
 };
+use crate::names::{ENUMS, OBJECTS};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The module shared enums are emitted in.
-pub const ENUMS: &str = "enums";
-
-/// The module shared parameter objects are emitted in.
-pub const OBJECTS: &str = "objects";
-
-/// The module operator sets are emitted in.
-pub const OPERATORS_MODULE: &str = "operators";
 
 /// Replaces every inline enum equal to a shared enum (the same set of wire values) by the
 /// shared one. When several shared enums have the same values, the first by name is used.

@@ -2,21 +2,14 @@
 //! (with file and line) before giving up, so one run shows all that is wrong.
 
 use crate::error::SpecError;
-use crate::lines::LineIndex;
+use crate::load::LoadedFile;
 use crate::model::*;
 use crate::names;
-use crate::resolve::{ENUMS, OBJECTS};
-use crate::spec::{FieldSpec, FilterSpec, ObjectSpec, OperationSpec, SpecFile, TypeExpr};
+use crate::names::{ENUMS, OBJECTS};
+use crate::spec::{FieldSpec, FilterSpec, ObjectSpec, OperationSpec, TypeExpr};
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
-
-/// A parsed spec file with what is needed to point at its lines.
-pub struct LoadedFile {
-    pub path: PathBuf,
-    pub spec: SpecFile,
-    pub lines: LineIndex,
-}
 
 /// Validates all files together and resolves them, or returns every error found.
 pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {

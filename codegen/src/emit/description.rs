@@ -5,7 +5,7 @@
 
 use super::structs::{nested_object_tag, resource_object_tag};
 use crate::model::{self, Api, FilterKind, Type, TypeRef};
-use crate::resolve::OBJECTS;
+use crate::names::OBJECTS;
 use chargebee_description as d;
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@
 
 use super::types::Part;
 use crate::model::{Api, Resource};
-use crate::resolve::{ENUMS, OBJECTS};
+use crate::names::{ENUMS, OBJECTS};
 use std::fmt::Write;
 
 /// The line after which `client/Cargo.toml` holds the generated table.

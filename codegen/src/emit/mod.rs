@@ -12,7 +12,7 @@ mod structs;
 mod types;
 
 use crate::model::{Api, OperatorSet, Resource};
-use crate::resolve::{ENUMS, OBJECTS};
+use crate::names::{ENUMS, OBJECTS};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use types::Imports;

@@ -10,7 +10,7 @@ use crate::model::{
     StructDef, Type,
 };
 use crate::names;
-use crate::resolve::OPERATORS_MODULE;
+use crate::names::OPERATORS_MODULE;
 use chargebee_description::Catalog;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;

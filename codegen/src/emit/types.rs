@@ -1,7 +1,7 @@
 //! Shared pieces of emission: type paths, doc attributes and the import list of a module.
 
 use crate::model::{Resource, Type, TypeRef};
-use crate::resolve::{ENUMS, OBJECTS, OPERATORS_MODULE};
+use crate::names::{ENUMS, OBJECTS, OPERATORS_MODULE};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
