@@ -60,31 +60,74 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Every field the module declares: the resource's own, its nested types', its parameter
+    /// objects', and its operations' parameters and answers. The one walk over them.
+    pub fn all_fields(&self) -> impl Iterator<Item = &Field> {
+        let nested = self.nested.iter().flat_map(|s| &s.fields);
+        let objects = self.param_objects.iter().flat_map(|s| &s.fields);
+        let operations = self
+            .operations
+            .iter()
+            .flat_map(|o| o.params.iter().chain(&o.returns));
+        self.fields
+            .iter()
+            .chain(nested)
+            .chain(objects)
+            .chain(operations)
+    }
+
+    /// [`Resource::all_fields`], to change them.
+    pub fn all_fields_mut(&mut self) -> impl Iterator<Item = &mut Field> {
+        let nested = self.nested.iter_mut().flat_map(|s| s.fields.iter_mut());
+        let objects = self
+            .param_objects
+            .iter_mut()
+            .flat_map(|s| s.fields.iter_mut());
+        let operations = self
+            .operations
+            .iter_mut()
+            .flat_map(|o| o.params.iter_mut().chain(o.returns.iter_mut()));
+        self.fields
+            .iter_mut()
+            .chain(nested)
+            .chain(objects)
+            .chain(operations)
+    }
+
+    /// Every named type the module refers to: in its fields' types (through lists) and in
+    /// its filters' enum kinds.
+    pub fn refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let filters = self.operations.iter().flat_map(|o| &o.filters);
+        self.all_fields()
+            .filter_map(|f| f.ty.named())
+            .chain(filters.filter_map(|f| match &f.kind {
+                FilterKind::Enum(r) => Some(r),
+                _ => None,
+            }))
+    }
+
+    /// [`Resource::refs`], to change them.
+    pub fn refs_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        let nested = self.nested.iter_mut().flat_map(|s| s.fields.iter_mut());
+        let objects = self
+            .param_objects
+            .iter_mut()
+            .flat_map(|s| s.fields.iter_mut());
+        let own = self.fields.iter_mut().chain(nested).chain(objects);
+        let operations = self.operations.iter_mut().flat_map(|o| {
+            let fields = o.params.iter_mut().chain(o.returns.iter_mut());
+            let filters = o.filters.iter_mut().filter_map(|f| match &mut f.kind {
+                FilterKind::Enum(r) => Some(r),
+                _ => None,
+            });
+            fields.filter_map(|f| f.ty.named_mut()).chain(filters)
+        });
+        own.filter_map(|f| f.ty.named_mut()).chain(operations)
+    }
+
     /// The other modules its types refer to (resource modules, `enums`, `objects`).
     pub fn modules_used(&self) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        let mut visit = |ty: &Type| out.extend(ty.named().and_then(|r| r.module.clone()));
-        self.fields.iter().for_each(|f| visit(&f.ty));
-        self.nested
-            .iter()
-            .flat_map(|s| &s.fields)
-            .for_each(|f| visit(&f.ty));
-        self.param_objects
-            .iter()
-            .flat_map(|s| &s.fields)
-            .for_each(|f| visit(&f.ty));
-        for op in &self.operations {
-            op.params
-                .iter()
-                .chain(&op.returns)
-                .for_each(|f| visit(&f.ty));
-            for filter in &op.filters {
-                if let FilterKind::Enum(r) = &filter.kind {
-                    visit(&Type::Enum(r.clone()));
-                }
-            }
-        }
-        out
+        self.refs().filter_map(|r| r.module.clone()).collect()
     }
 
     /// Whether the resource only holds other resources (or lists of them), each optional
@@ -168,6 +211,15 @@ impl Type {
         match self {
             Type::Enum(r) | Type::Struct(r) => Some(r),
             Type::List(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
+    /// [`Type::named`], to change it.
+    pub fn named_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Type::Enum(r) | Type::Struct(r) => Some(r),
+            Type::List(inner) => inner.named_mut(),
             _ => None,
         }
     }

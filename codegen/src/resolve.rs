@@ -21,8 +21,7 @@
 //!   operators (`IsIsNotStartsWith`).
 
 use crate::model::{
-    Api, EnumDef, Field, FilterKind, FilterOperator, OperatorSet, Resource, StructDef, Type,
-    TypeRef,
+    Api, EnumDef, Field, FilterOperator, OperatorSet, Resource, StructDef, TypeRef,
 };
 use crate::names::{ENUMS, OBJECTS};
 use std::collections::{BTreeMap, BTreeSet};
@@ -499,42 +498,17 @@ fn retarget(res: &mut Resource, renamed: &Renamed) {
             };
         }
     };
-    fn fix_type(ty: &mut Type, fix_ref: &dyn Fn(&mut TypeRef)) {
-        match ty {
-            Type::Enum(r) | Type::Struct(r) => fix_ref(r),
-            Type::List(inner) => fix_type(inner, fix_ref),
-            _ => {}
-        }
-    }
-    let nested = res.nested.iter_mut().flat_map(|s| s.fields.iter_mut());
-    let objects = res
-        .param_objects
-        .iter_mut()
-        .flat_map(|s| s.fields.iter_mut());
-    let operations = res
-        .operations
-        .iter_mut()
-        .flat_map(|o| o.params.iter_mut().chain(o.returns.iter_mut()));
-    for field in res
-        .fields
-        .iter_mut()
-        .chain(nested)
-        .chain(objects)
-        .chain(operations)
-    {
-        fix_type(&mut field.ty, &fix_ref);
-    }
-    for filter in res.operations.iter_mut().flat_map(|o| o.filters.iter_mut()) {
-        if let FilterKind::Enum(r) = &mut filter.kind {
-            fix_ref(r);
-        }
+    for r in res.refs_mut() {
+        fix_ref(r);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ApiBase, BodyKind, Filter, HttpMethod, Operation, PathPart, StructDef};
+    use crate::model::{
+        ApiBase, BodyKind, Filter, FilterKind, HttpMethod, Operation, PathPart, StructDef, Type,
+    };
 
     fn enum_def(name: &str, wires: &[&str]) -> EnumDef {
         EnumDef {

@@ -1012,9 +1012,7 @@ fn mark_holder_fields(resources: &mut [Resource]) {
                 *name == r.name && r.module.as_ref().unwrap_or(&here) == module
             }))
         };
-        let nested = res.nested.iter_mut().flat_map(|s| s.fields.iter_mut());
-        let returns = res.operations.iter_mut().flat_map(|o| o.returns.iter_mut());
-        for field in res.fields.iter_mut().chain(nested).chain(returns) {
+        for field in res.all_fields_mut() {
             field.empty_when_absent = field.required && is_holder(&field.ty);
         }
     }
