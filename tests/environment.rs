@@ -5,6 +5,15 @@
 use chargebee::{Client, Error};
 use chargebee_tests::{gateway_client, MockServer, Reply};
 
+/// The variables HTTP libraries read a proxy from.
+const PROXY_VARIABLES: [&str; 5] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+];
+
 /// Held by each test for as long as it has variables set.
 static ENVIRONMENT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -68,13 +77,7 @@ async fn proxies_in_the_environment_are_ignored_unless_asked_for() {
         Reply::json(200, r#"{"list":[]}"#),
     ])
     .await;
-    for name in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
+    for name in PROXY_VARIABLES {
         std::env::set_var(name, proxy.url());
     }
     let plain = gateway_client(&server);
@@ -96,13 +99,7 @@ async fn proxies_in_the_environment_are_ignored_unless_asked_for() {
         .build()
         .unwrap();
     explicit.customers().list().send().await.unwrap();
-    for name in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
+    for name in PROXY_VARIABLES {
         std::env::remove_var(name);
     }
     assert!(

@@ -78,27 +78,21 @@ impl Client {
             ));
         }
         let limit = inner.max_response_bytes;
+        let too_large = || {
+            let error = Error::BodyTooLarge {
+                operation: op.id,
+                status,
+                limit,
+            };
+            (Failure::Status(status), error)
+        };
         if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err((
-                Failure::Status(status),
-                Error::BodyTooLarge {
-                    operation: op.id,
-                    status,
-                    limit,
-                },
-            ));
+            return Err(too_large());
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(op, e))? {
             if body.len() + chunk.len() > limit {
-                return Err((
-                    Failure::Status(status),
-                    Error::BodyTooLarge {
-                        operation: op.id,
-                        status,
-                        limit,
-                    },
-                ));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
